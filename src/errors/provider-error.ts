@@ -1,0 +1,44 @@
+import { TtsBatchError } from './tts-batch-error.ts';
+
+/**
+ * What a retry can do about a provider failure:
+ * - `fatal`: nothing (bad key, bad parameters, sensitive content, no balance);
+ * - `rate-limited`: wait, then try again, backing off the whole provider queue;
+ * - `retryable`: try again with backoff (5xx, network, cut stream, provider-side timeout).
+ */
+export type ProviderErrorKind = 'fatal' | 'rate-limited' | 'retryable';
+
+export interface ProviderErrorDetails {
+  provider: string;
+  kind: ProviderErrorKind;
+  /** The provider's own code (business code or HTTP status), when it gave one. */
+  providerCode?: string | number;
+  httpStatus?: number;
+  /** From Retry-After or a provider hint. */
+  retryAfterMs?: number;
+  traceId?: string;
+  cause?: unknown;
+}
+
+/** A failure talking to a speech provider. The message never carries a key or token. */
+export class ProviderError extends TtsBatchError {
+  readonly provider: string;
+  readonly kind: ProviderErrorKind;
+  readonly providerCode: string | number | undefined;
+  readonly httpStatus: number | undefined;
+  readonly retryAfterMs: number | undefined;
+  readonly traceId: string | undefined;
+
+  constructor(message: string, details: ProviderErrorDetails) {
+    super(`PROVIDER_${details.kind.toUpperCase().replace('-', '_')}`, `${details.provider}: ${message}`, {
+      value: details.providerCode,
+      cause: details.cause,
+    });
+    this.provider = details.provider;
+    this.kind = details.kind;
+    this.providerCode = details.providerCode;
+    this.httpStatus = details.httpStatus;
+    this.retryAfterMs = details.retryAfterMs;
+    this.traceId = details.traceId;
+  }
+}

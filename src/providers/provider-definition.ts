@@ -1,0 +1,29 @@
+import type { z } from 'zod';
+import type { AudioFormat, AudioSettings } from '../audio/audio-settings.ts';
+import type { AppConfig } from '../config/app-config.ts';
+import type { Provider, TextLimits } from './provider.ts';
+
+/** What the rest of the system knows about a provider before talking to it. */
+export interface ProviderDefinition {
+  readonly name: string;
+  readonly description: string;
+  readonly limits: TextLimits;
+  readonly defaultModel: string;
+  readonly defaultVoice: string;
+  /** Formats this provider can return and we can stitch. */
+  readonly formats: readonly AudioFormat[];
+  readonly sampleRates: readonly number[];
+  readonly defaultAudio: AudioSettings;
+  /** mp3 bitrates in bits/s; empty when the provider takes none. */
+  readonly bitrates: readonly number[];
+  readonly channels: readonly (1 | 2)[];
+  /**
+   * Validates provider voice settings (speed, vol, pitch, …) with the provider's documented
+   * ranges. Strict: a setting the provider lacks is refused, not ignored.
+   */
+  readonly voiceSettingsSchema: z.ZodType<Record<string, number | string | boolean>>;
+  /** Whether the credentials this provider needs are present in the config. */
+  credentialsSet(config: AppConfig): boolean;
+  /** Builds a client. Throws ConfigError when credentials are missing. */
+  create(config: AppConfig): Provider;
+}

@@ -1,0 +1,23 @@
+export interface ObjectInfo {
+  size: number;
+}
+
+/**
+ * Where segment audio, finished renders and manifests live. Keys are relative POSIX paths
+ * ("renders/abc/audio.mp3"); an implementation maps them under its own root.
+ */
+export interface Storage {
+  /** Where this storage points, for messages and manifests (file:///abs/dir or s3://bucket/prefix). */
+  readonly url: string;
+  /** Size of the object, or null when there is none. */
+  head(key: string): Promise<ObjectInfo | null>;
+  /**
+   * Writes the whole body. Atomic: the object appears at `key` only once every byte is written;
+   * if the body throws or the write fails, nothing (not even a partial object) is left at `key`.
+   */
+  put(key: string, body: AsyncIterable<Uint8Array>, options?: { contentType?: string }): Promise<ObjectInfo>;
+  /** Streams the object, or the byte range [start, end) of it. Throws NotFound-coded TtsBatchError when absent. */
+  get(key: string, range?: { start: number; end?: number }): AsyncIterable<Uint8Array>;
+  delete(key: string): Promise<void>;
+  close(): Promise<void>;
+}
