@@ -4,3 +4,4 @@ export { ProviderError, type ProviderErrorKind, type ProviderErrorDetails } from
 export { IncompleteStreamError } from './incomplete-stream-error.ts';
 export { AudioFormatError } from './audio-format-error.ts';
 export { ConfigError } from './config-error.ts';
+export { NotFoundError } from './not-found-error.ts';

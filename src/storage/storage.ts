@@ -5,6 +5,8 @@ export interface ObjectInfo {
 /**
  * Where segment audio, finished renders and manifests live. Keys are relative POSIX paths
  * ("renders/abc/audio.mp3"); an implementation maps them under its own root.
+ * Every method refuses an unsafe key (storage-key.ts: segments of [A-Za-z0-9._-], no "." or "..")
+ * with InputError (field 'key'); backend failures are StorageError (code STORAGE_FAILED, `retryable`).
  */
 export interface Storage {
   /** Where this storage points, for messages and manifests (file:///abs/dir or s3://bucket/prefix). */
@@ -16,8 +18,14 @@ export interface Storage {
    * if the body throws or the write fails, nothing (not even a partial object) is left at `key`.
    */
   put(key: string, body: AsyncIterable<Uint8Array>, options?: { contentType?: string }): Promise<ObjectInfo>;
-  /** Streams the object, or the byte range [start, end) of it. Throws NotFound-coded TtsBatchError when absent. */
+  /**
+   * Streams the object, or the byte range [start, end) of it. Throws NotFound-coded TtsBatchError
+   * (NotFoundError) when absent. A range is clamped to the object: one that starts at or past the
+   * end yields no bytes. A malformed range (negative, fractional, end < start) and an unsafe key
+   * throw InputError at the call, before any iteration.
+   */
   get(key: string, range?: { start: number; end?: number }): AsyncIterable<Uint8Array>;
+  /** Removes the object; removing one that is not there is not an error. */
   delete(key: string): Promise<void>;
   close(): Promise<void>;
 }

@@ -1,0 +1,188 @@
+import { randomBytes } from 'node:crypto';
+import type { FileHandle } from 'node:fs/promises';
+import { mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { NotFoundError } from '../errors/not-found-error.ts';
+import type { ByteRange } from './byte-range.ts';
+import { checkByteRange } from './byte-range.ts';
+import { StorageError } from './storage-error.ts';
+import { assertSafeKey, quoteForMessage } from './storage-key.ts';
+import type { ObjectInfo, Storage } from './storage.ts';
+
+const READ_CHUNK_BYTES = 64 * 1024;
+/** Leaves room for the dot, the random part and ".part" within the usual 255-byte name limit. */
+const TEMP_NAME_STEM_CHARS = 200;
+
+/**
+ * Storage in a local folder. Keys become paths under `root` (created on first write). Writes go
+ * to a temp file beside the target and are renamed onto it, so readers see all or nothing.
+ */
+export class LocalStorage implements Storage {
+  readonly url: string;
+  readonly root: string;
+
+  constructor(root: string) {
+    this.root = path.resolve(root);
+    this.url = pathToFileURL(this.root).href;
+  }
+
+  async head(key: string): Promise<ObjectInfo | null> {
+    const file = this.pathOf(key);
+    try {
+      const info = await stat(file);
+      // A folder made for deeper keys is not an object.
+      return info.isFile() ? { size: info.size } : null;
+    } catch (error) {
+      if (isMissing(error)) return null;
+      throw this.failure('head', key, error);
+    }
+  }
+
+  /** `contentType` is not kept: a file's type comes from its name. */
+  async put(key: string, body: AsyncIterable<Uint8Array>, _options?: { contentType?: string }): Promise<ObjectInfo> {
+    const file = this.pathOf(key);
+    const folder = path.dirname(file);
+    const temp = path.join(folder, tempNameFor(path.basename(file)));
+    await this.step('put', key, () => mkdir(folder, { recursive: true }));
+    const handle = await this.step('put', key, () => open(temp, 'wx'));
+    let handleOpen = true;
+    let size = 0;
+    try {
+      for await (const chunk of body) {
+        await this.step('put', key, () => writeAll(handle, chunk));
+        size += chunk.byteLength;
+      }
+      await this.step('put', key, () => handle.sync());
+      handleOpen = false;
+      await this.step('put', key, () => handle.close());
+      await this.step('put', key, () => rename(temp, file));
+    } catch (error) {
+      // A body error or a write error: the caller gets it unchanged, and no trace is left behind.
+      if (handleOpen) await handle.close().catch(() => undefined);
+      await rm(temp, { force: true }).catch(() => undefined);
+      throw error;
+    }
+    await syncFolder(folder);
+    return { size };
+  }
+
+  get(key: string, range?: { start: number; end?: number }): AsyncIterable<Uint8Array> {
+    // Checked now, not on first read, so a bad call fails where it is made.
+    const file = this.pathOf(key);
+    return this.read(key, file, checkByteRange(range));
+  }
+
+  async delete(key: string): Promise<void> {
+    const file = this.pathOf(key);
+    try {
+      await unlink(file);
+    } catch (error) {
+      // Deleting what is not there is done, as on S3.
+      if (isMissing(error) || errorCode(error) === 'EISDIR') return;
+      throw this.failure('delete', key, error);
+    }
+  }
+
+  close(): Promise<void> {
+    return Promise.resolve();
+  }
+
+  private async *read(key: string, file: string, range: ByteRange): AsyncGenerator<Uint8Array, void, undefined> {
+    let handle: FileHandle;
+    try {
+      handle = await open(file, 'r');
+    } catch (error) {
+      if (isMissing(error)) throw this.notFound(key);
+      throw this.failure('get', key, error);
+    }
+    try {
+      const info = await this.step('get', key, () => handle.stat());
+      if (!info.isFile()) throw this.notFound(key);
+      let position = range.start;
+      const stop = range.end ?? Number.POSITIVE_INFINITY;
+      while (position < stop) {
+        const want = Math.min(READ_CHUNK_BYTES, stop - position);
+        const buffer = Buffer.allocUnsafe(want);
+        const { bytesRead } = await this.step('get', key, () => handle.read(buffer, 0, want, position));
+        if (bytesRead === 0) return;
+        position += bytesRead;
+        yield buffer.subarray(0, bytesRead);
+      }
+    } finally {
+      await handle.close();
+    }
+  }
+
+  private pathOf(key: string): string {
+    // Safe keys have no "..", no absolute part and no backslash: the join stays under root.
+    return path.join(this.root, ...assertSafeKey(key).split('/'));
+  }
+
+  /** Runs one file-system call, turning its failure into a StorageError. */
+  private async step<T>(operation: string, key: string, call: () => Promise<T>): Promise<T> {
+    try {
+      return await call();
+    } catch (error) {
+      throw this.failure(operation, key, error);
+    }
+  }
+
+  private notFound(key: string): NotFoundError {
+    return new NotFoundError(`no object at ${quoteForMessage(key)} in ${this.url}`, key);
+  }
+
+  private failure(operation: string, key: string, error: unknown): StorageError {
+    const code = errorCode(error) ?? 'unknown';
+    const detail = error instanceof Error ? error.message : String(error);
+    return new StorageError(`${operation} ${quoteForMessage(key)} in ${this.url} failed: ${detail}`, {
+      operation,
+      key,
+      // Running out of descriptors or being interrupted can pass; a full disk or a denied folder will not.
+      retryable: code === 'EMFILE' || code === 'ENFILE' || code === 'EAGAIN' || code === 'EINTR' || code === 'EBUSY',
+      cause: error,
+    });
+  }
+}
+
+function tempNameFor(name: string): string {
+  return `.${name.slice(0, TEMP_NAME_STEM_CHARS)}.${randomBytes(6).toString('hex')}.part`;
+}
+
+async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {
+  let offset = 0;
+  while (offset < chunk.byteLength) {
+    const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset);
+    offset += bytesWritten;
+  }
+}
+
+/**
+ * Makes the rename itself durable. Best effort: the object is already in place, and some file
+ * systems refuse to sync a folder; failing the put now would report a write that succeeded.
+ */
+async function syncFolder(folder: string): Promise<void> {
+  try {
+    const handle = await open(folder, 'r');
+    try {
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    // See above.
+  }
+}
+
+function errorCode(error: unknown): string | undefined {
+  if (typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string') {
+    return error.code;
+  }
+  return undefined;
+}
+
+/** ENOTDIR: a key's parent segment is a file, so the key cannot exist either. */
+function isMissing(error: unknown): boolean {
+  const code = errorCode(error);
+  return code === 'ENOENT' || code === 'ENOTDIR';
+}

@@ -1,0 +1,41 @@
+import { InputError } from '../errors/input-error.ts';
+
+/** S3's own ceiling for a key, and far below any file system's path limit for a relative path. */
+export const MAX_KEY_BYTES = 1024;
+
+const SEGMENT = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * Says what is wrong with `path` as a relative POSIX path of safe segments, or returns undefined
+ * when nothing is. Shared by keys and by S3 prefixes, which follow the same rules.
+ */
+export function describePathProblem(path: string): string | undefined {
+  if (path === '') return 'is empty';
+  if (path.includes('\0')) return 'contains a NUL character';
+  if (path.includes('\\')) return 'contains a backslash';
+  if (path.startsWith('/')) return 'starts with "/" (must be relative)';
+  if (Buffer.byteLength(path, 'utf8') > MAX_KEY_BYTES) return `is longer than ${MAX_KEY_BYTES} bytes`;
+  for (const segment of path.split('/')) {
+    if (segment === '') return 'has an empty segment ("//" or a trailing "/")';
+    if (segment === '.' || segment === '..') return `has a "${segment}" segment`;
+    if (!SEGMENT.test(segment)) return `segment ${quoteForMessage(segment)} has characters other than A-Z a-z 0-9 . _ -`;
+  }
+  return undefined;
+}
+
+/**
+ * Returns `key` when it is a safe storage key, else throws InputError (field 'key') naming the
+ * problem. The rules keep every key strictly inside a storage's root on every backend.
+ */
+export function assertSafeKey(key: string): string {
+  // Callers outside TypeScript (job data, CLI) can hand over anything.
+  if (typeof key !== 'string') throw new InputError('key', `must be a string, got ${typeof key}`, key);
+  const problem = describePathProblem(key);
+  if (problem !== undefined) throw new InputError('key', `${quoteForMessage(key)} ${problem}`, key);
+  return key;
+}
+
+/** Quotes a path for an error message, shortened so a hostile 1 MB key cannot flood a log line. */
+export function quoteForMessage(path: string): string {
+  return JSON.stringify(path.length > 120 ? `${path.slice(0, 120)}…` : path);
+}

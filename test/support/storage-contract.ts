@@ -1,0 +1,217 @@
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { InputError } from '../../src/errors/input-error.ts';
+import { NotFoundError } from '../../src/errors/not-found-error.ts';
+import type { TtsBatchError } from '../../src/errors/tts-batch-error.ts';
+import type { Storage } from '../../src/storage/storage.ts';
+
+/** Yields the given chunks, in order. */
+export async function* bodyOf(...chunks: Uint8Array[]): AsyncGenerator<Uint8Array, void, undefined> {
+  for (const chunk of chunks) {
+    await Promise.resolve();
+    yield chunk;
+  }
+}
+
+/** Yields `chunks`, then throws `error`, as a provider stream cut mid-way does. */
+export async function* failingBody(chunks: Uint8Array[], error: Error): AsyncGenerator<Uint8Array, void, undefined> {
+  yield* bodyOf(...chunks);
+  throw error;
+}
+
+export async function readAll(source: AsyncIterable<Uint8Array>): Promise<Buffer> {
+  const parts: Uint8Array[] = [];
+  for await (const chunk of source) parts.push(chunk);
+  return Buffer.concat(parts);
+}
+
+export function sha256(bytes: Uint8Array): string {
+  return createHash('sha256').update(bytes).digest('hex');
+}
+
+/** Compares bytes by length and digest, so a failure says how they differ without dumping them. */
+export function expectSameBytes(actual: Uint8Array, expected: Uint8Array, what: string): void {
+  expect({ bytes: actual.byteLength, sha256: sha256(actual) }, what).toEqual({ bytes: expected.byteLength, sha256: sha256(expected) });
+}
+
+/** Splits `bytes` into chunks of `size` (the last one shorter), as views without copying. */
+export function chunksOf(bytes: Uint8Array, size: number): Uint8Array[] {
+  const chunks: Uint8Array[] = [];
+  for (let offset = 0; offset < bytes.byteLength; offset += size) chunks.push(bytes.subarray(offset, offset + size));
+  return chunks;
+}
+
+/** What `call` throws synchronously, or undefined. */
+export function thrownBy(call: () => unknown): unknown {
+  try {
+    call();
+  } catch (error) {
+    return error;
+  }
+  return undefined;
+}
+
+export const UNSAFE_KEYS = ['', '../escape', 'a/../../escape', '/etc/passwd', 'a\\b', 'a\0b', 'a//b', 'a/', './a', 'a/./b', '..', 'a b', 'ä'];
+
+/**
+ * The behaviour every Storage must show, run against each implementation. `makeStorage` is
+ * called once per suite; every test works under its own random key prefix and deletes what it wrote.
+ */
+export function describeStorageContract(name: string, makeStorage: () => Promise<Storage>): void {
+  describe(`Storage contract: ${name}`, () => {
+    let storage: Storage;
+    let written: string[] = [];
+    let scope = '';
+
+    /** A fresh key under this test's own prefix, deleted after the test. */
+    const keyFor = (leaf: string): string => {
+      const key = `${scope}/${leaf}`;
+      written.push(key);
+      return key;
+    };
+
+    beforeAll(async () => {
+      storage = await makeStorage();
+    });
+    afterAll(async () => {
+      await storage.close();
+    });
+    beforeEach(() => {
+      scope = `contract-${randomUUID()}`;
+      written = [];
+    });
+    afterEach(async () => {
+      await Promise.all(written.map((key) => storage.delete(key)));
+    });
+
+    it('stores a body of many chunks and reads it back byte-identical, with its size', async () => {
+      const bytes = randomBytes(3 * 1024 * 1024 + 17);
+      const key = keyFor('nested/deeper/audio.mp3');
+      const info = await storage.put(key, bodyOf(...chunksOf(bytes, 64 * 1024)), { contentType: 'audio/mpeg' });
+      expect(info).toEqual({ size: bytes.byteLength });
+      expect(await storage.head(key)).toEqual({ size: bytes.byteLength });
+      expectSameBytes(await readAll(storage.get(key)), bytes, 'read back');
+    });
+
+    it('stores an empty body as an empty object', async () => {
+      const key = keyFor('empty.bin');
+      expect(await storage.put(key, bodyOf())).toEqual({ size: 0 });
+      expect(await storage.head(key)).toEqual({ size: 0 });
+      expect((await readAll(storage.get(key))).byteLength).toBe(0);
+      expect((await readAll(storage.get(key, { start: 0 }))).byteLength).toBe(0);
+      expect((await readAll(storage.get(key, { start: 3, end: 9 }))).byteLength).toBe(0);
+    });
+
+    it('reads byte ranges [start, end), clamped to the object', async () => {
+      const bytes = randomBytes(1000);
+      const key = keyFor('ranges.bin');
+      await storage.put(key, bodyOf(bytes));
+      const cases: [{ start: number; end?: number }, Uint8Array][] = [
+        [{ start: 10, end: 20 }, bytes.subarray(10, 20)],
+        [{ start: 0, end: 1 }, bytes.subarray(0, 1)],
+        [{ start: 1, end: 2 }, bytes.subarray(1, 2)],
+        [{ start: 990 }, bytes.subarray(990)],
+        [{ start: 0 }, bytes],
+        [{ start: 995, end: 5000 }, bytes.subarray(995)],
+        [{ start: 999, end: 1000 }, bytes.subarray(999)],
+        [{ start: 500, end: 500 }, new Uint8Array(0)],
+        [{ start: 1000 }, new Uint8Array(0)],
+        [{ start: 4000, end: 5000 }, new Uint8Array(0)],
+      ];
+      for (const [range, expected] of cases) {
+        expectSameBytes(await readAll(storage.get(key, range)), expected, `range ${JSON.stringify(range)}`);
+      }
+    });
+
+    it('refuses malformed ranges when get is called, naming the range', () => {
+      const key = keyFor('bad-range.bin');
+      for (const range of [{ start: -1 }, { start: 1.5 }, { start: 5, end: 4 }, { start: 0, end: Number.NaN }]) {
+        const error = thrownBy(() => storage.get(key, range));
+        expect(error, JSON.stringify(range)).toBeInstanceOf(InputError);
+        expect((error as InputError).field).toBe('range');
+      }
+    });
+
+    it('reports a missing key: head gives null, get throws NOT_FOUND, delete is a no-op', async () => {
+      const key = keyFor('never-written.bin');
+      expect(await storage.head(key)).toBeNull();
+      for (const range of [undefined, { start: 0, end: 10 }, { start: 5 }, { start: 3, end: 3 }]) {
+        const error: unknown = await readAll(storage.get(key, range)).catch((caught: unknown) => caught);
+        expect(error, `get with range ${JSON.stringify(range)}`).toBeInstanceOf(NotFoundError);
+        expect((error as TtsBatchError).code).toBe('NOT_FOUND');
+        expect((error as TtsBatchError).value).toBe(key);
+      }
+      await expect(storage.delete(key)).resolves.toBeUndefined();
+    });
+
+    it('replaces an object on a second put', async () => {
+      const key = keyFor('replaced.bin');
+      await storage.put(key, bodyOf(Buffer.from('first version, longer than the second')));
+      await storage.put(key, bodyOf(Buffer.from('second')));
+      expect((await readAll(storage.get(key))).toString()).toBe('second');
+      expect(await storage.head(key)).toEqual({ size: 6 });
+    });
+
+    it('leaves nothing at the key when the body throws midway, and passes on the body’s own error', async () => {
+      const key = keyFor('cut.bin');
+      const cut = new Error('provider stream cut');
+      const error: unknown = await storage.put(key, failingBody(chunksOf(randomBytes(256 * 1024), 16 * 1024), cut)).catch((caught: unknown) => caught);
+      expect(error).toBe(cut);
+      expect(await storage.head(key)).toBeNull();
+      await expect(readAll(storage.get(key))).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    it('keeps the previous object intact when a replacing put fails', async () => {
+      const key = keyFor('kept.bin');
+      const original = randomBytes(4096);
+      await storage.put(key, bodyOf(original));
+      const cut = new Error('cut while replacing');
+      await expect(storage.put(key, failingBody([randomBytes(8192)], cut))).rejects.toBe(cut);
+      expectSameBytes(await readAll(storage.get(key)), original, 'the previous object');
+    });
+
+    it('deletes an object', async () => {
+      const key = keyFor('deleted.bin');
+      await storage.put(key, bodyOf(Buffer.from('bye')));
+      await storage.delete(key);
+      expect(await storage.head(key)).toBeNull();
+      await expect(readAll(storage.get(key))).rejects.toBeInstanceOf(NotFoundError);
+    });
+
+    it('lets a reader stop early and frees the object for the next call', async () => {
+      const key = keyFor('partly-read.bin');
+      const bytes = randomBytes(512 * 1024);
+      await storage.put(key, bodyOf(bytes));
+      let first: Uint8Array | undefined;
+      for await (const chunk of storage.get(key)) {
+        first = chunk;
+        break;
+      }
+      expect(first, 'a first chunk').toBeDefined();
+      expectSameBytes(first ?? new Uint8Array(0), bytes.subarray(0, first?.byteLength ?? 0), 'the first chunk');
+      await storage.delete(key);
+      expect(await storage.head(key)).toBeNull();
+    });
+
+    it('refuses unsafe keys in every method, before touching the body', async () => {
+      for (const key of UNSAFE_KEYS) {
+        let pulled = false;
+        const body = (async function* () {
+          pulled = true;
+          await Promise.resolve();
+          yield Buffer.from('x');
+        })();
+        const label = `key ${JSON.stringify(key)}`;
+        await expect(storage.head(key), label).rejects.toMatchObject({ code: 'INPUT_INVALID', field: 'key' });
+        await expect(storage.put(key, body), label).rejects.toMatchObject({ code: 'INPUT_INVALID', field: 'key' });
+        await expect(storage.delete(key), label).rejects.toMatchObject({ code: 'INPUT_INVALID', field: 'key' });
+        expect(() => storage.get(key), label).toThrow(InputError);
+        expect(pulled, `${label}: body was read`).toBe(false);
+      }
+    });
+
+    it('names where it points', () => {
+      expect(storage.url).toMatch(/^(file:\/\/\/|s3:\/\/)/);
+    });
+  });
+}
