@@ -1,0 +1,100 @@
+import { InputError } from '../errors/input-error.ts';
+
+/**
+ * An ID3v2.3 tag with a title (TIT2) and chapters (CTOC + CHAP, per the ID3v2 Chapter Frame
+ * Addendum). v2.3 because more players read it than v2.4; sizes inside frames are plain 32-bit.
+ */
+
+export interface ChapterMark {
+  title: string;
+  startMs: number;
+  endMs: number;
+}
+
+export interface Id3ChapterTagInput {
+  title?: string;
+  chapters: readonly ChapterMark[];
+}
+
+/** CTOC stores its entry count in one byte. */
+export const MAX_CHAPTERS = 255;
+
+function latin1OrUtf16(text: string): Uint8Array {
+  const latin1 = [...text].every((char) => (char.codePointAt(0) ?? 0) <= 0xff);
+  if (latin1) {
+    const out = new Uint8Array(1 + text.length);
+    out[0] = 0; // ISO-8859-1
+    for (let i = 0; i < text.length; i++) out[1 + i] = text.charCodeAt(i);
+    return out;
+  }
+  const out = new Uint8Array(3 + text.length * 2);
+  out[0] = 1; // UTF-16 with BOM
+  out[1] = 0xff;
+  out[2] = 0xfe;
+  for (let i = 0; i < text.length; i++) {
+    const unit = text.charCodeAt(i);
+    out[3 + i * 2] = unit & 0xff;
+    out[4 + i * 2] = unit >> 8;
+  }
+  return out;
+}
+
+function asciiz(text: string): Uint8Array {
+  const out = new Uint8Array(text.length + 1);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i) & 0x7f;
+  return out;
+}
+
+function u32(value: number): Uint8Array {
+  const out = new Uint8Array(4);
+  new DataView(out.buffer).setUint32(0, value >>> 0);
+  return out;
+}
+
+function concat(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
+  }
+  return out;
+}
+
+function frame(id: string, body: Uint8Array): Uint8Array {
+  const header = new Uint8Array(10);
+  for (let i = 0; i < 4; i++) header[i] = id.charCodeAt(i);
+  header.set(u32(body.length), 4);
+  return concat([header, body]);
+}
+
+function titleFrame(title: string): Uint8Array {
+  return frame('TIT2', latin1OrUtf16(title));
+}
+
+/** The tag, header included; goes at the very start of the file. */
+export function buildId3ChapterTag(input: Id3ChapterTagInput): Uint8Array {
+  if (input.chapters.length > MAX_CHAPTERS) {
+    throw new InputError('chapters', `at most ${MAX_CHAPTERS} chapters fit an ID3 table of contents`, input.chapters.length);
+  }
+  const frames: Uint8Array[] = [];
+  if (input.title !== undefined) frames.push(titleFrame(input.title));
+  if (input.chapters.length > 0) {
+    const ids = input.chapters.map((_, index) => `ch${index}`);
+    const entryCount = Uint8Array.of(0x03, ids.length); // top-level, ordered
+    frames.push(frame('CTOC', concat([asciiz('toc'), entryCount, ...ids.map(asciiz)])));
+    input.chapters.forEach((chapter, index) => {
+      const times = concat([u32(Math.round(chapter.startMs)), u32(Math.round(chapter.endMs)), u32(0xffffffff), u32(0xffffffff)]);
+      frames.push(frame('CHAP', concat([asciiz(ids[index] ?? `ch${index}`), times, titleFrame(chapter.title)])));
+    });
+  }
+  const body = concat(frames);
+  const header = new Uint8Array(10);
+  header.set([0x49, 0x44, 0x33, 3, 0, 0]); // "ID3", v2.3.0, no flags
+  const size = body.length;
+  header[6] = (size >>> 21) & 0x7f;
+  header[7] = (size >>> 14) & 0x7f;
+  header[8] = (size >>> 7) & 0x7f;
+  header[9] = size & 0x7f;
+  return concat([header, body]);
+}

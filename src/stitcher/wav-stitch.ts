@@ -1,0 +1,117 @@
+import { CONTENT_TYPES } from '../audio/audio-settings.ts';
+import { AudioFormatError } from '../errors/audio-format-error.ts';
+import { TtsBatchError } from '../errors/tts-batch-error.ts';
+import { ByteReader } from './byte-reader.ts';
+import { putStream } from './put-stream.ts';
+import { segmentLabel } from './segment-label.ts';
+import type { StitchedSegment, StitchInput, StitchResult } from './stitch-types.ts';
+import { buildWavHeader, wavTrailer } from './wav-header.ts';
+import { clampDataBytes, describeWavFormat, readWavLayout } from './wav-layout.ts';
+import type { WavLayout } from './wav-layout.ts';
+
+export interface WavStitchOptions {
+  /** Passed to buildWavHeader: lets tests check RF64 output without writing 4 GiB. */
+  rf64AboveRiffSize?: number;
+}
+
+interface WavSegmentSurvey {
+  dataBytes: number;
+}
+
+const READ_SIZE = 256 * 1024;
+
+function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
+  return a.length === b.length && a.every((byte, index) => byte === b[index]);
+}
+
+/** First pass: headers only. Object sizes from storage.head tell how much data is really there. */
+async function surveyWav(input: StitchInput): Promise<{ first: WavLayout; segments: WavSegmentSurvey[] }> {
+  let first: WavLayout | null = null;
+  const segments: WavSegmentSurvey[] = [];
+  for (const [position, key] of input.segmentKeys.entries()) {
+    const label = segmentLabel(position, key);
+    const info = await input.storage.head(key);
+    if (info === null) throw new TtsBatchError('NOT_FOUND', `${label} is not in storage`, { value: key });
+    const reader = new ByteReader(input.storage.get(key));
+    let layout: WavLayout;
+    try {
+      layout = await readWavLayout(reader, label);
+    } finally {
+      await reader.close();
+    }
+    if (first === null) {
+      if (layout.sampleRate !== input.audio.sampleRate || layout.channels !== input.audio.channels) {
+        const wanted = `${input.audio.sampleRate} Hz, ${input.audio.channels === 1 ? '1 channel' : '2 channels'}`;
+        throw new AudioFormatError(`${label} is ${describeWavFormat(layout)}, but the render asks for ${wanted}`, {
+          position,
+          key,
+          actual: describeWavFormat(layout),
+          expected: wanted,
+        });
+      }
+      first = layout;
+    } else if (!sameBytes(layout.fmt, first.fmt)) {
+      const actual = describeWavFormat(layout);
+      const expected = describeWavFormat(first);
+      const detail = actual === expected ? ' (same rate and depth, different fmt chunk bytes)' : '';
+      throw new AudioFormatError(`${label} is ${actual}, but segment 0 is ${expected}${detail}; segments must share one fmt chunk`, {
+        position,
+        key,
+        actual,
+        expected,
+      });
+    }
+    const dataBytes = clampDataBytes(layout, info.size);
+    if (dataBytes === 0) throw new AudioFormatError(`${label} holds no audio samples`, { position, key });
+    segments.push({ dataBytes });
+  }
+  if (first === null) throw new AudioFormatError('no segments to stitch', input.segmentKeys);
+  return { first, segments };
+}
+
+/** Second pass: one header with the real sizes, then each segment's data payload only. */
+async function* writeWav(input: StitchInput, segments: readonly WavSegmentSurvey[], header: Uint8Array, totalBytes: number): AsyncGenerator<Uint8Array> {
+  yield header;
+  for (const [position, key] of input.segmentKeys.entries()) {
+    const expected = segments[position]?.dataBytes ?? 0;
+    const reader = new ByteReader(input.storage.get(key));
+    let copied = 0;
+    try {
+      await readWavLayout(reader, segmentLabel(position, key));
+      while (copied < expected) {
+        const chunk = await reader.read(Math.min(READ_SIZE, expected - copied));
+        if (chunk === null) break;
+        copied += chunk.length;
+        yield chunk;
+      }
+    } finally {
+      await reader.close();
+    }
+    if (copied !== expected) {
+      throw new TtsBatchError('STITCH_SOURCE_CHANGED', `${segmentLabel(position, key)} changed while being stitched: ${expected} data bytes at first, ${copied} now`, {
+        value: { position, key },
+      });
+    }
+  }
+  const trailer = wavTrailer(totalBytes);
+  if (trailer.length > 0) yield trailer;
+}
+
+export async function stitchWav(input: StitchInput, options: WavStitchOptions = {}): Promise<StitchResult> {
+  const { first, segments } = await surveyWav(input);
+  const bytesPerMs = (first.sampleRate * first.blockAlign) / 1000;
+  let start = 0;
+  const stitched: StitchedSegment[] = segments.map((segment, position) => {
+    const result = { position, startMs: start / bytesPerMs, durationMs: segment.dataBytes / bytesPerMs, bytes: segment.dataBytes };
+    start += segment.dataBytes;
+    return result;
+  });
+  const header = buildWavHeader({
+    fmt: first.fmt,
+    dataBytes: start,
+    blockAlign: first.blockAlign,
+    ...(options.rf64AboveRiffSize === undefined ? {} : { rf64AboveRiffSize: options.rf64AboveRiffSize }),
+  });
+  const written = await putStream(input.storage, input.outputKey, writeWav(input, segments, header, start), CONTENT_TYPES.wav);
+  return { durationMs: start / bytesPerMs, bytes: written.size, sampleRate: first.sampleRate, channels: first.channels, segments: stitched };
+}
