@@ -1,0 +1,250 @@
+import type { Dispatcher } from 'undici';
+import { ConfigError } from '../../errors/config-error.ts';
+import { IncompleteStreamError } from '../../errors/incomplete-stream-error.ts';
+import { ProviderError } from '../../errors/provider-error.ts';
+import type { Provider, SynthesisMeta, SynthesisRequest } from '../provider.ts';
+import { createHttpAgent, resolveHttpTimeouts, type HttpTimeouts } from '../shared/http-timeouts.ts';
+import { describeError } from '../shared/network-error.ts';
+import { SseDecoder } from '../shared/sse-decoder.ts';
+import { classifyHttpResponse, classifyNetworkError, type ClassifyOptions } from './classify-error.ts';
+import { SenseAudioEventAssembler } from './event-assembler.ts';
+import { SENSEAUDIO_LIMITS } from './limits.ts';
+import { buildRequestBody } from './request-body.ts';
+
+export interface SenseAudioClientOptions {
+  apiKey: string;
+  /** e.g. https://api.senseaudio.cn; a path prefix (a proxy) is kept. */
+  baseUrl: string;
+  timeouts?: Partial<HttpTimeouts>;
+  /** A shared dispatcher (proxy, tests). The client then leaves closing it to the owner. */
+  dispatcher?: Dispatcher;
+  /** Sockets kept per origin by the client's own pool; unlimited by default. */
+  connections?: number;
+}
+
+const PATH = '/v1/t2a_v2';
+/** An error body is read for its code and message only; more is noise. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** A one-shot JSON answer holds the whole segment as hex: 10,000 characters of speech fit easily. */
+const MAX_JSON_BODY_BYTES = 128 * 1024 * 1024;
+/**
+ * After the final event, the rest of the body (usually nothing) is read so the socket can be
+ * reused; a server that keeps it open longer than this loses the socket instead.
+ */
+const DRAIN_GRACE_MS = 1_000;
+
+/** SenseAudio text-to-speech over HTTP + SSE (seed 001), streaming audio as it is decoded. */
+export class SenseAudioClient implements Provider {
+  readonly name = 'senseaudio';
+  readonly limits = SENSEAUDIO_LIMITS;
+  readonly #apiKey: string;
+  readonly #origin: string;
+  readonly #path: string;
+  readonly #timeouts: HttpTimeouts;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #classify: ClassifyOptions;
+  #closed = false;
+
+  constructor(options: SenseAudioClientOptions) {
+    if (options.apiKey.trim() === '') throw new ConfigError('SENSEAUDIO_API_KEY is empty');
+    let url: URL;
+    try {
+      url = new URL(options.baseUrl);
+    } catch (error) {
+      throw new ConfigError(`SENSEAUDIO_BASE_URL is not a URL: ${describeError(error)}`, options.baseUrl);
+    }
+    this.#apiKey = options.apiKey;
+    this.#origin = url.origin;
+    this.#path = `${url.pathname.replace(/\/+$/, '')}${PATH}`;
+    this.#timeouts = resolveHttpTimeouts(options.timeouts);
+    this.#ownsDispatcher = options.dispatcher === undefined;
+    this.#dispatcher = options.dispatcher ?? createHttpAgent(this.#timeouts, options.connections);
+    const apiKey = this.#apiKey;
+    this.#classify = { redact: (text) => text.split(apiKey).join('[redacted]') };
+  }
+
+  async *synthesize(request: SynthesisRequest): AsyncGenerator<Uint8Array, SynthesisMeta, undefined> {
+    const signal = request.signal;
+    signal?.throwIfAborted();
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.#dispatcher.request({
+        origin: this.#origin,
+        path: this.#path,
+        method: 'POST',
+        headers: {
+          authorization: `Bearer ${this.#apiKey}`,
+          'content-type': 'application/json',
+          accept: 'text/event-stream, application/json',
+        },
+        body: JSON.stringify(buildRequestBody(request)),
+        headersTimeout: this.#timeouts.headersMs,
+        bodyTimeout: this.#timeouts.bodyIdleMs,
+        ...(signal === undefined ? {} : { signal }),
+      });
+    } catch (error) {
+      signal?.throwIfAborted();
+      throw classifyNetworkError(error);
+    }
+    const body = response.body;
+    try {
+      if (response.statusCode < 200 || response.statusCode >= 300) {
+        const text = await readText(body, MAX_ERROR_BODY_BYTES).catch(() => '');
+        throw classifyHttpResponse(response.statusCode, response.headers, text, this.#classify);
+      }
+      return yield* this.#readAnswer(response, signal);
+    } catch (error) {
+      signal?.throwIfAborted();
+      throw error;
+    } finally {
+      if (!body.destroyed) body.destroy();
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  /** A 2xx body: SSE as asked for, or a JSON body (a business error, or a one-shot answer). */
+  async *#readAnswer(
+    response: Dispatcher.ResponseData,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<Uint8Array, SynthesisMeta, undefined> {
+    const assembler = new SenseAudioEventAssembler({ ...this.#classify, httpStatus: response.statusCode });
+    const iterator = response.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    // Decided by the first byte, not the content type: error bodies come as JSON whatever the
+    // header says, and a JSON body read as SSE would look like an empty, incomplete stream.
+    let mode: 'sse' | 'json' | undefined;
+    const sse = new SseDecoder();
+    const jsonParts: Buffer[] = [];
+    let jsonBytes = 0;
+    for (;;) {
+      let step: IteratorResult<Buffer>;
+      try {
+        step = await iterator.next();
+      } catch (error) {
+        signal?.throwIfAborted();
+        throw this.#cut(assembler, error);
+      }
+      if (step.done) break;
+      const chunk = step.value;
+      mode ??= sniff(chunk);
+      if (mode === undefined) {
+        jsonParts.push(chunk);
+        continue;
+      }
+      if (mode === 'json') {
+        jsonBytes += chunk.length;
+        if (jsonBytes > MAX_JSON_BODY_BYTES) throw this.#malformed(assembler, `a JSON answer larger than ${MAX_JSON_BODY_BYTES} bytes`);
+        jsonParts.push(chunk);
+        continue;
+      }
+      const pending = jsonParts.splice(0);
+      for (const part of [...pending, chunk]) {
+        for (const event of this.#decodeSse(sse, assembler, part)) {
+          const audio = assembler.accept(event.data);
+          if (audio.length > 0) {
+            yield audio;
+            signal?.throwIfAborted();
+          }
+          if (assembler.finished) {
+            await drainQuietly(iterator, response.body);
+            return assembler.meta;
+          }
+        }
+      }
+    }
+    if (mode === 'json') {
+      const text = Buffer.concat(jsonParts).toString('utf8');
+      let parsed: unknown;
+      try {
+        parsed = JSON.parse(text) as unknown;
+      } catch {
+        throw this.#malformed(assembler, `an unreadable JSON answer: ${JSON.stringify(text.slice(0, 80))}`);
+      }
+      const audio = assembler.acceptParsed(parsed);
+      if (!assembler.finished) throw this.#malformed(assembler, 'a JSON answer without final audio (status 2)');
+      if (audio.length > 0) yield audio;
+      return assembler.meta;
+    }
+    for (const event of sse.end()) {
+      let audio: Uint8Array;
+      try {
+        audio = assembler.accept(event.data);
+      } catch (error) {
+        // The last event had no closing blank line and does not parse: it was cut mid-way.
+        if (error instanceof ProviderError && error.providerCode === 'MALFORMED_EVENT') throw this.#cut(assembler, error);
+        throw error;
+      }
+      if (audio.length > 0) yield audio;
+    }
+    if (!assembler.finished) throw this.#cut(assembler, undefined);
+    return assembler.meta;
+  }
+
+  #decodeSse(sse: SseDecoder, assembler: SenseAudioEventAssembler, chunk: Buffer) {
+    try {
+      return sse.push(chunk);
+    } catch (error) {
+      throw this.#malformed(assembler, describeError(error));
+    }
+  }
+
+  #cut(assembler: SenseAudioEventAssembler, cause: unknown): IncompleteStreamError {
+    const how = cause === undefined ? 'the stream ended' : `the stream failed (${describeError(cause)})`;
+    const trace = assembler.traceId === undefined ? '' : ` [trace_id ${assembler.traceId}]`;
+    return new IncompleteStreamError(
+      this.name,
+      `${how} before the final event (status 2), after ${assembler.audioEvents} audio events${trace}`,
+      cause,
+    );
+  }
+
+  #malformed(assembler: SenseAudioEventAssembler, what: string): ProviderError {
+    return new ProviderError(`the provider sent ${what}`, {
+      provider: this.name,
+      kind: 'retryable',
+      providerCode: 'MALFORMED_RESPONSE',
+      ...(assembler.traceId === undefined ? {} : { traceId: assembler.traceId }),
+    });
+  }
+}
+
+/** A JSON body starts with '{'; an SSE body with a field name or ':'. Undefined while only blanks came. */
+function sniff(chunk: Buffer): 'sse' | 'json' | undefined {
+  for (const byte of chunk) {
+    if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d || byte === 0xef || byte === 0xbb || byte === 0xbf) continue;
+    return byte === 0x7b ? 'json' : 'sse';
+  }
+  return undefined;
+}
+
+async function readText(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<string> {
+  const parts: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    parts.push(chunk);
+    total += chunk.length;
+    if (total >= maxBytes) break;
+  }
+  return Buffer.concat(parts).toString('utf8').slice(0, maxBytes);
+}
+
+/** Reads whatever follows the final event, briefly, so the kept-alive socket can be reused. */
+async function drainQuietly(iterator: AsyncIterator<Buffer>, body: Dispatcher.ResponseData['body']): Promise<void> {
+  const timer = setTimeout(() => body.destroy(), DRAIN_GRACE_MS);
+  timer.unref();
+  try {
+    for (;;) {
+      const step = await iterator.next();
+      if (step.done) return;
+    }
+  } catch {
+    // The audio is already complete; a failure after it changes nothing.
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,35 @@
+import { ConfigError } from '../../errors/config-error.ts';
+import type { ProviderDefinition } from '../provider-definition.ts';
+import { SenseAudioClient } from './client.ts';
+import { SENSEAUDIO_LIMITS } from './limits.ts';
+import {
+  SENSEAUDIO_BITRATES,
+  SENSEAUDIO_CHANNELS,
+  SENSEAUDIO_DEFAULT_AUDIO,
+  SENSEAUDIO_SAMPLE_RATES,
+  senseAudioVoiceSettingsSchema,
+} from './settings.ts';
+
+export const senseAudioDefinition: ProviderDefinition = {
+  name: 'senseaudio',
+  description: 'SenseAudio TTS (api.senseaudio.cn, /v1/t2a_v2 over SSE), Chinese and English voices',
+  limits: SENSEAUDIO_LIMITS,
+  // The model is configuration: newer ones (senseaudio-tts-1.5-…) are passed by name.
+  defaultModel: 'SenseAudio-TTS-1.0',
+  defaultVoice: 'male_0004_a',
+  // SenseAudio also returns flac, but the stitcher does not join flac yet.
+  formats: ['mp3', 'wav', 'pcm'],
+  sampleRates: SENSEAUDIO_SAMPLE_RATES,
+  defaultAudio: SENSEAUDIO_DEFAULT_AUDIO,
+  bitrates: SENSEAUDIO_BITRATES,
+  channels: SENSEAUDIO_CHANNELS,
+  voiceSettingsSchema: senseAudioVoiceSettingsSchema,
+  credentialsSet: (config) => config.SENSEAUDIO_API_KEY !== undefined,
+  create(config) {
+    const apiKey = config.SENSEAUDIO_API_KEY;
+    if (apiKey === undefined) {
+      throw new ConfigError('SENSEAUDIO_API_KEY is not set: create a key in the SenseAudio console and export it');
+    }
+    return new SenseAudioClient({ apiKey, baseUrl: config.SENSEAUDIO_BASE_URL });
+  },
+};

@@ -1,0 +1,136 @@
+import { AudioFormatError } from '../../errors/audio-format-error.ts';
+import { ProviderError } from '../../errors/provider-error.ts';
+import type { SynthesisMeta } from '../provider.ts';
+import { HexDecoder } from '../shared/hex-decoder.ts';
+import { classifyBusinessError, findBusinessError, readTraceId, type ClassifyOptions } from './classify-error.ts';
+
+const PROVIDER = 'senseaudio';
+
+/**
+ * Turns SenseAudio answers (SSE events, or a one-shot JSON body) into audio bytes, in order,
+ * and knows when the audio is complete.
+ *
+ * The status-2 event repeats the whole audio unless `exclude_aggregated_audio` was honoured, so
+ * its audio is used only when no chunk came before it; otherwise it would be written twice.
+ */
+export class SenseAudioEventAssembler {
+  readonly #hex = new HexDecoder();
+  readonly #classify: ClassifyOptions;
+  #audioEvents = 0;
+  #finished = false;
+  #traceId: string | undefined;
+  #billedCharacters: number | undefined;
+
+  constructor(classify: ClassifyOptions = {}) {
+    this.#classify = classify;
+  }
+
+  /** True once the status-2 event arrived: the audio is complete. */
+  get finished(): boolean {
+    return this.#finished;
+  }
+
+  /** Events that carried audio so far. */
+  get audioEvents(): number {
+    return this.#audioEvents;
+  }
+
+  get traceId(): string | undefined {
+    return this.#traceId;
+  }
+
+  get meta(): SynthesisMeta {
+    return {
+      ...(this.#billedCharacters === undefined ? {} : { billedCharacters: this.#billedCharacters }),
+      ...(this.#traceId === undefined ? {} : { traceId: this.#traceId }),
+    };
+  }
+
+  /**
+   * Takes one event's data (or a whole one-shot body). Returns the audio it adds, possibly
+   * empty. Throws ProviderError for a business error or a malformed event.
+   */
+  accept(data: string): Uint8Array {
+    if (this.#finished) return EMPTY;
+    const trimmed = data.trim();
+    if (trimmed === '' || trimmed === '[DONE]') return EMPTY;
+    let event: unknown;
+    try {
+      event = JSON.parse(trimmed) as unknown;
+    } catch (error) {
+      throw new ProviderError(`unreadable event (not JSON): ${JSON.stringify(trimmed.slice(0, 80))}${this.#traceSuffix()}`, {
+        provider: PROVIDER,
+        kind: 'retryable',
+        providerCode: 'MALFORMED_EVENT',
+        ...this.#traceDetail(),
+        cause: error,
+      });
+    }
+    return this.acceptParsed(event);
+  }
+
+  /** Same as `accept`, for an already parsed value. */
+  acceptParsed(event: unknown): Uint8Array {
+    if (this.#finished) return EMPTY;
+    this.#traceId = readTraceId(event) ?? this.#traceId;
+    const business = findBusinessError(event);
+    if (business) throw classifyBusinessError(business, { ...this.#classify, ...this.#traceDetail() });
+    if (!isRecord(event) || !isRecord(event.data)) return EMPTY;
+    const audioHex = typeof event.data.audio === 'string' ? event.data.audio : '';
+    const isFinal = event.data.status === 2;
+    const extraInfo = isRecord(event.extra_info) ? event.extra_info : undefined;
+    if (extraInfo && typeof extraInfo.usage_characters === 'number') this.#billedCharacters = extraInfo.usage_characters;
+    const isAggregateRepeat = isFinal && extraInfo !== undefined && this.#audioEvents > 0;
+    let audio: Uint8Array = EMPTY;
+    if (audioHex !== '' && !isAggregateRepeat) {
+      audio = this.#decode(audioHex);
+      this.#audioEvents += 1;
+    }
+    if (isFinal) {
+      this.#endHex();
+      this.#finished = true;
+    }
+    return audio;
+  }
+
+  #decode(hex: string): Uint8Array {
+    try {
+      return this.#hex.push(hex);
+    } catch (error) {
+      throw this.#badAudio(error);
+    }
+  }
+
+  #endHex(): void {
+    try {
+      this.#hex.end();
+    } catch (error) {
+      throw this.#badAudio(error);
+    }
+  }
+
+  #badAudio(error: unknown): ProviderError {
+    const why = error instanceof AudioFormatError ? error.message : String(error);
+    return new ProviderError(`${why}${this.#traceSuffix()}`, {
+      provider: PROVIDER,
+      kind: 'retryable',
+      providerCode: 'BAD_AUDIO_HEX',
+      ...this.#traceDetail(),
+      cause: error,
+    });
+  }
+
+  #traceDetail(): { traceId?: string } {
+    return this.#traceId === undefined ? {} : { traceId: this.#traceId };
+  }
+
+  #traceSuffix(): string {
+    return this.#traceId === undefined ? '' : ` [trace_id ${this.#traceId}]`;
+  }
+}
+
+const EMPTY: Uint8Array = new Uint8Array(0);
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,111 @@
+import { synthAudio } from '../../support/audio-synth.ts';
+import { encodeFlacVerbatim } from '../shared/flac-verbatim.ts';
+import { firstMp3AudioFrame } from '../shared/mp3-frame-info.ts';
+import { fnv1a } from '../shared/seeded-random.ts';
+
+export interface SimAudioSetting {
+  format: 'mp3' | 'wav' | 'pcm' | 'flac';
+  sampleRate: number;
+  channels: 1 | 2;
+  /** Requested mp3 bitrate in bits/s. */
+  bitrate: number;
+}
+
+export interface SimAudioOptions {
+  /** Milliseconds of speech per spoken character. */
+  msPerChar: number;
+  /** mp3: wrap like real providers do (ID3v2 tag + LAME Info frame), so stitchers must strip them. */
+  mp3Tags: boolean;
+}
+
+export interface SimAudio {
+  bytes: Uint8Array;
+  durationMs: number;
+  /** The mp3 bitrate actually encoded (see `encodeMp3`); the requested one for other formats. */
+  bitrate: number;
+}
+
+const BREAK_TAG = /<break\b[^<>]*?\btime\s*=\s*["']?(\d+(?:\.\d+)?)\s*(ms|s)?["']?[^<>]*>/giu;
+const ANY_BREAK_TAG = /<break\b[^<>]*>/giu;
+const HAN = /\p{Script=Han}/u;
+const DOCUMENTED_BITRATES = [32000, 64000, 128000, 256000];
+
+/** Text without pause tags: what is read aloud and billed. */
+export function spokenText(text: string): string {
+  return text.replace(ANY_BREAK_TAG, '');
+}
+
+/** Speech length: msPerChar per spoken code point plus every `<break time=…>` pause. */
+export function speechDurationMs(text: string, msPerChar: number): number {
+  let pauses = 0;
+  for (const match of text.matchAll(BREAK_TAG)) {
+    const amount = Number(match[1]);
+    pauses += match[2]?.toLowerCase() === 's' ? amount * 1000 : amount;
+  }
+  return Math.max(1, Math.round([...spokenText(text)].length * msPerChar + pauses));
+}
+
+/** SenseAudio bills a Chinese character as 2, anything else as 1 (providers.md). */
+export function usageCharacters(text: string): number {
+  let count = 0;
+  for (const char of spokenText(text)) count += HAN.test(char) ? 2 : 1;
+  return count;
+}
+
+/** Han characters count one word each, runs of other letters or digits one word. */
+export function wordCount(text: string): number {
+  const spoken = spokenText(text);
+  const han = spoken.match(/\p{Script=Han}/gu)?.length ?? 0;
+  const words = spoken.replace(/\p{Script=Han}/gu, ' ').match(/[\p{L}\p{N}]+/gu)?.length ?? 0;
+  return han + words;
+}
+
+/**
+ * Real, decodable audio for a text: a tone whose pitch comes from a hash of the text (so
+ * neighbouring segments differ) and whose length follows the text.
+ */
+export function generateSenseAudioAudio(text: string, setting: SimAudioSetting, options: SimAudioOptions): SimAudio {
+  const durationMs = speechDurationMs(text, options.msPerChar);
+  const base = {
+    durationMs,
+    sampleRate: setting.sampleRate,
+    channels: setting.channels,
+    frequencyHz: 180 + (fnv1a(text) % 520),
+  };
+  switch (setting.format) {
+    case 'mp3':
+      return { ...encodeMp3(base, setting, options), durationMs };
+    case 'wav':
+    case 'pcm':
+      return { bytes: synthAudio(setting.format, base), durationMs, bitrate: setting.bitrate };
+    case 'flac':
+      return {
+        bytes: encodeFlacVerbatim(synthAudio('pcm', base), setting.sampleRate, setting.channels),
+        durationMs,
+        bitrate: setting.bitrate,
+      };
+  }
+}
+
+/**
+ * lamejs quietly resamples when the bitrate is low for the rate (32 kbps at 44.1 kHz comes out
+ * at 22.05 kHz) and caps MPEG-2 rates at 160 kbps. A real provider honours the sample rate, so
+ * we keep the rate and raise the bitrate to the next documented one that preserves it.
+ */
+function encodeMp3(
+  base: { durationMs: number; sampleRate: number; channels: 1 | 2; frequencyHz: number },
+  setting: SimAudioSetting,
+  options: SimAudioOptions,
+): { bytes: Uint8Array; bitrate: number } {
+  const candidates = [setting.bitrate, ...DOCUMENTED_BITRATES.filter((bitrate) => bitrate > setting.bitrate)];
+  let fallback: { bytes: Uint8Array; bitrate: number } | undefined;
+  for (const bitrate of candidates) {
+    const bytes = synthAudio('mp3', { ...base, bitrate, id3: options.mp3Tags, xing: options.mp3Tags });
+    const frame = firstMp3AudioFrame(bytes);
+    const result = { bytes, bitrate: frame?.bitrate ?? bitrate };
+    if (frame?.sampleRate === setting.sampleRate) return result;
+    fallback ??= result;
+  }
+  if (fallback === undefined) throw new Error('no bitrate candidates');
+  return fallback;
+}

@@ -1,0 +1,464 @@
+import { createHash, randomBytes } from 'node:crypto';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { generateSenseAudioAudio, usageCharacters, wordCount, type SimAudioSetting } from './audio.ts';
+import { FaultPicker, type FaultPlan, type RandomFaults, type SenseAudioFault, type SenseAudioFaultKind } from './faults.ts';
+import { validateRequest, type SimRequest } from './validate-request.ts';
+import { closeSignal, pause, readBody, sendJson, writeText } from '../shared/http-io.ts';
+import { frameEvent, type SseStyle } from '../shared/sse-frames.ts';
+
+export type { SseStyle };
+
+export interface SenseAudioSimulatorOptions {
+  /** 0 (default) picks a free port. */
+  port?: number;
+  host?: string;
+  /** The one key accepted as `Authorization: Bearer <key>`; default 'test-key'. */
+  apiKey?: string;
+  /** Models accepted; default the documented and reported ones. */
+  models?: readonly string[];
+  /** When set, any other voice_id is refused with 20132. */
+  voices?: readonly string[];
+  /** Speech per spoken character; default 60 ms. Tests use 2–5 ms to keep encoding cheap. */
+  msPerChar?: number;
+  /** mp3 with an ID3v2 tag and a LAME Info frame like real providers (default true). */
+  mp3Tags?: boolean;
+  /** Hex characters per status-1 event (default 8192); an odd value splits bytes across events. */
+  chunkHexChars?: number;
+  /** Pause between SSE events (default 0). */
+  eventIntervalMs?: number;
+  sse?: SseStyle;
+  /** Behave like a server that ignores stream_options.exclude_aggregated_audio: always repeat. */
+  ignoreExcludeAggregatedAudio?: boolean;
+  /** Answer stream:true with a one-shot JSON body, as a server without SSE would. */
+  answerStreamAsJson?: boolean;
+  /** Deterministic faults: a list consumed in order, or a function of (requestNumber, body). */
+  faults?: FaultPlan;
+  /** Random faults instead: this share of requests (seeded PRNG, so runs repeat). */
+  faultRate?: number;
+  seed?: number;
+  faultKinds?: readonly SenseAudioFault[];
+  /** Keep at most this many records (oldest dropped); default unlimited. */
+  maxRecorded?: number;
+  /** One line per finished request (the CLI prints them). */
+  log?: (line: string) => void;
+}
+
+/**
+ * completed: the whole answer went out (even after a harmless fault such as splitJson); rejected:
+ * 401 or a parameter error; faulted: an injected failure; client-closed: the client went away first.
+ */
+export type RequestOutcome = 'completed' | 'rejected' | 'faulted' | 'client-closed';
+
+/** What the simulator saw and did for one POST /v1/t2a_v2. */
+export interface RecordedRequest {
+  /** 1-based, in arrival order. */
+  number: number;
+  /** Epoch milliseconds at arrival. */
+  at: number;
+  /** Which TCP connection carried it (1-based): equal numbers mean a kept-alive socket was reused. */
+  connection: number;
+  authorized: boolean;
+  model?: string;
+  text?: string;
+  voice?: string;
+  stream?: boolean;
+  excludeAggregatedAudio?: boolean;
+  audioSetting?: SimAudioSetting;
+  fault?: SenseAudioFaultKind;
+  httpStatus?: number;
+  /** base_resp.status_code or error body code, when not success. */
+  businessCode?: number;
+  traceId: string;
+  /** The generated audio: its size, sha256 (hex) and duration. */
+  audioBytes?: number;
+  audioSha256?: string;
+  durationMs?: number;
+  /** The mp3 bitrate actually encoded (see audio.ts). */
+  bitrate?: number;
+  usageCharacters?: number;
+  /** SSE events written (audio, final and error events). */
+  eventsSent: number;
+  outcome?: RequestOutcome;
+}
+
+export interface SenseAudioSimulator {
+  /** Base URL to give the client, e.g. http://127.0.0.1:41234 */
+  readonly url: string;
+  readonly port: number;
+  readonly requests: RecordedRequest[];
+  setFaults(plan: FaultPlan | RandomFaults | undefined): void;
+  /** Resolves once request `number` has arrived and been read. */
+  whenRequest(number: number): Promise<RecordedRequest>;
+  /** Resolves once request `number` has an outcome (answered, faulted, or closed by the client). */
+  whenFinished(number: number): Promise<RecordedRequest>;
+  close(): Promise<void>;
+}
+
+const DEFAULT_MODELS = ['SenseAudio-TTS-1.0', 'senseaudio-tts-1.5-260319', 'sensenova-tts-2.0'];
+const PATH = '/v1/t2a_v2';
+const MAX_BODY_BYTES = 1024 * 1024;
+
+/** Starts a SenseAudio TTS simulator speaking the documented HTTP/SSE protocol on a real socket. */
+export async function startSenseAudioSimulator(options: SenseAudioSimulatorOptions = {}): Promise<SenseAudioSimulator> {
+  const simulator = new Simulator(options);
+  return simulator.listen(options.port ?? 0, options.host ?? '127.0.0.1');
+}
+
+class Simulator {
+  readonly #options: SenseAudioSimulatorOptions;
+  readonly #faults: FaultPicker;
+  readonly #closing = new AbortController();
+  readonly #requests: RecordedRequest[] = [];
+  readonly #arrived = new Waiters();
+  readonly #finished = new Waiters();
+  readonly #server = createServer((req, res) => {
+    this.#handle(req, res).catch((error: unknown) => {
+      this.#options.log?.(`simulator error: ${error instanceof Error ? error.stack : String(error)}`);
+      if (!res.headersSent) sendJson(res, 500, { code: 500, message: 'simulator error' });
+      else res.destroy();
+    });
+  });
+  #count = 0;
+  #connections = 0;
+  readonly #connectionIds = new WeakMap<object, number>();
+
+  constructor(options: SenseAudioSimulatorOptions) {
+    this.#options = options;
+    this.#faults = new FaultPicker(
+      options.faultRate === undefined
+        ? options.faults
+        : { rate: options.faultRate, seed: options.seed ?? 1, ...(options.faultKinds ? { kinds: options.faultKinds } : {}) },
+    );
+    // SSE wants each event on the wire as soon as it is written.
+    this.#server.on('connection', (socket) => {
+      socket.setNoDelay(true);
+      this.#connectionIds.set(socket, (this.#connections += 1));
+    });
+  }
+
+  async listen(port: number, host: string): Promise<SenseAudioSimulator> {
+    await new Promise<void>((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(port, host, () => {
+        this.#server.off('error', reject);
+        resolve();
+      });
+    });
+    const address = this.#server.address() as AddressInfo;
+    const shownHost = host.includes(':') ? `[${host}]` : host;
+    return {
+      url: `http://${shownHost}:${address.port}`,
+      port: address.port,
+      requests: this.#requests,
+      setFaults: (plan) => this.#faults.set(plan),
+      whenRequest: (number) => this.#arrived.wait(number, this.#find(number)),
+      whenFinished: (number) => {
+        const record = this.#find(number);
+        return this.#finished.wait(number, record?.outcome === undefined ? undefined : record);
+      },
+      close: () => this.#close(),
+    };
+  }
+
+  #find(number: number): RecordedRequest | undefined {
+    return this.#requests.find((record) => record.number === number);
+  }
+
+  async #close(): Promise<void> {
+    this.#closing.abort();
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#server.closeAllConnections();
+    await closed;
+  }
+
+  async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://simulator');
+    if (url.pathname !== PATH) {
+      sendJson(res, 404, { code: 404, message: `no route ${url.pathname}` });
+      return;
+    }
+    if (req.method !== 'POST') {
+      res.setHeader('allow', 'POST');
+      sendJson(res, 405, { code: 405, message: 'method not allowed' });
+      return;
+    }
+    const number = (this.#count += 1);
+    const record: RecordedRequest = {
+      number,
+      at: Date.now(),
+      connection: this.#connectionIds.get(req.socket) ?? 0,
+      authorized: false,
+      traceId: randomBytes(16).toString('hex'),
+      eventsSent: 0,
+    };
+    const rawBody = await readBody(req, MAX_BODY_BYTES);
+    let body: unknown;
+    try {
+      body = JSON.parse(rawBody ?? '') as unknown;
+    } catch {
+      body = undefined;
+    }
+    describeBody(record, body);
+    const fault = this.#faults.pick(number, body);
+    if (fault) record.fault = fault.kind;
+    this.#record(record);
+    const gone = AbortSignal.any([this.#closing.signal, closeSignal(res)]);
+    res.on('close', () => {
+      if (record.outcome === undefined) this.#finish(record, res.writableFinished ? 'completed' : 'client-closed');
+    });
+
+    if (fault?.kind === 'reset') {
+      this.#finish(record, 'faulted');
+      req.socket.destroy();
+      return;
+    }
+    if (fault?.kind === 'slowFirstByte' && !(await pause(fault.delayMs, gone))) return;
+
+    const key = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
+    record.authorized = key === (this.#options.apiKey ?? 'test-key');
+    if (!record.authorized || fault?.kind === 'auth401') {
+      record.businessCode = 401;
+      this.#answer(record, res, 401, { code: 401, message: 'Unauthorized: invalid api key' }, record.authorized ? 'faulted' : 'rejected');
+      return;
+    }
+    if (fault?.kind === 'http429') {
+      if (fault.retryAfter !== undefined) res.setHeader('retry-after', String(fault.retryAfter));
+      const answer = { trace_id: record.traceId, base_resp: { status_code: 1002, status_msg: 'rate limit exceeded' } };
+      this.#answer(record, res, 429, answer, 'faulted');
+      return;
+    }
+    if (fault?.kind === 'http5xx') {
+      if (fault.retryAfter !== undefined) res.setHeader('retry-after', String(fault.retryAfter));
+      this.#answerServerError(record, res, fault.status);
+      return;
+    }
+    if (rawBody === undefined) {
+      this.#business(record, res, 2013, `invalid params, body over ${MAX_BODY_BYTES} bytes`, 'rejected');
+      return;
+    }
+    if (body === undefined) {
+      this.#business(record, res, 2013, 'invalid params, body is not JSON', 'rejected');
+      return;
+    }
+    const validation = validateRequest(body, this.#options.models ?? DEFAULT_MODELS, this.#options.voices);
+    if (!validation.ok) {
+      this.#business(record, res, validation.code, validation.message, 'rejected');
+      return;
+    }
+    const business = businessFault(fault);
+    if (business && (business.in !== 'sse' || !validation.request.stream)) {
+      this.#business(record, res, business.code, business.message, 'faulted');
+      return;
+    }
+    await this.#synthesize(record, res, validation.request, fault, gone);
+  }
+
+  async #synthesize(
+    record: RecordedRequest,
+    res: ServerResponse,
+    request: SimRequest,
+    fault: SenseAudioFault | undefined,
+    gone: AbortSignal,
+  ): Promise<void> {
+    const audio = generateSenseAudioAudio(request.text, request.audio, {
+      msPerChar: this.#options.msPerChar ?? 60,
+      mp3Tags: this.#options.mp3Tags ?? true,
+    });
+    const hex = Buffer.from(audio.bytes.buffer, audio.bytes.byteOffset, audio.bytes.byteLength).toString('hex');
+    record.audioBytes = audio.bytes.length;
+    record.audioSha256 = createHash('sha256').update(audio.bytes).digest('hex');
+    record.durationMs = audio.durationMs;
+    record.bitrate = audio.bitrate;
+    record.usageCharacters = usageCharacters(request.text);
+    const extraInfo = {
+      audio_length: audio.durationMs,
+      audio_sample_rate: request.audio.sampleRate,
+      audio_size: audio.bytes.length,
+      bitrate: audio.bitrate,
+      audio_format: request.audio.format,
+      audio_channel: request.audio.channels,
+      word_count: wordCount(request.text),
+      usage_characters: record.usageCharacters,
+    };
+    const success = { status_code: 0, status_msg: 'success' };
+    if (!request.stream || this.#options.answerStreamAsJson) {
+      const text = JSON.stringify({ data: { audio: hex, status: 2 }, extra_info: extraInfo, trace_id: record.traceId, base_resp: success });
+      await this.#sendOneShot(record, res, text, fault, gone);
+      return;
+    }
+    const style = this.#options.sse ?? {};
+    const chunkChars = Math.max(1, this.#options.chunkHexChars ?? 8192);
+    const pieces: string[] = [];
+    for (let start = 0; start < hex.length; start += chunkChars) pieces.push(hex.slice(start, start + chunkChars));
+    const events: { payload: object; final: boolean }[] = pieces.map((piece) => ({
+      payload: { data: { audio: piece, status: 1 }, trace_id: record.traceId, base_resp: { status_code: 0, status_msg: '' } },
+      final: false,
+    }));
+    events.push({
+      payload: {
+        data: { audio: request.excludeAggregatedAudio && !this.#options.ignoreExcludeAggregatedAudio ? '' : hex, status: 2 },
+        extra_info: extraInfo,
+        trace_id: record.traceId,
+        base_resp: success,
+      },
+      final: true,
+    });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-cache',
+      'trace-id': record.traceId,
+    });
+    record.httpStatus = 200;
+    const business = businessFault(fault);
+    const stopAfter =
+      fault?.kind === 'cutStream' || fault?.kind === 'stallStream'
+        ? Math.min(fault.afterEvents, pieces.length)
+        : business
+          ? Math.min(business.afterEvents, pieces.length)
+          : Number.POSITIVE_INFINITY;
+    const pieceBytes = fault?.kind === 'splitJson' ? Math.max(1, fault.pieceBytes ?? 7) : undefined;
+    for (const [index, event] of events.entries()) {
+      if (index >= stopAfter) break;
+      if (index > 0 && (this.#options.eventIntervalMs ?? 0) > 0 && !(await pause(this.#options.eventIntervalMs ?? 0, gone))) return;
+      if (!(await writeText(res, frameEvent(event.payload, style), pieceBytes))) return;
+      record.eventsSent += 1;
+    }
+    if (fault?.kind === 'cutStream') {
+      this.#finish(record, 'faulted');
+      res.destroy();
+      return;
+    }
+    if (fault?.kind === 'stallStream') {
+      // Hold the socket open and silent until the client gives up or the simulator closes.
+      await pause(Number.POSITIVE_INFINITY, gone);
+      this.#finish(record, 'faulted');
+      res.destroy();
+      return;
+    }
+    if (business) {
+      record.businessCode = business.code;
+      const payload = { trace_id: record.traceId, base_resp: { status_code: business.code, status_msg: business.message } };
+      if (!(await writeText(res, frameEvent(payload, style), pieceBytes))) return;
+      record.eventsSent += 1;
+      this.#finish(record, 'faulted');
+      res.end();
+      return;
+    }
+    if (style.done && !(await writeText(res, `data: [DONE]${style.lineEnding ?? '\n'}${style.lineEnding ?? '\n'}`, pieceBytes))) return;
+    this.#finish(record, 'completed');
+    res.end();
+  }
+
+  async #sendOneShot(record: RecordedRequest, res: ServerResponse, text: string, fault: SenseAudioFault | undefined, gone: AbortSignal) {
+    res.writeHead(200, { 'content-type': 'application/json', 'trace-id': record.traceId });
+    record.httpStatus = 200;
+    if (fault?.kind === 'cutStream' || fault?.kind === 'stallStream') {
+      if (!(await writeText(res, text.slice(0, Math.floor(text.length / 2)), undefined))) return;
+      if (fault.kind === 'stallStream') await pause(Number.POSITIVE_INFINITY, gone);
+      this.#finish(record, 'faulted');
+      res.destroy();
+      return;
+    }
+    const pieceBytes = fault?.kind === 'splitJson' ? Math.max(1, fault.pieceBytes ?? 7) : undefined;
+    if (!(await writeText(res, text, pieceBytes))) return;
+    this.#finish(record, 'completed');
+    res.end();
+  }
+
+  #business(record: RecordedRequest, res: ServerResponse, code: number, message: string, outcome: RequestOutcome): void {
+    record.businessCode = code;
+    this.#answer(record, res, 200, { trace_id: record.traceId, base_resp: { status_code: code, status_msg: message } }, outcome);
+  }
+
+  #answerServerError(record: RecordedRequest, res: ServerResponse, status: number): void {
+    record.httpStatus = status;
+    this.#finish(record, 'faulted');
+    if (status === 502 || status === 504) {
+      // What a gateway in front of the API answers: HTML, no JSON.
+      res.writeHead(status, { 'content-type': 'text/html' });
+      res.end(`<html><body><h1>${status} ${status === 502 ? 'Bad Gateway' : 'Gateway Time-out'}</h1></body></html>`);
+      return;
+    }
+    sendJson(res, status, { trace_id: record.traceId, base_resp: { status_code: 1000, status_msg: 'internal error' } });
+  }
+
+  #answer(record: RecordedRequest, res: ServerResponse, status: number, body: object, outcome: RequestOutcome): void {
+    record.httpStatus = status;
+    this.#finish(record, outcome);
+    sendJson(res, status, body);
+  }
+
+  #record(record: RecordedRequest): void {
+    this.#requests.push(record);
+    const max = this.#options.maxRecorded;
+    if (max !== undefined && this.#requests.length > max) this.#requests.splice(0, this.#requests.length - max);
+    this.#arrived.resolve(record.number, record);
+  }
+
+  #finish(record: RecordedRequest, outcome: RequestOutcome): void {
+    if (record.outcome !== undefined) return;
+    record.outcome = outcome;
+    this.#finished.resolve(record.number, record);
+    this.#options.log?.(
+      `#${record.number} ${record.stream === false ? 'json' : 'sse'} ${record.text === undefined ? '-' : [...record.text].length} chars ` +
+        `-> ${outcome}${record.fault ? ` (fault ${record.fault})` : ''}${record.businessCode === undefined ? '' : ` code ${record.businessCode}`}`,
+    );
+  }
+}
+
+/** Promises keyed by request number, resolved once (late waiters get the value at once). */
+class Waiters {
+  readonly #pending = new Map<number, ((record: RecordedRequest) => void)[]>();
+
+  wait(number: number, known: RecordedRequest | undefined): Promise<RecordedRequest> {
+    if (known) return Promise.resolve(known);
+    return new Promise((resolve) => {
+      const list = this.#pending.get(number) ?? [];
+      list.push(resolve);
+      this.#pending.set(number, list);
+    });
+  }
+
+  resolve(number: number, record: RecordedRequest): void {
+    for (const resolve of this.#pending.get(number) ?? []) resolve(record);
+    this.#pending.delete(number);
+  }
+}
+
+function businessFault(fault: SenseAudioFault | undefined): { code: number; message: string; in: 'json' | 'sse'; afterEvents: number } | undefined {
+  if (fault === undefined) return undefined;
+  const placement = (f: { in?: 'json' | 'sse'; afterEvents?: number }) => ({ in: f.in ?? 'json', afterEvents: f.afterEvents ?? 0 });
+  switch (fault.kind) {
+    case 'code1002':
+      return { code: 1002, message: 'rate limit exceeded', ...placement(fault) };
+    case 'code1000':
+      return { code: 1000, message: 'unknown error', ...placement(fault) };
+    case 'business':
+      return { code: fault.code, message: fault.message ?? `error ${fault.code}`, ...placement(fault) };
+    default:
+      return undefined;
+  }
+}
+
+function describeBody(record: RecordedRequest, body: unknown): void {
+  if (typeof body !== 'object' || body === null) return;
+  const fields = body as Record<string, unknown>;
+  if (typeof fields.model === 'string') record.model = fields.model;
+  if (typeof fields.text === 'string') record.text = fields.text;
+  if (typeof fields.stream === 'boolean') record.stream = fields.stream;
+  const voice = fields.voice_setting as Record<string, unknown> | undefined;
+  if (typeof voice?.voice_id === 'string') record.voice = voice.voice_id;
+  const streamOptions = fields.stream_options as Record<string, unknown> | undefined;
+  record.excludeAggregatedAudio = streamOptions?.exclude_aggregated_audio === true;
+  const audio = fields.audio_setting as Record<string, unknown> | undefined;
+  if (audio) {
+    record.audioSetting = {
+      format: (audio.format ?? 'mp3') as SimAudioSetting['format'],
+      sampleRate: Number(audio.sample_rate ?? 32000),
+      channels: audio.channel === 1 ? 1 : 2,
+      bitrate: Number(audio.bitrate ?? 128000),
+    };
+  }
+}
+
