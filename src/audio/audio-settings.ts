@@ -8,7 +8,7 @@ export interface AudioSettings {
   sampleRate: number;
   channels: 1 | 2;
   /** Bits per second, mp3 only. */
-  bitrate?: number;
+  bitrate?: number | undefined;
 }
 
 export const CONTENT_TYPES: Record<AudioFormat, string> = {

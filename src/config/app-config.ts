@@ -19,7 +19,8 @@ export const appConfigSchema = z.object({
     .string()
     .regex(/^[A-Za-z0-9_{}.-]{1,64}$/, 'letters, digits, _ . - { } only, at most 64')
     .default('ttsb'),
-  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Unset: `info` for workers, `warn` for `render --local` (so its progress line stays readable). */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   SENSEAUDIO_API_KEY: optionalSecret,
   SENSEAUDIO_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.senseaudio.cn'),
   S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
@@ -29,6 +30,15 @@ export const appConfigSchema = z.object({
   AWS_SECRET_ACCESS_KEY: optionalSecret,
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
   STITCH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  /** Attempts per segment (first try included); rate-limit waits do not spend attempts. */
+  RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  /** First retry delay; doubles each attempt, with jitter. */
+  RETRY_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
+  /** How long a provider queue pauses on a 429 that carries no Retry-After. */
+  RATE_LIMIT_WAIT_MS: z.coerce.number().int().min(10).max(600_000).default(5000),
+  /** A job whose worker stops renewing its lock for this long is handed to another worker. */
+  WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
+  WORKER_STALLED_CHECK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
 });
 
 export type AppConfig = z.infer<typeof appConfigSchema>;

@@ -1,0 +1,75 @@
+import { Command, CommanderError, Option } from 'commander';
+import { loadConfig } from '../config/app-config.ts';
+import { InputError } from '../errors/input-error.ts';
+import { TtsBatchError } from '../errors/tts-batch-error.ts';
+import { numberOption } from './parse-number.ts';
+import { providersCommand } from './providers-command.ts';
+import { renderCommand, type RenderCommandOptions } from './render-command.ts';
+import { statusCommand } from './status-command.ts';
+import { workerCommand } from './worker-command.ts';
+
+const program = new Command('tts-batch')
+  .description('Turns long texts into finished audio files through a durable Redis/BullMQ job queue.')
+  .showHelpAfterError()
+  .exitOverride();
+
+program
+  .command('render')
+  .description('enqueue a text file as one render; prints the render id as the first line on stdout')
+  .argument('<file>', 'UTF-8 text file (chapters: "# Title", "第一章 …", "Chapter 1 …" lines)')
+  .requiredOption('-p, --provider <name>', 'speech provider (see `tts-batch providers`)')
+  .option('-v, --voice <id>', 'voice id (default: the provider default)')
+  .option('--model <name>', 'provider model (default: the provider default)')
+  .option('-f, --format <format>', 'mp3 | wav | pcm (flac is not supported yet)')
+  .option('--sample-rate <hz>', 'sample rate in Hz', numberOption('sampleRate'))
+  .option('--bitrate <bps>', 'mp3 bitrate in bits/s', numberOption('bitrate'))
+  .option('--channels <n>', '1 or 2', numberOption('channels'))
+  .option('--speed <x>', 'speech speed', numberOption('speed'))
+  .option('--vol <x>', 'volume', numberOption('vol'))
+  .option('--pitch <n>', 'pitch', numberOption('pitch'))
+  .option('-o, --out <dir|s3://bucket/prefix>', 'where results go', './renders')
+  .option('--id <id>', 'name the render (an id is never reused)')
+  .option('--title <title>', 'title written into the audio tags and manifest')
+  .option('-w, --wait', 'show progress on stderr and exit when the render ends (0 = completed)')
+  .option('--local', 'run the workers inside this process (implies --wait)')
+  .action(async (file: string, opts: RenderCommandOptions) => {
+    process.exitCode = await renderCommand(file, opts, loadConfig());
+  });
+
+program
+  .command('worker')
+  .description('run synthesize and stitch workers until SIGTERM or SIGINT')
+  .option('--providers <names>', 'comma-separated providers to serve (default: all with credentials)', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
+  .addOption(new Option('--shutdown-timeout <ms>', 'how long active jobs may finish on shutdown').argParser(numberOption('shutdownTimeout')).default(30_000))
+  .action(async (opts: { providers?: string[]; shutdownTimeout: number }) => {
+    process.exitCode = await workerCommand(opts, loadConfig());
+  });
+
+program
+  .command('status')
+  .description("print a render's state as JSON")
+  .argument('<id>', 'render id')
+  .action(async (id: string) => {
+    process.exitCode = await statusCommand(id, loadConfig());
+  });
+
+program
+  .command('providers')
+  .description('list providers, their limits and whether their credentials are set')
+  .action(() => {
+    process.exitCode = providersCommand(loadConfig());
+  });
+
+try {
+  await program.parseAsync(process.argv);
+} catch (error) {
+  if (error instanceof CommanderError) {
+    process.exitCode = error.exitCode === 0 ? 0 : 2;
+  } else if (error instanceof TtsBatchError) {
+    process.stderr.write(`tts-batch: ${error.message}\n`);
+    process.exitCode = error instanceof InputError ? 2 : 1;
+  } else {
+    process.stderr.write(`tts-batch: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 1;
+  }
+}

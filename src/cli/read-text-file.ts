@@ -1,0 +1,19 @@
+import { readFile } from 'node:fs/promises';
+import { InputError } from '../errors/input-error.ts';
+
+/** Reads a UTF-8 text file; a missing file or bytes that are not UTF-8 are an InputError. */
+export async function readTextFile(path: string): Promise<string> {
+  let bytes: Buffer;
+  try {
+    bytes = await readFile(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? 'no such file' : code === 'EISDIR' ? 'is a directory' : code === 'EACCES' ? 'permission denied' : (code ?? 'unreadable');
+    throw new InputError('file', `${why}: ${path}`, path);
+  }
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+  } catch {
+    throw new InputError('file', `is not valid UTF-8 text: ${path}`, path);
+  }
+}

@@ -1,0 +1,103 @@
+import { Queue } from 'bullmq';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { AppConfig } from '../config/app-config.ts';
+import { ConfigError } from '../errors/config-error.ts';
+import { enqueueRender } from '../producer/enqueue-render.ts';
+import { planRender } from '../producer/plan.ts';
+import { resolveRenderOptions } from '../producer/render-options.ts';
+import { providerDefinition } from '../providers/registry.ts';
+import { STITCH_QUEUE } from '../queue/queue-names.ts';
+import { connectProducer, createRedisConnection } from '../queue/redis-connection.ts';
+import { assertRenderId } from '../render/render-id.ts';
+import { getRenderStatus, progressOf } from '../render/render-status.ts';
+import { RenderStore } from '../render/render-store.ts';
+import { describeLocation } from '../storage/open-storage.ts';
+import { createLogger } from '../util/logger.ts';
+import { startWorkers, type WorkerRuntime } from '../worker/start-workers.ts';
+import { formatProgress, ProgressReporter } from './progress-reporter.ts';
+import { readTextFile } from './read-text-file.ts';
+
+export interface RenderCommandOptions {
+  provider: string;
+  voice?: string;
+  model?: string;
+  format?: string;
+  sampleRate?: number;
+  bitrate?: number;
+  channels?: number;
+  speed?: number;
+  vol?: number;
+  pitch?: number;
+  out: string;
+  id?: string;
+  title?: string;
+  wait?: boolean;
+  local?: boolean;
+}
+
+/** Enqueues a book; prints its id first on stdout; with --wait/--local follows it to the end. */
+export async function renderCommand(file: string, opts: RenderCommandOptions, config: AppConfig): Promise<number> {
+  // Everything that can be checked without Redis is checked first: bad input enqueues nothing.
+  const definition = providerDefinition(opts.provider);
+  const options = resolveRenderOptions(definition, {
+    model: opts.model,
+    voice: opts.voice,
+    format: opts.format,
+    sampleRate: opts.sampleRate,
+    bitrate: opts.bitrate,
+    channels: opts.channels,
+    voiceSettings: { speed: opts.speed, vol: opts.vol, pitch: opts.pitch },
+  });
+  if (opts.id !== undefined) assertRenderId(opts.id);
+  const plan = planRender(await readTextFile(file), definition.limits);
+  const output = describeLocation(opts.out);
+  if (opts.local && !definition.credentialsSet(config)) {
+    throw new ConfigError(`--local needs ${definition.name} credentials in the environment (see \`tts-batch providers\`)`);
+  }
+
+  const logger = createLogger(config.LOG_LEVEL ?? 'warn');
+  const connection = createRedisConnection(config.REDIS_URL, 'producer');
+  connection.on('error', () => undefined); // surfaced by the commands that fail
+  let runtime: WorkerRuntime | undefined;
+  try {
+    await connectProducer(connection, config.REDIS_URL);
+    const store = new RenderStore(connection, config.QUEUE_PREFIX);
+    if (opts.local) runtime = await startWorkers({ config, logger, providers: [definition.name] });
+    const render = await enqueueRender(
+      { connection, prefix: config.QUEUE_PREFIX, store, retry: { attempts: config.RETRY_ATTEMPTS, backoffMs: config.RETRY_BACKOFF_MS } },
+      { id: opts.id, title: opts.title, plan, provider: definition, options, output },
+    );
+    process.stdout.write(`${render.id}\n`);
+    process.stderr.write(`enqueued ${render.id}: ${render.segments} segments, ${render.characters} characters, ${render.chapters} chapters → ${output}\n`);
+    if (!opts.wait && !opts.local) return 0;
+    return await followRender(store, new Queue(STITCH_QUEUE, { connection, prefix: config.QUEUE_PREFIX }), render.id);
+  } finally {
+    await runtime?.close();
+    await connection.quit().catch(() => undefined);
+  }
+}
+
+async function followRender(store: RenderStore, stitchQueue: Queue, id: string): Promise<number> {
+  const reporter = new ProgressReporter();
+  try {
+    for (;;) {
+      const state = await getRenderStatus(store, stitchQueue, id);
+      if (!state) throw new Error(`render ${id} disappeared from Redis`);
+      const line = formatProgress(state.status, progressOf(state));
+      if (state.status === 'completed' && state.result) {
+        reporter.done(`${line} · ${(state.result.durationMs / 1000).toFixed(1)} s of audio`);
+        process.stdout.write(`${state.result.location}\n`);
+        return 0;
+      }
+      if (state.status === 'failed') {
+        reporter.done(line);
+        process.stderr.write(`tts-batch: render ${id} failed: ${state.error ?? 'unknown reason'}\n`);
+        return 1;
+      }
+      reporter.update(line);
+      await delay(500);
+    }
+  } finally {
+    await stitchQueue.close();
+  }
+}

@@ -1,0 +1,109 @@
+import { FlowProducer } from 'bullmq';
+import type { Redis } from 'ioredis';
+import { InputError } from '../errors/input-error.ts';
+import type { ProviderDefinition } from '../providers/provider-definition.ts';
+import { segmentJobId, STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
+import { segmentJobOptions, stitchJobOptions, type RetryPolicy } from '../queue/job-options.ts';
+import { assertRenderId, newRenderId } from '../render/render-id.ts';
+import type { RenderSpec } from '../render/render-record.ts';
+import type { RenderStore } from '../render/render-store.ts';
+import type { StitchJobData, SynthesizeJobData } from '../worker/job-data.ts';
+import type { RenderPlan } from './plan.ts';
+import type { RenderOptions } from './render-options.ts';
+import { segmentKey } from './segment-key.ts';
+import { toSpeechText } from './speech-text.ts';
+
+export interface RenderRequest {
+  id?: string | undefined;
+  title?: string | undefined;
+  /** Made by planRender before anything touches Redis, so bad text is refused first. */
+  plan: RenderPlan;
+  provider: ProviderDefinition;
+  options: RenderOptions;
+  /** Canonical output location (absolute file URL or s3://bucket/prefix). */
+  output: string;
+}
+
+export interface EnqueuedRender {
+  id: string;
+  segments: number;
+  characters: number;
+  chapters: number;
+}
+
+export interface EnqueueDeps {
+  connection: Redis;
+  prefix: string;
+  store: RenderStore;
+  retry: RetryPolicy;
+}
+
+/**
+ * Enqueues the whole planned render as one atomic BullMQ flow: a stitch parent
+ * with one synthesize child per segment on the provider's own queue. Either all of it is
+ * enqueued or none of it (the render record is removed again when the flow cannot be added).
+ */
+export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): Promise<EnqueuedRender> {
+  const id = request.id === undefined ? newRenderId() : assertRenderId(request.id);
+  const { provider, options } = request;
+  const { plan } = request;
+
+  const jobs = plan.segments.map((segment) => {
+    const text = toSpeechText(segment.text);
+    const key = segmentKey({ provider: provider.name, model: options.model, voice: options.voice, voiceSettings: options.voiceSettings, audio: options.audio, text });
+    const data: SynthesizeJobData = {
+      renderId: id,
+      index: segment.index,
+      provider: provider.name,
+      model: options.model,
+      voice: options.voice,
+      voiceSettings: options.voiceSettings,
+      audio: options.audio,
+      text,
+      output: request.output,
+      key,
+    };
+    return { segment, data };
+  });
+
+  const spec: RenderSpec = {
+    id,
+    createdAt: new Date().toISOString(),
+    ...(request.title === undefined ? {} : { title: request.title }),
+    provider: provider.name,
+    model: options.model,
+    voice: options.voice,
+    voiceSettings: options.voiceSettings,
+    audio: options.audio,
+    output: request.output,
+    characters: plan.characters,
+    chapters: plan.chapters,
+    segments: jobs.map(({ segment, data }) => ({ index: segment.index, chapter: segment.chapter, chars: segment.chars, key: data.key })),
+  };
+
+  if (!(await deps.store.create(spec))) {
+    throw new InputError('id', `a render with id "${id}" already exists; choose another id`, id);
+  }
+  const flows = new FlowProducer({ connection: deps.connection, prefix: deps.prefix });
+  try {
+    const parentData: StitchJobData = { renderId: id };
+    await flows.add({
+      name: 'stitch',
+      queueName: STITCH_QUEUE,
+      data: parentData,
+      opts: stitchJobOptions(id, deps.retry),
+      children: jobs.map(({ data }) => ({
+        name: 'synthesize',
+        queueName: synthesizeQueueName(provider.name),
+        data,
+        opts: segmentJobOptions(segmentJobId(id, data.index), deps.retry),
+      })),
+    });
+  } catch (error) {
+    await deps.store.remove(id).catch(() => undefined);
+    throw error;
+  } finally {
+    await flows.close();
+  }
+  return { id, segments: plan.segments.length, characters: plan.characters, chapters: plan.chapters.length };
+}

@@ -1,0 +1,27 @@
+import { createHash } from 'node:crypto';
+import type { AudioSettings } from '../audio/audio-settings.ts';
+import { stableJson } from '../util/stable-json.ts';
+
+export interface SegmentIdentity {
+  provider: string;
+  model: string;
+  voice: string;
+  voiceSettings: Readonly<Record<string, number | string | boolean>>;
+  audio: AudioSettings;
+  /** The text exactly as sent to the provider. */
+  text: string;
+}
+
+/**
+ * Content-addressed: the same words spoken the same way map to the same object, so a retry,
+ * a crash or a re-render of an unchanged book finds the audio and bills nothing twice.
+ */
+export function segmentKey(identity: SegmentIdentity): string {
+  const hash = createHash('sha256').update(stableJson(identity)).digest('hex');
+  return `.segments/${identity.provider}/${hash.slice(0, 2)}/${hash}.${identity.audio.format}`;
+}
+
+/** Provider meta kept beside a segment, so a cached segment still has its trace id. */
+export function segmentMetaKey(key: string): string {
+  return `${key}.json`;
+}

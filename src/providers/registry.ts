@@ -1,0 +1,16 @@
+import { InputError } from '../errors/input-error.ts';
+import type { ProviderDefinition } from './provider-definition.ts';
+import { senseAudioDefinition } from './senseaudio/definition.ts';
+
+/** Every provider the system knows, by the name users type. */
+export const PROVIDERS: ReadonlyMap<string, ProviderDefinition> = new Map(
+  [senseAudioDefinition].map((definition) => [definition.name, definition]),
+);
+
+export function providerDefinition(name: string): ProviderDefinition {
+  const definition = PROVIDERS.get(name);
+  if (!definition) {
+    throw new InputError('provider', `unknown provider "${name}"; known: ${[...PROVIDERS.keys()].join(', ')}`, name);
+  }
+  return definition;
+}

@@ -1,0 +1,14 @@
+/**
+ * One queue per provider, so each provider gets its own rate limit and concurrency;
+ * one queue for stitching, whose jobs are the parents of a render's flow.
+ */
+export const STITCH_QUEUE = 'stitch';
+
+export function synthesizeQueueName(provider: string): string {
+  return `synthesize-${provider}`;
+}
+
+/** Job ids must not contain ':' and must not be all digits (BullMQ rules). */
+export function segmentJobId(renderId: string, index: number): string {
+  return `${renderId}-s${String(index).padStart(5, '0')}`;
+}

@@ -1,0 +1,87 @@
+import type { StitchResult } from '../stitcher/stitch-types.ts';
+import type { RenderSpec, SegmentResult } from './render-record.ts';
+
+export interface Manifest {
+  id: string;
+  status: 'completed';
+  title?: string;
+  provider: string;
+  model: string;
+  voice: string;
+  voiceSettings: Record<string, number | string | boolean>;
+  format: string;
+  sampleRate: number;
+  channels: number;
+  bitrate?: number;
+  /** Of the stitched audio, counted from its frames or samples. */
+  durationMs: number;
+  bytes: number;
+  audio: string;
+  characters: number;
+  /** What the provider reported billing for this render (cached segments bill 0). */
+  billedCharacters: number;
+  cachedSegments: number;
+  createdAt: string;
+  completedAt: string;
+  chapters: { index: number; title: string; startMs: number }[];
+  segments: {
+    index: number;
+    chapter: number;
+    chars: number;
+    startMs: number;
+    durationMs: number;
+    bytes: number;
+    cached: boolean;
+    billedCharacters?: number;
+    traceId?: string;
+  }[];
+}
+
+const round = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+/** Joins what was planned, what each segment job reported, and what the stitcher counted. */
+export function buildManifest(spec: RenderSpec, results: readonly SegmentResult[], stitched: StitchResult, audioKey: string): Manifest {
+  const segments = spec.segments.map((planned, position) => {
+    const result = results[position];
+    const timing = stitched.segments[position];
+    if (!result || !timing) throw new Error(`manifest: segment ${position} has no result or timing`);
+    return {
+      index: planned.index,
+      chapter: planned.chapter,
+      chars: planned.chars,
+      startMs: round(timing.startMs),
+      durationMs: round(timing.durationMs),
+      bytes: timing.bytes,
+      cached: result.cached,
+      ...(result.billedCharacters === undefined ? {} : { billedCharacters: result.billedCharacters }),
+      ...(result.traceId === undefined ? {} : { traceId: result.traceId }),
+    };
+  });
+  return {
+    id: spec.id,
+    status: 'completed',
+    ...(spec.title === undefined ? {} : { title: spec.title }),
+    provider: spec.provider,
+    model: spec.model,
+    voice: spec.voice,
+    voiceSettings: spec.voiceSettings,
+    format: spec.audio.format,
+    sampleRate: stitched.sampleRate,
+    channels: stitched.channels,
+    ...(spec.audio.bitrate === undefined ? {} : { bitrate: spec.audio.bitrate }),
+    durationMs: round(stitched.durationMs),
+    bytes: stitched.bytes,
+    audio: audioKey,
+    characters: spec.characters,
+    billedCharacters: results.reduce((sum, r) => sum + (r.billedCharacters ?? 0), 0),
+    cachedSegments: results.filter((r) => r.cached).length,
+    createdAt: spec.createdAt,
+    completedAt: new Date().toISOString(),
+    chapters: spec.chapters.map((chapter) => ({
+      index: chapter.index,
+      title: chapter.title,
+      startMs: segments[chapter.firstSegment]?.startMs ?? 0,
+    })),
+    segments,
+  };
+}

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+import { AUDIO_FORMATS } from '../audio/audio-settings.ts';
+
+export const RENDER_STATUSES = ['queued', 'running', 'stitching', 'completed', 'failed'] as const;
+export type RenderStatus = (typeof RENDER_STATUSES)[number];
+
+export const audioSettingsSchema = z.object({
+  format: z.enum(AUDIO_FORMATS),
+  sampleRate: z.number().int().positive(),
+  channels: z.union([z.literal(1), z.literal(2)]),
+  bitrate: z.number().int().positive().optional(),
+});
+
+const voiceSettingsSchema = z.record(z.string(), z.union([z.number(), z.string(), z.boolean()]));
+
+/**
+ * Everything fixed when a render is enqueued. Stored once in Redis; holds no text, no audio
+ * and no secret (text lives in the segment jobs, audio in storage, keys in the environment).
+ */
+export const renderSpecSchema = z.object({
+  id: z.string(),
+  createdAt: z.string(),
+  title: z.string().optional(),
+  provider: z.string(),
+  model: z.string(),
+  voice: z.string(),
+  voiceSettings: voiceSettingsSchema,
+  audio: audioSettingsSchema,
+  output: z.string(),
+  characters: z.number().int().nonnegative(),
+  chapters: z.array(z.object({ index: z.number().int(), title: z.string(), firstSegment: z.number().int() })),
+  segments: z.array(
+    z.object({ index: z.number().int(), chapter: z.number().int(), chars: z.number().int(), key: z.string() }),
+  ),
+});
+export type RenderSpec = z.infer<typeof renderSpecSchema>;
+
+/** What a synthesize job returns; kept by BullMQ for the stitch parent. */
+export const segmentResultSchema = z.object({
+  index: z.number().int().nonnegative(),
+  key: z.string(),
+  cached: z.boolean(),
+  bytes: z.number().int().nonnegative(),
+  billedCharacters: z.number().nonnegative().optional(),
+  traceId: z.string().optional(),
+});
+export type SegmentResult = z.infer<typeof segmentResultSchema>;

@@ -1,0 +1,21 @@
+import { z } from 'zod';
+import { audioSettingsSchema } from '../render/render-record.ts';
+
+/** Jobs outlive deploys: their data is unknown until parsed here, when a job starts. */
+export const synthesizeJobDataSchema = z.object({
+  renderId: z.string(),
+  index: z.number().int().nonnegative(),
+  provider: z.string(),
+  model: z.string(),
+  voice: z.string(),
+  voiceSettings: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  audio: audioSettingsSchema,
+  /** The text exactly as sent to the provider. */
+  text: z.string().min(1),
+  output: z.string(),
+  key: z.string(),
+});
+export type SynthesizeJobData = z.infer<typeof synthesizeJobDataSchema>;
+
+export const stitchJobDataSchema = z.object({ renderId: z.string() });
+export type StitchJobData = z.infer<typeof stitchJobDataSchema>;
