@@ -26,6 +26,8 @@ export function spawnWorker(env: Record<string, string>, args: readonly string[]
     });
     child.once('exit', (code) => reject(new Error(`worker exited (${code}) before starting:\n${stderr}`)));
   });
+  // Only a caller that awaits `ready` cares that it failed; nobody else should crash on it.
+  ready.catch(() => undefined);
   const exited = once(child, 'exit').then(([code]) => code as number | null);
   return { child, stderr: () => stderr, ready, exited };
 }
