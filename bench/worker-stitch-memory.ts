@@ -13,7 +13,6 @@ import { Job, Queue, QueueEvents } from 'bullmq';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { loadConfig } from '../src/config/app-config.ts';
 import { enqueueRender } from '../src/producer/enqueue-render.ts';
 import { planRender } from '../src/producer/plan.ts';
 import { resolveRenderOptions } from '../src/producer/render-options.ts';
@@ -42,7 +41,6 @@ async function vmHwmMb(pid: number): Promise<number> {
 
 async function measure(hours: number, segmentSeconds: number, redisUrl: string): Promise<Record<string, number | string>> {
   const prefix = uniquePrefix('bench');
-  const config = loadConfig({ REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, SENSEAUDIO_API_KEY: 'unused', SENSEAUDIO_BASE_URL: 'http://127.0.0.1:9' });
   const out = await mkdtemp(join(tmpdir(), 'ttsb-bench-'));
   const segmentsWanted = Math.round((hours * 3600) / segmentSeconds);
   // About 3,000 characters per segment (SenseAudio's target): size the book to the segment count.
