@@ -18,7 +18,7 @@ import { makeSampleBook } from '../support/sample-book.ts';
 import { deletePrefix, testConfig } from '../support/test-config.ts';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process.ts';
 
-describe('a worker killed with SIGKILL mid-render', () => {
+describe('worker process lifecycle', () => {
   const cleanup: (() => Promise<unknown>)[] = [];
   afterAll(async () => {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
@@ -90,5 +90,42 @@ describe('a worker killed with SIGKILL mid-render', () => {
     expect(completedTexts.size).toBe(plan.segments.length);
     expect(simulator.requests.length).toBeLessThanOrEqual(plan.segments.length + 2);
     expect(requestsAtKill).toBeGreaterThanOrEqual(3);
+  });
+
+  it('on SIGTERM finishes the segments it is speaking, then exits 0', async () => {
+    const API_KEY = 'term-test-key';
+    const simulator = await startSenseAudioSimulator({ apiKey: API_KEY, msPerChar: 2, chunkHexChars: 2048, eventIntervalMs: 20 });
+    cleanup.push(() => simulator.close());
+    const config = testConfig({ SENSEAUDIO_API_KEY: API_KEY, SENSEAUDIO_BASE_URL: simulator.url });
+    cleanup.push(() => deletePrefix(config.REDIS_URL, config.QUEUE_PREFIX));
+    const out = await mkdtemp(join(tmpdir(), 'ttsb-term-'));
+    const worker = spawnWorker({
+      REDIS_URL: config.REDIS_URL,
+      QUEUE_PREFIX: config.QUEUE_PREFIX,
+      SENSEAUDIO_API_KEY: API_KEY,
+      SENSEAUDIO_BASE_URL: simulator.url,
+      WORKER_CONCURRENCY: '2',
+    });
+    cleanup.push(() => Promise.resolve(worker.child.kill('SIGKILL')));
+    await worker.ready;
+    const connection = createRedisConnection(config.REDIS_URL, 'producer');
+    cleanup.push(() => connection.quit());
+    await connectProducer(connection, config.REDIS_URL);
+    const store = new RenderStore(connection, config.QUEUE_PREFIX);
+    const plan = planRender(makeSampleBook(24_000, 4), senseAudioDefinition.limits);
+    const options = resolveRenderOptions(senseAudioDefinition, { format: 'mp3', sampleRate: 24000, channels: 1, bitrate: 64000 });
+    await enqueueRender(
+      { connection, prefix: config.QUEUE_PREFIX, store, retry: { attempts: 3, backoffMs: 50 } },
+      { id: 'term-book', plan, provider: senseAudioDefinition, options, output: describeLocation(out) },
+    );
+    const inFlight = await simulator.whenRequest(1);
+    worker.child.kill('SIGTERM');
+    expect(await worker.exited, worker.stderr()).toBe(0);
+    const finished = await simulator.whenFinished(inFlight.number);
+    expect(finished.outcome, 'the in-flight segment must be finished, not abandoned').toBe('completed');
+    const state = await store.get('term-book');
+    expect(state?.segmentsDone).toBeGreaterThanOrEqual(1);
+    expect(state?.segmentsDone, 'no new segment may start after SIGTERM').toBeLessThan(plan.segments.length);
+    expect(worker.stderr()).toContain('shutting down');
   });
 });
