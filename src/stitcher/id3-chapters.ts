@@ -51,21 +51,12 @@ function u32(value: number): Uint8Array {
   return out;
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
 
 function frame(id: string, body: Uint8Array): Uint8Array {
   const header = new Uint8Array(10);
   for (let i = 0; i < 4; i++) header[i] = id.charCodeAt(i);
   header.set(u32(body.length), 4);
-  return concat([header, body]);
+  return Buffer.concat([header, body]);
 }
 
 function titleFrame(title: string): Uint8Array {
@@ -82,13 +73,13 @@ export function buildId3ChapterTag(input: Id3ChapterTagInput): Uint8Array {
   if (input.chapters.length > 0) {
     const ids = input.chapters.map((_, index) => `ch${index}`);
     const entryCount = Uint8Array.of(0x03, ids.length); // top-level, ordered
-    frames.push(frame('CTOC', concat([asciiz('toc'), entryCount, ...ids.map(asciiz)])));
+    frames.push(frame('CTOC', Buffer.concat([asciiz('toc'), entryCount, ...ids.map(asciiz)])));
     input.chapters.forEach((chapter, index) => {
-      const times = concat([u32(Math.round(chapter.startMs)), u32(Math.round(chapter.endMs)), u32(0xffffffff), u32(0xffffffff)]);
-      frames.push(frame('CHAP', concat([asciiz(ids[index] ?? `ch${index}`), times, titleFrame(chapter.title)])));
+      const times = Buffer.concat([u32(Math.round(chapter.startMs)), u32(Math.round(chapter.endMs)), u32(0xffffffff), u32(0xffffffff)]);
+      frames.push(frame('CHAP', Buffer.concat([asciiz(ids[index] ?? `ch${index}`), times, titleFrame(chapter.title)])));
     });
   }
-  const body = concat(frames);
+  const body = Buffer.concat(frames);
   const header = new Uint8Array(10);
   header.set([0x49, 0x44, 0x33, 3, 0, 0]); // "ID3", v2.3.0, no flags
   const size = body.length;
@@ -96,5 +87,5 @@ export function buildId3ChapterTag(input: Id3ChapterTagInput): Uint8Array {
   header[7] = (size >>> 14) & 0x7f;
   header[8] = (size >>> 7) & 0x7f;
   header[9] = size & 0x7f;
-  return concat([header, body]);
+  return Buffer.concat([header, body]);
 }

@@ -1,4 +1,5 @@
 import { Mp3Encoder } from '@breezystack/lamejs';
+import { concatBytes } from './concat-bytes.ts';
 
 /**
  * Synthetic audio for tests and provider simulators: a sine tone with a short fade in and out,
@@ -81,7 +82,7 @@ export function synthWav(options: SynthAudioOptions): Uint8Array {
   view.setUint16(34, 16, true);
   writeAscii(header, 36, 'data');
   view.setUint32(40, pcm.length, true);
-  return withId3v1(concat([header, pcm]), options);
+  return withId3v1(concatBytes([header, pcm]), options);
 }
 
 /**
@@ -111,7 +112,7 @@ export function synthMp3(options: SynthAudioOptions): Uint8Array {
   if (options.id3) parts.push(id3v24Tag(`Tone ${options.frequencyHz ?? 440} Hz`));
   if (options.xing) parts.push(lameInfoFrame(frames, encodedSamples));
   parts.push(frames);
-  const result = withId3v1(concat(parts), options);
+  const result = withId3v1(concatBytes(parts), options);
   mp3Cache.set(key, result);
   return result.slice();
 }
@@ -140,14 +141,14 @@ function encodeMp3(options: SynthAudioOptions): Uint8Array {
   }
   const tail = encoder.flush();
   if (tail.length > 0) parts.push(new Uint8Array(tail));
-  return concat(parts);
+  return concatBytes(parts);
 }
 
 // --- ID3 tags ---------------------------------------------------------------------------------
 
 function id3v24Tag(title: string): Uint8Array {
   const text = new TextEncoder().encode(title);
-  const frameBody = concat([Uint8Array.of(3), text]); // 3 = UTF-8
+  const frameBody = concatBytes([Uint8Array.of(3), text]); // 3 = UTF-8
   const frame = new Uint8Array(10 + frameBody.length);
   writeAscii(frame, 0, 'TIT2');
   frame.set(syncsafe(frameBody.length), 4); // v2.4 frame sizes are syncsafe too
@@ -157,7 +158,7 @@ function id3v24Tag(title: string): Uint8Array {
   writeAscii(header, 0, 'ID3');
   header[3] = 4;
   header.set(syncsafe(frame.length + padding), 6);
-  return concat([header, frame, new Uint8Array(padding)]);
+  return concatBytes([header, frame, new Uint8Array(padding)]);
 }
 
 function syncsafe(value: number): Uint8Array {
@@ -170,7 +171,7 @@ function withId3v1(bytes: Uint8Array, options: SynthAudioOptions): Uint8Array {
   writeAscii(tag, 0, 'TAG');
   writeAscii(tag, 3, 'Synthetic tone');
   tag[127] = 255; // genre: none
-  return concat([bytes, tag]);
+  return concatBytes([bytes, tag]);
 }
 
 // --- a LAME-style Info frame --------------------------------------------------------------------
@@ -274,14 +275,3 @@ function writeAscii(target: Uint8Array, offset: number, text: string): void {
   for (let i = 0; i < text.length; i++) target[offset + i] = text.charCodeAt(i);
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  let total = 0;
-  for (const part of parts) total += part.length;
-  const out = new Uint8Array(total);
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}

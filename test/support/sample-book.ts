@@ -1,3 +1,4 @@
+import { seededRandom } from './seeded-random.ts';
 /**
  * A deterministic mixed Chinese/English "book" for tests and benchmarks: chapter headings in
  * several styles (`# Part One`, `第三章 …`, `Chapter 2: …`, `Chapter 4 …`), paragraphs of
@@ -78,17 +79,6 @@ const PART_NAMES = ['One', 'Two', 'Three', 'Four', 'Five', 'Six', 'Seven', 'Eigh
 const EMOJI = ['😀', '👨‍👩‍👧', '🇨🇳', '👍🏽', '❤️', '🌧️', '🚂', '🏳️‍🌈'];
 const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
 
-/** mulberry32: small, fast, good enough to vary test text; returns floats in [0, 1). */
-function prng(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** 1..99 in Chinese numerals (十二, 二十, 二十一); larger numbers stay in digits (第123章 is common too). */
 function chineseNumber(n: number): string {
@@ -106,7 +96,7 @@ function codePoints(text: string): number {
 }
 
 export function makeSampleBook(targetChars: number, seed = 1): string {
-  const random = prng(seed);
+  const random = seededRandom(seed);
   const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)] as T;
   const blocks: string[] = [];
   let size = 0;

@@ -1,7 +1,7 @@
 import { synthAudio } from '../../support/audio-synth.ts';
 import { encodeFlacVerbatim } from '../shared/flac-verbatim.ts';
 import { firstMp3AudioFrame } from '../shared/mp3-frame-info.ts';
-import { fnv1a } from '../shared/seeded-random.ts';
+import { fnv1a } from '../../support/seeded-random.ts';
 
 export interface SimAudioSetting {
   format: 'mp3' | 'wav' | 'pcm' | 'flac';

@@ -1,4 +1,4 @@
-import { seededRandom } from '../shared/seeded-random.ts';
+import { seededRandom } from '../../support/seeded-random.ts';
 
 /**
  * One injected failure (or stress) for one request. Where it applies:

@@ -16,7 +16,7 @@ export function encodeFlacVerbatim(pcm: Uint8Array, sampleRate: number, channels
     parts.push(frame(view, start, size, channels, frameNumber));
     frameNumber += 1;
   }
-  return concat(parts);
+  return Buffer.concat(parts);
 }
 
 function streamInfo(sampleRate: number, channels: number, totalSamples: number): Uint8Array {
@@ -91,12 +91,3 @@ function crc16(bytes: Uint8Array): number {
   return crc;
 }
 
-function concat(parts: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}

@@ -8,15 +8,6 @@ import { MemoryStorage } from '../../support/memory-storage.ts';
 
 const STEREO_16K: AudioSettings = { format: 'pcm', sampleRate: 16000, channels: 2 };
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
 
 function storageWith(segments: readonly Uint8Array[], chunkSize = 4096): { storage: MemoryStorage; keys: string[] } {
   const storage = new MemoryStorage({ chunkSize });
@@ -38,11 +29,11 @@ describe('stitch (pcm)', () => {
     const raw1 = synthPcm({ ...options, durationMs: 500, frequencyHz: 300 });
     const asWav = synthWav({ ...options, durationMs: 250, frequencyHz: 500 });
     const raw3 = synthPcm({ ...options, durationMs: 750, frequencyHz: 700 });
-    const segments = [concat(raw1, Uint8Array.of(1, 2, 3)), asWav, raw3];
+    const segments = [Buffer.concat([raw1, Uint8Array.of(1, 2, 3)]), asWav, raw3];
     const { storage, keys } = storageWith(segments, 1003);
     const result = await stitch({ storage, segmentKeys: keys, audio: STEREO_16K, outputKey: 'book.pcm' });
     const file = storage.objects.get('book.pcm') ?? new Uint8Array(0);
-    const expected = concat(raw1, asWav.subarray(44), raw3);
+    const expected = Buffer.concat([raw1, asWav.subarray(44), raw3]);
     expect(Buffer.from(file).equals(Buffer.from(expected)), 'output is the three sample payloads, nothing else').toBe(true);
     expect(result.segments.map((segment) => [segment.startMs, segment.durationMs, segment.bytes])).toEqual([
       [0, 500, 32000],

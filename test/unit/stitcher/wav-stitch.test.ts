@@ -14,21 +14,12 @@ function ascii(text: string): Uint8Array {
   return Uint8Array.from(text, (char) => char.charCodeAt(0));
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
 
 function chunk(id: string, body: Uint8Array): Uint8Array {
   const header = new Uint8Array(8);
   header.set(ascii(id));
   new DataView(header.buffer).setUint32(4, body.length, true);
-  return concat(header, body, new Uint8Array(body.length & 1));
+  return Buffer.concat([header, body, new Uint8Array(body.length & 1)]);
 }
 
 /** A WAV from parts: fmt body, payload, chunks before and after data, and what the sizes claim. */
@@ -36,11 +27,11 @@ function wav(options: { fmt: Uint8Array; payload: Uint8Array; before?: Uint8Arra
   const dataHeader = new Uint8Array(8);
   dataHeader.set(ascii('data'));
   new DataView(dataHeader.buffer).setUint32(4, options.dataSize ?? options.payload.length, true);
-  const body = concat(ascii('WAVE'), chunk('fmt ', options.fmt), ...(options.before ?? []), dataHeader, options.payload, ...(options.after ?? []));
+  const body = Buffer.concat([ascii('WAVE'), chunk('fmt ', options.fmt), ...(options.before ?? []), dataHeader, options.payload, ...(options.after ?? [])]);
   const riff = new Uint8Array(8);
   riff.set(ascii('RIFF'));
   new DataView(riff.buffer).setUint32(4, options.riffSize ?? body.length, true);
-  return concat(riff, body);
+  return Buffer.concat([riff, body]);
 }
 
 /** fmt body and payload of a 44-byte-header WAV from synthWav. */
@@ -84,17 +75,17 @@ describe('stitch (wav)', () => {
     const b = split(synthWav({ durationMs: 700, sampleRate: 24000, channels: 1, frequencyHz: 450 }));
     const c = split(synthWav({ durationMs: 1300, sampleRate: 24000, channels: 1, frequencyHz: 600 }));
     const d = split(synthWav({ durationMs: 500, sampleRate: 24000, channels: 1, frequencyHz: 750 }));
-    const list = chunk('LIST', concat(ascii('INFOISFT'), new Uint8Array([5, 0, 0, 0]), ascii('tts\0\0')));
+    const list = chunk('LIST', Buffer.concat([ascii('INFOISFT'), new Uint8Array([5, 0, 0, 0]), ascii('tts\0\0')]));
     const segments = [
       wav({ ...a, before: [list], after: [chunk('LIST', ascii('INFOtrailing metadata!'))] }),
       wav({ ...b, dataSize: 0xffffffff, riffSize: 0xffffffff }), // ffmpeg writing to a pipe
       wav({ ...c, dataSize: 0x7ffff000, riffSize: 0x7ffff024 }), // espeak-ng
-      wav({ ...d, payload: concat(d.payload, Uint8Array.of(0x12)) }), // a stray half sample at the end
+      wav({ ...d, payload: Buffer.concat([d.payload, Uint8Array.of(0x12)]) }), // a stray half sample at the end
     ];
     const { storage, keys } = storageWith(segments, 1001);
     const result = await stitch({ storage, segmentKeys: keys, audio: MONO_24K, outputKey: 'book.wav' });
     const file = storage.objects.get('book.wav') ?? new Uint8Array(0);
-    const payload = concat(a.payload, b.payload, c.payload, d.payload);
+    const payload = Buffer.concat([a.payload, b.payload, c.payload, d.payload]);
     expect(readHeader(file)).toEqual({ riff: 'RIFF', riffSize: file.length - 8, wave: 'WAVE', fmt: 'fmt ', data: 'data', dataSize: payload.length });
     expect(file.subarray(20, 36)).toEqual(a.fmt);
     expect(Buffer.from(file.subarray(44)).equals(Buffer.from(payload)), 'output payload is the segments’ payloads in order').toBe(true);
@@ -177,7 +168,7 @@ describe('stitch (wav)', () => {
 
   it('refuses fmt chunks that agree on rate and channels but not on their bytes', async () => {
     const plain = split(synthWav({ durationMs: 200, sampleRate: 24000, channels: 1 }));
-    const extended = concat(plain.fmt, Uint8Array.of(0, 0)); // cbSize: same audio, another chunk
+    const extended = Buffer.concat([plain.fmt, Uint8Array.of(0, 0)]); // cbSize: same audio, another chunk
     const { storage, keys } = storageWith([wav(plain), wav({ ...plain, fmt: extended })]);
     await expect(stitch({ storage, segmentKeys: keys, audio: MONO_24K, outputKey: 'out.wav' })).rejects.toThrow(/different fmt chunk bytes/);
   });
