@@ -3,6 +3,7 @@ import { loadConfig } from '../config/app-config.ts';
 import { InputError } from '../errors/input-error.ts';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
 import { numberOption } from './parse-number.ts';
+import { blendEntry, collect } from './repeatable.ts';
 import { providersCommand } from './providers-command.ts';
 import { renderCommand, type RenderCommandOptions } from './render-command.ts';
 import { statusCommand } from './status-command.ts';
@@ -27,6 +28,14 @@ program
   .option('--speed <x>', 'speech speed', numberOption('speed'))
   .option('--vol <x>', 'volume', numberOption('vol'))
   .option('--pitch <n>', 'pitch', numberOption('pitch'))
+  .option('--blend <voice=weight>', 'blend another voice in (sensenova; repeatable, up to 4 voices, weights sum to 1)', blendEntry)
+  .option('--ref-audio <url>', 'reference audio for voice cloning (ai302; repeatable, paired with --ref-text)', collect)
+  .option('--ref-text <text>', 'transcript of the matching --ref-audio (ai302; repeatable)', collect)
+  .option('--system-prompt <text>', 'scene description for voice generation (ai302)')
+  .option('--multi-speaker', 'text is [SPEAKER0]/[SPEAKER1] dialogue; segments end only at turns (ai302)')
+  .option('--temperature <x>', 'sampling temperature (ai302)', numberOption('temperature'))
+  .option('--top-k <n>', 'sampling top-k (ai302)', numberOption('topK'))
+  .option('--top-p <x>', 'sampling top-p (ai302)', numberOption('topP'))
   .option('-o, --out <dir|s3://bucket/prefix>', 'where results go', './renders')
   .option('--id <id>', 'name the render (an id is never reused)')
   .option('--title <title>', 'title written into the audio tags and manifest')

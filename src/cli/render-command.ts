@@ -28,6 +28,14 @@ export interface RenderCommandOptions {
   speed?: number;
   vol?: number;
   pitch?: number;
+  blend?: { voice: string; weight: number }[];
+  refAudio?: string[];
+  refText?: string[];
+  systemPrompt?: string;
+  multiSpeaker?: boolean;
+  temperature?: number;
+  topK?: number;
+  topP?: number;
   out: string;
   id?: string;
   title?: string;
@@ -46,10 +54,23 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
     sampleRate: opts.sampleRate,
     bitrate: opts.bitrate,
     channels: opts.channels,
-    voiceSettings: { speed: opts.speed, vol: opts.vol, pitch: opts.pitch },
+    // Each provider's strict schema takes what it knows and refuses the rest by name.
+    voiceSettings: {
+      speed: opts.speed,
+      vol: opts.vol,
+      pitch: opts.pitch,
+      blend: opts.blend,
+      refAudio: opts.refAudio,
+      refText: opts.refText,
+      systemPrompt: opts.systemPrompt,
+      multiSpeaker: opts.multiSpeaker,
+      temperature: opts.temperature,
+      topK: opts.topK,
+      topP: opts.topP,
+    },
   });
   if (opts.id !== undefined) assertRenderId(opts.id);
-  const plan = planRender(await readTextFile(file), definition.limits);
+  const plan = planRender(await readTextFile(file), definition.limits, definition.planOptions?.(options.voiceSettings));
   const output = describeLocation(opts.out);
   if (opts.local && !definition.credentialsSet(config)) {
     throw new ConfigError(`--local needs ${definition.name} credentials in the environment (see \`tts-batch providers\`)`);

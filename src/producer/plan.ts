@@ -38,7 +38,16 @@ export interface RenderPlan {
  * on its own, so no segment crosses a chapter and a chapter's heading opens its first segment.
  * Chapters with nothing to say are dropped; chapters and segments are numbered from 0.
  */
-export function planRender(text: string, limits: TextLimits): RenderPlan {
+/** How a provider constrains where segments may end, beyond its size limits. */
+export interface PlanOptions {
+  /**
+   * Multi-speaker dialogue: a segment may end only right before a line matching this (a new
+   * speaker turn, e.g. /^\[SPEAKER\d+\]/), never inside a turn. Not implemented yet: see issue 3.
+   */
+  turnLine?: RegExp;
+}
+
+export function planRender(text: string, limits: TextLimits, _options: PlanOptions = {}): RenderPlan {
   const clean = validateText(text);
   const plan: RenderPlan = { chapters: [], segments: [], characters: 0, units: 0 };
   for (const chapter of detectChapters(clean)) {

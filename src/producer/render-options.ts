@@ -1,6 +1,7 @@
 import type { AudioSettings } from '../audio/audio-settings.ts';
 import { InputError } from '../errors/input-error.ts';
 import type { ProviderDefinition } from '../providers/provider-definition.ts';
+import type { SettingValue, VoiceSettings } from '../providers/voice-settings.ts';
 
 /** Options as a user gives them (CLI flags or API fields), before validation. */
 export interface RawRenderOptions {
@@ -10,14 +11,14 @@ export interface RawRenderOptions {
   sampleRate?: number | undefined;
   bitrate?: number | undefined;
   channels?: number | undefined;
-  voiceSettings?: Record<string, number | string | boolean | undefined>;
+  voiceSettings?: Record<string, SettingValue | undefined>;
 }
 
 export interface RenderOptions {
   model: string;
   voice: string;
   audio: AudioSettings;
-  voiceSettings: Record<string, number | string | boolean>;
+  voiceSettings: VoiceSettings;
 }
 
 const STITCHABLE = new Set(['mp3', 'wav', 'pcm']);
@@ -62,7 +63,11 @@ export function resolveRenderOptions(definition: ProviderDefinition, raw: RawRen
   const parsed = definition.voiceSettingsSchema.safeParse(given);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    const field = issue?.path.length ? issue.path.join('.') : issue?.code === 'unrecognized_keys' ? issue.keys.join(', ') : 'voiceSettings';
+    if (issue?.code === 'unrecognized_keys') {
+      const field = issue.keys.join(', ');
+      throw new InputError(field, `${definition.name} has no such setting (a setting the provider lacks is refused, not ignored)`, given[issue.keys[0] ?? '']);
+    }
+    const field = issue?.path.length ? issue.path.join('.') : 'voiceSettings';
     throw new InputError(field, `${issue?.message ?? 'invalid'} (${definition.name})`, given[field]);
   }
   return { model, voice, audio, voiceSettings: parsed.data };

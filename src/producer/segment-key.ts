@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import type { AudioSettings } from '../audio/audio-settings.ts';
+import type { VoiceSettings } from '../providers/voice-settings.ts';
 import { stableJson } from '../util/stable-json.ts';
 
 export interface SegmentIdentity {
   provider: string;
   model: string;
   voice: string;
-  voiceSettings: Readonly<Record<string, number | string | boolean>>;
+  voiceSettings: VoiceSettings;
   audio: AudioSettings;
   /** The text exactly as sent to the provider. */
   text: string;

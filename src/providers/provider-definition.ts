@@ -1,7 +1,9 @@
 import type { z } from 'zod';
 import type { AudioFormat, AudioSettings } from '../audio/audio-settings.ts';
 import type { AppConfig } from '../config/app-config.ts';
+import type { PlanOptions } from '../producer/plan.ts';
 import type { Provider, TextLimits } from './provider.ts';
+import type { VoiceSettings } from './voice-settings.ts';
 
 /** What the rest of the system knows about a provider before talking to it. */
 export interface ProviderDefinition {
@@ -21,7 +23,9 @@ export interface ProviderDefinition {
    * Validates provider voice settings (speed, vol, pitch, …) with the provider's documented
    * ranges. Strict: a setting the provider lacks is refused, not ignored.
    */
-  readonly voiceSettingsSchema: z.ZodType<Record<string, number | string | boolean>>;
+  readonly voiceSettingsSchema: z.ZodType<VoiceSettings>;
+  /** Extra constraints on where segments may end, from the validated settings (e.g. speaker turns). */
+  planOptions?(settings: VoiceSettings): PlanOptions;
   /** Whether the credentials this provider needs are present in the config. */
   credentialsSet(config: AppConfig): boolean;
   /** Builds a client. Throws ConfigError when credentials are missing. */

@@ -1,4 +1,5 @@
 import type { AudioSettings } from '../audio/audio-settings.ts';
+import type { VoiceSettings } from './voice-settings.ts';
 
 /** How a provider counts text, and how much one request may carry. Limits live with the provider. */
 export interface TextLimits {
@@ -17,7 +18,7 @@ export interface SynthesisRequest {
   model: string;
   audio: AudioSettings;
   /** Provider-specific voice settings, already validated against the provider's ranges. */
-  voiceSettings: Readonly<Record<string, number | string | boolean>>;
+  voiceSettings: VoiceSettings;
   signal?: AbortSignal;
 }
 
@@ -30,14 +31,53 @@ export interface SynthesisMeta {
 }
 
 /**
- * A speech provider client. `synthesize` yields audio bytes as they arrive (bounded memory)
- * and returns the meta once the provider has confirmed the end of the audio. It throws a
- * ProviderError (or IncompleteStreamError) on any failure; bytes already yielded must then be
- * discarded by the caller.
+ * A provider that answers a request with a stream (HTTP/SSE, WebSocket, a local process).
+ * `synthesize` yields audio bytes as they arrive (bounded memory), in the container and
+ * settings of `request.audio`, and returns the meta once the provider has confirmed the end of
+ * the audio. It throws a ProviderError (or IncompleteStreamError) on any failure; bytes
+ * already yielded must then be discarded by the caller.
  */
-export interface Provider {
+export interface StreamingProvider {
+  readonly kind: 'stream';
   readonly name: string;
   readonly limits: TextLimits;
   synthesize(request: SynthesisRequest): AsyncGenerator<Uint8Array, SynthesisMeta, undefined>;
   close(): Promise<void>;
 }
+
+/** What a poll of an asynchronous task found. */
+export type TaskStatus =
+  | { state: 'running'; /** the provider's own word, for logs */ detail?: string }
+  | { state: 'succeeded'; audioUrl: string; billedCharacters?: number }
+  | { state: 'failed'; reason: string; /** true when a new task may succeed (provider-side fault) */ retryable: boolean };
+
+/** How often and how long the worker polls a task. */
+export interface PollingPolicy {
+  /** First poll this long after submitting. */
+  firstPollMs: number;
+  /** Later polls back off (×1.5) up to this. */
+  maxIntervalMs: number;
+  /** A task still running this long after it was submitted fails the segment clearly. */
+  deadlineMs: number;
+}
+
+/**
+ * A provider that works through paid asynchronous tasks: submit, then poll by id, then
+ * download. The worker persists the task id in the job before anything else, frees its slot
+ * between polls (moveToDelayed), and never submits a second task for the same segment while
+ * the first may still finish.
+ */
+export interface TaskProvider {
+  readonly kind: 'task';
+  readonly name: string;
+  readonly limits: TextLimits;
+  readonly polling: PollingPolicy;
+  submit(request: SynthesisRequest): Promise<{ taskId: string }>;
+  /** Throws ProviderError for transport failures (429, 5xx, network); task failure is a status. */
+  poll(taskId: string): Promise<TaskStatus>;
+  /** Streams the finished audio converted to `request.audio`. */
+  download(audioUrl: string, request: SynthesisRequest): AsyncGenerator<Uint8Array, SynthesisMeta, undefined>;
+  close(): Promise<void>;
+}
+
+export type Provider = StreamingProvider | TaskProvider;

@@ -1,3 +1,4 @@
+import type { VoiceSettings } from '../providers/voice-settings.ts';
 import type { StitchResult } from '../stitcher/stitch-types.ts';
 import type { RenderSpec, SegmentResult } from './render-record.ts';
 
@@ -8,7 +9,7 @@ export interface Manifest {
   provider: string;
   model: string;
   voice: string;
-  voiceSettings: Record<string, number | string | boolean>;
+  voiceSettings: VoiceSettings;
   format: string;
   sampleRate: number;
   channels: number;

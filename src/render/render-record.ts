@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { AUDIO_FORMATS } from '../audio/audio-settings.ts';
+import { voiceSettingsRecordSchema } from '../providers/voice-settings.ts';
 
 export const RENDER_STATUSES = ['queued', 'running', 'stitching', 'completed', 'failed'] as const;
 export type RenderStatus = (typeof RENDER_STATUSES)[number];
@@ -11,7 +12,6 @@ export const audioSettingsSchema = z.object({
   bitrate: z.number().int().positive().optional(),
 });
 
-const voiceSettingsSchema = z.record(z.string(), z.union([z.number(), z.string(), z.boolean()]));
 
 /**
  * Everything fixed when a render is enqueued. Stored once in Redis; holds no text, no audio
@@ -24,7 +24,7 @@ export const renderSpecSchema = z.object({
   provider: z.string(),
   model: z.string(),
   voice: z.string(),
-  voiceSettings: voiceSettingsSchema,
+  voiceSettings: voiceSettingsRecordSchema,
   audio: audioSettingsSchema,
   output: z.string(),
   characters: z.number().int().nonnegative(),

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { voiceSettingsRecordSchema } from '../providers/voice-settings.ts';
 import { audioSettingsSchema } from '../render/render-record.ts';
 
 /** Jobs outlive deploys: their data is unknown until parsed here, when a job starts. */
@@ -8,12 +9,14 @@ export const synthesizeJobDataSchema = z.object({
   provider: z.string(),
   model: z.string(),
   voice: z.string(),
-  voiceSettings: z.record(z.string(), z.union([z.number(), z.string(), z.boolean()])),
+  voiceSettings: voiceSettingsRecordSchema,
   audio: audioSettingsSchema,
   /** The text exactly as sent to the provider. */
   text: z.string().min(1),
   output: z.string(),
   key: z.string(),
+  /** An asynchronous provider's task, persisted the moment it is created (see TaskProvider). */
+  task: z.object({ id: z.string().min(1), submittedAt: z.number(), polls: z.number().int().nonnegative() }).optional(),
 });
 export type SynthesizeJobData = z.infer<typeof synthesizeJobDataSchema>;
 

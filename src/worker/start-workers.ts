@@ -61,7 +61,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     queues.push(queue);
     const deps = { provider, queue, storages, store, logger: logger.child({ queue: queueName }), defaultRateLimitMs: config.RATE_LIMIT_WAIT_MS };
     workers.push(
-      new Worker(queueName, (job) => processSynthesize(job, deps), { ...workerOptions, connection: connect(), concurrency: config.WORKER_CONCURRENCY }),
+      new Worker(queueName, (job, token) => processSynthesize(job, token, deps), { ...workerOptions, connection: connect(), concurrency: config.WORKER_CONCURRENCY }),
     );
   }
   const stitchDeps = { storages, store, logger: logger.child({ queue: STITCH_QUEUE }) };

@@ -1,8 +1,9 @@
-import { UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
+import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { CONTENT_TYPES } from '../audio/audio-settings.ts';
 import { segmentMetaKey } from '../producer/segment-key.ts';
-import type { Provider, SynthesisMeta } from '../providers/provider.ts';
+import { ProviderError } from '../errors/provider-error.ts';
+import type { Provider, SynthesisMeta, SynthesisRequest, TaskProvider } from '../providers/provider.ts';
 import type { SegmentResult } from '../render/render-record.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { RenderStore } from '../render/render-store.ts';
@@ -36,11 +37,67 @@ async function readSegmentMeta(storage: Storage, key: string): Promise<Synthesis
   }
 }
 
+/** What a producer of segment audio hands back: bytes stored and the provider's meta. */
+interface Produced {
+  bytes: number;
+  meta: SynthesisMeta;
+}
+
+function requestOf(data: SynthesizeJobData): SynthesisRequest {
+  return { text: data.text, voice: data.voice, model: data.model, audio: data.audio, voiceSettings: data.voiceSettings };
+}
+
+/** Streams provider audio into storage; the object appears only if the stream completed. */
+async function storeStream(storage: Storage, data: SynthesizeJobData, audio: AsyncGenerator<Uint8Array, SynthesisMeta, undefined>): Promise<Produced> {
+  const stream = withResult(audio);
+  const info = await storage.put(data.key, stream.items, { contentType: CONTENT_TYPES[data.audio.format] });
+  return { bytes: info.size, meta: stream.result() };
+}
+
+/**
+ * One step of an asynchronous task: submit (persisting the task id before anything else),
+ * or poll, or download. Between polls the job is delayed, so no worker slot waits on a task.
+ */
+async function advanceTask(job: Job, token: string | undefined, provider: TaskProvider, storage: Storage, data: SynthesizeJobData, deps: SynthesizeDeps): Promise<Produced> {
+  let task = data.task;
+  if (!task) {
+    const { taskId } = await provider.submit(requestOf(data));
+    task = { id: taskId, submittedAt: Date.now(), polls: 0 };
+    // The task is paid for: its id must be in Redis before anything else can fail.
+    await job.updateData({ ...data, task } satisfies SynthesizeJobData);
+    deps.logger.info({ renderId: data.renderId, index: data.index, taskId }, 'task submitted');
+  }
+  const status = await provider.poll(task.id);
+  if (status.state === 'succeeded') {
+    const produced = await storeStream(storage, data, provider.download(status.audioUrl, requestOf(data)));
+    if (produced.meta.billedCharacters === undefined && status.billedCharacters !== undefined) produced.meta.billedCharacters = status.billedCharacters;
+    if (produced.meta.traceId === undefined) produced.meta.traceId = task.id;
+    return produced;
+  }
+  if (status.state === 'failed') {
+    // A failed task is over: a retry may submit a new one, never poll this one again.
+    await job.updateData({ ...data, task: undefined } satisfies SynthesizeJobData);
+    throw new ProviderError(`task ${task.id} failed: ${status.reason}`, { provider: provider.name, kind: status.retryable ? 'retryable' : 'fatal', providerCode: 'TASK_FAILED' });
+  }
+  const age = Date.now() - task.submittedAt;
+  if (age > provider.polling.deadlineMs) {
+    throw new ProviderError(`task ${task.id} still ${status.detail ?? 'running'} after ${Math.round(age / 1000)} s (deadline ${Math.round(provider.polling.deadlineMs / 1000)} s)`, {
+      provider: provider.name,
+      kind: 'fatal',
+      providerCode: 'TASK_DEADLINE',
+    });
+  }
+  const delayMs = Math.min(provider.polling.maxIntervalMs, Math.round(provider.polling.firstPollMs * 1.5 ** task.polls));
+  await job.updateData({ ...data, task: { ...task, polls: task.polls + 1 } } satisfies SynthesizeJobData);
+  await job.moveToDelayed(Date.now() + delayMs, token);
+  throw new DelayedError();
+}
+
 /**
  * Speaks one segment into storage under its content-addressed key. When the key already
  * exists the provider is not called at all: retries, crashes and re-renders bill nothing twice.
  */
-export async function processSynthesize(job: Job, deps: SynthesizeDeps): Promise<SegmentResult> {
+export async function processSynthesize(job: Job, token: string | undefined, deps: SynthesizeDeps): Promise<SegmentResult> {
   const parsed = synthesizeJobDataSchema.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError(`invalid synthesize job data: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
   const data: SynthesizeJobData = parsed.data;
@@ -56,25 +113,25 @@ export async function processSynthesize(job: Job, deps: SynthesizeDeps): Promise
 
   const started = Date.now();
   try {
-    const stream = withResult(
-      deps.provider.synthesize({ text: data.text, voice: data.voice, model: data.model, audio: data.audio, voiceSettings: data.voiceSettings }),
-    );
-    const info = await storage.put(data.key, stream.items, { contentType: CONTENT_TYPES[data.audio.format] });
-    const meta = stream.result();
+    const { provider } = deps;
+    const produced =
+      provider.kind === 'task' ? await advanceTask(job, token, provider, storage, data, deps) : await storeStream(storage, data, provider.synthesize(requestOf(data)));
+    const { meta } = produced;
     await storage.put(segmentMetaKey(data.key), bytesBody(JSON.stringify({ ...meta, provider: data.provider, createdAt: new Date().toISOString() })), {
       contentType: 'application/json',
     });
     await deps.store.markSegmentDone(data.renderId, data.index, false);
-    deps.logger.debug({ renderId: data.renderId, index: data.index, bytes: info.size, ms: Date.now() - started }, 'segment synthesized');
+    deps.logger.debug({ renderId: data.renderId, index: data.index, bytes: produced.bytes, ms: Date.now() - started }, 'segment synthesized');
     return {
       index: data.index,
       key: data.key,
       cached: false,
-      bytes: info.size,
+      bytes: produced.bytes,
       ...(meta.billedCharacters === undefined ? {} : { billedCharacters: meta.billedCharacters }),
       ...(meta.traceId === undefined ? {} : { traceId: meta.traceId }),
     };
   } catch (error) {
+    if (error instanceof DelayedError) throw error; // polling later: flow control, not a failure
     const failure = classifyFailure(error, deps.defaultRateLimitMs);
     const where = { renderId: data.renderId, index: data.index, attempt: job.attemptsMade + 1 };
     if (failure.action === 'rate-limit') {

@@ -2,7 +2,7 @@ import type { Dispatcher } from 'undici';
 import { ConfigError } from '../../errors/config-error.ts';
 import { IncompleteStreamError } from '../../errors/incomplete-stream-error.ts';
 import { ProviderError } from '../../errors/provider-error.ts';
-import type { Provider, SynthesisMeta, SynthesisRequest } from '../provider.ts';
+import type { StreamingProvider, SynthesisMeta, SynthesisRequest } from '../provider.ts';
 import { createHttpAgent, resolveHttpTimeouts, type HttpTimeouts } from '../shared/http-timeouts.ts';
 import { describeError } from '../shared/network-error.ts';
 import { SseDecoder } from '../shared/sse-decoder.ts';
@@ -34,7 +34,8 @@ const MAX_JSON_BODY_BYTES = 128 * 1024 * 1024;
 const DRAIN_GRACE_MS = 1_000;
 
 /** SenseAudio text-to-speech over HTTP + SSE (seed 001), streaming audio as it is decoded. */
-export class SenseAudioClient implements Provider {
+export class SenseAudioClient implements StreamingProvider {
+  readonly kind = 'stream';
   readonly name = 'senseaudio';
   readonly limits = SENSEAUDIO_LIMITS;
   readonly #apiKey: string;

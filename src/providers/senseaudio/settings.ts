@@ -1,3 +1,4 @@
+import type { VoiceSettings } from '../voice-settings.ts';
 import { z } from 'zod';
 import type { AudioSettings } from '../../audio/audio-settings.ts';
 
@@ -37,7 +38,7 @@ const voiceSettingsShape = z.strictObject({
 export type SenseAudioVoiceSettings = z.infer<typeof voiceSettingsShape>;
 
 /** Validated voice settings, with absent keys left out (never present-but-undefined). */
-export const senseAudioVoiceSettingsSchema: z.ZodType<Record<string, number | string | boolean>> = voiceSettingsShape.transform(
+export const senseAudioVoiceSettingsSchema: z.ZodType<VoiceSettings> = voiceSettingsShape.transform(
   (settings) => Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Record<string, number | boolean>,
 );
 
