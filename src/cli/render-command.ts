@@ -110,9 +110,9 @@ async function followRender(store: RenderStore, stitchQueue: Queue, id: string):
         process.stdout.write(`${state.result.location}\n`);
         return 0;
       }
-      if (state.status === 'failed') {
+      if (state.status === 'failed' || state.status === 'cancelled') {
         reporter.done(line);
-        process.stderr.write(`tts-batch: render ${id} failed: ${state.error ?? 'unknown reason'}\n`);
+        process.stderr.write(`tts-batch: render ${id} ${state.status}${state.error ? `: ${state.error}` : ''}\n`);
         return 1;
       }
       reporter.update(line);

@@ -22,6 +22,8 @@ export interface RenderRequest {
   options: RenderOptions;
   /** Canonical output location (absolute file URL or s3://bucket/prefix). */
   output: string;
+  /** Where to POST the final event, signed with `secret` (kept out of the spec and job data). */
+  webhook?: { url: string; secret: string } | undefined;
 }
 
 export interface EnqueuedRender {
@@ -76,12 +78,13 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
     voiceSettings: options.voiceSettings,
     audio: options.audio,
     output: request.output,
+    ...(request.webhook ? { webhook: { url: request.webhook.url } } : {}),
     characters: plan.characters,
     chapters: plan.chapters,
     segments: jobs.map(({ segment, data }) => ({ index: segment.index, chapter: segment.chapter, chars: segment.chars, key: data.key })),
   };
 
-  if (!(await deps.store.create(spec))) {
+  if (!(await deps.store.create(spec, { webhookSecret: request.webhook?.secret }))) {
     throw new InputError('id', `a render with id "${id}" already exists; choose another id`, id);
   }
   const flows = new FlowProducer({ connection: deps.connection, prefix: deps.prefix });

@@ -1,4 +1,9 @@
 /** Where a render's own Redis keys live: beside BullMQ's, under the same prefix. */
+/** An Idempotency-Key maps to the render it started, for a day. The key is hashed: it may be anything. */
+export function idempotencyKey(prefix: string, hashedKey: string): string {
+  return `${prefix}:idempotency:${hashedKey}`;
+}
+
 export function renderKeys(prefix: string, id: string) {
   const base = `${prefix}:renders:${id}`;
   return {
@@ -10,5 +15,7 @@ export function renderKeys(prefix: string, id: string) {
     cached: `${base}:cached`,
     /** Sorted set of all render ids by creation time. */
     index: `${prefix}:renders`,
+    /** Pub/sub channel: {id, status?, segment?} whenever a render moves (progress, status). */
+    events: `${prefix}:render-events`,
   };
 }

@@ -2,8 +2,9 @@ import { z } from 'zod';
 import { AUDIO_FORMATS } from '../audio/audio-settings.ts';
 import { voiceSettingsRecordSchema } from '../providers/voice-settings.ts';
 
-export const RENDER_STATUSES = ['queued', 'running', 'stitching', 'completed', 'failed'] as const;
+export const RENDER_STATUSES = ['queued', 'running', 'stitching', 'completed', 'failed', 'cancelled'] as const;
 export type RenderStatus = (typeof RENDER_STATUSES)[number];
+export const TERMINAL_STATUSES: ReadonlySet<RenderStatus> = new Set(['completed', 'failed', 'cancelled']);
 
 export const audioSettingsSchema = z.object({
   format: z.enum(AUDIO_FORMATS),
@@ -27,6 +28,8 @@ export const renderSpecSchema = z.object({
   voiceSettings: voiceSettingsRecordSchema,
   audio: audioSettingsSchema,
   output: z.string(),
+  /** Where to POST the final event; its signing secret is kept apart (RenderStore.webhookSecret). */
+  webhook: z.object({ url: z.string() }).optional(),
   characters: z.number().int().nonnegative(),
   chapters: z.array(z.object({ index: z.number().int(), title: z.string(), firstSegment: z.number().int() })),
   segments: z.array(

@@ -1,4 +1,5 @@
 import type { Queue } from 'bullmq';
+import { TERMINAL_STATUSES } from './render-record.ts';
 import type { RenderState, RenderStore } from './render-store.ts';
 
 /**
@@ -7,7 +8,7 @@ import type { RenderState, RenderStore } from './render-store.ts';
  */
 export async function getRenderStatus(store: RenderStore, stitchQueue: Queue, id: string): Promise<RenderState | null> {
   const state = await store.get(id);
-  if (!state || state.status === 'completed' || state.status === 'failed') return state;
+  if (!state || TERMINAL_STATUSES.has(state.status)) return state;
   const job = await stitchQueue.getJob(id);
   if (!job) return state;
   const jobState = await job.getState();
