@@ -1,7 +1,9 @@
+import { InputError } from '../errors/input-error.ts';
 import type { TextLimits } from '../providers/provider.ts';
 import { detectChapters } from './chapters.ts';
 import { countCodePoints } from './count-units.ts';
-import { splitTextSpans } from './split-text.ts';
+import { hasSomethingToSay } from './speakable.ts';
+import { splitTextSpans, type TextSpan } from './split-text.ts';
 import { validateText } from './validate-text.ts';
 
 export interface PlannedSegment {
@@ -32,30 +34,37 @@ export interface RenderPlan {
   units: number;
 }
 
-/**
- * Everything the producer needs to know before it enqueues anything: the text is validated
- * (InputError when it cannot be spoken), cut into chapters, and each chapter cut into segments
- * on its own, so no segment crosses a chapter and a chapter's heading opens its first segment.
- * Chapters with nothing to say are dropped; chapters and segments are numbered from 0.
- */
 /** How a provider constrains where segments may end, beyond its size limits. */
 export interface PlanOptions {
   /**
    * Multi-speaker dialogue: a segment may end only right before a line matching this (a new
-   * speaker turn, e.g. /^\[SPEAKER\d+\]/), never inside a turn. Not implemented yet: see issue 3.
+   * speaker turn, e.g. /^\[SPEAKER\d+\]/), never inside a turn; chapter headings still start
+   * a new segment. Whole turns are packed greedily up to the target; a turn over the maximum
+   * is an InputError naming its line.
    */
   turnLine?: RegExp;
 }
 
-export function planRender(text: string, limits: TextLimits, _options: PlanOptions = {}): RenderPlan {
+/**
+ * Everything the producer needs to know before it enqueues anything: the text is validated
+ * (InputError when it cannot be spoken), cut into chapters, and each chapter cut into segments
+ * on its own, so no segment crosses a chapter and a chapter's heading opens its first segment.
+ * Segments with nothing to say (whitespace and invisible characters only) are dropped, and so
+ * are chapters left without a segment; chapters and segments are numbered from 0.
+ */
+export function planRender(text: string, limits: TextLimits, options: PlanOptions = {}): RenderPlan {
   const clean = validateText(text);
   const plan: RenderPlan = { chapters: [], segments: [], characters: 0, units: 0 };
   for (const chapter of detectChapters(clean)) {
-    const spans = splitTextSpans(clean, limits, chapter.start, chapter.end);
-    if (spans.length === 0) continue;
+    const spans =
+      options.turnLine === undefined
+        ? splitTextSpans(clean, limits, chapter.start, chapter.end)
+        : splitTurnSpans(clean, limits, chapter.start, chapter.end, options.turnLine);
+    const spoken = spans.filter((span) => hasSomethingToSay(clean.slice(span.start, span.end)));
+    if (spoken.length === 0) continue;
     const chapterIndex = plan.chapters.length;
     plan.chapters.push({ index: chapterIndex, title: chapter.title, firstSegment: plan.segments.length });
-    for (const span of spans) {
+    for (const span of spoken) {
       const segmentText = clean.slice(span.start, span.end);
       const chars = countCodePoints(segmentText);
       plan.segments.push({ index: plan.segments.length, chapter: chapterIndex, text: segmentText, units: span.units, chars });
@@ -63,5 +72,70 @@ export function planRender(text: string, limits: TextLimits, _options: PlanOptio
       plan.units += span.units;
     }
   }
+  if (plan.segments.length === 0) throw new InputError('text', 'has nothing to say: only whitespace and invisible characters', `${text.length} code units`);
   return plan;
+}
+
+/**
+ * Cuts `text[from, to)` at speaker turns only: a turn starts at a line matching `turnLine` (text
+ * before the first such line is a turn of its own). Turns are trimmed, then packed whole and in
+ * order, each segment taking the next turn while the combined slice stays within the target; a
+ * turn over the target but within the maximum is a segment alone. A turn over the maximum
+ * cannot be spoken whole: an InputError naming its (1-based) line and the limit.
+ */
+function splitTurnSpans(text: string, limits: TextLimits, from: number, to: number, turnLine: RegExp): TextSpan[] {
+  // A g or y flag would make test() stateful (lastIndex); the caller meant the pattern only.
+  const pattern = new RegExp(turnLine.source, turnLine.flags.replace(/[gy]/g, ''));
+  const starts = [from];
+  for (let lineStart = from; lineStart < to; ) {
+    const newline = text.indexOf('\n', lineStart);
+    const lineEnd = newline === -1 || newline >= to ? to : newline;
+    if (lineStart > from && pattern.test(text.slice(lineStart, lineEnd))) starts.push(lineStart);
+    lineStart = lineEnd + 1;
+  }
+  const lines = lineCounter(text);
+  const spans: TextSpan[] = [];
+  let open: TextSpan | undefined;
+  for (const [i, start] of starts.entries()) {
+    const [turnStart, turnEnd] = trimmed(text, start, starts[i + 1] ?? to);
+    if (turnStart === turnEnd) continue;
+    const units = limits.count(text.slice(turnStart, turnEnd));
+    if (units > limits.maxUnits) {
+      const line = lines(turnStart);
+      throw new InputError(
+        'text',
+        `the speaker turn on line ${line} counts ${units} units, more than the ${limits.maxUnits} one request may carry; ` +
+          'a multi-speaker text is only cut between turns: split that turn in two (repeat its speaker tag)',
+        { line, units, maxUnits: limits.maxUnits },
+      );
+    }
+    if (open !== undefined) {
+      const joined = limits.count(text.slice(open.start, turnEnd));
+      if (joined <= limits.targetUnits) {
+        open = { start: open.start, end: turnEnd, units: joined };
+        continue;
+      }
+      spans.push(open);
+    }
+    open = { start: turnStart, end: turnEnd, units };
+  }
+  if (open !== undefined) spans.push(open);
+  return spans;
+}
+
+function trimmed(text: string, start: number, end: number): [number, number] {
+  // Whitespace that carries a combining mark is part of a cluster: it stays.
+  while (start < end && /\s/.test(text[start] ?? '') && !/\p{M}/u.test(text[start + 1] ?? '')) start += 1;
+  while (end > start && /\s/.test(text[end - 1] ?? '')) end -= 1;
+  return [start, end];
+}
+
+/** 1-based line numbers of offsets asked in increasing order, counting each newline once. */
+function lineCounter(text: string): (offset: number) => number {
+  let line = 1;
+  let scanned = 0;
+  return (offset) => {
+    for (; scanned < offset; scanned += 1) if (text.charCodeAt(scanned) === 10) line += 1;
+    return line;
+  };
 }

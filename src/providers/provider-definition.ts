@@ -9,7 +9,10 @@ import type { VoiceSettings } from './voice-settings.ts';
 export interface ProviderDefinition {
   readonly name: string;
   readonly description: string;
+  /** Limits under the default configuration (for docs and tests). */
   readonly limits: TextLimits;
+  /** Limits under this configuration, for providers whose ceiling is configurable. */
+  limitsFor?(config: AppConfig): TextLimits;
   readonly defaultModel: string;
   readonly defaultVoice: string;
   /** Formats this provider can return and we can stitch. */
@@ -26,6 +29,13 @@ export interface ProviderDefinition {
   readonly voiceSettingsSchema: z.ZodType<VoiceSettings>;
   /** Extra constraints on where segments may end, from the validated settings (e.g. speaker turns). */
   planOptions?(settings: VoiceSettings): PlanOptions;
+  /** What to do when credentialsSet is false, e.g. "set SENSEAUDIO_API_KEY". */
+  readonly setupHint: string;
+  /**
+   * Refuses a voice the provider is known to lack (InputError naming some it has). Optional:
+   * most providers can only tell at request time.
+   */
+  validateVoice?(voice: string, config: AppConfig): void;
   /** Whether the credentials this provider needs are present in the config. */
   credentialsSet(config: AppConfig): boolean;
   /** Builds a client. Throws ConfigError when credentials are missing. */

@@ -16,7 +16,9 @@ export const synthesizeJobDataSchema = z.object({
   output: z.string(),
   key: z.string(),
   /** An asynchronous provider's task, persisted the moment it is created (see TaskProvider). */
-  task: z.object({ id: z.string().min(1), submittedAt: z.number(), polls: z.number().int().nonnegative() }).optional(),
+  task: z
+    .object({ id: z.string().min(1), submittedAt: z.number(), polls: z.number().int().nonnegative(), lastState: z.string().optional() })
+    .optional(),
 });
 export type SynthesizeJobData = z.infer<typeof synthesizeJobDataSchema>;
 

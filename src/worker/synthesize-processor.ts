@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { CONTENT_TYPES } from '../audio/audio-settings.ts';
 import { segmentMetaKey } from '../producer/segment-key.ts';
 import { ProviderError } from '../errors/provider-error.ts';
+import type { MetricsRecorder } from '../metrics/metrics-recorder.ts';
 import type { Provider, SynthesisMeta, SynthesisRequest, TaskProvider } from '../providers/provider.ts';
 import type { SegmentResult } from '../render/render-record.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -11,6 +12,8 @@ import { bytesBody } from '../util/bytes-body.ts';
 import { withResult } from '../util/generator-result.ts';
 import { classifyFailure } from './classify-failure.ts';
 import { synthesizeJobDataSchema, type SynthesizeJobData } from './job-data.ts';
+import type { RenderAborts } from './render-aborts.ts';
+import type { AnnounceRenderEnd } from './render-ended.ts';
 import type { StoragePool } from './storage-pool.ts';
 
 export interface SynthesizeDeps {
@@ -22,6 +25,10 @@ export interface SynthesizeDeps {
   logger: Logger;
   /** Wait used on a rate limit that gave no Retry-After. */
   defaultRateLimitMs: number;
+  metrics: MetricsRecorder;
+  /** Provider calls in flight, so a cancel can abort them. */
+  aborts: RenderAborts;
+  renderEnded: AnnounceRenderEnd;
 }
 
 /** Provider meta saved beside a cached segment (its trace id); {} when absent or unreadable. */
@@ -43,8 +50,8 @@ interface Produced {
   meta: SynthesisMeta;
 }
 
-function requestOf(data: SynthesizeJobData): SynthesisRequest {
-  return { text: data.text, voice: data.voice, model: data.model, audio: data.audio, voiceSettings: data.voiceSettings };
+function requestOf(data: SynthesizeJobData, signal: AbortSignal): SynthesisRequest {
+  return { text: data.text, voice: data.voice, model: data.model, audio: data.audio, voiceSettings: data.voiceSettings, signal };
 }
 
 /** Streams provider audio into storage; the object appears only if the stream completed. */
@@ -58,18 +65,30 @@ async function storeStream(storage: Storage, data: SynthesizeJobData, audio: Asy
  * One step of an asynchronous task: submit (persisting the task id before anything else),
  * or poll, or download. Between polls the job is delayed, so no worker slot waits on a task.
  */
-async function advanceTask(job: Job, token: string | undefined, provider: TaskProvider, storage: Storage, data: SynthesizeJobData, deps: SynthesizeDeps): Promise<Produced> {
-  let task = data.task;
+async function advanceTask(
+  job: Job,
+  token: string | undefined,
+  provider: TaskProvider,
+  storage: Storage,
+  data: SynthesizeJobData,
+  deps: SynthesizeDeps,
+  signal: AbortSignal,
+): Promise<Produced> {
+  const task = data.task;
   if (!task) {
-    const { taskId } = await provider.submit(requestOf(data));
-    task = { id: taskId, submittedAt: Date.now(), polls: 0 };
+    const { taskId } = await provider.submit(requestOf(data, signal));
+    const submitted = { id: taskId, submittedAt: Date.now(), polls: 0 };
     // The task is paid for: its id must be in Redis before anything else can fail.
-    await job.updateData({ ...data, task } satisfies SynthesizeJobData);
+    await job.updateData({ ...data, task: submitted } satisfies SynthesizeJobData);
     deps.logger.info({ renderId: data.renderId, index: data.index, taskId }, 'task submitted');
+    // Nothing to ask yet: the first poll comes firstPollMs later, with the slot freed meanwhile.
+    return pollLater(job, token, provider, { ...data, task: submitted });
   }
+  // Checked before polling too, so a task whose polls keep being rate-limited still ends.
+  assertBeforeDeadline(provider, task, task.lastState ?? 'unfinished');
   const status = await provider.poll(task.id);
   if (status.state === 'succeeded') {
-    const produced = await storeStream(storage, data, provider.download(status.audioUrl, requestOf(data)));
+    const produced = await storeStream(storage, data, provider.download(status.audioUrl, requestOf(data, signal)));
     if (produced.meta.billedCharacters === undefined && status.billedCharacters !== undefined) produced.meta.billedCharacters = status.billedCharacters;
     if (produced.meta.traceId === undefined) produced.meta.traceId = task.id;
     return produced;
@@ -79,14 +98,26 @@ async function advanceTask(job: Job, token: string | undefined, provider: TaskPr
     await job.updateData({ ...data, task: undefined } satisfies SynthesizeJobData);
     throw new ProviderError(`task ${task.id} failed: ${status.reason}`, { provider: provider.name, kind: status.retryable ? 'retryable' : 'fatal', providerCode: 'TASK_FAILED' });
   }
+  const lastState = status.detail ?? 'running';
+  assertBeforeDeadline(provider, task, lastState);
+  return pollLater(job, token, provider, { ...data, task: { ...task, lastState } });
+}
+
+function assertBeforeDeadline(provider: TaskProvider, task: NonNullable<SynthesizeJobData['task']>, state: string): void {
   const age = Date.now() - task.submittedAt;
   if (age > provider.polling.deadlineMs) {
-    throw new ProviderError(`task ${task.id} still ${status.detail ?? 'running'} after ${Math.round(age / 1000)} s (deadline ${Math.round(provider.polling.deadlineMs / 1000)} s)`, {
+    throw new ProviderError(`task ${task.id} still ${state} after ${Math.round(age / 1000)} s (deadline ${Math.round(provider.polling.deadlineMs / 1000)} s)`, {
       provider: provider.name,
       kind: 'fatal',
       providerCode: 'TASK_DEADLINE',
     });
   }
+}
+
+/** Frees the worker slot until the next poll is due (polls do not spend attempts). */
+async function pollLater(job: Job, token: string | undefined, provider: TaskProvider, data: SynthesizeJobData): Promise<never> {
+  const task = data.task;
+  if (!task) throw new Error('pollLater needs a task');
   const delayMs = Math.min(provider.polling.maxIntervalMs, Math.round(provider.polling.firstPollMs * 1.5 ** task.polls));
   await job.updateData({ ...data, task: { ...task, polls: task.polls + 1 } } satisfies SynthesizeJobData);
   await job.moveToDelayed(Date.now() + delayMs, token);
@@ -101,26 +132,44 @@ export async function processSynthesize(job: Job, token: string | undefined, dep
   const parsed = synthesizeJobDataSchema.safeParse(job.data);
   if (!parsed.success) throw new UnrecoverableError(`invalid synthesize job data: ${parsed.error.issues[0]?.message ?? 'unknown'}`);
   const data: SynthesizeJobData = parsed.data;
+  // Tracked before the render's status is read: a cancel published after that read still
+  // reaches this job's provider call.
+  const inFlight = deps.aborts.track(data.renderId);
+  try {
+    return await synthesizeSegment(job, token, data, deps, inFlight.signal);
+  } finally {
+    inFlight.release();
+  }
+}
+
+async function synthesizeSegment(job: Job, token: string | undefined, data: SynthesizeJobData, deps: SynthesizeDeps, signal: AbortSignal): Promise<SegmentResult> {
+  // A segment of a cancelled or failed render is never paid for.
+  if (await deps.store.hasEnded(data.renderId)) throw new UnrecoverableError(`render ${data.renderId} has ended; segment ${data.index} not synthesized`);
   const storage = deps.storages.get(data.output);
   await deps.store.markRunning(data.renderId);
 
-  const existing = await storage.head(data.key);
-  if (existing) {
-    const meta = await readSegmentMeta(storage, segmentMetaKey(data.key));
-    await deps.store.markSegmentDone(data.renderId, data.index, true);
-    return { index: data.index, key: data.key, cached: true, bytes: existing.size, ...(meta.traceId ? { traceId: meta.traceId } : {}) };
-  }
-
   const started = Date.now();
+  // The cache lookup too: a storage failing here (S3 away, credentials revoked) must fail the
+  // segment like any other error and, on the last attempt, mark the render failed.
   try {
+    const existing = await storage.head(data.key);
+    if (existing) {
+      const meta = await readSegmentMeta(storage, segmentMetaKey(data.key));
+      await deps.store.markSegmentDone(data.renderId, data.index, true);
+      await deps.metrics.segmentCached(data.provider);
+      return { index: data.index, key: data.key, cached: true, bytes: existing.size, ...(meta.traceId ? { traceId: meta.traceId } : {}) };
+    }
     const { provider } = deps;
     const produced =
-      provider.kind === 'task' ? await advanceTask(job, token, provider, storage, data, deps) : await storeStream(storage, data, provider.synthesize(requestOf(data)));
+      provider.kind === 'task'
+        ? await advanceTask(job, token, provider, storage, data, deps, signal)
+        : await storeStream(storage, data, provider.synthesize(requestOf(data, signal)));
     const { meta } = produced;
     await storage.put(segmentMetaKey(data.key), bytesBody(JSON.stringify({ ...meta, provider: data.provider, createdAt: new Date().toISOString() })), {
       contentType: 'application/json',
     });
     await deps.store.markSegmentDone(data.renderId, data.index, false);
+    await deps.metrics.segmentSynthesized(data.provider, meta.billedCharacters ?? 0, Date.now() - (data.task?.submittedAt ?? started));
     deps.logger.debug({ renderId: data.renderId, index: data.index, bytes: produced.bytes, ms: Date.now() - started }, 'segment synthesized');
     return {
       index: data.index,
@@ -132,21 +181,29 @@ export async function processSynthesize(job: Job, token: string | undefined, dep
     };
   } catch (error) {
     if (error instanceof DelayedError) throw error; // polling later: flow control, not a failure
+    if (signal.aborted) {
+      // The render was cancelled or failed elsewhere: nothing was stored, and nothing is retried.
+      deps.logger.info({ renderId: data.renderId, index: data.index }, 'render ended; segment abandoned');
+      throw new UnrecoverableError(`render ${data.renderId} has ended; segment ${data.index} abandoned`);
+    }
     const failure = classifyFailure(error, deps.defaultRateLimitMs);
     const where = { renderId: data.renderId, index: data.index, attempt: job.attemptsMade + 1 };
     if (failure.action === 'rate-limit') {
       // Flow control, not a failure: the whole provider queue waits, and no attempt is spent.
       deps.logger.info({ ...where, waitMs: failure.waitMs }, 'provider rate limit; pausing the queue');
+      await deps.metrics.rateLimited(data.provider);
       await deps.queue.rateLimit(failure.waitMs);
       throw Worker.RateLimitError();
     }
     const final = failure.action === 'fail' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (final) {
       deps.logger.error({ ...where, reason: failure.reason }, 'segment failed for good');
-      await deps.store.markFailed(data.renderId, `segment ${data.index}: ${failure.reason}`);
+      await deps.metrics.segmentFailed(data.provider);
+      if (await deps.store.markFailed(data.renderId, `segment ${data.index}: ${failure.reason}`)) await deps.renderEnded(data.renderId, 'failed');
       if (failure.action === 'fail') throw new UnrecoverableError(failure.reason);
     } else {
       deps.logger.warn({ ...where, reason: failure.reason }, 'segment failed; will retry');
+      await deps.metrics.retryScheduled(data.provider);
     }
     throw error;
   }

@@ -4,7 +4,7 @@ import { ProviderError } from '../../src/errors/provider-error.ts';
 import { walkMp3Frames } from '../../src/stitcher/mp3-frame-walker.ts';
 import { ffmpegDecode, ffprobeDurationSeconds, requireFfmpeg, withTempFile } from '../support/ffmpeg.ts';
 import { HARNESSES } from '../support/harnesses/index.ts';
-import { errorTexts, speak, type ProviderHarness } from '../support/provider-contract.ts';
+import { CONTRACT_FAULTS, errorTexts, speak, unsupportedFaultsOf, type ContractFault, type ProviderHarness } from '../support/provider-contract.ts';
 
 async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield await Promise.resolve(bytes);
@@ -21,6 +21,18 @@ async function failureOf(promise: Promise<unknown>): Promise<unknown> {
 
 for (const [name, makeHarness] of Object.entries(HARNESSES)) {
   describe(`provider contract: ${name}`, () => {
+    const unsupported = unsupportedFaultsOf(makeHarness);
+    /** A fault test, unless the provider declared that fault impossible (stated below instead). */
+    const faultIt = (fault: ContractFault, title: string, test: () => Promise<void>): void => {
+      if (unsupported[fault] === undefined) it(title, test);
+    };
+    for (const [fault, reason] of Object.entries(unsupported)) {
+      it(`declares why it has no '${fault}' fault: ${reason}`, () => {
+        expect(CONTRACT_FAULTS, 'a known contract fault').toContain(fault);
+        expect(reason.trim().length, 'the reason must say something').toBeGreaterThan(10);
+        expect(Object.keys(unsupported).length, 'a provider must still face most faults').toBeLessThan(CONTRACT_FAULTS.length - 1);
+      });
+    }
     let harness: ProviderHarness;
     beforeAll(async () => {
       await requireFfmpeg();
@@ -44,21 +56,21 @@ for (const [name, makeHarness] of Object.entries(HARNESSES)) {
       if (meta.billedCharacters !== undefined) expect(meta.billedCharacters).toBeGreaterThan(0);
     });
 
-    it('classifies a rate limit as rate-limited', async () => {
+    faultIt('rate-limit', 'classifies a rate limit as rate-limited', async () => {
       harness.injectNext('rate-limit');
       const error = await failureOf(speak(harness.provider, harness.request));
       expect(error).toBeInstanceOf(ProviderError);
       expect((error as ProviderError).kind).toBe('rate-limited');
     });
 
-    it('classifies a server error as retryable', async () => {
+    faultIt('server-error', 'classifies a server error as retryable', async () => {
       harness.injectNext('server-error');
       const error = await failureOf(speak(harness.provider, harness.request));
       expect(error).toBeInstanceOf(ProviderError);
       expect((error as ProviderError).kind).toBe('retryable');
     });
 
-    it('classifies an auth failure as fatal, without ever showing the credential', async () => {
+    faultIt('auth', 'classifies an auth failure as fatal, without ever showing the credential', async () => {
       harness.injectNext('auth');
       const error = await failureOf(speak(harness.provider, harness.request));
       expect(error).toBeInstanceOf(ProviderError);
@@ -66,7 +78,7 @@ for (const [name, makeHarness] of Object.entries(HARNESSES)) {
       expect(errorTexts(error)).not.toContain(harness.secret);
     });
 
-    it('treats audio cut off midway as incomplete and retryable, never as a finished segment', async () => {
+    faultIt('cut-mid-audio', 'treats audio cut off midway as incomplete and retryable, never as a finished segment', async () => {
       harness.injectNext('cut-mid-audio');
       const error = await failureOf(speak(harness.provider, harness.request));
       expect(error).toBeInstanceOf(ProviderError);
@@ -74,7 +86,7 @@ for (const [name, makeHarness] of Object.entries(HARNESSES)) {
       if (harness.provider.kind === 'stream') expect(error).toBeInstanceOf(IncompleteStreamError);
     });
 
-    it('waits out a slow first byte', async () => {
+    faultIt('slow-first-byte', 'waits out a slow first byte', async () => {
       harness.injectNext('slow-first-byte');
       const { audio } = await speak(harness.provider, harness.request);
       expect(audio.length).toBeGreaterThan(1000);

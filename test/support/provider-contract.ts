@@ -4,6 +4,25 @@ import type { Provider, SynthesisMeta, SynthesisRequest } from '../../src/provid
 
 /** Faults every provider's simulator can inject, in the provider's own protocol. */
 export type ContractFault = 'rate-limit' | 'server-error' | 'auth' | 'cut-mid-audio' | 'slow-first-byte';
+export const CONTRACT_FAULTS: readonly ContractFault[] = ['rate-limit', 'server-error', 'auth', 'cut-mid-audio', 'slow-first-byte'];
+
+/** Faults that cannot happen to a provider at all (a local program has no key to refuse), each with the reason. */
+export type UnsupportedFaults = Partial<Record<ContractFault, string>>;
+
+/**
+ * Makes a harness. A factory may declare `unsupportedFaults`: the contract then generates no
+ * test for those faults and, instead, one visible test per fault stating the declared reason.
+ * Declared on the factory because tests are generated before any harness exists.
+ */
+export interface HarnessFactory {
+  (): Promise<ProviderHarness>;
+  readonly unsupportedFaults?: UnsupportedFaults;
+}
+
+/** What a factory declares unsupported; nothing for a plain factory function. */
+export function unsupportedFaultsOf(factory: () => Promise<ProviderHarness>): UnsupportedFaults {
+  return (factory as HarnessFactory).unsupportedFaults ?? {};
+}
 
 /**
  * A provider client wired to its simulator. Each provider's test folder supplies one; the

@@ -9,6 +9,7 @@ import { planRender, type RenderPlan } from '../../src/producer/plan.ts';
 import { resolveRenderOptions, type RawRenderOptions, type RenderOptions } from '../../src/producer/render-options.ts';
 import type { Provider } from '../../src/providers/provider.ts';
 import type { ProviderDefinition } from '../../src/providers/provider-definition.ts';
+import { providerLimits } from '../../src/providers/provider-limits.ts';
 import { STITCH_QUEUE } from '../../src/queue/queue-names.ts';
 import { connectProducer, createRedisConnection } from '../../src/queue/redis-connection.ts';
 import type { Manifest } from '../../src/render/manifest.ts';
@@ -59,7 +60,7 @@ export async function startRenderEnv(definition: ProviderDefinition, env: Record
     store,
     plan(text, raw = {}) {
       const resolved = resolveRenderOptions(definition, raw);
-      return { plan: planRender(text, definition.limits, definition.planOptions?.(resolved.voiceSettings)), options: resolved };
+      return { plan: planRender(text, providerLimits(definition, config), definition.planOptions?.(resolved.voiceSettings)), options: resolved };
     },
     enqueue: (id, plan, resolved) =>
       enqueueRender(

@@ -24,6 +24,7 @@ export const senseAudioDefinition: ProviderDefinition = {
   bitrates: SENSEAUDIO_BITRATES,
   channels: SENSEAUDIO_CHANNELS,
   voiceSettingsSchema: senseAudioVoiceSettingsSchema,
+  setupHint: 'set SENSEAUDIO_API_KEY (and SENSEAUDIO_BASE_URL for a simulator)',
   credentialsSet: (config) => config.SENSEAUDIO_API_KEY !== undefined,
   create(config) {
     const apiKey = config.SENSEAUDIO_API_KEY;

@@ -27,6 +27,8 @@ export interface SenseAudioSimulatorOptions {
   chunkHexChars?: number;
   /** Pause between SSE events (default 0). */
   eventIntervalMs?: number;
+  /** A fixed wait before every answer, like a provider's processing time (default 0; benchmarks). */
+  latencyMs?: number;
   sse?: SseStyle;
   /** Behave like a server that ignores stream_options.exclude_aggregated_audio: always repeat. */
   ignoreExcludeAggregatedAudio?: boolean;
@@ -214,6 +216,7 @@ class Simulator {
       return;
     }
     if (fault?.kind === 'slowFirstByte' && !(await pause(fault.delayMs, gone))) return;
+    if ((this.#options.latencyMs ?? 0) > 0 && !(await pause(this.#options.latencyMs ?? 0, gone))) return;
 
     const key = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
     record.authorized = key === (this.#options.apiKey ?? 'test-key');

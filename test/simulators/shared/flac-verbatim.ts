@@ -1,3 +1,4 @@
+import { concatBytes } from '../../support/concat-bytes.ts';
 /**
  * A minimal FLAC writer for simulators: STREAMINFO plus frames of VERBATIM subframes (no
  * compression), 16-bit samples. Enough for a real decoder to play it and for the stitcher to see
@@ -16,7 +17,7 @@ export function encodeFlacVerbatim(pcm: Uint8Array, sampleRate: number, channels
     parts.push(frame(view, start, size, channels, frameNumber));
     frameNumber += 1;
   }
-  return Buffer.concat(parts);
+  return concatBytes(parts);
 }
 
 function streamInfo(sampleRate: number, channels: number, totalSamples: number): Uint8Array {

@@ -3,6 +3,7 @@ import { createMp3WalkReport, walkMp3Frames } from '../../../src/stitcher/mp3-fr
 import type { Mp3WalkReport } from '../../../src/stitcher/mp3-frame-walker.ts';
 import { id3v2TagLength, isId3v1, parseApeTag } from '../../../src/stitcher/mp3-tags.ts';
 import { synthMp3 } from '../../support/audio-synth.ts';
+import { concatBytes } from '../../support/concat-bytes.ts';
 
 
 function ascii(text: string): Uint8Array {
@@ -14,8 +15,8 @@ function id3v2(bodyLength: number, options: { major?: number; footer?: boolean }
   const major = options.major ?? 4;
   const header = Uint8Array.of(0x49, 0x44, 0x33, major, 0, options.footer ? 0x10 : 0, (bodyLength >> 21) & 0x7f, (bodyLength >> 14) & 0x7f, (bodyLength >> 7) & 0x7f, bodyLength & 0x7f);
   const body = new Uint8Array(bodyLength).map((_, i) => (i % 2 === 0 ? 0xff : 0xfb));
-  const footer = options.footer ? Buffer.concat([ascii('3DI'), header.subarray(3)]) : new Uint8Array(0);
-  return Buffer.concat([header, body, footer]);
+  const footer = options.footer ? concatBytes([ascii('3DI'), header.subarray(3)]) : new Uint8Array(0);
+  return concatBytes([header, body, footer]);
 }
 
 function id3v1(): Uint8Array {
@@ -27,7 +28,7 @@ function id3v1(): Uint8Array {
 
 /** APEv2 items + footer, optionally preceded by a header, as writers append them at the end. */
 function apeTag(withHeader: boolean): Uint8Array {
-  const item = Buffer.concat([Uint8Array.of(5, 0, 0, 0, 0, 0, 0, 0), ascii('Title\0'), ascii('Hello')]);
+  const item = concatBytes([Uint8Array.of(5, 0, 0, 0, 0, 0, 0, 0), ascii('Title\0'), ascii('Hello')]);
   const block = (isHeader: boolean): Uint8Array => {
     const bytes = new Uint8Array(32);
     const view = new DataView(bytes.buffer);
@@ -38,7 +39,7 @@ function apeTag(withHeader: boolean): Uint8Array {
     view.setUint32(20, (withHeader ? 0x80000000 : 0) | (isHeader ? 0x20000000 : 0), true);
     return bytes;
   };
-  return withHeader ? Buffer.concat([block(true), item, block(false)]) : Buffer.concat([item, block(false)]);
+  return withHeader ? concatBytes([block(true), item, block(false)]) : concatBytes([item, block(false)]);
 }
 
 async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Array> {
@@ -94,16 +95,16 @@ describe('walkMp3Frames', () => {
   });
 
   it('skips several ID3v2 tags in a row (one with a footer) whose bodies contain frame-sync bytes', async () => {
-    const tags = Buffer.concat([id3v2(500, { footer: true }), id3v2(64, { major: 3 }), id3v2(1200)]);
-    const result = await walk(Buffer.concat([tags, bare]), 333);
+    const tags = concatBytes([id3v2(500, { footer: true }), id3v2(64, { major: 3 }), id3v2(1200)]);
+    const result = await walk(concatBytes([tags, bare]), 333);
     expect(result.frameBytes).toBe(bare.length);
     expect(result.report.tagBytes).toBe(tags.length);
     expect(result.report.junkBytes).toBe(0);
   });
 
   it('drops ID3v1 and APEv2 (with header, and footer only) at the end', async () => {
-    for (const trailer of [id3v1(), apeTag(true), Buffer.concat([apeTag(false), id3v1()]), apeTag(false)]) {
-      const result = await walk(Buffer.concat([bare, trailer]), 100);
+    for (const trailer of [id3v1(), apeTag(true), concatBytes([apeTag(false), id3v1()]), apeTag(false)]) {
+      const result = await walk(concatBytes([bare, trailer]), 100);
       expect(result.frameBytes, `frames with a ${trailer.length}-byte trailer`).toBe(bare.length);
       expect(result.report.tagBytes).toBe(trailer.length);
       expect(result.report.junkBytes).toBe(0);
@@ -114,7 +115,7 @@ describe('walkMp3Frames', () => {
   it('resyncs past junk in the middle and counts it', async () => {
     const half = 20 * 192; // lamejs CBR frames at this rate are 192 bytes
     const junk = new Uint8Array(777).map((_, i) => (i * 37) & 0x7f);
-    const result = await walk(Buffer.concat([bare.subarray(0, half), junk, bare.subarray(half)]), 50);
+    const result = await walk(concatBytes([bare.subarray(0, half), junk, bare.subarray(half)]), 50);
     expect(result.frameBytes).toBe(bare.length);
     expect(result.report.junkBytes).toBe(777);
     expect(result.report.resyncs).toBe(1);

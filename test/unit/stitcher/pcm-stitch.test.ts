@@ -5,6 +5,7 @@ import { stitch } from '../../../src/stitcher/stitch.ts';
 import { synthPcm, synthWav } from '../../support/audio-synth.ts';
 import { ffmpegDecode, ffprobeDurationSeconds, requireFfmpeg, withTempFile } from '../../support/ffmpeg.ts';
 import { MemoryStorage } from '../../support/memory-storage.ts';
+import { concatBytes } from '../../support/concat-bytes.ts';
 
 const STEREO_16K: AudioSettings = { format: 'pcm', sampleRate: 16000, channels: 2 };
 
@@ -29,11 +30,11 @@ describe('stitch (pcm)', () => {
     const raw1 = synthPcm({ ...options, durationMs: 500, frequencyHz: 300 });
     const asWav = synthWav({ ...options, durationMs: 250, frequencyHz: 500 });
     const raw3 = synthPcm({ ...options, durationMs: 750, frequencyHz: 700 });
-    const segments = [Buffer.concat([raw1, Uint8Array.of(1, 2, 3)]), asWav, raw3];
+    const segments = [concatBytes([raw1, Uint8Array.of(1, 2, 3)]), asWav, raw3];
     const { storage, keys } = storageWith(segments, 1003);
     const result = await stitch({ storage, segmentKeys: keys, audio: STEREO_16K, outputKey: 'book.pcm' });
     const file = storage.objects.get('book.pcm') ?? new Uint8Array(0);
-    const expected = Buffer.concat([raw1, asWav.subarray(44), raw3]);
+    const expected = concatBytes([raw1, asWav.subarray(44), raw3]);
     expect(Buffer.from(file).equals(Buffer.from(expected)), 'output is the three sample payloads, nothing else').toBe(true);
     expect(result.segments.map((segment) => [segment.startMs, segment.durationMs, segment.bytes])).toEqual([
       [0, 500, 32000],

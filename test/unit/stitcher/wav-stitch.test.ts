@@ -7,6 +7,7 @@ import { stitchWav } from '../../../src/stitcher/wav-stitch.ts';
 import { synthWav } from '../../support/audio-synth.ts';
 import { ffmpegDecode, ffprobeDurationSeconds, requireFfmpeg, withTempFile } from '../../support/ffmpeg.ts';
 import { MemoryStorage } from '../../support/memory-storage.ts';
+import { concatBytes } from '../../support/concat-bytes.ts';
 
 const MONO_24K: AudioSettings = { format: 'wav', sampleRate: 24000, channels: 1 };
 
@@ -19,7 +20,7 @@ function chunk(id: string, body: Uint8Array): Uint8Array {
   const header = new Uint8Array(8);
   header.set(ascii(id));
   new DataView(header.buffer).setUint32(4, body.length, true);
-  return Buffer.concat([header, body, new Uint8Array(body.length & 1)]);
+  return concatBytes([header, body, new Uint8Array(body.length & 1)]);
 }
 
 /** A WAV from parts: fmt body, payload, chunks before and after data, and what the sizes claim. */
@@ -27,11 +28,11 @@ function wav(options: { fmt: Uint8Array; payload: Uint8Array; before?: Uint8Arra
   const dataHeader = new Uint8Array(8);
   dataHeader.set(ascii('data'));
   new DataView(dataHeader.buffer).setUint32(4, options.dataSize ?? options.payload.length, true);
-  const body = Buffer.concat([ascii('WAVE'), chunk('fmt ', options.fmt), ...(options.before ?? []), dataHeader, options.payload, ...(options.after ?? [])]);
+  const body = concatBytes([ascii('WAVE'), chunk('fmt ', options.fmt), ...(options.before ?? []), dataHeader, options.payload, ...(options.after ?? [])]);
   const riff = new Uint8Array(8);
   riff.set(ascii('RIFF'));
   new DataView(riff.buffer).setUint32(4, options.riffSize ?? body.length, true);
-  return Buffer.concat([riff, body]);
+  return concatBytes([riff, body]);
 }
 
 /** fmt body and payload of a 44-byte-header WAV from synthWav. */
@@ -75,19 +76,19 @@ describe('stitch (wav)', () => {
     const b = split(synthWav({ durationMs: 700, sampleRate: 24000, channels: 1, frequencyHz: 450 }));
     const c = split(synthWav({ durationMs: 1300, sampleRate: 24000, channels: 1, frequencyHz: 600 }));
     const d = split(synthWav({ durationMs: 500, sampleRate: 24000, channels: 1, frequencyHz: 750 }));
-    const list = chunk('LIST', Buffer.concat([ascii('INFOISFT'), new Uint8Array([5, 0, 0, 0]), ascii('tts\0\0')]));
+    const list = chunk('LIST', concatBytes([ascii('INFOISFT'), new Uint8Array([5, 0, 0, 0]), ascii('tts\0\0')]));
     const segments = [
       wav({ ...a, before: [list], after: [chunk('LIST', ascii('INFOtrailing metadata!'))] }),
       wav({ ...b, dataSize: 0xffffffff, riffSize: 0xffffffff }), // ffmpeg writing to a pipe
       wav({ ...c, dataSize: 0x7ffff000, riffSize: 0x7ffff024 }), // espeak-ng
-      wav({ ...d, payload: Buffer.concat([d.payload, Uint8Array.of(0x12)]) }), // a stray half sample at the end
+      wav({ ...d, payload: concatBytes([d.payload, Uint8Array.of(0x12)]) }), // a stray half sample at the end
     ];
     const { storage, keys } = storageWith(segments, 1001);
     const result = await stitch({ storage, segmentKeys: keys, audio: MONO_24K, outputKey: 'book.wav' });
     const file = storage.objects.get('book.wav') ?? new Uint8Array(0);
-    const payload = Buffer.concat([a.payload, b.payload, c.payload, d.payload]);
+    const payload = concatBytes([a.payload, b.payload, c.payload, d.payload]);
     expect(readHeader(file)).toEqual({ riff: 'RIFF', riffSize: file.length - 8, wave: 'WAVE', fmt: 'fmt ', data: 'data', dataSize: payload.length });
-    expect(file.subarray(20, 36)).toEqual(a.fmt);
+    expect(Uint8Array.from(file.subarray(20, 36))).toEqual(Uint8Array.from(a.fmt));
     expect(Buffer.from(file.subarray(44)).equals(Buffer.from(payload)), 'output payload is the segments’ payloads in order').toBe(true);
     expect(result.segments.map((segment) => [segment.startMs, segment.durationMs, segment.bytes])).toEqual([
       [0, 1000, 48000],
@@ -168,7 +169,7 @@ describe('stitch (wav)', () => {
 
   it('refuses fmt chunks that agree on rate and channels but not on their bytes', async () => {
     const plain = split(synthWav({ durationMs: 200, sampleRate: 24000, channels: 1 }));
-    const extended = Buffer.concat([plain.fmt, Uint8Array.of(0, 0)]); // cbSize: same audio, another chunk
+    const extended = concatBytes([plain.fmt, Uint8Array.of(0, 0)]); // cbSize: same audio, another chunk
     const { storage, keys } = storageWith([wav(plain), wav({ ...plain, fmt: extended })]);
     await expect(stitch({ storage, segmentKeys: keys, audio: MONO_24K, outputKey: 'out.wav' })).rejects.toThrow(/different fmt chunk bytes/);
   });

@@ -1,0 +1,116 @@
+import { ProviderError, type ProviderErrorKind } from '../../errors/provider-error.ts';
+import { describeError, networkErrorCode } from '../shared/network-error.ts';
+import { parseRetryAfter } from '../shared/retry-after.ts';
+import { errorCodeOf, errorMessageOf, type BusinessError } from './response-fields.ts';
+
+const PROVIDER = 'ai302';
+const MAX_QUOTED_CHARS = 300;
+
+/** Which call failed: it decides the hint a message gives and how a 404 reads. */
+export type Ai302Call = 'create' | 'query' | 'download';
+
+export interface ClassifyContext {
+  call: Ai302Call;
+  /** Removes the key from provider-supplied text before it reaches a message. */
+  redact: (text: string) => string;
+  /** The env variable naming the path used, for a 404/405 hint. */
+  pathVariable?: string;
+}
+
+type Headers = Readonly<Record<string, string | string[] | undefined>>;
+
+/**
+ * A non-2xx answer of the API. 401/403: the key (fatal, quoting nothing the server said);
+ * 429: rate-limited with Retry-After; 400/422 and other 4xx: the request is wrong (fatal);
+ * 408/425/5xx: retryable. The error body is read leniently for a code and a message.
+ */
+export function classifyHttpError(status: number, headers: Headers, bodyText: string, context: ClassifyContext): ProviderError {
+  const parsed = parseJson(bodyText);
+  const retryAfterMs = parseRetryAfter(headers['retry-after']);
+  const providerCode = errorCodeOf(parsed) ?? status;
+  const details = { provider: PROVIDER, httpStatus: status, providerCode, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
+  const doing = describeCall(context.call);
+  if (status === 401 || status === 403) {
+    return new ProviderError(`the API key was rejected (HTTP ${status}) ${doing}; check AI302_API_KEY`, { ...details, kind: 'fatal' });
+  }
+  const said = quote(errorMessageOf(parsed) ?? bodyText, context.redact);
+  const code = errorCodeOf(parsed);
+  const codeText = code === undefined ? '' : ` code ${String(code)}`;
+  if (status === 429) {
+    return new ProviderError(`rate limited (HTTP 429${codeText}) ${doing}: ${said}`, { ...details, kind: 'rate-limited' });
+  }
+  const kind = kindOfStatus(status);
+  const hint = (status === 404 || status === 405) && context.pathVariable ? ` (check ${context.pathVariable} and AI302_BASE_URL)` : '';
+  return new ProviderError(`HTTP ${status}${codeText} ${doing}${hint}: ${said}`, { ...details, kind });
+}
+
+/**
+ * A `{code, msg}` answer with a failing code inside HTTP 200. Codes that look like HTTP
+ * statuses are read as those; others are unknown provider faults, worth a bounded retry.
+ */
+export function classifyBusinessError(error: BusinessError, context: ClassifyContext): ProviderError {
+  const numeric = typeof error.code === 'number' ? error.code : Number(error.code);
+  const doing = describeCall(context.call);
+  const providerCode = error.code ?? 'BUSINESS_ERROR';
+  if (Number.isInteger(numeric) && numeric >= 400 && numeric < 600) {
+    if (numeric === 401 || numeric === 403) {
+      return new ProviderError(`the API key was rejected (code ${numeric}) ${doing}; check AI302_API_KEY`, { provider: PROVIDER, kind: 'fatal', providerCode });
+    }
+    return new ProviderError(`refused ${doing} (code ${numeric}): ${quote(error.message, context.redact)}`, { provider: PROVIDER, kind: kindOfStatus(numeric), providerCode });
+  }
+  return new ProviderError(`error ${doing} (code ${String(error.code ?? 'none')}): ${quote(error.message, context.redact)}`, {
+    provider: PROVIDER,
+    kind: 'retryable',
+    providerCode,
+  });
+}
+
+/**
+ * A failure on the wire (reset, refused, timeout): retryable. The cause is left out on purpose:
+ * what the socket layer attaches is not ours to vouch for, and the code and message say enough.
+ */
+export function classifyNetworkError(error: unknown, context: Pick<ClassifyContext, 'call' | 'redact'>): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const code = networkErrorCode(error);
+  return new ProviderError(`request failed ${describeCall(context.call)}: ${context.redact(describeError(error))}`, {
+    provider: PROVIDER,
+    kind: 'retryable',
+    providerCode: code ?? 'NETWORK',
+  });
+}
+
+/** An answer we cannot read: the provider's fault, and possibly a passing one. */
+export function malformedAnswer(what: string, call: Ai302Call, redact: (text: string) => string): ProviderError {
+  return new ProviderError(`unreadable answer ${describeCall(call)}: ${redact(what)}`, { provider: PROVIDER, kind: 'retryable', providerCode: 'MALFORMED_RESPONSE' });
+}
+
+function kindOfStatus(status: number): ProviderErrorKind {
+  if (status === 429) return 'rate-limited';
+  if (status === 408 || status === 425 || status >= 500) return 'retryable';
+  return 'fatal';
+}
+
+function describeCall(call: Ai302Call): string {
+  switch (call) {
+    case 'create':
+      return 'creating the task';
+    case 'query':
+      return 'querying the task';
+    case 'download':
+      return 'downloading the audio';
+  }
+}
+
+export function quote(text: string, redact: (text: string) => string): string {
+  const clean = redact(text).replace(/\s+/g, ' ').trim();
+  if (clean === '') return '(no message)';
+  return JSON.stringify(clean.length > MAX_QUOTED_CHARS ? `${clean.slice(0, MAX_QUOTED_CHARS)}…` : clean);
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}

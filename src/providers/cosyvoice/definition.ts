@@ -1,0 +1,36 @@
+import { ConfigError } from '../../errors/config-error.ts';
+import type { ProviderDefinition } from '../provider-definition.ts';
+import { CosyVoiceClient } from './client.ts';
+import { COSYVOICE_DEFAULT_LIMITS, cosyVoiceLimitsFromConfig } from './limits.ts';
+import { COSYVOICE_CHANNELS, COSYVOICE_DEFAULT_AUDIO, COSYVOICE_FORMATS, COSYVOICE_SAMPLE_RATES, cosyVoiceVoiceSettingsSchema } from './settings.ts';
+
+export const cosyVoiceDefinition: ProviderDefinition = {
+  name: 'cosyvoice',
+  description: 'Alibaba CosyVoice (DashScope duplex WebSocket), Chinese, English and more; weighted count: a Han character is 2',
+  limits: COSYVOICE_DEFAULT_LIMITS,
+  // COSYVOICE_TASK_MAX_UNITS and COSYVOICE_TARGET_UNITS: producer and worker read the same config.
+  limitsFor: cosyVoiceLimitsFromConfig,
+  defaultModel: 'cosyvoice-v2',
+  defaultVoice: 'longxiaochun_v2',
+  formats: COSYVOICE_FORMATS,
+  sampleRates: COSYVOICE_SAMPLE_RATES,
+  defaultAudio: COSYVOICE_DEFAULT_AUDIO,
+  // bit_rate applies to opus only (seed 004), which we do not ask for: --bitrate is refused.
+  bitrates: [],
+  channels: COSYVOICE_CHANNELS,
+  voiceSettingsSchema: cosyVoiceVoiceSettingsSchema,
+  setupHint: 'set DASHSCOPE_API_KEY (and DASHSCOPE_WS_URL for a simulator)',
+  credentialsSet: (config) => config.DASHSCOPE_API_KEY !== undefined,
+  create(config) {
+    const apiKey = config.DASHSCOPE_API_KEY;
+    if (apiKey === undefined) {
+      throw new ConfigError('DASHSCOPE_API_KEY is not set: create an API key in the Alibaba Cloud Model Studio (DashScope) console and export it');
+    }
+    return new CosyVoiceClient({
+      apiKey,
+      url: config.DASHSCOPE_WS_URL,
+      limits: cosyVoiceLimitsFromConfig(config),
+      messageMaxUnits: config.COSYVOICE_MESSAGE_MAX_UNITS,
+    });
+  },
+};

@@ -1,0 +1,131 @@
+import type { SynthesisRequest } from '../provider.ts';
+
+/**
+ * The DashScope duplex WebSocket protocol for CosyVoice (providers.md §4): client text frames
+ * run-task → continue-task… → finish-task, server events task-started, result-generated,
+ * task-finished, task-failed, and audio as binary frames. `payload.input` is required in every
+ * client message and unexpected fields are refused, so the shapes below are exact.
+ */
+
+/** The documented defaults, sent explicitly so a request never depends on a server default. */
+const DEFAULT_VOLUME = 50;
+const DEFAULT_RATE = 1;
+const DEFAULT_PITCH = 1;
+
+export interface RunTaskParameters {
+  text_type: 'PlainText';
+  voice: string;
+  format: string;
+  sample_rate: number;
+  volume: number;
+  rate: number;
+  pitch: number;
+}
+
+/** The run-task parameters for a request: generic settings mapped to their wire names. */
+export function runTaskParameters(request: SynthesisRequest): RunTaskParameters {
+  const settings = request.voiceSettings;
+  return {
+    text_type: 'PlainText',
+    voice: request.voice,
+    format: request.audio.format,
+    sample_rate: request.audio.sampleRate,
+    volume: numberOr(settings.vol, DEFAULT_VOLUME),
+    rate: numberOr(settings.speed, DEFAULT_RATE),
+    pitch: numberOr(settings.pitch, DEFAULT_PITCH),
+  };
+}
+
+export function runTaskMessage(taskId: string, request: SynthesisRequest): string {
+  return JSON.stringify({
+    header: { action: 'run-task', task_id: taskId, streaming: 'duplex' },
+    payload: {
+      task_group: 'audio',
+      task: 'tts',
+      function: 'SpeechSynthesizer',
+      model: request.model,
+      parameters: runTaskParameters(request),
+      input: {},
+    },
+  });
+}
+
+export function continueTaskMessage(taskId: string, text: string): string {
+  return JSON.stringify({
+    header: { action: 'continue-task', task_id: taskId, streaming: 'duplex' },
+    payload: { input: { text } },
+  });
+}
+
+export function finishTaskMessage(taskId: string): string {
+  return JSON.stringify({
+    header: { action: 'finish-task', task_id: taskId, streaming: 'duplex' },
+    payload: { input: {} },
+  });
+}
+
+/** A server event, reduced to what the client acts on. */
+export type ServerEvent =
+  | { event: 'task-started' }
+  | { event: 'result-generated'; outputType?: string; characters?: number }
+  | { event: 'task-finished'; characters?: number }
+  | { event: 'task-failed'; errorCode: string; errorMessage: string }
+  /** An event this client does not know: ignored, as later protocol versions may add some. */
+  | { event: 'other'; name: string };
+
+/**
+ * Reads one text frame. Returns undefined when it is not a DashScope event at all (not JSON,
+ * or no `header.event`). Usage is read wherever it comes: the docs say the last message's
+ * `usage.characters` is the billed total.
+ */
+export function parseServerEvent(text: string): ServerEvent | undefined {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+  if (!isRecord(parsed) || !isRecord(parsed.header)) return undefined;
+  const header = parsed.header;
+  const name = header.event;
+  if (typeof name !== 'string') return undefined;
+  const payload = isRecord(parsed.payload) ? parsed.payload : {};
+  const characters = readCharacters(payload);
+  const withCharacters = characters === undefined ? {} : { characters };
+  switch (name) {
+    case 'task-started':
+      return { event: 'task-started' };
+    case 'result-generated': {
+      const output = isRecord(payload.output) ? payload.output : {};
+      return { event: 'result-generated', ...(typeof output.type === 'string' ? { outputType: output.type } : {}), ...withCharacters };
+    }
+    case 'task-finished':
+      return { event: 'task-finished', ...withCharacters };
+    case 'task-failed': {
+      const code = header.error_code;
+      const message = header.error_message;
+      return {
+        event: 'task-failed',
+        errorCode: typeof code === 'string' && code !== '' ? code : 'UNKNOWN',
+        errorMessage: typeof message === 'string' ? message : '',
+      };
+    }
+    default:
+      return { event: 'other', name };
+  }
+}
+
+function readCharacters(payload: Record<string, unknown>): number | undefined {
+  const usage = payload.usage;
+  if (!isRecord(usage)) return undefined;
+  const characters = usage.characters;
+  return typeof characters === 'number' && Number.isInteger(characters) && characters >= 0 ? characters : undefined;
+}
+
+function numberOr(value: unknown, fallback: number): number {
+  return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

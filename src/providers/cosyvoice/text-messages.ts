@@ -1,0 +1,43 @@
+import { findBreakTags } from '../../producer/break-tags.ts';
+import { countDashScope } from '../../producer/count-units.ts';
+import { splitTextSpans } from '../../producer/split-text.ts';
+
+/**
+ * The text CosyVoice should read. Streaming synthesis takes plain text only (SSML works in
+ * one-shot calls, not in continue-task), so `<break …>` pause tags, which the producer keeps
+ * for providers that honour them, are removed here rather than read aloud. Whitespace runs
+ * become one space or one newline, as the producer already does for the rest of the text.
+ */
+export function cosyVoiceSpeechText(text: string): string {
+  const tags = findBreakTags(text);
+  let plain = '';
+  let from = 0;
+  tags.starts.forEach((start, index) => {
+    plain += `${text.slice(from, start)} `;
+    from = tags.ends[index] ?? start;
+  });
+  plain += text.slice(from);
+  return plain.replace(/\s+/gu, (run) => (run.includes('\n') ? '\n' : ' ')).trim();
+}
+
+/**
+ * Cuts a segment's text into continue-task messages of at most `maxUnits` weighted characters,
+ * aiming at three quarters of that so cuts land on sentence ends (paragraph > sentence > clause
+ * > whitespace > grapheme, as the producer cuts segments). The service joins the messages as
+ * they come, so the whitespace between two pieces is kept (one space or one newline, at the end
+ * of the earlier message): joined, the messages give back the text, and no two words fuse.
+ */
+export function textMessages(text: string, maxUnits: number): string[] {
+  // One unit is kept free for the separator each message may carry at its end.
+  const pieceMax = maxUnits - 1;
+  const targetUnits = Math.max(1, Math.floor(maxUnits * 0.75));
+  const spans = splitTextSpans(text, { maxUnits: pieceMax, targetUnits: Math.min(targetUnits, pieceMax), count: countDashScope });
+  return spans.map((span, index) => {
+    const piece = text.slice(span.start, span.end);
+    const next = spans[index + 1];
+    if (next === undefined) return piece;
+    const gap = text.slice(span.end, next.start);
+    if (gap === '') return piece;
+    return piece + (gap.includes('\n') ? '\n' : ' ');
+  });
+}

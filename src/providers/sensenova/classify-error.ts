@@ -1,0 +1,175 @@
+import { ProviderError, type ProviderErrorKind } from '../../errors/provider-error.ts';
+import { describeError, networkErrorCode } from '../shared/network-error.ts';
+import { parseRetryAfter } from '../shared/retry-after.ts';
+
+const PROVIDER = 'sensenova';
+const MAX_QUOTED_CHARS = 300;
+
+export type HeaderValue = string | string[] | undefined;
+export type ResponseHeaders = Readonly<Record<string, HeaderValue>>;
+
+export interface ClassifyContext {
+  /** Removes secrets (key, AccessKey secret, tokens) from server text before it is quoted. */
+  redact: (text: string) => string;
+  /** What to check when the credentials are refused (depends on the auth mode). */
+  authHint: string;
+}
+
+/** An error a body reported: its code when it has one, and its message. */
+export interface BodyError {
+  code?: number | string;
+  message: string;
+}
+
+/**
+ * The error body shape is UNCONFIRMED (providers.md), so it is read leniently: `error.message`,
+ * then `message`, then the raw text.
+ */
+export function errorMessageOf(bodyText: string): string {
+  const parsed = parseJson(bodyText);
+  if (isRecord(parsed)) {
+    const error = parsed.error;
+    if (isRecord(error) && typeof error.message === 'string' && error.message !== '') return error.message;
+    if (typeof error === 'string' && error !== '') return error;
+    if (typeof parsed.message === 'string' && parsed.message !== '') return parsed.message;
+    if (typeof parsed.msg === 'string' && parsed.msg !== '') return parsed.msg;
+  }
+  return bodyText;
+}
+
+/**
+ * An error carried by a 2xx body or an SSE event (an HTTP 200 can carry a failure): an `error`
+ * member, or a non-zero `code` beside no `data`. Undefined for a normal answer.
+ */
+export function findBodyError(body: unknown): BodyError | undefined {
+  if (!isRecord(body)) return undefined;
+  const error = body.error;
+  if (isRecord(error)) {
+    const code = toCode(error.code);
+    const message = typeof error.message === 'string' ? error.message : JSON.stringify(error);
+    return code === undefined ? { message } : { code, message };
+  }
+  if (typeof error === 'string' && error !== '') return { message: error };
+  const code = toCode(body.code);
+  if (code !== undefined && code !== 0 && code !== '0' && !isRecord(body.data)) {
+    return { code, message: typeof body.message === 'string' ? body.message : typeof body.msg === 'string' ? body.msg : '' };
+  }
+  return undefined;
+}
+
+/** `trace_id` of a body or event, when it has one. */
+export function readTraceId(body: unknown): string | undefined {
+  if (!isRecord(body)) return undefined;
+  const traceId = body.trace_id;
+  return typeof traceId === 'string' && traceId !== '' ? traceId : undefined;
+}
+
+/**
+ * A non-2xx answer. The SDK's error classes (providers.md) map 401/403 to authentication and
+ * permission, 400 to an invalid request, 429 to rate limiting, 503 to unavailability.
+ */
+export function classifyHttpResponse(status: number, headers: ResponseHeaders, bodyText: string, context: ClassifyContext): ProviderError {
+  const retryAfterMs = parseRetryAfter(headers['retry-after']);
+  const traceId = readTraceId(parseJson(bodyText)) ?? headerText(headers['x-request-id']) ?? headerText(headers['trace-id']);
+  const quoted = bodyText.trim() === '' ? '' : `: ${quote(errorMessageOf(bodyText), context.redact)}`;
+  const details = {
+    provider: PROVIDER,
+    httpStatus: status,
+    providerCode: status,
+    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
+    ...(traceId === undefined ? {} : { traceId }),
+  };
+  const kind = kindOfStatus(status);
+  if (status === 401 || status === 403) {
+    return new ProviderError(`the credentials were refused (HTTP ${status}${quoted}); ${context.authHint}${traceSuffix(traceId)}`, { ...details, kind });
+  }
+  if (status === 429) return new ProviderError(`rate limited (HTTP 429${quoted})${traceSuffix(traceId)}`, { ...details, kind });
+  const hint = status === 404 || (status >= 300 && status < 400) ? ' (check SENSENOVA_BASE_URL)' : '';
+  return new ProviderError(`HTTP ${status}${hint}${quoted}${traceSuffix(traceId)}`, { ...details, kind });
+}
+
+/**
+ * An error inside a 2xx body or event. Its code is undocumented: one that reads as an HTTP
+ * status is treated as that status; anything else counts as retryable (the worker's attempt
+ * limit bounds the cost of being wrong).
+ */
+export function classifyBodyError(error: BodyError, context: ClassifyContext & { httpStatus: number; traceId?: string | undefined }): ProviderError {
+  const numeric = typeof error.code === 'number' ? error.code : undefined;
+  const kind: ProviderErrorKind = numeric !== undefined && numeric >= 400 && numeric < 600 ? kindOfStatus(numeric) : 'retryable';
+  const code = error.code === undefined ? '' : `code ${String(error.code)}: `;
+  const auth = numeric === 401 || numeric === 403 ? `; ${context.authHint}` : '';
+  return new ProviderError(
+    `error in an HTTP ${context.httpStatus} answer (${code}${quote(error.message, context.redact)})${auth}${traceSuffix(context.traceId)}`,
+    {
+      provider: PROVIDER,
+      kind,
+      providerCode: error.code ?? 'BODY_ERROR',
+      httpStatus: context.httpStatus,
+      ...(context.traceId === undefined ? {} : { traceId: context.traceId }),
+    },
+  );
+}
+
+/** A failure on the wire (reset, refusal, timeout): retryable; anything unrecognised too. */
+export function classifyNetworkError(error: unknown, what = 'request'): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const code = networkErrorCode(error);
+  return new ProviderError(`${what} failed: ${describeError(error)}`, {
+    provider: PROVIDER,
+    kind: 'retryable',
+    providerCode: code ?? 'NETWORK',
+    cause: error,
+  });
+}
+
+function kindOfStatus(status: number): ProviderErrorKind {
+  if (status === 429) return 'rate-limited';
+  if (status >= 500 || status === 408 || status === 425) return 'retryable';
+  // 400 (bad parameters), 401/403 (credentials), 404 (wrong base URL) and other 4xx, and
+  // redirects we do not follow: the same request fails the same way.
+  if (status >= 300) return 'fatal';
+  return 'retryable';
+}
+
+/** Removes secrets and anything shaped like a JWT or a Bearer header from text. */
+export function makeRedactor(secrets: () => readonly string[]): (text: string) => string {
+  return (text) => {
+    let out = text;
+    for (const secret of secrets()) if (secret !== '') out = out.split(secret).join('[redacted]');
+    return out
+      .replace(/\beyJ[A-Za-z0-9_-]*\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+/g, '[redacted token]')
+      .replace(/\bBearer\s+\S+/gi, 'Bearer [redacted]');
+  };
+}
+
+export function traceSuffix(traceId: string | undefined): string {
+  return traceId === undefined ? '' : ` [trace_id ${traceId}]`;
+}
+
+export function quote(text: string, redact: (text: string) => string): string {
+  const clean = redact(text).replace(/\s+/g, ' ').trim();
+  return JSON.stringify(clean.length > MAX_QUOTED_CHARS ? `${clean.slice(0, MAX_QUOTED_CHARS)}…` : clean);
+}
+
+function toCode(value: unknown): number | string | undefined {
+  if (typeof value === 'number' && Number.isFinite(value)) return value;
+  if (typeof value === 'string' && value !== '') return /^-?\d+$/.test(value) ? Number(value) : value;
+  return undefined;
+}
+
+function headerText(value: HeaderValue): string | undefined {
+  const text = Array.isArray(value) ? value[0] : value;
+  return text === undefined || text === '' ? undefined : text;
+}
+
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
+
+export function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}

@@ -1,0 +1,296 @@
+import { createHash } from 'node:crypto';
+import type { Dispatcher } from 'undici';
+import { ConfigError } from '../../errors/config-error.ts';
+import { IncompleteStreamError } from '../../errors/incomplete-stream-error.ts';
+import { ProviderError } from '../../errors/provider-error.ts';
+import type { StreamingProvider, SynthesisMeta, SynthesisRequest, TextLimits } from '../provider.ts';
+import { createHttpAgent, resolveHttpTimeouts, type HttpTimeouts } from '../shared/http-timeouts.ts';
+import { describeError } from '../shared/network-error.ts';
+import { SseDecoder } from '../shared/sse-decoder.ts';
+import { AUDIO_URL_GONE, destroyQuietly, downloadAudio } from './audio-download.ts';
+import { createBearerSource, type BearerSource, type JwtTiming, type SenseNovaCredentials } from './bearer-source.ts';
+import { classifyHttpResponse, classifyNetworkError, isRecord, makeRedactor, readTraceId, type ClassifyContext } from './classify-error.ts';
+import { PROTOCOL_ERROR_CODES, SenseNovaEventAssembler } from './event-assembler.ts';
+import { SENSENOVA_DEFAULT_MAX_CHARS, senseNovaLimits } from './limits.ts';
+import { RepeatGuard } from './repeat-guard.ts';
+import { buildRequestBody, type SenseNovaOutput } from './request-body.ts';
+
+export interface SenseNovaClientOptions {
+  credentials: SenseNovaCredentials;
+  /** e.g. https://api.sensenova.cn/v1; the path is kept (`/audio/speech_fusion` is appended). */
+  baseUrl: string;
+  /** 'stream' (default): SSE with audio inline; 'url': one JSON answer with a link to download. */
+  output?: SenseNovaOutput;
+  /** Code points per request (SENSENOVA_MAX_CHARS); the default is 2,000. */
+  maxChars?: number;
+  /** JWT clock and refresh margin (AccessKey credentials only). */
+  jwt?: JwtTiming;
+  timeouts?: Partial<HttpTimeouts>;
+  /** A shared dispatcher (proxy, tests). The client then leaves closing it to the owner. */
+  dispatcher?: Dispatcher;
+  /** Sockets kept per origin by the client's own pool; unlimited by default. */
+  connections?: number;
+}
+
+const PATH = '/audio/speech_fusion';
+const PROVIDER = 'sensenova';
+/** An error body is read for its message only; more is noise. */
+const MAX_ERROR_BODY_BYTES = 64 * 1024;
+/** A one-shot answer holds the whole segment inline: 2,000 characters of speech fit easily. */
+const MAX_JSON_BODY_BYTES = 128 * 1024 * 1024;
+/** After `[DONE]` the rest of the body (usually nothing) is read briefly so the socket can be reused. */
+const DRAIN_GRACE_MS = 1_000;
+
+/**
+ * SenseNova speech fusion v2 (seed 002): one voice or a blend of up to four, over SSE (default)
+ * or as a downloadable link.
+ *
+ * An answer we cannot read (an audio chunk neither hex nor `base64:`, an event that is not
+ * JSON, a link that has expired) is retryable once per request: it may be a proxy mangling
+ * one answer or a link that aged in a queue. The same failure again for the same request
+ * (same body, in this process) is fatal: the service is answering in a way we do not read, and
+ * every further attempt would bill the whole segment again for nothing.
+ */
+export class SenseNovaClient implements StreamingProvider {
+  readonly kind = 'stream';
+  readonly name = PROVIDER;
+  readonly limits: TextLimits;
+  readonly output: SenseNovaOutput;
+  readonly #bearer: BearerSource;
+  readonly #origin: string;
+  readonly #path: string;
+  readonly #timeouts: HttpTimeouts;
+  readonly #dispatcher: Dispatcher;
+  readonly #ownsDispatcher: boolean;
+  readonly #classify: ClassifyContext;
+  readonly #repeats = new RepeatGuard();
+  #closed = false;
+
+  constructor(options: SenseNovaClientOptions) {
+    this.#bearer = createBearerSource(options.credentials, options.jwt);
+    let url: URL;
+    try {
+      url = new URL(options.baseUrl);
+    } catch (error) {
+      throw new ConfigError(`SENSENOVA_BASE_URL is not a URL: ${describeError(error)}`, options.baseUrl);
+    }
+    this.#origin = url.origin;
+    this.#path = `${url.pathname.replace(/\/+$/, '')}${PATH}`;
+    this.output = options.output ?? 'stream';
+    this.limits = senseNovaLimits(options.maxChars ?? SENSENOVA_DEFAULT_MAX_CHARS);
+    this.#timeouts = resolveHttpTimeouts(options.timeouts);
+    this.#ownsDispatcher = options.dispatcher === undefined;
+    this.#dispatcher = options.dispatcher ?? createHttpAgent(this.#timeouts, options.connections);
+    const bearer = this.#bearer;
+    this.#classify = { redact: makeRedactor(() => bearer.secrets()), authHint: bearer.hint };
+  }
+
+  async *synthesize(request: SynthesisRequest): AsyncGenerator<Uint8Array, SynthesisMeta, undefined> {
+    const signal = request.signal;
+    signal?.throwIfAborted();
+    const body = JSON.stringify(buildRequestBody(request, this.output));
+    try {
+      return yield* this.#exchange(body, signal);
+    } catch (error) {
+      signal?.throwIfAborted();
+      throw this.#secondTimeFatal(error, body);
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    if (this.#ownsDispatcher) await this.#dispatcher.close();
+  }
+
+  async *#exchange(body: string, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array, SynthesisMeta, undefined> {
+    let response: Dispatcher.ResponseData;
+    try {
+      response = await this.#dispatcher.request({
+        origin: this.#origin,
+        path: this.#path,
+        method: 'POST',
+        headers: {
+          // Read now, per request: a JWT close to `exp` is replaced before it is sent.
+          authorization: `Bearer ${this.#bearer.bearer()}`,
+          'content-type': 'application/json',
+          accept: this.output === 'stream' ? 'text/event-stream, application/json' : 'application/json',
+        },
+        body,
+        headersTimeout: this.#timeouts.headersMs,
+        bodyTimeout: this.#timeouts.bodyIdleMs,
+        ...(signal === undefined ? {} : { signal }),
+      });
+    } catch (error) {
+      signal?.throwIfAborted();
+      throw classifyNetworkError(error);
+    }
+    const responseBody = response.body;
+    try {
+      if (response.statusCode < 200 || response.statusCode >= 300) {
+        const text = await readText(responseBody, MAX_ERROR_BODY_BYTES).catch(() => '');
+        // A refused token is never reused; the next request mints a fresh one.
+        if (response.statusCode === 401 || response.statusCode === 403) this.#bearer.invalidate();
+        throw classifyHttpResponse(response.statusCode, response.headers, text, this.#classify);
+      }
+      return yield* this.#readAnswer(response, signal);
+    } finally {
+      destroyQuietly(responseBody);
+    }
+  }
+
+  /** A 2xx body: SSE, or one JSON answer (url mode, a one-shot answer, or an error in a 200). */
+  async *#readAnswer(response: Dispatcher.ResponseData, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array, SynthesisMeta, undefined> {
+    const assembler = new SenseNovaEventAssembler({ ...this.#classify, httpStatus: response.statusCode });
+    const iterator = response.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+    // Decided by the first byte, not the content type: error bodies come as JSON whatever the
+    // header says, and a JSON body read as SSE would look like an empty, incomplete stream.
+    let mode: 'sse' | 'json' | undefined;
+    const sse = new SseDecoder();
+    const parts: Buffer[] = [];
+    let jsonBytes = 0;
+    for (;;) {
+      let step: IteratorResult<Buffer>;
+      try {
+        step = await iterator.next();
+      } catch (error) {
+        signal?.throwIfAborted();
+        throw this.#cut(assembler, error, mode === 'json');
+      }
+      if (step.done) break;
+      const chunk = step.value;
+      mode ??= sniff(chunk);
+      if (mode !== 'sse') {
+        jsonBytes += chunk.length;
+        if (jsonBytes > MAX_JSON_BODY_BYTES) throw assembler.protocolError('MALFORMED_RESPONSE', `a JSON answer larger than ${MAX_JSON_BODY_BYTES} bytes`);
+        parts.push(chunk);
+        continue;
+      }
+      for (const part of [...parts.splice(0), chunk]) {
+        for (const event of this.#decodeSse(sse, assembler, part)) {
+          const audio = assembler.accept(event.data);
+          if (audio.length > 0) {
+            yield audio;
+            signal?.throwIfAborted();
+          }
+          if (assembler.done) {
+            if (!assembler.finished) throw this.#cut(assembler, undefined, false);
+            await drainQuietly(iterator, response.body);
+            return assembler.meta;
+          }
+        }
+      }
+    }
+    if (mode === 'json') return yield* this.#readOneShot(Buffer.concat(parts).toString('utf8'), assembler, signal);
+    for (const event of sse.end()) {
+      let audio: Uint8Array;
+      try {
+        audio = assembler.accept(event.data);
+      } catch (error) {
+        // The last event had no closing blank line and does not parse: it was cut mid-way.
+        if (error instanceof ProviderError && error.providerCode === 'MALFORMED_EVENT') throw this.#cut(assembler, error, false);
+        throw error;
+      }
+      if (audio.length > 0) yield audio;
+    }
+    if (!assembler.done || !assembler.finished) throw this.#cut(assembler, undefined, false);
+    return assembler.meta;
+  }
+
+  /** One JSON answer: audio inline, or a link to download at once (url mode). */
+  async *#readOneShot(text: string, assembler: SenseNovaEventAssembler, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array, SynthesisMeta, undefined> {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(text) as unknown;
+    } catch (error) {
+      throw assembler.protocolError('MALFORMED_RESPONSE', `the provider sent an unreadable JSON answer: ${JSON.stringify(text.slice(0, 80))}`, error);
+    }
+    const data = isRecord(parsed) ? parsed.data : undefined;
+    const link = isRecord(data) && typeof data.audio === 'string' && /^https?:\/\//i.test(data.audio) ? data.audio : undefined;
+    if (link === undefined) {
+      const audio = assembler.acceptParsed(parsed);
+      if (!assembler.finished) throw assembler.protocolError('MALFORMED_RESPONSE', 'the provider sent a JSON answer without final audio (status 2)');
+      if (audio.length === 0) throw assembler.protocolError('MALFORMED_RESPONSE', 'the provider sent a final answer without audio');
+      yield audio;
+      return assembler.meta;
+    }
+    // Reads trace id, usage and any error; the link itself is not audio.
+    assembler.acceptParsed({ ...(parsed as Record<string, unknown>), data: { ...(data as Record<string, unknown>), audio: '' } });
+    yield* downloadAudio(this.#dispatcher, link, { timeouts: this.#timeouts, signal, traceId: readTraceId(parsed) });
+    return assembler.meta;
+  }
+
+  #decodeSse(sse: SseDecoder, assembler: SenseNovaEventAssembler, chunk: Buffer) {
+    try {
+      return sse.push(chunk);
+    } catch (error) {
+      throw assembler.protocolError('MALFORMED_RESPONSE', `the provider sent ${describeError(error)}`);
+    }
+  }
+
+  #cut(assembler: SenseNovaEventAssembler, cause: unknown, json: boolean): IncompleteStreamError {
+    const how = cause === undefined ? 'the stream ended' : `the stream failed (${describeError(cause)})`;
+    const trace = assembler.traceId === undefined ? '' : ` [trace_id ${assembler.traceId}]`;
+    const where = json
+      ? 'before the JSON answer was complete'
+      : assembler.finished
+        ? 'after the final event (status 2) but before data: [DONE]'
+        : assembler.done
+          ? 'with data: [DONE] but no final event (status 2)'
+          : `before the final event (status 2) and data: [DONE], after ${assembler.audioEvents} audio events`;
+    return new IncompleteStreamError(PROVIDER, `${how} ${where}${trace}`, cause);
+  }
+
+  /** See the class comment: an unreadable answer or a dead link, a second time for the same body, is fatal. */
+  #secondTimeFatal(error: unknown, body: string): unknown {
+    if (!(error instanceof ProviderError) || error.kind !== 'retryable') return error;
+    const code = String(error.providerCode);
+    if (!PROTOCOL_ERROR_CODES.has(code) && code !== AUDIO_URL_GONE) return error;
+    const key = createHash('sha256').update(body).digest('hex');
+    if (!this.#repeats.hit(key)) return error;
+    const message = error.message.startsWith(`${PROVIDER}: `) ? error.message.slice(PROVIDER.length + 2) : error.message;
+    return new ProviderError(`${message}; the second time for this request, so it is not retried again`, {
+      provider: PROVIDER,
+      kind: 'fatal',
+      providerCode: error.providerCode ?? code,
+      ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
+      ...(error.traceId === undefined ? {} : { traceId: error.traceId }),
+    });
+  }
+}
+
+/** A JSON body starts with '{'; an SSE body with a field name or ':'. Undefined while only blanks came. */
+function sniff(chunk: Buffer): 'sse' | 'json' | undefined {
+  for (const byte of chunk) {
+    if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d || byte === 0xef || byte === 0xbb || byte === 0xbf) continue;
+    return byte === 0x7b ? 'json' : 'sse';
+  }
+  return undefined;
+}
+
+async function readText(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<string> {
+  const parts: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of body as AsyncIterable<Buffer>) {
+    parts.push(chunk);
+    total += chunk.length;
+    if (total >= maxBytes) break;
+  }
+  return Buffer.concat(parts).toString('utf8').slice(0, maxBytes);
+}
+
+/** Reads whatever follows `[DONE]`, briefly, so the kept-alive socket can be reused. */
+async function drainQuietly(iterator: AsyncIterator<Buffer>, body: Dispatcher.ResponseData['body']): Promise<void> {
+  const timer = setTimeout(() => body.destroy(), DRAIN_GRACE_MS);
+  timer.unref();
+  try {
+    for (;;) {
+      const step = await iterator.next();
+      if (step.done) return;
+    }
+  } catch {
+    // The audio is already complete; a failure after it changes nothing.
+  } finally {
+    clearTimeout(timer);
+  }
+}

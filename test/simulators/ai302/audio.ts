@@ -1,0 +1,31 @@
+import { synthAudio } from '../../support/audio-synth.ts';
+import { fnv1a } from '../../support/seeded-random.ts';
+
+/** Higgs Audio v2 decodes 24 kHz mono (providers.md); 302.AI's container is UNCONFIRMED, likely wav. */
+export const HIGGS_SAMPLE_RATE = 24_000;
+
+export type ResultFormat = 'wav' | 'mp3';
+
+/** `[SPEAKER0]` tags mark turns; they are not read aloud, nor billed. */
+const SPEAKER_TAG = /\[SPEAKER\d+\]/g;
+
+/** What is spoken: the text without speaker tags. */
+export function spokenText(text: string): string {
+  return text.replace(SPEAKER_TAG, '');
+}
+
+/** Code points spoken: what the simulator reports as billed characters. */
+export function usageCharacters(text: string): number {
+  return [...spokenText(text).trim()].length;
+}
+
+/**
+ * Real, decodable 24 kHz mono audio whose length follows the text and whose pitch comes from a
+ * hash of it (neighbouring segments differ audibly). mp3 at 64 kbps keeps lamejs at 24 kHz.
+ */
+export function taskAudio(text: string, msPerChar: number, format: ResultFormat): { bytes: Uint8Array; durationMs: number } {
+  const durationMs = Math.max(200, Math.round(usageCharacters(text) * msPerChar));
+  const options = { durationMs, sampleRate: HIGGS_SAMPLE_RATE, channels: 1 as const, frequencyHz: 180 + (fnv1a(text) % 520) };
+  const bytes = format === 'mp3' ? synthAudio('mp3', { ...options, bitrate: 64_000, id3: true }) : synthAudio('wav', options);
+  return { bytes, durationMs };
+}
