@@ -2,6 +2,9 @@ import { Command, CommanderError, Option } from 'commander';
 import { loadConfig } from '../config/app-config.ts';
 import { InputError } from '../errors/input-error.ts';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
+import { apiCommand } from './api-command.ts';
+import { cancelCommand } from './cancel-command.ts';
+import { oneLine } from './one-line.ts';
 import { numberOption } from './parse-number.ts';
 import { blendEntry, collect } from './repeatable.ts';
 import { providersCommand } from './providers-command.ts';
@@ -63,6 +66,22 @@ program
   });
 
 program
+  .command('cancel')
+  .description('cancel a render: pending segments are dropped, in-flight ones aborted; prints {id, status}')
+  .argument('<id>', 'render id')
+  .action(async (id: string) => {
+    process.exitCode = await cancelCommand(id, loadConfig());
+  });
+
+program
+  .command('api')
+  .description('serve the HTTP API on PORT (renders, events, audio, /docs, /metrics, /healthz, /readyz, Bull Board) until SIGTERM or SIGINT')
+  .addOption(new Option('--shutdown-timeout <ms>', 'how long requests in flight may finish on shutdown').argParser(numberOption('shutdownTimeout')).default(10_000))
+  .action(async (opts: { shutdownTimeout: number }) => {
+    process.exitCode = await apiCommand(opts, loadConfig());
+  });
+
+program
   .command('providers')
   .description('list providers, their limits and whether their credentials are set')
   .action(() => {
@@ -75,10 +94,10 @@ try {
   if (error instanceof CommanderError) {
     process.exitCode = error.exitCode === 0 ? 0 : 2;
   } else if (error instanceof TtsBatchError) {
-    process.stderr.write(`tts-batch: ${error.message}\n`);
+    process.stderr.write(`tts-batch: ${oneLine(error.message)}\n`);
     process.exitCode = error instanceof InputError ? 2 : 1;
   } else {
-    process.stderr.write(`tts-batch: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`tts-batch: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
     process.exitCode = 1;
   }
 }

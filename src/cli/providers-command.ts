@@ -1,4 +1,5 @@
 import type { AppConfig } from '../config/app-config.ts';
+import { providerLimits } from '../providers/provider-limits.ts';
 import { PROVIDERS } from '../providers/registry.ts';
 
 /** Lists providers, their limits and whether their credentials are set (never the values). */
@@ -6,8 +7,8 @@ export function providersCommand(config: AppConfig): number {
   const rows = [...PROVIDERS.values()].map((d) => ({
     name: d.name,
     description: d.description,
-    maxUnitsPerRequest: d.limits.maxUnits,
-    targetSegmentUnits: d.limits.targetUnits,
+    maxUnitsPerRequest: providerLimits(d, config).maxUnits,
+    targetSegmentUnits: providerLimits(d, config).targetUnits,
     formats: d.formats,
     sampleRates: d.sampleRates,
     defaultModel: d.defaultModel,

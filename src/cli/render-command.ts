@@ -1,16 +1,19 @@
 import { Queue } from 'bullmq';
+import type { Redis } from 'ioredis';
 import { setTimeout as delay } from 'node:timers/promises';
 import type { AppConfig } from '../config/app-config.ts';
 import { ConfigError } from '../errors/config-error.ts';
+import { TtsBatchError } from '../errors/tts-batch-error.ts';
 import { enqueueRender } from '../producer/enqueue-render.ts';
 import { planRender } from '../producer/plan.ts';
 import { resolveRenderOptions } from '../producer/render-options.ts';
+import { providerLimits } from '../providers/provider-limits.ts';
 import { providerDefinition } from '../providers/registry.ts';
 import { STITCH_QUEUE } from '../queue/queue-names.ts';
 import { connectProducer, createRedisConnection } from '../queue/redis-connection.ts';
 import { assertRenderId } from '../render/render-id.ts';
 import { getRenderStatus, progressOf } from '../render/render-status.ts';
-import { RenderStore } from '../render/render-store.ts';
+import { RenderStore, type RenderState } from '../render/render-store.ts';
 import { describeLocation } from '../storage/open-storage.ts';
 import { createLogger } from '../util/logger.ts';
 import { startWorkers, type WorkerRuntime } from '../worker/start-workers.ts';
@@ -70,10 +73,11 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
     },
   });
   if (opts.id !== undefined) assertRenderId(opts.id);
-  const plan = planRender(await readTextFile(file), definition.limits, definition.planOptions?.(options.voiceSettings));
+  const plan = planRender(await readTextFile(file), providerLimits(definition, config), definition.planOptions?.(options.voiceSettings));
   const output = describeLocation(opts.out);
+  definition.validateVoice?.(options.voice, config);
   if (opts.local && !definition.credentialsSet(config)) {
-    throw new ConfigError(`--local needs ${definition.name} credentials in the environment (see \`tts-batch providers\`)`);
+    throw new ConfigError(`--local: ${definition.name} is not ready here: ${definition.setupHint}`);
   }
 
   const logger = createLogger(config.LOG_LEVEL ?? 'warn');
@@ -91,18 +95,42 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
     process.stdout.write(`${render.id}\n`);
     process.stderr.write(`enqueued ${render.id}: ${render.segments} segments, ${render.characters} characters, ${render.chapters} chapters → ${output}\n`);
     if (!opts.wait && !opts.local) return 0;
-    return await followRender(store, new Queue(STITCH_QUEUE, { connection, prefix: config.QUEUE_PREFIX }), render.id);
+    return await followRender(connection, store, new Queue(STITCH_QUEUE, { connection, prefix: config.QUEUE_PREFIX }), render.id);
   } finally {
     await runtime?.close();
-    await connection.quit().catch(() => undefined);
+    // quit() fails while Redis is away, and the connection would then go on reconnecting and
+    // keep the process alive after it has said why it stopped.
+    await connection.quit().catch(() => connection.disconnect());
   }
 }
 
-async function followRender(store: RenderStore, stitchQueue: Queue, id: string): Promise<number> {
+/** How long --wait rides out a Redis that went away (a restart, a failover) before it stops following. */
+const REDIS_PATIENCE_MS = 60_000;
+
+async function followRender(connection: Redis, store: RenderStore, stitchQueue: Queue, id: string): Promise<number> {
   const reporter = new ProgressReporter();
+  // Redis going away shows up below, where reads fail; the queue's own report of it is noise.
+  stitchQueue.on('error', () => undefined);
+  let lostSince: number | undefined;
   try {
     for (;;) {
-      const state = await getRenderStatus(store, stitchQueue, id);
+      let state: RenderState | null;
+      try {
+        state = await getRenderStatus(store, stitchQueue, id);
+        lostSince = undefined;
+      } catch (error) {
+        // The producer connection fails fast (no offline queue) and reconnects by itself: while it
+        // is not ready, a failed read means Redis is away, not that the render failed.
+        if (connection.status === 'ready') throw error;
+        lostSince ??= Date.now();
+        if (Date.now() - lostSince > REDIS_PATIENCE_MS) {
+          const message = `lost Redis for ${REDIS_PATIENCE_MS / 1000} s while following render ${id}; the render itself goes on (see \`tts-batch status ${id}\`)`;
+          throw new TtsBatchError('REDIS_LOST', message, { value: id, cause: error });
+        }
+        reporter.update(`waiting for Redis to come back (${error instanceof Error ? error.message : String(error)})`);
+        await delay(500);
+        continue;
+      }
       if (!state) throw new Error(`render ${id} disappeared from Redis`);
       const line = formatProgress(state.status, progressOf(state));
       if (state.status === 'completed' && state.result) {

@@ -23,6 +23,37 @@ export const appConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
   SENSEAUDIO_API_KEY: optionalSecret,
   SENSEAUDIO_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.senseaudio.cn'),
+  /** SenseNova: a static API key, or an AccessKey pair from which short-lived JWTs are minted. */
+  SENSENOVA_API_KEY: optionalSecret,
+  SENSENOVA_ACCESS_KEY_ID: optionalSecret,
+  SENSENOVA_SECRET_ACCESS_KEY: optionalSecret,
+  SENSENOVA_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.sensenova.cn/v1'),
+  /** `stream`: SSE with audio inline; `url`: one JSON answer with a link, downloaded at once. */
+  SENSENOVA_OUTPUT: z.enum(['stream', 'url']).default('stream'),
+  /** Code points per request; the docs give no limit, so the default is conservative. */
+  SENSENOVA_MAX_CHARS: z.coerce.number().int().min(100).max(100_000).default(2000),
+  /** The espeak-ng program the keyless `espeak` provider runs (a name on PATH, or a path). */
+  ESPEAK_NG_PATH: z.string().trim().min(1).default('espeak-ng'),
+  /** Alibaba DashScope (CosyVoice over WebSocket); the key goes in the upgrade's Authorization header only. */
+  DASHSCOPE_API_KEY: optionalSecret,
+  DASHSCOPE_WS_URL: z.url({ protocol: /^wss?$/ }).default('wss://dashscope.aliyuncs.com/api-ws/v1/inference'),
+  /** CosyVoice weighted characters (Han = 2) per task, i.e. per segment; the service takes 200,000. */
+  COSYVOICE_TASK_MAX_UNITS: z.coerce.number().int().min(100).max(200_000).default(200_000),
+  /** The segment size the producer aims for (see src/providers/cosyvoice/limits.ts); at most the task maximum. */
+  COSYVOICE_TARGET_UNITS: z.coerce.number().int().min(100).max(200_000).default(6_000),
+  /** Weighted characters per continue-task message: the SDK documents 2,000, the protocol page 20,000. */
+  COSYVOICE_MESSAGE_MAX_UNITS: z.coerce.number().int().min(10).max(20_000).default(2_000),
+  /** 302.AI (Higgs Audio v2 tasks). The paths are guesses (docs/providers/ai302.md): POST creates, GET ?task_id= polls. */
+  AI302_API_KEY: optionalSecret,
+  AI302_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.302.ai'),
+  AI302_CLONE_PATH: z.string().regex(/^\/[^?#\s]*$/, 'a path starting with /, no query').default('/302/higgs-audio-v2/voice-clone'),
+  AI302_GENERATE_PATH: z.string().regex(/^\/[^?#\s]*$/, 'a path starting with /, no query').default('/302/higgs-audio-v2/voice-generate'),
+  /** Code points per task; the docs give no limit, so the default is conservative. */
+  AI302_MAX_CHARS: z.coerce.number().int().min(100).max(100_000).default(2000),
+  AI302_POLL_FIRST_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
+  AI302_POLL_MAX_MS: z.coerce.number().int().min(10).max(600_000).default(15_000),
+  /** A task still running this long after it was created fails its segment. */
+  AI302_TASK_DEADLINE_MS: z.coerce.number().int().min(1000).max(86_400_000).default(900_000),
   S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_FORCE_PATH_STYLE: booleanFromEnv.optional(),
@@ -39,6 +70,38 @@ export const appConfigSchema = z.object({
   /** A job whose worker stops renewing its lock for this long is handed to another worker. */
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   WORKER_STALLED_CHECK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  /** First webhook retry delay; doubles each attempt (8 attempts: the last about an hour later). */
+  WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  /** A webhook receiver must answer (headers and body) within this, or the attempt fails. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** How often a worker process refreshes its heartbeat key (which lives 6 intervals, at least 60 s). */
+  HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(10_000),
+  /** `tts-batch api`: Bearer tokens, comma-separated, each at least 16 characters. Never logged or echoed. */
+  API_TOKENS: z
+    .string()
+    .transform((value) => value.split(',').map((token) => token.trim()).filter((token) => token !== ''))
+    .pipe(z.array(z.string().min(16, 'each token must be at least 16 characters')).min(1, 'list at least one token'))
+    .optional(),
+  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  API_HOST: z.string().trim().min(1).default('0.0.0.0'),
+  /** Largest request body the API reads, in bytes (a bigger one is answered 413). */
+  API_BODY_LIMIT: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
+  /** Longest text a POST /v1/renders takes, in characters (code points). */
+  API_MAX_TEXT_CHARS: z.coerce.number().int().min(1).max(100_000_000).default(5_000_000),
+  /** Where API renders go when a request names no output: a folder or s3://bucket/prefix. */
+  API_DEFAULT_OUTPUT: z.string().trim().min(1).default('./renders'),
+  /** Comma-separated folders and/or s3://bucket/prefix locations; when set, API callers may write only inside them. */
+  API_OUTPUT_ROOT: z.string().trim().min(1).optional(),
+  /** GET /v1/renders/:id/audio on S3 output answers with a presigned URL instead of streaming. */
+  API_AUDIO_REDIRECT: booleanFromEnv.default(false),
+  API_AUDIO_URL_TTL_S: z.coerce.number().int().min(1).max(604_800).default(300),
+  /** How often an idle server-sent event stream gets a keep-alive comment. */
+  API_SSE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(300_000).default(15_000),
+  /** When set, GET /metrics wants `Authorization: Bearer <METRICS_TOKEN>`. */
+  METRICS_TOKEN: optionalSecret,
+  /** /readyz is 200 only while some worker fetched jobs at most this long ago. */
+  READY_WORKER_MAX_AGE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
 });
 
 export type AppConfig = z.infer<typeof appConfigSchema>;

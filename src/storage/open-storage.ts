@@ -9,6 +9,7 @@ import { formatS3Url, parseS3Url } from './s3-location.ts';
 import type { S3Credentials } from './s3-storage.ts';
 import { S3Storage } from './s3-storage.ts';
 import type { Storage } from './storage.ts';
+import { quoteForMessage } from './storage-key.ts';
 
 type ResolvedLocation = ({ kind: 's3' } & S3Location) | { kind: 'local'; folder: string };
 
@@ -50,7 +51,8 @@ function resolveLocation(location: string): ResolvedLocation {
   const scheme = URL_SCHEME.exec(location)?.[1]?.toLowerCase();
   if (scheme === 's3') {
     const parsed = parseS3Url(location);
-    if (typeof parsed === 'string') throw new InputError('output', `${location} ${parsed}`, location);
+    // Quoted and shortened: the location is the user's, and may be a megabyte long.
+    if (typeof parsed === 'string') throw new InputError('output', `${quoteForMessage(location)} ${parsed}`, location);
     return { kind: 's3', ...parsed };
   }
   if (scheme === 'file') return { kind: 'local', folder: folderFromFileUrl(location) };

@@ -1,16 +1,26 @@
-import { Queue, Worker } from 'bullmq';
+import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
+import { Agent } from 'undici';
 import type { AppConfig } from '../config/app-config.ts';
+import { RedisMetricsRecorder } from '../metrics/metrics-recorder.ts';
 import type { Provider } from '../providers/provider.ts';
 import { PROVIDERS } from '../providers/registry.ts';
 import { STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
 import { createRedisConnection } from '../queue/redis-connection.ts';
 import { RenderStore } from '../render/render-store.ts';
+import { webhookBackoff } from '../webhooks/webhook-backoff.ts';
+import { processWebhook } from '../webhooks/webhook-processor.ts';
+import { WEBHOOK_QUEUE } from '../webhooks/webhook-queue.ts';
+import { FetchObservedWorker } from './fetch-observed-worker.ts';
 import { warnOnUnsafeRedis } from './redis-policy-check.ts';
+import { RenderAborts } from './render-aborts.ts';
+import { listenForRenderEnds } from './render-end-listener.ts';
+import { renderEndAnnouncer } from './render-ended.ts';
 import { StoragePool } from './storage-pool.ts';
 import { processStitch } from './stitch-processor.ts';
 import { processSynthesize } from './synthesize-processor.ts';
+import { startWorkerHeartbeat } from './worker-heartbeat.ts';
 
 export interface StartWorkersOptions {
   config: AppConfig;
@@ -41,6 +51,19 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
   await warnOnUnsafeRedis(shared, logger);
   const store = new RenderStore(shared, config.QUEUE_PREFIX);
   const storages = new StoragePool(config);
+  const metrics = new RedisMetricsRecorder(shared, config.QUEUE_PREFIX, logger);
+  const renderEnded = renderEndAnnouncer({ connection: shared, prefix: config.QUEUE_PREFIX, metrics, logger });
+  // A cancel (or a render failing on another worker) aborts this process's calls for that render.
+  const aborts = new RenderAborts();
+  const renderEnds = await listenForRenderEnds({
+    redisUrl: config.REDIS_URL,
+    prefix: config.QUEUE_PREFIX,
+    logger,
+    onEnded: (renderId, status) => {
+      const aborted = aborts.abort(renderId, status);
+      if (aborted > 0) logger.info({ renderId, status, aborted }, 'render ended; aborting its provider calls');
+    },
+  });
   const workerOptions = {
     prefix: config.QUEUE_PREFIX,
     lockDuration: config.WORKER_LOCK_MS,
@@ -48,7 +71,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     maxStalledCount: 3,
   };
 
-  const workers: Worker[] = [];
+  const workers: FetchObservedWorker[] = [];
   const queues: Queue[] = [];
   const providers: Provider[] = [];
   for (const name of names) {
@@ -59,19 +82,52 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     const queueName = synthesizeQueueName(name);
     const queue = new Queue(queueName, { connection: shared, prefix: config.QUEUE_PREFIX });
     queues.push(queue);
-    const deps = { provider, queue, storages, store, logger: logger.child({ queue: queueName }), defaultRateLimitMs: config.RATE_LIMIT_WAIT_MS };
+    const deps = {
+      provider,
+      queue,
+      storages,
+      store,
+      logger: logger.child({ queue: queueName }),
+      defaultRateLimitMs: config.RATE_LIMIT_WAIT_MS,
+      metrics,
+      aborts,
+      renderEnded,
+    };
     workers.push(
-      new Worker(queueName, (job, token) => processSynthesize(job, token, deps), { ...workerOptions, connection: connect(), concurrency: config.WORKER_CONCURRENCY }),
+      new FetchObservedWorker(queueName, (job, token) => processSynthesize(job, token, deps), { ...workerOptions, connection: connect(), concurrency: config.WORKER_CONCURRENCY }),
     );
   }
-  const stitchDeps = { storages, store, logger: logger.child({ queue: STITCH_QUEUE }) };
+  const stitchDeps = { storages, store, logger: logger.child({ queue: STITCH_QUEUE }), metrics, renderEnded };
   workers.push(
-    new Worker(STITCH_QUEUE, (job) => processStitch(job, stitchDeps), { ...workerOptions, connection: connect(), concurrency: config.STITCH_CONCURRENCY }),
+    new FetchObservedWorker(STITCH_QUEUE, (job) => processStitch(job, stitchDeps), { ...workerOptions, connection: connect(), concurrency: config.STITCH_CONCURRENCY }),
+  );
+  // Webhooks wait on strangers' servers: their own queue, sockets and timeouts.
+  const webhookDispatcher = new Agent({
+    connect: { timeout: config.WEBHOOK_TIMEOUT_MS },
+    headersTimeout: config.WEBHOOK_TIMEOUT_MS,
+    bodyTimeout: config.WEBHOOK_TIMEOUT_MS,
+  });
+  const webhookDeps = { store, dispatcher: webhookDispatcher, timeoutMs: config.WEBHOOK_TIMEOUT_MS, logger: logger.child({ queue: WEBHOOK_QUEUE }) };
+  workers.push(
+    new FetchObservedWorker(WEBHOOK_QUEUE, (job) => processWebhook(job, webhookDeps), {
+      ...workerOptions,
+      connection: connect(),
+      concurrency: config.WEBHOOK_CONCURRENCY,
+      settings: { backoffStrategy: webhookBackoff(config.WEBHOOK_BACKOFF_MS) },
+    }),
   );
   for (const worker of workers) {
     worker.on('error', (error) => logger.warn({ err: error.message, queue: worker.name }, 'worker error'));
   }
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  const heartbeat = await startWorkerHeartbeat({
+    redis: shared,
+    prefix: config.QUEUE_PREFIX,
+    providers: names,
+    intervalMs: config.HEARTBEAT_INTERVAL_MS,
+    logger,
+    lastFetchAt: () => Math.max(0, ...workers.map((worker) => worker.lastFetchAt)),
+  });
   logger.info({ providers: names, concurrency: config.WORKER_CONCURRENCY }, 'workers started');
 
   let closing: Promise<void> | undefined;
@@ -79,6 +135,8 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     providers: names,
     close(timeoutMs = 30_000) {
       closing ??= (async () => {
+        // First, so readiness checks stop counting this process while it drains.
+        await heartbeat.close().catch((error: unknown) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not remove the worker heartbeat'));
         const graceful = Promise.all(workers.map((w) => w.close()));
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<'timeout'>((resolve) => {
@@ -91,6 +149,8 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
           await Promise.all(workers.map((w) => w.close(true)));
         }
         await Promise.all(queues.map((q) => q.close()));
+        await renderEnds.close();
+        await webhookDispatcher.close();
         await Promise.allSettled(providers.map((p) => p.close()));
         await storages.close();
         await Promise.allSettled(connections.map((c) => c.quit()));

@@ -1,19 +1,26 @@
 import { UnrecoverableError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
+import type { MetricsRecorder } from '../metrics/metrics-recorder.ts';
 import { buildManifest } from '../render/manifest.ts';
-import { segmentResultSchema, type SegmentResult } from '../render/render-record.ts';
+import { segmentResultSchema, type RenderStatus, type SegmentResult } from '../render/render-record.ts';
 import type { RenderStore } from '../render/render-store.ts';
 import { stitch } from '../stitcher/stitch.ts';
 import { bytesBody } from '../util/bytes-body.ts';
 import { classifyFailure } from './classify-failure.ts';
 import { stitchJobDataSchema } from './job-data.ts';
+import { isEndStatus, type AnnounceRenderEnd } from './render-ended.ts';
 import type { StoragePool } from './storage-pool.ts';
 
 export interface StitchDeps {
   storages: StoragePool;
   store: RenderStore;
   logger: Logger;
+  metrics: MetricsRecorder;
+  renderEnded: AnnounceRenderEnd;
 }
+
+/** What a stitch job returns: the result, or the end the render had already reached. */
+export type StitchOutcome = { location: string; durationMs: number } | { ended: RenderStatus };
 
 /** The children's results, in spoken order, checked against the plan. */
 function orderedResults(values: Record<string, unknown>, expected: number): SegmentResult[] {
@@ -26,10 +33,17 @@ function orderedResults(values: Record<string, unknown>, expected: number): Segm
 }
 
 /** Runs when every segment of a render is done: joins them and writes audio + manifest. */
-export async function processStitch(job: Job, deps: StitchDeps): Promise<{ location: string; durationMs: number }> {
+export async function processStitch(job: Job, deps: StitchDeps): Promise<StitchOutcome> {
   const { renderId } = stitchJobDataSchema.parse(job.data);
   const state = await deps.store.get(renderId);
   if (!state) throw new UnrecoverableError(`stitch: render ${renderId} has no record`);
+  if (isEndStatus(state.status)) {
+    // Cancelled (its pending segments removed, so this parent was released) or already done by
+    // an earlier attempt: write nothing, and make sure the end was announced.
+    deps.logger.info({ renderId, status: state.status }, 'render already ended; not stitching');
+    await deps.renderEnded(renderId, state.status);
+    return { ended: state.status };
+  }
   const { spec } = state;
   await deps.store.markStitching(renderId);
   try {
@@ -45,24 +59,34 @@ export async function processStitch(job: Job, deps: StitchDeps): Promise<{ locat
       ...(spec.title === undefined ? {} : { title: spec.title }),
       chapters: spec.chapters.map((c) => ({ title: c.title, firstSegment: c.firstSegment })),
     });
+    await deps.metrics.stitched(Date.now() - started);
     const manifest = buildManifest(spec, results, stitched, audioKey);
     const manifestKey = `${renderId}/manifest.json`;
     await storage.put(manifestKey, bytesBody(`${JSON.stringify(manifest, null, 2)}\n`), { contentType: 'application/json' });
     const location = `${storage.url}/${audioKey}`;
-    await deps.store.markCompleted(renderId, {
+    const completed = await deps.store.markCompleted(renderId, {
       location,
       manifest: `${storage.url}/${manifestKey}`,
       durationMs: manifest.durationMs,
       bytes: manifest.bytes,
       billedCharacters: manifest.billedCharacters,
     });
+    if (!completed) {
+      const ended = (await deps.store.get(renderId))?.status ?? 'cancelled';
+      // Cancelled while stitching: a cancelled render leaves no result behind. (Any other end
+      // was reached by another run of this job, whose result this is: it stays.)
+      if (ended === 'cancelled') await Promise.allSettled([storage.delete(audioKey), storage.delete(manifestKey)]);
+      deps.logger.info({ renderId, status: ended }, 'render ended while stitching');
+      return { ended };
+    }
+    await deps.renderEnded(renderId, 'completed');
     deps.logger.info({ renderId, segments: results.length, durationMs: manifest.durationMs, stitchMs: Date.now() - started }, 'render completed');
     return { location, durationMs: manifest.durationMs };
   } catch (error) {
     const failure = classifyFailure(error, 0);
     const final = failure.action === 'fail' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (final) {
-      await deps.store.markFailed(renderId, `stitch: ${failure.reason}`);
+      if (await deps.store.markFailed(renderId, `stitch: ${failure.reason}`)) await deps.renderEnded(renderId, 'failed');
       if (!(error instanceof UnrecoverableError) && failure.action === 'fail') throw new UnrecoverableError(failure.reason);
     }
     deps.logger.warn({ renderId, reason: failure.reason, final }, 'stitch failed');

@@ -1,0 +1,145 @@
+import { z } from 'zod';
+import { InputError } from '../../errors/input-error.ts';
+import { enqueueRender } from '../../producer/enqueue-render.ts';
+import { planRender } from '../../producer/plan.ts';
+import { resolveRenderOptions } from '../../producer/render-options.ts';
+import type { ProviderDefinition } from '../../providers/provider-definition.ts';
+import { RENDER_STATUSES } from '../../render/render-record.ts';
+import { assertRenderId, newRenderId } from '../../render/render-id.ts';
+import { assertWebhookUrl } from '../../webhooks/webhook-url.ts';
+import type { ApiContext } from '../api-context.ts';
+import { BEARER_SECURITY, commonErrors, type ApiApp } from '../api-app.ts';
+import { errorBodySchema } from '../errors.ts';
+import { HttpError } from '../http-error.ts';
+import { createRenderBodySchema, type CreateRenderBody } from '../render-request-schema.ts';
+import { renderPath } from '../render-view.ts';
+import { providerLimits } from '../../providers/provider-limits.ts';
+
+const acceptedSchema = z.object({
+  id: z.string(),
+  status: z.enum(RENDER_STATUSES),
+  segments: z.number().int(),
+  characters: z.number().int(),
+  chapters: z.number().int(),
+  location: z.string().describe('where to follow it: GET this path'),
+});
+
+const headersSchema = z.looseObject({
+  'idempotency-key': z
+    .string()
+    .min(1)
+    .max(255)
+    .optional()
+    .describe('a repeated POST with the same key returns the first render (200) instead of starting another'),
+});
+
+/**
+ * POST /v1/renders. Everything that can be checked without Redis is checked first (provider,
+ * settings, id, text, output), so bad input enqueues nothing. With an Idempotency-Key, the key is
+ * claimed for the new id before enqueueing and released if the enqueue fails.
+ */
+export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
+  app.post(
+    '/renders',
+    {
+      schema: {
+        summary: 'Start a render',
+        tags: ['renders'],
+        security: BEARER_SECURITY,
+        headers: headersSchema,
+        body: createRenderBodySchema(ctx.config.API_MAX_TEXT_CHARS),
+        response: {
+          200: acceptedSchema.describe('Idempotency-Key replay: the render the key started first (header Idempotent-Replayed: true)'),
+          202: acceptedSchema.describe('enqueued; Location names the render'),
+          ...commonErrors,
+          409: errorBodySchema.describe('the id is taken, or a request with this Idempotency-Key is still being enqueued'),
+          413: errorBodySchema.describe('body over API_BODY_LIMIT'),
+        },
+      },
+    },
+    async (request, reply) => {
+      const body = request.body;
+      const definition = providerOf(ctx.providers, body.provider);
+      const options = resolveRenderOptions(definition, rawOptions(body));
+      definition.validateVoice?.(options.voice, ctx.config);
+      const id = body.id === undefined ? newRenderId() : assertRenderId(body.id);
+      const plan = planRender(body.text, providerLimits(definition, ctx.config), definition.planOptions?.(options.voiceSettings));
+      const output = ctx.outputs.resolve(body.output);
+      const webhook = body.webhook === undefined ? undefined : { url: assertWebhookUrl(body.webhook.url), secret: body.webhook.secret };
+
+      const idempotencyKey = request.headers['idempotency-key'];
+      if (idempotencyKey !== undefined) {
+        const holder = await ctx.store.claimIdempotencyKey(idempotencyKey, id);
+        if (holder !== null) {
+          const first = await ctx.store.get(holder);
+          if (!first) {
+            throw new HttpError(409, 'IDEMPOTENCY_IN_PROGRESS', 'a request with this Idempotency-Key is still being enqueued; retry in a moment', {
+              headers: { 'retry-after': '1' },
+            });
+          }
+          return reply
+            .code(200)
+            .header('location', renderPath(holder))
+            .header('idempotent-replayed', 'true')
+            .send({
+              id: holder,
+              status: first.status,
+              segments: first.spec.segments.length,
+              characters: first.spec.characters,
+              chapters: first.spec.chapters.length,
+              location: renderPath(holder),
+            });
+        }
+      }
+
+      let enqueued;
+      try {
+        enqueued = await enqueueRender(
+          { connection: ctx.redis, prefix: ctx.prefix, store: ctx.store, retry: { attempts: ctx.config.RETRY_ATTEMPTS, backoffMs: ctx.config.RETRY_BACKOFF_MS } },
+          { id, title: body.title, plan, provider: definition, options, output, webhook },
+        );
+      } catch (error) {
+        if (idempotencyKey !== undefined) await ctx.store.releaseIdempotencyKey(idempotencyKey, id).catch(() => undefined);
+        // The id was checked above, so the only id error left is that it is taken.
+        if (error instanceof InputError && error.field === 'id') throw new HttpError(409, 'ID_TAKEN', error.message, { value: id });
+        throw error;
+      }
+      request.log.info({ renderId: id, provider: definition.name, segments: enqueued.segments, characters: enqueued.characters }, 'render enqueued');
+      return reply
+        .code(202)
+        .header('location', renderPath(id))
+        .send({ id, status: 'queued' as const, segments: enqueued.segments, characters: enqueued.characters, chapters: enqueued.chapters, location: renderPath(id) });
+    },
+  );
+}
+
+function providerOf(providers: ReadonlyMap<string, ProviderDefinition>, name: string): ProviderDefinition {
+  const definition = providers.get(name);
+  if (!definition) throw new InputError('provider', `unknown provider "${name}"; known: ${[...providers.keys()].join(', ')}`, name);
+  return definition;
+}
+
+function rawOptions(body: CreateRenderBody) {
+  return {
+    model: body.model,
+    voice: body.voice,
+    format: body.format,
+    sampleRate: body.sampleRate,
+    bitrate: body.bitrate,
+    channels: body.channels,
+    // The same keys the CLI passes; each provider's strict schema refuses the ones it lacks.
+    voiceSettings: {
+      speed: body.speed,
+      vol: body.vol,
+      pitch: body.pitch,
+      blend: body.blend,
+      refAudio: body.refAudio,
+      refText: body.refText,
+      systemPrompt: body.systemPrompt,
+      multiSpeaker: body.multiSpeaker,
+      temperature: body.temperature,
+      topK: body.topK,
+      topP: body.topP,
+    },
+  };
+}

@@ -1,0 +1,29 @@
+import { assertRenderId } from '../../render/render-id.ts';
+import { getRenderStatus } from '../../render/render-status.ts';
+import type { ApiContext } from '../api-context.ts';
+import { BEARER_SECURITY, commonErrors, renderIdParams, type ApiApp } from '../api-app.ts';
+import { errorBodySchema } from '../errors.ts';
+import { renderNotFound } from '../http-error.ts';
+import { renderView, renderViewSchema } from '../render-view.ts';
+
+/** GET /v1/renders/:id: status reconciled with the stitch job, progress, result or failure. */
+export function rendersGetRoute(app: ApiApp, ctx: ApiContext): void {
+  app.get(
+    '/renders/:id',
+    {
+      schema: {
+        summary: 'A render: status, progress, result or error',
+        tags: ['renders'],
+        security: BEARER_SECURITY,
+        params: renderIdParams,
+        response: { 200: renderViewSchema, ...commonErrors, 404: errorBodySchema.describe('no such render') },
+      },
+    },
+    async (request) => {
+      const id = assertRenderId(request.params.id);
+      const state = await getRenderStatus(ctx.store, ctx.stitchQueue, id);
+      if (!state) throw renderNotFound(id);
+      return renderView(state);
+    },
+  );
+}

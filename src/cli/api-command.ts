@@ -1,0 +1,39 @@
+import { pino } from 'pino';
+import { buildApiServer } from '../api/server.ts';
+import type { AppConfig } from '../config/app-config.ts';
+
+export interface ApiCommandOptions {
+  /** How long requests in flight may finish after SIGTERM before their connections are cut. */
+  shutdownTimeout: number;
+}
+
+/**
+ * Serves the HTTP API on API_HOST:PORT until SIGTERM/SIGINT, then stops taking requests, ends
+ * event streams, lets requests in flight finish (up to the timeout) and closes Redis.
+ * Refuses to start (ConfigError) when no API token is configured.
+ */
+export async function apiCommand(opts: ApiCommandOptions, config: AppConfig): Promise<number> {
+  // Logs go to stderr, as everywhere in tts-batch (Fastify would write to stdout).
+  const app = await buildApiServer({ config, logStream: pino.destination(2) });
+  if (config.API_OUTPUT_ROOT === undefined) {
+    app.log.warn('API_OUTPUT_ROOT is not set: API callers may name any output folder this process can write to');
+  }
+  const signal = new Promise<NodeJS.Signals>((resolve) => {
+    process.once('SIGTERM', () => resolve('SIGTERM'));
+    process.once('SIGINT', () => resolve('SIGINT'));
+  });
+  await app.listen({ port: config.PORT, host: config.API_HOST });
+  app.log.info({ signal: await signal }, 'shutting down: finishing requests in flight');
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = new Promise<'timeout'>((resolve) => {
+    timer = setTimeout(() => resolve('timeout'), opts.shutdownTimeout);
+  });
+  const closing = app.close();
+  if ((await Promise.race([closing.then(() => 'closed' as const), timedOut])) === 'timeout') {
+    app.log.warn({ timeoutMs: opts.shutdownTimeout }, 'requests still in flight; closing their connections');
+    app.server.closeAllConnections();
+    await closing;
+  }
+  clearTimeout(timer);
+  return 0;
+}
