@@ -1,159 +1,125 @@
 /**
- * Does stitching memory stay flat as books get longer? Stitches synthetic 1-, 4- and 16-hour
- * books, each in a fresh child process (maxRSS is a lifetime peak), and prints peak RSS, the
- * ratios to the 1-hour book and throughput.
- *
- *   node --import tsx bench/stitch-memory.ts [--segment-seconds 60]
- *
- * One segment is encoded once (in the parent: lamejs' own memory must not count) and served
- * for every key, so the run measures the stitcher. The output is counted and dropped.
+ * Stitch memory: peak RSS (VmHWM from /proc) of a real `tts-batch worker` process while it
+ * stitches a 1-hour and a 4-hour book, each in a fresh worker. Every segment is put on disk
+ * beforehand at its content key, so the worker finds them all cached and the run measures the
+ * stitch, not synthesis. The figure is the 4-hour peak over the 1-hour peak, same run.
+ * (Folds in the former bench/worker-stitch-memory.ts and bench/stitch-memory.ts.)
  */
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { AudioSettings } from '../src/audio/audio-settings.ts';
-import { TtsBatchError } from '../src/errors/tts-batch-error.ts';
-import { stitch } from '../src/stitcher/stitch.ts';
-import type { ObjectInfo, Storage } from '../src/storage/storage.ts';
-import { synthAudio } from '../test/support/audio-synth.ts';
+import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { segmentKey } from '../src/producer/segment-key.ts';
+import { toSpeechText } from '../src/producer/speech-text.ts';
+import { synthMp3 } from '../test/support/audio-synth.ts';
+import { makeSampleBook } from '../test/support/sample-book.ts';
+import { benchCommand, figure, round, type BenchFigure, type Benchmark, type BenchOptions } from './support/bench-figure.ts';
+import { startRenderBenchEnv } from './support/render-bench-env.ts';
 
-interface ChildResult {
-  format: string;
+const AUDIO = { format: 'mp3', sampleRate: 32000, channels: 1, bitrate: 128_000 } as const;
+/** Book size per hour of audio: ~55 segments (the sample book's chapters are short). */
+const CHARS_PER_HOUR = 58_000;
+
+interface MemoryRow {
   hours: number;
   segments: number;
-  baselineRssMb: number;
-  peakRssMb: number;
-  seconds: number;
-  inputMb: number;
+  segmentSeconds: number;
+  audioHours: number;
   outputMb: number;
-  durationHours: number;
+  idleRssMb: number;
+  peakRssMb: number;
+  stitchSeconds: number;
 }
 
-const CHUNK = 64 * 1024;
-
-/** Serves the same bytes for every key; put only counts what it is given. */
-class RepeatingStorage implements Storage {
-  readonly url = 'memory://bench';
-  readonly #segment: Uint8Array;
-  readBytes = 0;
-
-  constructor(segment: Uint8Array) {
-    this.#segment = segment;
-  }
-
-  head(): Promise<ObjectInfo | null> {
-    return Promise.resolve({ size: this.#segment.length });
-  }
-
-  async put(_key: string, body: AsyncIterable<Uint8Array>): Promise<ObjectInfo> {
-    let size = 0;
-    for await (const chunk of body) size += chunk.length;
-    return { size };
-  }
-
-  get(key: string): AsyncIterable<Uint8Array> {
-    const segment = this.#segment;
-    const countRead = (bytes: number): void => {
-      this.readBytes += bytes;
-    };
-    if (!key.startsWith('segments/')) throw new TtsBatchError('NOT_FOUND', `no object at ${key}`, { value: key });
-    return {
-      async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
-        for (let offset = 0; offset < segment.length; offset += CHUNK) {
-          const chunk = segment.subarray(offset, offset + CHUNK);
-          countRead(chunk.length);
-          yield await Promise.resolve(chunk);
-        }
-      },
-    };
-  }
-
-  delete(): Promise<void> {
-    return Promise.resolve();
-  }
-
-  close(): Promise<void> {
-    return Promise.resolve();
-  }
+async function vmHwmMb(pid: number): Promise<number> {
+  const status = await readFile(`/proc/${pid}/status`, 'utf8');
+  const kb = Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? Number.NaN);
+  if (!Number.isFinite(kb)) throw new Error(`no VmHWM for process ${pid}`);
+  return round(kb / 1024, 1);
 }
 
-const mb = (bytes: number): number => Math.round((bytes / 1024 / 1024) * 10) / 10;
-
-async function runChild(format: 'mp3' | 'wav', hours: number, segmentSeconds: number, segmentFile: string): Promise<ChildResult> {
-  const audio: AudioSettings = format === 'mp3' ? { format, sampleRate: 24000, channels: 1, bitrate: 64000 } : { format, sampleRate: 24000, channels: 1 };
-  const segment = new Uint8Array(readFileSync(segmentFile));
-  const storage = new RepeatingStorage(segment);
-  const count = Math.round((hours * 3600) / segmentSeconds);
-  const keys = Array.from({ length: count }, (_, index) => `segments/${index}.${format}`);
-  const baseline = process.resourceUsage().maxRSS * 1024;
-  const started = performance.now();
-  const result = await stitch({ storage, segmentKeys: keys, audio, outputKey: `book.${format}` });
-  const seconds = (performance.now() - started) / 1000;
-  return {
-    format,
-    hours,
-    segments: count,
-    baselineRssMb: mb(baseline),
-    peakRssMb: mb(process.resourceUsage().maxRSS * 1024),
-    seconds: Math.round(seconds * 100) / 100,
-    inputMb: mb(storage.readBytes),
-    outputMb: mb(result.bytes),
-    durationHours: Math.round((result.durationMs / 3_600_000) * 1000) / 1000,
-  };
-}
-
-function spawnChild(format: string, hours: number, segmentSeconds: number, segmentFile: string): ChildResult {
-  const self = fileURLToPath(import.meta.url);
-  const child = spawnSync(process.execPath, ['--import', 'tsx', self, '--child', format, String(hours), String(segmentSeconds), segmentFile], {
-    encoding: 'utf8',
-    maxBuffer: 1024 * 1024,
-  });
-  if (child.status !== 0) throw new Error(`child ${format} ${hours}h failed (${child.status}): ${child.stderr}`);
-  const line = child.stdout.trim().split('\n').at(-1) ?? '';
-  return JSON.parse(line) as ChildResult;
-}
-
-async function main(): Promise<void> {
-  const args = process.argv.slice(2);
-  if (args[0] === '--child') {
-    const result = await runChild(args[1] === 'wav' ? 'wav' : 'mp3', Number(args[2]), Number(args[3]), args[4] ?? '');
-    console.log(JSON.stringify(result));
-    return;
+/**
+ * The worker's start-up peak, once it stops growing. Polling is the only way to see it: a
+ * process does not announce that its start-up allocations are over.
+ */
+async function idlePeakMb(pid: number): Promise<number> {
+  let last = 0;
+  for (let i = 0; i < 100; i += 1) {
+    await sleep(200);
+    const now = await vmHwmMb(pid);
+    if (now === last) return now;
+    last = now;
   }
-  const secondsIndex = args.indexOf('--segment-seconds');
-  const segmentSeconds = secondsIndex >= 0 ? Number(args[secondsIndex + 1]) : 60;
-  const dir = mkdtempSync(join(tmpdir(), 'stitch-bench-'));
+  return last;
+}
+
+async function measure(options: BenchOptions, hours: number): Promise<MemoryRow> {
+  const env = await startRenderBenchEnv({ redisUrl: options.redisUrl, label: 'stitchmem', simulator: {}, workers: 1, concurrency: 4 });
   try {
-    for (const format of ['mp3', 'wav'] as const) {
-      const segmentFile = join(dir, `segment.${format}`);
-      writeFileSync(segmentFile, synthAudio(format, { durationMs: segmentSeconds * 1000, sampleRate: 24000, channels: 1, bitrate: 64000, xing: true, id3: true }));
-      report(format, [1, 4, 16].map((hours) => spawnChild(format, hours, segmentSeconds, segmentFile)));
+    const { plan, options: renderOptions } = env.plan(makeSampleBook(hours * CHARS_PER_HOUR, 11), AUDIO);
+    const audio = synthMp3({ durationMs: (hours * 3_600_000) / plan.segments.length, sampleRate: AUDIO.sampleRate, channels: AUDIO.channels, bitrate: AUDIO.bitrate, id3: true, xing: true });
+    for (const segment of plan.segments) {
+      const key = segmentKey({ provider: 'senseaudio', model: renderOptions.model, voice: renderOptions.voice, voiceSettings: renderOptions.voiceSettings, audio: renderOptions.audio, text: toSpeechText(segment.text) });
+      await mkdir(dirname(join(env.out, key)), { recursive: true });
+      await writeFile(join(env.out, key), audio);
     }
+    const pid = env.workerPids[0] ?? 0;
+    const idleRssMb = await idlePeakMb(pid);
+    const timing = await env.render('memory', plan, renderOptions);
+    if (env.simulator.requests.length > 0) throw new Error(`the worker called the provider ${env.simulator.requests.length} times: segments were not all cached`);
+    const peakRssMb = await vmHwmMb(pid);
+    return {
+      hours,
+      segments: plan.segments.length,
+      segmentSeconds: round((hours * 3600) / plan.segments.length, 1),
+      audioHours: round(timing.manifest.durationMs / 3_600_000, 3),
+      outputMb: round(timing.manifest.bytes / 1024 / 1024, 1),
+      idleRssMb,
+      peakRssMb,
+      stitchSeconds: round(timing.stitchMs / 1000, 2),
+    };
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    await env.close();
   }
 }
 
-function report(format: string, results: ChildResult[]): void {
-  for (const r of results) {
-    // Both passes read every segment: input MB counts them both.
-    console.log(
-      `${format} ${r.hours}h (${r.segments} segments, ${r.durationHours} h counted): peak RSS ${r.peakRssMb} MB (before stitching ${r.baselineRssMb} MB), ` +
-        `${r.seconds} s, output ${r.outputMb} MB at ${Math.round((r.outputMb / r.seconds) * 10) / 10} MB/s, read ${r.inputMb} MB at ${Math.round((r.inputMb / r.seconds) * 10) / 10} MB/s`,
-    );
-  }
-  const [one, ...longer] = results;
-  if (one === undefined) return;
-  const growth = (r: ChildResult): string => `${Math.round((r.peakRssMb - r.baselineRssMb) * 10) / 10} MB`;
-  for (const r of longer) {
-    // GC timing makes single runs noisy by tens of MB; what matters is no growth with length.
-    console.log(
-      `${format} peak RSS ratio ${r.hours}h/1h: ${Math.round((r.peakRssMb / one.peakRssMb) * 100) / 100} ` +
-        `(growth while stitching: ${growth(one)} for 1h, ${growth(r)} for ${r.hours}h)`,
-    );
-  }
+/** The middle value (the mean of the middle two for an even count). */
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const middle = Math.floor(sorted.length / 2);
+  return sorted.length % 2 === 1 ? (sorted[middle] ?? 0) : ((sorted[middle - 1] ?? 0) + (sorted[middle] ?? 0)) / 2;
 }
 
-await main();
+export const stitchMemory: Benchmark = {
+  name: 'stitch-memory',
+  description: "a real worker's peak RSS stitching a 4-hour book vs a 1-hour book",
+  async run(options): Promise<BenchFigure[]> {
+    // A fresh worker's own start-up peak varies by tens of MB from one process to the next
+    // (GC timing): several alternating rounds, and their medians, keep that out of the ratio.
+    const rounds = options.quick ? 2 : 3;
+    const ones: MemoryRow[] = [];
+    const fours: MemoryRow[] = [];
+    for (let i = 0; i < rounds; i += 1) {
+      const one = await measure(options, 1);
+      ones.push(one);
+      const four = await measure(options, 4);
+      fours.push(four);
+      options.log(`stitch-memory round ${i + 1}: worker peak ${one.peakRssMb} MB for 1 h (idle ${one.idleRssMb}), ${four.peakRssMb} MB for 4 h (idle ${four.idleRssMb})`);
+    }
+    const peak = (rows: readonly MemoryRow[]): number => round(median(rows.map((row) => row.peakRssMb)), 1);
+    const growth = (rows: readonly MemoryRow[]): number => round(median(rows.map((row) => row.peakRssMb - row.idleRssMb)), 1);
+    return [
+      figure({
+        id: 'stitch.memory',
+        title: `Stitch memory: worker peak RSS, 4-hour book (${fours[0]?.segments} segments) vs 1-hour book (${ones[0]?.segments}), median of ${rounds}`,
+        value: peak(fours),
+        unit: 'MB peak RSS (VmHWM)',
+        baseline: peak(ones),
+        baselineLabel: '1-hour book, fresh worker each, same run',
+        better: 'lower',
+        target: { op: '<=', ratio: 1.1 },
+        command: benchCommand('stitch-memory', options.quick),
+        details: { audio: AUDIO, rounds, oneHour: ones, fourHours: fours, medianGrowthWhileStitchingMb: { oneHour: growth(ones), fourHours: growth(fours) } },
+      }),
+    ];
+  },
+};
