@@ -78,6 +78,10 @@ describe('cancelling a render', () => {
   });
 
   it('stops synthesis: nothing new reaches the provider, the calls in flight are aborted, nothing is stitched', async () => {
+    // The first request completes; every later one streams a little, then stalls until the
+    // client goes away: the cancel lands mid-stream whatever the machine's load.
+    const base = simulator.requests.length;
+    simulator.setFaults((n) => (n > base + 1 ? { kind: 'stallStream', afterEvents: 1 } : undefined));
     const { plan, options } = env.plan(makeSampleBook(24_000, 11), AUDIO);
     expect(plan.segments.length, 'the book must be several segments long').toBeGreaterThan(4);
     await enqueueRender(
@@ -85,14 +89,15 @@ describe('cancelling a render', () => {
       { id: 'cancel-me', plan, provider: senseAudioDefinition, options, output: describeLocation(env.out), webhook: { url: hook.url, secret: SECRET } },
     );
     // Once a segment is done and the third is streaming (two slots), cancel.
-    await simulator.whenFinished(1);
-    const third = await simulator.whenRequest(3);
+    await simulator.whenFinished(base + 1);
+    const third = await simulator.whenRequest(base + 3);
     expect(third.outcome, 'request 3 should still be streaming').toBeUndefined();
     expect(await cancelRender(live.deps, 'cancel-me')).toBe('cancelled');
     const requestsAtCancel = simulator.requests.length;
 
     const ended = await Promise.all(simulator.requests.slice(0, requestsAtCancel).map((r) => simulator.whenFinished(r.number)));
-    expect((await simulator.whenFinished(3)).outcome, 'the call in flight is aborted by its worker').toBe('client-closed');
+    expect((await simulator.whenFinished(base + 3)).outcome, 'the call in flight is aborted by its worker').toBe('client-closed');
+    simulator.setFaults(undefined);
     for (const request of ended) expect(['completed', 'client-closed'], `request ${request.number}`).toContain(request.outcome);
 
     // The segment jobs that were running end (aborted, they fail), and so does the stitch

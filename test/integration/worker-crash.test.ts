@@ -26,8 +26,14 @@ describe('worker process lifecycle', () => {
 
   it('leaves its segments to another worker, and the render completes with every segment in order', async () => {
     const API_KEY = 'crash-test-key';
-    // Slow streams, so the first worker is certainly mid-segment when it dies.
-    const simulator = await startSenseAudioSimulator({ apiKey: API_KEY, msPerChar: 2, chunkHexChars: 2048, eventIntervalMs: 40 });
+    // Requests 2 and 3 stream a little and then stall, so the first worker is certainly
+    // mid-segment when it dies, whatever the machine's load; the retries stream normally.
+    const simulator = await startSenseAudioSimulator({
+      apiKey: API_KEY,
+      msPerChar: 2,
+      chunkHexChars: 2048,
+      faults: (n) => (n === 2 || n === 3 ? { kind: 'stallStream', afterEvents: 1 } : undefined),
+    });
     cleanup.push(() => simulator.close());
     const config = testConfig({ SENSEAUDIO_API_KEY: API_KEY, SENSEAUDIO_BASE_URL: simulator.url });
     cleanup.push(() => deletePrefix(config.REDIS_URL, config.QUEUE_PREFIX));
