@@ -1,0 +1,53 @@
+import { pino } from 'pino';
+import { afterAll, describe, expect, it } from 'vitest';
+import { planRender } from '../../src/producer/plan.ts';
+import { resolveRenderOptions } from '../../src/producer/render-options.ts';
+import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.ts';
+import { describeLocation } from '../../src/storage/open-storage.ts';
+import { startWorkers } from '../../src/worker/start-workers.ts';
+import { startSenseAudioSimulator } from '../simulators/senseaudio/server.ts';
+import { deletePrefix, testConfig } from '../support/test-config.ts';
+import { openRenderDriver } from '../chaos/support/render-driver.ts';
+import { startRestartableS3 } from '../chaos/support/restartable-s3.ts';
+
+/**
+ * Found by the secrets chaos scenario: a storage that refuses the segment's cache lookup (S3
+ * credentials revoked, bucket gone) failed the job before the processor's failure handling, so
+ * the render stayed "running" forever and no render-ended event was ever published.
+ */
+describe('chaos (fast): a storage that refuses every call', () => {
+  const cleanup: (() => Promise<unknown>)[] = [];
+  afterAll(async () => {
+    for (const step of cleanup.reverse()) await step().catch(() => undefined);
+  });
+
+  it('fails the render, with the storage’s reason, once the attempts are spent', async () => {
+    const s3 = await startRestartableS3();
+    cleanup.push(() => s3.close());
+    const simulator = await startSenseAudioSimulator({ apiKey: 'k', msPerChar: 1 });
+    cleanup.push(() => simulator.close());
+    const config = testConfig({
+      SENSEAUDIO_API_KEY: 'k',
+      SENSEAUDIO_BASE_URL: simulator.url,
+      S3_ENDPOINT: s3.endpoint,
+      S3_REGION: s3.region,
+      S3_FORCE_PATH_STYLE: 'true',
+      AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
+      AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+    });
+    cleanup.push(() => deletePrefix(config.REDIS_URL, config.QUEUE_PREFIX));
+    const runtime = await startWorkers({ config, logger: pino({ level: 'silent' }), providers: ['senseaudio'] });
+    cleanup.push(() => runtime.close(5000));
+    const driver = await openRenderDriver(config.REDIS_URL, config.QUEUE_PREFIX, { attempts: 2, backoffMs: 50 });
+    cleanup.push(() => driver.close());
+
+    s3.revokeCredentials();
+    const options = resolveRenderOptions(senseAudioDefinition, { format: 'mp3' });
+    await driver.enqueue({ id: 'refused', plan: planRender('Chapter 1\n\nNo bucket will take this.', senseAudioDefinition.limits), options, output: describeLocation(`s3://${s3.bucket}/p`) });
+    const state = await driver.ended('refused', 30_000);
+
+    expect(state.status).toBe('failed');
+    expect(state.error).toMatch(/^segment 0: head ".*" in s3:\/\/tts-batch-chaos\/p failed: .*HTTP 403/);
+    expect(simulator.requests, 'nothing is spoken that cannot be stored').toHaveLength(0);
+  }, 60_000);
+});
