@@ -65,6 +65,9 @@ export const appConfigSchema = z.object({
   RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
   /** First retry delay; doubles each attempt, with jitter. */
   RETRY_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
+  /** Segment jobs a provider queue may start per RATE_LIMIT_DURATION_MS, across all workers. */
+  RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(1_000_000).default(1000),
+  RATE_LIMIT_DURATION_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
   /** How long a provider queue pauses on a 429 that carries no Retry-After. */
   RATE_LIMIT_WAIT_MS: z.coerce.number().int().min(10).max(600_000).default(5000),
   /** A job whose worker stops renewing its lock for this long is handed to another worker. */

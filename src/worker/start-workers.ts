@@ -81,6 +81,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     providers.push(provider);
     const queueName = synthesizeQueueName(name);
     const queue = new Queue(queueName, { connection: shared, prefix: config.QUEUE_PREFIX });
+    queue.on('error', (error: Error) => logger.warn({ err: error.message, queue: queueName }, 'queue error'));
     queues.push(queue);
     const deps = {
       provider,
@@ -94,7 +95,15 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
       renderEnded,
     };
     workers.push(
-      new FetchObservedWorker(queueName, (job, token) => processSynthesize(job, token, deps), { ...workerOptions, connection: connect(), concurrency: config.WORKER_CONCURRENCY }),
+      new FetchObservedWorker(queueName, (job, token) => processSynthesize(job, token, deps), {
+        ...workerOptions,
+        connection: connect(),
+        concurrency: config.WORKER_CONCURRENCY,
+        // A queue-wide limiter (RATE_LIMIT_MAX jobs per RATE_LIMIT_DURATION_MS, across every
+        // worker process) is also what makes BullMQ honour queue.rateLimit() in all processes:
+        // without one, a 429 would pause only the process that received it.
+        limiter: { max: config.RATE_LIMIT_MAX, duration: config.RATE_LIMIT_DURATION_MS },
+      }),
     );
   }
   const stitchDeps = { storages, store, logger: logger.child({ queue: STITCH_QUEUE }), metrics, renderEnded };
