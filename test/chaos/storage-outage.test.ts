@@ -19,6 +19,7 @@ import { startWorkers } from '../../src/worker/start-workers.ts';
 import { startSenseAudioSimulator } from '../simulators/senseaudio/server.ts';
 import { mp3FrameDigest } from '../support/frame-digest.ts';
 import { makeSampleBook } from '../support/sample-book.ts';
+import { s3ConfigEnv } from '../support/s3-config-env.ts';
 import { deletePrefix, testConfig } from '../support/test-config.ts';
 import { settledFlag } from './support/chaos-clock.ts';
 import { reportFigure } from './support/figures.ts';
@@ -62,11 +63,7 @@ describe('chaos: the S3 server dies in the middle of the upload of the stitched 
     const config = testConfig({
       SENSEAUDIO_API_KEY: apiKey,
       SENSEAUDIO_BASE_URL: simulator.url,
-      S3_ENDPOINT: s3.endpoint,
-      S3_REGION: s3.region,
-      S3_FORCE_PATH_STYLE: 'true',
-      AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+      ...s3ConfigEnv(s3),
       RETRY_ATTEMPTS: String(RETRY.attempts),
       RETRY_BACKOFF_MS: String(RETRY.backoffMs),
     });

@@ -7,6 +7,7 @@ import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.
 import { startWorkers, type WorkerRuntime } from '../../src/worker/start-workers.ts';
 import { startSenseAudioSimulator, type SenseAudioSimulator } from '../simulators/senseaudio/server.ts';
 import { startS3Server, type S3TestServer } from '../support/s3-server.ts';
+import { s3ConfigEnv } from '../support/s3-config-env.ts';
 import { deletePrefix, testConfig } from '../support/test-config.ts';
 import { API_TOKEN, postJson, readEventStream, startApi, type ApiErrorBody, type ApiHarness } from './api-harness.ts';
 
@@ -28,11 +29,7 @@ describe('API audio from S3 output', () => {
     config = testConfig({
       SENSEAUDIO_API_KEY: API_KEY,
       SENSEAUDIO_BASE_URL: simulator.url,
-      S3_ENDPOINT: s3.endpoint,
-      S3_REGION: s3.region,
-      S3_FORCE_PATH_STYLE: 'true',
-      AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+      ...s3ConfigEnv(s3),
       API_TOKENS: API_TOKEN,
       API_OUTPUT_ROOT: `s3://${s3.bucket}/books`,
       API_DEFAULT_OUTPUT: `s3://${s3.bucket}/books/default`,

@@ -10,6 +10,7 @@ import { describeLocation } from '../../src/storage/open-storage.ts';
 import { startSenseAudioSimulator } from '../simulators/senseaudio/server.ts';
 import { runCli } from '../support/run-cli.ts';
 import { makeSampleBook } from '../support/sample-book.ts';
+import { s3ConfigEnv } from '../support/s3-config-env.ts';
 import { deletePrefix, testConfig } from '../support/test-config.ts';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process.ts';
 import { reportFigure } from '../chaos/support/figures.ts';
@@ -64,11 +65,7 @@ describe('chaos (fast): no secret in Redis, logs, manifest, objects or error tex
       LOG_LEVEL: 'debug',
       SENSEAUDIO_API_KEY: apiKey,
       SENSEAUDIO_BASE_URL: simulator.url,
-      S3_ENDPOINT: s3.endpoint,
-      S3_REGION: s3.region,
-      S3_FORCE_PATH_STYLE: 'true',
-      AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+      ...s3ConfigEnv(s3),
       RETRY_BACKOFF_MS: '50',
     };
     const workers: WorkerProcess[] = [spawnWorker(env, ['--providers', 'senseaudio']), spawnWorker(env, ['--providers', 'senseaudio'])];

@@ -6,6 +6,7 @@ import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.
 import { describeLocation } from '../../src/storage/open-storage.ts';
 import { startWorkers } from '../../src/worker/start-workers.ts';
 import { startSenseAudioSimulator } from '../simulators/senseaudio/server.ts';
+import { s3ConfigEnv } from '../support/s3-config-env.ts';
 import { deletePrefix, testConfig } from '../support/test-config.ts';
 import { openRenderDriver } from '../chaos/support/render-driver.ts';
 import { startRestartableS3 } from '../chaos/support/restartable-s3.ts';
@@ -29,11 +30,7 @@ describe('chaos (fast): a storage that refuses every call', () => {
     const config = testConfig({
       SENSEAUDIO_API_KEY: 'k',
       SENSEAUDIO_BASE_URL: simulator.url,
-      S3_ENDPOINT: s3.endpoint,
-      S3_REGION: s3.region,
-      S3_FORCE_PATH_STYLE: 'true',
-      AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+      ...s3ConfigEnv(s3),
     });
     cleanup.push(() => deletePrefix(config.REDIS_URL, config.QUEUE_PREFIX));
     const runtime = await startWorkers({ config, logger: pino({ level: 'silent' }), providers: ['senseaudio'] });

@@ -1,12 +1,11 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RenderPlan } from '../../src/producer/plan.ts';
 import type { RenderOptions } from '../../src/producer/render-options.ts';
 import { toSpeechText } from '../../src/producer/speech-text.ts';
 import { ai302Definition } from '../../src/providers/ai302/definition.ts';
 import { startAi302Simulator, type Ai302Simulator } from '../simulators/ai302/server.ts';
-import { ffmpegDecode, ffprobeDurationSeconds, requireFfmpeg } from '../support/ffmpeg.ts';
-import { mp3FrameDigest } from '../support/frame-digest.ts';
+import { requireFfmpeg } from '../support/ffmpeg.ts';
+import { expectCleanStitchedMp3 } from '../support/stitched-mp3-assertions.ts';
 import { startRenderEnv, type RenderEnv } from '../support/render-env.ts';
 import { makeSampleBook } from '../support/sample-book.ts';
 
@@ -66,17 +65,7 @@ describe('render pipeline (302.AI simulator, 25% faults)', () => {
       plan.segments.reduce((sum, segment) => sum + simulator.tasksFor(toSpeechText(segment.text)).length, 0),
     );
 
-    // Order: the stitched frames are exactly the segments' frames, in plan order.
-    const expected = await mp3FrameDigest(await env.segmentPaths('ai302-book'));
-    const audioPath = join(env.out, 'ai302-book', 'audio.mp3');
-    const actual = await mp3FrameDigest([audioPath]);
-    expect(actual.frames).toBe(expected.frames);
-    expect(actual.sha256).toBe(expected.sha256);
-
-    const decoded = await ffmpegDecode(audioPath);
-    expect(decoded.errors, 'ffmpeg full decode must print nothing').toBe('');
-    const probed = await ffprobeDurationSeconds(audioPath);
-    expect(Math.abs(probed * 1000 - manifest.durationMs)).toBeLessThan(100);
+    await expectCleanStitchedMp3(env, 'ai302-book', manifest.durationMs);
     const spokenMs = simulator.tasks.filter((task) => task.lastReported === 'success').reduce((sum, task) => sum + (task.durationMs ?? 0), 0);
     // Each mp3 segment adds encoder delay and padding (well under 100 ms), nothing else.
     expect(manifest.durationMs - spokenMs).toBeGreaterThanOrEqual(0);

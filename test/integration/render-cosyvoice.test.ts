@@ -1,11 +1,10 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RenderPlan } from '../../src/producer/plan.ts';
 import type { RenderOptions } from '../../src/producer/render-options.ts';
 import { cosyVoiceDefinition } from '../../src/providers/cosyvoice/definition.ts';
 import { startCosyVoiceSimulator, type CosyVoiceSimulator } from '../simulators/cosyvoice/server.ts';
-import { ffmpegDecode, ffprobeDurationSeconds, requireFfmpeg } from '../support/ffmpeg.ts';
-import { mp3FrameDigest } from '../support/frame-digest.ts';
+import { requireFfmpeg } from '../support/ffmpeg.ts';
+import { expectCleanStitchedMp3 } from '../support/stitched-mp3-assertions.ts';
 import { startRenderEnv, type RenderEnv } from '../support/render-env.ts';
 import { makeSampleBook } from '../support/sample-book.ts';
 
@@ -56,17 +55,7 @@ describe('render pipeline (CosyVoice simulator, 25% faults)', () => {
     expect(simulator.tasks.filter((task) => task.outcome === 'failed'), 'no task failed through a client mistake').toEqual([]);
     expect(simulator.maxMessageUnits).toBeLessThanOrEqual(2000);
 
-    // Order: the stitched frames are exactly the segments' frames, in plan order.
-    const expected = await mp3FrameDigest(await env.segmentPaths('cosy-book'));
-    const audioPath = join(env.out, 'cosy-book', 'audio.mp3');
-    const actual = await mp3FrameDigest([audioPath]);
-    expect(actual.frames).toBe(expected.frames);
-    expect(actual.sha256).toBe(expected.sha256);
-
-    const decoded = await ffmpegDecode(audioPath);
-    expect(decoded.errors, 'ffmpeg full decode must print nothing').toBe('');
-    const probed = await ffprobeDurationSeconds(audioPath);
-    expect(Math.abs(probed * 1000 - manifest.durationMs)).toBeLessThan(100);
+    await expectCleanStitchedMp3(env, 'cosy-book', manifest.durationMs);
 
     expect(manifest.billedCharacters).toBe(completed.reduce((sum, task) => sum + (task.usageCharacters ?? 0), 0));
     expect(manifest.segments.every((segment) => segment.cached === false && typeof segment.traceId === 'string')).toBe(true);

@@ -4,8 +4,9 @@ import type { RenderPlan } from '../../src/producer/plan.ts';
 import type { RenderOptions } from '../../src/producer/render-options.ts';
 import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.ts';
 import { startSenseAudioSimulator, type SenseAudioSimulator } from '../simulators/senseaudio/server.ts';
-import { ffmpegDecode, ffprobeDurationSeconds, requireFfmpeg } from '../support/ffmpeg.ts';
+import { requireFfmpeg } from '../support/ffmpeg.ts';
 import { mp3FrameDigest } from '../support/frame-digest.ts';
+import { expectCleanStitchedMp3 } from '../support/stitched-mp3-assertions.ts';
 import { startRenderEnv, type RenderEnv } from '../support/render-env.ts';
 import { makeSampleBook } from '../support/sample-book.ts';
 
@@ -53,18 +54,7 @@ describe('render pipeline (SenseAudio simulator, 25% faults)', () => {
     expect(completed.length, 'each segment completed once (no duplicate billing)').toBe(plan.segments.length);
     expect(new Set(completed.map((r) => r.text)).size).toBe(plan.segments.length);
 
-    // Order: the stitched frames are exactly the segments' frames, in plan order.
-    const expected = await mp3FrameDigest(await env.segmentPaths('book-one'));
-    const audioPath = join(env.out, 'book-one', 'audio.mp3');
-    const actual = await mp3FrameDigest([audioPath]);
-    expect(actual.frames).toBe(expected.frames);
-    expect(actual.sha256).toBe(expected.sha256);
-
-    // Frames are clean and the header duration agrees with the counted one.
-    const decoded = await ffmpegDecode(audioPath);
-    expect(decoded.errors, 'ffmpeg full decode must print nothing').toBe('');
-    const probed = await ffprobeDurationSeconds(audioPath);
-    expect(Math.abs(probed * 1000 - manifest.durationMs)).toBeLessThan(100);
+    await expectCleanStitchedMp3(env, 'book-one', manifest.durationMs);
     const sumOfSegments = manifest.segments.reduce((sum, s) => sum + s.durationMs, 0);
     expect(Math.abs(sumOfSegments - manifest.durationMs)).toBeLessThan(1);
     for (let i = 1; i < manifest.segments.length; i++) {

@@ -1,12 +1,11 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RenderPlan } from '../../src/producer/plan.ts';
 import type { RenderOptions } from '../../src/producer/render-options.ts';
 import { senseNovaDefinition } from '../../src/providers/sensenova/definition.ts';
 import { randomFaults, type SenseNovaFault } from '../simulators/sensenova/faults.ts';
 import { startSenseNovaSimulator, type SenseNovaSimulator } from '../simulators/sensenova/server.ts';
-import { ffmpegDecode, ffprobeDurationSeconds, requireFfmpeg } from '../support/ffmpeg.ts';
-import { mp3FrameDigest } from '../support/frame-digest.ts';
+import { requireFfmpeg } from '../support/ffmpeg.ts';
+import { expectCleanStitchedMp3 } from '../support/stitched-mp3-assertions.ts';
 import { startRenderEnv, type RenderEnv } from '../support/render-env.ts';
 import { makeSampleBook } from '../support/sample-book.ts';
 
@@ -80,17 +79,7 @@ describe('render pipeline (SenseNova simulator, JWT auth, 25% faults)', () => {
     expect(requests.every((r) => r.auth === 'jwt' && r.authorized), 'every token was valid when sent').toBe(true);
     expect(completed[0]?.timbreWeights).toEqual([{ voice: 'female_chunzhen', weight: 0.75 }, ...BLEND]);
 
-    // Order: the stitched frames are exactly the segments' frames, in plan order.
-    const expected = await mp3FrameDigest(await env.segmentPaths('nova-book'));
-    const audioPath = join(env.out, 'nova-book', 'audio.mp3');
-    const actual = await mp3FrameDigest([audioPath]);
-    expect(actual.frames).toBe(expected.frames);
-    expect(actual.sha256).toBe(expected.sha256);
-
-    const decoded = await ffmpegDecode(audioPath);
-    expect(decoded.errors, 'ffmpeg full decode must print nothing').toBe('');
-    const probed = await ffprobeDurationSeconds(audioPath);
-    expect(Math.abs(probed * 1000 - manifest.durationMs)).toBeLessThan(100);
+    await expectCleanStitchedMp3(env, 'nova-book', manifest.durationMs);
     expect(manifest.billedCharacters).toBe(completed.reduce((sum, r) => sum + (r.usageCharacters ?? 0), 0));
     expect(manifest.segments.every((s) => s.cached === false && typeof s.traceId === 'string')).toBe(true);
   });

@@ -15,6 +15,7 @@ import { startWorkers } from '../../src/worker/start-workers.ts';
 import { startSenseAudioSimulator } from '../simulators/senseaudio/server.ts';
 import { startS3Server } from '../support/s3-server.ts';
 import { makeSampleBook } from '../support/sample-book.ts';
+import { s3ConfigEnv } from '../support/s3-config-env.ts';
 import { deletePrefix, testConfig } from '../support/test-config.ts';
 
 describe('a render whose output is s3://bucket/prefix', () => {
@@ -31,11 +32,7 @@ describe('a render whose output is s3://bucket/prefix', () => {
     const config = testConfig({
       SENSEAUDIO_API_KEY: 'k',
       SENSEAUDIO_BASE_URL: simulator.url,
-      S3_ENDPOINT: s3.endpoint,
-      S3_REGION: s3.region,
-      S3_FORCE_PATH_STYLE: 'true',
-      AWS_ACCESS_KEY_ID: s3.credentials.accessKeyId,
-      AWS_SECRET_ACCESS_KEY: s3.credentials.secretAccessKey,
+      ...s3ConfigEnv(s3),
     });
     cleanup.push(() => deletePrefix(config.REDIS_URL, config.QUEUE_PREFIX));
     const runtime = await startWorkers({ config, logger: pino({ level: 'silent' }), providers: ['senseaudio'] });

@@ -8,6 +8,7 @@ import { IncompleteStreamError } from '../../errors/incomplete-stream-error.ts';
 import { ProviderError } from '../../errors/provider-error.ts';
 import type { HttpTimeouts } from '../shared/http-timeouts.ts';
 import { describeError } from '../shared/network-error.ts';
+import { readTextBody } from '../shared/read-text-body.ts';
 import { classifyNetworkError, quote } from './classify-error.ts';
 
 const PROVIDER = 'ai302';
@@ -56,7 +57,7 @@ export async function* downloadAudio(audioUrl: string, options: AudioDownloadOpt
   const { body } = response;
   try {
     if (response.statusCode < 200 || response.statusCode >= 300) {
-      const text = await readText(body, MAX_ERROR_BODY_BYTES).catch(() => '');
+      const text = await readTextBody(body, MAX_ERROR_BODY_BYTES).catch(() => '');
       throw new ProviderError(`the audio link ${where} answered HTTP ${response.statusCode}: ${quote(text, (t) => t)}`, {
         provider: PROVIDER,
         kind: response.statusCode === 429 ? 'rate-limited' : 'retryable',
@@ -152,15 +153,4 @@ function contentLength(header: string | string[] | undefined): number | undefine
   const value = Array.isArray(header) ? header[0] : header;
   if (value === undefined || !/^\d+$/.test(value.trim())) return undefined;
   return Number(value.trim());
-}
-
-async function readText(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<string> {
-  const parts: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    parts.push(chunk);
-    total += chunk.length;
-    if (total >= maxBytes) break;
-  }
-  return Buffer.concat(parts).toString('utf8').slice(0, maxBytes);
 }

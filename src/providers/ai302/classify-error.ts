@@ -1,10 +1,11 @@
 import { ProviderError, type ProviderErrorKind } from '../../errors/provider-error.ts';
 import { describeError, networkErrorCode } from '../shared/network-error.ts';
+import { parseJsonOrUndefined } from '../shared/json-record.ts';
+import { quoteServerText } from '../shared/quote-server-text.ts';
 import { parseRetryAfter } from '../shared/retry-after.ts';
 import { errorCodeOf, errorMessageOf, type BusinessError } from './response-fields.ts';
 
 const PROVIDER = 'ai302';
-const MAX_QUOTED_CHARS = 300;
 
 /** Which call failed: it decides the hint a message gives and how a 404 reads. */
 export type Ai302Call = 'create' | 'query' | 'download';
@@ -25,7 +26,7 @@ type Headers = Readonly<Record<string, string | string[] | undefined>>;
  * 408/425/5xx: retryable. The error body is read leniently for a code and a message.
  */
 export function classifyHttpError(status: number, headers: Headers, bodyText: string, context: ClassifyContext): ProviderError {
-  const parsed = parseJson(bodyText);
+  const parsed = parseJsonOrUndefined(bodyText);
   const retryAfterMs = parseRetryAfter(headers['retry-after']);
   const providerCode = errorCodeOf(parsed) ?? status;
   const details = { provider: PROVIDER, httpStatus: status, providerCode, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
@@ -101,16 +102,8 @@ function describeCall(call: Ai302Call): string {
   }
 }
 
+/** As quoteServerText, but says so when the server gave no message at all. */
 export function quote(text: string, redact: (text: string) => string): string {
-  const clean = redact(text).replace(/\s+/g, ' ').trim();
-  if (clean === '') return '(no message)';
-  return JSON.stringify(clean.length > MAX_QUOTED_CHARS ? `${clean.slice(0, MAX_QUOTED_CHARS)}…` : clean);
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
+  const quoted = quoteServerText(text, redact);
+  return quoted === '""' ? '(no message)' : quoted;
 }

@@ -3,6 +3,7 @@ import { ConfigError } from '../../errors/config-error.ts';
 import type { PollingPolicy, SynthesisMeta, SynthesisRequest, TaskProvider, TaskStatus, TextLimits } from '../provider.ts';
 import { createHttpAgent, resolveHttpTimeouts, type HttpTimeouts } from '../shared/http-timeouts.ts';
 import { describeError } from '../shared/network-error.ts';
+import { readTextBody } from '../shared/read-text-body.ts';
 import { downloadAudio } from './audio-download.ts';
 import { classifyBusinessError, classifyHttpError, classifyNetworkError, malformedAnswer, quote, type Ai302Call } from './classify-error.ts';
 import { buildCreateRequest, type Ai302TaskKind } from './request-body.ts';
@@ -215,17 +216,11 @@ function summarize(payload: JsonRecord): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
 }
 
+/** The whole (capped) answer; the body is destroyed after, so a cut-short read frees its socket. */
 async function readText(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<string> {
-  const parts: Buffer[] = [];
-  let total = 0;
   try {
-    for await (const chunk of body as AsyncIterable<Buffer>) {
-      parts.push(chunk);
-      total += chunk.length;
-      if (total >= maxBytes) break;
-    }
+    return await readTextBody(body, maxBytes);
   } finally {
     if (!body.destroyed) body.destroy();
   }
-  return Buffer.concat(parts).toString('utf8').slice(0, maxBytes);
 }

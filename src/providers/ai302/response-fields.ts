@@ -4,11 +4,9 @@
  * been seen under several names. Each reader tries the names in one list, in order.
  */
 
-export type JsonRecord = Record<string, unknown>;
+import { isRecord } from '../shared/json-record.ts';
 
-export function isRecord(value: unknown): value is JsonRecord {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
+export type JsonRecord = Record<string, unknown>;
 
 /** A `{code, msg}` answer whose code is not a success, or a bare error body. */
 export interface BusinessError {

@@ -1,9 +1,10 @@
 import { ProviderError, type ProviderErrorKind } from '../../errors/provider-error.ts';
 import { describeError, networkErrorCode } from '../shared/network-error.ts';
+import { quoteServerText } from '../shared/quote-server-text.ts';
+import type { HeaderValue } from '../shared/response-headers.ts';
 import { parseRetryAfter } from '../shared/retry-after.ts';
 
 const PROVIDER = 'cosyvoice';
-const MAX_QUOTED_CHARS = 300;
 
 export interface CosyVoiceCode {
   kind: ProviderErrorKind;
@@ -58,15 +59,13 @@ export function classifyTaskFailure(errorCode: string, errorMessage: string, opt
     ...(options.taskId === undefined ? {} : { traceId: options.taskId }),
   };
   if (known?.auth) return new ProviderError(authMessage(errorCode, options.taskId), { ...details, kind: 'fatal' });
-  const quoted = quote(errorMessage, options.redact);
+  const quoted = quoteServerText(errorMessage, options.redact);
   const meaning = known?.meaning ?? 'unknown error code';
   return new ProviderError(`${meaning} (task-failed ${errorCode}: ${quoted})${taskSuffix(options.taskId)}`, {
     ...details,
     kind: known?.kind ?? 'retryable',
   });
 }
-
-export type HeaderValue = string | string[] | undefined;
 
 /** Maps an HTTP answer that refused the WebSocket upgrade (a bad key fails here with 401/403). */
 export function classifyUpgradeResponse(
@@ -88,7 +87,7 @@ export function classifyUpgradeResponse(
     const what = `HTTP ${status}${body?.code === undefined ? '' : ` ${body.code}`}`;
     return new ProviderError(authMessage(what, options.taskId), { ...details, kind: 'fatal' });
   }
-  const why = body ? ` (${body.code ?? 'error'}: ${quote(body.message, options.redact)})` : bodyText.trim() === '' ? '' : `: ${quote(bodyText, options.redact)}`;
+  const why = body ? ` (${body.code ?? 'error'}: ${quoteServerText(body.message, options.redact)})` : bodyText.trim() === '' ? '' : `: ${quoteServerText(bodyText, options.redact)}`;
   const suffix = taskSuffix(options.taskId);
   if (status === 429) {
     return new ProviderError(`rate limited at the WebSocket upgrade, HTTP 429${why}${suffix}`, { ...details, kind: 'rate-limited' });
@@ -137,12 +136,6 @@ function taskSuffix(taskId: string | undefined): string {
 
 function redacted(text: string, redact: ((text: string) => string) | undefined): string {
   return redact ? redact(text) : text;
-}
-
-function quote(text: string, redact: ((text: string) => string) | undefined): string {
-  const clean = redacted(text, redact).replace(/\s+/g, ' ').trim();
-  const short = clean.length > MAX_QUOTED_CHARS ? `${clean.slice(0, MAX_QUOTED_CHARS)}…` : clean;
-  return JSON.stringify(short);
 }
 
 /** DashScope error bodies look like `{"code":"InvalidApiKey","message":"…","request_id":"…"}`. */

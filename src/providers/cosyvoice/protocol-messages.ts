@@ -1,4 +1,5 @@
 import type { SynthesisRequest } from '../provider.ts';
+import { isRecord } from '../shared/json-record.ts';
 
 /**
  * The DashScope duplex WebSocket protocol for CosyVoice (providers.md §4): client text frames
@@ -124,8 +125,4 @@ function readCharacters(payload: Record<string, unknown>): number | undefined {
 
 function numberOr(value: unknown, fallback: number): number {
   return typeof value === 'number' && Number.isFinite(value) ? value : fallback;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

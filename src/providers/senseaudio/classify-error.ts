@@ -1,6 +1,10 @@
 import { ProviderError, type ProviderErrorKind } from '../../errors/provider-error.ts';
 import { describeError, networkErrorCode } from '../shared/network-error.ts';
+import { isRecord, parseJsonOrUndefined } from '../shared/json-record.ts';
+import { quoteServerText } from '../shared/quote-server-text.ts';
+import { headerText, type ResponseHeaders } from '../shared/response-headers.ts';
 import { parseRetryAfter } from '../shared/retry-after.ts';
+import { readTraceId, traceSuffix } from '../shared/trace-id.ts';
 
 const PROVIDER = 'senseaudio';
 
@@ -36,9 +40,6 @@ export const SENSEAUDIO_ERROR_CODES: Readonly<Record<number, SenseAudioCode>> = 
   20132: { kind: 'fatal', meaning: 'invalid voice_id' },
 };
 
-export type HeaderValue = string | string[] | undefined;
-export type ResponseHeaders = Readonly<Record<string, HeaderValue>>;
-
 export interface ClassifyOptions {
   /** Removes secrets from provider-supplied text before it reaches a message. */
   redact?: (text: string) => string;
@@ -53,8 +54,6 @@ export interface BusinessStatus {
   message: string;
   traceId?: string;
 }
-
-const MAX_QUOTED_CHARS = 300;
 
 /**
  * Finds a non-success business status in a parsed body (a one-shot JSON answer, an error body
@@ -77,13 +76,6 @@ export function findBusinessError(body: unknown): BusinessStatus | undefined {
   return undefined;
 }
 
-/** `trace_id` of a body or event, when it has one. */
-export function readTraceId(body: unknown): string | undefined {
-  if (!isRecord(body)) return undefined;
-  const traceId = body.trace_id;
-  return typeof traceId === 'string' && traceId !== '' ? traceId : undefined;
-}
-
 /** Maps a business code (from HTTP 200 or an error body) to what a retry can do about it. */
 export function classifyBusinessError(status: BusinessStatus, options: ClassifyOptions = {}): ProviderError {
   const known = SENSEAUDIO_ERROR_CODES[status.code];
@@ -98,7 +90,7 @@ export function classifyBusinessError(status: BusinessStatus, options: ClassifyO
   if (known?.auth) {
     return new ProviderError(authMessage(`code ${status.code}`, traceId), { ...details, kind: 'fatal' });
   }
-  const quoted = quote(status.message, options.redact);
+  const quoted = quoteServerText(status.message, options.redact);
   if (known) {
     return new ProviderError(`${known.meaning} (code ${status.code}: ${quoted})${traceSuffix(traceId)}`, {
       ...details,
@@ -126,7 +118,7 @@ export function classifyHttpResponse(
   bodyText: string,
   options: ClassifyOptions = {},
 ): ProviderError {
-  const parsed = parseJson(bodyText);
+  const parsed = parseJsonOrUndefined(bodyText);
   const retryAfterMs = parseRetryAfter(headers['retry-after']);
   const traceId = readTraceId(parsed) ?? headerText(headers['trace-id']) ?? headerText(headers['x-trace-id']);
   const details = {
@@ -141,7 +133,7 @@ export function classifyHttpResponse(
   }
   const business = findBusinessError(parsed);
   if (status === 429) {
-    const why = business ? ` (code ${business.code}: ${quote(business.message, options.redact)})` : '';
+    const why = business ? ` (code ${business.code}: ${quoteServerText(business.message, options.redact)})` : '';
     return new ProviderError(`rate limited, HTTP 429${why}${traceSuffix(traceId)}`, { ...details, kind: 'rate-limited' });
   }
   if (business) {
@@ -153,7 +145,7 @@ export function classifyHttpResponse(
     });
   }
   const kind = kindOfHttpStatus(status);
-  const snippet = bodyText.trim() === '' ? '' : `: ${quote(bodyText, options.redact)}`;
+  const snippet = bodyText.trim() === '' ? '' : `: ${quoteServerText(bodyText, options.redact)}`;
   const hint = status >= 300 && status < 400 ? ' (redirect: check SENSEAUDIO_BASE_URL)' : '';
   return new ProviderError(`HTTP ${status}${hint}${snippet}${traceSuffix(traceId)}`, { ...details, kind });
 }
@@ -187,16 +179,6 @@ function authMessage(what: string, traceId: string | undefined): string {
   return `the API key was rejected (${what}); check SENSEAUDIO_API_KEY${traceSuffix(traceId)}`;
 }
 
-function traceSuffix(traceId: string | undefined): string {
-  return traceId === undefined ? '' : ` [trace_id ${traceId}]`;
-}
-
-function quote(text: string, redact: ((text: string) => string) | undefined): string {
-  const clean = (redact ? redact(text) : text).replace(/\s+/g, ' ').trim();
-  const short = clean.length > MAX_QUOTED_CHARS ? `${clean.slice(0, MAX_QUOTED_CHARS)}…` : clean;
-  return JSON.stringify(short);
-}
-
 function textOf(value: unknown): string {
   if (typeof value === 'string') return value;
   if (value === undefined || value === null) return '';
@@ -208,21 +190,4 @@ function toCode(value: unknown): number | undefined {
   if (typeof value === 'number' && Number.isInteger(value)) return value;
   if (typeof value === 'string' && /^-?\d+$/.test(value)) return Number(value);
   return undefined;
-}
-
-function headerText(value: HeaderValue): string | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  return text === undefined || text === '' ? undefined : text;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

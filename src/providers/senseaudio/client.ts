@@ -5,7 +5,10 @@ import { ProviderError } from '../../errors/provider-error.ts';
 import type { StreamingProvider, SynthesisMeta, SynthesisRequest } from '../provider.ts';
 import { createHttpAgent, resolveHttpTimeouts, type HttpTimeouts } from '../shared/http-timeouts.ts';
 import { describeError } from '../shared/network-error.ts';
+import { drainQuietly } from '../shared/drain-body.ts';
+import { readTextBody } from '../shared/read-text-body.ts';
 import { SseDecoder } from '../shared/sse-decoder.ts';
+import { sniffBodyKind, type BodyKind } from '../shared/sse-or-json-body.ts';
 import { classifyHttpResponse, classifyNetworkError, type ClassifyOptions } from './classify-error.ts';
 import { SenseAudioEventAssembler } from './event-assembler.ts';
 import { SENSEAUDIO_LIMITS } from './limits.ts';
@@ -27,11 +30,6 @@ const PATH = '/v1/t2a_v2';
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** A one-shot JSON answer holds the whole segment as hex: 10,000 characters of speech fit easily. */
 const MAX_JSON_BODY_BYTES = 128 * 1024 * 1024;
-/**
- * After the final event, the rest of the body (usually nothing) is read so the socket can be
- * reused; a server that keeps it open longer than this loses the socket instead.
- */
-const DRAIN_GRACE_MS = 1_000;
 
 /** SenseAudio text-to-speech over HTTP + SSE (seed 001), streaming audio as it is decoded. */
 export class SenseAudioClient implements StreamingProvider {
@@ -91,7 +89,7 @@ export class SenseAudioClient implements StreamingProvider {
     const body = response.body;
     try {
       if (response.statusCode < 200 || response.statusCode >= 300) {
-        const text = await readText(body, MAX_ERROR_BODY_BYTES).catch(() => '');
+        const text = await readTextBody(body, MAX_ERROR_BODY_BYTES).catch(() => '');
         throw classifyHttpResponse(response.statusCode, response.headers, text, this.#classify);
       }
       return yield* this.#readAnswer(response, signal);
@@ -116,9 +114,8 @@ export class SenseAudioClient implements StreamingProvider {
   ): AsyncGenerator<Uint8Array, SynthesisMeta, undefined> {
     const assembler = new SenseAudioEventAssembler({ ...this.#classify, httpStatus: response.statusCode });
     const iterator = response.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-    // Decided by the first byte, not the content type: error bodies come as JSON whatever the
-    // header says, and a JSON body read as SSE would look like an empty, incomplete stream.
-    let mode: 'sse' | 'json' | undefined;
+    // The first byte decides, not the content type (see sniffBodyKind).
+    let mode: BodyKind | undefined;
     const sse = new SseDecoder();
     const jsonParts: Buffer[] = [];
     let jsonBytes = 0;
@@ -132,7 +129,7 @@ export class SenseAudioClient implements StreamingProvider {
       }
       if (step.done) break;
       const chunk = step.value;
-      mode ??= sniff(chunk);
+      mode ??= sniffBodyKind(chunk);
       if (mode === undefined) {
         jsonParts.push(chunk);
         continue;
@@ -211,41 +208,5 @@ export class SenseAudioClient implements StreamingProvider {
       providerCode: 'MALFORMED_RESPONSE',
       ...(assembler.traceId === undefined ? {} : { traceId: assembler.traceId }),
     });
-  }
-}
-
-/** A JSON body starts with '{'; an SSE body with a field name or ':'. Undefined while only blanks came. */
-function sniff(chunk: Buffer): 'sse' | 'json' | undefined {
-  for (const byte of chunk) {
-    if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d || byte === 0xef || byte === 0xbb || byte === 0xbf) continue;
-    return byte === 0x7b ? 'json' : 'sse';
-  }
-  return undefined;
-}
-
-async function readText(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<string> {
-  const parts: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    parts.push(chunk);
-    total += chunk.length;
-    if (total >= maxBytes) break;
-  }
-  return Buffer.concat(parts).toString('utf8').slice(0, maxBytes);
-}
-
-/** Reads whatever follows the final event, briefly, so the kept-alive socket can be reused. */
-async function drainQuietly(iterator: AsyncIterator<Buffer>, body: Dispatcher.ResponseData['body']): Promise<void> {
-  const timer = setTimeout(() => body.destroy(), DRAIN_GRACE_MS);
-  timer.unref();
-  try {
-    for (;;) {
-      const step = await iterator.next();
-      if (step.done) return;
-    }
-  } catch {
-    // The audio is already complete; a failure after it changes nothing.
-  } finally {
-    clearTimeout(timer);
   }
 }

@@ -2,7 +2,9 @@ import { AudioFormatError } from '../../errors/audio-format-error.ts';
 import { ProviderError } from '../../errors/provider-error.ts';
 import type { SynthesisMeta } from '../provider.ts';
 import { HexDecoder } from '../shared/hex-decoder.ts';
-import { classifyBusinessError, findBusinessError, readTraceId, type ClassifyOptions } from './classify-error.ts';
+import { isRecord } from '../shared/json-record.ts';
+import { readTraceId } from '../shared/trace-id.ts';
+import { classifyBusinessError, findBusinessError, type ClassifyOptions } from './classify-error.ts';
 
 const PROVIDER = 'senseaudio';
 
@@ -130,7 +132,3 @@ export class SenseAudioEventAssembler {
 }
 
 const EMPTY: Uint8Array = new Uint8Array(0);
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}

@@ -3,7 +3,8 @@ import { IncompleteStreamError } from '../../errors/incomplete-stream-error.ts';
 import { ProviderError } from '../../errors/provider-error.ts';
 import type { HttpTimeouts } from '../shared/http-timeouts.ts';
 import { describeError } from '../shared/network-error.ts';
-import { classifyNetworkError, traceSuffix } from './classify-error.ts';
+import { traceSuffix } from '../shared/trace-id.ts';
+import { classifyNetworkError } from './classify-error.ts';
 
 const PROVIDER = 'sensenova';
 

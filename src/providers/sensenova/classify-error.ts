@@ -1,12 +1,12 @@
 import { ProviderError, type ProviderErrorKind } from '../../errors/provider-error.ts';
 import { describeError, networkErrorCode } from '../shared/network-error.ts';
+import { isRecord, parseJsonOrUndefined } from '../shared/json-record.ts';
+import { quoteServerText } from '../shared/quote-server-text.ts';
+import { headerText, type ResponseHeaders } from '../shared/response-headers.ts';
 import { parseRetryAfter } from '../shared/retry-after.ts';
+import { readTraceId, traceSuffix } from '../shared/trace-id.ts';
 
 const PROVIDER = 'sensenova';
-const MAX_QUOTED_CHARS = 300;
-
-export type HeaderValue = string | string[] | undefined;
-export type ResponseHeaders = Readonly<Record<string, HeaderValue>>;
 
 export interface ClassifyContext {
   /** Removes secrets (key, AccessKey secret, tokens) from server text before it is quoted. */
@@ -26,7 +26,7 @@ export interface BodyError {
  * then `message`, then the raw text.
  */
 export function errorMessageOf(bodyText: string): string {
-  const parsed = parseJson(bodyText);
+  const parsed = parseJsonOrUndefined(bodyText);
   if (isRecord(parsed)) {
     const error = parsed.error;
     if (isRecord(error) && typeof error.message === 'string' && error.message !== '') return error.message;
@@ -57,21 +57,14 @@ export function findBodyError(body: unknown): BodyError | undefined {
   return undefined;
 }
 
-/** `trace_id` of a body or event, when it has one. */
-export function readTraceId(body: unknown): string | undefined {
-  if (!isRecord(body)) return undefined;
-  const traceId = body.trace_id;
-  return typeof traceId === 'string' && traceId !== '' ? traceId : undefined;
-}
-
 /**
  * A non-2xx answer. The SDK's error classes (providers.md) map 401/403 to authentication and
  * permission, 400 to an invalid request, 429 to rate limiting, 503 to unavailability.
  */
 export function classifyHttpResponse(status: number, headers: ResponseHeaders, bodyText: string, context: ClassifyContext): ProviderError {
   const retryAfterMs = parseRetryAfter(headers['retry-after']);
-  const traceId = readTraceId(parseJson(bodyText)) ?? headerText(headers['x-request-id']) ?? headerText(headers['trace-id']);
-  const quoted = bodyText.trim() === '' ? '' : `: ${quote(errorMessageOf(bodyText), context.redact)}`;
+  const traceId = readTraceId(parseJsonOrUndefined(bodyText)) ?? headerText(headers['x-request-id']) ?? headerText(headers['trace-id']);
+  const quoted = bodyText.trim() === '' ? '' : `: ${quoteServerText(errorMessageOf(bodyText), context.redact)}`;
   const details = {
     provider: PROVIDER,
     httpStatus: status,
@@ -99,7 +92,7 @@ export function classifyBodyError(error: BodyError, context: ClassifyContext & {
   const code = error.code === undefined ? '' : `code ${String(error.code)}: `;
   const auth = numeric === 401 || numeric === 403 ? `; ${context.authHint}` : '';
   return new ProviderError(
-    `error in an HTTP ${context.httpStatus} answer (${code}${quote(error.message, context.redact)})${auth}${traceSuffix(context.traceId)}`,
+    `error in an HTTP ${context.httpStatus} answer (${code}${quoteServerText(error.message, context.redact)})${auth}${traceSuffix(context.traceId)}`,
     {
       provider: PROVIDER,
       kind,
@@ -142,34 +135,8 @@ export function makeRedactor(secrets: () => readonly string[]): (text: string) =
   };
 }
 
-export function traceSuffix(traceId: string | undefined): string {
-  return traceId === undefined ? '' : ` [trace_id ${traceId}]`;
-}
-
-export function quote(text: string, redact: (text: string) => string): string {
-  const clean = redact(text).replace(/\s+/g, ' ').trim();
-  return JSON.stringify(clean.length > MAX_QUOTED_CHARS ? `${clean.slice(0, MAX_QUOTED_CHARS)}…` : clean);
-}
-
 function toCode(value: unknown): number | string | undefined {
   if (typeof value === 'number' && Number.isFinite(value)) return value;
   if (typeof value === 'string' && value !== '') return /^-?\d+$/.test(value) ? Number(value) : value;
   return undefined;
-}
-
-function headerText(value: HeaderValue): string | undefined {
-  const text = Array.isArray(value) ? value[0] : value;
-  return text === undefined || text === '' ? undefined : text;
-}
-
-function parseJson(text: string): unknown {
-  try {
-    return JSON.parse(text) as unknown;
-  } catch {
-    return undefined;
-  }
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

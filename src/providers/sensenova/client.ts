@@ -6,10 +6,15 @@ import { ProviderError } from '../../errors/provider-error.ts';
 import type { StreamingProvider, SynthesisMeta, SynthesisRequest, TextLimits } from '../provider.ts';
 import { createHttpAgent, resolveHttpTimeouts, type HttpTimeouts } from '../shared/http-timeouts.ts';
 import { describeError } from '../shared/network-error.ts';
+import { drainQuietly } from '../shared/drain-body.ts';
+import { isRecord } from '../shared/json-record.ts';
+import { readTextBody } from '../shared/read-text-body.ts';
 import { SseDecoder } from '../shared/sse-decoder.ts';
+import { sniffBodyKind, type BodyKind } from '../shared/sse-or-json-body.ts';
+import { readTraceId } from '../shared/trace-id.ts';
 import { AUDIO_URL_GONE, destroyQuietly, downloadAudio } from './audio-download.ts';
 import { createBearerSource, type BearerSource, type JwtTiming, type SenseNovaCredentials } from './bearer-source.ts';
-import { classifyHttpResponse, classifyNetworkError, isRecord, makeRedactor, readTraceId, type ClassifyContext } from './classify-error.ts';
+import { classifyHttpResponse, classifyNetworkError, makeRedactor, type ClassifyContext } from './classify-error.ts';
 import { PROTOCOL_ERROR_CODES, SenseNovaEventAssembler } from './event-assembler.ts';
 import { SENSENOVA_DEFAULT_MAX_CHARS, senseNovaLimits } from './limits.ts';
 import { RepeatGuard } from './repeat-guard.ts';
@@ -38,8 +43,6 @@ const PROVIDER = 'sensenova';
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** A one-shot answer holds the whole segment inline: 2,000 characters of speech fit easily. */
 const MAX_JSON_BODY_BYTES = 128 * 1024 * 1024;
-/** After `[DONE]` the rest of the body (usually nothing) is read briefly so the socket can be reused. */
-const DRAIN_GRACE_MS = 1_000;
 
 /**
  * SenseNova speech fusion v2 (seed 002): one voice or a blend of up to four, over SSE (default)
@@ -128,7 +131,7 @@ export class SenseNovaClient implements StreamingProvider {
     const responseBody = response.body;
     try {
       if (response.statusCode < 200 || response.statusCode >= 300) {
-        const text = await readText(responseBody, MAX_ERROR_BODY_BYTES).catch(() => '');
+        const text = await readTextBody(responseBody, MAX_ERROR_BODY_BYTES).catch(() => '');
         // A refused token is never reused; the next request mints a fresh one.
         if (response.statusCode === 401 || response.statusCode === 403) this.#bearer.invalidate();
         throw classifyHttpResponse(response.statusCode, response.headers, text, this.#classify);
@@ -143,9 +146,8 @@ export class SenseNovaClient implements StreamingProvider {
   async *#readAnswer(response: Dispatcher.ResponseData, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array, SynthesisMeta, undefined> {
     const assembler = new SenseNovaEventAssembler({ ...this.#classify, httpStatus: response.statusCode });
     const iterator = response.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-    // Decided by the first byte, not the content type: error bodies come as JSON whatever the
-    // header says, and a JSON body read as SSE would look like an empty, incomplete stream.
-    let mode: 'sse' | 'json' | undefined;
+    // The first byte decides, not the content type (see sniffBodyKind).
+    let mode: BodyKind | undefined;
     const sse = new SseDecoder();
     const parts: Buffer[] = [];
     let jsonBytes = 0;
@@ -159,7 +161,7 @@ export class SenseNovaClient implements StreamingProvider {
       }
       if (step.done) break;
       const chunk = step.value;
-      mode ??= sniff(chunk);
+      mode ??= sniffBodyKind(chunk);
       if (mode !== 'sse') {
         jsonBytes += chunk.length;
         if (jsonBytes > MAX_JSON_BODY_BYTES) throw assembler.protocolError('MALFORMED_RESPONSE', `a JSON answer larger than ${MAX_JSON_BODY_BYTES} bytes`);
@@ -256,41 +258,5 @@ export class SenseNovaClient implements StreamingProvider {
       ...(error.httpStatus === undefined ? {} : { httpStatus: error.httpStatus }),
       ...(error.traceId === undefined ? {} : { traceId: error.traceId }),
     });
-  }
-}
-
-/** A JSON body starts with '{'; an SSE body with a field name or ':'. Undefined while only blanks came. */
-function sniff(chunk: Buffer): 'sse' | 'json' | undefined {
-  for (const byte of chunk) {
-    if (byte === 0x20 || byte === 0x09 || byte === 0x0a || byte === 0x0d || byte === 0xef || byte === 0xbb || byte === 0xbf) continue;
-    return byte === 0x7b ? 'json' : 'sse';
-  }
-  return undefined;
-}
-
-async function readText(body: Dispatcher.ResponseData['body'], maxBytes: number): Promise<string> {
-  const parts: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of body as AsyncIterable<Buffer>) {
-    parts.push(chunk);
-    total += chunk.length;
-    if (total >= maxBytes) break;
-  }
-  return Buffer.concat(parts).toString('utf8').slice(0, maxBytes);
-}
-
-/** Reads whatever follows `[DONE]`, briefly, so the kept-alive socket can be reused. */
-async function drainQuietly(iterator: AsyncIterator<Buffer>, body: Dispatcher.ResponseData['body']): Promise<void> {
-  const timer = setTimeout(() => body.destroy(), DRAIN_GRACE_MS);
-  timer.unref();
-  try {
-    for (;;) {
-      const step = await iterator.next();
-      if (step.done) return;
-    }
-  } catch {
-    // The audio is already complete; a failure after it changes nothing.
-  } finally {
-    clearTimeout(timer);
   }
 }

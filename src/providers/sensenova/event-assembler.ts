@@ -3,7 +3,9 @@ import { AudioFormatError } from '../../errors/audio-format-error.ts';
 import { ProviderError } from '../../errors/provider-error.ts';
 import type { SynthesisMeta } from '../provider.ts';
 import { decodeAudioChunk } from './audio-chunk.ts';
-import { classifyBodyError, findBodyError, isRecord, readTraceId, traceSuffix, type ClassifyContext } from './classify-error.ts';
+import { isRecord } from '../shared/json-record.ts';
+import { readTraceId, traceSuffix } from '../shared/trace-id.ts';
+import { classifyBodyError, findBodyError, type ClassifyContext } from './classify-error.ts';
 
 const PROVIDER = 'sensenova';
 

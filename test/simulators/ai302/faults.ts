@@ -1,4 +1,4 @@
-import { seededRandom } from '../../support/seeded-random.ts';
+import { FaultPicker, type FaultPlan, type RandomFaults } from '../shared/fault-picker.ts';
 
 /** A call of the protocol: create a task, query it, download its audio. */
 export type Ai302Call = 'create' | 'query' | 'download';
@@ -29,18 +29,11 @@ export type Ai302Fault =
 
 export type Ai302FaultKind = Ai302Fault['kind'];
 
-/**
- * Deterministic faults: a list consumed one entry per create request (null = none; past the end
- * = none), or a function of the 1-based create number and the parsed body.
- */
-export type Ai302FaultPlan = readonly (Ai302Fault | null | undefined)[] | ((createNumber: number, body: unknown) => Ai302Fault | null | undefined);
+/** See the shared FaultPlan: one entry per create request, or a function of its 1-based number and body. */
+export type Ai302FaultPlan = FaultPlan<Ai302Fault, [createNumber: number, body: unknown]>;
 
-export interface Ai302RandomFaults {
-  /** Share of create requests given a fault, in [0, 1]. */
-  rate: number;
-  seed: number;
-  kinds?: readonly Ai302Fault[];
-}
+/** `rate` is the share of create requests given a fault. */
+export type Ai302RandomFaults = RandomFaults<Ai302Fault>;
 
 /**
  * What a healthy client and worker must survive, drawn in rate mode. Left out: `auth401` and
@@ -63,44 +56,9 @@ export const DEFAULT_RANDOM_FAULTS: readonly Ai302Fault[] = [
   { kind: 'slowFirstByte', on: 'download', delayMs: 300 },
 ];
 
-/** Picks each create request's fault in arrival order; the same plan and seed give the same run. */
-export class Ai302FaultPicker {
-  #plan: Ai302FaultPlan | undefined;
-  #random: { rate: number; next: () => number; kinds: readonly Ai302Fault[] } | undefined;
-  #used = 0;
-
+/** Picks each create request's fault in arrival order; random kinds default to DEFAULT_RANDOM_FAULTS. */
+export class Ai302FaultPicker extends FaultPicker<Ai302Fault, [createNumber: number, body: unknown]> {
   constructor(plan?: Ai302FaultPlan | Ai302RandomFaults) {
-    this.set(plan);
-  }
-
-  set(plan: Ai302FaultPlan | Ai302RandomFaults | undefined): void {
-    this.#plan = undefined;
-    this.#random = undefined;
-    this.#used = 0;
-    if (plan === undefined || typeof plan === 'function' || Array.isArray(plan)) {
-      this.#plan = plan as Ai302FaultPlan | undefined;
-      return;
-    }
-    const random = plan as Ai302RandomFaults;
-    if (!(random.rate >= 0 && random.rate <= 1)) throw new RangeError(`fault rate must be in [0, 1], got ${random.rate}`);
-    const kinds = random.kinds ?? DEFAULT_RANDOM_FAULTS;
-    if (kinds.length === 0) throw new RangeError('fault kinds must not be empty');
-    this.#random = { rate: random.rate, next: seededRandom(random.seed), kinds };
-  }
-
-  pick(createNumber: number, body: unknown): Ai302Fault | undefined {
-    if (this.#random) {
-      const { rate, next, kinds } = this.#random;
-      // Always draw twice, so one request's outcome does not shift the next one's draw.
-      const faulted = next() < rate;
-      const which = Math.floor(next() * kinds.length);
-      return faulted ? kinds[which] : undefined;
-    }
-    const plan = this.#plan;
-    if (plan === undefined) return undefined;
-    if (typeof plan === 'function') return plan(createNumber, body) ?? undefined;
-    const entry = plan[this.#used];
-    this.#used += 1;
-    return entry ?? undefined;
+    super(DEFAULT_RANDOM_FAULTS, plan);
   }
 }

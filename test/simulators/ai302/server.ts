@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { closeSignal, pause, readBody, sendJson, write } from '../shared/http-io.ts';
 import { taskAudio, usageCharacters, type ResultFormat } from './audio.ts';
 import { Ai302FaultPicker, type Ai302Call, type Ai302Fault, type Ai302FaultKind, type Ai302FaultPlan, type Ai302RandomFaults } from './faults.ts';
 import { validateCreate, type SimCreate } from './validate-request.ts';
+import { faultPlanOf } from '../shared/fault-picker.ts';
+import { listen } from '../shared/listen.ts';
 
 /** The status words the simulator says at each stage; switchable to exercise lenient parsing. */
 export interface StatusWords {
@@ -175,23 +176,12 @@ class Simulator {
     };
     this.#clonePath = options.clonePath ?? DEFAULT_CLONE_PATH;
     this.#generatePath = options.generatePath ?? DEFAULT_GENERATE_PATH;
-    this.#faults = new Ai302FaultPicker(
-      options.faultRate === undefined
-        ? options.faults
-        : { rate: options.faultRate, seed: options.seed ?? 1, ...(options.faultKinds ? { kinds: options.faultKinds } : {}) },
-    );
+    this.#faults = new Ai302FaultPicker(faultPlanOf(options));
   }
 
   async listen(port: number, host: string): Promise<Ai302Simulator> {
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(port, host, () => {
-        this.#server.off('error', reject);
-        resolve();
-      });
-    });
-    const address = this.#server.address() as AddressInfo;
-    this.#url = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    const address = await listen(this.#server, port, host);
+    this.#url = `http://${address.urlHost}:${address.port}`;
     const simulator: Ai302Simulator = {
       url: this.#url,
       port: address.port,

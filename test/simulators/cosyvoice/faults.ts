@@ -1,4 +1,4 @@
-import { seededRandom } from '../../support/seeded-random.ts';
+import { FaultPicker as SharedFaultPicker, type FaultPlan as SharedFaultPlan, type RandomFaults as SharedRandomFaults } from '../shared/fault-picker.ts';
 
 /**
  * One injected failure (or stress) for one connection attempt, in DashScope's own terms.
@@ -25,11 +25,8 @@ export type CosyVoiceFault =
 
 export type CosyVoiceFaultKind = CosyVoiceFault['kind'];
 
-/**
- * Deterministic fault choice: a list consumed in order (one entry per connection attempt;
- * null = no fault; past the end = no fault), or a function of the 1-based attempt number.
- */
-export type FaultPlan = readonly (CosyVoiceFault | null | undefined)[] | ((attempt: number) => CosyVoiceFault | null | undefined);
+/** See the shared FaultPlan: one entry per connection attempt, or a function of its 1-based number. */
+export type FaultPlan = SharedFaultPlan<CosyVoiceFault, [attempt: number]>;
 
 /** Faults drawn at random (seeded) in rate mode: everything a healthy client must survive. */
 export const DEFAULT_RANDOM_FAULTS: readonly CosyVoiceFault[] = [
@@ -47,51 +44,12 @@ export const DEFAULT_RANDOM_FAULTS: readonly CosyVoiceFault[] = [
   { kind: 'slowFirstFrame', delayMs: 150 },
 ];
 
-export interface RandomFaults {
-  /** Share of connection attempts faulted, in [0, 1]. */
-  rate: number;
-  seed: number;
-  kinds?: readonly CosyVoiceFault[];
-}
+/** `rate` is the share of connection attempts faulted. */
+export type RandomFaults = SharedRandomFaults<CosyVoiceFault>;
 
-/** Picks the fault of each attempt in arrival order; the same plan and seed give the same run. */
-export class FaultPicker {
-  #plan: FaultPlan | undefined;
-  #random: { rate: number; next: () => number; kinds: readonly CosyVoiceFault[] } | undefined;
-  #used = 0;
-
+/** Picks the fault of each attempt in arrival order; random kinds default to DEFAULT_RANDOM_FAULTS. */
+export class FaultPicker extends SharedFaultPicker<CosyVoiceFault, [attempt: number]> {
   constructor(plan?: FaultPlan | RandomFaults) {
-    this.set(plan);
-  }
-
-  set(plan: FaultPlan | RandomFaults | undefined): void {
-    this.#plan = undefined;
-    this.#random = undefined;
-    this.#used = 0;
-    if (plan === undefined || typeof plan === 'function' || Array.isArray(plan)) {
-      this.#plan = plan as FaultPlan | undefined;
-      return;
-    }
-    const random = plan as RandomFaults;
-    if (!(random.rate >= 0 && random.rate <= 1)) throw new RangeError(`fault rate must be in [0, 1], got ${random.rate}`);
-    const kinds = random.kinds ?? DEFAULT_RANDOM_FAULTS;
-    if (kinds.length === 0) throw new RangeError('fault kinds must not be empty');
-    this.#random = { rate: random.rate, next: seededRandom(random.seed), kinds };
-  }
-
-  pick(attempt: number): CosyVoiceFault | undefined {
-    if (this.#random) {
-      const { rate, next, kinds } = this.#random;
-      // Always draw twice so one attempt's outcome does not shift the next attempt's draw.
-      const faulted = next() < rate;
-      const which = Math.floor(next() * kinds.length);
-      return faulted ? kinds[which] : undefined;
-    }
-    const plan = this.#plan;
-    if (plan === undefined) return undefined;
-    if (typeof plan === 'function') return plan(attempt) ?? undefined;
-    const entry = plan[this.#used];
-    this.#used += 1;
-    return entry ?? undefined;
+    super(DEFAULT_RANDOM_FAULTS, plan);
   }
 }

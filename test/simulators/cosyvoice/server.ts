@@ -1,10 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { createServer, STATUS_CODES, type IncomingMessage } from 'node:http';
-import type { AddressInfo, Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { WebSocketServer } from 'ws';
 import { FaultPicker, type CosyVoiceFault, type FaultPlan, type RandomFaults } from './faults.ts';
 import type { RecordedTask, Settings, SimulatorHost, TaskOutcome } from './simulator-host.ts';
 import { Session } from './session.ts';
+import { faultPlanOf } from '../shared/fault-picker.ts';
+import { listen } from '../shared/listen.ts';
+import { Waiters } from '../shared/waiters.ts';
 
 export type { RecordedTask, TaskOutcome };
 
@@ -79,8 +82,8 @@ class Simulator implements SimulatorHost {
   readonly #faults: FaultPicker;
   readonly #closing = new AbortController();
   readonly #tasks: RecordedTask[] = [];
-  readonly #arrived = new Waiters();
-  readonly #finished = new Waiters();
+  readonly #arrived = new Waiters<RecordedTask>();
+  readonly #finished = new Waiters<RecordedTask>();
   readonly #sockets = new Set<Socket>();
   readonly #connectionIds = new WeakMap<Socket, number>();
   readonly #idleWaiters: (() => void)[] = [];
@@ -108,11 +111,7 @@ class Simulator implements SimulatorHost {
       messageMaxUnits: options.messageMaxUnits ?? 2_000,
       taskMaxUnits: options.taskMaxUnits ?? 200_000,
     };
-    this.#faults = new FaultPicker(
-      options.faultRate === undefined
-        ? options.faults
-        : { rate: options.faultRate, seed: options.seed ?? 1, ...(options.faultKinds ? { kinds: options.faultKinds } : {}) },
-    );
+    this.#faults = new FaultPicker(faultPlanOf(options));
     this.#server.on('connection', (socket) => {
       socket.setNoDelay(true);
       this.#connectionIds.set(socket, (this.#connections += 1));
@@ -126,18 +125,10 @@ class Simulator implements SimulatorHost {
   }
 
   async listen(port: number, host: string): Promise<CosyVoiceSimulator> {
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(port, host, () => {
-        this.#server.off('error', reject);
-        resolve();
-      });
-    });
-    const address = this.#server.address() as AddressInfo;
-    const shownHost = host.includes(':') ? `[${host}]` : host;
-    const largest = { message: () => this.#maxMessageUnits, task: () => this.#maxTaskUnits };
+    const address = await listen(this.#server, port, host);
+        const largest = { message: () => this.#maxMessageUnits, task: () => this.#maxTaskUnits };
     return {
-      url: `ws://${shownHost}:${address.port}${PATH}`,
+      url: `ws://${address.urlHost}:${address.port}${PATH}`,
       port: address.port,
       tasks: this.#tasks,
       get maxMessageUnits() {
@@ -283,20 +274,3 @@ function refusalBody(status: number): { code: string; message: string } {
 }
 
 /** Promises keyed by attempt number, resolved once (late waiters get the value at once). */
-class Waiters {
-  readonly #pending = new Map<number, ((record: RecordedTask) => void)[]>();
-
-  wait(number: number, known: RecordedTask | undefined): Promise<RecordedTask> {
-    if (known) return Promise.resolve(known);
-    return new Promise((resolve) => {
-      const list = this.#pending.get(number) ?? [];
-      list.push(resolve);
-      this.#pending.set(number, list);
-    });
-  }
-
-  resolve(number: number, record: RecordedTask): void {
-    for (const resolve of this.#pending.get(number) ?? []) resolve(record);
-    this.#pending.delete(number);
-  }
-}

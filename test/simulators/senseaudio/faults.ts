@@ -1,4 +1,4 @@
-import { seededRandom } from '../../support/seeded-random.ts';
+import { FaultPicker as SharedFaultPicker, type FaultPlan as SharedFaultPlan, type RandomFaults as SharedRandomFaults } from '../shared/fault-picker.ts';
 
 /**
  * One injected failure (or stress) for one request. Where it applies:
@@ -29,13 +29,8 @@ export interface BusinessPlacement {
 
 export type SenseAudioFaultKind = SenseAudioFault['kind'];
 
-/**
- * Deterministic fault choice per request: a list consumed in order (one entry per request; null =
- * no fault; past the end = no fault), or a function of the 1-based request number and the body.
- */
-export type FaultPlan =
-  | readonly (SenseAudioFault | null | undefined)[]
-  | ((requestNumber: number, body: unknown) => SenseAudioFault | null | undefined);
+/** See the shared FaultPlan: one entry per request, or a function of its 1-based number and body. */
+export type FaultPlan = SharedFaultPlan<SenseAudioFault, [requestNumber: number, body: unknown]>;
 
 /** Faults drawn at random (seeded) in rate mode: everything a healthy client must survive. */
 export const DEFAULT_RANDOM_FAULTS: readonly SenseAudioFault[] = [
@@ -54,53 +49,11 @@ export const DEFAULT_RANDOM_FAULTS: readonly SenseAudioFault[] = [
   { kind: 'slowFirstByte', delayMs: 300 },
 ];
 
-export interface RandomFaults {
-  /** Share of requests faulted, in [0, 1]. */
-  rate: number;
-  seed: number;
-  kinds?: readonly SenseAudioFault[];
-}
+export type RandomFaults = SharedRandomFaults<SenseAudioFault>;
 
-/** Picks the fault of each request in arrival order; the same plan and seed give the same run. */
-export class FaultPicker {
-  #plan: FaultPlan | undefined;
-  #random: { rate: number; next: () => number; kinds: readonly SenseAudioFault[] } | undefined;
-  /** Entries of a list plan already handed out: a list is consumed from where `set` left it. */
-  #used = 0;
-
+/** Picks the fault of each request in arrival order; random kinds default to DEFAULT_RANDOM_FAULTS. */
+export class FaultPicker extends SharedFaultPicker<SenseAudioFault, [requestNumber: number, body: unknown]> {
   constructor(plan?: FaultPlan | RandomFaults) {
-    this.set(plan);
-  }
-
-  set(plan: FaultPlan | RandomFaults | undefined): void {
-    this.#plan = undefined;
-    this.#random = undefined;
-    this.#used = 0;
-    if (plan === undefined || typeof plan === 'function' || Array.isArray(plan)) {
-      this.#plan = plan as FaultPlan | undefined;
-      return;
-    }
-    const random = plan as RandomFaults;
-    if (!(random.rate >= 0 && random.rate <= 1)) throw new RangeError(`fault rate must be in [0, 1], got ${random.rate}`);
-    const kinds = random.kinds ?? DEFAULT_RANDOM_FAULTS;
-    if (kinds.length === 0) throw new RangeError('fault kinds must not be empty');
-    this.#random = { rate: random.rate, next: seededRandom(random.seed), kinds };
-  }
-
-  /** The fault for request `requestNumber` (1-based, in arrival order). */
-  pick(requestNumber: number, body: unknown): SenseAudioFault | undefined {
-    if (this.#random) {
-      const { rate, next, kinds } = this.#random;
-      // Always draw twice so one request's outcome does not shift the next request's draw.
-      const faulted = next() < rate;
-      const which = Math.floor(next() * kinds.length);
-      return faulted ? kinds[which] : undefined;
-    }
-    const plan = this.#plan;
-    if (plan === undefined) return undefined;
-    if (typeof plan === 'function') return plan(requestNumber, body) ?? undefined;
-    const entry = plan[this.#used];
-    this.#used += 1;
-    return entry ?? undefined;
+    super(DEFAULT_RANDOM_FAULTS, plan);
   }
 }

@@ -1,11 +1,13 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { generateSenseAudioAudio, usageCharacters, wordCount, type SimAudioSetting } from './audio.ts';
 import { FaultPicker, type FaultPlan, type RandomFaults, type SenseAudioFault, type SenseAudioFaultKind } from './faults.ts';
 import { validateRequest, type SimRequest } from './validate-request.ts';
 import { closeSignal, pause, readBody, sendJson, writeText } from '../shared/http-io.ts';
 import { frameEvent, type SseStyle } from '../shared/sse-frames.ts';
+import { faultPlanOf } from '../shared/fault-picker.ts';
+import { listen } from '../shared/listen.ts';
+import { Waiters } from '../shared/waiters.ts';
 
 export type { SseStyle };
 
@@ -112,8 +114,8 @@ class Simulator {
   readonly #faults: FaultPicker;
   readonly #closing = new AbortController();
   readonly #requests: RecordedRequest[] = [];
-  readonly #arrived = new Waiters();
-  readonly #finished = new Waiters();
+  readonly #arrived = new Waiters<RecordedRequest>();
+  readonly #finished = new Waiters<RecordedRequest>();
   readonly #server = createServer((req, res) => {
     this.#handle(req, res).catch((error: unknown) => {
       this.#options.log?.(`simulator error: ${error instanceof Error ? error.stack : String(error)}`);
@@ -127,11 +129,7 @@ class Simulator {
 
   constructor(options: SenseAudioSimulatorOptions) {
     this.#options = options;
-    this.#faults = new FaultPicker(
-      options.faultRate === undefined
-        ? options.faults
-        : { rate: options.faultRate, seed: options.seed ?? 1, ...(options.faultKinds ? { kinds: options.faultKinds } : {}) },
-    );
+    this.#faults = new FaultPicker(faultPlanOf(options));
     // SSE wants each event on the wire as soon as it is written.
     this.#server.on('connection', (socket) => {
       socket.setNoDelay(true);
@@ -140,17 +138,9 @@ class Simulator {
   }
 
   async listen(port: number, host: string): Promise<SenseAudioSimulator> {
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(port, host, () => {
-        this.#server.off('error', reject);
-        resolve();
-      });
-    });
-    const address = this.#server.address() as AddressInfo;
-    const shownHost = host.includes(':') ? `[${host}]` : host;
-    return {
-      url: `http://${shownHost}:${address.port}`,
+    const address = await listen(this.#server, port, host);
+        return {
+      url: `http://${address.urlHost}:${address.port}`,
       port: address.port,
       requests: this.#requests,
       setFaults: (plan) => this.#faults.set(plan),
@@ -411,23 +401,6 @@ class Simulator {
 }
 
 /** Promises keyed by request number, resolved once (late waiters get the value at once). */
-class Waiters {
-  readonly #pending = new Map<number, ((record: RecordedRequest) => void)[]>();
-
-  wait(number: number, known: RecordedRequest | undefined): Promise<RecordedRequest> {
-    if (known) return Promise.resolve(known);
-    return new Promise((resolve) => {
-      const list = this.#pending.get(number) ?? [];
-      list.push(resolve);
-      this.#pending.set(number, list);
-    });
-  }
-
-  resolve(number: number, record: RecordedRequest): void {
-    for (const resolve of this.#pending.get(number) ?? []) resolve(record);
-    this.#pending.delete(number);
-  }
-}
 
 function businessFault(fault: SenseAudioFault | undefined): { code: number; message: string; in: 'json' | 'sse'; afterEvents: number } | undefined {
   if (fault === undefined) return undefined;

@@ -1,4 +1,4 @@
-import { seededRandom } from '../../support/seeded-random.ts';
+import { FaultPicker as SharedFaultPicker, randomFaultPlan, type FaultPlan as SharedFaultPlan, type RandomFaults as SharedRandomFaults } from '../shared/fault-picker.ts';
 
 /**
  * One injected failure (or stress) for one POST /audio/speech_fusion. Where it applies:
@@ -31,13 +31,8 @@ export type SenseNovaFault =
 
 export type SenseNovaFaultKind = SenseNovaFault['kind'];
 
-/**
- * Deterministic fault choice per request: a list consumed in order (one entry per request; null =
- * no fault; past the end = no fault), or a function of the 1-based request number and the body.
- */
-export type FaultPlan =
-  | readonly (SenseNovaFault | null | undefined)[]
-  | ((requestNumber: number, body: unknown) => SenseNovaFault | null | undefined);
+/** See the shared FaultPlan: one entry per request, or a function of its 1-based number and body. */
+export type FaultPlan = SharedFaultPlan<SenseNovaFault, [requestNumber: number, body: unknown]>;
 
 /** Random faults (seeded): everything a healthy client must survive, for streamed answers. */
 export const STREAM_RANDOM_FAULTS: readonly SenseNovaFault[] = [
@@ -64,50 +59,22 @@ export const URL_RANDOM_FAULTS: readonly SenseNovaFault[] = [
   { kind: 'slowFirstByte', delayMs: 300 },
 ];
 
-export interface RandomFaults {
-  /** Share of requests faulted, in [0, 1]. */
-  rate: number;
-  seed: number;
-  /** Default: STREAM_RANDOM_FAULTS or URL_RANDOM_FAULTS, by what the request asked for. */
-  kinds?: readonly SenseNovaFault[];
+/** Kinds default to STREAM_RANDOM_FAULTS or URL_RANDOM_FAULTS, by what the request asked for. */
+export type RandomFaults = SharedRandomFaults<SenseNovaFault>;
+
+function defaultKinds(_requestNumber: number, body: unknown): readonly SenseNovaFault[] {
+  return isUrlRequest(body) ? URL_RANDOM_FAULTS : STREAM_RANDOM_FAULTS;
 }
 
 /** A FaultPlan function drawing seeded random faults; compose it with fixed faults in a test. */
 export function randomFaults(options: RandomFaults): (requestNumber: number, body: unknown) => SenseNovaFault | undefined {
-  if (!(options.rate >= 0 && options.rate <= 1)) throw new RangeError(`fault rate must be in [0, 1], got ${options.rate}`);
-  if (options.kinds?.length === 0) throw new RangeError('fault kinds must not be empty');
-  const next = seededRandom(options.seed);
-  return (_requestNumber, body) => {
-    const kinds = options.kinds ?? (isUrlRequest(body) ? URL_RANDOM_FAULTS : STREAM_RANDOM_FAULTS);
-    // Always draw twice so one request's outcome does not shift the next request's draw.
-    const faulted = next() < options.rate;
-    const which = Math.floor(next() * kinds.length);
-    return faulted ? kinds[which] : undefined;
-  };
+  return randomFaultPlan(options, defaultKinds);
 }
 
 /** Picks the fault of each request in arrival order; the same plan and seed give the same run. */
-export class FaultPicker {
-  #plan: FaultPlan | undefined;
-  /** Entries of a list plan already handed out: a list is consumed from where `set` left it. */
-  #used = 0;
-
+export class FaultPicker extends SharedFaultPicker<SenseNovaFault, [requestNumber: number, body: unknown]> {
   constructor(plan?: FaultPlan | RandomFaults) {
-    this.set(plan);
-  }
-
-  set(plan: FaultPlan | RandomFaults | undefined): void {
-    this.#used = 0;
-    this.#plan = plan === undefined || typeof plan === 'function' || Array.isArray(plan) ? (plan as FaultPlan | undefined) : randomFaults(plan as RandomFaults);
-  }
-
-  pick(requestNumber: number, body: unknown): SenseNovaFault | undefined {
-    const plan = this.#plan;
-    if (plan === undefined) return undefined;
-    if (typeof plan === 'function') return plan(requestNumber, body) ?? undefined;
-    const entry = plan[this.#used];
-    this.#used += 1;
-    return entry ?? undefined;
+    super(defaultKinds, plan);
   }
 }
 

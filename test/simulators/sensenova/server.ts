@@ -1,6 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { generateSenseAudioAudio, spokenText, wordCount } from '../senseaudio/audio.ts';
 import { closeSignal, pause, readBody, sendJson, writeText } from '../shared/http-io.ts';
 import { frameEvent, type SseStyle } from '../shared/sse-frames.ts';
@@ -9,6 +8,9 @@ import { FaultPicker, type FaultPlan, type RandomFaults, type SenseNovaFault, ty
 import { verifyJwt, type JwtClaims } from './jwt-verify.ts';
 import { validateRequest, type SimAudioRequest, type SimRequest } from './validate-request.ts';
 import { DOCUMENTED_VOICES } from './voices.ts';
+import { faultPlanOf } from '../shared/fault-picker.ts';
+import { listen } from '../shared/listen.ts';
+import { Waiters } from '../shared/waiters.ts';
 
 export interface SenseNovaSimulatorOptions {
   /** 0 (default) picks a free port. */
@@ -143,8 +145,8 @@ class Simulator {
   readonly #links = new AudioLinkStore();
   readonly #closing = new AbortController();
   readonly #requests: RecordedRequest[] = [];
-  readonly #arrived = new Waiters();
-  readonly #finished = new Waiters();
+  readonly #arrived = new Waiters<RecordedRequest>();
+  readonly #finished = new Waiters<RecordedRequest>();
   readonly #now: () => number;
   readonly #server = createServer((req, res) => {
     this.#handle(req, res).catch((error: unknown) => {
@@ -161,11 +163,7 @@ class Simulator {
   constructor(options: SenseNovaSimulatorOptions) {
     this.#options = options;
     this.#now = options.now ?? Date.now;
-    this.#faults = new FaultPicker(
-      options.faultRate === undefined
-        ? options.faults
-        : { rate: options.faultRate, seed: options.seed ?? 1, ...(options.faultKinds ? { kinds: options.faultKinds } : {}) },
-    );
+    this.#faults = new FaultPicker(faultPlanOf(options));
     this.#server.on('connection', (socket) => {
       // SSE wants each event on the wire as soon as it is written.
       socket.setNoDelay(true);
@@ -174,15 +172,8 @@ class Simulator {
   }
 
   async listen(port: number, host: string): Promise<SenseNovaSimulator> {
-    await new Promise<void>((resolve, reject) => {
-      this.#server.once('error', reject);
-      this.#server.listen(port, host, () => {
-        this.#server.off('error', reject);
-        resolve();
-      });
-    });
-    const address = this.#server.address() as AddressInfo;
-    this.#origin = `http://${host.includes(':') ? `[${host}]` : host}:${address.port}`;
+    const address = await listen(this.#server, port, host);
+    this.#origin = `http://${address.urlHost}:${address.port}`;
     return {
       url: `${this.#origin}${BASE_PATH}`,
       port: address.port,
@@ -532,23 +523,6 @@ class Simulator {
 }
 
 /** Promises keyed by request number, resolved once (late waiters get the value at once). */
-class Waiters {
-  readonly #pending = new Map<number, ((record: RecordedRequest) => void)[]>();
-
-  wait(number: number, known: RecordedRequest | undefined): Promise<RecordedRequest> {
-    if (known) return Promise.resolve(known);
-    return new Promise((resolve) => {
-      const list = this.#pending.get(number) ?? [];
-      list.push(resolve);
-      this.#pending.set(number, list);
-    });
-  }
-
-  resolve(number: number, record: RecordedRequest): void {
-    for (const resolve of this.#pending.get(number) ?? []) resolve(record);
-    this.#pending.delete(number);
-  }
-}
 
 function describeBody(record: RecordedRequest, body: unknown): void {
   if (typeof body !== 'object' || body === null) return;
