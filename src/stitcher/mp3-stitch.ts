@@ -1,34 +1,43 @@
 import { CONTENT_TYPES } from '../audio/audio-settings.ts';
 import { AudioFormatError } from '../errors/audio-format-error.ts';
-import { TtsBatchError } from '../errors/tts-batch-error.ts';
 import { chapterMarks } from './chapter-marks.ts';
 import { crc16 } from './crc16.ts';
 import { FrameOffsetSampler } from './frame-offset-sampler.ts';
 import { buildId3ChapterTag } from './id3-chapters.ts';
+import type { Id3ChapterTagInput } from './id3-chapters.ts';
 import { describeMp3Format } from './mp3-frame-header.ts';
 import type { Mp3FrameHeader } from './mp3-frame-header.ts';
 import { createMp3WalkReport, walkMp3Frames } from './mp3-frame-walker.ts';
-import type { Mp3WalkReport } from './mp3-frame-walker.ts';
+import type { Mp3Frame, Mp3WalkReport } from './mp3-frame-walker.ts';
 import { OutputBatcher } from './output-batcher.ts';
-import { putStream } from './put-stream.ts';
+import { putStreamWithHeader } from './put-stream.ts';
+import { readAhead } from './read-ahead.ts';
 import { segmentLabel } from './segment-label.ts';
 import type { StitchedSegment, StitchInput, StitchResult } from './stitch-types.ts';
-import { buildXingFrame, DEFAULT_LAME_TAG } from './xing-header.ts';
+import { buildXingFrame, DEFAULT_LAME_TAG, xingFrameLayout } from './xing-header.ts';
 import type { LameTagInfo } from './xing-header.ts';
 
-/** What the first pass learns about one segment; the second pass must see the same. */
+/** Bigger than OutputBatcher's default: a book is written in one go, and fewer writes cost less. */
+const OUTPUT_CHUNK_BYTES = 256 * 1024;
+
 interface SegmentCount {
   frames: number;
   bytes: number;
 }
 
-interface Mp3Survey {
-  template: Mp3FrameHeader;
+/**
+ * What the one pass over the segments learns as it copies their frames. Counts and a bounded
+ * set of offsets, never audio; complete once every frame has gone by.
+ */
+interface Mp3Tally {
+  template: Mp3FrameHeader | null;
   segments: SegmentCount[];
   frames: FrameOffsetSampler;
-  constantBitrateKbps: number | null;
+  firstBitrate: number;
+  constant: boolean;
   musicCrc: number;
-  lame: LameTagInfo;
+  firstReport: Mp3WalkReport | null;
+  lastReport: Mp3WalkReport | null;
 }
 
 function sameStream(a: Mp3FrameHeader, b: Mp3FrameHeader): boolean {
@@ -47,40 +56,33 @@ function checkAgainstSettings(header: Mp3FrameHeader, input: StitchInput, label:
 }
 
 /**
- * First pass: walks every frame of every segment, checks they all are one stream format, and
- * counts. Keeps counts and a bounded set of offsets, never audio.
+ * Walks every frame of every segment once: checks they all are one stream format, counts them
+ * into `tally`, and yields them (views valid until the next one is asked for).
  */
-async function surveyMp3(input: StitchInput): Promise<Mp3Survey> {
-  let template: Mp3FrameHeader | null = null;
-  const segments: SegmentCount[] = [];
-  const frames = new FrameOffsetSampler();
-  let firstBitrate = 0;
-  let constant = true;
-  let musicCrc = 0;
-  let firstReport: Mp3WalkReport | null = null;
-  let lastReport: Mp3WalkReport | null = null;
+async function* countedFrames(input: StitchInput, tally: Mp3Tally): AsyncGenerator<Mp3Frame, void, undefined> {
   for (const [position, key] of input.segmentKeys.entries()) {
     const label = segmentLabel(position, key);
     const report = createMp3WalkReport();
     let count = 0;
     let bytes = 0;
-    for await (const frame of walkMp3Frames(input.storage.get(key), report)) {
+    for await (const frame of walkMp3Frames(readAhead(input.storage.get(key)), report)) {
       const header = frame.header;
-      if (template === null) {
+      if (tally.template === null) {
         checkAgainstSettings(header, input, label);
-        template = header;
-        firstBitrate = header.bitrateKbps;
-      } else if (!sameStream(header, template)) {
+        tally.template = header;
+        tally.firstBitrate = header.bitrateKbps;
+      } else if (!sameStream(header, tally.template)) {
         throw new AudioFormatError(
-          `${label} is ${describeMp3Format(header)} at frame ${count}, but segment 0 is ${describeMp3Format(template)}; segments must share one format to be joined`,
-          { position, key, actual: describeMp3Format(header), expected: describeMp3Format(template) },
+          `${label} is ${describeMp3Format(header)} at frame ${count}, but segment 0 is ${describeMp3Format(tally.template)}; segments must share one format to be joined`,
+          { position, key, actual: describeMp3Format(header), expected: describeMp3Format(tally.template) },
         );
       }
-      if (header.bitrateKbps !== firstBitrate) constant = false;
-      frames.add(frame.bytes.length);
-      musicCrc = crc16(frame.bytes, musicCrc);
+      if (header.bitrateKbps !== tally.firstBitrate) tally.constant = false;
+      tally.frames.add(frame.bytes.length);
+      tally.musicCrc = crc16(frame.bytes, tally.musicCrc);
       count += 1;
       bytes += frame.bytes.length;
+      yield frame;
     }
     if (count === 0) {
       throw new AudioFormatError(
@@ -88,81 +90,103 @@ async function surveyMp3(input: StitchInput): Promise<Mp3Survey> {
         { position, key, junkBytes: report.junkBytes, tagBytes: report.tagBytes },
       );
     }
-    segments.push({ frames: count, bytes });
-    firstReport ??= report;
-    lastReport = report;
+    tally.segments.push({ frames: count, bytes });
+    tally.firstReport ??= report;
+    tally.lastReport = report;
   }
-  if (template === null) throw new AudioFormatError('no segments to stitch', input.segmentKeys);
-  const firstLame = firstReport?.vbrHeader?.lame ?? null;
-  const lastLame = lastReport?.vbrHeader?.lame ?? null;
+}
+
+/** The frames after the first (already taken to size the header), batched into output chunks. */
+async function* audioBody(first: Mp3Frame, rest: AsyncIterator<Mp3Frame, void, undefined>): AsyncGenerator<Uint8Array, void, undefined> {
+  const batcher = new OutputBatcher(OUTPUT_CHUNK_BYTES);
+  yield* batcher.push(first.bytes);
+  for (;;) {
+    const next = await rest.next();
+    if (next.done === true) break;
+    yield* batcher.push(next.value.bytes);
+  }
+  const left = batcher.flush();
+  if (left) yield left;
+}
+
+function lameTag(tally: Mp3Tally): LameTagInfo {
+  const firstLame = tally.firstReport?.vbrHeader?.lame ?? null;
+  const lastLame = tally.lastReport?.vbrHeader?.lame ?? null;
   return {
-    template,
-    segments,
-    frames,
-    constantBitrateKbps: constant ? firstBitrate : null,
-    musicCrc,
-    lame: {
-      encoder: firstLame?.encoder ?? DEFAULT_LAME_TAG.encoder,
-      // Gapless playback trims the first segment's lead-in and the last one's tail only;
-      // the joins in between keep theirs (inaudible in speech, and counted in the durations).
-      encoderDelay: firstLame?.encoderDelay ?? DEFAULT_LAME_TAG.encoderDelay,
-      padding: lastLame?.padding ?? DEFAULT_LAME_TAG.padding,
-    },
+    encoder: firstLame?.encoder ?? DEFAULT_LAME_TAG.encoder,
+    // Gapless playback trims the first segment's lead-in and the last one's tail only;
+    // the joins in between keep theirs (inaudible in speech, and counted in the durations).
+    encoderDelay: firstLame?.encoderDelay ?? DEFAULT_LAME_TAG.encoderDelay,
+    padding: lastLame?.padding ?? DEFAULT_LAME_TAG.padding,
   };
 }
 
-/** Second pass: tag, one Xing/Info frame, then every segment's audio frames and nothing else. */
-async function* writeMp3(input: StitchInput, survey: Mp3Survey, leading: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
-  for (const part of leading) yield part;
-  const batcher = new OutputBatcher();
-  for (const [position, key] of input.segmentKeys.entries()) {
-    const expected = survey.segments[position] ?? { frames: 0, bytes: 0 };
-    let frames = 0;
-    let bytes = 0;
-    for await (const frame of walkMp3Frames(input.storage.get(key))) {
-      if (!sameStream(frame.header, survey.template)) break; // counted below as a change
-      frames += 1;
-      bytes += frame.bytes.length;
-      yield* batcher.push(frame.bytes);
-    }
-    if (frames !== expected.frames || bytes !== expected.bytes) {
-      throw new TtsBatchError(
-        'STITCH_SOURCE_CHANGED',
-        `${segmentLabel(position, key)} changed while being stitched: ${expected.frames} frames (${expected.bytes} bytes) at first, ${frames} frames (${bytes} bytes) now`,
-        { value: { position, key } },
-      );
-    }
-  }
-  const rest = batcher.flush();
-  if (rest) yield rest;
-}
-
-export async function stitchMp3(input: StitchInput): Promise<StitchResult> {
-  const survey = await surveyMp3(input);
-  const { sampleRate, samplesPerFrame, channels } = survey.template;
-  const msPerFrame = (samplesPerFrame * 1000) / sampleRate;
+function segmentTimes(tally: Mp3Tally, template: Mp3FrameHeader): { segments: StitchedSegment[]; durationMs: number } {
+  const msPerFrame = (template.samplesPerFrame * 1000) / template.sampleRate;
   let startFrames = 0;
-  const segments: StitchedSegment[] = survey.segments.map((segment, position) => {
+  const segments = tally.segments.map((segment, position) => {
     const result = { position, startMs: startFrames * msPerFrame, durationMs: segment.frames * msPerFrame, bytes: segment.bytes };
     startFrames += segment.frames;
     return result;
   });
-  const durationMs = startFrames * msPerFrame;
+  return { segments, durationMs: startFrames * msPerFrame };
+}
 
-  const leading: Uint8Array[] = [];
-  if (input.title !== undefined || (input.chapters?.length ?? 0) > 0) {
-    const chapters = chapterMarks(input.chapters ?? [], segments, durationMs);
-    leading.push(buildId3ChapterTag(input.title === undefined ? { chapters } : { title: input.title, chapters }));
+/** The ID3 tag's input with the given times; null when the render asks for no tag. */
+function tagInput(input: StitchInput, segments: readonly StitchedSegment[], durationMs: number): Id3ChapterTagInput | null {
+  if (input.title === undefined && (input.chapters?.length ?? 0) === 0) return null;
+  const chapters = chapterMarks(input.chapters ?? [], segments, durationMs);
+  return input.title === undefined ? { chapters } : { title: input.title, chapters };
+}
+
+/**
+ * One pass: the output's tag and Info/Xing frame come first but hold totals known only at the
+ * end, so their room is reserved and they are filled in once the audio has gone by. The tag's
+ * size depends only on the title and chapter titles (times are fixed-width), and the Info frame's
+ * on the first audio frame, whose bitrate it takes.
+ */
+export async function stitchMp3(input: StitchInput): Promise<StitchResult> {
+  // Chapter times are fixed-width, so placeholder times give the final size (and refuse a bad tag now).
+  const placeholderTag = tagInput(input, [], 0);
+  const tagSize = placeholderTag === null ? 0 : buildId3ChapterTag(placeholderTag).length;
+
+  const tally: Mp3Tally = {
+    template: null,
+    segments: [],
+    frames: new FrameOffsetSampler(),
+    firstBitrate: 0,
+    constant: true,
+    musicCrc: 0,
+    firstReport: null,
+    lastReport: null,
+  };
+  const frames = countedFrames(input, tally);
+  const first = await frames.next();
+  const template = tally.template;
+  if (first.done === true || template === null) throw new AudioFormatError('no segments to stitch', input.segmentKeys);
+  const layoutBitrate = tally.firstBitrate;
+  const xingSize = xingFrameLayout(template, layoutBitrate).frameLength;
+
+  const finalHeader = (): Uint8Array => {
+    const { segments, durationMs } = segmentTimes(tally, template);
+    const tag = tagInput(input, segments, durationMs);
+    const xing = buildXingFrame({
+      template,
+      constantBitrateKbps: tally.constant ? tally.firstBitrate : null,
+      layoutBitrateKbps: layoutBitrate,
+      frames: tally.frames,
+      musicCrc: tally.musicCrc,
+      lame: lameTag(tally),
+    });
+    return tag === null ? xing : Buffer.concat([buildId3ChapterTag(tag), xing]);
+  };
+  let written;
+  try {
+    written = await putStreamWithHeader(input.storage, input.outputKey, tagSize + xingSize, readAhead(audioBody(first.value, frames)), finalHeader, CONTENT_TYPES.mp3);
+  } finally {
+    // A put that failed before reading the body must not leave segment 0's read open.
+    await frames.return(undefined);
   }
-  leading.push(
-    buildXingFrame({
-      template: survey.template,
-      constantBitrateKbps: survey.constantBitrateKbps,
-      frames: survey.frames,
-      musicCrc: survey.musicCrc,
-      lame: survey.lame,
-    }),
-  );
-  const written = await putStream(input.storage, input.outputKey, writeMp3(input, survey, leading), CONTENT_TYPES.mp3);
-  return { durationMs, bytes: written.size, sampleRate, channels, segments };
+  const { segments, durationMs } = segmentTimes(tally, template);
+  return { durationMs, bytes: written.size, sampleRate: template.sampleRate, channels: template.channels, segments };
 }

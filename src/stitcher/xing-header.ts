@@ -87,6 +87,11 @@ export interface XingFrameParams {
   template: Mp3FrameHeader;
   /** Every frame's bitrate when they all share one (an "Info" frame); null for VBR ("Xing"). */
   constantBitrateKbps: number | null;
+  /**
+   * The bitrate that sizes the frame when it must be known before the stream is (the one-pass
+   * MP3 stitch reserves its room from the first audio frame). Absent: from constantBitrateKbps.
+   */
+  layoutBitrateKbps?: number;
   /** Audio frames, this frame excluded; their lengths and offsets. */
   frames: FrameOffsetSampler;
   /** CRC-16 of all audio frame bytes. */
@@ -115,7 +120,7 @@ export function xingFrameLayout(template: Mp3FrameHeader, constantBitrateKbps: n
 /** One Info (constant bitrate) or Xing (variable) frame with a LAME extension for the whole stream. */
 export function buildXingFrame(params: XingFrameParams): Uint8Array {
   const { template, frames } = params;
-  const { bitrateIndex, frameLength } = xingFrameLayout(template, params.constantBitrateKbps);
+  const { bitrateIndex, frameLength } = xingFrameLayout(template, params.layoutBitrateKbps ?? params.constantBitrateKbps);
   const frame = new Uint8Array(frameLength);
   const view = new DataView(frame.buffer);
   const versionBits = template.version === '1' ? 3 : template.version === '2' ? 2 : 0;

@@ -6,6 +6,7 @@ import { pathToFileURL } from 'node:url';
 import { NotFoundError } from '../errors/not-found-error.ts';
 import type { ByteRange } from './byte-range.ts';
 import { checkByteRange } from './byte-range.ts';
+import { checkHeaderSize, takeFinalHeader } from './deferred-header.ts';
 import { StorageError } from './storage-error.ts';
 import { assertSafeKey, quoteForMessage } from './storage-key.ts';
 import type { ObjectInfo, Storage } from './storage.ts';
@@ -40,18 +41,44 @@ export class LocalStorage implements Storage {
   }
 
   /** `contentType` is not kept: a file's type comes from its name. */
-  async put(key: string, body: AsyncIterable<Uint8Array>, _options?: { contentType?: string }): Promise<ObjectInfo> {
+  put(key: string, body: AsyncIterable<Uint8Array>, _options?: { contentType?: string }): Promise<ObjectInfo> {
+    return this.write(key, 0, body, null);
+  }
+
+  /** Reserves the header's bytes with zeros, streams the body, then writes the header in place. */
+  async putWithDeferredHeader(
+    key: string,
+    headerSize: number,
+    body: AsyncIterable<Uint8Array>,
+    finalHeader: () => Promise<Uint8Array> | Uint8Array,
+    _options?: { contentType?: string },
+  ): Promise<ObjectInfo> {
+    this.pathOf(key);
+    return await this.write(key, checkHeaderSize(headerSize), body, finalHeader);
+  }
+
+  private async write(
+    key: string,
+    headerSize: number,
+    body: AsyncIterable<Uint8Array>,
+    finalHeader: (() => Promise<Uint8Array> | Uint8Array) | null,
+  ): Promise<ObjectInfo> {
     const file = this.pathOf(key);
     const folder = path.dirname(file);
     const temp = path.join(folder, tempNameFor(path.basename(file)));
     await this.step('put', key, () => mkdir(folder, { recursive: true }));
     const handle = await this.step('put', key, () => open(temp, 'wx'));
     let handleOpen = true;
-    let size = 0;
+    let size = headerSize;
     try {
+      if (headerSize > 0) await this.step('put', key, () => writeAll(handle, new Uint8Array(headerSize)));
       for await (const chunk of body) {
         await this.step('put', key, () => writeAll(handle, chunk));
         size += chunk.byteLength;
+      }
+      if (finalHeader !== null) {
+        const header = await takeFinalHeader(headerSize, finalHeader);
+        await this.step('put', key, () => writeAll(handle, header, 0));
       }
       await this.step('put', key, () => handle.sync());
       handleOpen = false;
@@ -149,10 +176,12 @@ function tempNameFor(name: string): string {
   return `.${name.slice(0, TEMP_NAME_STEM_CHARS)}.${randomBytes(6).toString('hex')}.part`;
 }
 
-async function writeAll(handle: FileHandle, chunk: Uint8Array): Promise<void> {
+/** Writes all of `chunk` at the file position, or at `position` when one is given. */
+async function writeAll(handle: FileHandle, chunk: Uint8Array, position?: number): Promise<void> {
   let offset = 0;
   while (offset < chunk.byteLength) {
-    const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset);
+    const at = position === undefined ? null : position + offset;
+    const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset, at);
     offset += bytesWritten;
   }
 }

@@ -1,12 +1,25 @@
 import { Readable } from 'node:stream';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
-import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import type { CompletedPart } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import type { Options as UploadOptions } from '@aws-sdk/lib-storage';
 import { ConfigError } from '../errors/config-error.ts';
 import { NotFoundError } from '../errors/not-found-error.ts';
 import type { ByteRange } from './byte-range.ts';
 import { checkByteRange } from './byte-range.ts';
+import { checkHeaderSize, takeFinalHeader } from './deferred-header.ts';
+import { InputError } from '../errors/input-error.ts';
 import type { S3ErrorFacts } from './s3-errors.ts';
 import { isMissingObject, isRangePastEnd, isRetryableS3Error, readS3Error } from './s3-errors.ts';
 import { describeBucketProblem, describePrefixProblem, formatS3Url, trimPrefix } from './s3-location.ts';
@@ -126,6 +139,78 @@ export class S3Storage implements Storage {
       throw this.failure('put', key, readS3Error(error));
     }
     return { size: counted.bytes };
+  }
+
+  /**
+   * Part 1 (the header's room and the first body bytes) stays in memory while parts 2..N go up as
+   * they fill, all of one size; part 1 goes last, header in front, then the upload completes. An
+   * object smaller than one part goes as one PutObject at the end. Holds at most
+   * partSizeBytes × (queueSize + 2).
+   */
+  async putWithDeferredHeader(
+    key: string,
+    headerSize: number,
+    body: AsyncIterable<Uint8Array>,
+    finalHeader: () => Promise<Uint8Array> | Uint8Array,
+    options?: { contentType?: string },
+  ): Promise<ObjectInfo> {
+    const objectKey = this.objectKey(key);
+    checkHeaderSize(headerSize);
+    if (headerSize > this.partSizeBytes) {
+      throw new InputError('headerSize', `must fit the first upload part (${this.partSizeBytes} bytes)`, headerSize);
+    }
+    const contentType = options?.contentType === undefined ? {} : { ContentType: options.contentType };
+    const upload = new DeferredHeaderUpload(this.client, { Bucket: this.bucket, Key: objectKey, ...contentType }, this.queueSize);
+    let stage: 'body' | 'header' | 'storage' = 'body';
+    try {
+      const first = new Uint8Array(this.partSizeBytes);
+      let firstFilled = headerSize;
+      let current: Uint8Array | null = null;
+      let filled = 0;
+      let size = headerSize;
+      for await (const chunk of body) {
+        stage = 'storage';
+        size += chunk.byteLength;
+        let offset = 0;
+        while (offset < chunk.byteLength) {
+          if (firstFilled < first.byteLength) {
+            const count = Math.min(first.byteLength - firstFilled, chunk.byteLength - offset);
+            first.set(chunk.subarray(offset, offset + count), firstFilled);
+            firstFilled += count;
+            offset += count;
+            continue;
+          }
+          current ??= new Uint8Array(this.partSizeBytes);
+          const count = Math.min(current.byteLength - filled, chunk.byteLength - offset);
+          current.set(chunk.subarray(offset, offset + count), filled);
+          filled += count;
+          offset += count;
+          if (filled === current.byteLength) {
+            await upload.addPart(current);
+            current = null;
+            filled = 0;
+          }
+        }
+        stage = 'body';
+      }
+      stage = 'header';
+      const header = await takeFinalHeader(headerSize, finalHeader);
+      first.set(header, 0);
+      stage = 'storage';
+      const rest = current === null ? new Uint8Array(0) : current.subarray(0, filled);
+      if (!upload.started && rest.byteLength === 0) {
+        await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: objectKey, Body: first.subarray(0, firstFilled), ...contentType }));
+        return { size };
+      }
+      // The last part may be shorter; it may also be the only one after part 1.
+      if (rest.byteLength > 0) await upload.addPart(rest);
+      await upload.complete(first);
+      return { size };
+    } catch (error) {
+      await upload.abandon(this.leavePartsOnError);
+      if (stage === 'storage') throw this.failure('put', key, readS3Error(error));
+      throw error;
+    }
   }
 
   get(key: string, range?: { start: number; end?: number }): AsyncIterable<Uint8Array> {
@@ -375,5 +460,91 @@ class CountedBody {
       // The upload stopped reading early: let the body release what it holds.
       if (!finished) await iterator.return?.();
     }
+  }
+}
+
+/**
+ * A multipart upload whose part 1 is sent last. Starts on the first full part after part 1;
+ * at most `queueSize` parts are in flight at once.
+ */
+class DeferredHeaderUpload {
+  private uploadId: string | undefined;
+  private readonly parts: CompletedPart[] = [];
+  private readonly inFlight = new Set<Promise<void>>();
+  private failed: { error: unknown } | undefined;
+  private nextPart = 2;
+  private readonly client: S3Client;
+  private readonly target: { Bucket: string; Key: string; ContentType?: string };
+  private readonly queueSize: number;
+
+  constructor(client: S3Client, target: { Bucket: string; Key: string; ContentType?: string }, queueSize: number) {
+    this.client = client;
+    this.target = target;
+    this.queueSize = queueSize;
+  }
+
+  get started(): boolean {
+    return this.uploadId !== undefined;
+  }
+
+  /** Queues the next part; waits while the queue is full. */
+  async addPart(bytes: Uint8Array): Promise<void> {
+    if (this.uploadId === undefined) {
+      const created = await this.client.send(new CreateMultipartUploadCommand(this.target));
+      if (created.UploadId === undefined) throw new Error('CreateMultipartUpload answered without an UploadId');
+      this.uploadId = created.UploadId;
+    }
+    this.throwIfFailed();
+    const partNumber = this.nextPart;
+    this.nextPart += 1;
+    const sending: Promise<void> = this.sendPart(partNumber, bytes).then(
+      () => {
+        this.inFlight.delete(sending);
+      },
+      (error: unknown) => {
+        this.inFlight.delete(sending);
+        this.failed ??= { error };
+      },
+    );
+    this.inFlight.add(sending);
+    while (this.inFlight.size >= this.queueSize) await Promise.race(this.inFlight);
+    this.throwIfFailed();
+  }
+
+  /** Sends part 1 once every other part is up, then completes the upload. */
+  async complete(first: Uint8Array): Promise<void> {
+    await Promise.all(this.inFlight);
+    this.throwIfFailed();
+    await this.sendPart(1, first);
+    const parts = [...this.parts].sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
+    await this.client.send(new CompleteMultipartUploadCommand({ ...this.ids(), MultipartUpload: { Parts: parts } }));
+  }
+
+  /** Aborts a started upload so its parts are not kept (and billed); best effort. */
+  async abandon(leaveParts: boolean): Promise<void> {
+    await Promise.allSettled(this.inFlight);
+    if (this.uploadId === undefined || leaveParts) return;
+    await this.client.send(new AbortMultipartUploadCommand(this.ids())).catch(() => undefined);
+  }
+
+  private async sendPart(partNumber: number, bytes: Uint8Array): Promise<void> {
+    const sent = await this.client.send(new UploadPartCommand({ ...this.ids(), PartNumber: partNumber, Body: bytes, ContentLength: bytes.byteLength }));
+    this.parts.push({
+      PartNumber: partNumber,
+      ...(sent.ETag === undefined ? {} : { ETag: sent.ETag }),
+      ...(sent.ChecksumCRC32 === undefined ? {} : { ChecksumCRC32: sent.ChecksumCRC32 }),
+      ...(sent.ChecksumCRC32C === undefined ? {} : { ChecksumCRC32C: sent.ChecksumCRC32C }),
+      ...(sent.ChecksumCRC64NVME === undefined ? {} : { ChecksumCRC64NVME: sent.ChecksumCRC64NVME }),
+      ...(sent.ChecksumSHA1 === undefined ? {} : { ChecksumSHA1: sent.ChecksumSHA1 }),
+      ...(sent.ChecksumSHA256 === undefined ? {} : { ChecksumSHA256: sent.ChecksumSHA256 }),
+    });
+  }
+
+  private ids(): { Bucket: string; Key: string; UploadId: string } {
+    return { Bucket: this.target.Bucket, Key: this.target.Key, UploadId: this.uploadId ?? '' };
+  }
+
+  private throwIfFailed(): void {
+    if (this.failed !== undefined) throw this.failed.error;
   }
 }

@@ -19,6 +19,20 @@ export interface Storage {
    */
   put(key: string, body: AsyncIterable<Uint8Array>, options?: { contentType?: string }): Promise<ObjectInfo>;
   /**
+   * Writes `finalHeader()` followed by the body, for files whose header is only known once the
+   * body has gone by (an MP3's tag and Info frame), without reading the body twice. The header's
+   * size is fixed up front; `finalHeader` is called once, after the body is fully drained, and must
+   * return exactly `headerSize` bytes, else the put fails with InputError (field 'headerSize').
+   * Atomic exactly like put: on any failure nothing is left at `key`.
+   */
+  putWithDeferredHeader(
+    key: string,
+    headerSize: number,
+    body: AsyncIterable<Uint8Array>,
+    finalHeader: () => Promise<Uint8Array> | Uint8Array,
+    options?: { contentType?: string },
+  ): Promise<ObjectInfo>;
+  /**
    * Streams the object, or the byte range [start, end) of it. Throws NotFound-coded TtsBatchError
    * (NotFoundError) when absent. A range is clamped to the object: one that starts at or past the
    * end yields no bytes. A malformed range (negative, fractional, end < start) and an unsafe key

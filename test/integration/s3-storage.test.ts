@@ -137,6 +137,68 @@ describe('S3Storage against a real S3 server', () => {
     expect(() => new Upload({ client: storage.client, params: { Bucket: server.bucket, Key: 'x', Body: 'x' }, partSize: 1024 })).toThrow(/EntityTooSmall/);
   });
 
+  it('uploads a deferred header’s part 1 last, every other part but the last the same size', async () => {
+    const small = smallestPart(256 * 1024);
+    const storage = openTestStorage({ ...small, queueSize: 2 });
+    const sent = recordCommands(storage);
+    const header = randomBytes(1000);
+    const body = randomBytes(5 * small.partSizeBytes + 777);
+    const chunks: Uint8Array[] = [];
+    for (let offset = 0, size = 1; offset < body.byteLength; offset += size, size = (size * 7 + 3) % 90_001) {
+      chunks.push(body.subarray(offset, offset + size));
+    }
+    await storage.putWithDeferredHeader('deferred.mp3', header.byteLength, bodyOf(...chunks), () => header, { contentType: 'audio/mpeg' });
+    const parts = sent.filter((entry) => entry.command === 'UploadPartCommand');
+    expect(parts.at(-1)?.partNumber, 'part 1 goes up last, once the header is known').toBe(1);
+    const sizes = [...parts].sort((a, b) => (a.partNumber ?? 0) - (b.partNumber ?? 0)).map((entry) => entry.bytes);
+    expect(sizes).toEqual([...Array<number>(5).fill(small.partSizeBytes), header.byteLength + 777]);
+    expect(sent.map((entry) => entry.command)).toContain('CompleteMultipartUploadCommand');
+    expectSameBytes(await readAll(storage.get('deferred.mp3')), Buffer.concat([header, body]), 'header then body');
+    await storage.delete('deferred.mp3');
+  });
+
+  it('uploads a deferred-header object of one and a half parts as two parts, part 1 full and last', async () => {
+    const small = smallestPart(256 * 1024);
+    const storage = openTestStorage(small);
+    const sent = recordCommands(storage);
+    const header = randomBytes(300);
+    const body = randomBytes(small.partSizeBytes + small.partSizeBytes / 2);
+    await storage.putWithDeferredHeader('one-and-a-half.mp3', header.byteLength, bodyOf(...chunksOf(body, 64 * 1024)), () => header);
+    const parts = sent.filter((entry) => entry.command === 'UploadPartCommand');
+    expect(parts.map((entry) => [entry.partNumber, entry.bytes])).toEqual([
+      [2, header.byteLength + small.partSizeBytes / 2],
+      [1, small.partSizeBytes],
+    ]);
+    expectSameBytes(await readAll(storage.get('one-and-a-half.mp3')), Buffer.concat([header, body]), 'header then body');
+    await storage.delete('one-and-a-half.mp3');
+  });
+
+  it('sends a deferred-header object smaller than one part as a single PutObject', async () => {
+    const storage = openTestStorage(smallestPart(MIB));
+    const sent = recordCommands(storage);
+    const body = randomBytes(100_000);
+    await storage.putWithDeferredHeader('single.mp3', 10, bodyOf(body), () => new Uint8Array(10).fill(7));
+    expect(sent.map((entry) => entry.command)).toEqual(['PutObjectCommand']);
+    expectSameBytes(await readAll(storage.get('single.mp3')), Buffer.concat([new Uint8Array(10).fill(7), body]), 'header then body');
+    await storage.delete('single.mp3');
+  });
+
+  it.each([true, false])(
+    'leaves no object when a deferred-header body throws after parts were sent (leavePartsOnError %s)',
+    async (leavePartsOnError) => {
+      const small = smallestPart(256 * 1024);
+      const storage = openTestStorage({ ...small, leavePartsOnError });
+      const sent = recordCommands(storage);
+      const cut = new Error('segment cut after 4 parts');
+      const body = failingBody(chunksOf(randomBytes(4 * small.partSizeBytes + 100), 64 * 1024), cut);
+      const error: unknown = await storage.putWithDeferredHeader('cut/deferred.mp3', 16, body, () => new Uint8Array(16)).catch((caught: unknown) => caught);
+      expect(error).toBe(cut);
+      expect(sent.some((entry) => entry.command === 'UploadPartCommand'), 'parts 2.. went up before the cut').toBe(true);
+      expect(sent.map((entry) => entry.command)).not.toContain('CompleteMultipartUploadCommand');
+      expect(await rawObjectExists(storage, 'cut/deferred.mp3')).toBe(false);
+    },
+  );
+
   it.each([true, false])(
     'leaves no object when the body throws after part 1 was sent (leavePartsOnError %s), and reports the body’s error',
     async (leavePartsOnError) => {

@@ -1,4 +1,5 @@
 import { TtsBatchError } from '../../src/errors/tts-batch-error.ts';
+import { checkHeaderSize, takeFinalHeader } from '../../src/storage/deferred-header.ts';
 import type { ObjectInfo, Storage } from '../../src/storage/storage.ts';
 
 export interface MemoryStorageOptions {
@@ -48,6 +49,20 @@ export class MemoryStorage implements Storage {
     return { size };
   }
 
+  async putWithDeferredHeader(
+    key: string,
+    headerSize: number,
+    body: AsyncIterable<Uint8Array>,
+    finalHeader: () => Promise<Uint8Array> | Uint8Array,
+    options?: { contentType?: string },
+  ): Promise<ObjectInfo> {
+    checkHeaderSize(headerSize);
+    const parts: Uint8Array[] = [];
+    for await (const part of body) parts.push(part.slice());
+    const header = await takeFinalHeader(headerSize, finalHeader);
+    return this.put(key, fromParts([header, ...parts]), options);
+  }
+
   get(key: string, range?: { start: number; end?: number }): AsyncIterable<Uint8Array> {
     const chunkSize = this.chunkSize;
     const objects = this.objects;
@@ -73,4 +88,8 @@ export class MemoryStorage implements Storage {
   close(): Promise<void> {
     return Promise.resolve();
   }
+}
+
+async function* fromParts(parts: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
+  for (const part of parts) yield await Promise.resolve(part);
 }

@@ -204,10 +204,72 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         const label = `key ${JSON.stringify(key)}`;
         await expect(storage.head(key), label).rejects.toMatchObject({ code: 'INPUT_INVALID', field: 'key' });
         await expect(storage.put(key, body), label).rejects.toMatchObject({ code: 'INPUT_INVALID', field: 'key' });
+        await expect(storage.putWithDeferredHeader(key, 0, body, () => new Uint8Array(0)), label).rejects.toMatchObject({ code: 'INPUT_INVALID', field: 'key' });
         await expect(storage.delete(key), label).rejects.toMatchObject({ code: 'INPUT_INVALID', field: 'key' });
         expect(() => storage.get(key), label).toThrow(InputError);
         expect(pulled, `${label}: body was read`).toBe(false);
       }
+    });
+
+    it('writes a deferred header in front of the body, asking for it only after the body is drained', async () => {
+      const key = keyFor('deferred/book.mp3');
+      const body = randomBytes(300 * 1024 + 5);
+      const header = randomBytes(417);
+      let drained = false;
+      const chunks = (async function* () {
+        yield* bodyOf(...chunksOf(body, 16 * 1024));
+        drained = true;
+      })();
+      const info = await storage.putWithDeferredHeader(key, header.byteLength, chunks, () => {
+        expect(drained, 'the body was drained before the header was asked for').toBe(true);
+        return header;
+      }, { contentType: 'audio/mpeg' });
+      expect(info).toEqual({ size: header.byteLength + body.byteLength });
+      expect(await storage.head(key)).toEqual({ size: header.byteLength + body.byteLength });
+      expectSameBytes(await readAll(storage.get(key)), Buffer.concat([header, body]), 'header then body');
+    });
+
+    it('stores a deferred header alone when the body is empty', async () => {
+      const key = keyFor('header-only.bin');
+      const header = randomBytes(64);
+      expect(await storage.putWithDeferredHeader(key, 64, bodyOf(), () => Promise.resolve(header))).toEqual({ size: 64 });
+      expectSameBytes(await readAll(storage.get(key)), header, 'the header');
+    });
+
+    it('refuses a deferred header of another size than reserved, leaving nothing at the key', async () => {
+      const key = keyFor('wrong-header.bin');
+      const error: unknown = await storage
+        .putWithDeferredHeader(key, 100, bodyOf(randomBytes(8192)), () => randomBytes(99))
+        .catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(InputError);
+      expect(error).toMatchObject({ code: 'INPUT_INVALID', field: 'headerSize' });
+      expect(await storage.head(key)).toBeNull();
+      await expect(storage.putWithDeferredHeader(key, -1, bodyOf(), () => new Uint8Array(0))).rejects.toMatchObject({ field: 'headerSize' });
+      expect(await storage.head(key)).toBeNull();
+    });
+
+    it('leaves nothing at the key and never asks for the header when a deferred-header body throws', async () => {
+      const key = keyFor('deferred-cut.bin');
+      const cut = new Error('segment cut');
+      let asked = false;
+      const error: unknown = await storage
+        .putWithDeferredHeader(key, 10, failingBody(chunksOf(randomBytes(256 * 1024), 16 * 1024), cut), () => {
+          asked = true;
+          return new Uint8Array(10);
+        })
+        .catch((caught: unknown) => caught);
+      expect(error).toBe(cut);
+      expect(asked, 'finalHeader was called').toBe(false);
+      expect(await storage.head(key)).toBeNull();
+    });
+
+    it('reads back a deferred-header object of many megabytes byte-identical, header in front', async () => {
+      const key = keyFor('deferred-large.bin');
+      const body = randomBytes(12 * 1024 * 1024 + 4321);
+      const header = randomBytes(9000);
+      const info = await storage.putWithDeferredHeader(key, header.byteLength, bodyOf(...chunksOf(body, 64 * 1024)), () => header);
+      expect(info).toEqual({ size: header.byteLength + body.byteLength });
+      expectSameBytes(await readAll(storage.get(key)), Buffer.concat([header, body]), 'header then 12 MiB of body');
     });
 
     it('names where it points', () => {
