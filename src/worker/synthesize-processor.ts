@@ -2,6 +2,7 @@ import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from '
 import type { Logger } from 'pino';
 import { CONTENT_TYPES } from '../audio/audio-settings.ts';
 import { segmentMetaKey } from '../producer/segment-key.ts';
+import { NotFoundError } from '../errors/not-found-error.ts';
 import { ProviderError } from '../errors/provider-error.ts';
 import type { MetricsRecorder } from '../metrics/metrics-recorder.ts';
 import type { Provider, SynthesisMeta, SynthesisRequest, TaskProvider } from '../providers/provider.ts';
@@ -33,9 +34,14 @@ export interface SynthesizeDeps {
 
 /** Provider meta saved beside a cached segment (its trace id); {} when absent or unreadable. */
 async function readSegmentMeta(storage: Storage, key: string): Promise<SynthesisMeta> {
-  if (!(await storage.head(key))) return {};
   const chunks: Uint8Array[] = [];
-  for await (const chunk of storage.get(key)) chunks.push(chunk);
+  try {
+    // One read, not a HEAD then a GET: a missing sidecar is simply NotFound.
+    for await (const chunk of storage.get(key)) chunks.push(chunk);
+  } catch (error) {
+    if (error instanceof NotFoundError) return {};
+    throw error;
+  }
   try {
     const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
     return typeof parsed.traceId === 'string' ? { traceId: parsed.traceId } : {};
@@ -77,12 +83,10 @@ async function advanceTask(
   const task = data.task;
   if (!task) {
     const { taskId } = await provider.submit(requestOf(data, signal));
-    const submitted = { id: taskId, submittedAt: Date.now(), polls: 0 };
-    // The task is paid for: its id must be in Redis before anything else can fail.
-    await job.updateData({ ...data, task: submitted } satisfies SynthesizeJobData);
     deps.logger.info({ renderId: data.renderId, index: data.index, taskId }, 'task submitted');
     // Nothing to ask yet: the first poll comes firstPollMs later, with the slot freed meanwhile.
-    return pollLater(job, token, provider, { ...data, task: submitted });
+    // pollLater's updateData is what persists the paid task's id, before anything else can fail.
+    return pollLater(job, token, provider, { ...data, task: { id: taskId, submittedAt: Date.now(), polls: 0 } });
   }
   // Checked before polling too, so a task whose polls keep being rate-limited still ends.
   assertBeforeDeadline(provider, task, task.lastState ?? 'unfinished');
