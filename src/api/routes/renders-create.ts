@@ -86,9 +86,9 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
             .send({
               id: holder,
               status: first.status,
-              segments: first.spec.segments.length,
+              segments: first.spec.segmentCount,
               characters: first.spec.characters,
-              chapters: first.spec.chapters.length,
+              chapters: first.spec.chapterCount,
               location: renderPath(holder),
             });
         }
