@@ -6,6 +6,7 @@ import { ConfigError } from '../errors/config-error.ts';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
 import { enqueueRender } from '../producer/enqueue-render.ts';
 import { planRender } from '../producer/plan.ts';
+import { checkRenderLimits, renderCaps } from '../producer/render-limits.ts';
 import { resolveRenderOptions } from '../producer/render-options.ts';
 import { providerLimits } from '../providers/provider-limits.ts';
 import { providerDefinition } from '../providers/registry.ts';
@@ -74,6 +75,7 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
   });
   if (opts.id !== undefined) assertRenderId(opts.id);
   const plan = planRender(await readTextFile(file), providerLimits(definition, config), definition.planOptions?.(options.voiceSettings));
+  checkRenderLimits(plan, options.audio, opts.title, renderCaps(config));
   const output = describeLocation(opts.out);
   definition.validateVoice?.(options.voice, config);
   if (opts.local && !definition.credentialsSet(config)) {

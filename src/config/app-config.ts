@@ -92,6 +92,16 @@ export const appConfigSchema = z.object({
   API_BODY_LIMIT: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
   /** Longest text a POST /v1/renders takes, in characters (code points). */
   API_MAX_TEXT_CHARS: z.coerce.number().int().min(1).max(100_000_000).default(5_000_000),
+  /**
+   * Segments (provider requests) one render may have. 20,000 holds a 5,000,000-character book (the
+   * API's default text cap) at 250 characters a segment; each is a BullMQ job in Redis.
+   */
+  RENDER_MAX_SEGMENTS: z.coerce.number().int().min(1).max(200_000).default(20_000),
+  /**
+   * Chapters one render may have. Web novels run to a few thousand; 10,000 leaves room. At most
+   * 65,025, the most an MP3's ID3 tables of contents hold (255 tables of 255).
+   */
+  RENDER_MAX_CHAPTERS: z.coerce.number().int().min(1).max(65_025).default(10_000),
   /** Where API renders go when a request names no output: a folder or s3://bucket/prefix. */
   API_DEFAULT_OUTPUT: z.string().trim().min(1).default('./renders'),
   /** Comma-separated folders and/or s3://bucket/prefix locations; when set, API callers may write only inside them. */

@@ -5,6 +5,7 @@ import type { ProviderDefinition } from '../providers/provider-definition.ts';
 import { segmentJobId, STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
 import { segmentJobOptions, stitchJobOptions, type RetryPolicy } from '../queue/job-options.ts';
 import { assertRenderId, newRenderId } from '../render/render-id.ts';
+import type { RenderOutline } from '../render/render-outline.ts';
 import type { RenderSpec } from '../render/render-record.ts';
 import type { RenderStore } from '../render/render-store.ts';
 import type { StitchJobData, SynthesizeJobData } from '../worker/job-data.ts';
@@ -64,6 +65,7 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
       text,
       output: request.output,
       key,
+      chars: segment.chars,
     };
     return { segment, data };
   });
@@ -80,11 +82,16 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
     output: request.output,
     ...(request.webhook ? { webhook: { url: request.webhook.url } } : {}),
     characters: plan.characters,
+    segmentCount: plan.segments.length,
+    chapterCount: plan.chapters.length,
+  };
+  // The lists that grow with the book live apart from the record every status read parses.
+  const outline: RenderOutline = {
     chapters: plan.chapters,
     segments: jobs.map(({ segment, data }) => ({ index: segment.index, chapter: segment.chapter, chars: segment.chars, key: data.key })),
   };
 
-  if (!(await deps.store.create(spec, { webhookSecret: request.webhook?.secret }))) {
+  if (!(await deps.store.create(spec, { webhookSecret: request.webhook?.secret }, outline))) {
     throw new InputError('id', `a render with id "${id}" already exists; choose another id`, id);
   }
   const flows = new FlowProducer({ connection: deps.connection, prefix: deps.prefix });

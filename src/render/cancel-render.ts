@@ -53,7 +53,7 @@ export async function cancelRender(deps: CancelDeps, id: string): Promise<Render
   const status = await deps.store.cancel(id);
   if (status !== 'cancelled') return status;
   const state = await deps.store.get(id);
-  if (state) await removePendingJobs(deps, id, state.spec.provider, state.spec.segments.length);
+  if (state) await removePendingJobs(deps, id, state.spec.provider, state.spec.segmentCount);
   // Both are idempotent: a second cancel counts nothing and queues no second event.
   await new RedisMetricsRecorder(deps.connection, deps.prefix).renderEnded(id, 'cancelled');
   await enqueueWebhookEvent(deps.connection, deps.prefix, id, 'render.cancelled');

@@ -1,5 +1,6 @@
 import type { VoiceSettings } from '../providers/voice-settings.ts';
 import type { StitchResult } from '../stitcher/stitch-types.ts';
+import type { RenderOutline } from './render-outline.ts';
 import type { RenderSpec, SegmentResult } from './render-record.ts';
 
 export interface Manifest {
@@ -41,8 +42,8 @@ export interface Manifest {
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
 
 /** Joins what was planned, what each segment job reported, and what the stitcher counted. */
-export function buildManifest(spec: RenderSpec, results: readonly SegmentResult[], stitched: StitchResult, audioKey: string): Manifest {
-  const segments = spec.segments.map((planned, position) => {
+export function buildManifest(spec: RenderSpec, outline: RenderOutline, results: readonly SegmentResult[], stitched: StitchResult, audioKey: string): Manifest {
+  const segments = outline.segments.map((planned, position) => {
     const result = results[position];
     const timing = stitched.segments[position];
     if (!result || !timing) throw new Error(`manifest: segment ${position} has no result or timing`);
@@ -78,7 +79,7 @@ export function buildManifest(spec: RenderSpec, results: readonly SegmentResult[
     cachedSegments: results.filter((r) => r.cached).length,
     createdAt: spec.createdAt,
     completedAt: new Date().toISOString(),
-    chapters: spec.chapters.map((chapter) => ({
+    chapters: outline.chapters.map((chapter) => ({
       index: chapter.index,
       title: chapter.title,
       startMs: segments[chapter.firstSegment]?.startMs ?? 0,

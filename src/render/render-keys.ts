@@ -7,8 +7,10 @@ export function idempotencyKey(prefix: string, hashedKey: string): string {
 export function renderKeys(prefix: string, id: string) {
   const base = `${prefix}:renders:${id}`;
   return {
-    /** Hash: spec (JSON), status, error, startedAt, finishedAt, result (JSON). */
+    /** Hash: spec (JSON), status, error, startedAt, finishedAt, result (JSON), charsDone. */
     record: base,
+    /** String: the chapter and segment lists (RenderOutline JSON), read by the stitch only. */
+    outline: `${base}:outline`,
     /** Set of segment indexes done. */
     done: `${base}:done`,
     /** Set of segment indexes served from the cache. */

@@ -17,8 +17,10 @@ export const audioSettingsSchema = z.object({
 /**
  * Everything fixed when a render is enqueued. Stored once in Redis; holds no text, no audio
  * and no secret (text lives in the segment jobs, audio in storage, keys in the environment).
+ * Every status read, list and event parses it, so it holds counts only: the per-chapter and
+ * per-segment lists, which grow with the book, are its outline (see render-outline.ts).
  */
-export const renderSpecSchema = z.object({
+export const renderSpecSchema = z.preprocess(withCounts, z.object({
   id: z.string(),
   createdAt: z.string(),
   title: z.string().optional(),
@@ -31,12 +33,21 @@ export const renderSpecSchema = z.object({
   /** Where to POST the final event; its signing secret is kept apart (RenderStore.webhookSecret). */
   webhook: z.object({ url: z.string() }).optional(),
   characters: z.number().int().nonnegative(),
-  chapters: z.array(z.object({ index: z.number().int(), title: z.string(), firstSegment: z.number().int() })),
-  segments: z.array(
-    z.object({ index: z.number().int(), chapter: z.number().int(), chars: z.number().int(), key: z.string() }),
-  ),
-});
+  segmentCount: z.number().int().positive(),
+  chapterCount: z.number().int().nonnegative(),
+}));
 export type RenderSpec = z.infer<typeof renderSpecSchema>;
+
+/** A record written before the outline moved out carries the lists themselves: count them. */
+function withCounts(raw: unknown): unknown {
+  if (typeof raw !== 'object' || raw === null) return raw;
+  const legacy = raw as { segments?: unknown; chapters?: unknown; segmentCount?: unknown; chapterCount?: unknown };
+  return {
+    ...legacy,
+    segmentCount: legacy.segmentCount ?? (Array.isArray(legacy.segments) ? legacy.segments.length : undefined),
+    chapterCount: legacy.chapterCount ?? (Array.isArray(legacy.chapters) ? legacy.chapters.length : undefined),
+  };
+}
 
 /** What a synthesize job returns; kept by BullMQ for the stitch parent. */
 export const segmentResultSchema = z.object({

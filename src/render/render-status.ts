@@ -31,7 +31,7 @@ export interface Progress {
 export function progressOf(state: RenderState, now: number = Date.now()): Progress {
   const progress: Progress = {
     segmentsDone: state.segmentsDone,
-    segmentsTotal: state.spec.segments.length,
+    segmentsTotal: state.spec.segmentCount,
     charsDone: state.charsDone,
     charsTotal: state.spec.characters,
     cachedSegments: state.cachedSegments,

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { idempotencyKey, renderKeys } from './render-keys.ts';
+import { legacyOutline, renderOutlineSchema, type RenderOutline } from './render-outline.ts';
 import { renderSpecSchema, RENDER_STATUSES, TERMINAL_STATUSES, type RenderSpec, type RenderStatus } from './render-record.ts';
 
 export const renderResultSchema = z.object({
@@ -44,6 +45,20 @@ if current == 'completed' or current == 'failed' or current == 'cancelled' then 
 redis.call('HSET', KEYS[1], unpack(ARGV))
 return 1`;
 
+/**
+ * Counts a segment done once, however often it is reported: its characters are added to the
+ * record's charsDone only when SADD added it. Nothing is written for a record that is gone.
+ * KEYS: record, done, cached; ARGV: index, chars, cached (1/0).
+ */
+const SEGMENT_DONE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+-- A record from before charsDone was counted has no such field; get() sums its segments instead.
+if redis.call('SADD', KEYS[2], ARGV[1]) == 1 and redis.call('HEXISTS', KEYS[1], 'charsDone') == 1 then
+  redis.call('HINCRBY', KEYS[1], 'charsDone', ARGV[2])
+end
+if ARGV[3] == '1' then redis.call('SADD', KEYS[3], ARGV[1]) end
+return 1`;
+
 const IDEMPOTENCY_TTL_S = 24 * 3600;
 
 /** A render's own state in Redis, next to its BullMQ flow. */
@@ -57,35 +72,37 @@ export class RenderStore {
   }
 
   /** Creates the record; false when the id is taken (an id is never silently reused). */
-  async create(spec: RenderSpec, secrets: { webhookSecret?: string | undefined } = {}): Promise<boolean> {
+  async create(spec: RenderSpec, secrets: { webhookSecret?: string | undefined } = {}, outline?: RenderOutline): Promise<boolean> {
     const keys = renderKeys(this.#prefix, spec.id);
     const created = await this.#redis.hsetnx(keys.record, 'spec', JSON.stringify(spec));
     if (created === 0) return false;
-    const fields: Record<string, string> = { status: 'queued' };
+    // charsDone starts at 0: a record without it was written before it was counted (see get).
+    const fields: Record<string, string> = { status: 'queued', charsDone: '0' };
     if (secrets.webhookSecret) fields.webhookSecret = secrets.webhookSecret;
-    await this.#redis.multi().hset(keys.record, fields).zadd(keys.index, Date.parse(spec.createdAt), spec.id).exec();
+    const multi = this.#redis.multi().hset(keys.record, fields);
+    if (outline) multi.set(keys.outline, JSON.stringify(outline));
+    await multi.zadd(keys.index, Date.parse(spec.createdAt), spec.id).exec();
     return true;
   }
 
   /** Undoes create() when the flow could not be enqueued, so nothing half-made remains. */
   async remove(id: string): Promise<void> {
     const keys = renderKeys(this.#prefix, id);
-    await this.#redis.multi().del(keys.record, keys.done, keys.cached).zrem(keys.index, id).exec();
+    await this.#redis.multi().del(keys.record, keys.outline, keys.done, keys.cached).zrem(keys.index, id).exec();
   }
 
   async get(id: string): Promise<RenderState | null> {
     const keys = renderKeys(this.#prefix, id);
     const [record, done, cached] = await Promise.all([
       this.#redis.hgetall(keys.record),
-      this.#redis.smembers(keys.done),
+      this.#redis.scard(keys.done),
       this.#redis.scard(keys.cached),
     ]);
     if (!record.spec) return null;
     const spec = renderSpecSchema.parse(JSON.parse(record.spec));
     const status = z.enum(RENDER_STATUSES).catch('queued').parse(record.status);
-    let charsDone = 0;
-    for (const member of done) charsDone += spec.segments[Number(member)]?.chars ?? 0;
-    const state: RenderState = { spec, status, segmentsDone: done.length, cachedSegments: cached, charsDone };
+    const charsDone = record.charsDone === undefined ? await this.#legacyCharsDone(record.spec, keys.done) : Number(record.charsDone);
+    const state: RenderState = { spec, status, segmentsDone: done, cachedSegments: cached, charsDone };
     if (record.error) state.error = record.error;
     if (record.startedAt) state.startedAt = record.startedAt;
     if (record.finishedAt) state.finishedAt = record.finishedAt;
@@ -114,12 +131,19 @@ export class RenderStore {
     return this.#redis.hget(renderKeys(this.#prefix, id).record, 'webhookSecret');
   }
 
-  /** Counts a segment once, however often an at-least-once delivery reports it. */
-  async markSegmentDone(id: string, index: number, cached: boolean): Promise<void> {
+  /** The render's chapter and segment lists (large: for the stitch and manifest only); null if unknown. */
+  async outline(id: string): Promise<RenderOutline | null> {
     const keys = renderKeys(this.#prefix, id);
-    const multi = this.#redis.multi().sadd(keys.done, String(index));
-    if (cached) multi.sadd(keys.cached, String(index));
-    await multi.exec();
+    const stored = await this.#redis.get(keys.outline);
+    if (stored !== null) return renderOutlineSchema.parse(JSON.parse(stored));
+    const spec = await this.#redis.hget(keys.record, 'spec');
+    return spec === null ? null : legacyOutline(spec);
+  }
+
+  /** Counts a segment and its `chars` once, however often an at-least-once delivery reports it. */
+  async markSegmentDone(id: string, index: number, cached: boolean, chars: number): Promise<void> {
+    const keys = renderKeys(this.#prefix, id);
+    await this.#redis.eval(SEGMENT_DONE, 3, keys.record, keys.done, keys.cached, String(index), String(chars), cached ? '1' : '0');
     await this.#publish({ id, segment: index });
   }
 
@@ -173,6 +197,15 @@ export class RenderStore {
   async releaseIdempotencyKey(key: string, id: string): Promise<void> {
     const redisKey = idempotencyKey(this.#prefix, createHash('sha256').update(key).digest('hex'));
     if ((await this.#redis.get(redisKey)) === id) await this.#redis.del(redisKey);
+  }
+
+  /** A record from before charsDone was counted: sums its done segments from the lists in its spec. */
+  async #legacyCharsDone(specJson: string, doneKey: string): Promise<number> {
+    const outline = legacyOutline(specJson);
+    if (!outline) return 0;
+    let charsDone = 0;
+    for (const member of await this.#redis.smembers(doneKey)) charsDone += outline.segments[Number(member)]?.chars ?? 0;
+    return charsDone;
   }
 
   async #transition(id: string, status: RenderStatus, fields: Record<string, string>): Promise<number> {

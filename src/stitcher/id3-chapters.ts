@@ -3,6 +3,8 @@ import { InputError } from '../errors/input-error.ts';
 /**
  * An ID3v2.3 tag with a title (TIT2) and chapters (CTOC + CHAP, per the ID3v2 Chapter Frame
  * Addendum). v2.3 because more players read it than v2.4; sizes inside frames are plain 32-bit.
+ * A CTOC lists at most 255 entries (its count is one byte), so a book with more chapters gets a
+ * top-level CTOC whose entries are child CTOCs of up to 255 chapters each, as the addendum allows.
  */
 
 export interface ChapterMark {
@@ -17,7 +19,11 @@ export interface Id3ChapterTagInput {
 }
 
 /** CTOC stores its entry count in one byte. */
-export const MAX_CHAPTERS = 255;
+export const MAX_TOC_ENTRIES = 255;
+/** Two levels of tables: a top-level CTOC of up to 255 child CTOCs of up to 255 chapters each. */
+export const MAX_CHAPTERS = MAX_TOC_ENTRIES * MAX_TOC_ENTRIES;
+/** The tag header stores the body size in 28 bits (syncsafe: 7 bits per byte). */
+export const MAX_TAG_BODY_BYTES = 2 ** 28 - 1;
 
 function latin1OrUtf16(text: string): Uint8Array {
   const latin1 = [...text].every((char) => (char.codePointAt(0) ?? 0) <= 0xff);
@@ -63,23 +69,45 @@ function titleFrame(title: string): Uint8Array {
   return frame('TIT2', latin1OrUtf16(title));
 }
 
+const TOP_LEVEL_ORDERED = 0x03;
+const ORDERED = 0x01;
+
+function tocFrame(id: string, flags: number, entries: readonly string[]): Uint8Array {
+  return frame('CTOC', Buffer.concat([asciiz(id), Uint8Array.of(flags, entries.length), ...entries.map(asciiz)]));
+}
+
+/** One top-level table of the chapter ids, or (past 255) a top-level table of child tables. */
+function tocFrames(ids: readonly string[]): Uint8Array[] {
+  if (ids.length <= MAX_TOC_ENTRIES) return [tocFrame('toc', TOP_LEVEL_ORDERED, ids)];
+  const children: Uint8Array[] = [];
+  const childIds: string[] = [];
+  for (let start = 0; start < ids.length; start += MAX_TOC_ENTRIES) {
+    const childId = `toc${childIds.length}`;
+    childIds.push(childId);
+    children.push(tocFrame(childId, ORDERED, ids.slice(start, start + MAX_TOC_ENTRIES)));
+  }
+  return [tocFrame('toc', TOP_LEVEL_ORDERED, childIds), ...children];
+}
+
 /** The tag, header included; goes at the very start of the file. */
 export function buildId3ChapterTag(input: Id3ChapterTagInput): Uint8Array {
   if (input.chapters.length > MAX_CHAPTERS) {
-    throw new InputError('chapters', `at most ${MAX_CHAPTERS} chapters fit an ID3 table of contents`, input.chapters.length);
+    throw new InputError('chapters', `at most ${MAX_CHAPTERS} chapters fit an ID3 table of contents (255 tables of 255)`, input.chapters.length);
   }
   const frames: Uint8Array[] = [];
   if (input.title !== undefined) frames.push(titleFrame(input.title));
   if (input.chapters.length > 0) {
     const ids = input.chapters.map((_, index) => `ch${index}`);
-    const entryCount = Uint8Array.of(0x03, ids.length); // top-level, ordered
-    frames.push(frame('CTOC', Buffer.concat([asciiz('toc'), entryCount, ...ids.map(asciiz)])));
+    frames.push(...tocFrames(ids));
     input.chapters.forEach((chapter, index) => {
       const times = Buffer.concat([u32(Math.round(chapter.startMs)), u32(Math.round(chapter.endMs)), u32(0xffffffff), u32(0xffffffff)]);
       frames.push(frame('CHAP', Buffer.concat([asciiz(ids[index] ?? `ch${index}`), times, titleFrame(chapter.title)])));
     });
   }
   const body = Buffer.concat(frames);
+  if (body.length > MAX_TAG_BODY_BYTES) {
+    throw new InputError('chapters', `the title and chapter titles take ${body.length} bytes, more than the ${MAX_TAG_BODY_BYTES} an ID3 tag holds`, body.length);
+  }
   const header = new Uint8Array(10);
   header.set([0x49, 0x44, 0x33, 3, 0, 0]); // "ID3", v2.3.0, no flags
   const size = body.length;

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { countCodePoints } from '../producer/count-units.ts';
 import { voiceSettingsRecordSchema } from '../providers/voice-settings.ts';
 import { audioSettingsSchema } from '../render/render-record.ts';
 
@@ -15,12 +16,19 @@ export const synthesizeJobDataSchema = z.object({
   text: z.string().min(1),
   output: z.string(),
   key: z.string(),
+  /** Code points of the segment as planned (what progress counts); absent in jobs enqueued before it was. */
+  chars: z.number().int().nonnegative().optional(),
   /** An asynchronous provider's task, persisted the moment it is created (see TaskProvider). */
   task: z
     .object({ id: z.string().min(1), submittedAt: z.number(), polls: z.number().int().nonnegative(), lastState: z.string().optional() })
     .optional(),
 });
 export type SynthesizeJobData = z.infer<typeof synthesizeJobDataSchema>;
+
+/** What a segment adds to its render's charsDone; an older job counts the text it sends. */
+export function segmentChars(data: SynthesizeJobData): number {
+  return data.chars ?? countCodePoints(data.text);
+}
 
 export const stitchJobDataSchema = z.object({ renderId: z.string() });
 export type StitchJobData = z.infer<typeof stitchJobDataSchema>;

@@ -47,7 +47,9 @@ export async function processStitch(job: Job, deps: StitchDeps): Promise<StitchO
   const { spec } = state;
   await deps.store.markStitching(renderId);
   try {
-    const results = orderedResults(await job.getChildrenValues(), spec.segments.length);
+    const outline = await deps.store.outline(renderId);
+    if (!outline) throw new UnrecoverableError(`stitch: render ${renderId} has no outline`);
+    const results = orderedResults(await job.getChildrenValues(), spec.segmentCount);
     const storage = deps.storages.get(spec.output);
     const audioKey = `${renderId}/audio.${spec.audio.format}`;
     const started = Date.now();
@@ -57,10 +59,10 @@ export async function processStitch(job: Job, deps: StitchDeps): Promise<StitchO
       audio: spec.audio,
       outputKey: audioKey,
       ...(spec.title === undefined ? {} : { title: spec.title }),
-      chapters: spec.chapters.map((c) => ({ title: c.title, firstSegment: c.firstSegment })),
+      chapters: outline.chapters.map((c) => ({ title: c.title, firstSegment: c.firstSegment })),
     });
     await deps.metrics.stitched(Date.now() - started);
-    const manifest = buildManifest(spec, results, stitched, audioKey);
+    const manifest = buildManifest(spec, outline, results, stitched, audioKey);
     const manifestKey = `${renderId}/manifest.json`;
     await storage.put(manifestKey, bytesBody(`${JSON.stringify(manifest, null, 2)}\n`), { contentType: 'application/json' });
     const location = `${storage.url}/${audioKey}`;

@@ -12,7 +12,7 @@ import type { RenderStore } from '../render/render-store.ts';
 import { bytesBody } from '../util/bytes-body.ts';
 import { withResult } from '../util/generator-result.ts';
 import { classifyFailure } from './classify-failure.ts';
-import { synthesizeJobDataSchema, type SynthesizeJobData } from './job-data.ts';
+import { segmentChars, synthesizeJobDataSchema, type SynthesizeJobData } from './job-data.ts';
 import type { RenderAborts } from './render-aborts.ts';
 import type { AnnounceRenderEnd } from './render-ended.ts';
 import type { StoragePool } from './storage-pool.ts';
@@ -159,7 +159,7 @@ async function synthesizeSegment(job: Job, token: string | undefined, data: Synt
     const existing = await storage.head(data.key);
     if (existing) {
       const meta = await readSegmentMeta(storage, segmentMetaKey(data.key));
-      await deps.store.markSegmentDone(data.renderId, data.index, true);
+      await deps.store.markSegmentDone(data.renderId, data.index, true, segmentChars(data));
       await deps.metrics.segmentCached(data.provider);
       return { index: data.index, key: data.key, cached: true, bytes: existing.size, ...(meta.traceId ? { traceId: meta.traceId } : {}) };
     }
@@ -172,7 +172,7 @@ async function synthesizeSegment(job: Job, token: string | undefined, data: Synt
     await storage.put(segmentMetaKey(data.key), bytesBody(JSON.stringify({ ...meta, provider: data.provider, createdAt: new Date().toISOString() })), {
       contentType: 'application/json',
     });
-    await deps.store.markSegmentDone(data.renderId, data.index, false);
+    await deps.store.markSegmentDone(data.renderId, data.index, false, segmentChars(data));
     await deps.metrics.segmentSynthesized(data.provider, meta.billedCharacters ?? 0, Date.now() - (data.task?.submittedAt ?? started));
     deps.logger.debug({ renderId: data.renderId, index: data.index, bytes: produced.bytes, ms: Date.now() - started }, 'segment synthesized');
     return {

@@ -115,8 +115,8 @@ describe('302.AI tasks and the worker', () => {
     expect(simulator.tasks.map((task) => task.id), 'the second worker created no task').toEqual(tasksAtKill);
     expect(simulator.tasks.every((task) => task.lastReported === 'success' && task.completedDownloads >= 1)).toBe(true);
     expect(manifest.billedCharacters).toBe(simulator.tasks.reduce((sum, task) => sum + task.usageCharacters, 0));
-    const state = await store.get('crash-book');
-    const expected = await mp3FrameDigest(state!.spec.segments.map((s) => join(out, s.key)));
+    const outline = await store.outline('crash-book');
+    const expected = await mp3FrameDigest(outline!.segments.map((s) => join(out, s.key)));
     const actual = await mp3FrameDigest([join(out, 'crash-book', 'audio.mp3')]);
     expect(actual.sha256, 'stitched frames must be the segments in order').toBe(expected.sha256);
   });

@@ -123,7 +123,8 @@ describe('cancelling a render', () => {
     const state = await env.store.get('cancel-me');
     expect(state?.status).toBe('cancelled');
     expect(await exists(join(env.out, 'cancel-me', 'audio.mp3')), 'a cancelled render writes no audio').toBe(false);
-    const stored = await Promise.all(state!.spec.segments.map((segment) => exists(join(env.out, segment.key))));
+    const outline = await env.store.outline('cancel-me');
+    const stored = await Promise.all(outline!.segments.map((segment) => exists(join(env.out, segment.key))));
     expect(stored.filter(Boolean).length, 'only the segments the provider finished are stored; aborted ones are not').toBe(
       ended.filter((r) => r.outcome === 'completed').length,
     );

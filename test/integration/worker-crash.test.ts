@@ -86,8 +86,8 @@ describe('worker process lifecycle', () => {
 
     const manifest = JSON.parse(await readFile(join(out, 'crash-book', 'manifest.json'), 'utf8')) as Manifest;
     expect(manifest.segments).toHaveLength(plan.segments.length);
-    const state = await store.get('crash-book');
-    const expected = await mp3FrameDigest(state!.spec.segments.map((s) => join(out, s.key)));
+    const outline = await store.outline('crash-book');
+    const expected = await mp3FrameDigest(outline!.segments.map((s) => join(out, s.key)));
     const actual = await mp3FrameDigest([join(out, 'crash-book', 'audio.mp3')]);
     expect(actual.sha256, 'stitched frames must be the segments in order').toBe(expected.sha256);
 

@@ -74,9 +74,9 @@ export async function startRenderEnv(definition: ProviderDefinition, env: Record
       return JSON.parse(await readFile(join(out, id, 'manifest.json'), 'utf8')) as Manifest;
     },
     async segmentPaths(id) {
-      const state = await store.get(id);
-      if (!state) throw new Error(`no render ${id}`);
-      return state.spec.segments.map((s) => join(out, s.key));
+      const outline = await store.outline(id);
+      if (!outline) throw new Error(`no render ${id}`);
+      return outline.segments.map((s) => join(out, s.key));
     },
     async close() {
       await runtime?.close(5000);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { InputError } from '../../errors/input-error.ts';
 import { enqueueRender } from '../../producer/enqueue-render.ts';
 import { planRender } from '../../producer/plan.ts';
+import { checkRenderLimits, renderCaps } from '../../producer/render-limits.ts';
 import { resolveRenderOptions } from '../../producer/render-options.ts';
 import type { ProviderDefinition } from '../../providers/provider-definition.ts';
 import { RENDER_STATUSES } from '../../render/render-record.ts';
@@ -64,6 +65,7 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
       definition.validateVoice?.(options.voice, ctx.config);
       const id = body.id === undefined ? newRenderId() : assertRenderId(body.id);
       const plan = planRender(body.text, providerLimits(definition, ctx.config), definition.planOptions?.(options.voiceSettings));
+      checkRenderLimits(plan, options.audio, body.title, renderCaps(ctx.config));
       const output = ctx.outputs.resolve(body.output);
       const webhook = body.webhook === undefined ? undefined : { url: assertWebhookUrl(body.webhook.url), secret: body.webhook.secret };
 
@@ -84,9 +86,9 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
             .send({
               id: holder,
               status: first.status,
-              segments: first.spec.segments.length,
+              segments: first.spec.segmentCount,
               characters: first.spec.characters,
-              chapters: first.spec.chapters.length,
+              chapters: first.spec.chapterCount,
               location: renderPath(holder),
             });
         }

@@ -57,7 +57,7 @@ export async function openRenderDriver(redisUrl: string, prefix: string, retry: 
         let settled = false;
         const timer = setTimeout(() => {
           settled = true;
-          reject(new Error(`render ${id} did not end within ${timeoutMs} ms; last seen: ${last ? `${last.status}, ${last.segmentsDone}/${last.spec.segments.length} segments` : 'nothing'}`));
+          reject(new Error(`render ${id} did not end within ${timeoutMs} ms; last seen: ${last ? `${last.status}, ${last.segmentsDone}/${last.spec.segmentCount} segments` : 'nothing'}`));
         }, timeoutMs);
         const check = (): void => {
           readerStore.get(id).then(
