@@ -93,6 +93,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
       metrics,
       aborts,
       renderEnded,
+      durationCeiling: { secondsPerChar: config.SEGMENT_MAX_SECONDS_PER_CHAR, extraSeconds: config.SEGMENT_EXTRA_SECONDS },
     };
     workers.push(
       new FetchObservedWorker(queueName, (job, token) => processSynthesize(job, token, deps), {
