@@ -80,6 +80,11 @@ export const appConfigSchema = z.object({
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
   /** How often a worker process refreshes its heartbeat key (which lives 6 intervals, at least 60 s). */
   HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(10_000),
+  /** A segment's audio may last at most this many seconds per character of its text (plus pauses and SEGMENT_EXTRA_SECONDS); longer is a bad answer, cut and retried. */
+  SEGMENT_MAX_SECONDS_PER_CHAR: z.coerce.number().min(0.01).max(60).default(1),
+  SEGMENT_EXTRA_SECONDS: z.coerce.number().min(0).max(3600).default(10),
+  /** How often the stitch may send one damaged cached segment back to synthesis before the render fails. */
+  STITCH_MAX_HEALS: z.coerce.number().int().min(0).max(10).default(2),
   /** `tts-batch api`: Bearer tokens, comma-separated, each at least 16 characters. Never logged or echoed. */
   API_TOKENS: z
     .string()

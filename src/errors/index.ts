@@ -5,3 +5,5 @@ export { IncompleteStreamError } from './incomplete-stream-error.ts';
 export { AudioFormatError } from './audio-format-error.ts';
 export { ConfigError } from './config-error.ts';
 export { NotFoundError } from './not-found-error.ts';
+export { BadAudioError } from './bad-audio-error.ts';
+export { SegmentDamagedError } from './segment-damaged-error.ts';

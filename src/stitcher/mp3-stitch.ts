@@ -1,5 +1,6 @@
 import { CONTENT_TYPES } from '../audio/audio-settings.ts';
 import { AudioFormatError } from '../errors/audio-format-error.ts';
+import { SegmentDamagedError } from '../errors/segment-damaged-error.ts';
 import { chapterMarks } from './chapter-marks.ts';
 import { crc16 } from './crc16.ts';
 import { FrameOffsetSampler } from './frame-offset-sampler.ts';
@@ -44,11 +45,12 @@ function sameStream(a: Mp3FrameHeader, b: Mp3FrameHeader): boolean {
   return a.version === b.version && a.layer === b.layer && a.sampleRate === b.sampleRate && a.channels === b.channels;
 }
 
-function checkAgainstSettings(header: Mp3FrameHeader, input: StitchInput, label: string): void {
+function checkAgainstSettings(header: Mp3FrameHeader, input: StitchInput, position: number, key: string): void {
+  const label = segmentLabel(position, key);
   const expected = input.audio;
   if (header.layer !== 3 || header.sampleRate !== expected.sampleRate || header.channels !== expected.channels) {
     const wanted = `MPEG layer III ${expected.sampleRate} Hz ${expected.channels === 1 ? 'mono' : 'stereo'}`;
-    throw new AudioFormatError(`${label} is ${describeMp3Format(header)}, but the render asks for ${wanted}`, {
+    throw new SegmentDamagedError(position, key, `${label} is ${describeMp3Format(header)}, but the render asks for ${wanted}`, {
       actual: describeMp3Format(header),
       expected: wanted,
     });
@@ -68,15 +70,19 @@ async function* countedFrames(input: StitchInput, tally: Mp3Tally): AsyncGenerat
     for await (const frame of walkMp3Frames(readAhead(input.storage.get(key)), report)) {
       const header = frame.header;
       if (tally.template === null) {
-        checkAgainstSettings(header, input, label);
+        checkAgainstSettings(header, input, position, key);
         tally.template = header;
         tally.firstBitrate = header.bitrateKbps;
       } else if (!sameStream(header, tally.template)) {
-        throw new AudioFormatError(
+        throw new SegmentDamagedError(
+          position,
+          key,
           `${label} is ${describeMp3Format(header)} at frame ${count}, but segment 0 is ${describeMp3Format(tally.template)}; segments must share one format to be joined`,
-          { position, key, actual: describeMp3Format(header), expected: describeMp3Format(tally.template) },
+          { actual: describeMp3Format(header), expected: describeMp3Format(tally.template) },
         );
       }
+      // Junk between frames is damage (zeroed or overwritten bytes), never skipped in silence.
+      if (report.junkBytes > 0) throw junkIn(position, key, report);
       if (header.bitrateKbps !== tally.firstBitrate) tally.constant = false;
       tally.frames.add(frame.bytes.length);
       tally.musicCrc = crc16(frame.bytes, tally.musicCrc);
@@ -85,15 +91,27 @@ async function* countedFrames(input: StitchInput, tally: Mp3Tally): AsyncGenerat
       yield frame;
     }
     if (count === 0) {
-      throw new AudioFormatError(
+      throw new SegmentDamagedError(
+        position,
+        key,
         `${label} holds no MPEG audio frames (${report.junkBytes} bytes of unrecognised data, ${report.tagBytes} bytes of tags)`,
-        { position, key, junkBytes: report.junkBytes, tagBytes: report.tagBytes },
+        { junkBytes: report.junkBytes, tagBytes: report.tagBytes },
       );
     }
+    if (report.junkBytes > 0) throw junkIn(position, key, report);
     tally.segments.push({ frames: count, bytes });
     tally.firstReport ??= report;
     tally.lastReport = report;
   }
+}
+
+function junkIn(position: number, key: string, report: Mp3WalkReport): SegmentDamagedError {
+  return new SegmentDamagedError(
+    position,
+    key,
+    `${segmentLabel(position, key)} holds ${report.junkBytes} bytes that are neither an MPEG frame nor a tag (damaged, or a cut last frame)`,
+    { junkBytes: report.junkBytes },
+  );
 }
 
 /** The frames after the first (already taken to size the header), batched into output chunks. */

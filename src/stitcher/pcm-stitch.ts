@@ -1,5 +1,5 @@
 import { CONTENT_TYPES } from '../audio/audio-settings.ts';
-import { AudioFormatError } from '../errors/audio-format-error.ts';
+import { asSegmentDamage, SegmentDamagedError } from '../errors/segment-damaged-error.ts';
 import { ByteReader } from './byte-reader.ts';
 import { putStream } from './put-stream.ts';
 import { segmentLabel } from './segment-label.ts';
@@ -18,13 +18,11 @@ async function openSamples(reader: ByteReader, input: StitchInput, position: num
   await reader.ensure(12);
   if (!looksLikeWav(reader.view())) return Number.POSITIVE_INFINITY;
   const label = segmentLabel(position, key);
-  const layout = await readWavLayout(reader, label);
+  const layout = await readWavLayout(reader, label).catch(asSegmentDamage(position, key));
   const isPcm = layout.formatTag === WAVE_FORMAT_PCM || layout.formatTag === WAVE_FORMAT_EXTENSIBLE;
   if (!isPcm || layout.bitsPerSample !== 16 || layout.sampleRate !== input.audio.sampleRate || layout.channels !== input.audio.channels) {
     const wanted = `${input.audio.sampleRate} Hz, ${input.audio.channels === 1 ? '1 channel' : '2 channels'}, 16-bit, format 0x1`;
-    throw new AudioFormatError(`${label} carries a WAV header saying ${describeWavFormat(layout)}, but the render asks for ${wanted}`, {
-      position,
-      key,
+    throw new SegmentDamagedError(position, key, `${label} carries a WAV header saying ${describeWavFormat(layout)}, but the render asks for ${wanted}`, {
       actual: describeWavFormat(layout),
       expected: wanted,
     });
@@ -67,7 +65,7 @@ export async function stitchPcm(input: StitchInput): Promise<StitchResult> {
       } finally {
         await reader.close();
       }
-      if (written === 0) throw new AudioFormatError(`${segmentLabel(position, key)} holds no audio samples`, { position, key });
+      if (written === 0) throw new SegmentDamagedError(position, key, `${segmentLabel(position, key)} holds no audio samples`);
       segmentBytes.push(written);
     }
   }

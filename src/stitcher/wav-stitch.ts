@@ -1,5 +1,6 @@
 import { CONTENT_TYPES } from '../audio/audio-settings.ts';
 import { AudioFormatError } from '../errors/audio-format-error.ts';
+import { asSegmentDamage, SegmentDamagedError } from '../errors/segment-damaged-error.ts';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
 import { ByteReader } from './byte-reader.ts';
 import { putStream } from './put-stream.ts';
@@ -35,16 +36,14 @@ async function surveyWav(input: StitchInput): Promise<{ first: WavLayout; segmen
     const reader = new ByteReader(input.storage.get(key));
     let layout: WavLayout;
     try {
-      layout = await readWavLayout(reader, label);
+      layout = await readWavLayout(reader, label).catch(asSegmentDamage(position, key));
     } finally {
       await reader.close();
     }
     if (first === null) {
       if (layout.sampleRate !== input.audio.sampleRate || layout.channels !== input.audio.channels) {
         const wanted = `${input.audio.sampleRate} Hz, ${input.audio.channels === 1 ? '1 channel' : '2 channels'}`;
-        throw new AudioFormatError(`${label} is ${describeWavFormat(layout)}, but the render asks for ${wanted}`, {
-          position,
-          key,
+        throw new SegmentDamagedError(position, key, `${label} is ${describeWavFormat(layout)}, but the render asks for ${wanted}`, {
           actual: describeWavFormat(layout),
           expected: wanted,
         });
@@ -54,15 +53,13 @@ async function surveyWav(input: StitchInput): Promise<{ first: WavLayout; segmen
       const actual = describeWavFormat(layout);
       const expected = describeWavFormat(first);
       const detail = actual === expected ? ' (same rate and depth, different fmt chunk bytes)' : '';
-      throw new AudioFormatError(`${label} is ${actual}, but segment 0 is ${expected}${detail}; segments must share one fmt chunk`, {
-        position,
-        key,
+      throw new SegmentDamagedError(position, key, `${label} is ${actual}, but segment 0 is ${expected}${detail}; segments must share one fmt chunk`, {
         actual,
         expected,
       });
     }
     const dataBytes = clampDataBytes(layout, info.size);
-    if (dataBytes === 0) throw new AudioFormatError(`${label} holds no audio samples`, { position, key });
+    if (dataBytes === 0) throw new SegmentDamagedError(position, key, `${label} holds no audio samples`);
     segments.push({ dataBytes });
   }
   if (first === null) throw new AudioFormatError('no segments to stitch', input.segmentKeys);

@@ -18,6 +18,7 @@ import { RenderAborts } from './render-aborts.ts';
 import { listenForRenderEnds } from './render-end-listener.ts';
 import { renderEndAnnouncer } from './render-ended.ts';
 import { StoragePool } from './storage-pool.ts';
+import { SynthesizeQueues } from './synthesize-queues.ts';
 import { processStitch } from './stitch-processor.ts';
 import { processSynthesize } from './synthesize-processor.ts';
 import { startWorkerHeartbeat } from './worker-heartbeat.ts';
@@ -93,6 +94,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
       metrics,
       aborts,
       renderEnded,
+      durationCeiling: { secondsPerChar: config.SEGMENT_MAX_SECONDS_PER_CHAR, extraSeconds: config.SEGMENT_EXTRA_SECONDS },
     };
     workers.push(
       new FetchObservedWorker(queueName, (job, token) => processSynthesize(job, token, deps), {
@@ -106,9 +108,10 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
       }),
     );
   }
-  const stitchDeps = { storages, store, logger: logger.child({ queue: STITCH_QUEUE }), metrics, renderEnded };
+  const healQueues = new SynthesizeQueues(shared, config.QUEUE_PREFIX);
+  const stitchDeps = { storages, store, logger: logger.child({ queue: STITCH_QUEUE }), metrics, renderEnded, heal: { queues: healQueues, maxHeals: config.STITCH_MAX_HEALS } };
   workers.push(
-    new FetchObservedWorker(STITCH_QUEUE, (job) => processStitch(job, stitchDeps), { ...workerOptions, connection: connect(), concurrency: config.STITCH_CONCURRENCY }),
+    new FetchObservedWorker(STITCH_QUEUE, (job, token) => processStitch(job, stitchDeps, token), { ...workerOptions, connection: connect(), concurrency: config.STITCH_CONCURRENCY }),
   );
   // Webhooks wait on strangers' servers: their own queue, sockets and timeouts.
   const webhookDispatcher = new Agent({
@@ -158,6 +161,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
           await Promise.all(workers.map((w) => w.close(true)));
         }
         await Promise.all(queues.map((q) => q.close()));
+        await healQueues.close();
         await renderEnds.close();
         await webhookDispatcher.close();
         await Promise.allSettled(providers.map((p) => p.close()));

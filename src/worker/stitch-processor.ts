@@ -1,14 +1,16 @@
-import { UnrecoverableError, type Job } from 'bullmq';
+import { UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { MetricsRecorder } from '../metrics/metrics-recorder.ts';
 import { buildManifest } from '../render/manifest.ts';
-import { segmentResultSchema, type RenderStatus, type SegmentResult } from '../render/render-record.ts';
+import type { RenderStatus, SegmentResult } from '../render/render-record.ts';
 import type { RenderStore } from '../render/render-store.ts';
 import { stitch } from '../stitcher/stitch.ts';
 import { bytesBody } from '../util/bytes-body.ts';
 import { classifyFailure } from './classify-failure.ts';
+import { stitchOrHeal, type HealDeps } from './heal-segment.ts';
 import { stitchJobDataSchema } from './job-data.ts';
 import { isEndStatus, type AnnounceRenderEnd } from './render-ended.ts';
+import { latestResultsByIndex } from './segment-results.ts';
 import type { StoragePool } from './storage-pool.ts';
 
 export interface StitchDeps {
@@ -17,14 +19,16 @@ export interface StitchDeps {
   logger: Logger;
   metrics: MetricsRecorder;
   renderEnded: AnnounceRenderEnd;
+  /** Sends a damaged cached segment back to synthesis (see heal-segment.ts). */
+  heal: Omit<HealDeps, 'logger'>;
 }
 
 /** What a stitch job returns: the result, or the end the render had already reached. */
 export type StitchOutcome = { location: string; durationMs: number } | { ended: RenderStatus };
 
-/** The children's results, in spoken order, checked against the plan. */
+/** The children's results (the newest of a healed segment), in spoken order, checked against the plan. */
 function orderedResults(values: Record<string, unknown>, expected: number): SegmentResult[] {
-  const results = Object.values(values).map((value) => segmentResultSchema.parse(value));
+  const results = [...latestResultsByIndex(values).values()].map((latest) => latest.result);
   results.sort((a, b) => a.index - b.index);
   if (results.length !== expected || results.some((r, position) => r.index !== position)) {
     throw new UnrecoverableError(`stitch: expected ${expected} segment results, got indexes ${results.map((r) => r.index).join(',')}`);
@@ -33,7 +37,7 @@ function orderedResults(values: Record<string, unknown>, expected: number): Segm
 }
 
 /** Runs when every segment of a render is done: joins them and writes audio + manifest. */
-export async function processStitch(job: Job, deps: StitchDeps): Promise<StitchOutcome> {
+export async function processStitch(job: Job, deps: StitchDeps, token?: string): Promise<StitchOutcome> {
   const { renderId } = stitchJobDataSchema.parse(job.data);
   const state = await deps.store.get(renderId);
   if (!state) throw new UnrecoverableError(`stitch: render ${renderId} has no record`);
@@ -53,14 +57,15 @@ export async function processStitch(job: Job, deps: StitchDeps): Promise<StitchO
     const storage = deps.storages.get(spec.output);
     const audioKey = `${renderId}/audio.${spec.audio.format}`;
     const started = Date.now();
-    const stitched = await stitch({
+    const heal = { job, token, spec, results, storage, deps: { ...deps.heal, logger: deps.logger } };
+    const stitched = await stitchOrHeal(heal, () => stitch({
       storage,
       segmentKeys: results.map((r) => r.key),
       audio: spec.audio,
       outputKey: audioKey,
       ...(spec.title === undefined ? {} : { title: spec.title }),
       chapters: outline.chapters.map((c) => ({ title: c.title, firstSegment: c.firstSegment })),
-    });
+    }));
     await deps.metrics.stitched(Date.now() - started);
     const manifest = buildManifest(spec, outline, results, stitched, audioKey);
     const manifestKey = `${renderId}/manifest.json`;
@@ -85,6 +90,7 @@ export async function processStitch(job: Job, deps: StitchDeps): Promise<StitchO
     deps.logger.info({ renderId, segments: results.length, durationMs: manifest.durationMs, stitchMs: Date.now() - started }, 'render completed');
     return { location, durationMs: manifest.durationMs };
   } catch (error) {
+    if (error instanceof WaitingChildrenError) throw error; // a segment went back to synthesis: flow control
     const failure = classifyFailure(error, 0);
     const final = failure.action === 'fail' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (final) {

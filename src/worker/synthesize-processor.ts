@@ -1,6 +1,8 @@
 import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { CONTENT_TYPES } from '../audio/audio-settings.ts';
+import type { DurationCeilingPolicy } from '../audio/duration-ceiling.ts';
+import { validateSegmentStream } from '../audio/segment-validator.ts';
 import { segmentMetaKey } from '../producer/segment-key.ts';
 import { NotFoundError } from '../errors/not-found-error.ts';
 import { ProviderError } from '../errors/provider-error.ts';
@@ -30,6 +32,8 @@ export interface SynthesizeDeps {
   /** Provider calls in flight, so a cancel can abort them. */
   aborts: RenderAborts;
   renderEnded: AnnounceRenderEnd;
+  /** How long a segment's audio may be for its text (SEGMENT_MAX_SECONDS_PER_CHAR, SEGMENT_EXTRA_SECONDS). */
+  durationCeiling: DurationCeilingPolicy;
 }
 
 /** Provider meta saved beside a cached segment (its trace id); {} when absent or unreadable. */
@@ -60,10 +64,15 @@ function requestOf(data: SynthesizeJobData, signal: AbortSignal): SynthesisReque
   return { text: data.text, voice: data.voice, model: data.model, audio: data.audio, voiceSettings: data.voiceSettings, signal };
 }
 
-/** Streams provider audio into storage; the object appears only if the stream completed. */
-async function storeStream(storage: Storage, data: SynthesizeJobData, audio: AsyncGenerator<Uint8Array, SynthesisMeta, undefined>): Promise<Produced> {
+/**
+ * Streams provider audio into storage; the object appears only if the stream completed and
+ * the audio checked out (format, decodable frames, a plausible duration): a bad answer throws
+ * a retryable BadAudioError and stores nothing.
+ */
+async function storeStream(storage: Storage, data: SynthesizeJobData, audio: AsyncGenerator<Uint8Array, SynthesisMeta, undefined>, ceiling: DurationCeilingPolicy): Promise<Produced> {
   const stream = withResult(audio);
-  const info = await storage.put(data.key, stream.items, { contentType: CONTENT_TYPES[data.audio.format] });
+  const checked = validateSegmentStream(stream.items, { provider: data.provider, audio: data.audio, text: data.text, ceiling });
+  const info = await storage.put(data.key, checked, { contentType: CONTENT_TYPES[data.audio.format] });
   return { bytes: info.size, meta: stream.result() };
 }
 
@@ -92,7 +101,7 @@ async function advanceTask(
   assertBeforeDeadline(provider, task, task.lastState ?? 'unfinished');
   const status = await provider.poll(task.id);
   if (status.state === 'succeeded') {
-    const produced = await storeStream(storage, data, provider.download(status.audioUrl, requestOf(data, signal)));
+    const produced = await storeStream(storage, data, provider.download(status.audioUrl, requestOf(data, signal)), deps.durationCeiling);
     if (produced.meta.billedCharacters === undefined && status.billedCharacters !== undefined) produced.meta.billedCharacters = status.billedCharacters;
     if (produced.meta.traceId === undefined) produced.meta.traceId = task.id;
     return produced;
@@ -167,7 +176,7 @@ async function synthesizeSegment(job: Job, token: string | undefined, data: Synt
     const produced =
       provider.kind === 'task'
         ? await advanceTask(job, token, provider, storage, data, deps, signal)
-        : await storeStream(storage, data, provider.synthesize(requestOf(data, signal)));
+        : await storeStream(storage, data, provider.synthesize(requestOf(data, signal)), deps.durationCeiling);
     const { meta } = produced;
     await storage.put(segmentMetaKey(data.key), bytesBody(JSON.stringify({ ...meta, provider: data.provider, createdAt: new Date().toISOString() })), {
       contentType: 'application/json',

@@ -6,7 +6,8 @@ import { FaultPicker as SharedFaultPicker, type FaultPlan as SharedFaultPlan, ty
  * - instead of the answer: `auth401`, `http429`, `http5xx`, `code1002`, `code1000`, `business`;
  * - inside the SSE stream: `cutStream` (socket destroyed after N status-1 events), `stallStream`
  *   (N events then silence, socket kept open), `splitJson` (events written in tiny pieces; not an
- *   error), and the business kinds with `in: 'sse'` (an error event after N audio events).
+ *   error), and the business kinds with `in: 'sse'` (an error event after N audio events);
+ * - a well-formed, successful answer whose audio is garbage: `badAudio` (see BadAudioVariant).
  */
 export type SenseAudioFault =
   | { kind: 'reset' }
@@ -19,7 +20,18 @@ export type SenseAudioFault =
   | ({ kind: 'business'; code: number; message?: string } & BusinessPlacement)
   | { kind: 'cutStream'; afterEvents: number }
   | { kind: 'stallStream'; afterEvents: number }
-  | { kind: 'splitJson'; pieceBytes?: number };
+  | { kind: 'splitJson'; pieceBytes?: number }
+  | { kind: 'badAudio'; variant: BadAudioVariant };
+
+/**
+ * Garbage a provider has been seen to send with status 0 and a normal final event:
+ * - `empty`: no audio bytes at all;
+ * - `wavForMp3`: a WAV file of the requested rate where mp3 was asked;
+ * - `wrongRate`: mp3 at 16 kHz (24 kHz when 16 kHz was asked) instead of the requested rate;
+ * - `random`: random bytes of the right size;
+ * - `endless`: the right audio, over and over, never a final event (until the client hangs up).
+ */
+export type BadAudioVariant = 'empty' | 'wavForMp3' | 'wrongRate' | 'random' | 'endless';
 
 export interface BusinessPlacement {
   /** 'json' (default): HTTP 200 with a JSON body; 'sse': an SSE event after `afterEvents` audio events. */

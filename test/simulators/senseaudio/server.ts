@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { generateSenseAudioAudio, usageCharacters, wordCount, type SimAudioSetting } from './audio.ts';
+import { generateSenseAudioAudio, usageCharacters, wordCount, type SimAudio, type SimAudioOptions, type SimAudioSetting } from './audio.ts';
 import { FaultPicker, type FaultPlan, type RandomFaults, type SenseAudioFault, type SenseAudioFaultKind } from './faults.ts';
 import { validateRequest, type SimRequest } from './validate-request.ts';
 import { closeSignal, pause, readBody, sendJson, writeText } from '../shared/http-io.ts';
@@ -254,10 +254,15 @@ class Simulator {
     fault: SenseAudioFault | undefined,
     gone: AbortSignal,
   ): Promise<void> {
-    const audio = generateSenseAudioAudio(request.text, request.audio, {
-      msPerChar: this.#options.msPerChar ?? 60,
-      mp3Tags: this.#options.mp3Tags ?? true,
-    });
+    const audio = badAudio(
+      generateSenseAudioAudio(request.text, request.audio, {
+        msPerChar: this.#options.msPerChar ?? 60,
+        mp3Tags: this.#options.mp3Tags ?? true,
+      }),
+      request,
+      fault,
+      { msPerChar: this.#options.msPerChar ?? 60, mp3Tags: this.#options.mp3Tags ?? true },
+    );
     const hex = Buffer.from(audio.bytes.buffer, audio.bytes.byteOffset, audio.bytes.byteLength).toString('hex');
     record.audioBytes = audio.bytes.length;
     record.audioSha256 = createHash('sha256').update(audio.bytes).digest('hex');
@@ -311,6 +316,16 @@ class Simulator {
           ? Math.min(business.afterEvents, pieces.length)
           : Number.POSITIVE_INFINITY;
     const pieceBytes = fault?.kind === 'splitJson' ? Math.max(1, fault.pieceBytes ?? 7) : undefined;
+    if (fault?.kind === 'badAudio' && fault.variant === 'endless') {
+      // The audio events again and again, never the final one: only the client can end this.
+      this.#finish(record, 'faulted');
+      for (let index = 0; ; index = (index + 1) % pieces.length) {
+        if (!(await writeText(res, frameEvent(events[index]?.payload ?? {}, style), undefined))) return;
+        record.eventsSent += 1;
+        if (index === pieces.length - 1 && !(await pause(0, gone))) return;
+      }
+    }
+    if (fault?.kind === 'badAudio') this.#finish(record, 'faulted');
     for (const [index, event] of events.entries()) {
       if (index >= stopAfter) break;
       if (index > 0 && (this.#options.eventIntervalMs ?? 0) > 0 && !(await pause(this.#options.eventIntervalMs ?? 0, gone))) return;
@@ -354,6 +369,7 @@ class Simulator {
       return;
     }
     const pieceBytes = fault?.kind === 'splitJson' ? Math.max(1, fault.pieceBytes ?? 7) : undefined;
+    if (fault?.kind === 'badAudio') this.#finish(record, 'faulted');
     if (!(await writeText(res, text, pieceBytes))) return;
     this.#finish(record, 'completed');
     res.end();
@@ -401,6 +417,23 @@ class Simulator {
 }
 
 /** Promises keyed by request number, resolved once (late waiters get the value at once). */
+
+/** The garbage a `badAudio` fault sends in place of the right audio (the right audio otherwise). */
+function badAudio(audio: SimAudio, request: SimRequest, fault: SenseAudioFault | undefined, options: SimAudioOptions): SimAudio {
+  if (fault?.kind !== 'badAudio') return audio;
+  switch (fault.variant) {
+    case 'empty':
+      return { ...audio, bytes: new Uint8Array(0) };
+    case 'wavForMp3':
+      return generateSenseAudioAudio(request.text, { ...request.audio, format: 'wav' }, options);
+    case 'wrongRate':
+      return generateSenseAudioAudio(request.text, { ...request.audio, sampleRate: request.audio.sampleRate === 16000 ? 24000 : 16000 }, options);
+    case 'random':
+      return { ...audio, bytes: new Uint8Array(randomBytes(audio.bytes.length)) };
+    case 'endless':
+      return audio;
+  }
+}
 
 function businessFault(fault: SenseAudioFault | undefined): { code: number; message: string; in: 'json' | 'sse'; afterEvents: number } | undefined {
   if (fault === undefined) return undefined;
