@@ -59,7 +59,7 @@ export function createApiContext(config: AppConfig, providers: ReadonlyMap<strin
     config,
     prefix,
     redis,
-    store: new RenderStore(redis, prefix),
+    store: new RenderStore(redis, prefix, { retentionDays: config.RENDER_RETENTION_DAYS }),
     stitchQueue,
     queues,
     providers,

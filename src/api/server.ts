@@ -5,10 +5,12 @@ import type { AppConfig } from '../config/app-config.ts';
 import type { ProviderDefinition } from '../providers/provider-definition.ts';
 import { PROVIDERS } from '../providers/registry.ts';
 import { createApiContext, type ApiContext } from './api-context.ts';
-import { bearerAuth } from './auth.ts';
+import { adminAuth } from './admin-auth.ts';
+import { bearerAuth, createTokenVerifier } from './auth.ts';
 import { registerBullBoard } from './bull-board.ts';
 import { registerErrorHandling } from './errors.ts';
 import { registerDocs } from './routes/docs.ts';
+import { cacheAdminRoutes } from './routes/cache-admin.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
 import { rendersAudioRoute } from './routes/renders-audio.ts';
@@ -105,6 +107,14 @@ async function registerRoutes(app: FastifyInstance, ctx: ApiContext): Promise<vo
       done();
     },
     { prefix: '/v1' },
+  );
+  await typed.register(
+    (admin, _opts, done) => {
+      admin.addHook('onRequest', adminAuth(createTokenVerifier(ctx.config.API_ADMIN_TOKENS ?? []), ctx.verifyToken));
+      cacheAdminRoutes(admin, ctx);
+      done();
+    },
+    { prefix: '/v1/cache' },
   );
   await registerBullBoard(app, ctx);
 }

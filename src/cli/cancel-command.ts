@@ -15,7 +15,7 @@ export async function cancelCommand(id: string, config: AppConfig): Promise<numb
   connection.on('error', () => undefined); // surfaced by the command that fails
   try {
     await connectProducer(connection, config.REDIS_URL);
-    const store = new RenderStore(connection, config.QUEUE_PREFIX);
+    const store = new RenderStore(connection, config.QUEUE_PREFIX, { retentionDays: config.RENDER_RETENTION_DAYS });
     const status = await cancelRender({ connection, prefix: config.QUEUE_PREFIX, store }, id);
     if (status === null) throw new InputError('id', `no render with id "${id}"`, id);
     process.stdout.write(`${JSON.stringify({ id, status })}\n`);

@@ -3,6 +3,7 @@ import { loadConfig } from '../config/app-config.ts';
 import { InputError } from '../errors/input-error.ts';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
 import { apiCommand } from './api-command.ts';
+import { cacheEvictCommand, cachePruneCommand, type CacheEvictOptions, type CachePruneOptions } from './cache-command.ts';
 import { cancelCommand } from './cancel-command.ts';
 import { oneLine } from './one-line.ts';
 import { numberOption } from './parse-number.ts';
@@ -86,6 +87,27 @@ program
   .description('list providers, their limits and whether their credentials are set')
   .action(() => {
     process.exitCode = providersCommand(loadConfig());
+  });
+
+const cache = program.command('cache').description('remove cached segment audio from an output (renders keep their audio files)');
+cache
+  .command('evict')
+  .description('delete the cached segments of one render (from its manifest) or one segment KEY; prints what it freed as JSON')
+  .argument('[key]', 'a segment key: .segments/<provider>/<xx>/<sha256>.<format>')
+  .option('--render <id>', 'evict every segment of this render')
+  .option('-o, --out <dir|s3://bucket/prefix>', 'the output holding the cache', './renders')
+  .option('--dry-run', 'only report what would be deleted')
+  .action(async (key: string | undefined, opts: CacheEvictOptions) => {
+    process.exitCode = await cacheEvictCommand(key, opts, loadConfig());
+  });
+cache
+  .command('prune')
+  .description('delete segments older than N days that no manifest younger than N days and no running render uses; prints what it freed as JSON')
+  .requiredOption('--unused-days <n>', 'keep what was written or used within this many days', numberOption('unusedDays'))
+  .option('-o, --out <dir|s3://bucket/prefix>', 'the output holding the cache', './renders')
+  .option('--dry-run', 'only report what would be deleted')
+  .action(async (opts: CachePruneOptions) => {
+    process.exitCode = await cachePruneCommand(opts, loadConfig());
   });
 
 try {

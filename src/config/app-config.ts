@@ -91,6 +91,14 @@ export const appConfigSchema = z.object({
     .transform((value) => value.split(',').map((token) => token.trim()).filter((token) => token !== ''))
     .pipe(z.array(z.string().min(16, 'each token must be at least 16 characters')).min(1, 'list at least one token'))
     .optional(),
+  /** Bearer tokens of admins (cache eviction and pruning routes), comma-separated, each at least 16 characters. */
+  API_ADMIN_TOKENS: z
+    .string()
+    .transform((value) => value.split(',').map((token) => token.trim()).filter((token) => token !== ''))
+    .pipe(z.array(z.string().min(16, 'each token must be at least 16 characters')).min(1, 'list at least one token'))
+    .optional(),
+  /** Days an ended render's Redis record (status, result, progress) is kept before it expires. */
+  RENDER_RETENTION_DAYS: z.coerce.number().positive().max(36_500).default(30),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   API_HOST: z.string().trim().min(1).default('0.0.0.0'),
   /** Largest request body the API reads, in bytes (a bigger one is answered 413). */

@@ -34,6 +34,8 @@ export interface Manifest {
     durationMs: number;
     bytes: number;
     cached: boolean;
+    /** The segment's storage key (cache eviction and pruning read it). */
+    key: string;
     billedCharacters?: number;
     traceId?: string;
   }[];
@@ -55,6 +57,7 @@ export function buildManifest(spec: RenderSpec, outline: RenderOutline, results:
       durationMs: round(timing.durationMs),
       bytes: timing.bytes,
       cached: result.cached,
+      key: planned.key,
       ...(result.billedCharacters === undefined ? {} : { billedCharacters: result.billedCharacters }),
       ...(result.traceId === undefined ? {} : { traceId: result.traceId }),
     };

@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { idempotencyKey, renderKeys } from './render-keys.ts';
 import { legacyOutline, renderOutlineSchema, type RenderOutline } from './render-outline.ts';
+import { DEFAULT_RENDER_RETENTION_DAYS, expireEndedRender, retentionSeconds } from './render-retention.ts';
 import { renderSpecSchema, RENDER_STATUSES, TERMINAL_STATUSES, type RenderSpec, type RenderStatus } from './render-record.ts';
 
 export const renderResultSchema = z.object({
@@ -65,10 +66,13 @@ const IDEMPOTENCY_TTL_S = 24 * 3600;
 export class RenderStore {
   readonly #redis: Redis;
   readonly #prefix: string;
+  readonly #retentionS: number;
 
-  constructor(redis: Redis, prefix: string) {
+  /** `retentionDays`: how long an ended render's record lives (RENDER_RETENTION_DAYS). */
+  constructor(redis: Redis, prefix: string, options: { retentionDays?: number } = {}) {
     this.#redis = redis;
     this.#prefix = prefix;
+    this.#retentionS = retentionSeconds(options.retentionDays ?? DEFAULT_RENDER_RETENTION_DAYS);
   }
 
   /** Creates the record; false when the id is taken (an id is never silently reused). */
@@ -98,7 +102,11 @@ export class RenderStore {
       this.#redis.scard(keys.done),
       this.#redis.scard(keys.cached),
     ]);
-    if (!record.spec) return null;
+    if (!record.spec) {
+      // Expired (RENDER_RETENTION_DAYS) or never there: either way it leaves the index.
+      await this.#redis.zrem(keys.index, id);
+      return null;
+    }
     const spec = renderSpecSchema.parse(JSON.parse(record.spec));
     const status = z.enum(RENDER_STATUSES).catch('queued').parse(record.status);
     const charsDone = record.charsDone === undefined ? await this.#legacyCharsDone(record.spec, keys.done) : Number(record.charsDone);
@@ -124,6 +132,11 @@ export class RenderStore {
       }
     }
     return found;
+  }
+
+  /** Every render id in the index, oldest first (ids of expired records included until read). */
+  async allIds(): Promise<string[]> {
+    return this.#redis.zrange(renderKeys(this.#prefix, '').index, '0', '-1');
   }
 
   /** The secret a render's webhook events are signed with; never part of the spec or status. */
@@ -212,6 +225,7 @@ export class RenderStore {
     const keys = renderKeys(this.#prefix, id);
     const args = Object.entries({ status, ...fields }).flat();
     const moved = Number(await this.#redis.eval(TRANSITION, 1, keys.record, ...args));
+    if (moved === 1 && TERMINAL_STATUSES.has(status)) await expireEndedRender(this.#redis, keys, this.#retentionS);
     if (moved === 1) await this.#publish({ id, status });
     return moved;
   }

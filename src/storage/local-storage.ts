@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, rename, rm, stat, unlink } from 'node:fs/promises';
+import { mkdir, open, opendir, rename, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NotFoundError } from '../errors/not-found-error.ts';
@@ -8,8 +8,8 @@ import type { ByteRange } from './byte-range.ts';
 import { checkByteRange } from './byte-range.ts';
 import { checkHeaderSize, takeFinalHeader } from './deferred-header.ts';
 import { StorageError } from './storage-error.ts';
-import { assertSafeKey, quoteForMessage } from './storage-key.ts';
-import type { ObjectInfo, Storage } from './storage.ts';
+import { assertSafeKey, assertSafePrefix, describePathProblem, quoteForMessage } from './storage-key.ts';
+import type { ListedObject, ObjectInfo, Storage } from './storage.ts';
 
 const READ_CHUNK_BYTES = 64 * 1024;
 /** Leaves room for the dot, the random part and ".part" within the usual 255-byte name limit. */
@@ -111,8 +111,43 @@ export class LocalStorage implements Storage {
     }
   }
 
+  list(prefix: string, _options?: { pageSize?: number }): AsyncIterable<ListedObject> {
+    const start = assertSafePrefix(prefix);
+    return this.walk(start === '' ? [] : start.split('/'));
+  }
+
   close(): Promise<void> {
     return Promise.resolve();
+  }
+
+  /** Depth first; temp files of writes in progress and names no key could have are skipped. */
+  private async *walk(segments: readonly string[]): AsyncGenerator<ListedObject, void, undefined> {
+    const folder = path.join(this.root, ...segments);
+    const where = segments.join('/');
+    let entries;
+    try {
+      entries = await opendir(folder);
+    } catch (error) {
+      if (isMissing(error)) return;
+      throw this.failure('list', where, error);
+    }
+    for await (const entry of entries) {
+      const key = [...segments, entry.name].join('/');
+      if (entry.isDirectory()) {
+        if (describePathProblem(key) === undefined) yield* this.walk([...segments, entry.name]);
+        continue;
+      }
+      if (!entry.isFile() || TEMP_NAME.test(entry.name) || describePathProblem(key) !== undefined) continue;
+      let info;
+      try {
+        info = await stat(path.join(folder, entry.name));
+      } catch (error) {
+        // Deleted between the listing and the stat: it is gone, so it is not listed.
+        if (isMissing(error)) continue;
+        throw this.failure('list', key, error);
+      }
+      yield { key, size: info.size, lastModified: info.mtime };
+    }
   }
 
   private async *read(key: string, file: string, range: ByteRange): AsyncGenerator<Uint8Array, void, undefined> {
@@ -171,6 +206,9 @@ export class LocalStorage implements Storage {
     });
   }
 }
+
+/** What tempNameFor makes: a leading dot, the name, 12 hex characters, ".part". */
+const TEMP_NAME = /^\..+\.[0-9a-f]{12}\.part$/;
 
 function tempNameFor(name: string): string {
   return `.${name.slice(0, TEMP_NAME_STEM_CHARS)}.${randomBytes(6).toString('hex')}.part`;

@@ -7,6 +7,7 @@ import {
   DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
+  ListObjectsV2Command,
   PutObjectCommand,
   S3Client,
   UploadPartCommand,
@@ -24,8 +25,8 @@ import type { S3ErrorFacts } from './s3-errors.ts';
 import { isMissingObject, isRangePastEnd, isRetryableS3Error, readS3Error } from './s3-errors.ts';
 import { describeBucketProblem, describePrefixProblem, formatS3Url, trimPrefix } from './s3-location.ts';
 import { StorageError } from './storage-error.ts';
-import { assertSafeKey, quoteForMessage } from './storage-key.ts';
-import type { ObjectInfo, Storage } from './storage.ts';
+import { assertSafeKey, assertSafePrefix, describePathProblem, quoteForMessage } from './storage-key.ts';
+import type { ListedObject, ObjectInfo, Storage } from './storage.ts';
 
 const MIB = 1024 * 1024;
 /** S3's floor for every part but the last. */
@@ -231,9 +232,43 @@ export class S3Storage implements Storage {
     }
   }
 
+  list(prefix: string, options?: { pageSize?: number }): AsyncIterable<ListedObject> {
+    const start = assertSafePrefix(prefix);
+    const folder = start === '' ? this.prefix : this.objectKey(start);
+    return this.listPages(folder === '' ? '' : `${folder}/`, options?.pageSize);
+  }
+
   close(): Promise<void> {
     this.client.destroy();
     return Promise.resolve();
+  }
+
+  /** ListObjectsV2, page by page; keys come back relative to this storage's prefix. */
+  private async *listPages(objectPrefix: string, pageSize: number | undefined): AsyncGenerator<ListedObject, void, undefined> {
+    const strip = this.prefix === '' ? 0 : this.prefix.length + 1;
+    let token: string | undefined;
+    do {
+      let page;
+      try {
+        page = await this.client.send(
+          new ListObjectsV2Command({
+            Bucket: this.bucket,
+            Prefix: objectPrefix,
+            ...(token === undefined ? {} : { ContinuationToken: token }),
+            ...(pageSize === undefined ? {} : { MaxKeys: pageSize }),
+          }),
+        );
+      } catch (error) {
+        throw this.failure('list', objectPrefix, readS3Error(error));
+      }
+      for (const object of page.Contents ?? []) {
+        const key = object.Key?.slice(strip);
+        // Folder markers ("a/") and keys made by other tools are no objects of ours.
+        if (key === undefined || describePathProblem(key) !== undefined) continue;
+        yield { key, size: object.Size ?? 0, lastModified: object.LastModified ?? new Date(0) };
+      }
+      token = page.IsTruncated === true ? page.NextContinuationToken : undefined;
+    } while (token !== undefined);
   }
 
   private async *read(key: string, objectKey: string, range: ByteRange): AsyncGenerator<Uint8Array, void, undefined> {

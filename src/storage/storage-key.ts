@@ -35,6 +35,18 @@ export function assertSafeKey(key: string): string {
   return key;
 }
 
+/**
+ * Returns `prefix` when it names a folder `list` may walk: '' (everything) or a safe key; else
+ * throws InputError (field 'prefix').
+ */
+export function assertSafePrefix(prefix: string): string {
+  if (typeof prefix !== 'string') throw new InputError('prefix', `must be a string, got ${typeof prefix}`, prefix);
+  if (prefix === '') return prefix;
+  const problem = describePathProblem(prefix);
+  if (problem !== undefined) throw new InputError('prefix', `${quoteForMessage(prefix)} ${problem}`, prefix);
+  return prefix;
+}
+
 /** Quotes a path for an error message, shortened so a hostile 1 MB key cannot flood a log line. */
 export function quoteForMessage(path: string): string {
   return JSON.stringify(path.length > 120 ? `${path.slice(0, 120)}…` : path);

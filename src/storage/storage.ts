@@ -2,6 +2,14 @@ export interface ObjectInfo {
   size: number;
 }
 
+/** One object found by `list`. */
+export interface ListedObject {
+  /** The full key, as head/get/delete take it. */
+  key: string;
+  size: number;
+  lastModified: Date;
+}
+
 /**
  * Where segment audio, finished renders and manifests live. Keys are relative POSIX paths
  * ("renders/abc/audio.mp3"); an implementation maps them under its own root.
@@ -39,6 +47,13 @@ export interface Storage {
    * throw InputError at the call, before any iteration.
    */
   get(key: string, range?: { start: number; end?: number }): AsyncIterable<Uint8Array>;
+  /**
+   * Every object under the folder `prefix` (a safe key, or '' for the whole storage), at any
+   * depth, in no particular order. Writes still in progress are not listed (they are not objects
+   * yet). `pageSize` is how many keys one backend call asks for (S3 ListObjectsV2), a test seam.
+   * An unsafe prefix throws InputError (field 'prefix') at the call.
+   */
+  list(prefix: string, options?: { pageSize?: number }): AsyncIterable<ListedObject>;
   /** Removes the object; removing one that is not there is not an error. */
   delete(key: string): Promise<void>;
   close(): Promise<void>;

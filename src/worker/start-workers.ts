@@ -50,7 +50,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
   };
   const shared = connect();
   await warnOnUnsafeRedis(shared, logger);
-  const store = new RenderStore(shared, config.QUEUE_PREFIX);
+  const store = new RenderStore(shared, config.QUEUE_PREFIX, { retentionDays: config.RENDER_RETENTION_DAYS });
   const storages = new StoragePool(config);
   const metrics = new RedisMetricsRecorder(shared, config.QUEUE_PREFIX, logger);
   const renderEnded = renderEndAnnouncer({ connection: shared, prefix: config.QUEUE_PREFIX, metrics, logger });

@@ -18,6 +18,8 @@ const ROUTES: [string, string][] = [
   ['delete', '/v1/renders/{id}'],
   ['get', '/v1/renders/{id}/events'],
   ['get', '/v1/renders/{id}/audio'],
+  ['post', '/v1/cache/evict'],
+  ['post', '/v1/cache/prune'],
   ['get', '/healthz'],
   ['get', '/readyz'],
   ['get', '/metrics'],

@@ -1,6 +1,7 @@
 import { TtsBatchError } from '../../src/errors/tts-batch-error.ts';
 import { checkHeaderSize, takeFinalHeader } from '../../src/storage/deferred-header.ts';
-import type { ObjectInfo, Storage } from '../../src/storage/storage.ts';
+import { assertSafePrefix } from '../../src/storage/storage-key.ts';
+import type { ListedObject, ObjectInfo, Storage } from '../../src/storage/storage.ts';
 
 export interface MemoryStorageOptions {
   /** get() hands objects out in chunks of this many bytes (small sizes exercise chunk boundaries). */
@@ -15,6 +16,8 @@ export class MemoryStorage implements Storage {
   readonly url = 'memory://test';
   readonly objects = new Map<string, Uint8Array>();
   readonly contentTypes = new Map<string, string>();
+  /** When each object was last written (tests may set it to age an object). */
+  readonly modified = new Map<string, Date>();
   chunkSize: number;
 
   constructor(options: MemoryStorageOptions = {}) {
@@ -22,8 +25,9 @@ export class MemoryStorage implements Storage {
   }
 
   /** Stores bytes directly (test setup). */
-  set(key: string, bytes: Uint8Array): void {
+  set(key: string, bytes: Uint8Array, lastModified = new Date()): void {
     this.objects.set(key, bytes);
+    this.modified.set(key, lastModified);
   }
 
   head(key: string): Promise<ObjectInfo | null> {
@@ -45,6 +49,7 @@ export class MemoryStorage implements Storage {
       offset += part.length;
     }
     this.objects.set(key, whole);
+    this.modified.set(key, new Date());
     if (options?.contentType !== undefined) this.contentTypes.set(key, options.contentType);
     return { size };
   }
@@ -79,8 +84,18 @@ export class MemoryStorage implements Storage {
     };
   }
 
+  list(prefix: string, _options?: { pageSize?: number }): AsyncIterable<ListedObject> {
+    const start = assertSafePrefix(prefix);
+    const folder = start === '' ? '' : `${start}/`;
+    const found = [...this.objects]
+      .filter(([key]) => key.startsWith(folder))
+      .map(([key, bytes]) => ({ key, size: bytes.length, lastModified: this.modified.get(key) ?? new Date(0) }));
+    return fromParts(found);
+  }
+
   delete(key: string): Promise<void> {
     this.objects.delete(key);
+    this.modified.delete(key);
     this.contentTypes.delete(key);
     return Promise.resolve();
   }
@@ -90,6 +105,6 @@ export class MemoryStorage implements Storage {
   }
 }
 
-async function* fromParts(parts: readonly Uint8Array[]): AsyncGenerator<Uint8Array> {
+async function* fromParts<T>(parts: readonly T[]): AsyncGenerator<T> {
   for (const part of parts) yield await Promise.resolve(part);
 }

@@ -272,6 +272,63 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
       expectSameBytes(await readAll(storage.get(key)), Buffer.concat([header, body]), 'header then 12 MiB of body');
     });
 
+    it('lists every object under a folder prefix, with size and modification time, over many pages', async () => {
+      const started = Date.now() - 5000;
+      const keys = Array.from({ length: 23 }, (_, i) => keyFor(`listed/${i % 3}/object-${String(i).padStart(2, '0')}.bin`));
+      await Promise.all(keys.map((key, i) => storage.put(key, bodyOf(randomBytes(i + 1)))));
+      const outside = keyFor('listed-not/alone.bin');
+      await storage.put(outside, bodyOf(Buffer.from('x')));
+      const found: { key: string; size: number; lastModified: Date }[] = [];
+      for await (const object of storage.list(`${scope}/listed`, { pageSize: 5 })) found.push(object);
+      expect(found.map((object) => object.key).sort()).toEqual([...keys].sort());
+      for (const object of found) {
+        expect(object.size).toBe(keys.indexOf(object.key) + 1);
+        expect(object.lastModified).toBeInstanceOf(Date);
+        expect(object.lastModified.getTime()).toBeGreaterThan(started);
+        expect(object.lastModified.getTime()).toBeLessThan(Date.now() + 5000);
+      }
+      const sub: string[] = [];
+      for await (const object of storage.list(`${scope}/listed/1`)) sub.push(object.key);
+      expect(sub.sort()).toEqual(keys.filter((key) => key.includes('/listed/1/')).sort());
+    });
+
+    it('lists nothing under a prefix that holds nothing, and refuses an unsafe prefix', async () => {
+      const none: string[] = [];
+      for await (const object of storage.list(`${scope}/nothing-here`)) none.push(object.key);
+      expect(none).toEqual([]);
+      for (const prefix of ['../escape', '/etc', 'a//b', 'a\\b']) {
+        expect(() => storage.list(prefix), prefix).toThrow(InputError);
+      }
+    });
+
+    it('does not list a put still in progress', async () => {
+      const key = keyFor('in-progress/segment.mp3');
+      let release: () => void = () => undefined;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let firstTaken: () => void = () => undefined;
+      const taken = new Promise<void>((resolve) => {
+        firstTaken = resolve;
+      });
+      const body = (async function* () {
+        yield randomBytes(64 * 1024);
+        firstTaken(); // the storage took the first chunk and asks for more: the write is under way
+        await held;
+        yield randomBytes(16);
+      })();
+      const writing = storage.put(key, body);
+      await taken;
+      const during: string[] = [];
+      for await (const object of storage.list(`${scope}/in-progress`)) during.push(object.key);
+      expect(during).toEqual([]);
+      release();
+      await writing;
+      const after: string[] = [];
+      for await (const object of storage.list(`${scope}/in-progress`)) after.push(object.key);
+      expect(after).toEqual([key]);
+    });
+
     it('names where it points', () => {
       expect(storage.url).toMatch(/^(file:\/\/\/|s3:\/\/)/);
     });

@@ -1,3 +1,4 @@
+import { createHash, type Hash } from 'node:crypto';
 import { AudioFormatError } from '../../errors/audio-format-error.ts';
 import { ProviderError } from '../../errors/provider-error.ts';
 import type { SynthesisMeta } from '../provider.ts';
@@ -12,12 +13,18 @@ const PROVIDER = 'senseaudio';
  * Turns SenseAudio answers (SSE events, or a one-shot JSON body) into audio bytes, in order,
  * and knows when the audio is complete.
  *
- * The status-2 event repeats the whole audio unless `exclude_aggregated_audio` was honoured, so
- * its audio is used only when no chunk came before it; otherwise it would be written twice.
+ * What the status-2 event carries is unconfirmed (providers.md §1): the whole audio again (a
+ * repeat, with or without `extra_info`), the last piece (the seed's Python example writes every
+ * event's audio), or nothing. Its audio is therefore dropped only when it is byte for byte
+ * everything already yielded (length, then a running sha256, as the SenseNova assembler does),
+ * and kept otherwise: dropping a tail would cut every segment yet bill it in full.
  */
 export class SenseAudioEventAssembler {
   readonly #hex = new HexDecoder();
   readonly #classify: ClassifyOptions;
+  /** sha256 and length of the audio yielded so far: enough to recognise a repeat without keeping it. */
+  readonly #hash: Hash = createHash('sha256');
+  #bytes = 0;
   #audioEvents = 0;
   #finished = false;
   #traceId: string | undefined;
@@ -82,17 +89,25 @@ export class SenseAudioEventAssembler {
     const isFinal = event.data.status === 2;
     const extraInfo = isRecord(event.extra_info) ? event.extra_info : undefined;
     if (extraInfo && typeof extraInfo.usage_characters === 'number') this.#billedCharacters = extraInfo.usage_characters;
-    const isAggregateRepeat = isFinal && extraInfo !== undefined && this.#audioEvents > 0;
     let audio: Uint8Array = EMPTY;
-    if (audioHex !== '' && !isAggregateRepeat) {
+    if (audioHex !== '') {
       audio = this.#decode(audioHex);
-      this.#audioEvents += 1;
+      const isRepeat = isFinal && this.#bytes > 0 && this.#repeatsEverything(audio);
+      if (isRepeat) audio = EMPTY;
+      else this.#audioEvents += 1;
+      this.#hash.update(audio);
+      this.#bytes += audio.length;
     }
     if (isFinal) {
       this.#endHex();
       this.#finished = true;
     }
     return audio;
+  }
+
+  #repeatsEverything(audio: Uint8Array): boolean {
+    if (audio.length !== this.#bytes) return false;
+    return createHash('sha256').update(audio).digest('hex') === this.#hash.copy().digest('hex');
   }
 
   #decode(hex: string): Uint8Array {

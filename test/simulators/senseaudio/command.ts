@@ -1,12 +1,23 @@
 import type { Command } from 'commander';
 import { integerOption, numberOption } from '../shared/run-until-signal.ts';
 import { parsedOption, simulatorCommand, type SimulatorCommandOptions } from '../shared/simulator-command.ts';
+import { FINAL_EVENT_VARIANTS, type FinalEventPlan } from './final-event.ts';
 import { startSenseAudioSimulator } from './server.ts';
 
 interface SenseAudioCommandOptions extends SimulatorCommandOptions {
   chunkHexChars: number;
   eventIntervalMs: number;
   mp3Tags: boolean;
+  finalEvent?: FinalEventPlan;
+  finalExtraInfo: boolean;
+}
+
+const FINAL_EVENT_CHOICES = [...FINAL_EVENT_VARIANTS, 'random'] as const;
+
+function finalEventOption(value: string): FinalEventPlan {
+  const choice = FINAL_EVENT_CHOICES.find((candidate) => candidate === value);
+  if (choice === undefined) throw new Error(`--final-event must be one of ${FINAL_EVENT_CHOICES.join('|')}, got ${JSON.stringify(value)}`);
+  return choice;
 }
 
 /** `simulator senseaudio …`: runs the SenseAudio simulator in the foreground. */
@@ -21,13 +32,21 @@ export function senseAudioCommand(): Command {
       command
         .option('--chunk-hex-chars <n>', 'hex characters per SSE audio event', parsedOption(integerOption('--chunk-hex-chars', 1, 2 ** 30)), 8192)
         .option('--event-interval-ms <ms>', 'pause between SSE events', parsedOption(numberOption('--event-interval-ms', 0, 60_000)), 0)
-        .option('--no-mp3-tags', 'mp3 without ID3v2 tag and Info frame'),
+        .option('--no-mp3-tags', 'mp3 without ID3v2 tag and Info frame')
+        .option(
+          '--final-event <variant>',
+          `what the status-2 event carries: ${FINAL_EVENT_CHOICES.join('|')} (default: the whole audio, or none when exclude_aggregated_audio is asked)`,
+          parsedOption(finalEventOption),
+        )
+        .option('--no-final-extra-info', 'status-2 event without extra_info (no usage_characters)'),
     start: (common, options: SenseAudioCommandOptions) =>
       startSenseAudioSimulator({
         ...common,
         chunkHexChars: options.chunkHexChars,
         eventIntervalMs: options.eventIntervalMs,
         mp3Tags: options.mp3Tags,
+        finalExtraInfo: options.finalExtraInfo,
+        ...(options.finalEvent === undefined ? {} : { finalEvent: options.finalEvent }),
       }),
     envLines: (simulator) => [`SENSEAUDIO_BASE_URL=${simulator.url}`],
   });

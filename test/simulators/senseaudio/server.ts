@@ -1,6 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { generateSenseAudioAudio, usageCharacters, wordCount, type SimAudio, type SimAudioOptions, type SimAudioSetting } from './audio.ts';
+import { finalEventPicker, splitAudioEvents, type FinalEventPlan, type FinalEventVariant } from './final-event.ts';
 import { FaultPicker, type FaultPlan, type RandomFaults, type SenseAudioFault, type SenseAudioFaultKind } from './faults.ts';
 import { validateRequest, type SimRequest } from './validate-request.ts';
 import { closeSignal, pause, readBody, sendJson, writeText } from '../shared/http-io.ts';
@@ -34,6 +35,13 @@ export interface SenseAudioSimulatorOptions {
   sse?: SseStyle;
   /** Behave like a server that ignores stream_options.exclude_aggregated_audio: always repeat. */
   ignoreExcludeAggregatedAudio?: boolean;
+  /**
+   * What the status-2 event carries (see final-event.ts), whatever the request asked for.
+   * Unset: the whole audio again, or nothing when exclude_aggregated_audio was asked for.
+   */
+  finalEvent?: FinalEventPlan;
+  /** Send the status-2 event without extra_info (default true: with it). */
+  finalExtraInfo?: boolean;
   /** Answer stream:true with a one-shot JSON body, as a server without SSE would. */
   answerStreamAsJson?: boolean;
   /** Deterministic faults: a list consumed in order, or a function of (requestNumber, body). */
@@ -70,6 +78,8 @@ export interface RecordedRequest {
   excludeAggregatedAudio?: boolean;
   audioSetting?: SimAudioSetting;
   fault?: SenseAudioFaultKind;
+  /** What the status-2 event of an SSE answer carried. */
+  finalEvent?: FinalEventVariant;
   httpStatus?: number;
   /** base_resp.status_code or error body code, when not success. */
   businessCode?: number;
@@ -112,6 +122,7 @@ export async function startSenseAudioSimulator(options: SenseAudioSimulatorOptio
 class Simulator {
   readonly #options: SenseAudioSimulatorOptions;
   readonly #faults: FaultPicker;
+  readonly #finalEvent: ((requestNumber: number, body: unknown) => FinalEventVariant) | undefined;
   readonly #closing = new AbortController();
   readonly #requests: RecordedRequest[] = [];
   readonly #arrived = new Waiters<RecordedRequest>();
@@ -130,6 +141,7 @@ class Simulator {
   constructor(options: SenseAudioSimulatorOptions) {
     this.#options = options;
     this.#faults = new FaultPicker(faultPlanOf(options));
+    this.#finalEvent = options.finalEvent === undefined ? undefined : finalEventPicker(options.finalEvent, options.seed ?? 1);
     // SSE wants each event on the wire as soon as it is written.
     this.#server.on('connection', (socket) => {
       socket.setNoDelay(true);
@@ -194,6 +206,7 @@ class Simulator {
     describeBody(record, body);
     const fault = this.#faults.pick(number, body);
     if (fault) record.fault = fault.kind;
+    const finalEvent = this.#finalEvent?.(number, body);
     this.#record(record);
     const gone = AbortSignal.any([this.#closing.signal, closeSignal(res)]);
     res.on('close', () => {
@@ -244,7 +257,7 @@ class Simulator {
       this.#business(record, res, business.code, business.message, 'faulted');
       return;
     }
-    await this.#synthesize(record, res, validation.request, fault, gone);
+    await this.#synthesize(record, res, validation.request, fault, gone, finalEvent);
   }
 
   async #synthesize(
@@ -253,6 +266,7 @@ class Simulator {
     request: SimRequest,
     fault: SenseAudioFault | undefined,
     gone: AbortSignal,
+    finalEvent: FinalEventVariant | undefined,
   ): Promise<void> {
     const audio = badAudio(
       generateSenseAudioAudio(request.text, request.audio, {
@@ -289,14 +303,17 @@ class Simulator {
     const chunkChars = Math.max(1, this.#options.chunkHexChars ?? 8192);
     const pieces: string[] = [];
     for (let start = 0; start < hex.length; start += chunkChars) pieces.push(hex.slice(start, start + chunkChars));
-    const events: { payload: object; final: boolean }[] = pieces.map((piece) => ({
+    const variant = finalEvent ?? (request.excludeAggregatedAudio && !this.#options.ignoreExcludeAggregatedAudio ? 'empty' : 'repeat');
+    record.finalEvent = variant;
+    const split = splitAudioEvents(pieces, hex, variant);
+    const events: { payload: object; final: boolean }[] = split.chunks.map((piece) => ({
       payload: { data: { audio: piece, status: 1 }, trace_id: record.traceId, base_resp: { status_code: 0, status_msg: '' } },
       final: false,
     }));
     events.push({
       payload: {
-        data: { audio: request.excludeAggregatedAudio && !this.#options.ignoreExcludeAggregatedAudio ? '' : hex, status: 2 },
-        extra_info: extraInfo,
+        data: { audio: split.final, status: 2 },
+        ...(this.#options.finalExtraInfo === false ? {} : { extra_info: extraInfo }),
         trace_id: record.traceId,
         base_resp: success,
       },
@@ -311,18 +328,19 @@ class Simulator {
     const business = businessFault(fault);
     const stopAfter =
       fault?.kind === 'cutStream' || fault?.kind === 'stallStream'
-        ? Math.min(fault.afterEvents, pieces.length)
+        ? Math.min(fault.afterEvents, split.chunks.length)
         : business
-          ? Math.min(business.afterEvents, pieces.length)
+          ? Math.min(business.afterEvents, split.chunks.length)
           : Number.POSITIVE_INFINITY;
     const pieceBytes = fault?.kind === 'splitJson' ? Math.max(1, fault.pieceBytes ?? 7) : undefined;
     if (fault?.kind === 'badAudio' && fault.variant === 'endless') {
       // The audio events again and again, never the final one: only the client can end this.
       this.#finish(record, 'faulted');
-      for (let index = 0; ; index = (index + 1) % pieces.length) {
+      const audioEvents = Math.max(1, split.chunks.length);
+      for (let index = 0; ; index = (index + 1) % audioEvents) {
         if (!(await writeText(res, frameEvent(events[index]?.payload ?? {}, style), undefined))) return;
         record.eventsSent += 1;
-        if (index === pieces.length - 1 && !(await pause(0, gone))) return;
+        if (index === audioEvents - 1 && !(await pause(0, gone))) return;
       }
     }
     if (fault?.kind === 'badAudio') this.#finish(record, 'faulted');

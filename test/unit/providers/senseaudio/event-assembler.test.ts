@@ -35,6 +35,34 @@ describe('SenseAudioEventAssembler', () => {
     expect(audio.equals(AUDIO)).toBe(true);
   });
 
+  it('keeps a status-2 event carrying the last piece with extra_info: the tail is not dropped', () => {
+    const { audio, assembler } = run([chunk(HEX.slice(0, 12)), chunk(HEX.slice(12, 40)), final(HEX.slice(40))]);
+    expect(audio.equals(AUDIO)).toBe(true);
+    expect(assembler.meta).toEqual({ billedCharacters: 42, traceId: 'tr-1' });
+  });
+
+  it('drops a status-2 repeat without extra_info: byte-identical audio is not spoken twice', () => {
+    const { audio, assembler } = run([chunk(HEX.slice(0, 7)), chunk(HEX.slice(7)), final(HEX, null)]);
+    expect(audio.equals(AUDIO)).toBe(true);
+    expect(assembler.finished).toBe(true);
+    expect(assembler.meta).toEqual({ traceId: 'tr-1' });
+  });
+
+  it('keeps a final piece as long as everything before it when its bytes differ', () => {
+    const half = HEX.length / 2;
+    const first = HEX.slice(0, half);
+    const other = Buffer.from(first, 'hex').reverse().toString('hex');
+    const { audio } = run([chunk(first), final(other)]);
+    expect(audio.equals(Buffer.concat([Buffer.from(first, 'hex'), Buffer.from(other, 'hex')]))).toBe(true);
+  });
+
+  it('accepts an empty status-2 event after the chunks', () => {
+    const { audio, assembler } = run([chunk(HEX.slice(0, 9)), chunk(HEX.slice(9)), final('')]);
+    expect(audio.equals(AUDIO)).toBe(true);
+    expect(assembler.finished).toBe(true);
+    expect(assembler.meta.billedCharacters).toBe(42);
+  });
+
   it('ignores [DONE], blank data and events after the end', () => {
     const { audio, assembler } = run([chunk(HEX), '[DONE]', '  ', final(''), chunk('ffff')]);
     expect(audio.equals(AUDIO)).toBe(true);

@@ -1,0 +1,57 @@
+import { z } from 'zod';
+import { TtsBatchError } from '../errors/tts-batch-error.ts';
+import type { Storage } from '../storage/storage.ts';
+
+/** A finished render's manifest, at `<renderId>/manifest.json` in its output. */
+export function manifestKeyOf(renderId: string): string {
+  return `${renderId}/manifest.json`;
+}
+
+const MANIFEST_KEY = /^([A-Za-z0-9][A-Za-z0-9_-]{0,63})\/manifest\.json$/;
+
+/** The render id of a manifest key, or undefined when `key` is no manifest. */
+export function renderIdOfManifestKey(key: string): string | undefined {
+  return MANIFEST_KEY.exec(key)?.[1];
+}
+
+/** Only what the cache needs; manifests written before segment keys were recorded have none. */
+const manifestSegmentsSchema = z.object({
+  id: z.string(),
+  provider: z.string(),
+  segments: z.array(z.object({ key: z.string().optional() })),
+});
+
+export interface ManifestReferences {
+  renderId: string;
+  provider: string;
+  /** Segment audio keys the render used; null for an older manifest that does not list them. */
+  keys: string[] | null;
+}
+
+const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
+
+/** Reads a manifest's segment keys; null when there is no manifest at `key`. */
+export async function readManifestReferences(storage: Storage, key: string): Promise<ManifestReferences | null> {
+  const parts: Uint8Array[] = [];
+  let size = 0;
+  try {
+    for await (const chunk of storage.get(key)) {
+      size += chunk.byteLength;
+      if (size > MAX_MANIFEST_BYTES) throw new TtsBatchError('MANIFEST_UNREADABLE', `${key} is larger than ${MAX_MANIFEST_BYTES} bytes`, { value: key });
+      parts.push(chunk);
+    }
+  } catch (error) {
+    if (error instanceof TtsBatchError && error.code === 'NOT_FOUND') return null;
+    throw error;
+  }
+  let parsed;
+  try {
+    parsed = manifestSegmentsSchema.parse(JSON.parse(Buffer.concat(parts).toString('utf8')));
+  } catch (error) {
+    // A manifest we cannot read could reference anything: the caller must not guess.
+    throw new TtsBatchError('MANIFEST_UNREADABLE', `${key} in ${storage.url} is not a readable manifest`, { value: key, cause: error });
+  }
+  const keys = parsed.segments.map((segment) => segment.key);
+  const complete = keys.every((k): k is string => k !== undefined);
+  return { renderId: parsed.id, provider: parsed.provider, keys: complete ? keys : null };
+}

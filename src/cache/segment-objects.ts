@@ -1,0 +1,35 @@
+import { InputError } from '../errors/input-error.ts';
+import { segmentMetaKey } from '../producer/segment-key.ts';
+import { assertSafeKey, quoteForMessage } from '../storage/storage-key.ts';
+
+/** Where every segment lives (segment-key.ts): `.segments/<provider>/xx/<sha256>.<fmt>` and its `.json` sidecar. */
+export const SEGMENTS_PREFIX = '.segments';
+
+const SEGMENT_AUDIO = /^\.segments\/[A-Za-z0-9_-]+\/[0-9a-f]{2}\/[0-9a-f]{64}\.[a-z0-9]+$/;
+const SIDECAR_SUFFIX = '.json';
+
+/** A segment's audio key (not its sidecar). */
+export function isSegmentAudioKey(key: string): boolean {
+  return SEGMENT_AUDIO.test(key);
+}
+
+/** The audio key a sidecar belongs to, or undefined when `key` is no sidecar. */
+export function audioKeyOfSidecar(key: string): string | undefined {
+  if (!key.endsWith(SIDECAR_SUFFIX)) return undefined;
+  const audio = key.slice(0, -SIDECAR_SUFFIX.length);
+  return isSegmentAudioKey(audio) ? audio : undefined;
+}
+
+/** A segment's audio and sidecar keys: what evicting it removes. */
+export function segmentObjectKeys(audioKey: string): [audio: string, sidecar: string] {
+  return [audioKey, segmentMetaKey(audioKey)];
+}
+
+/** `key` when it names a segment's audio, else InputError (field 'key'): eviction never touches renders' own files. */
+export function assertSegmentKey(key: string): string {
+  assertSafeKey(key);
+  if (!isSegmentAudioKey(key)) {
+    throw new InputError('key', `${quoteForMessage(key)} is not a segment key (.segments/<provider>/<xx>/<sha256>.<format>)`, key);
+  }
+  return key;
+}
