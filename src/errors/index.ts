@@ -5,3 +5,4 @@ export { IncompleteStreamError } from './incomplete-stream-error.ts';
 export { AudioFormatError } from './audio-format-error.ts';
 export { ConfigError } from './config-error.ts';
 export { NotFoundError } from './not-found-error.ts';
+export { EnqueueCleanupError, EnqueueExpiredError } from './enqueue-error.ts';

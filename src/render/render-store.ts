@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { idempotencyKey, renderKeys } from './render-keys.ts';
+import { CREATE_RECORD } from './create-record-script.ts';
+import { IDEMPOTENCY_KEEP_MS, idempotencyRedisKey, renderKeys } from './render-keys.ts';
 import { renderSpecSchema, RENDER_STATUSES, TERMINAL_STATUSES, type RenderSpec, type RenderStatus } from './render-record.ts';
 
 export const renderResultSchema = z.object({
@@ -44,8 +44,6 @@ if current == 'completed' or current == 'failed' or current == 'cancelled' then 
 redis.call('HSET', KEYS[1], unpack(ARGV))
 return 1`;
 
-const IDEMPOTENCY_TTL_S = 24 * 3600;
-
 /** A render's own state in Redis, next to its BullMQ flow. */
 export class RenderStore {
   readonly #redis: Redis;
@@ -56,21 +54,28 @@ export class RenderStore {
     this.#prefix = prefix;
   }
 
-  /** Creates the record; false when the id is taken (an id is never silently reused). */
-  async create(spec: RenderSpec, secrets: { webhookSecret?: string | undefined } = {}): Promise<boolean> {
+  /**
+   * Creates the record in one atomic step; false when the id is taken (an id is never silently
+   * reused). With `enqueueBy` (epoch ms) the render is also listed as enqueuing until
+   * finishEnqueue, so a crash before its flow exists is reconciled (enqueue-ledger.ts).
+   */
+  async create(
+    spec: RenderSpec,
+    options: { webhookSecret?: string | undefined; enqueueBy?: number | undefined; idempotencyKey?: string | undefined } = {},
+  ): Promise<boolean> {
     const keys = renderKeys(this.#prefix, spec.id);
-    const created = await this.#redis.hsetnx(keys.record, 'spec', JSON.stringify(spec));
-    if (created === 0) return false;
-    const fields: Record<string, string> = { status: 'queued' };
-    if (secrets.webhookSecret) fields.webhookSecret = secrets.webhookSecret;
-    await this.#redis.multi().hset(keys.record, fields).zadd(keys.index, Date.parse(spec.createdAt), spec.id).exec();
-    return true;
+    const fields: Record<string, string> = { spec: JSON.stringify(spec), status: 'queued' };
+    if (options.webhookSecret) fields.webhookSecret = options.webhookSecret;
+    if (options.enqueueBy !== undefined) fields.enqueueBy = String(options.enqueueBy);
+    if (options.idempotencyKey !== undefined) fields.idempotencyKey = idempotencyRedisKey(this.#prefix, options.idempotencyKey);
+    const args = [spec.id, Date.parse(spec.createdAt), options.enqueueBy ?? '', ...Object.entries(fields).flat()];
+    return Number(await this.#redis.eval(CREATE_RECORD, 3, keys.record, keys.index, keys.enqueuing, ...args)) === 1;
   }
 
   /** Undoes create() when the flow could not be enqueued, so nothing half-made remains. */
   async remove(id: string): Promise<void> {
     const keys = renderKeys(this.#prefix, id);
-    await this.#redis.multi().del(keys.record, keys.done, keys.cached).zrem(keys.index, id).exec();
+    await this.#redis.multi().del(keys.record, keys.done, keys.cached).zrem(keys.index, id).zrem(keys.enqueuing, id).exec();
   }
 
   async get(id: string): Promise<RenderState | null> {
@@ -160,18 +165,19 @@ export class RenderStore {
   }
 
   /**
-   * Claims an Idempotency-Key for a render id. Returns null when this call claimed it, or the
-   * id of the render that already holds it.
+   * Claims an Idempotency-Key for a render id, for `ttlMs` (the API claims for seconds, and
+   * finishEnqueue keeps it a day once the flow exists). Returns null when this call claimed it,
+   * or the id of the render that already holds it.
    */
-  async claimIdempotencyKey(key: string, id: string): Promise<string | null> {
-    const redisKey = idempotencyKey(this.#prefix, createHash('sha256').update(key).digest('hex'));
-    const claimed = await this.#redis.set(redisKey, id, 'EX', IDEMPOTENCY_TTL_S, 'NX');
+  async claimIdempotencyKey(key: string, id: string, ttlMs: number = IDEMPOTENCY_KEEP_MS): Promise<string | null> {
+    const redisKey = idempotencyRedisKey(this.#prefix, key);
+    const claimed = await this.#redis.set(redisKey, id, 'PX', ttlMs, 'NX');
     return claimed === 'OK' ? null : await this.#redis.get(redisKey);
   }
 
   /** Releases a claim whose render could not be enqueued. */
   async releaseIdempotencyKey(key: string, id: string): Promise<void> {
-    const redisKey = idempotencyKey(this.#prefix, createHash('sha256').update(key).digest('hex'));
+    const redisKey = idempotencyRedisKey(this.#prefix, key);
     if ((await this.#redis.get(redisKey)) === id) await this.#redis.del(redisKey);
   }
 

@@ -8,6 +8,7 @@ import type { Provider } from '../providers/provider.ts';
 import { PROVIDERS } from '../providers/registry.ts';
 import { STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
 import { createRedisConnection } from '../queue/redis-connection.ts';
+import { startEnqueueReconciler } from '../render/enqueue-reconciler.ts';
 import { RenderStore } from '../render/render-store.ts';
 import { webhookBackoff } from '../webhooks/webhook-backoff.ts';
 import { processWebhook } from '../webhooks/webhook-processor.ts';
@@ -140,6 +141,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     renderEnded,
     logger,
   });
+  const reconciler = startEnqueueReconciler({ connection: shared, prefix: config.QUEUE_PREFIX, windowMs: config.ENQUEUE_RECONCILE_MS, logger });
   const heartbeat = await startWorkerHeartbeat({
     redis: shared,
     prefix: config.QUEUE_PREFIX,
@@ -171,6 +173,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
         await Promise.all(queues.map((q) => q.close()));
         await renderEnds.close();
         await failedJobs.close();
+        await reconciler.close();
         await webhookDispatcher.close();
         await Promise.allSettled(providers.map((p) => p.close()));
         await storages.close();
