@@ -4,6 +4,7 @@ import type { DestinationStream } from 'pino';
 import type { AppConfig } from '../config/app-config.ts';
 import type { ProviderDefinition } from '../providers/provider-definition.ts';
 import { PROVIDERS } from '../providers/registry.ts';
+import { startEnqueueReconciler } from '../render/enqueue-reconciler.ts';
 import { createApiContext, type ApiContext } from './api-context.ts';
 import { adminAuth } from './admin-auth.ts';
 import { bearerAuth, createTokenVerifier } from './auth.ts';
@@ -77,7 +78,12 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     for (const stream of [...ctx.streams]) stream.end();
     done();
   });
-  app.addHook('onClose', () => ctx.close());
+  // Fails renders whose enqueue died between its writes (any API or worker process may do it).
+  const reconciler = startEnqueueReconciler({ connection: ctx.redis, prefix: ctx.prefix, windowMs: config.ENQUEUE_RECONCILE_MS, logger: app.log });
+  app.addHook('onClose', async () => {
+    await reconciler.close();
+    await ctx.close();
+  });
 
   try {
     await registerRoutes(app, ctx);

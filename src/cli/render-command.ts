@@ -91,7 +91,7 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
     const store = new RenderStore(connection, config.QUEUE_PREFIX);
     if (opts.local) runtime = await startWorkers({ config, logger, providers: [definition.name] });
     const render = await enqueueRender(
-      { connection, prefix: config.QUEUE_PREFIX, store, retry: { attempts: config.RETRY_ATTEMPTS, backoffMs: config.RETRY_BACKOFF_MS } },
+      { connection, prefix: config.QUEUE_PREFIX, store, retry: { attempts: config.RETRY_ATTEMPTS, backoffMs: config.RETRY_BACKOFF_MS }, enqueueTimeoutMs: config.ENQUEUE_RECONCILE_MS },
       { id: opts.id, title: opts.title, plan, provider: definition, options, output },
     );
     process.stdout.write(`${render.id}\n`);

@@ -70,6 +70,12 @@ export const appConfigSchema = z.object({
   RATE_LIMIT_DURATION_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
   /** How long a provider queue pauses on a 429 that carries no Retry-After. */
   RATE_LIMIT_WAIT_MS: z.coerce.number().int().min(10).max(600_000).default(5000),
+  /**
+   * A render still `queued` with no flow this long after its enqueue began (the enqueuing
+   * process died between its writes) is failed and its Idempotency-Key released; a key's claim
+   * lives twice this until its enqueue finishes. Workers and the API check every quarter of it.
+   */
+  ENQUEUE_RECONCILE_MS: z.coerce.number().int().min(200).max(3_600_000).default(60_000),
   /** A job whose worker stops renewing its lock for this long is handed to another worker. */
   WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
   WORKER_STALLED_CHECK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),

@@ -1,11 +1,13 @@
-import { FlowProducer } from 'bullmq';
+import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { EnqueueCleanupError, EnqueueExpiredError } from '../errors/enqueue-error.ts';
 import { InputError } from '../errors/input-error.ts';
 import type { ProviderDefinition } from '../providers/provider-definition.ts';
 import { segmentJobId, STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
 import { segmentJobOptions, stitchJobOptions, type RetryPolicy } from '../queue/job-options.ts';
 import { assertRenderId, newRenderId } from '../render/render-id.ts';
 import type { RenderOutline } from '../render/render-outline.ts';
+import { finishEnqueue } from '../render/enqueue-ledger.ts';
 import type { RenderSpec } from '../render/render-record.ts';
 import type { RenderStore } from '../render/render-store.ts';
 import type { StitchJobData, SynthesizeJobData } from '../worker/job-data.ts';
@@ -25,6 +27,8 @@ export interface RenderRequest {
   output: string;
   /** Where to POST the final event, signed with `secret` (kept out of the spec and job data). */
   webhook?: { url: string; secret: string } | undefined;
+  /** The Idempotency-Key the caller claimed for this id: kept a day once the flow exists, released if it never does. */
+  idempotencyKey?: string | undefined;
 }
 
 export interface EnqueuedRender {
@@ -39,12 +43,18 @@ export interface EnqueueDeps {
   prefix: string;
   store: RenderStore;
   retry: RetryPolicy;
+  /** ENQUEUE_RECONCILE_MS: past this, a render whose flow is not added is failed by the reconciler. */
+  enqueueTimeoutMs?: number | undefined;
 }
+
+const DEFAULT_ENQUEUE_TIMEOUT_MS = 60_000;
 
 /**
  * Enqueues the whole planned render as one atomic BullMQ flow: a stitch parent
  * with one synthesize child per segment on the provider's own queue. Either all of it is
- * enqueued or none of it (the render record is removed again when the flow cannot be added).
+ * enqueued or none of it: the render record is removed again when the flow cannot be added, and
+ * when the process dies between the two, the reconciler fails the record after
+ * `enqueueTimeoutMs` (src/render/enqueue-ledger.ts).
  */
 export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): Promise<EnqueuedRender> {
   const id = request.id === undefined ? newRenderId() : assertRenderId(request.id);
@@ -91,7 +101,9 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
     segments: jobs.map(({ segment, data }) => ({ index: segment.index, chapter: segment.chapter, chars: segment.chars, key: data.key })),
   };
 
-  if (!(await deps.store.create(spec, { webhookSecret: request.webhook?.secret }, outline))) {
+  const timeoutMs = deps.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS;
+  const created = await deps.store.create(spec, { webhookSecret: request.webhook?.secret, enqueueBy: Date.now() + timeoutMs, idempotencyKey: request.idempotencyKey }, outline);
+  if (!created) {
     throw new InputError('id', `a render with id "${id}" already exists; choose another id`, id);
   }
   const flows = new FlowProducer({ connection: deps.connection, prefix: deps.prefix });
@@ -110,10 +122,36 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
       })),
     });
   } catch (error) {
-    await deps.store.remove(id).catch(() => undefined);
-    throw error;
+    await undoCreate(deps, id, error);
   } finally {
     await flows.close();
   }
+  if (!(await finishEnqueue(deps.connection, deps.prefix, id))) {
+    // Too late: the reconciler failed the render meanwhile. Its jobs would only complete as
+    // abandoned; take them back so nothing of it stays queued.
+    await takeBackFlow(deps, id);
+    throw new EnqueueExpiredError(id, timeoutMs);
+  }
   return { id, segments: plan.segments.length, characters: plan.characters, chapters: plan.chapters.length };
+}
+
+/** Removes the record of a render whose flow could not be added; never hides either failure. */
+async function undoCreate(deps: EnqueueDeps, id: string, error: unknown): Promise<never> {
+  try {
+    await deps.store.remove(id);
+  } catch (cleanupError) {
+    throw new EnqueueCleanupError(id, error, cleanupError);
+  }
+  throw error;
+}
+
+async function takeBackFlow(deps: EnqueueDeps, id: string): Promise<void> {
+  const stitch = new Queue(STITCH_QUEUE, { connection: deps.connection, prefix: deps.prefix });
+  try {
+    await stitch.remove(id, { removeChildren: true });
+  } catch (cleanupError) {
+    throw new EnqueueCleanupError(id, new EnqueueExpiredError(id, deps.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS), cleanupError);
+  } finally {
+    await stitch.close();
+  }
 }

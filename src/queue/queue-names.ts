@@ -12,3 +12,9 @@ export function synthesizeQueueName(provider: string): string {
 export function segmentJobId(renderId: string, index: number): string {
   return `${renderId}-s${String(index).padStart(5, '0')}`;
 }
+
+/** The render and segment index a segment job id names (see segmentJobId), or undefined. */
+export function parseSegmentJobId(jobId: string): { renderId: string; index: number } | undefined {
+  const match = /^(.+)-s(\d{5,})$/.exec(jobId);
+  return match ? { renderId: match[1] ?? '', index: Number(match[2]) } : undefined;
+}

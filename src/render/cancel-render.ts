@@ -21,8 +21,9 @@ const SWEEP_BATCH = 200;
  * Removes what is left of a cancelled render's flow. First the whole flow at once: BullMQ
  * removes a parent with its children atomically unless some child is locked by a worker. When
  * one is (a segment mid-synthesis), each pending segment job is removed instead; the active ones
- * end when their worker aborts them (it hears the cancel on the events channel), which fails
- * the stitch parent, and a stitch that runs anyway finds the render ended and writes nothing.
+ * end when their worker aborts them (it hears the cancel on the events channel): they complete
+ * as abandoned, not failed (a cancel is no failure), and the stitch parent that then runs finds
+ * the render ended and writes nothing.
  */
 async function removePendingJobs(deps: CancelDeps, renderId: string, provider: string, segments: number): Promise<void> {
   const stitch = new Queue(STITCH_QUEUE, { connection: deps.connection, prefix: deps.prefix });

@@ -57,5 +57,7 @@ export const segmentResultSchema = z.object({
   bytes: z.number().int().nonnegative(),
   billedCharacters: z.number().nonnegative().optional(),
   traceId: z.string().optional(),
+  /** Set when the render had ended (cancelled or failed) and the segment was not synthesized. */
+  cancelled: z.literal(true).optional(),
 });
 export type SegmentResult = z.infer<typeof segmentResultSchema>;

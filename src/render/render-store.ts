@@ -1,7 +1,7 @@
-import { createHash } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
-import { idempotencyKey, renderKeys } from './render-keys.ts';
+import { CREATE_RECORD } from './create-record-script.ts';
+import { IDEMPOTENCY_KEEP_MS, idempotencyRedisKey, renderKeys } from './render-keys.ts';
 import { legacyOutline, renderOutlineSchema, type RenderOutline } from './render-outline.ts';
 import { DEFAULT_RENDER_RETENTION_DAYS, expireEndedRender, retentionSeconds } from './render-retention.ts';
 import { renderSpecSchema, RENDER_STATUSES, TERMINAL_STATUSES, type RenderSpec, type RenderStatus } from './render-record.ts';
@@ -60,8 +60,6 @@ end
 if ARGV[3] == '1' then redis.call('SADD', KEYS[3], ARGV[1]) end
 return 1`;
 
-const IDEMPOTENCY_TTL_S = 24 * 3600;
-
 /** A render's own state in Redis, next to its BullMQ flow. */
 export class RenderStore {
   readonly #redis: Redis;
@@ -75,24 +73,30 @@ export class RenderStore {
     this.#retentionS = retentionSeconds(options.retentionDays ?? DEFAULT_RENDER_RETENTION_DAYS);
   }
 
-  /** Creates the record; false when the id is taken (an id is never silently reused). */
-  async create(spec: RenderSpec, secrets: { webhookSecret?: string | undefined } = {}, outline?: RenderOutline): Promise<boolean> {
+  /**
+   * Creates the record and its outline in one atomic step; false when the id is taken (an id is
+   * never silently reused). With `enqueueBy` (epoch ms) the render is also listed as enqueuing
+   * until finishEnqueue, so a crash before its flow exists is reconciled (enqueue-ledger.ts).
+   */
+  async create(
+    spec: RenderSpec,
+    options: { webhookSecret?: string | undefined; enqueueBy?: number | undefined; idempotencyKey?: string | undefined } = {},
+    outline?: RenderOutline,
+  ): Promise<boolean> {
     const keys = renderKeys(this.#prefix, spec.id);
-    const created = await this.#redis.hsetnx(keys.record, 'spec', JSON.stringify(spec));
-    if (created === 0) return false;
     // charsDone starts at 0: a record without it was written before it was counted (see get).
-    const fields: Record<string, string> = { status: 'queued', charsDone: '0' };
-    if (secrets.webhookSecret) fields.webhookSecret = secrets.webhookSecret;
-    const multi = this.#redis.multi().hset(keys.record, fields);
-    if (outline) multi.set(keys.outline, JSON.stringify(outline));
-    await multi.zadd(keys.index, Date.parse(spec.createdAt), spec.id).exec();
-    return true;
+    const fields: Record<string, string> = { spec: JSON.stringify(spec), status: 'queued', charsDone: '0' };
+    if (options.webhookSecret) fields.webhookSecret = options.webhookSecret;
+    if (options.enqueueBy !== undefined) fields.enqueueBy = String(options.enqueueBy);
+    if (options.idempotencyKey !== undefined) fields.idempotencyKey = idempotencyRedisKey(this.#prefix, options.idempotencyKey);
+    const args = [spec.id, Date.parse(spec.createdAt), options.enqueueBy ?? '', outline ? JSON.stringify(outline) : '', ...Object.entries(fields).flat()];
+    return Number(await this.#redis.eval(CREATE_RECORD, 4, keys.record, keys.index, keys.enqueuing, keys.outline, ...args)) === 1;
   }
 
   /** Undoes create() when the flow could not be enqueued, so nothing half-made remains. */
   async remove(id: string): Promise<void> {
     const keys = renderKeys(this.#prefix, id);
-    await this.#redis.multi().del(keys.record, keys.outline, keys.done, keys.cached).zrem(keys.index, id).exec();
+    await this.#redis.multi().del(keys.record, keys.outline, keys.done, keys.cached).zrem(keys.index, id).zrem(keys.enqueuing, id).exec();
   }
 
   async get(id: string): Promise<RenderState | null> {
@@ -197,18 +201,19 @@ export class RenderStore {
   }
 
   /**
-   * Claims an Idempotency-Key for a render id. Returns null when this call claimed it, or the
-   * id of the render that already holds it.
+   * Claims an Idempotency-Key for a render id, for `ttlMs` (the API claims for seconds, and
+   * finishEnqueue keeps it a day once the flow exists). Returns null when this call claimed it,
+   * or the id of the render that already holds it.
    */
-  async claimIdempotencyKey(key: string, id: string): Promise<string | null> {
-    const redisKey = idempotencyKey(this.#prefix, createHash('sha256').update(key).digest('hex'));
-    const claimed = await this.#redis.set(redisKey, id, 'EX', IDEMPOTENCY_TTL_S, 'NX');
+  async claimIdempotencyKey(key: string, id: string, ttlMs: number = IDEMPOTENCY_KEEP_MS): Promise<string | null> {
+    const redisKey = idempotencyRedisKey(this.#prefix, key);
+    const claimed = await this.#redis.set(redisKey, id, 'PX', ttlMs, 'NX');
     return claimed === 'OK' ? null : await this.#redis.get(redisKey);
   }
 
   /** Releases a claim whose render could not be enqueued. */
   async releaseIdempotencyKey(key: string, id: string): Promise<void> {
-    const redisKey = idempotencyKey(this.#prefix, createHash('sha256').update(key).digest('hex'));
+    const redisKey = idempotencyRedisKey(this.#prefix, key);
     if ((await this.#redis.get(redisKey)) === id) await this.#redis.del(redisKey);
   }
 

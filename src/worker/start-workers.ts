@@ -8,11 +8,13 @@ import type { Provider } from '../providers/provider.ts';
 import { PROVIDERS } from '../providers/registry.ts';
 import { STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
 import { createRedisConnection } from '../queue/redis-connection.ts';
+import { startEnqueueReconciler } from '../render/enqueue-reconciler.ts';
 import { RenderStore } from '../render/render-store.ts';
 import { webhookBackoff } from '../webhooks/webhook-backoff.ts';
 import { processWebhook } from '../webhooks/webhook-processor.ts';
 import { WEBHOOK_QUEUE } from '../webhooks/webhook-queue.ts';
 import { FetchObservedWorker } from './fetch-observed-worker.ts';
+import { listenForFailedJobs } from './failed-job-listener.ts';
 import { warnOnUnsafeRedis } from './redis-policy-check.ts';
 import { RenderAborts } from './render-aborts.ts';
 import { listenForRenderEnds } from './render-end-listener.ts';
@@ -132,6 +134,17 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     worker.on('error', (error) => logger.warn({ err: error.message, queue: worker.name }, 'worker error'));
   }
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
+  const failedJobs = await listenForFailedJobs({
+    redisUrl: config.REDIS_URL,
+    connection: shared,
+    prefix: config.QUEUE_PREFIX,
+    queues: [...names.map((name) => ({ name: synthesizeQueueName(name), provider: name })), { name: STITCH_QUEUE }],
+    store,
+    metrics,
+    renderEnded,
+    logger,
+  });
+  const reconciler = startEnqueueReconciler({ connection: shared, prefix: config.QUEUE_PREFIX, windowMs: config.ENQUEUE_RECONCILE_MS, logger });
   const heartbeat = await startWorkerHeartbeat({
     redis: shared,
     prefix: config.QUEUE_PREFIX,
@@ -163,6 +176,8 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
         await Promise.all(queues.map((q) => q.close()));
         await healQueues.close();
         await renderEnds.close();
+        await failedJobs.close();
+        await reconciler.close();
         await webhookDispatcher.close();
         await Promise.allSettled(providers.map((p) => p.close()));
         await storages.close();

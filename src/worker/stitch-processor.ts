@@ -29,6 +29,9 @@ export type StitchOutcome = { location: string; durationMs: number } | { ended: 
 /** The children's results (the newest of a healed segment), in spoken order, checked against the plan. */
 function orderedResults(values: Record<string, unknown>, expected: number): SegmentResult[] {
   const results = [...latestResultsByIndex(values).values()].map((latest) => latest.result);
+  // A segment abandoned because its render ended has no audio: it can never be stitched.
+  const abandoned = results.find((r) => r.cancelled === true);
+  if (abandoned) throw new UnrecoverableError(`stitch: segment ${abandoned.index} was abandoned (its render had ended)`);
   results.sort((a, b) => a.index - b.index);
   if (results.length !== expected || results.some((r, position) => r.index !== position)) {
     throw new UnrecoverableError(`stitch: expected ${expected} segment results, got indexes ${results.map((r) => r.index).join(',')}`);

@@ -17,6 +17,7 @@ import { classifyFailure } from './classify-failure.ts';
 import { segmentChars, synthesizeJobDataSchema, type SynthesizeJobData } from './job-data.ts';
 import type { RenderAborts } from './render-aborts.ts';
 import type { AnnounceRenderEnd } from './render-ended.ts';
+import { abandonedSegment } from './abandoned-segment.ts';
 import type { StoragePool } from './storage-pool.ts';
 
 export interface SynthesizeDeps {
@@ -157,7 +158,10 @@ export async function processSynthesize(job: Job, token: string | undefined, dep
 
 async function synthesizeSegment(job: Job, token: string | undefined, data: SynthesizeJobData, deps: SynthesizeDeps, signal: AbortSignal): Promise<SegmentResult> {
   // A segment of a cancelled or failed render is never paid for.
-  if (await deps.store.hasEnded(data.renderId)) throw new UnrecoverableError(`render ${data.renderId} has ended; segment ${data.index} not synthesized`);
+  if (await deps.store.hasEnded(data.renderId)) {
+    deps.logger.info({ renderId: data.renderId, index: data.index }, 'render ended; segment not synthesized');
+    return abandonedSegment(data);
+  }
   const storage = deps.storages.get(data.output);
   await deps.store.markRunning(data.renderId);
 
@@ -195,9 +199,10 @@ async function synthesizeSegment(job: Job, token: string | undefined, data: Synt
   } catch (error) {
     if (error instanceof DelayedError) throw error; // polling later: flow control, not a failure
     if (signal.aborted) {
-      // The render was cancelled or failed elsewhere: nothing was stored, and nothing is retried.
+      // The render was cancelled or failed elsewhere: nothing was stored, nothing is retried, and
+      // the job completes (a cancel is not a failure; see abandoned-segment.ts).
       deps.logger.info({ renderId: data.renderId, index: data.index }, 'render ended; segment abandoned');
-      throw new UnrecoverableError(`render ${data.renderId} has ended; segment ${data.index} abandoned`);
+      return abandonedSegment(data);
     }
     const failure = classifyFailure(error, deps.defaultRateLimitMs);
     const where = { renderId: data.renderId, index: data.index, attempt: job.attemptsMade + 1 };

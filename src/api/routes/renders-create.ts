@@ -1,3 +1,4 @@
+import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
 import { InputError } from '../../errors/input-error.ts';
 import { enqueueRender } from '../../producer/enqueue-render.ts';
@@ -37,7 +38,8 @@ const headersSchema = z.looseObject({
 /**
  * POST /v1/renders. Everything that can be checked without Redis is checked first (provider,
  * settings, id, text, output), so bad input enqueues nothing. With an Idempotency-Key, the key is
- * claimed for the new id before enqueueing and released if the enqueue fails.
+ * claimed for the new id before enqueueing (for 2 × ENQUEUE_RECONCILE_MS), kept a day once the
+ * flow exists, and released if the enqueue fails or never finishes (see enqueue-ledger.ts).
  */
 export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
   app.post(
@@ -71,7 +73,8 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
 
       const idempotencyKey = request.headers['idempotency-key'];
       if (idempotencyKey !== undefined) {
-        const holder = await ctx.store.claimIdempotencyKey(idempotencyKey, id);
+        // Claimed for seconds: a process dying mid-enqueue must not block retries for a day.
+        const holder = await ctx.store.claimIdempotencyKey(idempotencyKey, id, 2 * ctx.config.ENQUEUE_RECONCILE_MS);
         if (holder !== null) {
           const first = await ctx.store.get(holder);
           if (!first) {
@@ -97,11 +100,17 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
       let enqueued;
       try {
         enqueued = await enqueueRender(
-          { connection: ctx.redis, prefix: ctx.prefix, store: ctx.store, retry: { attempts: ctx.config.RETRY_ATTEMPTS, backoffMs: ctx.config.RETRY_BACKOFF_MS } },
-          { id, title: body.title, plan, provider: definition, options, output, webhook },
+          {
+            connection: ctx.redis,
+            prefix: ctx.prefix,
+            store: ctx.store,
+            retry: { attempts: ctx.config.RETRY_ATTEMPTS, backoffMs: ctx.config.RETRY_BACKOFF_MS },
+            enqueueTimeoutMs: ctx.config.ENQUEUE_RECONCILE_MS,
+          },
+          { id, title: body.title, plan, provider: definition, options, output, webhook, idempotencyKey },
         );
       } catch (error) {
-        if (idempotencyKey !== undefined) await ctx.store.releaseIdempotencyKey(idempotencyKey, id).catch(() => undefined);
+        if (idempotencyKey !== undefined) await releaseClaim(ctx, idempotencyKey, id, request.log);
         // The id was checked above, so the only id error left is that it is taken.
         if (error instanceof InputError && error.field === 'id') throw new HttpError(409, 'ID_TAKEN', error.message, { value: id });
         throw error;
@@ -113,6 +122,15 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
         .send({ id, status: 'queued' as const, segments: enqueued.segments, characters: enqueued.characters, chapters: enqueued.chapters, location: renderPath(id) });
     },
   );
+}
+
+/** Releases a failed enqueue's claim; a failure to is logged (the claim expires in 2 × ENQUEUE_RECONCILE_MS anyway). */
+async function releaseClaim(ctx: ApiContext, key: string, id: string, log: FastifyBaseLogger): Promise<void> {
+  try {
+    await ctx.store.releaseIdempotencyKey(key, id);
+  } catch (error) {
+    log.error({ renderId: id, err: error instanceof Error ? error.message : String(error) }, 'could not release the Idempotency-Key of a failed enqueue');
+  }
 }
 
 function providerOf(providers: ReadonlyMap<string, ProviderDefinition>, name: string): ProviderDefinition {

@@ -1,0 +1,39 @@
+import { TtsBatchError } from './tts-batch-error.ts';
+
+/**
+ * The flow was added after the enqueue's deadline, when the reconciler had already failed the
+ * render as never enqueued (ENQUEUE_RECONCILE_MS too short for this book, or a stalled
+ * process). The flow is taken back; trying again enqueues a new render.
+ */
+export class EnqueueExpiredError extends TtsBatchError {
+  readonly retryable = true;
+
+  constructor(renderId: string, windowMs: number) {
+    super('ENQUEUE_EXPIRED', `render ${renderId}: the enqueue took longer than ENQUEUE_RECONCILE_MS (${windowMs} ms) and the render was failed; try again`, {
+      value: renderId,
+    });
+  }
+}
+
+/**
+ * Enqueueing failed, and undoing what it had written failed too. Carries both: `cause` is the
+ * enqueue's error, `cleanupError` the undo's. What is left is a `queued` record without a
+ * flow, which the reconciler fails within ENQUEUE_RECONCILE_MS.
+ */
+export class EnqueueCleanupError extends TtsBatchError {
+  readonly retryable = true;
+  readonly cleanupError: unknown;
+
+  constructor(renderId: string, cause: unknown, cleanupError: unknown) {
+    super(
+      'ENQUEUE_CLEANUP_FAILED',
+      `render ${renderId} could not be enqueued (${messageOf(cause)}), and removing its record failed too (${messageOf(cleanupError)}); the reconciler fails it within ENQUEUE_RECONCILE_MS`,
+      { value: renderId, cause },
+    );
+    this.cleanupError = cleanupError;
+  }
+}
+
+function messageOf(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
