@@ -6,6 +6,7 @@ import type { ProviderDefinition } from '../providers/provider-definition.ts';
 import { STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
 import { createRedisConnection } from '../queue/redis-connection.ts';
 import { RenderStore } from '../render/render-store.ts';
+import { WebhookAddressPolicy } from '../webhooks/webhook-address-policy.ts';
 import { WEBHOOK_QUEUE } from '../webhooks/webhook-queue.ts';
 import { StoragePool } from '../worker/storage-pool.ts';
 import { createTokenVerifier, requireApiTokens, type TokenVerifier } from './auth.ts';
@@ -25,6 +26,8 @@ export interface ApiContext {
   readonly queues: readonly Queue[];
   readonly providers: ReadonlyMap<string, ProviderDefinition>;
   readonly outputs: OutputPolicy;
+  /** Which webhook hosts a render may name (WEBHOOK_ALLOW_HOSTS); workers check again on delivery. */
+  readonly webhookAddresses: WebhookAddressPolicy;
   readonly storages: StoragePool;
   readonly events: RenderEventHub;
   readonly verifyToken: TokenVerifier;
@@ -64,6 +67,7 @@ export function createApiContext(config: AppConfig, providers: ReadonlyMap<strin
     queues,
     providers,
     outputs,
+    webhookAddresses: new WebhookAddressPolicy(config.WEBHOOK_ALLOW_HOSTS),
     storages,
     events,
     verifyToken,

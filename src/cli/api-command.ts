@@ -15,8 +15,8 @@ export interface ApiCommandOptions {
 export async function apiCommand(opts: ApiCommandOptions, config: AppConfig): Promise<number> {
   // Logs go to stderr, as everywhere in tts-batch (Fastify would write to stdout).
   const app = await buildApiServer({ config, logStream: pino.destination(2) });
-  if (config.API_OUTPUT_ROOT === undefined) {
-    app.log.warn('API_OUTPUT_ROOT is not set: API callers may name any output folder this process can write to');
+  if (config.API_OUTPUT_ROOT === undefined && config.API_OUTPUT_ANY) {
+    app.log.warn('API_OUTPUT_ANY=true and API_OUTPUT_ROOT is not set: API callers may name any output folder this process can write to');
   }
   const signal = new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));

@@ -1,7 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { Agent } from 'undici';
 import type { AppConfig } from '../config/app-config.ts';
 import { RedisMetricsRecorder } from '../metrics/metrics-recorder.ts';
 import type { Provider } from '../providers/provider.ts';
@@ -9,7 +8,9 @@ import { PROVIDERS } from '../providers/registry.ts';
 import { STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
 import { createRedisConnection } from '../queue/redis-connection.ts';
 import { RenderStore } from '../render/render-store.ts';
+import { WebhookAddressPolicy } from '../webhooks/webhook-address-policy.ts';
 import { webhookBackoff } from '../webhooks/webhook-backoff.ts';
+import { createWebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
 import { processWebhook } from '../webhooks/webhook-processor.ts';
 import { WEBHOOK_QUEUE } from '../webhooks/webhook-queue.ts';
 import { FetchObservedWorker } from './fetch-observed-worker.ts';
@@ -110,12 +111,9 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
   workers.push(
     new FetchObservedWorker(STITCH_QUEUE, (job) => processStitch(job, stitchDeps), { ...workerOptions, connection: connect(), concurrency: config.STITCH_CONCURRENCY }),
   );
-  // Webhooks wait on strangers' servers: their own queue, sockets and timeouts.
-  const webhookDispatcher = new Agent({
-    connect: { timeout: config.WEBHOOK_TIMEOUT_MS },
-    headersTimeout: config.WEBHOOK_TIMEOUT_MS,
-    bodyTimeout: config.WEBHOOK_TIMEOUT_MS,
-  });
+  // Webhooks wait on strangers' servers: their own queue, sockets and timeouts; every
+  // connection is checked against WEBHOOK_ALLOW_HOSTS and the refused ranges (SSRF).
+  const webhookDispatcher = createWebhookDispatcher(new WebhookAddressPolicy(config.WEBHOOK_ALLOW_HOSTS), config.WEBHOOK_TIMEOUT_MS);
   const webhookDeps = { store, dispatcher: webhookDispatcher, timeoutMs: config.WEBHOOK_TIMEOUT_MS, logger: logger.child({ queue: WEBHOOK_QUEUE }) };
   workers.push(
     new FetchObservedWorker(WEBHOOK_QUEUE, (job) => processWebhook(job, webhookDeps), {

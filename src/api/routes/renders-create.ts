@@ -65,7 +65,7 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
       const id = body.id === undefined ? newRenderId() : assertRenderId(body.id);
       const plan = planRender(body.text, providerLimits(definition, ctx.config), definition.planOptions?.(options.voiceSettings));
       const output = ctx.outputs.resolve(body.output);
-      const webhook = body.webhook === undefined ? undefined : { url: assertWebhookUrl(body.webhook.url), secret: body.webhook.secret };
+      const webhook = body.webhook === undefined ? undefined : { url: assertWebhookUrl(body.webhook.url, ctx.webhookAddresses), secret: body.webhook.secret };
 
       const idempotencyKey = request.headers['idempotency-key'];
       if (idempotencyKey !== undefined) {
