@@ -172,6 +172,7 @@ export class LocalStorage implements Storage {
   }
 }
 
+/** Matches TEMP_FILE_NAME (stale-temp-files.ts), which workers sweep when a writer was killed. */
 function tempNameFor(name: string): string {
   return `.${name.slice(0, TEMP_NAME_STEM_CHARS)}.${randomBytes(6).toString('hex')}.part`;
 }

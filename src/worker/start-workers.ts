@@ -15,7 +15,7 @@ import { processWebhook } from '../webhooks/webhook-processor.ts';
 import { WEBHOOK_QUEUE } from '../webhooks/webhook-queue.ts';
 import { FetchObservedWorker } from './fetch-observed-worker.ts';
 import { warnOnUnsafeRedis } from './redis-policy-check.ts';
-import { RenderAborts } from './render-aborts.ts';
+import { RenderAborts, WorkerShutdownError } from './render-aborts.ts';
 import { listenForRenderEnds } from './render-end-listener.ts';
 import { renderEndAnnouncer } from './render-ended.ts';
 import { StoragePool } from './storage-pool.ts';
@@ -51,7 +51,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
   const shared = connect();
   await warnOnUnsafeRedis(shared, logger);
   const store = new RenderStore(shared, config.QUEUE_PREFIX);
-  const storages = new StoragePool(config);
+  const storages = new StoragePool(config, { sweepTempFiles: { olderThanMs: config.WORKER_LOCK_MS, logger } });
   const metrics = new RedisMetricsRecorder(shared, config.QUEUE_PREFIX, logger);
   const renderEnded = renderEndAnnouncer({ connection: shared, prefix: config.QUEUE_PREFIX, metrics, logger });
   // A cancel (or a render failing on another worker) aborts this process's calls for that render.
@@ -152,7 +152,10 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
         const outcome = await Promise.race([graceful.then(() => 'closed' as const), timedOut]);
         clearTimeout(timer);
         if (outcome === 'timeout') {
-          logger.warn({ timeoutMs }, 'active jobs did not finish in time; abandoning them to other workers');
+          // A forced BullMQ close after a graceful one still waits for the running jobs, so
+          // their provider calls are aborted: the jobs end at once and go back to the queue.
+          const aborted = aborts.abortAll(new WorkerShutdownError(timeoutMs));
+          logger.warn({ timeoutMs, aborted }, 'active jobs did not finish in time; aborting their provider calls and handing them to other workers');
           await Promise.all(workers.map((w) => w.close(true)));
         }
         await Promise.all(queues.map((q) => q.close()));

@@ -13,7 +13,8 @@ import { bytesBody } from '../util/bytes-body.ts';
 import { withResult } from '../util/generator-result.ts';
 import { classifyFailure } from './classify-failure.ts';
 import { synthesizeJobDataSchema, type SynthesizeJobData } from './job-data.ts';
-import type { RenderAborts } from './render-aborts.ts';
+import { handBackJob } from './hand-back-job.ts';
+import { WorkerShutdownError, type RenderAborts } from './render-aborts.ts';
 import type { AnnounceRenderEnd } from './render-ended.ts';
 import type { StoragePool } from './storage-pool.ts';
 
@@ -185,6 +186,7 @@ async function synthesizeSegment(job: Job, token: string | undefined, data: Synt
     };
   } catch (error) {
     if (error instanceof DelayedError) throw error; // polling later: flow control, not a failure
+    if (signal.aborted && signal.reason instanceof WorkerShutdownError) return await handBackJob(job, token);
     if (signal.aborted) {
       // The render was cancelled or failed elsewhere: nothing was stored, and nothing is retried.
       deps.logger.info({ renderId: data.renderId, index: data.index }, 'render ended; segment abandoned');
