@@ -12,6 +12,7 @@ import { StoragePool } from '../worker/storage-pool.ts';
 import { createTokenVerifier, requireApiTokens, type TokenVerifier } from './auth.ts';
 import { createOutputPolicy, type OutputPolicy } from './output-policy.ts';
 import { RenderEventHub } from './render-event-hub.ts';
+import { RenderFeeds } from './render-feed.ts';
 import type { EventStream } from './sse-stream.ts';
 
 /** What every route shares: one fail-fast Redis connection and what is built on it. */
@@ -30,6 +31,8 @@ export interface ApiContext {
   readonly webhookAddresses: WebhookAddressPolicy;
   readonly storages: StoragePool;
   readonly events: RenderEventHub;
+  /** One shared state per followed render, fed by `events`: what event streams read. */
+  readonly feeds: RenderFeeds;
   readonly verifyToken: TokenVerifier;
   /** Open event streams, ended when the server shuts down (they would hold it open forever). */
   readonly streams: Set<EventStream>;
@@ -58,11 +61,21 @@ export function createApiContext(config: AppConfig, providers: ReadonlyMap<strin
   const storages = new StoragePool(config);
   const events = new RenderEventHub(config.REDIS_URL, prefix, logger);
   const streams = new Set<EventStream>();
+  const store = new RenderStore(redis, prefix);
+  const feeds = new RenderFeeds({
+    redis,
+    prefix,
+    store,
+    stitchQueue,
+    events,
+    // Redis blinked: the next message or heartbeat reads again.
+    onReadError: (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'event stream: could not read the render'),
+  });
   return {
     config,
     prefix,
     redis,
-    store: new RenderStore(redis, prefix),
+    store,
     stitchQueue,
     queues,
     providers,
@@ -70,11 +83,13 @@ export function createApiContext(config: AppConfig, providers: ReadonlyMap<strin
     webhookAddresses: new WebhookAddressPolicy(config.WEBHOOK_ALLOW_HOSTS),
     storages,
     events,
+    feeds,
     verifyToken,
     streams,
     firstConnect,
     async close() {
       for (const stream of [...streams]) stream.end();
+      feeds.close();
       await Promise.allSettled(queues.map((queue) => queue.close()));
       await events.close();
       await storages.close();

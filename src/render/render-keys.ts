@@ -15,7 +15,7 @@ export function renderKeys(prefix: string, id: string) {
     cached: `${base}:cached`,
     /** Sorted set of all render ids by creation time. */
     index: `${prefix}:renders`,
-    /** Pub/sub channel: {id, status?, segment?} whenever a render moves (progress, status). */
+    /** Pub/sub channel: {id, status?, segment?, cached?} whenever a render moves (progress, status). */
     events: `${prefix}:render-events`,
   };
 }

@@ -30,6 +30,8 @@ export interface RenderEvent {
   id: string;
   status?: RenderStatus;
   segment?: number;
+  /** With `segment`: it came from the cache (so followers count cached segments from the message). */
+  cached?: boolean;
 }
 
 /**
@@ -120,7 +122,7 @@ export class RenderStore {
     const multi = this.#redis.multi().sadd(keys.done, String(index));
     if (cached) multi.sadd(keys.cached, String(index));
     await multi.exec();
-    await this.#publish({ id, segment: index });
+    await this.#publish({ id, segment: index, cached });
   }
 
   /** Moves to `running` the first time a segment starts; never moves a render backwards. */

@@ -18,6 +18,8 @@ const ROUTES: [string, string][] = [
   ['delete', '/v1/renders/{id}'],
   ['get', '/v1/renders/{id}/events'],
   ['get', '/v1/renders/{id}/audio'],
+  // HEAD is its own documented operation: it answers from storage.head without reading the audio.
+  ['head', '/v1/renders/{id}/audio'],
   ['get', '/healthz'],
   ['get', '/readyz'],
   ['get', '/metrics'],
