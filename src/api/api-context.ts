@@ -6,11 +6,13 @@ import type { ProviderDefinition } from '../providers/provider-definition.ts';
 import { STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
 import { createRedisConnection } from '../queue/redis-connection.ts';
 import { RenderStore } from '../render/render-store.ts';
+import { WebhookAddressPolicy } from '../webhooks/webhook-address-policy.ts';
 import { WEBHOOK_QUEUE } from '../webhooks/webhook-queue.ts';
 import { StoragePool } from '../worker/storage-pool.ts';
 import { createTokenVerifier, requireApiTokens, type TokenVerifier } from './auth.ts';
 import { createOutputPolicy, type OutputPolicy } from './output-policy.ts';
 import { RenderEventHub } from './render-event-hub.ts';
+import { RenderFeeds } from './render-feed.ts';
 import type { EventStream } from './sse-stream.ts';
 
 /** What every route shares: one fail-fast Redis connection and what is built on it. */
@@ -25,8 +27,12 @@ export interface ApiContext {
   readonly queues: readonly Queue[];
   readonly providers: ReadonlyMap<string, ProviderDefinition>;
   readonly outputs: OutputPolicy;
+  /** Which webhook hosts a render may name (WEBHOOK_ALLOW_HOSTS); workers check again on delivery. */
+  readonly webhookAddresses: WebhookAddressPolicy;
   readonly storages: StoragePool;
   readonly events: RenderEventHub;
+  /** One shared state per followed render, fed by `events`: what event streams read. */
+  readonly feeds: RenderFeeds;
   readonly verifyToken: TokenVerifier;
   /** Open event streams, ended when the server shuts down (they would hold it open forever). */
   readonly streams: Set<EventStream>;
@@ -55,22 +61,35 @@ export function createApiContext(config: AppConfig, providers: ReadonlyMap<strin
   const storages = new StoragePool(config);
   const events = new RenderEventHub(config.REDIS_URL, prefix, logger);
   const streams = new Set<EventStream>();
+  const store = new RenderStore(redis, prefix, { retentionDays: config.RENDER_RETENTION_DAYS });
+  const feeds = new RenderFeeds({
+    redis,
+    prefix,
+    store,
+    stitchQueue,
+    events,
+    // Redis blinked: the next message or heartbeat reads again.
+    onReadError: (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'event stream: could not read the render'),
+  });
   return {
     config,
     prefix,
     redis,
-    store: new RenderStore(redis, prefix, { retentionDays: config.RENDER_RETENTION_DAYS }),
+    store,
     stitchQueue,
     queues,
     providers,
     outputs,
+    webhookAddresses: new WebhookAddressPolicy(config.WEBHOOK_ALLOW_HOSTS),
     storages,
     events,
+    feeds,
     verifyToken,
     streams,
     firstConnect,
     async close() {
       for (const stream of [...streams]) stream.end();
+      feeds.close();
       await Promise.allSettled(queues.map((queue) => queue.close()));
       await events.close();
       await storages.close();

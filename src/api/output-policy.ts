@@ -10,14 +10,16 @@ export interface OutputPolicy {
   /** Canonical location (file:///… or s3://…) for what a caller asked, or the default; InputError 'output' when refused. */
   resolve(requested: string | undefined): string;
   readonly defaultOutput: string;
-  /** Empty: any location (API_OUTPUT_ROOT unset). */
+  /** Empty only with API_OUTPUT_ANY=true and API_OUTPUT_ROOT unset: any location. */
   readonly roots: readonly string[];
 }
 
 /**
  * API_OUTPUT_ROOT lists the folders and s3://bucket/prefix locations callers may write under;
  * anything else is refused before Redis is touched, so a caller cannot make the server write
- * outside them. Relative folders resolve against the server's working directory, as in the CLI.
+ * outside them. Unset, the root is API_DEFAULT_OUTPUT itself: writing anywhere else (say /etc,
+ * as whatever user the API runs as) takes the explicit API_OUTPUT_ANY=true. Relative folders
+ * resolve against the server's working directory, as in the CLI.
  */
 export function createOutputPolicy(config: AppConfig): OutputPolicy {
   const roots = (config.API_OUTPUT_ROOT ?? '')
@@ -26,6 +28,9 @@ export function createOutputPolicy(config: AppConfig): OutputPolicy {
     .filter((root) => root !== '')
     .map((root) => canonical(root, 'API_OUTPUT_ROOT'));
   const defaultOutput = canonical(config.API_DEFAULT_OUTPUT, 'API_DEFAULT_OUTPUT');
+  const onlyDefault = roots.length === 0 && !config.API_OUTPUT_ANY;
+  if (onlyDefault) roots.push(defaultOutput);
+  const rule = onlyDefault ? 'API_DEFAULT_OUTPUT; set API_OUTPUT_ROOT to allow more, or API_OUTPUT_ANY=true for any location' : 'API_OUTPUT_ROOT';
   if (roots.length > 0 && !roots.some((root) => isInside(defaultOutput, root))) {
     throw new ConfigError(`API_DEFAULT_OUTPUT (${defaultOutput}) is outside every API_OUTPUT_ROOT (${roots.join(', ')})`);
   }
@@ -36,7 +41,7 @@ export function createOutputPolicy(config: AppConfig): OutputPolicy {
       if (requested === undefined) return defaultOutput;
       const location = describeLocation(requested);
       if (roots.length > 0 && !roots.some((root) => isInside(location, root))) {
-        throw new InputError('output', `must be inside ${roots.join(' or ')} (API_OUTPUT_ROOT)`, requested);
+        throw new InputError('output', `must be inside ${roots.join(' or ')} (${rule})`, requested);
       }
       return location;
     },

@@ -9,6 +9,8 @@ const renderEventSchema = z.object({
   id: z.string(),
   status: z.enum(RENDER_STATUSES).optional(),
   segment: z.number().int().optional(),
+  cached: z.boolean().optional(),
+  chars: z.number().int().nonnegative().optional(),
 });
 
 type Listener = (event: RenderEvent) => void;
@@ -76,8 +78,8 @@ export class RenderEventHub {
   #dispatch(message: string): void {
     let event: RenderEvent;
     try {
-      const { id, status, segment } = renderEventSchema.parse(JSON.parse(message));
-      event = { id, ...(status === undefined ? {} : { status }), ...(segment === undefined ? {} : { segment }) };
+      const { id, status, segment, cached, chars } = renderEventSchema.parse(JSON.parse(message));
+      event = { id, ...(status === undefined ? {} : { status }), ...(segment === undefined ? {} : { segment }), ...(cached === undefined ? {} : { cached }), ...(chars === undefined ? {} : { chars }) };
     } catch {
       this.#logger.warn('render-events: ignored a message that is not a render event');
       return;

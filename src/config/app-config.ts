@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors/config-error.ts';
+import { webhookAllowListSchema } from '../webhooks/webhook-address-policy.ts';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -84,6 +85,8 @@ export const appConfigSchema = z.object({
   /** A webhook receiver must answer (headers and body) within this, or the attempt fails. */
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
   WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  /** Host names, IPs and CIDRs webhooks may reach although loopback/private/link-local (internal receivers); comma-separated. */
+  WEBHOOK_ALLOW_HOSTS: webhookAllowListSchema,
   /** How often a worker process refreshes its heartbeat key (which lives 6 intervals, at least 60 s). */
   HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(10_000),
   /** A segment's audio may last at most this many seconds per character of its text (plus pauses and SEGMENT_EXTRA_SECONDS); longer is a bad answer, cut and retried. */
@@ -125,6 +128,8 @@ export const appConfigSchema = z.object({
   API_DEFAULT_OUTPUT: z.string().trim().min(1).default('./renders'),
   /** Comma-separated folders and/or s3://bucket/prefix locations; when set, API callers may write only inside them. */
   API_OUTPUT_ROOT: z.string().trim().min(1).optional(),
+  /** Explicit opt-in: with API_OUTPUT_ROOT unset, callers may name any location (else only API_DEFAULT_OUTPUT and below). */
+  API_OUTPUT_ANY: booleanFromEnv.default(false),
   /** GET /v1/renders/:id/audio on S3 output answers with a presigned URL instead of streaming. */
   API_AUDIO_REDIRECT: booleanFromEnv.default(false),
   API_AUDIO_URL_TTL_S: z.coerce.number().int().min(1).max(604_800).default(300),

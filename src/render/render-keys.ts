@@ -29,7 +29,7 @@ export function renderKeys(prefix: string, id: string) {
     index: `${prefix}:renders`,
     /** Sorted set of renders whose enqueue has not finished, by deadline (see enqueue-ledger.ts). */
     enqueuing: `${prefix}:enqueuing`,
-    /** Pub/sub channel: {id, status?, segment?} whenever a render moves (progress, status). */
+    /** Pub/sub channel: {id, status?, segment?, cached?, chars?} whenever a render moves (progress, status). */
     events: `${prefix}:render-events`,
   };
 }

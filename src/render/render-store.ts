@@ -32,6 +32,10 @@ export interface RenderEvent {
   id: string;
   status?: RenderStatus;
   segment?: number;
+  /** With `segment`: it came from the cache (so followers count cached segments from the message). */
+  cached?: boolean;
+  /** With `segment`: its characters (so followers count charsDone from the message). */
+  chars?: number;
 }
 
 /**
@@ -161,7 +165,7 @@ export class RenderStore {
   async markSegmentDone(id: string, index: number, cached: boolean, chars: number): Promise<void> {
     const keys = renderKeys(this.#prefix, id);
     await this.#redis.eval(SEGMENT_DONE, 3, keys.record, keys.done, keys.cached, String(index), String(chars), cached ? '1' : '0');
-    await this.#publish({ id, segment: index });
+    await this.#publish({ id, segment: index, cached, chars });
   }
 
   /** Moves to `running` the first time a segment starts; never moves a render backwards. */

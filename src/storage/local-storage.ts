@@ -7,6 +7,7 @@ import { NotFoundError } from '../errors/not-found-error.ts';
 import type { ByteRange } from './byte-range.ts';
 import { checkByteRange } from './byte-range.ts';
 import { checkHeaderSize, takeFinalHeader } from './deferred-header.ts';
+import { TEMP_FILE_NAME } from './stale-temp-files.ts';
 import { StorageError } from './storage-error.ts';
 import { assertSafeKey, assertSafePrefix, describePathProblem, quoteForMessage } from './storage-key.ts';
 import type { ListedObject, ObjectInfo, Storage } from './storage.ts';
@@ -137,7 +138,7 @@ export class LocalStorage implements Storage {
         if (describePathProblem(key) === undefined) yield* this.walk([...segments, entry.name]);
         continue;
       }
-      if (!entry.isFile() || TEMP_NAME.test(entry.name) || describePathProblem(key) !== undefined) continue;
+      if (!entry.isFile() || TEMP_FILE_NAME.test(entry.name) || describePathProblem(key) !== undefined) continue;
       let info;
       try {
         info = await stat(path.join(folder, entry.name));
@@ -206,9 +207,6 @@ export class LocalStorage implements Storage {
     });
   }
 }
-
-/** What tempNameFor makes: a leading dot, the name, 12 hex characters, ".part". */
-const TEMP_NAME = /^\..+\.[0-9a-f]{12}\.part$/;
 
 function tempNameFor(name: string): string {
   return `.${name.slice(0, TEMP_NAME_STEM_CHARS)}.${randomBytes(6).toString('hex')}.part`;

@@ -2,6 +2,7 @@ import { request, type Dispatcher } from 'undici';
 import { describeError } from '../providers/shared/network-error.ts';
 import { parseRetryAfter } from '../providers/shared/retry-after.ts';
 import { WebhookDeliveryError } from './webhook-delivery-error.ts';
+import { WebhookAddressRefusedError } from './webhook-dispatcher.ts';
 import { webhookOrigin } from './webhook-url.ts';
 
 export interface WebhookPost {
@@ -36,6 +37,8 @@ export async function postWebhook(dispatcher: Dispatcher, post: WebhookPost): Pr
       signal: AbortSignal.timeout(post.timeoutMs),
     });
   } catch (error) {
+    const refused = addressRefusal(error);
+    if (refused) throw new WebhookDeliveryError(`webhook ${where}: ${refused.message}`, { retryable: false, cause: refused });
     const timedOut = error instanceof Error && (error.name === 'TimeoutError' || error.name === 'AbortError');
     const how = timedOut ? `no answer within ${post.timeoutMs} ms` : describeError(error);
     throw new WebhookDeliveryError(`webhook ${where}: ${how}`, { retryable: true, cause: error });
@@ -51,4 +54,14 @@ export async function postWebhook(dispatcher: Dispatcher, post: WebhookPost): Pr
     status,
     ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
   });
+}
+
+/** The dispatcher's refusal, however undici wrapped the connect error. */
+function addressRefusal(error: unknown): WebhookAddressRefusedError | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 5 && current instanceof Error; depth += 1) {
+    if (current instanceof WebhookAddressRefusedError) return current;
+    current = current.cause;
+  }
+  return undefined;
 }

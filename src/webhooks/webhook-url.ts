@@ -1,12 +1,17 @@
 import { InputError } from '../errors/input-error.ts';
+import { WebhookAddressPolicy } from './webhook-address-policy.ts';
+
+const STRICT = new WebhookAddressPolicy();
 
 /**
  * Checks a webhook URL when a render is requested. Workers POST to it from inside the
  * deployment's network (see docs/webhooks.md on SSRF): only http(s) is fetched, and a URL
  * carrying a user or password is refused, since the render's spec (and its URL) is shown by
- * the status API; receivers authenticate events by their signature instead.
+ * the status API; receivers authenticate events by their signature instead. A literal loopback,
+ * private or link-local address (or "localhost") is refused unless `policy` allows it
+ * (WEBHOOK_ALLOW_HOSTS); names are checked after resolution when the event is delivered.
  */
-export function assertWebhookUrl(url: string): string {
+export function assertWebhookUrl(url: string, policy: WebhookAddressPolicy = STRICT): string {
   let parsed: URL;
   try {
     parsed = new URL(url);
@@ -18,6 +23,10 @@ export function assertWebhookUrl(url: string): string {
   }
   if (parsed.username !== '' || parsed.password !== '') {
     throw new InputError('webhook.url', 'must not carry a user or password (receivers check the signature instead)');
+  }
+  const refusal = policy.refusalOfHost(parsed.hostname);
+  if (refusal !== undefined) {
+    throw new InputError('webhook.url', `must not point inside the deployment's network (${refusal}); list internal receivers in WEBHOOK_ALLOW_HOSTS`, parsed.hostname);
   }
   return parsed.toString();
 }

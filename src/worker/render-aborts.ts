@@ -33,6 +33,26 @@ export class RenderAborts {
     for (const controller of set) controller.abort(new RenderEndedError(renderId, reason));
     return set.size;
   }
+
+  /**
+   * Aborts every call in flight here, of any render: a forced shutdown, so no provider stream
+   * outlives the process's shutdown timeout. Returns how many there were.
+   */
+  abortAll(reason: WorkerShutdownError): number {
+    let count = 0;
+    for (const set of this.#active.values()) {
+      for (const controller of set) controller.abort(reason);
+      count += set.size;
+    }
+    return count;
+  }
+}
+
+/** The abort reason a provider call sees when its worker shuts down before the call ended. */
+export class WorkerShutdownError extends TtsBatchError {
+  constructor(timeoutMs: number) {
+    super('WORKER_SHUTDOWN', `the worker shut down (its jobs did not finish within ${timeoutMs} ms)`, { value: timeoutMs });
+  }
 }
 
 /** The abort reason a provider call sees when its render ended (cancelled or failed elsewhere). */

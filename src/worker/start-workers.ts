@@ -1,7 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import { Agent } from 'undici';
 import type { AppConfig } from '../config/app-config.ts';
 import { RedisMetricsRecorder } from '../metrics/metrics-recorder.ts';
 import type { Provider } from '../providers/provider.ts';
@@ -10,13 +9,15 @@ import { STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
 import { createRedisConnection } from '../queue/redis-connection.ts';
 import { startEnqueueReconciler } from '../render/enqueue-reconciler.ts';
 import { RenderStore } from '../render/render-store.ts';
+import { WebhookAddressPolicy } from '../webhooks/webhook-address-policy.ts';
 import { webhookBackoff } from '../webhooks/webhook-backoff.ts';
+import { createWebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
 import { processWebhook } from '../webhooks/webhook-processor.ts';
 import { WEBHOOK_QUEUE } from '../webhooks/webhook-queue.ts';
 import { FetchObservedWorker } from './fetch-observed-worker.ts';
 import { listenForFailedJobs } from './failed-job-listener.ts';
 import { warnOnUnsafeRedis } from './redis-policy-check.ts';
-import { RenderAborts } from './render-aborts.ts';
+import { RenderAborts, WorkerShutdownError } from './render-aborts.ts';
 import { listenForRenderEnds } from './render-end-listener.ts';
 import { renderEndAnnouncer } from './render-ended.ts';
 import { StoragePool } from './storage-pool.ts';
@@ -53,7 +54,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
   const shared = connect();
   await warnOnUnsafeRedis(shared, logger);
   const store = new RenderStore(shared, config.QUEUE_PREFIX, { retentionDays: config.RENDER_RETENTION_DAYS });
-  const storages = new StoragePool(config);
+  const storages = new StoragePool(config, { sweepTempFiles: { olderThanMs: config.WORKER_LOCK_MS, logger } });
   const metrics = new RedisMetricsRecorder(shared, config.QUEUE_PREFIX, logger);
   const renderEnded = renderEndAnnouncer({ connection: shared, prefix: config.QUEUE_PREFIX, metrics, logger });
   // A cancel (or a render failing on another worker) aborts this process's calls for that render.
@@ -115,12 +116,9 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
   workers.push(
     new FetchObservedWorker(STITCH_QUEUE, (job, token) => processStitch(job, stitchDeps, token), { ...workerOptions, connection: connect(), concurrency: config.STITCH_CONCURRENCY }),
   );
-  // Webhooks wait on strangers' servers: their own queue, sockets and timeouts.
-  const webhookDispatcher = new Agent({
-    connect: { timeout: config.WEBHOOK_TIMEOUT_MS },
-    headersTimeout: config.WEBHOOK_TIMEOUT_MS,
-    bodyTimeout: config.WEBHOOK_TIMEOUT_MS,
-  });
+  // Webhooks wait on strangers' servers: their own queue, sockets and timeouts; every
+  // connection is checked against WEBHOOK_ALLOW_HOSTS and the refused ranges (SSRF).
+  const webhookDispatcher = createWebhookDispatcher(new WebhookAddressPolicy(config.WEBHOOK_ALLOW_HOSTS), config.WEBHOOK_TIMEOUT_MS);
   const webhookDeps = { store, dispatcher: webhookDispatcher, timeoutMs: config.WEBHOOK_TIMEOUT_MS, logger: logger.child({ queue: WEBHOOK_QUEUE }) };
   workers.push(
     new FetchObservedWorker(WEBHOOK_QUEUE, (job) => processWebhook(job, webhookDeps), {
@@ -170,7 +168,10 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
         const outcome = await Promise.race([graceful.then(() => 'closed' as const), timedOut]);
         clearTimeout(timer);
         if (outcome === 'timeout') {
-          logger.warn({ timeoutMs }, 'active jobs did not finish in time; abandoning them to other workers');
+          // A forced BullMQ close after a graceful one still waits for the running jobs, so
+          // their provider calls are aborted: the jobs end at once and go back to the queue.
+          const aborted = aborts.abortAll(new WorkerShutdownError(timeoutMs));
+          logger.warn({ timeoutMs, aborted }, 'active jobs did not finish in time; aborting their provider calls and handing them to other workers');
           await Promise.all(workers.map((w) => w.close(true)));
         }
         await Promise.all(queues.map((q) => q.close()));

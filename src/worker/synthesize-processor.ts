@@ -15,7 +15,8 @@ import { bytesBody } from '../util/bytes-body.ts';
 import { withResult } from '../util/generator-result.ts';
 import { classifyFailure } from './classify-failure.ts';
 import { segmentChars, synthesizeJobDataSchema, type SynthesizeJobData } from './job-data.ts';
-import type { RenderAborts } from './render-aborts.ts';
+import { handBackJob } from './hand-back-job.ts';
+import { WorkerShutdownError, type RenderAborts } from './render-aborts.ts';
 import type { AnnounceRenderEnd } from './render-ended.ts';
 import { abandonedSegment } from './abandoned-segment.ts';
 import type { StoragePool } from './storage-pool.ts';
@@ -198,6 +199,7 @@ async function synthesizeSegment(job: Job, token: string | undefined, data: Synt
     };
   } catch (error) {
     if (error instanceof DelayedError) throw error; // polling later: flow control, not a failure
+    if (signal.aborted && signal.reason instanceof WorkerShutdownError) return await handBackJob(job, token);
     if (signal.aborted) {
       // The render was cancelled or failed elsewhere: nothing was stored, nothing is retried, and
       // the job completes (a cancel is not a failure; see abandoned-segment.ts).

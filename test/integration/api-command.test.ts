@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../src/config/app-config.ts';
 import { CLI, REPO_ROOT, runCli } from '../support/run-cli.ts';
@@ -24,6 +25,31 @@ describe('tts-batch api', () => {
     const result = await runCli(['api'], env);
     expect(result.code).toBe(1);
     expect(result.stderr).toMatch(/^tts-batch: no API token is configured.*set API_TOKENS/m);
+  });
+
+  it('exits non-zero with one line when its port is taken (and does not linger)', async () => {
+    const squatter = createServer();
+    await new Promise<void>((resolve) => squatter.listen(0, '127.0.0.1', resolve));
+    const { port } = squatter.address() as AddressInfo;
+    const child = spawn(process.execPath, [CLI, 'api'], {
+      cwd: REPO_ROOT,
+      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env, LOG_LEVEL: 'silent', PORT: String(port), API_TOKENS: API_TOKEN },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = once(child, 'exit');
+    const deadline = new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 15_000).unref());
+    try {
+      const outcome = await Promise.race([exited, deadline]);
+      expect(outcome, `tts-batch api should exit when it cannot listen:\n${stderr}`).not.toBe('still running');
+      const [code] = outcome as [number | null];
+      expect(code).toBe(1);
+      expect(stderr).toBe(`tts-batch: cannot listen on 127.0.0.1:${port}: the address is in use (EADDRINUSE); set PORT or API_HOST\n`);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+      await new Promise<void>((resolve) => squatter.close(() => resolve()));
+    }
   });
 
   it('serves until SIGTERM, ends open event streams, and exits 0', async () => {

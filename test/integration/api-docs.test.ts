@@ -20,6 +20,8 @@ const ROUTES: [string, string][] = [
   ['get', '/v1/renders/{id}/audio'],
   ['post', '/v1/cache/evict'],
   ['post', '/v1/cache/prune'],
+  // HEAD is its own documented operation: it answers from storage.head without reading the audio.
+  ['head', '/v1/renders/{id}/audio'],
   ['get', '/healthz'],
   ['get', '/readyz'],
   ['get', '/metrics'],

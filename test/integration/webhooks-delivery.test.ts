@@ -54,6 +54,8 @@ describe('webhooks (real workers, SenseAudio simulator, a local receiver)', () =
       SENSEAUDIO_BASE_URL: simulator.url,
       WEBHOOK_BACKOFF_MS: '20',
       WEBHOOK_TIMEOUT_MS: '400',
+      // The receivers listen on loopback, which webhooks may reach only when allowed explicitly.
+      WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
       RETRY_ATTEMPTS: '2',
     });
     connection = createRedisConnection(env.config.REDIS_URL, 'producer');
@@ -205,6 +207,21 @@ describe('webhooks (real workers, SenseAudio simulator, a local receiver)', () =
     expect(event.error).toMatch(/^segment 0: /);
     expect(event.error, 'provider errors never carry the key').not.toContain(API_KEY);
     expect(event.result).toBeUndefined();
+  });
+
+  it('refuses, without connecting or retrying, a loopback receiver WEBHOOK_ALLOW_HOSTS does not list', async () => {
+    const hook = await startWebhookReceiver([], '127.0.0.2');
+    receivers.push(hook);
+    let connections = 0;
+    hook.onConnection(() => (connections += 1));
+    await enqueueWithWebhook('wh-internal', `${hook.url}/hook`);
+    await env.finish('wh-internal');
+    const outcome = await webhookJobEnd('wh-internal', 'render.completed');
+    expect(outcome.failed).toMatch(/^webhook http:\/\/127\.0\.0\.2:\d+: 127\.0\.0\.2 is a loopback, private, link-local or reserved address; list internal receivers in WEBHOOK_ALLOW_HOSTS$/);
+    const job = await Job.fromId(webhooks, webhookJobId('wh-internal', 'render.completed'));
+    expect(job?.attemptsMade, 'a refused address is not retried').toBe(1);
+    expect(connections).toBe(0);
+    expect(hook.received).toHaveLength(0);
   });
 
   it('queues nothing for a render without a webhook', async () => {

@@ -17,6 +17,8 @@ export interface WebhookReceiver {
   received: ReceivedWebhook[];
   /** Resolves once request `number` (1-based) has arrived. */
   whenRequest(number: number): Promise<ReceivedWebhook>;
+  /** Runs on every TCP connection accepted (to tell a refused delivery from a failed one). */
+  onConnection(callback: () => void): void;
   close(): Promise<void>;
 }
 
@@ -24,7 +26,7 @@ export interface WebhookReceiver {
  * A local webhook receiver on a real socket. `answers` is consumed in arrival order (a status,
  * or 'hang' to never answer); past its end every request gets 200.
  */
-export async function startWebhookReceiver(answers: readonly (number | 'hang')[] = []): Promise<WebhookReceiver> {
+export async function startWebhookReceiver(answers: readonly (number | 'hang')[] = [], host = '127.0.0.1'): Promise<WebhookReceiver> {
   const received: ReceivedWebhook[] = [];
   const waiters = new Map<number, ((record: ReceivedWebhook) => void)[]>();
   const server = createServer((req, res) => {
@@ -41,15 +43,18 @@ export async function startWebhookReceiver(answers: readonly (number | 'hang')[]
       res.writeHead(answer, { 'content-type': 'text/plain' }).end(answer < 300 ? 'ok' : 'no');
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(0, host, resolve));
   const { port } = server.address() as AddressInfo;
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: `http://${host}:${port}`,
     received,
     whenRequest(number) {
       const found = received[number - 1];
       if (found) return Promise.resolve(found);
       return new Promise((resolve) => waiters.set(number, [...(waiters.get(number) ?? []), resolve]));
+    },
+    onConnection(callback) {
+      server.on('connection', callback);
     },
     async close() {
       server.closeAllConnections();

@@ -19,30 +19,30 @@ const audioResponse = (description: string) => ({
 /**
  * GET /v1/renders/:id/audio: streams the finished audio from storage (Range supported), or,
  * for S3 output with API_AUDIO_REDIRECT=true, redirects to a presigned URL so the bytes do not
- * pass through the API.
+ * pass through the API. HEAD answers the same headers without reading the object.
  */
 export function rendersAudioRoute(app: ApiApp, ctx: ApiContext): void {
-  app.get(
-    '/renders/:id/audio',
-    {
-      schema: {
-        summary: "Download a completed render's audio",
-        tags: ['renders'],
-        security: BEARER_SECURITY,
-        params: renderIdParams,
-        headers: z.looseObject({ range: z.string().optional().describe('one range, e.g. bytes=0-1023') }),
-        response: {
-          200: audioResponse('the whole file (Content-Type from the format, Content-Length, Accept-Ranges: bytes)'),
-          206: audioResponse('the requested range (Content-Range)'),
-          302: z.null().describe('S3 output with API_AUDIO_REDIRECT=true: Location is a presigned URL valid API_AUDIO_URL_TTL_S seconds'),
-          ...commonErrors,
-          404: errorBodySchema.describe('no such render, or its audio is no longer in storage'),
-          409: errorBodySchema.describe('the render has no audio (yet): error.status says where it stands'),
-          416: errorBodySchema.describe('the range starts past the end (Content-Range: bytes */size)'),
-        },
+  // GET and HEAD in one route: Fastify's automatic HEAD route would run GET and drain its stream.
+  app.route({
+    method: ['GET', 'HEAD'],
+    url: '/renders/:id/audio',
+    schema: {
+      summary: "Download a completed render's audio",
+      tags: ['renders'],
+      security: BEARER_SECURITY,
+      params: renderIdParams,
+      headers: z.looseObject({ range: z.string().optional().describe('one range, e.g. bytes=0-1023') }),
+      response: {
+        200: audioResponse('the whole file (Content-Type from the format, Content-Length, Accept-Ranges: bytes)'),
+        206: audioResponse('the requested range (Content-Range)'),
+        302: z.null().describe('S3 output with API_AUDIO_REDIRECT=true: Location is a presigned URL valid API_AUDIO_URL_TTL_S seconds'),
+        ...commonErrors,
+        404: errorBodySchema.describe('no such render, or its audio is no longer in storage'),
+        409: errorBodySchema.describe('the render has no audio (yet): error.status says where it stands'),
+        416: errorBodySchema.describe('the range starts past the end (Content-Range: bytes */size)'),
       },
     },
-    async (request, reply) => {
+    handler: async (request, reply) => {
       const id = assertRenderId(request.params.id);
       const state = await ctx.store.get(id);
       if (!state) throw renderNotFound(id);
@@ -72,17 +72,19 @@ export function rendersAudioRoute(app: ApiApp, ctx: ApiContext): void {
         .header('content-type', contentTypeOf(audio))
         .header('accept-ranges', 'bytes')
         .header('content-disposition', `inline; filename="${filename}"`);
+      // HEAD (Fastify routes it here) is answered from storage.head alone: no GetObject, no file read.
+      const headOnly = request.method === 'HEAD';
       if (range === undefined) {
         void reply.code(200).header('content-length', String(info.size));
-        return reply.send(Readable.from(storage.get(key)));
+        return reply.send(headOnly ? undefined : Readable.from(storage.get(key)));
       }
       void reply
         .code(206)
         .header('content-length', String(range.end - range.start))
         .header('content-range', `bytes ${range.start}-${range.end - 1}/${info.size}`);
-      return reply.send(Readable.from(storage.get(key, range)));
+      return reply.send(headOnly ? undefined : Readable.from(storage.get(key, range)));
     },
-  );
+  });
 }
 
 /** Raw PCM says nothing about itself: its rate and channels go in the media type (RFC 2586 style). */

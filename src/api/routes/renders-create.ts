@@ -69,7 +69,7 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
       const plan = planRender(body.text, providerLimits(definition, ctx.config), definition.planOptions?.(options.voiceSettings));
       checkRenderLimits(plan, options.audio, body.title, renderCaps(ctx.config));
       const output = ctx.outputs.resolve(body.output);
-      const webhook = body.webhook === undefined ? undefined : { url: assertWebhookUrl(body.webhook.url), secret: body.webhook.secret };
+      const webhook = body.webhook === undefined ? undefined : { url: assertWebhookUrl(body.webhook.url, ctx.webhookAddresses), secret: body.webhook.secret };
 
       const idempotencyKey = request.headers['idempotency-key'];
       if (idempotencyKey !== undefined) {

@@ -1,18 +1,17 @@
 import { z } from 'zod';
 import { assertRenderId } from '../../render/render-id.ts';
 import { TERMINAL_STATUSES } from '../../render/render-record.ts';
-import { getRenderStatus } from '../../render/render-status.ts';
-import type { RenderEvent, RenderState } from '../../render/render-store.ts';
 import type { ApiContext } from '../api-context.ts';
 import { BEARER_SECURITY, commonErrors, renderIdParams, type ApiApp } from '../api-app.ts';
 import { errorBodySchema } from '../errors.ts';
 import { renderNotFound } from '../http-error.ts';
-import { renderView, type RenderView } from '../render-view.ts';
+import type { FeedFollower } from '../render-feed.ts';
+import type { RenderView } from '../render-view.ts';
 import { openEventStream, type EventStream } from '../sse-stream.ts';
 
 const STREAM_DESCRIPTION = [
   'text/event-stream. First `snapshot` (the render as GET /v1/renders/{id} shows it), then one event per change:',
-  '`progress` when another segment is done (with `segment`, its index) and `status` when the status moves.',
+  '`progress` when more segments are done (with `segment`, the index of the latest; at most one every 200 ms, with the latest counts) and `status` when the status moves.',
   'The stream ends after the event that carries a final status (completed, failed, cancelled).',
   'Comment lines (": keep-alive") come every API_SSE_HEARTBEAT_MS.',
 ].join(' ');
@@ -36,89 +35,44 @@ export function rendersEventsRoute(app: ApiApp, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const id = assertRenderId(request.params.id);
-      if (!(await ctx.store.get(id))) throw renderNotFound(id);
-      // Listen before the snapshot, so nothing that happens in between is missed.
-      const early: RenderEvent[] = [];
-      let deliver = (event: RenderEvent): void => void early.push(event);
-      const unlisten = await ctx.events.listen(id, (event) => deliver(event));
-      let snapshot: RenderState | null;
-      try {
-        snapshot = await getRenderStatus(ctx.store, ctx.stitchQueue, id);
-        if (!snapshot) throw renderNotFound(id);
-      } catch (error) {
-        unlisten();
-        throw error;
-      }
+      // Every follower of a render shares one feed: one listener, one state, reads only on status changes.
+      const feed = await ctx.feeds.join(id);
+      if (!feed) throw renderNotFound(id);
       const stream = openEventStream(reply);
-      const follower = new RenderFollower(ctx, id, stream, renderView(snapshot), (error) =>
-        request.log.warn({ renderId: id, err: error instanceof Error ? error.message : String(error) }, 'event stream: could not read the render'),
-      );
+      const follower = new RenderFollower(stream, feed.view());
+      const leave = feed.add(follower);
       ctx.streams.add(stream);
-      const heartbeat = setInterval(() => follower.heartbeat(), ctx.config.API_SSE_HEARTBEAT_MS);
+      const heartbeat = setInterval(() => {
+        stream.comment('keep-alive');
+        feed.refresh();
+      }, ctx.config.API_SSE_HEARTBEAT_MS);
       stream.onClose(() => {
         clearInterval(heartbeat);
-        unlisten();
+        leave();
+        ctx.feeds.release(id, feed);
         ctx.streams.delete(stream);
       });
-      deliver = (event) => follower.onEvent(event);
-      for (const event of early) follower.onEvent(event);
       return reply;
     },
   );
 }
 
 /**
- * Sends a render's changes in order: each trigger (a pub/sub message or a heartbeat) reads the
- * render afresh, one at a time, and an event goes out only when something moved. Re-reading
- * makes a missed or repeated message harmless, and the heartbeat also notices a render that
- * ended without an event (a flow failed by BullMQ itself).
+ * One event stream: sends what moved since its last event. Views come from the render's feed
+ * (render-feed.ts), already coalesced; a view that changes nothing this stream showed is dropped.
  */
-class RenderFollower {
-  readonly #ctx: ApiContext;
-  readonly #id: string;
+class RenderFollower implements FeedFollower {
   readonly #stream: EventStream;
-  readonly #onReadError: (error: unknown) => void;
   #last: RenderView;
-  #chain: Promise<void> = Promise.resolve();
 
-  constructor(ctx: ApiContext, id: string, stream: EventStream, snapshot: RenderView, onReadError: (error: unknown) => void) {
-    this.#ctx = ctx;
-    this.#id = id;
+  constructor(stream: EventStream, snapshot: RenderView) {
     this.#stream = stream;
-    this.#onReadError = onReadError;
     this.#last = snapshot;
     stream.send('snapshot', snapshot);
     if (TERMINAL_STATUSES.has(snapshot.status)) stream.end();
   }
 
-  onEvent(event: RenderEvent): void {
-    this.#then(async () => {
-      const state = await this.#ctx.store.get(this.#id);
-      if (state) this.#publish(renderView(state), event.segment);
-    });
-  }
-
-  heartbeat(): void {
-    this.#stream.comment('keep-alive');
-    this.#then(async () => {
-      const state = await getRenderStatus(this.#ctx.store, this.#ctx.stitchQueue, this.#id);
-      if (state) this.#publish(renderView(state), undefined);
-    });
-  }
-
-  #then(step: () => Promise<void>): void {
-    this.#chain = this.#chain.then(async () => {
-      if (this.#stream.closed) return;
-      try {
-        await step();
-      } catch (error) {
-        // Redis blinked: the next message or heartbeat reads again.
-        this.#onReadError(error);
-      }
-    });
-  }
-
-  #publish(view: RenderView, segment: number | undefined): void {
+  publish(view: RenderView, segment: number | undefined): void {
     if (this.#stream.closed) return;
     if (view.status !== this.#last.status) {
       this.#stream.send('status', view);
