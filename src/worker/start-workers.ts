@@ -19,8 +19,10 @@ import { listenForRenderEnds } from './render-end-listener.ts';
 import { renderEndAnnouncer } from './render-ended.ts';
 import { StoragePool } from './storage-pool.ts';
 import { processStitch } from './stitch-processor.ts';
-import { processSynthesize } from './synthesize-processor.ts';
-import { startWorkerHeartbeat } from './worker-heartbeat.ts';
+import { CredentialGuard } from './credential-guard.ts';
+import { startStallWatchdog } from './stall-watchdog.ts';
+import { processSynthesize, type SynthesizeDeps } from './synthesize-processor.ts';
+import { startWorkerHeartbeat, type WorkerHeartbeat } from './worker-heartbeat.ts';
 
 export interface StartWorkersOptions {
   config: AppConfig;
@@ -29,6 +31,8 @@ export interface StartWorkersOptions {
   providers?: readonly string[];
   /** Test seam: clients to use instead of building them from config. */
   providerOverrides?: ReadonlyMap<string, Provider>;
+  /** Reports refused credentials instead of the one error log (render --local fails its render with it). */
+  onCredentialsRefused?: (provider: string, reason: string) => void;
 }
 
 export interface WorkerRuntime {
@@ -74,6 +78,8 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
   const workers: FetchObservedWorker[] = [];
   const queues: Queue[] = [];
   const providers: Provider[] = [];
+  const guards = new Map<string, CredentialGuard>();
+  let heartbeat: WorkerHeartbeat | undefined;
   for (const name of names) {
     const definition = PROVIDERS.get(name);
     if (!definition) throw new Error(`unknown provider "${name}"`);
@@ -83,7 +89,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     const queue = new Queue(queueName, { connection: shared, prefix: config.QUEUE_PREFIX });
     queue.on('error', (error: Error) => logger.warn({ err: error.message, queue: queueName }, 'queue error'));
     queues.push(queue);
-    const deps = {
+    const deps: SynthesizeDeps = {
       provider,
       queue,
       storages,
@@ -94,17 +100,27 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
       aborts,
       renderEnded,
     };
-    workers.push(
-      new FetchObservedWorker(queueName, (job, token) => processSynthesize(job, token, deps), {
-        ...workerOptions,
-        connection: connect(),
-        concurrency: config.WORKER_CONCURRENCY,
-        // A queue-wide limiter (RATE_LIMIT_MAX jobs per RATE_LIMIT_DURATION_MS, across every
-        // worker process) is also what makes BullMQ honour queue.rateLimit() in all processes:
-        // without one, a 429 would pause only the process that received it.
-        limiter: { max: config.RATE_LIMIT_MAX, duration: config.RATE_LIMIT_DURATION_MS },
-      }),
-    );
+    const worker = new FetchObservedWorker(queueName, (job, token) => processSynthesize(job, token, deps), {
+      ...workerOptions,
+      connection: connect(),
+      concurrency: config.WORKER_CONCURRENCY,
+      // A queue-wide limiter (RATE_LIMIT_MAX jobs per RATE_LIMIT_DURATION_MS, across every
+      // worker process) is also what makes BullMQ honour queue.rateLimit() in all processes:
+      // without one, a 429 would pause only the process that received it.
+      limiter: { max: config.RATE_LIMIT_MAX, duration: config.RATE_LIMIT_DURATION_MS },
+    });
+    workers.push(worker);
+    deps.credentials = new CredentialGuard({
+      provider: name,
+      worker,
+      concurrency: config.WORKER_CONCURRENCY,
+      firstRecheckMs: config.CREDENTIAL_RECHECK_MS,
+      maxRecheckMs: config.CREDENTIAL_RECHECK_MAX_MS,
+      logger: deps.logger,
+      onChange: () => heartbeat?.refresh(),
+      ...(options.onCredentialsRefused ? { onRefused: options.onCredentialsRefused } : {}),
+    });
+    guards.set(name, deps.credentials);
   }
   const stitchDeps = { storages, store, logger: logger.child({ queue: STITCH_QUEUE }), metrics, renderEnded };
   workers.push(
@@ -129,14 +145,16 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     worker.on('error', (error) => logger.warn({ err: error.message, queue: worker.name }, 'worker error'));
   }
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
-  const heartbeat = await startWorkerHeartbeat({
+  heartbeat = await startWorkerHeartbeat({
     redis: shared,
     prefix: config.QUEUE_PREFIX,
     providers: names,
     intervalMs: config.HEARTBEAT_INTERVAL_MS,
     logger,
     lastFetchAt: () => Math.max(0, ...workers.map((worker) => worker.lastFetchAt)),
+    misconfigured: () => Object.fromEntries([...guards].flatMap(([name, guard]) => (guard.misconfigured ? [[name, guard.misconfigured]] : []))),
   });
+  const watchdog = startStallWatchdog({ redis: shared, prefix: config.QUEUE_PREFIX, store, stallMs: config.RENDER_STALL_MS, logger, renderEnded });
   logger.info({ providers: names, concurrency: config.WORKER_CONCURRENCY }, 'workers started');
 
   let closing: Promise<void> | undefined;
@@ -145,7 +163,9 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     close(timeoutMs = 30_000) {
       closing ??= (async () => {
         // First, so readiness checks stop counting this process while it drains.
-        await heartbeat.close().catch((error: unknown) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not remove the worker heartbeat'));
+        for (const guard of guards.values()) guard.close();
+        await watchdog.close();
+        await heartbeat?.close().catch((error: unknown) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not remove the worker heartbeat'));
         const graceful = Promise.all(workers.map((w) => w.close()));
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<'timeout'>((resolve) => {
