@@ -13,6 +13,7 @@ import { startSenseAudioSimulator } from '../simulators/senseaudio/server.ts';
 import { startRenderEnv } from '../support/render-env.ts';
 import { runCli } from '../support/run-cli.ts';
 import { makeSampleBook } from '../support/sample-book.ts';
+import { API_TOKEN, readEventStream, startApi } from './api-harness.ts';
 import { parsePrometheusText } from './metrics-prometheus-parser.ts';
 
 const GOOD_KEY = 'good-key-containment';
@@ -76,6 +77,14 @@ describe('a worker with a bad key on a shared prefix', () => {
     cleanup.push(() => segmentQueue.close());
     const first = (await segmentQueue.getJobs(['waiting', 'prioritized', 'active', 'delayed'])).find((job) => job.attemptsStarted > 0);
     expect(first?.attemptsMade).toBe(0);
+    // /readyz tells, per provider; the render's event stream carries the reason.
+    const api = await startApi({ ...env.config, API_TOKENS: [API_TOKEN], API_SSE_HEARTBEAT_MS: 200, READY_WORKER_MAX_AGE_MS: 60_000 });
+    cleanup.push(() => api.close());
+    const ready = (await (await api.request('/readyz', { token: null })).json()) as { providers?: Record<string, { workers: number; misconfigured: number; reasons?: string[] }> };
+    expect(ready.providers?.senseaudio).toMatchObject({ workers: 1, misconfigured: 1 });
+    expect(ready.providers?.senseaudio?.reasons?.[0]).toMatch(/API key was rejected/);
+    const stream = await api.request('/v1/renders/shared-one/events', { headers: { accept: 'text/event-stream' } });
+    const streamed = readEventStream(stream);
 
     // A healthy worker joins: the render completes, and no segment failed.
     const good = await startWorkers({ config: { ...env.config, SENSEAUDIO_API_KEY: GOOD_KEY }, logger: pino({ level: 'silent' }), providers: ['senseaudio'] });
@@ -83,6 +92,12 @@ describe('a worker with a bad key on a shared prefix', () => {
     const manifest = await env.finish('shared-one', 60_000);
     expect(manifest.segments).toHaveLength(plan.segments.length);
     expect((await env.store.get('shared-one'))?.status).toBe('completed');
+    const { events } = await streamed;
+    const views = events.map((event) => event.data as { status: string; waiting?: string });
+    expect(views[0]?.waiting, 'the snapshot says why it waits').toBe('no worker with valid senseaudio credentials');
+    expect(events.at(-1)?.event).toBe('status');
+    expect(views.at(-1)).toMatchObject({ status: 'completed' });
+    expect(views.at(-1)?.waiting).toBeUndefined();
     const after = parsePrometheusText(await renderMetrics(redis, prefix, ['senseaudio']));
     expect(after.get('ttsb_segments_failed_total')?.samples.find((s) => s.labels.provider === 'senseaudio')?.value).toBe(0);
     expect(simulator.requests.filter((r) => r.authorized && r.outcome === 'completed')).toHaveLength(plan.segments.length);

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { assertRenderId } from '../../render/render-id.ts';
 import { TERMINAL_STATUSES } from '../../render/render-record.ts';
 import { getRenderStatus } from '../../render/render-status.ts';
+import { waitingReason } from '../../render/waiting-reason.ts';
 import type { RenderEvent, RenderState } from '../../render/render-store.ts';
 import type { ApiContext } from '../api-context.ts';
 import { BEARER_SECURITY, commonErrors, renderIdParams, type ApiApp } from '../api-app.ts';
@@ -12,7 +13,8 @@ import { openEventStream, type EventStream } from '../sse-stream.ts';
 
 const STREAM_DESCRIPTION = [
   'text/event-stream. First `snapshot` (the render as GET /v1/renders/{id} shows it), then one event per change:',
-  '`progress` when another segment is done (with `segment`, its index) and `status` when the status moves.',
+  '`progress` when another segment is done (with `segment`, its index) and `status` when the status moves;',
+  '`waiting` when the reason it waits (field `waiting`, e.g. no worker with valid credentials) appears, changes or clears.',
   'The stream ends after the event that carries a final status (completed, failed, cancelled).',
   'Comment lines (": keep-alive") come every API_SSE_HEARTBEAT_MS.',
 ].join(' ');
@@ -42,15 +44,17 @@ export function rendersEventsRoute(app: ApiApp, ctx: ApiContext): void {
       let deliver = (event: RenderEvent): void => void early.push(event);
       const unlisten = await ctx.events.listen(id, (event) => deliver(event));
       let snapshot: RenderState | null;
+      let waiting: string | undefined;
       try {
         snapshot = await getRenderStatus(ctx.store, ctx.stitchQueue, id);
         if (!snapshot) throw renderNotFound(id);
+        waiting = await waitingReason(ctx.redis, ctx.prefix, snapshot.spec.provider);
       } catch (error) {
         unlisten();
         throw error;
       }
       const stream = openEventStream(reply);
-      const follower = new RenderFollower(ctx, id, stream, renderView(snapshot), (error) =>
+      const follower = new RenderFollower(ctx, id, stream, renderView(snapshot, Date.now(), waiting), (error) =>
         request.log.warn({ renderId: id, err: error instanceof Error ? error.message : String(error) }, 'event stream: could not read the render'),
       );
       ctx.streams.add(stream);
@@ -94,7 +98,7 @@ class RenderFollower {
   onEvent(event: RenderEvent): void {
     this.#then(async () => {
       const state = await this.#ctx.store.get(this.#id);
-      if (state) this.#publish(renderView(state), event.segment);
+      if (state) this.#publish(renderView(state, Date.now(), this.#last.waiting), event.segment);
     });
   }
 
@@ -102,7 +106,9 @@ class RenderFollower {
     this.#stream.comment('keep-alive');
     this.#then(async () => {
       const state = await getRenderStatus(this.#ctx.store, this.#ctx.stitchQueue, this.#id);
-      if (state) this.#publish(renderView(state), undefined);
+      // The heartbeat is also when the workers' state is read again (it changes on their time).
+      const waiting = state ? await waitingReason(this.#ctx.redis, this.#ctx.prefix, state.spec.provider) : undefined;
+      if (state) this.#publish(renderView(state, Date.now(), waiting), undefined);
     });
   }
 
@@ -124,6 +130,8 @@ class RenderFollower {
       this.#stream.send('status', view);
     } else if (view.progress.segmentsDone !== this.#last.progress.segmentsDone) {
       this.#stream.send('progress', segment === undefined ? view : { ...view, segment });
+    } else if (view.waiting !== this.#last.waiting) {
+      this.#stream.send('waiting', view);
     } else {
       return;
     }
