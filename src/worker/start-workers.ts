@@ -79,7 +79,8 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
   const queues: Queue[] = [];
   const providers: Provider[] = [];
   const guards = new Map<string, CredentialGuard>();
-  let heartbeat: WorkerHeartbeat | undefined;
+  // Set once the heartbeat runs; a guard's change before that is in its first beat anyway.
+  const beating: { heartbeat?: WorkerHeartbeat } = {};
   for (const name of names) {
     const definition = PROVIDERS.get(name);
     if (!definition) throw new Error(`unknown provider "${name}"`);
@@ -117,7 +118,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
       firstRecheckMs: config.CREDENTIAL_RECHECK_MS,
       maxRecheckMs: config.CREDENTIAL_RECHECK_MAX_MS,
       logger: deps.logger,
-      onChange: () => heartbeat?.refresh(),
+      onChange: () => beating.heartbeat?.refresh(),
       ...(options.onCredentialsRefused ? { onRefused: options.onCredentialsRefused } : {}),
     });
     guards.set(name, deps.credentials);
@@ -145,7 +146,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     worker.on('error', (error) => logger.warn({ err: error.message, queue: worker.name }, 'worker error'));
   }
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
-  heartbeat = await startWorkerHeartbeat({
+  const heartbeat = await startWorkerHeartbeat({
     redis: shared,
     prefix: config.QUEUE_PREFIX,
     providers: names,
@@ -154,6 +155,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     lastFetchAt: () => Math.max(0, ...workers.map((worker) => worker.lastFetchAt)),
     misconfigured: () => Object.fromEntries([...guards].flatMap(([name, guard]) => (guard.misconfigured ? [[name, guard.misconfigured]] : []))),
   });
+  beating.heartbeat = heartbeat;
   const watchdog = startStallWatchdog({ redis: shared, prefix: config.QUEUE_PREFIX, store, stallMs: config.RENDER_STALL_MS, logger, renderEnded });
   logger.info({ providers: names, concurrency: config.WORKER_CONCURRENCY }, 'workers started');
 
@@ -165,7 +167,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
         // First, so readiness checks stop counting this process while it drains.
         for (const guard of guards.values()) guard.close();
         await watchdog.close();
-        await heartbeat?.close().catch((error: unknown) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not remove the worker heartbeat'));
+        await heartbeat.close().catch((error: unknown) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not remove the worker heartbeat'));
         const graceful = Promise.all(workers.map((w) => w.close()));
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<'timeout'>((resolve) => {

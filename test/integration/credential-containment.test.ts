@@ -40,7 +40,7 @@ describe('a worker with a bad key on a shared prefix', () => {
     cleanup.push(() => env.close());
     const prefix = env.config.QUEUE_PREFIX;
     const redis = new Redis(env.config.REDIS_URL);
-    cleanup.push(async () => redis.disconnect());
+    cleanup.push(() => Promise.resolve(redis.disconnect()));
     const stitchQueue = new Queue(STITCH_QUEUE, { connection: redis, prefix });
     cleanup.push(() => stitchQueue.close());
 

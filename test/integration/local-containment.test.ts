@@ -97,7 +97,7 @@ describe('render --local is self-contained', () => {
     const vars = { REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, SENSEAUDIO_BASE_URL: simulator.url };
     const started = Date.now();
     const waiting = startCli(['render', join(dir, 'short.txt'), '--provider', 'senseaudio', '--wait', '-o', join(dir, 'out'), ...AUDIO], vars);
-    cleanup.push(async () => waiting.child.kill('SIGKILL'));
+    cleanup.push(() => Promise.resolve(waiting.child.kill('SIGKILL')));
     await vi.waitFor(
       () => {
         if (!waiting.stderr().includes('tts-batch: no live worker serves senseaudio')) throw new Error(`not said yet:\n${waiting.stderr()}`);
