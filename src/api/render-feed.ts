@@ -2,6 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { renderKeys } from '../render/render-keys.ts';
 import { getRenderStatus } from '../render/render-status.ts';
+import { waitingReason } from '../render/waiting-reason.ts';
 import type { RenderEvent, RenderState, RenderStore } from '../render/render-store.ts';
 import type { RenderEventHub } from './render-event-hub.ts';
 import { renderView, type RenderView } from './render-view.ts';
@@ -38,6 +39,8 @@ export class RenderFeed {
   readonly #done = new Set<number>();
   readonly #cached = new Set<number>();
   #charsDone = 0;
+  /** Why the render waits (from the workers' heartbeats), read again on each reconciling read. */
+  #waiting: string | undefined;
   /** Characters of each segment counted from a message (a message carries them). */
   readonly #chars = new Map<number, number>();
   #lastSegment: number | undefined;
@@ -76,7 +79,7 @@ export class RenderFeed {
   }
 
   view(): RenderView {
-    return renderView({ ...this.#state, segmentsDone: this.#done.size, cachedSegments: this.#cached.size, charsDone: this.#charsDone });
+    return renderView({ ...this.#state, segmentsDone: this.#done.size, cachedSegments: this.#cached.size, charsDone: this.#charsDone }, Date.now(), this.#waiting);
   }
 
   add(follower: FeedFollower): () => void {
@@ -145,6 +148,8 @@ export class RenderFeed {
     ]);
     if (!state) return false;
     this.#state = state;
+    // The heartbeat is also when the workers' state is read again (it changes on their time).
+    if (reconcile) this.#waiting = await waitingReason(this.#deps.redis, this.#deps.prefix, state.spec.provider);
     // The record's counter covers the done set as read; a segment a message reported that the
     // read did not see yet keeps the characters its message carried.
     const doneSet = new Set(done.map(Number));

@@ -41,13 +41,14 @@ export const renderViewSchema = z.object({
     })
     .optional(),
   error: renderFailureSchema.optional(),
+  waiting: z.string().optional().describe('why a queued or running render is not moving, e.g. "no worker with valid senseaudio credentials"'),
 });
 export type RenderView = z.infer<typeof renderViewSchema>;
 
 export const renderPath = (id: string): string => `/v1/renders/${id}`;
 
 /** A render as the API shows it: no text, no secrets (the webhook secret lives apart from the spec). */
-export function renderView(state: RenderState, now: number = Date.now()): RenderView {
+export function renderView(state: RenderState, now: number = Date.now(), waiting?: string): RenderView {
   const { spec } = state;
   return {
     id: spec.id,
@@ -64,6 +65,7 @@ export function renderView(state: RenderState, now: number = Date.now()): Render
     progress: progressOf(state, now),
     ...(state.result ? { result: { ...state.result, audioUrl: `${renderPath(spec.id)}/audio` } } : {}),
     ...(state.error ? { error: describeFailure(state.error) } : {}),
+    ...(waiting !== undefined && (state.status === 'queued' || state.status === 'running') ? { waiting } : {}),
   };
 }
 

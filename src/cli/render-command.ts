@@ -18,8 +18,11 @@ import { RenderStore, type RenderState } from '../render/render-store.ts';
 import { describeLocation } from '../storage/open-storage.ts';
 import { createLogger } from '../util/logger.ts';
 import { startWorkers, type WorkerRuntime } from '../worker/start-workers.ts';
+import { LocalCredentialFailure } from './local-credentials.ts';
+import { discardLocalPrefix, localQueuePrefix } from './local-prefix.ts';
 import { formatProgress, ProgressReporter } from './progress-reporter.ts';
 import { readTextFile } from './read-text-file.ts';
+import { WorkerNotice } from './worker-notice.ts';
 
 export interface RenderCommandOptions {
   provider: string;
@@ -82,24 +85,35 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
     throw new ConfigError(`--local: ${definition.name} is not ready here: ${definition.setupHint}`);
   }
 
+  // --local is self-contained: a private prefix, so its workers serve only its own render.
+  const prefix = opts.local ? localQueuePrefix(config.QUEUE_PREFIX) : config.QUEUE_PREFIX;
+  const localFailure = new LocalCredentialFailure();
   const logger = createLogger(config.LOG_LEVEL ?? 'warn');
   const connection = createRedisConnection(config.REDIS_URL, 'producer');
   connection.on('error', () => undefined); // surfaced by the commands that fail
   let runtime: WorkerRuntime | undefined;
   try {
     await connectProducer(connection, config.REDIS_URL);
-    const store = new RenderStore(connection, config.QUEUE_PREFIX);
-    if (opts.local) runtime = await startWorkers({ config, logger, providers: [definition.name] });
+    const store = new RenderStore(connection, prefix);
+    if (opts.local) runtime = await startWorkers({ config: { ...config, QUEUE_PREFIX: prefix }, logger, providers: [definition.name], onCredentialsRefused: localFailure.onRefused });
     const render = await enqueueRender(
-      { connection, prefix: config.QUEUE_PREFIX, store, retry: { attempts: config.RETRY_ATTEMPTS, backoffMs: config.RETRY_BACKOFF_MS }, enqueueTimeoutMs: config.ENQUEUE_RECONCILE_MS },
+      { connection, prefix, store, retry: { attempts: config.RETRY_ATTEMPTS, backoffMs: config.RETRY_BACKOFF_MS }, enqueueTimeoutMs: config.ENQUEUE_RECONCILE_MS },
       { id: opts.id, title: opts.title, plan, provider: definition, options, output },
     );
+    localFailure.bind(store, render.id);
     process.stdout.write(`${render.id}\n`);
     process.stderr.write(`enqueued ${render.id}: ${render.segments} segments, ${render.characters} characters, ${render.chapters} chapters → ${output}\n`);
     if (!opts.wait && !opts.local) return 0;
-    return await followRender(connection, store, new Queue(STITCH_QUEUE, { connection, prefix: config.QUEUE_PREFIX }), render.id);
+    const notice = opts.local ? undefined : new WorkerNotice(connection, prefix, definition.name);
+    return await followRender(connection, store, new Queue(STITCH_QUEUE, { connection, prefix }), render.id, notice);
   } finally {
     await runtime?.close();
+    if (opts.local && connection.status === 'ready') {
+      // Best effort, but said: the render's outcome stands either way.
+      await discardLocalPrefix(connection, prefix, definition.name).catch((error: unknown) =>
+        process.stderr.write(`tts-batch: could not remove the private prefix ${prefix} from Redis: ${error instanceof Error ? error.message : String(error)}\n`),
+      );
+    }
     // quit() fails while Redis is away, and the connection would then go on reconnecting and
     // keep the process alive after it has said why it stopped.
     await connection.quit().catch(() => connection.disconnect());
@@ -109,7 +123,7 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
 /** How long --wait rides out a Redis that went away (a restart, a failover) before it stops following. */
 const REDIS_PATIENCE_MS = 60_000;
 
-async function followRender(connection: Redis, store: RenderStore, stitchQueue: Queue, id: string): Promise<number> {
+async function followRender(connection: Redis, store: RenderStore, stitchQueue: Queue, id: string, notice?: WorkerNotice): Promise<number> {
   const reporter = new ProgressReporter();
   // Redis going away shows up below, where reads fail; the queue's own report of it is noise.
   stitchQueue.on('error', () => undefined);
@@ -146,6 +160,7 @@ async function followRender(connection: Redis, store: RenderStore, stitchQueue: 
         return 1;
       }
       reporter.update(line);
+      await notice?.check(id, state.status);
       await delay(500);
     }
   } finally {

@@ -6,6 +6,7 @@ import { connectProducer, createRedisConnection } from '../queue/redis-connectio
 import { assertRenderId } from '../render/render-id.ts';
 import { getRenderStatus, progressOf } from '../render/render-status.ts';
 import { RenderStore } from '../render/render-store.ts';
+import { waitingReason } from '../render/waiting-reason.ts';
 
 /** Prints a render's state as JSON on stdout. Exit 0 whatever the state; 2 for an unknown id. */
 export async function statusCommand(id: string, config: AppConfig): Promise<number> {
@@ -18,6 +19,7 @@ export async function statusCommand(id: string, config: AppConfig): Promise<numb
     const state = await getRenderStatus(new RenderStore(connection, config.QUEUE_PREFIX), queue, id).finally(() => queue.close());
     if (!state) throw new InputError('id', `no render with id "${id}"`, id);
     const { spec } = state;
+    const waiting = state.status === 'queued' || state.status === 'running' ? await waitingReason(connection, config.QUEUE_PREFIX, spec.provider) : undefined;
     const report = {
       id,
       status: state.status,
@@ -31,6 +33,7 @@ export async function statusCommand(id: string, config: AppConfig): Promise<numb
       progress: progressOf(state),
       ...(state.result ? { result: state.result } : {}),
       ...(state.error ? { error: state.error } : {}),
+      ...(waiting ? { waiting } : {}),
     };
     process.stdout.write(`${JSON.stringify(report, null, 2)}\n`);
     return 0;

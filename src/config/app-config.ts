@@ -137,6 +137,12 @@ export const appConfigSchema = z.object({
   API_SSE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(300_000).default(15_000),
   /** When set, GET /metrics wants `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: optionalSecret,
+  /** A worker whose key a provider refused pauses that provider's queue (for itself only) this long before re-checking; doubles each refusal. */
+  CREDENTIAL_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  /** The longest pause between two re-checks of refused credentials. */
+  CREDENTIAL_RECHECK_MAX_MS: z.coerce.number().int().min(100).max(86_400_000).default(600_000),
+  /** A render whose provider has had no worker with valid credentials this long fails with that reason. */
+  RENDER_STALL_MS: z.coerce.number().int().min(1000).max(604_800_000).default(1_800_000),
   /** /readyz is 200 only while some worker fetched jobs at most this long ago. */
   READY_WORKER_MAX_AGE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
 });

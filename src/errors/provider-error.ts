@@ -17,6 +17,11 @@ export interface ProviderErrorDetails {
   /** From Retry-After or a provider hint. */
   retryAfterMs?: number;
   traceId?: string;
+  /**
+   * The credentials themselves were refused (401/403, an invalid or expired key or token): the
+   * fault of the worker holding them, not of the job. Still `fatal` for a one-off call.
+   */
+  credentials?: boolean;
   cause?: unknown;
 }
 
@@ -28,6 +33,7 @@ export class ProviderError extends TtsBatchError {
   readonly httpStatus: number | undefined;
   readonly retryAfterMs: number | undefined;
   readonly traceId: string | undefined;
+  readonly credentials: boolean;
 
   constructor(message: string, details: ProviderErrorDetails) {
     super(`PROVIDER_${details.kind.toUpperCase().replace('-', '_')}`, `${details.provider}: ${message}`, {
@@ -40,5 +46,6 @@ export class ProviderError extends TtsBatchError {
     this.httpStatus = details.httpStatus;
     this.retryAfterMs = details.retryAfterMs;
     this.traceId = details.traceId;
+    this.credentials = details.credentials === true;
   }
 }

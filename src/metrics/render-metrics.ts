@@ -3,6 +3,7 @@ import { Counter, Gauge, Registry } from 'prom-client';
 import { STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
 import { WEBHOOK_QUEUE } from '../webhooks/webhook-queue.ts';
 import { readWorkerHeartbeats } from '../worker/worker-heartbeat.ts';
+import { registerWorkerHealth } from './worker-health-metrics.ts';
 import { COUNTERS, HISTOGRAMS, RENDER_END_STATUSES } from './metric-definitions.ts';
 import { metricKeys, parseCounterField } from './metric-keys.ts';
 import { readQueueDepths, QUEUE_STATES } from './queue-depths.ts';
@@ -74,6 +75,7 @@ export async function renderMetrics(redis: Redis, prefix: string, providers: rea
   }
   const workers = new Gauge({ name: 'ttsb_workers', help: 'Worker processes with a live heartbeat.', registers: [registry] });
   workers.set(heartbeats.length);
+  registerWorkerHealth(registry, heartbeats, providers);
 
   return registry.metrics();
 }

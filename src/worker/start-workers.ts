@@ -23,8 +23,10 @@ import { renderEndAnnouncer } from './render-ended.ts';
 import { StoragePool } from './storage-pool.ts';
 import { SynthesizeQueues } from './synthesize-queues.ts';
 import { processStitch } from './stitch-processor.ts';
-import { processSynthesize } from './synthesize-processor.ts';
-import { startWorkerHeartbeat } from './worker-heartbeat.ts';
+import { CredentialGuard } from './credential-guard.ts';
+import { startStallWatchdog } from './stall-watchdog.ts';
+import { processSynthesize, type SynthesizeDeps } from './synthesize-processor.ts';
+import { startWorkerHeartbeat, type WorkerHeartbeat } from './worker-heartbeat.ts';
 
 export interface StartWorkersOptions {
   config: AppConfig;
@@ -33,6 +35,8 @@ export interface StartWorkersOptions {
   providers?: readonly string[];
   /** Test seam: clients to use instead of building them from config. */
   providerOverrides?: ReadonlyMap<string, Provider>;
+  /** Reports refused credentials instead of the one error log (render --local fails its render with it). */
+  onCredentialsRefused?: (provider: string, reason: string) => void;
 }
 
 export interface WorkerRuntime {
@@ -78,6 +82,9 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
   const workers: FetchObservedWorker[] = [];
   const queues: Queue[] = [];
   const providers: Provider[] = [];
+  const guards = new Map<string, CredentialGuard>();
+  // Set once the heartbeat runs; a guard's change before that is in its first beat anyway.
+  const beating: { heartbeat?: WorkerHeartbeat } = {};
   for (const name of names) {
     const definition = PROVIDERS.get(name);
     if (!definition) throw new Error(`unknown provider "${name}"`);
@@ -87,7 +94,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     const queue = new Queue(queueName, { connection: shared, prefix: config.QUEUE_PREFIX });
     queue.on('error', (error: Error) => logger.warn({ err: error.message, queue: queueName }, 'queue error'));
     queues.push(queue);
-    const deps = {
+    const deps: SynthesizeDeps = {
       provider,
       queue,
       storages,
@@ -99,17 +106,27 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
       renderEnded,
       durationCeiling: { secondsPerChar: config.SEGMENT_MAX_SECONDS_PER_CHAR, extraSeconds: config.SEGMENT_EXTRA_SECONDS },
     };
-    workers.push(
-      new FetchObservedWorker(queueName, (job, token) => processSynthesize(job, token, deps), {
-        ...workerOptions,
-        connection: connect(),
-        concurrency: config.WORKER_CONCURRENCY,
-        // A queue-wide limiter (RATE_LIMIT_MAX jobs per RATE_LIMIT_DURATION_MS, across every
-        // worker process) is also what makes BullMQ honour queue.rateLimit() in all processes:
-        // without one, a 429 would pause only the process that received it.
-        limiter: { max: config.RATE_LIMIT_MAX, duration: config.RATE_LIMIT_DURATION_MS },
-      }),
-    );
+    const worker = new FetchObservedWorker(queueName, (job, token) => processSynthesize(job, token, deps), {
+      ...workerOptions,
+      connection: connect(),
+      concurrency: config.WORKER_CONCURRENCY,
+      // A queue-wide limiter (RATE_LIMIT_MAX jobs per RATE_LIMIT_DURATION_MS, across every
+      // worker process) is also what makes BullMQ honour queue.rateLimit() in all processes:
+      // without one, a 429 would pause only the process that received it.
+      limiter: { max: config.RATE_LIMIT_MAX, duration: config.RATE_LIMIT_DURATION_MS },
+    });
+    workers.push(worker);
+    deps.credentials = new CredentialGuard({
+      provider: name,
+      worker,
+      concurrency: config.WORKER_CONCURRENCY,
+      firstRecheckMs: config.CREDENTIAL_RECHECK_MS,
+      maxRecheckMs: config.CREDENTIAL_RECHECK_MAX_MS,
+      logger: deps.logger,
+      onChange: () => beating.heartbeat?.refresh(),
+      ...(options.onCredentialsRefused ? { onRefused: options.onCredentialsRefused } : {}),
+    });
+    guards.set(name, deps.credentials);
   }
   const healQueues = new SynthesizeQueues(shared, config.QUEUE_PREFIX);
   const stitchDeps = { storages, store, logger: logger.child({ queue: STITCH_QUEUE }), metrics, renderEnded, heal: { queues: healQueues, maxHeals: config.STITCH_MAX_HEALS } };
@@ -150,7 +167,10 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     intervalMs: config.HEARTBEAT_INTERVAL_MS,
     logger,
     lastFetchAt: () => Math.max(0, ...workers.map((worker) => worker.lastFetchAt)),
+    misconfigured: () => Object.fromEntries([...guards].flatMap(([name, guard]) => (guard.misconfigured ? [[name, guard.misconfigured]] : []))),
   });
+  beating.heartbeat = heartbeat;
+  const watchdog = startStallWatchdog({ redis: shared, prefix: config.QUEUE_PREFIX, store, stallMs: config.RENDER_STALL_MS, logger, renderEnded });
   logger.info({ providers: names, concurrency: config.WORKER_CONCURRENCY }, 'workers started');
 
   let closing: Promise<void> | undefined;
@@ -159,6 +179,8 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     close(timeoutMs = 30_000) {
       closing ??= (async () => {
         // First, so readiness checks stop counting this process while it drains.
+        for (const guard of guards.values()) guard.close();
+        await watchdog.close();
         await heartbeat.close().catch((error: unknown) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not remove the worker heartbeat'));
         const graceful = Promise.all(workers.map((w) => w.close()));
         let timer: NodeJS.Timeout | undefined;

@@ -14,6 +14,7 @@ import type { RenderStore } from '../render/render-store.ts';
 import { bytesBody } from '../util/bytes-body.ts';
 import { withResult } from '../util/generator-result.ts';
 import { classifyFailure } from './classify-failure.ts';
+import { isCredentialFailure, type CredentialGuard } from './credential-guard.ts';
 import { segmentChars, synthesizeJobDataSchema, type SynthesizeJobData } from './job-data.ts';
 import { handBackJob } from './hand-back-job.ts';
 import { WorkerShutdownError, type RenderAborts } from './render-aborts.ts';
@@ -36,6 +37,8 @@ export interface SynthesizeDeps {
   renderEnded: AnnounceRenderEnd;
   /** How long a segment's audio may be for its text (SEGMENT_MAX_SECONDS_PER_CHAR, SEGMENT_EXTRA_SECONDS). */
   durationCeiling: DurationCeilingPolicy;
+  /** Refused credentials pause this worker and hand the job back, instead of failing the render. */
+  credentials?: CredentialGuard;
 }
 
 /** Provider meta saved beside a cached segment (its trace id); {} when absent or unreadable. */
@@ -182,6 +185,7 @@ async function synthesizeSegment(job: Job, token: string | undefined, data: Synt
       provider.kind === 'task'
         ? await advanceTask(job, token, provider, storage, data, deps, signal)
         : await storeStream(storage, data, provider.synthesize(requestOf(data, signal)), deps.durationCeiling);
+    deps.credentials?.accepted();
     const { meta } = produced;
     await storage.put(segmentMetaKey(data.key), bytesBody(JSON.stringify({ ...meta, provider: data.provider, createdAt: new Date().toISOString() })), {
       contentType: 'application/json',
@@ -206,6 +210,8 @@ async function synthesizeSegment(job: Job, token: string | undefined, data: Synt
       deps.logger.info({ renderId: data.renderId, index: data.index }, 'render ended; segment abandoned');
       return abandonedSegment(data);
     }
+    // This worker's key is wrong, not the job: back to the queue, no attempt spent.
+    if (deps.credentials && isCredentialFailure(error)) return deps.credentials.refused(job, token, error);
     const failure = classifyFailure(error, deps.defaultRateLimitMs);
     const where = { renderId: data.renderId, index: data.index, attempt: job.attemptsMade + 1 };
     if (failure.action === 'rate-limit') {

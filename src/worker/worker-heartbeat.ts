@@ -22,6 +22,8 @@ const heartbeatSchema = z.object({
   providers: z.array(z.string()),
   startedAt: z.number(),
   lastFetchAt: z.number(),
+  /** Providers this process serves but whose credentials were refused (absent in older workers). */
+  misconfigured: z.record(z.string(), z.object({ since: z.number(), reason: z.string() })).optional(),
 });
 
 export interface WorkerHeartbeatInfo {
@@ -35,6 +37,8 @@ export interface WorkerHeartbeatInfo {
    * or an empty answer), finished a job or renewed its locks; 0 before the first.
    */
   lastFetchAt: number;
+  /** Providers it serves whose credentials were refused: it takes no jobs for them meanwhile. */
+  misconfigured?: Record<string, { since: number; reason: string }>;
 }
 
 export interface HeartbeatOptions {
@@ -45,10 +49,14 @@ export interface HeartbeatOptions {
   logger: Logger;
   /** The latest fetch of any of the process's workers (see FetchObservedWorker). */
   lastFetchAt: () => number;
+  /** Providers whose credentials were refused (see CredentialGuard); none when omitted. */
+  misconfigured?: () => Record<string, { since: number; reason: string }>;
 }
 
 export interface WorkerHeartbeat {
   readonly id: string;
+  /** Writes the heartbeat now (a health change should not wait for the next interval). */
+  refresh(): void;
   /** Stops beating and removes the key at once (a graceful close is not a dead worker). */
   close(): Promise<void>;
 }
@@ -66,7 +74,15 @@ export async function startWorkerHeartbeat(options: HeartbeatOptions): Promise<W
   const ttl = ttlSeconds(intervalMs);
   const startedAt = Date.now();
   const beat = async (): Promise<void> => {
-    const value = { pid: process.pid, host: hostname(), providers: [...options.providers], startedAt, lastFetchAt: options.lastFetchAt() };
+    const misconfigured = options.misconfigured?.() ?? {};
+    const value = {
+      pid: process.pid,
+      host: hostname(),
+      providers: [...options.providers],
+      startedAt,
+      lastFetchAt: options.lastFetchAt(),
+      ...(Object.keys(misconfigured).length > 0 ? { misconfigured } : {}),
+    };
     await redis
       .multi()
       .set(keys.worker(id), JSON.stringify(value), 'EX', ttl)
@@ -75,15 +91,23 @@ export async function startWorkerHeartbeat(options: HeartbeatOptions): Promise<W
   };
   await beat();
   let pending: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
-    pending = beat().catch((error: unknown) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not write the worker heartbeat'));
-  }, intervalMs);
+  let closing = false;
+  const beatInBackground = (): void => {
+    if (closing) return;
+    // Chained, so an out-of-turn beat never lands after (and overwrites) a newer one.
+    pending = pending
+      .then(beat)
+      .catch((error: unknown) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not write the worker heartbeat'));
+  };
+  const timer = setInterval(beatInBackground, intervalMs);
   timer.unref();
   let closed: Promise<void> | undefined;
   return {
     id,
+    refresh: beatInBackground,
     close() {
       closed ??= (async () => {
+        closing = true;
         clearInterval(timer);
         await pending;
         await redis.multi().del(keys.worker(id)).zrem(keys.index, id).exec();
@@ -106,7 +130,9 @@ export async function readWorkerHeartbeats(redis: Redis, prefix: string): Promis
     if (raw === null || raw === undefined) return;
     try {
       const parsed = heartbeatSchema.safeParse(JSON.parse(raw));
-      if (parsed.success) found.push({ id, ...parsed.data });
+      if (!parsed.success) return;
+      const { misconfigured, ...rest } = parsed.data;
+      found.push({ id, ...rest, ...(misconfigured === undefined ? {} : { misconfigured }) });
     } catch {
       // A key some other writer left under the prefix: not a heartbeat.
     }

@@ -55,7 +55,7 @@ describe('API health, readiness and metrics', () => {
 
     workers = await startWorkers({ config, logger: pino({ level: 'silent' }), providers: ['senseaudio'] });
     const ready = await readyzUntil(api, 200);
-    expect(ready).toEqual({ status: 200, body: { status: 'ready', workers: 1 } });
+    expect(ready).toEqual({ status: 200, body: { status: 'ready', workers: 1, providers: { senseaudio: { workers: 1, misconfigured: 0 } } } });
 
     await workers.close(5000);
     workers = undefined;

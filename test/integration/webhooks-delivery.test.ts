@@ -187,9 +187,10 @@ describe('webhooks (real workers, SenseAudio simulator, a local receiver)', () =
     expect(hook.received[1]!.headers['webhook-id']).toBe(hook.received[0]!.headers['webhook-id']);
   });
 
-  it('sends render.failed, signed, when a segment fails for good (provider answers 401)', async () => {
+  it('sends render.failed, signed, when a segment fails for good (provider flags the text as sensitive)', async () => {
     const hook = await receiver();
-    simulator.setFaults(() => ({ kind: 'auth401' }));
+    // Not a 401: refused credentials pause the worker and hand the job back (credential-containment.test.ts).
+    simulator.setFaults(() => ({ kind: 'business', code: 1026 }));
     try {
       // Text no other test spoke: a cached segment would never reach the provider.
       await enqueueWithWebhook('wh-fail', hook.url, 'This notice is refused by the provider. 服务拒绝了这段文字。');

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { readWorkerHeartbeats } from '../../worker/worker-heartbeat.ts';
+import { providerReadiness, providerReadinessSchema } from '../provider-readiness.ts';
 import type { ApiContext } from '../api-context.ts';
 import type { ApiApp } from '../api-app.ts';
 
@@ -25,7 +26,11 @@ export function healthRoutes(app: ApiApp, ctx: ApiContext): void {
         summary: 'Readiness: Redis answers and a worker is fetching jobs',
         tags: ['health'],
         response: {
-          200: z.object({ status: z.literal('ready'), workers: z.number().int().describe('worker processes with a fresh heartbeat') }),
+          200: z.object({
+            status: z.literal('ready'),
+            workers: z.number().int().describe('worker processes with a fresh heartbeat'),
+            providers: providerReadinessSchema,
+          }),
           503: notReadySchema.describe('reason says what is missing'),
         },
       },
@@ -47,7 +52,7 @@ export function healthRoutes(app: ApiApp, ctx: ApiContext): void {
         const reason = `no worker has fetched jobs in the last ${Math.round(maxAge / 1000)} s (READY_WORKER_MAX_AGE_MS; ${heartbeats.length} worker process(es) registered${seen})`;
         return reply.code(503).send({ status: 'unavailable', reason });
       }
-      return reply.code(200).send({ status: 'ready', workers: fresh.length });
+      return reply.code(200).send({ status: 'ready', workers: fresh.length, providers: providerReadiness(heartbeats) });
     },
   );
 }

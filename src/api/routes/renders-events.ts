@@ -11,7 +11,8 @@ import { openEventStream, type EventStream } from '../sse-stream.ts';
 
 const STREAM_DESCRIPTION = [
   'text/event-stream. First `snapshot` (the render as GET /v1/renders/{id} shows it), then one event per change:',
-  '`progress` when more segments are done (with `segment`, the index of the latest; at most one every 200 ms, with the latest counts) and `status` when the status moves.',
+  '`progress` when more segments are done (with `segment`, the index of the latest; at most one every 200 ms, with the latest counts) and `status` when the status moves;',
+  '`waiting` when the reason it waits (field `waiting`, e.g. no worker with valid credentials) appears, changes or clears (read again every heartbeat).',
   'The stream ends after the event that carries a final status (completed, failed, cancelled).',
   'Comment lines (": keep-alive") come every API_SSE_HEARTBEAT_MS.',
 ].join(' ');
@@ -78,6 +79,8 @@ class RenderFollower implements FeedFollower {
       this.#stream.send('status', view);
     } else if (view.progress.segmentsDone !== this.#last.progress.segmentsDone) {
       this.#stream.send('progress', segment === undefined ? view : { ...view, segment });
+    } else if (view.waiting !== this.#last.waiting) {
+      this.#stream.send('waiting', view);
     } else {
       return;
     }

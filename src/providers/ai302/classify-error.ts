@@ -32,7 +32,7 @@ export function classifyHttpError(status: number, headers: Headers, bodyText: st
   const details = { provider: PROVIDER, httpStatus: status, providerCode, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   const doing = describeCall(context.call);
   if (status === 401 || status === 403) {
-    return new ProviderError(`the API key was rejected (HTTP ${status}) ${doing}; check AI302_API_KEY`, { ...details, kind: 'fatal' });
+    return new ProviderError(`the API key was rejected (HTTP ${status}) ${doing}; check AI302_API_KEY`, { ...details, kind: 'fatal', credentials: true });
   }
   const said = quote(errorMessageOf(parsed) ?? bodyText, context.redact);
   const code = errorCodeOf(parsed);
@@ -55,7 +55,7 @@ export function classifyBusinessError(error: BusinessError, context: ClassifyCon
   const providerCode = error.code ?? 'BUSINESS_ERROR';
   if (Number.isInteger(numeric) && numeric >= 400 && numeric < 600) {
     if (numeric === 401 || numeric === 403) {
-      return new ProviderError(`the API key was rejected (code ${numeric}) ${doing}; check AI302_API_KEY`, { provider: PROVIDER, kind: 'fatal', providerCode });
+      return new ProviderError(`the API key was rejected (code ${numeric}) ${doing}; check AI302_API_KEY`, { provider: PROVIDER, kind: 'fatal', providerCode, credentials: true });
     }
     return new ProviderError(`refused ${doing} (code ${numeric}): ${quote(error.message, context.redact)}`, { provider: PROVIDER, kind: kindOfStatus(numeric), providerCode });
   }

@@ -11,6 +11,8 @@ export interface CosyVoiceCode {
   meaning: string;
   /** The key itself was refused: the message says so and quotes nothing from the server. */
   auth?: true;
+  /** The account behind the key lacks access: the worker's fault, not the job's. */
+  credentials?: true;
 }
 
 /**
@@ -32,7 +34,7 @@ const EXACT_CODES: Readonly<Record<string, CosyVoiceCode>> = {
 
 const CODE_FAMILIES: readonly [prefix: string, code: CosyVoiceCode][] = [
   ['Throttling', { kind: 'rate-limited', meaning: 'rate or quota limit reached' }],
-  ['AccessDenied', { kind: 'fatal', meaning: 'access denied: the account cannot use this model or voice' }],
+  ['AccessDenied', { kind: 'fatal', meaning: 'access denied: the account cannot use this model or voice', credentials: true }],
   ['InternalError', { kind: 'retryable', meaning: 'provider internal error' }],
 ];
 
@@ -58,12 +60,14 @@ export function classifyTaskFailure(errorCode: string, errorMessage: string, opt
     providerCode: errorCode,
     ...(options.taskId === undefined ? {} : { traceId: options.taskId }),
   };
-  if (known?.auth) return new ProviderError(authMessage(errorCode, options.taskId), { ...details, kind: 'fatal' });
+  if (known?.auth) return new ProviderError(authMessage(errorCode, options.taskId), { ...details, kind: 'fatal', credentials: true });
   const quoted = quoteServerText(errorMessage, options.redact);
   const meaning = known?.meaning ?? 'unknown error code';
   return new ProviderError(`${meaning} (task-failed ${errorCode}: ${quoted})${taskSuffix(options.taskId)}`, {
     ...details,
     kind: known?.kind ?? 'retryable',
+    // AccessDenied(.Unpurchased): this account may not use the model; another worker's key may.
+    ...(known?.credentials ? { credentials: true } : {}),
   });
 }
 
@@ -85,7 +89,7 @@ export function classifyUpgradeResponse(
   };
   if (status === 401 || status === 403) {
     const what = `HTTP ${status}${body?.code === undefined ? '' : ` ${body.code}`}`;
-    return new ProviderError(authMessage(what, options.taskId), { ...details, kind: 'fatal' });
+    return new ProviderError(authMessage(what, options.taskId), { ...details, kind: 'fatal', credentials: true });
   }
   const why = body ? ` (${body.code ?? 'error'}: ${quoteServerText(body.message, options.redact)})` : bodyText.trim() === '' ? '' : `: ${quoteServerText(bodyText, options.redact)}`;
   const suffix = taskSuffix(options.taskId);

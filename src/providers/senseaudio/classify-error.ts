@@ -88,7 +88,7 @@ export function classifyBusinessError(status: BusinessStatus, options: ClassifyO
     ...(traceId === undefined ? {} : { traceId }),
   };
   if (known?.auth) {
-    return new ProviderError(authMessage(`code ${status.code}`, traceId), { ...details, kind: 'fatal' });
+    return new ProviderError(authMessage(`code ${status.code}`, traceId), { ...details, kind: 'fatal', credentials: true });
   }
   const quoted = quoteServerText(status.message, options.redact);
   if (known) {
@@ -101,7 +101,7 @@ export function classifyBusinessError(status: BusinessStatus, options: ClassifyO
   if (status.code >= 400 && status.code < 600) {
     const kind = kindOfHttpStatus(status.code);
     if (status.code === 401 || status.code === 403) {
-      return new ProviderError(authMessage(`code ${status.code}`, traceId), { ...details, kind });
+      return new ProviderError(authMessage(`code ${status.code}`, traceId), { ...details, kind, credentials: true });
     }
     return new ProviderError(`request refused (code ${status.code}: ${quoted})${traceSuffix(traceId)}`, { ...details, kind });
   }
@@ -129,7 +129,7 @@ export function classifyHttpResponse(
     ...(traceId === undefined ? {} : { traceId }),
   };
   if (status === 401 || status === 403) {
-    return new ProviderError(authMessage(`HTTP ${status}`, traceId), { ...details, kind: 'fatal' });
+    return new ProviderError(authMessage(`HTTP ${status}`, traceId), { ...details, kind: 'fatal', credentials: true });
   }
   const business = findBusinessError(parsed);
   if (status === 429) {

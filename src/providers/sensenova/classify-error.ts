@@ -74,7 +74,7 @@ export function classifyHttpResponse(status: number, headers: ResponseHeaders, b
   };
   const kind = kindOfStatus(status);
   if (status === 401 || status === 403) {
-    return new ProviderError(`the credentials were refused (HTTP ${status}${quoted}); ${context.authHint}${traceSuffix(traceId)}`, { ...details, kind });
+    return new ProviderError(`the credentials were refused (HTTP ${status}${quoted}); ${context.authHint}${traceSuffix(traceId)}`, { ...details, kind, credentials: true });
   }
   if (status === 429) return new ProviderError(`rate limited (HTTP 429${quoted})${traceSuffix(traceId)}`, { ...details, kind });
   const hint = status === 404 || (status >= 300 && status < 400) ? ' (check SENSENOVA_BASE_URL)' : '';
@@ -99,6 +99,7 @@ export function classifyBodyError(error: BodyError, context: ClassifyContext & {
       providerCode: error.code ?? 'BODY_ERROR',
       httpStatus: context.httpStatus,
       ...(context.traceId === undefined ? {} : { traceId: context.traceId }),
+      ...(auth === '' ? {} : { credentials: true }),
     },
   );
 }

@@ -71,6 +71,8 @@ export interface RecordedRequest {
   /** Which TCP connection carried it (1-based): equal numbers mean a kept-alive socket was reused. */
   connection: number;
   authorized: boolean;
+  /** The Bearer key the request carried (a test double: it only ever sees test keys). */
+  key?: string;
   model?: string;
   text?: string;
   voice?: string;
@@ -102,6 +104,8 @@ export interface SenseAudioSimulator {
   readonly port: number;
   readonly requests: RecordedRequest[];
   setFaults(plan: FaultPlan | RandomFaults | undefined): void;
+  /** Starts accepting another key too (a key that was fixed at the provider's end). */
+  acceptKey(key: string): void;
   /** Resolves once request `number` has arrived and been read. */
   whenRequest(number: number): Promise<RecordedRequest>;
   /** Resolves once request `number` has an outcome (answered, faulted, or closed by the client). */
@@ -134,6 +138,7 @@ class Simulator {
       else res.destroy();
     });
   });
+  readonly #extraKeys = new Set<string>();
   #count = 0;
   #connections = 0;
   readonly #connectionIds = new WeakMap<object, number>();
@@ -156,6 +161,7 @@ class Simulator {
       port: address.port,
       requests: this.#requests,
       setFaults: (plan) => this.#faults.set(plan),
+      acceptKey: (key) => this.#extraKeys.add(key),
       whenRequest: (number) => this.#arrived.wait(number, this.#find(number)),
       whenFinished: (number) => {
         const record = this.#find(number);
@@ -222,7 +228,8 @@ class Simulator {
     if ((this.#options.latencyMs ?? 0) > 0 && !(await pause(this.#options.latencyMs ?? 0, gone))) return;
 
     const key = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
-    record.authorized = key === (this.#options.apiKey ?? 'test-key');
+    if (key !== undefined) record.key = key;
+    record.authorized = key === (this.#options.apiKey ?? 'test-key') || (key !== undefined && this.#extraKeys.has(key));
     if (!record.authorized || fault?.kind === 'auth401') {
       record.businessCode = 401;
       this.#answer(record, res, 401, { code: 401, message: 'Unauthorized: invalid api key' }, record.authorized ? 'faulted' : 'rejected');
