@@ -125,7 +125,7 @@ async function followRender(connection: Redis, store: RenderStore, stitchQueue: 
         lostSince ??= Date.now();
         if (Date.now() - lostSince > REDIS_PATIENCE_MS) {
           const message = `lost Redis for ${REDIS_PATIENCE_MS / 1000} s while following render ${id}; the render itself goes on (see \`tts-batch status ${id}\`)`;
-          throw new TtsBatchError('REDIS_LOST', message, { value: id, cause: error });
+          throw new TtsBatchError('REDIS_LOST', message, { value: id, cause: error, retryable: false });
         }
         reporter.update(`waiting for Redis to come back (${error instanceof Error ? error.message : String(error)})`);
         await delay(500);

@@ -16,13 +16,11 @@ export interface StorageErrorDetails {
  */
 export class StorageError extends TtsBatchError {
   readonly operation: string;
-  readonly retryable: boolean;
   readonly httpStatus: number | undefined;
 
   constructor(message: string, details: StorageErrorDetails) {
-    super('STORAGE_FAILED', message, { value: details.key, cause: details.cause });
+    super('STORAGE_FAILED', message, { value: details.key, cause: details.cause, retryable: details.retryable });
     this.operation = details.operation;
-    this.retryable = details.retryable;
     this.httpStatus = details.httpStatus;
   }
 }

@@ -40,7 +40,7 @@ export class RenderEndedError extends TtsBatchError {
   readonly renderId: string;
 
   constructor(renderId: string, reason: string) {
-    super('RENDER_ENDED', `render ${renderId} ${reason}`, { value: renderId });
+    super('RENDER_ENDED', `render ${renderId} ${reason}`, { value: renderId, retryable: false });
     this.renderId = renderId;
   }
 }
