@@ -14,6 +14,7 @@ import { connectProducer, createRedisConnection } from '../queue/redis-connectio
 import { assertRenderId } from '../render/render-id.ts';
 import { getRenderStatus, progressOf } from '../render/render-status.ts';
 import { RenderStore, type RenderState } from '../render/render-store.ts';
+import { checkOutputWritable } from '../storage/check-output.ts';
 import { describeLocation } from '../storage/open-storage.ts';
 import { createLogger } from '../util/logger.ts';
 import { startWorkers, type WorkerRuntime } from '../worker/start-workers.ts';
@@ -79,6 +80,8 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
   if (opts.local && !definition.credentialsSet(config)) {
     throw new ConfigError(`--local: ${definition.name} is not ready here: ${definition.setupHint}`);
   }
+  // Last of the checks (it is the only one that talks to the network): a probe write and delete.
+  await checkOutputWritable(output, config);
 
   const logger = createLogger(config.LOG_LEVEL ?? 'warn');
   const connection = createRedisConnection(config.REDIS_URL, 'producer');

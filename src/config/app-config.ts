@@ -57,6 +57,8 @@ export const appConfigSchema = z.object({
   S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_FORCE_PATH_STYLE: booleanFromEnv.optional(),
+  /** How long the output check before enqueue (probe write + delete) may take before the output counts as unreachable. */
+  STORAGE_PREFLIGHT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   AWS_ACCESS_KEY_ID: optionalSecret,
   AWS_SECRET_ACCESS_KEY: optionalSecret,
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
