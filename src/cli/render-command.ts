@@ -76,7 +76,7 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
   if (opts.id !== undefined) assertRenderId(opts.id);
   const plan = planRender(await readTextFile(file), providerLimits(definition, config), definition.planOptions?.(options.voiceSettings));
   const output = describeLocation(opts.out);
-  definition.validateVoice?.(options.voice, config);
+  definition.validateVoice?.(options.voice, config, options);
   if (opts.local && !definition.credentialsSet(config)) {
     throw new ConfigError(`--local: ${definition.name} is not ready here: ${definition.setupHint}`);
   }

@@ -34,6 +34,8 @@ export const appConfigSchema = z.object({
   SENSENOVA_MAX_CHARS: z.coerce.number().int().min(100).max(100_000).default(2000),
   /** The espeak-ng program the keyless `espeak` provider runs (a name on PATH, or a path). */
   ESPEAK_NG_PATH: z.string().trim().min(1).default('espeak-ng'),
+  /** Comma-separated voice ids accepted as they are by every provider's voice check: cloned or custom voices of this account. */
+  CUSTOM_VOICES: z.string().default(''),
   /** Alibaba DashScope (CosyVoice over WebSocket); the key goes in the upgrade's Authorization header only. */
   DASHSCOPE_API_KEY: optionalSecret,
   DASHSCOPE_WS_URL: z.url({ protocol: /^wss?$/ }).default('wss://dashscope.aliyuncs.com/api-ws/v1/inference'),

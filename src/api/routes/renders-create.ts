@@ -63,7 +63,7 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
       const body = request.body;
       const definition = providerOf(ctx.providers, body.provider);
       const options = resolveRenderOptions(definition, rawOptions(body));
-      definition.validateVoice?.(options.voice, ctx.config);
+      definition.validateVoice?.(options.voice, ctx.config, options);
       const id = body.id === undefined ? newRenderId() : assertRenderId(body.id);
       const plan = planRender(body.text, providerLimits(definition, ctx.config), definition.planOptions?.(options.voiceSettings));
       const output = ctx.outputs.resolve(body.output);
