@@ -5,6 +5,7 @@ import { InputError } from '../errors/input-error.ts';
 import { NotFoundError } from '../errors/not-found-error.ts';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
 import { StorageError } from '../storage/storage-error.ts';
+import { StoragePreflightError } from '../storage/storage-preflight-error.ts';
 import { HttpError } from './http-error.ts';
 import { isRedisUnavailable } from './redis-unavailable.ts';
 
@@ -72,6 +73,10 @@ function toAnswer(error: unknown, options: ErrorHandlingOptions): Answer {
     return { status: error.statusCode, headers: error.headers, body: { error: { code: error.code, message: error.message, ...error.details } } };
   }
   if (error instanceof NotFoundError) return plain(404, 'NOT_FOUND', error.message);
+  if (error instanceof StoragePreflightError) {
+    // The caller named an output these settings cannot write: theirs (or the operator's) to fix.
+    return { status: 422, body: { error: { code: 'OUTPUT_NOT_WRITABLE', message: error.message, field: 'output', retryable: error.retryable } } };
+  }
   if (error instanceof StorageError) {
     return error.retryable ? plain(503, 'STORAGE_UNAVAILABLE', error.message, { 'retry-after': '5' }) : plain(502, 'STORAGE_FAILED', error.message);
   }

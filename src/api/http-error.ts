@@ -17,7 +17,7 @@ export class HttpError extends TtsBatchError {
     message: string,
     options: { value?: unknown; headers?: Record<string, string>; details?: Record<string, unknown> } = {},
   ) {
-    super(code, message, { value: options.value });
+    super(code, message, { value: options.value, retryable: false });
     this.statusCode = statusCode;
     this.headers = options.headers ?? {};
     this.details = options.details ?? {};

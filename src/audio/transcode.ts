@@ -304,7 +304,7 @@ function matchesTarget(head: AudioHead, target: AudioSettings, options: Transcod
 
 function spawnFailure(error: Error & { code?: unknown }, command: string): TtsBatchError {
   if (error.code === 'ENOENT') return new ConfigError(`ffmpeg was not found (${command}): ${INSTALL_HINT}`, command);
-  return new TtsBatchError('FFMPEG_FAILED', `ffmpeg could not be started (${command}): ${error.message}`, { value: error.code });
+  return new TtsBatchError('FFMPEG_FAILED', `ffmpeg could not be started (${command}): ${error.message}`, { value: error.code, retryable: true });
 }
 
 /** The end of ffmpeg's stderr on one line; it puts the cause last. */

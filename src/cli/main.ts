@@ -2,6 +2,7 @@ import { Command, CommanderError, Option } from 'commander';
 import { loadConfig } from '../config/app-config.ts';
 import { InputError } from '../errors/input-error.ts';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
+import { StoragePreflightError } from '../storage/storage-preflight-error.ts';
 import { apiCommand } from './api-command.ts';
 import { cacheEvictCommand, cachePruneCommand, type CacheEvictOptions, type CachePruneOptions } from './cache-command.ts';
 import { cancelCommand } from './cancel-command.ts';
@@ -117,7 +118,8 @@ try {
     process.exitCode = error.exitCode === 0 ? 0 : 2;
   } else if (error instanceof TtsBatchError) {
     process.stderr.write(`tts-batch: ${oneLine(error.message)}\n`);
-    process.exitCode = error instanceof InputError ? 2 : 1;
+    // An output that cannot be written is the caller's to fix, like bad input.
+    process.exitCode = error instanceof InputError || error instanceof StoragePreflightError ? 2 : 1;
   } else {
     process.stderr.write(`tts-batch: ${oneLine(error instanceof Error ? error.message : String(error))}\n`);
     process.exitCode = 1;

@@ -15,6 +15,7 @@ import { connectProducer, createRedisConnection } from '../queue/redis-connectio
 import { assertRenderId } from '../render/render-id.ts';
 import { getRenderStatus, progressOf } from '../render/render-status.ts';
 import { RenderStore, type RenderState } from '../render/render-store.ts';
+import { checkOutputWritable } from '../storage/check-output.ts';
 import { describeLocation } from '../storage/open-storage.ts';
 import { createLogger } from '../util/logger.ts';
 import { startWorkers, type WorkerRuntime } from '../worker/start-workers.ts';
@@ -80,10 +81,12 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
   const plan = planRender(await readTextFile(file), providerLimits(definition, config), definition.planOptions?.(options.voiceSettings));
   checkRenderLimits(plan, options.audio, opts.title, renderCaps(config));
   const output = describeLocation(opts.out);
-  definition.validateVoice?.(options.voice, config);
+  definition.validateVoice?.(options.voice, config, options);
   if (opts.local && !definition.credentialsSet(config)) {
     throw new ConfigError(`--local: ${definition.name} is not ready here: ${definition.setupHint}`);
   }
+  // Last of the checks (it is the only one that talks to the network): a probe write and delete.
+  await checkOutputWritable(output, config);
 
   // --local is self-contained: a private prefix, so its workers serve only its own render.
   const prefix = opts.local ? localQueuePrefix(config.QUEUE_PREFIX) : config.QUEUE_PREFIX;
@@ -141,7 +144,7 @@ async function followRender(connection: Redis, store: RenderStore, stitchQueue: 
         lostSince ??= Date.now();
         if (Date.now() - lostSince > REDIS_PATIENCE_MS) {
           const message = `lost Redis for ${REDIS_PATIENCE_MS / 1000} s while following render ${id}; the render itself goes on (see \`tts-batch status ${id}\`)`;
-          throw new TtsBatchError('REDIS_LOST', message, { value: id, cause: error });
+          throw new TtsBatchError('REDIS_LOST', message, { value: id, cause: error, retryable: false });
         }
         reporter.update(`waiting for Redis to come back (${error instanceof Error ? error.message : String(error)})`);
         await delay(500);

@@ -35,6 +35,8 @@ export const appConfigSchema = z.object({
   SENSENOVA_MAX_CHARS: z.coerce.number().int().min(100).max(100_000).default(2000),
   /** The espeak-ng program the keyless `espeak` provider runs (a name on PATH, or a path). */
   ESPEAK_NG_PATH: z.string().trim().min(1).default('espeak-ng'),
+  /** Comma-separated voice ids accepted as they are by every provider's voice check: cloned or custom voices of this account. */
+  CUSTOM_VOICES: z.string().default(''),
   /** Alibaba DashScope (CosyVoice over WebSocket); the key goes in the upgrade's Authorization header only. */
   DASHSCOPE_API_KEY: optionalSecret,
   DASHSCOPE_WS_URL: z.url({ protocol: /^wss?$/ }).default('wss://dashscope.aliyuncs.com/api-ws/v1/inference'),
@@ -58,6 +60,8 @@ export const appConfigSchema = z.object({
   S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_FORCE_PATH_STYLE: booleanFromEnv.optional(),
+  /** How long the output check before enqueue (probe write + delete) may take before the output counts as unreachable. */
+  STORAGE_PREFLIGHT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
   AWS_ACCESS_KEY_ID: optionalSecret,
   AWS_SECRET_ACCESS_KEY: optionalSecret,
   WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),

@@ -6,10 +6,9 @@ import { TtsBatchError } from './tts-batch-error.ts';
  * process). The flow is taken back; trying again enqueues a new render.
  */
 export class EnqueueExpiredError extends TtsBatchError {
-  readonly retryable = true;
-
   constructor(renderId: string, windowMs: number) {
     super('ENQUEUE_EXPIRED', `render ${renderId}: the enqueue took longer than ENQUEUE_RECONCILE_MS (${windowMs} ms) and the render was failed; try again`, {
+      retryable: true,
       value: renderId,
     });
   }
@@ -21,14 +20,13 @@ export class EnqueueExpiredError extends TtsBatchError {
  * flow, which the reconciler fails within ENQUEUE_RECONCILE_MS.
  */
 export class EnqueueCleanupError extends TtsBatchError {
-  readonly retryable = true;
   readonly cleanupError: unknown;
 
   constructor(renderId: string, cause: unknown, cleanupError: unknown) {
     super(
       'ENQUEUE_CLEANUP_FAILED',
       `render ${renderId} could not be enqueued (${messageOf(cause)}), and removing its record failed too (${messageOf(cleanupError)}); the reconciler fails it within ENQUEUE_RECONCILE_MS`,
-      { value: renderId, cause },
+      { retryable: true, value: renderId, cause },
     );
     this.cleanupError = cleanupError;
   }

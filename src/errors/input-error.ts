@@ -5,7 +5,7 @@ export class InputError extends TtsBatchError {
   readonly field: string;
 
   constructor(field: string, message: string, value?: unknown) {
-    super('INPUT_INVALID', `${field}: ${message}`, { value });
+    super('INPUT_INVALID', `${field}: ${message}`, { value, retryable: false });
     this.field = field;
   }
 }

@@ -39,6 +39,8 @@ export class ProviderError extends TtsBatchError {
     super(`PROVIDER_${details.kind.toUpperCase().replace('-', '_')}`, `${details.provider}: ${message}`, {
       value: details.providerCode,
       cause: details.cause,
+      // Rate limits are retried too, after the whole provider queue has waited.
+      retryable: details.kind !== 'fatal',
     });
     this.provider = details.provider;
     this.kind = details.kind;

@@ -32,10 +32,12 @@ export interface ProviderDefinition {
   /** What to do when credentialsSet is false, e.g. "set SENSEAUDIO_API_KEY". */
   readonly setupHint: string;
   /**
-   * Refuses a voice the provider is known to lack (InputError naming some it has). Optional:
-   * most providers can only tell at request time.
+   * Refuses a voice the provider is known to lack (InputError naming some it has), before
+   * anything is enqueued. Where the provider documents its voices, the voice (and, for blends,
+   * every blended voice) must be one of them, a cloned voice of the provider's documented form, or
+   * listed in CUSTOM_VOICES (docs: "Voices"); where it documents none, only the form is checked.
    */
-  validateVoice?(voice: string, config: AppConfig): void;
+  validateVoice?(voice: string, config: AppConfig, options?: { model: string; voiceSettings: VoiceSettings }): void;
   /** Whether the credentials this provider needs are present in the config. */
   credentialsSet(config: AppConfig): boolean;
   /** Builds a client. Throws ConfigError when credentials are missing. */

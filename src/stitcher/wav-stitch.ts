@@ -32,7 +32,7 @@ async function surveyWav(input: StitchInput): Promise<{ first: WavLayout; segmen
   for (const [position, key] of input.segmentKeys.entries()) {
     const label = segmentLabel(position, key);
     const info = await input.storage.head(key);
-    if (info === null) throw new TtsBatchError('NOT_FOUND', `${label} is not in storage`, { value: key });
+    if (info === null) throw new TtsBatchError('NOT_FOUND', `${label} is not in storage`, { value: key, retryable: false });
     const reader = new ByteReader(input.storage.get(key));
     let layout: WavLayout;
     try {
@@ -86,6 +86,7 @@ async function* writeWav(input: StitchInput, segments: readonly WavSegmentSurvey
     }
     if (copied !== expected) {
       throw new TtsBatchError('STITCH_SOURCE_CHANGED', `${segmentLabel(position, key)} changed while being stitched: ${expected} data bytes at first, ${copied} now`, {
+        retryable: true, // a rewrite under way: the next stitch reads the finished object
         value: { position, key },
       });
     }

@@ -203,6 +203,7 @@ export class LocalStorage implements Storage {
       key,
       // Running out of descriptors or being interrupted can pass; a full disk or a denied folder will not.
       retryable: code === 'EMFILE' || code === 'ENFILE' || code === 'EAGAIN' || code === 'EINTR' || code === 'EBUSY',
+      backendCode: code,
       cause: error,
     });
   }

@@ -20,9 +20,9 @@ const URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]+):\/\//;
  * Opens the storage a user named: `s3://bucket/optional/prefix` (endpoint, region, path style
  * and keys from the config; without keys the SDK's default chain), or a local folder given as a
  * path (relative to the working directory) or a `file://` URL. Throws InputError (field 'output')
- * for a location that cannot be used.
+ * for a location that cannot be used. `tuning.quickFailMs`: see S3StorageOptions (the output check uses it).
  */
-export function openStorage(location: string, config: AppConfig): Storage {
+export function openStorage(location: string, config: AppConfig, tuning: { quickFailMs?: number } = {}): Storage {
   const resolved = resolveLocation(location);
   if (resolved.kind === 'local') return new LocalStorage(resolved.folder);
   const credentials = credentialsFrom(config);
@@ -33,6 +33,7 @@ export function openStorage(location: string, config: AppConfig): Storage {
     ...(config.S3_ENDPOINT === undefined ? {} : { endpoint: config.S3_ENDPOINT }),
     ...(config.S3_FORCE_PATH_STYLE === undefined ? {} : { forcePathStyle: config.S3_FORCE_PATH_STYLE }),
     ...(credentials === undefined ? {} : { credentials }),
+    ...(tuning.quickFailMs === undefined ? {} : { quickFailMs: tuning.quickFailMs }),
   });
 }
 

@@ -67,6 +67,12 @@ export interface S3StorageOptions {
    * where stray parts would be billed until a lifecycle rule removes them.
    */
   leavePartsOnError?: boolean;
+  /**
+   * Gives up on a request after this long (connecting, then waiting for the answer), and makes
+   * one attempt instead of the SDK's three: for the output check before enqueue, which must be
+   * quick, and must not leave a socket to an unanswering endpoint behind. Absent: no limit.
+   */
+  quickFailMs?: number;
 }
 
 /**
@@ -388,6 +394,7 @@ export class S3Storage implements Storage {
       operation,
       key,
       retryable: isRetryableS3Error(facts),
+      backendCode: facts.httpStatus === undefined ? (facts.networkCode ?? facts.name) : facts.name,
       ...(facts.httpStatus === undefined ? {} : { httpStatus: facts.httpStatus }),
     });
   }
@@ -410,6 +417,11 @@ function clientConfig(options: S3StorageOptions): S3ClientConfig {
   }
   if (options.forcePathStyle !== undefined) config.forcePathStyle = options.forcePathStyle;
   if (options.credentials !== undefined) config.credentials = options.credentials;
+  if (options.quickFailMs !== undefined) {
+    const ms = options.quickFailMs;
+    config.maxAttempts = 1;
+    config.requestHandler = { connectionTimeout: ms, requestTimeout: ms, throwOnRequestTimeout: true, socketTimeout: ms };
+  }
   return config;
 }
 

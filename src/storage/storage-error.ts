@@ -7,6 +7,8 @@ export interface StorageErrorDetails {
   /** Whether trying the same call again may succeed (network, 5xx, throttling). */
   retryable: boolean;
   httpStatus?: number;
+  /** The backend's own name for the failure: S3's error code (AccessDenied, NoSuchBucket), or Node's (ECONNREFUSED, EACCES). */
+  backendCode?: string;
   cause?: unknown;
 }
 
@@ -16,13 +18,13 @@ export interface StorageErrorDetails {
  */
 export class StorageError extends TtsBatchError {
   readonly operation: string;
-  readonly retryable: boolean;
   readonly httpStatus: number | undefined;
+  readonly backendCode: string | undefined;
 
   constructor(message: string, details: StorageErrorDetails) {
-    super('STORAGE_FAILED', message, { value: details.key, cause: details.cause });
+    super('STORAGE_FAILED', message, { value: details.key, cause: details.cause, retryable: details.retryable });
     this.operation = details.operation;
-    this.retryable = details.retryable;
     this.httpStatus = details.httpStatus;
+    this.backendCode = details.backendCode;
   }
 }

@@ -6,11 +6,9 @@ import type { WebhookAddressPolicy } from './webhook-address-policy.ts';
 
 /** A webhook's host is, or resolved only to, an address the policy refuses. Never retried. */
 export class WebhookAddressRefusedError extends TtsBatchError {
-  readonly retryable = false;
-
   /** `reason` names the host or address (it goes into the message as is). */
   constructor(host: string, reason: string) {
-    super('WEBHOOK_ADDRESS_REFUSED', `${reason}; list internal receivers in WEBHOOK_ALLOW_HOSTS`, { value: host });
+    super('WEBHOOK_ADDRESS_REFUSED', `${reason}; list internal receivers in WEBHOOK_ALLOW_HOSTS`, { retryable: false, value: host });
   }
 }
 

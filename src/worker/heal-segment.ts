@@ -76,7 +76,7 @@ async function sendBackToSynthesis(context: HealContext, damage: SegmentDamagedE
   deps.logger.warn({ renderId: spec.id, index, key: damage.key, heal: heals + 1, reason: damage.message }, 'damaged segment evicted; sent back to synthesis');
   if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
   // The new job finished before this one could wait for it: a retry stitches with its result.
-  throw new TtsBatchError('STITCH_SEGMENT_HEALED', `segment ${index} was synthesized again; stitching again`, { value: index });
+  throw new TtsBatchError('STITCH_SEGMENT_HEALED', `segment ${index} was synthesized again; stitching again`, { retryable: true, value: index });
 }
 
 /** The segment's job data, from its newest job that still exists (heal jobs copy the first). */

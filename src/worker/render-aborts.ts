@@ -51,7 +51,7 @@ export class RenderAborts {
 /** The abort reason a provider call sees when its worker shuts down before the call ended. */
 export class WorkerShutdownError extends TtsBatchError {
   constructor(timeoutMs: number) {
-    super('WORKER_SHUTDOWN', `the worker shut down (its jobs did not finish within ${timeoutMs} ms)`, { value: timeoutMs });
+    super('WORKER_SHUTDOWN', `the worker shut down (its jobs did not finish within ${timeoutMs} ms)`, { retryable: true, value: timeoutMs });
   }
 }
 
@@ -60,7 +60,7 @@ export class RenderEndedError extends TtsBatchError {
   readonly renderId: string;
 
   constructor(renderId: string, reason: string) {
-    super('RENDER_ENDED', `render ${renderId} ${reason}`, { value: renderId });
+    super('RENDER_ENDED', `render ${renderId} ${reason}`, { value: renderId, retryable: false });
     this.renderId = renderId;
   }
 }

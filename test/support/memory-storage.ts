@@ -74,7 +74,7 @@ export class MemoryStorage implements Storage {
     return {
       async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array> {
         const object = objects.get(key);
-        if (object === undefined) throw new TtsBatchError('NOT_FOUND', `no object at ${key}`, { value: key });
+        if (object === undefined) throw new TtsBatchError('NOT_FOUND', `no object at ${key}`, { value: key, retryable: false });
         const start = range?.start ?? 0;
         const end = Math.min(range?.end ?? object.length, object.length);
         for (let offset = start; offset < end; offset += chunkSize) {

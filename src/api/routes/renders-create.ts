@@ -16,6 +16,7 @@ import { HttpError } from '../http-error.ts';
 import { createRenderBodySchema, type CreateRenderBody } from '../render-request-schema.ts';
 import { renderPath } from '../render-view.ts';
 import { providerLimits } from '../../providers/provider-limits.ts';
+import { checkOutputWritable } from '../../storage/check-output.ts';
 
 const acceptedSchema = z.object({
   id: z.string(),
@@ -57,6 +58,7 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
           ...commonErrors,
           409: errorBodySchema.describe('the id is taken, or a request with this Idempotency-Key is still being enqueued'),
           413: errorBodySchema.describe('body over API_BODY_LIMIT'),
+          422: errorBodySchema.describe('OUTPUT_NOT_WRITABLE: a probe write to the output failed (credentials, permission, no such bucket, unreachable)'),
         },
       },
     },
@@ -64,12 +66,14 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
       const body = request.body;
       const definition = providerOf(ctx.providers, body.provider);
       const options = resolveRenderOptions(definition, rawOptions(body));
-      definition.validateVoice?.(options.voice, ctx.config);
+      definition.validateVoice?.(options.voice, ctx.config, options);
       const id = body.id === undefined ? newRenderId() : assertRenderId(body.id);
       const plan = planRender(body.text, providerLimits(definition, ctx.config), definition.planOptions?.(options.voiceSettings));
       checkRenderLimits(plan, options.audio, body.title, renderCaps(ctx.config));
       const output = ctx.outputs.resolve(body.output);
       const webhook = body.webhook === undefined ? undefined : { url: assertWebhookUrl(body.webhook.url, ctx.webhookAddresses), secret: body.webhook.secret };
+      // After every input check, before Redis: an output that cannot be written is refused (422).
+      await checkOutputWritable(output, ctx.config);
 
       const idempotencyKey = request.headers['idempotency-key'];
       if (idempotencyKey !== undefined) {

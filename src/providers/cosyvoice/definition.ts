@@ -1,8 +1,18 @@
 import { ConfigError } from '../../errors/config-error.ts';
 import type { ProviderDefinition } from '../provider-definition.ts';
+import { checkVoiceInTable, type VoiceTable } from '../voice-check.ts';
 import { CosyVoiceClient } from './client.ts';
 import { COSYVOICE_DEFAULT_LIMITS, cosyVoiceLimitsFromConfig } from './limits.ts';
 import { COSYVOICE_CHANNELS, COSYVOICE_DEFAULT_AUDIO, COSYVOICE_FORMATS, COSYVOICE_SAMPLE_RATES, cosyVoiceVoiceSettingsSchema } from './settings.ts';
+import { COSYVOICE_V2_MODEL, COSYVOICE_V2_VOICES, isClonedCosyVoice } from './voices.ts';
+
+const V2_TABLE: VoiceTable = {
+  provider: 'cosyvoice',
+  voices: COSYVOICE_V2_VOICES,
+  source: 'the cosyvoice-v2 table',
+  isCloned: isClonedCosyVoice,
+  clonedRule: 'a cloned voice (cosyvoice-<prefix>-<id>) or one listed in CUSTOM_VOICES also passes',
+};
 
 export const cosyVoiceDefinition: ProviderDefinition = {
   name: 'cosyvoice',
@@ -20,6 +30,10 @@ export const cosyVoiceDefinition: ProviderDefinition = {
   channels: COSYVOICE_CHANNELS,
   voiceSettingsSchema: cosyVoiceVoiceSettingsSchema,
   setupHint: 'set DASHSCOPE_API_KEY (and DASHSCOPE_WS_URL for a simulator)',
+  // Only cosyvoice-v2's table is documented; other models' voices are left to DashScope.
+  validateVoice(voice, config, options) {
+    if ((options?.model ?? COSYVOICE_V2_MODEL) === COSYVOICE_V2_MODEL) checkVoiceInTable(V2_TABLE, voice, config);
+  },
   credentialsSet: (config) => config.DASHSCOPE_API_KEY !== undefined,
   create(config) {
     const apiKey = config.DASHSCOPE_API_KEY;

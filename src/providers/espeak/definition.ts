@@ -4,7 +4,7 @@ import { EspeakProvider } from './client.ts';
 import { findEspeakInstallation } from './installation.ts';
 import { ESPEAK_LIMITS } from './limits.ts';
 import { ESPEAK_BITRATES, ESPEAK_CHANNELS, ESPEAK_DEFAULT_AUDIO, ESPEAK_FORMATS, ESPEAK_SAMPLE_RATES, espeakVoiceSettingsSchema } from './settings.ts';
-import { hasVoice, suggestVoices } from './voice-catalog.ts';
+import { hasVoice, suggestVoices, voiceByDisplayName } from './voice-catalog.ts';
 
 export const espeakDefinition: ProviderDefinition = {
   name: 'espeak',
@@ -29,6 +29,10 @@ export const espeakDefinition: ProviderDefinition = {
   validateVoice(voice, config) {
     const catalog = findEspeakInstallation(config.ESPEAK_NG_PATH)?.catalog;
     if (catalog === undefined || hasVoice(catalog, voice)) return;
+    const named = voiceByDisplayName(catalog, voice);
+    if (named !== undefined) {
+      throw new InputError('voice', `"${voice}" is the display name of espeak-ng's voice ${named.language} (${named.name}, ${named.file}); give its code: --voice ${named.language}`, voice);
+    }
     throw new InputError('voice', `espeak-ng has no voice "${voice}"; try ${suggestVoices(catalog, voice).join(', ')} (\`espeak-ng --voices\` lists all)`, voice);
   },
 };

@@ -46,8 +46,11 @@ export function parseVariantList(output: string): string[] {
 }
 
 /**
- * Whether `-v <voice>` names a voice (and variant) of the catalog. espeak matches voices in any
- * case but variants by file name, case and all: `en-us+F3` silently speaks without the variant.
+ * Whether `-v <voice>` names a voice (and variant) of the catalog by code or file. espeak matches
+ * voices in any case but variants by file name, case and all: `en-us+F3` silently speaks without
+ * the variant. Display names are not taken, although espeak would: `klingon` is the name of
+ * espeak-ng's Klingon voice (piqd), and `--voice klingon` rendered a whole English book in it,
+ * which sounds like espeak's default voice spelling letters; see voiceByDisplayName.
  */
 export function hasVoice(catalog: VoiceCatalog, voice: string): boolean {
   const [base = '', variant, ...extra] = voice.trim().split('+');
@@ -72,8 +75,14 @@ export function suggestVoices(catalog: VoiceCatalog, voice: string): string[] {
   return [...new Set([...commonInFamily, ...sameFamily, ...common, ...languages])].slice(0, MAX_SUGGESTIONS);
 }
 
-/** Every spelling `-v` takes for one voice, lower-cased: code, other codes, file path, file name, name. */
+/** The voice whose display name (`Klingon`, `English (America)`) this is, in any case, variant aside. */
+export function voiceByDisplayName(catalog: VoiceCatalog, voice: string): EspeakVoice | undefined {
+  const base = (voice.trim().split('+')[0] ?? '').toLowerCase();
+  return catalog.voices.find((entry) => entry.name.toLowerCase() === base);
+}
+
+/** The spellings of one voice we accept for `-v`, lower-cased: code, other codes, file path, file name. */
 function voiceNames(voice: EspeakVoice): string[] {
   const fileName = voice.file.split('/').pop() ?? voice.file;
-  return [voice.language, ...voice.otherLanguages, voice.file, fileName, voice.name].map((name) => name.toLowerCase());
+  return [voice.language, ...voice.otherLanguages, voice.file, fileName].map((name) => name.toLowerCase());
 }

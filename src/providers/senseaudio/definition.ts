@@ -1,4 +1,5 @@
 import { ConfigError } from '../../errors/config-error.ts';
+import { InputError } from '../../errors/input-error.ts';
 import type { ProviderDefinition } from '../provider-definition.ts';
 import { SenseAudioClient } from './client.ts';
 import { SENSEAUDIO_LIMITS } from './limits.ts';
@@ -9,6 +10,13 @@ import {
   SENSEAUDIO_SAMPLE_RATES,
   senseAudioVoiceSettingsSchema,
 } from './settings.ts';
+
+/**
+ * SenseAudio documents one voice id, as an example (`male_0004_a`, seed 001), and says voice_id
+ * takes system or cloned voices: only the form can be checked. The form is MiniMax's voice_id
+ * rule, whose t2a_v2 API SenseAudio mirrors: a letter, then letters, digits, `_` or `-`, at most 256.
+ */
+const VOICE_ID_FORM = /^[A-Za-z][A-Za-z0-9_-]{0,255}$/;
 
 export const senseAudioDefinition: ProviderDefinition = {
   name: 'senseaudio',
@@ -25,6 +33,10 @@ export const senseAudioDefinition: ProviderDefinition = {
   channels: SENSEAUDIO_CHANNELS,
   voiceSettingsSchema: senseAudioVoiceSettingsSchema,
   setupHint: 'set SENSEAUDIO_API_KEY (and SENSEAUDIO_BASE_URL for a simulator)',
+  validateVoice(voice) {
+    if (VOICE_ID_FORM.test(voice)) return;
+    throw new InputError('voice', 'a SenseAudio voice id is a letter, then letters, digits, _ or - (at most 256), e.g. male_0004_a', voice);
+  },
   credentialsSet: (config) => config.SENSEAUDIO_API_KEY !== undefined,
   create(config) {
     const apiKey = config.SENSEAUDIO_API_KEY;

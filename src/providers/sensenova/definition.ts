@@ -1,6 +1,7 @@
 import type { AppConfig } from '../../config/app-config.ts';
 import { ConfigError } from '../../errors/config-error.ts';
 import type { ProviderDefinition } from '../provider-definition.ts';
+import { checkVoiceInTable, type VoiceTable } from '../voice-check.ts';
 import type { SenseNovaCredentials } from './bearer-source.ts';
 import { SenseNovaClient } from './client.ts';
 import { SENSENOVA_DEFAULT_MAX_CHARS, senseNovaLimits } from './limits.ts';
@@ -12,6 +13,14 @@ import {
   SENSENOVA_SAMPLE_RATES,
   senseNovaVoiceSettingsSchema,
 } from './settings.ts';
+import { SENSENOVA_VOICES } from './voices.ts';
+
+const VOICE_TABLE: VoiceTable = {
+  provider: 'sensenova',
+  voices: SENSENOVA_VOICES,
+  source: 'speech fusion v2 docs',
+  clonedRule: 'a cloned or custom voice passes when listed in CUSTOM_VOICES',
+};
 
 /**
  * The credentials in the config: an API key, or an AccessKey pair. Both at once, or half a pair,
@@ -49,6 +58,13 @@ export const senseNovaDefinition: ProviderDefinition = {
   channels: SENSENOVA_CHANNELS,
   voiceSettingsSchema: senseNovaVoiceSettingsSchema,
   setupHint: 'set SENSENOVA_API_KEY, or SENSENOVA_ACCESS_KEY_ID and SENSENOVA_SECRET_ACCESS_KEY (and SENSENOVA_BASE_URL for a simulator)',
+  // The main voice and every blended one: each is sent to SenseNova by name.
+  validateVoice(voice, config, options) {
+    checkVoiceInTable(VOICE_TABLE, voice, config);
+    // The settings are validated already (settings.ts): a blend is a list of {voice, weight}.
+    const blend = (options?.voiceSettings.blend ?? []) as readonly { voice: string }[];
+    blend.forEach((entry, index) => checkVoiceInTable(VOICE_TABLE, entry.voice, config, `blend.${index}.voice`));
+  },
   credentialsSet(config) {
     return (
       config.SENSENOVA_API_KEY !== undefined || (config.SENSENOVA_ACCESS_KEY_ID !== undefined && config.SENSENOVA_SECRET_ACCESS_KEY !== undefined)

@@ -52,6 +52,7 @@ export class SseDecoder {
     this.#splitLines(events);
     if (this.#buffer.length + this.#dataChars > this.#maxEventChars) {
       throw new TtsBatchError('SSE_EVENT_TOO_LARGE', `a server-sent event grew past ${this.#maxEventChars} characters without ending`, {
+        retryable: true, // a glitch of one response: the next one may end its events
         value: this.#maxEventChars,
       });
     }

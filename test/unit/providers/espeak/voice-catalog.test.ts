@@ -33,10 +33,11 @@ describe('espeak voice list', () => {
     expect(parseVoiceList('Pty Language Age/Gender VoiceName File Other Languages\n\nnot a voice\n')).toEqual([]);
   });
 
-  it('accepts every spelling espeak-ng takes: code, other code, file, file name, name, any case', () => {
-    for (const voice of ['en-us', 'EN-US', 'en', 'zh', 'zh-cmn', 'cmn', 'gmw/en-US', 'en-US', 'English (America)', 'english (america)', ' fr-fr ']) {
+  it('accepts code, other code, file and file name in any case; not display names (issue #8: `klingon` is one)', () => {
+    for (const voice of ['en-us', 'EN-US', 'en', 'zh', 'zh-cmn', 'cmn', 'gmw/en-US', 'en-US', ' fr-fr ']) {
       expect(hasVoice(catalog, voice), voice).toBe(true);
     }
+    for (const voice of ['English (America)', 'english (america)']) expect(hasVoice(catalog, voice), voice).toBe(false);
   });
 
   it('accepts a variant only as espeak spells its file, since espeak silently drops a misspelt one', () => {
