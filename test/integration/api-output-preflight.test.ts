@@ -25,7 +25,7 @@ describe('API: the output is checked before enqueue', () => {
   const apis: { api: ApiHarness; config: AppConfig }[] = [];
 
   async function api(env: Record<string, string>): Promise<{ api: ApiHarness; config: AppConfig }> {
-    const config = testConfig({ API_TOKENS: 'api-test-token-5d1c0a9e7b3f', API_DEFAULT_OUTPUT: join(dir, 'renders'), ...env });
+    const config = testConfig({ API_TOKENS: 'api-test-token-5d1c0a9e7b3f', API_DEFAULT_OUTPUT: join(dir, 'renders'), API_OUTPUT_ANY: 'true', ...env });
     const started = { api: await startApi(config, { providers: PROVIDERS }), config };
     apis.push(started);
     return started;

@@ -59,7 +59,8 @@ describe('cancelling a render', () => {
   beforeAll(async () => {
     // Slow streams: a segment takes seconds, so a cancel certainly lands mid-stream.
     simulator = await startSenseAudioSimulator({ apiKey: API_KEY, msPerChar: 2, chunkHexChars: 2048, eventIntervalMs: 40 });
-    const vars = { SENSEAUDIO_API_KEY: API_KEY, SENSEAUDIO_BASE_URL: simulator.url, WORKER_CONCURRENCY: '2', WEBHOOK_BACKOFF_MS: '20' };
+    // The webhook receiver listens on loopback, which webhooks may reach only when allowed explicitly.
+    const vars = { SENSEAUDIO_API_KEY: API_KEY, SENSEAUDIO_BASE_URL: simulator.url, WORKER_CONCURRENCY: '2', WEBHOOK_BACKOFF_MS: '20', WEBHOOK_ALLOW_HOSTS: '127.0.0.1' };
     env = await startRenderEnv(senseAudioDefinition, vars);
     // Same provider, no workers at all: what a cancel does to a render nobody has touched.
     idle = await startRenderEnv(senseAudioDefinition, vars, { startWorkers: false });

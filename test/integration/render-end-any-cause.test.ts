@@ -30,7 +30,8 @@ describe('every end is announced once', () => {
 
   beforeAll(async () => {
     hook = await startWebhookReceiver();
-    env = await startRenderEnv(senseAudioDefinition, { SENSEAUDIO_API_KEY: 'any-cause-key', WEBHOOK_BACKOFF_MS: '20' });
+    // The receiver listens on loopback, which webhooks may reach only when allowed explicitly.
+    env = await startRenderEnv(senseAudioDefinition, { SENSEAUDIO_API_KEY: 'any-cause-key', WEBHOOK_BACKOFF_MS: '20', WEBHOOK_ALLOW_HOSTS: '127.0.0.1' });
     connection = createRedisConnection(env.config.REDIS_URL, 'worker');
   });
 
