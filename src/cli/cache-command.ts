@@ -43,7 +43,7 @@ async function withCache(
   try {
     // Redis is required: which renders are still running decides what may go.
     await connectProducer(connection, config.REDIS_URL);
-    const report = await run(new RenderStore(connection, config.QUEUE_PREFIX), storage);
+    const report = await run(new RenderStore(connection, config.QUEUE_PREFIX, { retentionDays: config.RENDER_RETENTION_DAYS }), storage);
     process.stdout.write(`${JSON.stringify(report)}\n`);
     const verb = report.dryRun ? 'would free' : 'freed';
     process.stderr.write(`tts-batch: ${verb} ${report.deletedObjects} objects, ${report.deletedBytes} bytes in ${storage.url}; kept ${report.keptObjects} (${report.keptBytes} bytes)\n`);

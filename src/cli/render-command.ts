@@ -97,7 +97,7 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
   let runtime: WorkerRuntime | undefined;
   try {
     await connectProducer(connection, config.REDIS_URL);
-    const store = new RenderStore(connection, prefix);
+    const store = new RenderStore(connection, prefix, { retentionDays: config.RENDER_RETENTION_DAYS });
     if (opts.local) runtime = await startWorkers({ config: { ...config, QUEUE_PREFIX: prefix }, logger, providers: [definition.name], onCredentialsRefused: localFailure.onRefused });
     const render = await enqueueRender(
       { connection, prefix, store, retry: { attempts: config.RETRY_ATTEMPTS, backoffMs: config.RETRY_BACKOFF_MS }, enqueueTimeoutMs: config.ENQUEUE_RECONCILE_MS },

@@ -32,6 +32,22 @@ export class EnqueueCleanupError extends TtsBatchError {
   }
 }
 
+/**
+ * The flow was added, but confirming the enqueue failed (Redis went away for a moment). The
+ * render exists and will run: the reconciler confirms it within ENQUEUE_RECONCILE_MS and keeps
+ * its Idempotency-Key, so a retry with the same key gets this render back instead of a second
+ * one. Nothing is undone.
+ */
+export class EnqueueUnconfirmedError extends TtsBatchError {
+  constructor(renderId: string, cause: unknown) {
+    super('ENQUEUE_UNCONFIRMED', `render ${renderId} was enqueued, but confirming it failed (${messageOf(cause)}); it will run, and a retry with the same Idempotency-Key returns it`, {
+      retryable: true,
+      value: renderId,
+      cause,
+    });
+  }
+}
+
 function messageOf(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }

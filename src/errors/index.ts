@@ -7,4 +7,4 @@ export { ConfigError } from './config-error.ts';
 export { NotFoundError } from './not-found-error.ts';
 export { BadAudioError } from './bad-audio-error.ts';
 export { SegmentDamagedError } from './segment-damaged-error.ts';
-export { EnqueueCleanupError, EnqueueExpiredError } from './enqueue-error.ts';
+export { EnqueueCleanupError, EnqueueExpiredError, EnqueueUnconfirmedError } from './enqueue-error.ts';

@@ -1,6 +1,6 @@
 import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
-import { EnqueueCleanupError, EnqueueExpiredError } from '../errors/enqueue-error.ts';
+import { EnqueueCleanupError, EnqueueExpiredError, EnqueueUnconfirmedError } from '../errors/enqueue-error.ts';
 import { InputError } from '../errors/input-error.ts';
 import type { ProviderDefinition } from '../providers/provider-definition.ts';
 import { segmentJobId, STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
@@ -126,7 +126,14 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
   } finally {
     await flows.close();
   }
-  if (!(await finishEnqueue(deps.connection, deps.prefix, id))) {
+  let finished: boolean;
+  try {
+    finished = await finishEnqueue(deps.connection, deps.prefix, id);
+  } catch (error) {
+    // The flow exists: undoing nothing, the reconciler confirms it (and keeps its key).
+    throw new EnqueueUnconfirmedError(id, error);
+  }
+  if (!finished) {
     // Too late: the reconciler failed the render meanwhile. Its jobs would only complete as
     // abandoned; take them back so nothing of it stays queued.
     await takeBackFlow(deps, id);

@@ -5,6 +5,7 @@ import { STITCH_QUEUE } from '../queue/queue-names.ts';
 import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event.ts';
 import { expireEnqueue, finishEnqueue, overdueEnqueues } from './enqueue-ledger.ts';
 import { renderKeys } from './render-keys.ts';
+import { retentionSeconds } from './render-retention.ts';
 import type { RenderEvent } from './render-store.ts';
 
 /** What the reconciler logs with (a pino or Fastify logger). */
@@ -18,6 +19,8 @@ export interface ReconcilerDeps {
   prefix: string;
   /** ENQUEUE_RECONCILE_MS: named in the reason a render fails with. */
   windowMs: number;
+  /** RENDER_RETENTION_DAYS: a render failed here expires like any other ended render. */
+  retentionDays: number;
   logger: ReconcilerLog;
 }
 
@@ -44,7 +47,7 @@ export async function reconcileEnqueues(deps: ReconcilerDeps, now: number = Date
         continue;
       }
       const reason = `enqueue did not finish within ${deps.windowMs / 1000} s (ENQUEUE_RECONCILE_MS): the process enqueueing it stopped; nothing was synthesized`;
-      if (!(await expireEnqueue(connection, prefix, id, reason))) continue;
+      if (!(await expireEnqueue(connection, prefix, id, reason, retentionSeconds(deps.retentionDays)))) continue;
       result.failed.push(id);
       deps.logger.error({ renderId: id }, 'render never enqueued; failed it and released its Idempotency-Key');
       const event: RenderEvent = { id, status: 'failed' };

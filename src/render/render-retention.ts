@@ -1,6 +1,3 @@
-import type { Redis } from 'ioredis';
-import type { renderKeys } from './render-keys.ts';
-
 /** RENDER_RETENTION_DAYS' default: an ended render's record stays readable this long. */
 export const DEFAULT_RENDER_RETENTION_DAYS = 30;
 
@@ -9,10 +6,11 @@ export function retentionSeconds(days: number): number {
 }
 
 /**
- * Gives an ended render's keys (record, outline, done and cached sets) a time to live, so records do not
- * pile up in Redis forever. Its id stays in the index sorted set until a read finds the record
- * gone (RenderStore.get removes it then).
+ * Lua, shared by every script that ends a render: gives the record, outline, done and cached
+ * sets (KEYS[1..4]) a time to live of `ttl` seconds, in the same step as the status moves, so a
+ * crash in between cannot leave an ended record that lives forever.
  */
-export async function expireEndedRender(redis: Redis, keys: ReturnType<typeof renderKeys>, seconds: number): Promise<void> {
-  await redis.multi().expire(keys.record, seconds).expire(keys.outline, seconds).expire(keys.done, seconds).expire(keys.cached, seconds).exec();
-}
+export const EXPIRE_ENDED_LUA = `
+local function expireEnded(ttl)
+  for i = 1, 4 do redis.call('EXPIRE', KEYS[i], ttl) end
+end`;

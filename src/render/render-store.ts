@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { CREATE_RECORD } from './create-record-script.ts';
 import { IDEMPOTENCY_KEEP_MS, idempotencyRedisKey, renderKeys } from './render-keys.ts';
 import { legacyOutline, renderOutlineSchema, type RenderOutline } from './render-outline.ts';
-import { DEFAULT_RENDER_RETENTION_DAYS, expireEndedRender, retentionSeconds } from './render-retention.ts';
+import { DEFAULT_RENDER_RETENTION_DAYS, EXPIRE_ENDED_LUA, retentionSeconds } from './render-retention.ts';
 import { renderSpecSchema, RENDER_STATUSES, TERMINAL_STATUSES, type RenderSpec, type RenderStatus } from './render-record.ts';
 
 export const renderResultSchema = z.object({
@@ -43,11 +43,12 @@ export interface RenderEvent {
  * ended (the status it ended with stays), -1 if there is no such render. Atomic, so a late
  * failure can never overwrite a cancel or a completion.
  */
-const TRANSITION = `
+const TRANSITION = `${EXPIRE_ENDED_LUA}
 local current = redis.call('HGET', KEYS[1], 'status')
 if not current then return -1 end
 if current == 'completed' or current == 'failed' or current == 'cancelled' then return 0 end
-redis.call('HSET', KEYS[1], unpack(ARGV))
+redis.call('HSET', KEYS[1], unpack(ARGV, 2))
+if ARGV[1] ~= '' then expireEnded(tonumber(ARGV[1])) end
 return 1`;
 
 /**
@@ -56,7 +57,10 @@ return 1`;
  * KEYS: record, done, cached; ARGV: index, chars, cached (1/0).
  */
 const SEGMENT_DONE = `
-if redis.call('EXISTS', KEYS[1]) == 0 then return 0 end
+local status = redis.call('HGET', KEYS[1], 'status')
+if not status then return 0 end
+-- An ended render counts nothing more: sets created now would outlive its expiring record.
+if status == 'completed' or status == 'failed' or status == 'cancelled' then return 0 end
 -- A record from before charsDone was counted has no such field; get() sums its segments instead.
 if redis.call('SADD', KEYS[2], ARGV[1]) == 1 and redis.call('HEXISTS', KEYS[1], 'charsDone') == 1 then
   redis.call('HINCRBY', KEYS[1], 'charsDone', ARGV[2])
@@ -232,9 +236,9 @@ export class RenderStore {
 
   async #transition(id: string, status: RenderStatus, fields: Record<string, string>): Promise<number> {
     const keys = renderKeys(this.#prefix, id);
-    const args = Object.entries({ status, ...fields }).flat();
-    const moved = Number(await this.#redis.eval(TRANSITION, 1, keys.record, ...args));
-    if (moved === 1 && TERMINAL_STATUSES.has(status)) await expireEndedRender(this.#redis, keys, this.#retentionS);
+    const ttl = TERMINAL_STATUSES.has(status) ? String(this.#retentionS) : '';
+    const args = [ttl, ...Object.entries({ status, ...fields }).flat()];
+    const moved = Number(await this.#redis.eval(TRANSITION, 4, keys.record, keys.outline, keys.done, keys.cached, ...args));
     if (moved === 1) await this.#publish({ id, status });
     return moved;
   }

@@ -159,7 +159,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     renderEnded,
     logger,
   });
-  const reconciler = startEnqueueReconciler({ connection: shared, prefix: config.QUEUE_PREFIX, windowMs: config.ENQUEUE_RECONCILE_MS, logger });
+  const reconciler = startEnqueueReconciler({ connection: shared, prefix: config.QUEUE_PREFIX, windowMs: config.ENQUEUE_RECONCILE_MS, retentionDays: config.RENDER_RETENTION_DAYS, logger });
   const heartbeat = await startWorkerHeartbeat({
     redis: shared,
     prefix: config.QUEUE_PREFIX,

@@ -10,7 +10,7 @@ import type { RenderView } from '../../src/api/render-view.ts';
 import type { AppConfig } from '../../src/config/app-config.ts';
 import { renderMetrics } from '../../src/metrics/render-metrics.ts';
 import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.ts';
-import { idempotencyKey } from '../../src/render/render-keys.ts';
+import { idempotencyKey, renderKeys } from '../../src/render/render-keys.ts';
 import { pollUntil } from '../support/poll-until.ts';
 import { REPO_ROOT } from '../support/run-cli.ts';
 import { deletePrefix, testConfig } from '../support/test-config.ts';
@@ -124,6 +124,10 @@ describe('enqueue survives a crash between its writes', () => {
     const view = (await (await api.request(`/v1/renders/${orphan}`)).json()) as RenderView & { error?: string };
     expect(view.status).toBe('failed');
     expect(JSON.stringify(view)).toMatch(/enqueue did not finish within 1 s/);
+    // It ended like any other render: its record expires after RENDER_RETENTION_DAYS.
+    const ttl = await redis.ttl(renderKeys(config.QUEUE_PREFIX, orphan!).record);
+    expect(ttl, 'the failed orphan expires').toBeGreaterThan(config.RENDER_RETENTION_DAYS * 86_400 - 60);
+    expect(ttl).toBeLessThanOrEqual(config.RENDER_RETENTION_DAYS * 86_400);
     const families = parsePrometheusText(await renderMetrics(redis, config.QUEUE_PREFIX, ['senseaudio']));
     expect(sampleValue(families, 'ttsb_renders_ended_total', { status: 'failed' })).toBe(1);
     // A further replay returns the new render (200), never the failed orphan.

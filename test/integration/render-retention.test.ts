@@ -61,6 +61,20 @@ describe('render record retention', () => {
     expect(await redis.ttl(renderKeys(config.QUEUE_PREFIX, running).record), 'a running render does not expire').toBe(-1);
   });
 
+  it('a segment reported after its render ended counts nothing and leaves no key without a time to live', async () => {
+    const store = new RenderStore(redis, config.QUEUE_PREFIX, { retentionDays: config.RENDER_RETENTION_DAYS });
+    const id = newId('late');
+    await store.create(spec(id));
+    await store.markRunning(id);
+    await store.cancel(id);
+    // An in-flight segment that finished (from the cache) just after the cancel.
+    await store.markSegmentDone(id, 0, true, 3);
+    const keys = renderKeys(config.QUEUE_PREFIX, id);
+    for (const key of [keys.record, keys.outline, keys.done, keys.cached]) expect(await redis.ttl(key), key).not.toBe(-1);
+    const state = await store.get(id);
+    expect(state).toMatchObject({ status: 'cancelled', segmentsDone: 0, cachedSegments: 0, charsDone: 0 });
+  });
+
   it('an expired record is gone from get and list, and reading it removes its id from the index', async () => {
     const store = new RenderStore(redis, config.QUEUE_PREFIX, { retentionDays: 1 / 86_400 }); // one second
     const id = newId('short');

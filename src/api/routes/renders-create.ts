@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger } from 'fastify';
 import { z } from 'zod';
+import { EnqueueUnconfirmedError } from '../../errors/enqueue-error.ts';
 import { InputError } from '../../errors/input-error.ts';
 import { enqueueRender } from '../../producer/enqueue-render.ts';
 import { planRender } from '../../producer/plan.ts';
@@ -72,8 +73,6 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
       checkRenderLimits(plan, options.audio, body.title, renderCaps(ctx.config));
       const output = ctx.outputs.resolve(body.output);
       const webhook = body.webhook === undefined ? undefined : { url: assertWebhookUrl(body.webhook.url, ctx.webhookAddresses), secret: body.webhook.secret };
-      // After every input check, before Redis: an output that cannot be written is refused (422).
-      await checkOutputWritable(output, ctx.config);
 
       const idempotencyKey = request.headers['idempotency-key'];
       if (idempotencyKey !== undefined) {
@@ -103,6 +102,9 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
 
       let enqueued;
       try {
+        // After every input check and the replay (a replay writes nothing), before the render is
+        // written: an output that cannot be written is refused (422), and the claim released.
+        await checkOutputWritable(output, ctx.config);
         enqueued = await enqueueRender(
           {
             connection: ctx.redis,
@@ -114,7 +116,8 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
           { id, title: body.title, plan, provider: definition, options, output, webhook, idempotencyKey },
         );
       } catch (error) {
-        if (idempotencyKey !== undefined) await releaseClaim(ctx, idempotencyKey, id, request.log);
+        // A render whose flow exists keeps its claim: a retry must get it back, not start another.
+        if (idempotencyKey !== undefined && !(error instanceof EnqueueUnconfirmedError)) await releaseClaim(ctx, idempotencyKey, id, request.log);
         // The id was checked above, so the only id error left is that it is taken.
         if (error instanceof InputError && error.field === 'id') throw new HttpError(409, 'ID_TAKEN', error.message, { value: id });
         throw error;
