@@ -80,6 +80,8 @@ describe('a worker with a bad key on a shared prefix', () => {
     // /readyz tells, per provider; the render's event stream carries the reason.
     const api = await startApi({ ...env.config, API_TOKENS: [API_TOKEN], API_SSE_HEARTBEAT_MS: 200, READY_WORKER_MAX_AGE_MS: 60_000 });
     cleanup.push(() => api.close());
+    const view = (await (await api.request('/v1/renders/shared-one')).json()) as { waiting?: string };
+    expect(view.waiting, 'GET says why it waits').toBe('no worker with valid senseaudio credentials');
     const ready = (await (await api.request('/readyz', { token: null })).json()) as { providers?: Record<string, { workers: number; misconfigured: number; reasons?: string[] }> };
     expect(ready.providers?.senseaudio).toMatchObject({ workers: 1, misconfigured: 1 });
     expect(ready.providers?.senseaudio?.reasons?.[0]).toMatch(/API key was rejected/);
