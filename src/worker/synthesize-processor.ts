@@ -97,6 +97,8 @@ async function advanceTask(
   const task = data.task;
   if (!task) {
     const { taskId } = await provider.submit(requestOf(data, signal));
+    // The key works: said now, since a task's download may be minutes away (pollLater throws).
+    deps.credentials?.accepted();
     deps.logger.info({ renderId: data.renderId, index: data.index, taskId }, 'task submitted');
     // Nothing to ask yet: the first poll comes firstPollMs later, with the slot freed meanwhile.
     // pollLater's updateData is what persists the paid task's id, before anything else can fail.
@@ -105,6 +107,7 @@ async function advanceTask(
   // Checked before polling too, so a task whose polls keep being rate-limited still ends.
   assertBeforeDeadline(provider, task, task.lastState ?? 'unfinished');
   const status = await provider.poll(task.id);
+  deps.credentials?.accepted();
   if (status.state === 'succeeded') {
     const produced = await storeStream(storage, data, provider.download(status.audioUrl, requestOf(data, signal)), deps.durationCeiling);
     if (produced.meta.billedCharacters === undefined && status.billedCharacters !== undefined) produced.meta.billedCharacters = status.billedCharacters;

@@ -105,6 +105,8 @@ export interface Ai302Simulator {
   readonly requests: RecordedRequest[];
   readonly tasks: SimTask[];
   setFaults(plan: Ai302FaultPlan | Ai302RandomFaults | undefined): void;
+  /** Accepts one more key from now on (a key fixed at the provider's end). */
+  acceptKey(key: string): void;
   /** Switches shape, status words, result field, container or clock for what comes next. */
   configure(behaviour: Partial<Ai302Behaviour>): void;
   /** Tasks created for this exact input_text. */
@@ -150,6 +152,7 @@ class Simulator {
   readonly #byId = new Map<string, TaskState>();
   readonly #logged = new WeakSet<RecordedRequest>();
   readonly #watchers: { predicate: () => boolean; resolve: () => void }[] = [];
+  readonly #extraKeys = new Set<string>();
   readonly #clonePath: string;
   readonly #generatePath: string;
   #behaviour: Ai302Behaviour;
@@ -190,6 +193,7 @@ class Simulator {
       requests: this.#requests,
       tasks: this.#tasks,
       setFaults: (plan) => this.#faults.set(plan),
+      acceptKey: (key) => this.#extraKeys.add(key),
       configure: (behaviour) => {
         this.#behaviour = { ...this.#behaviour, ...behaviour, statusWords: { ...this.#behaviour.statusWords, ...behaviour.statusWords } };
       },
@@ -431,7 +435,7 @@ class Simulator {
 
   #authorize(req: IncomingMessage, record: RecordedRequest, res: ServerResponse): boolean {
     const key = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
-    record.authorized = key === (this.#options.apiKey ?? 'test-key');
+    record.authorized = key !== undefined && (key === (this.#options.apiKey ?? 'test-key') || this.#extraKeys.has(key));
     if (!record.authorized) this.#error(record, res, 401, 401, 'Invalid API key', 'rejected');
     return record.authorized;
   }
