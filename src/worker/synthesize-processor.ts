@@ -17,6 +17,7 @@ import { classifyFailure } from './classify-failure.ts';
 import { isCredentialFailure, type CredentialGuard } from './credential-guard.ts';
 import { segmentChars, synthesizeJobDataSchema, type SynthesizeJobData } from './job-data.ts';
 import { handBackJob } from './hand-back-job.ts';
+import { taskAfterFailedDownload } from './task-download-failure.ts';
 import { WorkerShutdownError, type RenderAborts } from './render-aborts.ts';
 import type { AnnounceRenderEnd } from './render-ended.ts';
 import { abandonedSegment } from './abandoned-segment.ts';
@@ -109,7 +110,11 @@ async function advanceTask(
   const status = await provider.poll(task.id);
   deps.credentials?.accepted();
   if (status.state === 'succeeded') {
-    const produced = await storeStream(storage, data, provider.download(status.audioUrl, requestOf(data, signal)), deps.durationCeiling);
+    const produced = await storeStream(storage, data, provider.download(status.audioUrl, requestOf(data, signal)), deps.durationCeiling).catch(async (error: unknown) => {
+      // A bad answer is the task's own result: a retry must buy a new task, not fetch the same bytes.
+      if (!signal.aborted) await job.updateData({ ...data, task: taskAfterFailedDownload(task, error) } satisfies SynthesizeJobData);
+      throw error;
+    });
     if (produced.meta.billedCharacters === undefined && status.billedCharacters !== undefined) produced.meta.billedCharacters = status.billedCharacters;
     if (produced.meta.traceId === undefined) produced.meta.traceId = task.id;
     return produced;

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { closeSignal, pause, readBody, sendJson, write } from '../shared/http-io.ts';
-import { taskAudio, usageCharacters, type ResultFormat } from './audio.ts';
+import { badTaskAudio, taskAudio, usageCharacters, type ResultFormat } from './audio.ts';
 import { Ai302FaultPicker, type Ai302Call, type Ai302Fault, type Ai302FaultKind, type Ai302FaultPlan, type Ai302RandomFaults } from './faults.ts';
 import { validateCreate, type SimCreate } from './validate-request.ts';
 import { faultPlanOf } from '../shared/fault-picker.ts';
@@ -375,7 +375,8 @@ class Simulator {
       return;
     }
     const spec = task.faultSpec;
-    const oneShot = !task.downloadFaultUsed && spec !== undefined && (spec.kind === 'url404' || spec.kind === 'cutDownload' || (spec.kind === 'slowFirstByte' && spec.on === 'download'));
+    const persistent = spec?.kind === 'url404' && spec.always === true;
+    const oneShot = (!task.downloadFaultUsed || persistent) && spec !== undefined && (spec.kind === 'url404' || spec.kind === 'cutDownload' || (spec.kind === 'slowFirstByte' && spec.on === 'download'));
     if (oneShot) {
       task.downloadFaultUsed = true;
       record.fault = spec.kind;
@@ -407,6 +408,7 @@ class Simulator {
   }
 
   #makeAudio(task: TaskState): Uint8Array {
+    if (task.faultSpec?.kind === 'badAudio') return badTaskAudio(task.text, task.faultSpec.variant);
     const audio = taskAudio(task.text, this.#options.msPerChar ?? 60, this.#behaviour.resultFormat);
     task.audioBytes = audio.bytes.length;
     task.durationMs = audio.durationMs;
