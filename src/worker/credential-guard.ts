@@ -80,7 +80,12 @@ export class CredentialGuard {
     logger.info({ provider, misconfiguredMs: Date.now() - this.#misconfigured.since }, 'credentials accepted again; serving this provider');
     this.#misconfigured = undefined;
     this.#pauses = 0;
+    // A job taken before the pause can be the one that succeeds: the re-check is moot then, and
+    // the worker must take jobs again now, not when that timer fires.
+    clearTimeout(this.#timer);
+    this.#timer = undefined;
     worker.concurrency = this.#options.concurrency;
+    if (!this.#closed) void worker.resume();
     this.#options.onChange();
   }
 
@@ -98,7 +103,8 @@ export class CredentialGuard {
       this.#timer = undefined;
       if (this.#closed) return;
       logger.debug({ provider, waitedMs: waitMs }, 're-checking refused credentials with one job');
-      worker.concurrency = 1;
+      // One slot probes a key still refused; a key accepted meanwhile gets every slot back.
+      worker.concurrency = this.#misconfigured ? 1 : this.#options.concurrency;
       void worker.resume();
     }, waitMs);
     this.#timer.unref();

@@ -20,7 +20,14 @@ export const synthesizeJobDataSchema = z.object({
   chars: z.number().int().nonnegative().optional(),
   /** An asynchronous provider's task, persisted the moment it is created (see TaskProvider). */
   task: z
-    .object({ id: z.string().min(1), submittedAt: z.number(), polls: z.number().int().nonnegative(), lastState: z.string().optional() })
+    .object({
+      id: z.string().min(1),
+      submittedAt: z.number(),
+      polls: z.number().int().nonnegative(),
+      lastState: z.string().optional(),
+      /** Downloads of the finished task's audio that failed (see task-download-failure.ts). */
+      downloadFailures: z.number().int().nonnegative().optional(),
+    })
     .optional(),
 });
 export type SynthesizeJobData = z.infer<typeof synthesizeJobDataSchema>;

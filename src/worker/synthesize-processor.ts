@@ -17,6 +17,7 @@ import { classifyFailure } from './classify-failure.ts';
 import { isCredentialFailure, type CredentialGuard } from './credential-guard.ts';
 import { segmentChars, synthesizeJobDataSchema, type SynthesizeJobData } from './job-data.ts';
 import { handBackJob } from './hand-back-job.ts';
+import { taskAfterFailedDownload } from './task-download-failure.ts';
 import { WorkerShutdownError, type RenderAborts } from './render-aborts.ts';
 import type { AnnounceRenderEnd } from './render-ended.ts';
 import { abandonedSegment } from './abandoned-segment.ts';
@@ -97,6 +98,8 @@ async function advanceTask(
   const task = data.task;
   if (!task) {
     const { taskId } = await provider.submit(requestOf(data, signal));
+    // The key works: said now, since a task's download may be minutes away (pollLater throws).
+    deps.credentials?.accepted();
     deps.logger.info({ renderId: data.renderId, index: data.index, taskId }, 'task submitted');
     // Nothing to ask yet: the first poll comes firstPollMs later, with the slot freed meanwhile.
     // pollLater's updateData is what persists the paid task's id, before anything else can fail.
@@ -105,8 +108,13 @@ async function advanceTask(
   // Checked before polling too, so a task whose polls keep being rate-limited still ends.
   assertBeforeDeadline(provider, task, task.lastState ?? 'unfinished');
   const status = await provider.poll(task.id);
+  deps.credentials?.accepted();
   if (status.state === 'succeeded') {
-    const produced = await storeStream(storage, data, provider.download(status.audioUrl, requestOf(data, signal)), deps.durationCeiling);
+    const produced = await storeStream(storage, data, provider.download(status.audioUrl, requestOf(data, signal)), deps.durationCeiling).catch(async (error: unknown) => {
+      // A bad answer is the task's own result: a retry must buy a new task, not fetch the same bytes.
+      if (!signal.aborted) await job.updateData({ ...data, task: taskAfterFailedDownload(task, error) } satisfies SynthesizeJobData);
+      throw error;
+    });
     if (produced.meta.billedCharacters === undefined && status.billedCharacters !== undefined) produced.meta.billedCharacters = status.billedCharacters;
     if (produced.meta.traceId === undefined) produced.meta.traceId = task.id;
     return produced;

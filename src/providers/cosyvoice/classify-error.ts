@@ -11,8 +11,6 @@ export interface CosyVoiceCode {
   meaning: string;
   /** The key itself was refused: the message says so and quotes nothing from the server. */
   auth?: true;
-  /** The account behind the key lacks access: the worker's fault, not the job's. */
-  credentials?: true;
 }
 
 /**
@@ -34,7 +32,9 @@ const EXACT_CODES: Readonly<Record<string, CosyVoiceCode>> = {
 
 const CODE_FAMILIES: readonly [prefix: string, code: CosyVoiceCode][] = [
   ['Throttling', { kind: 'rate-limited', meaning: 'rate or quota limit reached' }],
-  ['AccessDenied', { kind: 'fatal', meaning: 'access denied: the account cannot use this model or voice', credentials: true }],
+  // About the request (a model or voice this account has not bought), not the key: a bad key
+  // fails the upgrade with 401/403 (providers.md §4). Pausing workers on it would stall the job.
+  ['AccessDenied', { kind: 'fatal', meaning: 'access denied: the account cannot use this model or voice' }],
   ['InternalError', { kind: 'retryable', meaning: 'provider internal error' }],
 ];
 
@@ -66,8 +66,6 @@ export function classifyTaskFailure(errorCode: string, errorMessage: string, opt
   return new ProviderError(`${meaning} (task-failed ${errorCode}: ${quoted})${taskSuffix(options.taskId)}`, {
     ...details,
     kind: known?.kind ?? 'retryable',
-    // AccessDenied(.Unpurchased): this account may not use the model; another worker's key may.
-    ...(known?.credentials ? { credentials: true } : {}),
   });
 }
 

@@ -1,5 +1,6 @@
 import { synthAudio } from '../../support/audio-synth.ts';
-import { fnv1a } from '../../support/seeded-random.ts';
+import { fnv1a, seededRandom } from '../../support/seeded-random.ts';
+import type { BadTaskAudio } from './faults.ts';
 
 /** Higgs Audio v2 decodes 24 kHz mono (providers.md); 302.AI's container is UNCONFIRMED, likely wav. */
 export const HIGGS_SAMPLE_RATE = 24_000;
@@ -28,4 +29,14 @@ export function taskAudio(text: string, msPerChar: number, format: ResultFormat)
   const options = { durationMs, sampleRate: HIGGS_SAMPLE_RATE, channels: 1 as const, frequencyHz: 180 + (fnv1a(text) % 520) };
   const bytes = format === 'mp3' ? synthAudio('mp3', { ...options, bitrate: 64_000, id3: true }) : synthAudio('wav', options);
   return { bytes, durationMs };
+}
+
+/** The result file of a task that finished with a bad answer (the same bytes on every download). */
+export function badTaskAudio(text: string, variant: BadTaskAudio): Uint8Array {
+  if (variant === 'tooLong') {
+    // Half a second per character: far past any duration ceiling a test sets for its text.
+    return taskAudio(text, 500, 'wav').bytes;
+  }
+  const random = seededRandom(fnv1a(text));
+  return Uint8Array.from({ length: 4096 }, () => Math.floor(random() * 256));
 }

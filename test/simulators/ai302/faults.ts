@@ -10,8 +10,10 @@ export type Ai302Call = 'create' | 'query' | 'download';
  *   `auth401`, `business` (HTTP 200 carrying a failing code);
  * - on the task's first query only: `http429`/`http5xx`/`reset` with `on: 'query'`;
  * - on the task itself: `neverFinishes` (processing forever), `taskFails` (ends failed with a message);
- * - on the task's first download only: `url404`, `cutDownload` (Content-Length declared, socket
- *   destroyed partway);
+ * - on the task's first download only: `url404` (every download with `always`), `cutDownload`
+ *   (Content-Length declared, socket destroyed partway);
+ * - on the task's result file, every download: `badAudio` (the task finished with a bad answer:
+ *   `notAudio` random bytes, `tooLong` speech lasting far longer than its text could take);
  * - a delay before answering the named call (then it proceeds): `slowFirstByte`.
  * One-shot faults (first query, first download) let a retry of the same task succeed.
  */
@@ -24,10 +26,14 @@ export type Ai302Fault =
   | { kind: 'slowFirstByte'; on: Ai302Call; delayMs: number }
   | { kind: 'neverFinishes' }
   | { kind: 'taskFails'; message?: string }
-  | { kind: 'url404' }
+  | { kind: 'url404'; /** every download of the task, not only the first */ always?: boolean }
+  | { kind: 'badAudio'; variant: BadTaskAudio }
   | { kind: 'cutDownload'; /** share of the file sent before the cut; default 0.5 */ fraction?: number };
 
 export type Ai302FaultKind = Ai302Fault['kind'];
+
+/** What a task that finished with a bad answer serves as its result file. */
+export type BadTaskAudio = 'notAudio' | 'tooLong';
 
 /** See the shared FaultPlan: one entry per create request, or a function of its 1-based number and body. */
 export type Ai302FaultPlan = FaultPlan<Ai302Fault, [createNumber: number, body: unknown]>;

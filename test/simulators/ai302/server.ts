@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { closeSignal, pause, readBody, sendJson, write } from '../shared/http-io.ts';
-import { taskAudio, usageCharacters, type ResultFormat } from './audio.ts';
+import { badTaskAudio, taskAudio, usageCharacters, type ResultFormat } from './audio.ts';
 import { Ai302FaultPicker, type Ai302Call, type Ai302Fault, type Ai302FaultKind, type Ai302FaultPlan, type Ai302RandomFaults } from './faults.ts';
 import { validateCreate, type SimCreate } from './validate-request.ts';
 import { faultPlanOf } from '../shared/fault-picker.ts';
@@ -105,6 +105,8 @@ export interface Ai302Simulator {
   readonly requests: RecordedRequest[];
   readonly tasks: SimTask[];
   setFaults(plan: Ai302FaultPlan | Ai302RandomFaults | undefined): void;
+  /** Accepts one more key from now on (a key fixed at the provider's end). */
+  acceptKey(key: string): void;
   /** Switches shape, status words, result field, container or clock for what comes next. */
   configure(behaviour: Partial<Ai302Behaviour>): void;
   /** Tasks created for this exact input_text. */
@@ -150,6 +152,7 @@ class Simulator {
   readonly #byId = new Map<string, TaskState>();
   readonly #logged = new WeakSet<RecordedRequest>();
   readonly #watchers: { predicate: () => boolean; resolve: () => void }[] = [];
+  readonly #extraKeys = new Set<string>();
   readonly #clonePath: string;
   readonly #generatePath: string;
   #behaviour: Ai302Behaviour;
@@ -190,6 +193,7 @@ class Simulator {
       requests: this.#requests,
       tasks: this.#tasks,
       setFaults: (plan) => this.#faults.set(plan),
+      acceptKey: (key) => this.#extraKeys.add(key),
       configure: (behaviour) => {
         this.#behaviour = { ...this.#behaviour, ...behaviour, statusWords: { ...this.#behaviour.statusWords, ...behaviour.statusWords } };
       },
@@ -371,7 +375,8 @@ class Simulator {
       return;
     }
     const spec = task.faultSpec;
-    const oneShot = !task.downloadFaultUsed && spec !== undefined && (spec.kind === 'url404' || spec.kind === 'cutDownload' || (spec.kind === 'slowFirstByte' && spec.on === 'download'));
+    const persistent = spec?.kind === 'url404' && spec.always === true;
+    const oneShot = (!task.downloadFaultUsed || persistent) && spec !== undefined && (spec.kind === 'url404' || spec.kind === 'cutDownload' || (spec.kind === 'slowFirstByte' && spec.on === 'download'));
     if (oneShot) {
       task.downloadFaultUsed = true;
       record.fault = spec.kind;
@@ -403,6 +408,7 @@ class Simulator {
   }
 
   #makeAudio(task: TaskState): Uint8Array {
+    if (task.faultSpec?.kind === 'badAudio') return badTaskAudio(task.text, task.faultSpec.variant);
     const audio = taskAudio(task.text, this.#options.msPerChar ?? 60, this.#behaviour.resultFormat);
     task.audioBytes = audio.bytes.length;
     task.durationMs = audio.durationMs;
@@ -431,7 +437,7 @@ class Simulator {
 
   #authorize(req: IncomingMessage, record: RecordedRequest, res: ServerResponse): boolean {
     const key = /^Bearer\s+(.+)$/i.exec(req.headers.authorization ?? '')?.[1]?.trim();
-    record.authorized = key === (this.#options.apiKey ?? 'test-key');
+    record.authorized = key !== undefined && (key === (this.#options.apiKey ?? 'test-key') || this.#extraKeys.has(key));
     if (!record.authorized) this.#error(record, res, 401, 401, 'Invalid API key', 'rejected');
     return record.authorized;
   }

@@ -100,3 +100,43 @@ describe('classifyConnectError', () => {
     expect(classifyConnectError(new Error('Opening handshake has timed out')).providerCode).toBe('CONNECT_TIMEOUT');
   });
 });
+
+/**
+ * Which refusals are the worker's key (the guard pauses the worker and hands the job back) and
+ * which are the request's (the job fails): providers.md §4 says a bad key fails the WebSocket
+ * upgrade with 401/403 and names InvalidApiKey; AccessDenied(.Unpurchased) in a task-failed
+ * event is about the model or voice asked for, so pausing workers on it would stall the job forever.
+ */
+describe('CosyVoice credential failures', () => {
+  it.each([
+    ['InvalidApiKey', true],
+    ['AccessDenied', false],
+    ['AccessDenied.Unpurchased', false],
+    ['Arrearage', false],
+    ['InvalidParameter', false],
+    ['DataInspectionFailed', false],
+    ['Throttling.RateQuota', false],
+    ['InternalError', false],
+  ])('task-failed %s: credentials %s', (code, credentials) => {
+    const error = classifyTaskFailure(code, 'the message');
+    expect(error.credentials).toBe(credentials);
+    if (!credentials && error.kind === 'fatal') expect(error.message, 'a job failure names the code and says why').toContain(`task-failed ${code}`);
+  });
+
+  it('AccessDenied.Unpurchased fails the job for good, naming the model or voice problem', () => {
+    const error = classifyTaskFailure('AccessDenied.Unpurchased', 'Access denied, model not purchased.');
+    expect(error).toMatchObject({ kind: 'fatal', credentials: false, retryable: false });
+    expect(error.message).toBe('cosyvoice: access denied: the account cannot use this model or voice (task-failed AccessDenied.Unpurchased: "Access denied, model not purchased.")');
+  });
+
+  it.each([
+    [401, true],
+    [403, true],
+    [400, false],
+    [404, false],
+    [429, false],
+    [500, false],
+  ])('upgrade refused with HTTP %i: credentials %s', (status, credentials) => {
+    expect(classifyUpgradeResponse(status, {}, '').credentials).toBe(credentials);
+  });
+});

@@ -143,3 +143,43 @@ describe('classifyNetworkError', () => {
     expect(classifyNetworkError(original)).toBe(original);
   });
 });
+
+/**
+ * Which refusals are the worker's key (the guard pauses the worker) and which are the
+ * request's (the job fails): 2042 "no access to the voice" is about the voice asked for.
+ */
+describe('SenseAudio credential failures', () => {
+  it.each([
+    [1004, true],
+    [2049, true],
+    [401, true],
+    [403, true],
+    [2042, false],
+    [20132, false],
+    [2013, false],
+    [1008, false],
+    [1002, false],
+    [1000, false],
+  ])('business code %i: credentials %s', (code, credentials) => {
+    expect(classifyBusinessError({ code, message: 'm' }).credentials).toBe(credentials);
+  });
+
+  it('2042 fails the job for good', () => {
+    expect(classifyBusinessError({ code: 2042, message: 'voice not accessible' })).toMatchObject({ kind: 'fatal', credentials: false, retryable: false });
+  });
+
+  it.each([
+    [401, true],
+    [403, true],
+    [400, false],
+    [404, false],
+    [429, false],
+    [500, false],
+  ])('HTTP %i: credentials %s', (status, credentials) => {
+    expect(classifyHttpResponse(status, {}, '').credentials).toBe(credentials);
+  });
+
+  it('HTTP 400 carrying 2042 is the request, not the key', () => {
+    expect(classifyHttpResponse(400, {}, JSON.stringify({ base_resp: { status_code: 2042, status_msg: 'no access' } })).credentials).toBe(false);
+  });
+});

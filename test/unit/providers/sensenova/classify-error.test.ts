@@ -80,3 +80,27 @@ describe('findBodyError and classifyBodyError (an error inside HTTP 200)', () =>
     expect(unknown.message).toBe('sensenova: error in an HTTP 200 answer (code 13: "internal") [trace_id t-9]');
   });
 });
+
+/** Which refusals are the worker's credentials (the guard pauses the worker) and which the request's. */
+describe('SenseNova credential failures', () => {
+  it.each([
+    [401, true],
+    [403, true],
+    [400, false],
+    [404, false],
+    [429, false],
+    [503, false],
+  ])('HTTP %i: credentials %s', (status, credentials) => {
+    expect(classifyHttpResponse(status, {}, '', context).credentials).toBe(credentials);
+  });
+
+  it.each([
+    [401, true],
+    [403, true],
+    [400, false],
+    ['voice_not_found', false],
+    [1, false],
+  ])('error code %s in a 200 answer: credentials %s', (code, credentials) => {
+    expect(classifyBodyError({ code, message: 'm' }, { ...context, httpStatus: 200 }).credentials).toBe(credentials);
+  });
+});
