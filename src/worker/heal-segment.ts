@@ -3,6 +3,7 @@ import type { Logger } from 'pino';
 import { SegmentDamagedError } from '../errors/segment-damaged-error.ts';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
 import { segmentMetaKey } from '../producer/segment-key.ts';
+import { segmentJobOptions, type RetryPolicy } from '../queue/job-options.ts';
 import { segmentJobId } from '../queue/queue-names.ts';
 import type { RenderSpec, SegmentResult } from '../render/render-record.ts';
 import type { Storage } from '../storage/storage.ts';
@@ -16,6 +17,8 @@ export interface HealDeps {
   logger: Logger;
   /** How often one segment of one render may be sent back to synthesis (STITCH_MAX_HEALS). */
   maxHeals: number;
+  /** The segments' retry policy (RETRY_ATTEMPTS, RETRY_BACKOFF_MS): a heal job is a segment job like the first. */
+  retry: RetryPolicy;
 }
 
 export interface HealContext {
@@ -63,14 +66,9 @@ async function sendBackToSynthesis(context: HealContext, damage: SegmentDamagedE
   await storage.delete(damage.key);
   await storage.delete(segmentMetaKey(damage.key));
   const healId = healJobId(spec.id, index, heals + 1);
-  const original = await Job.fromId(queue, segmentJobId(spec.id, index));
+  // The configured policy, not the first job's options: that job may be gone, and with it they were BullMQ's defaults (1 attempt).
   await queue.add('synthesize', { ...data, task: undefined } satisfies SynthesizeJobData, {
-    ...(original?.opts.attempts === undefined ? {} : { attempts: original.opts.attempts }),
-    ...(original?.opts.backoff === undefined ? {} : { backoff: original.opts.backoff }),
-    jobId: healId,
-    failParentOnFailure: true,
-    removeOnComplete: original?.opts.removeOnComplete ?? true,
-    removeOnFail: original?.opts.removeOnFail ?? false,
+    ...segmentJobOptions(healId, deps.retry),
     parent: { id: job.id, queue: job.queueQualifiedName },
   });
   deps.logger.warn({ renderId: spec.id, index, key: damage.key, heal: heals + 1, reason: damage.message }, 'damaged segment evicted; sent back to synthesis');
