@@ -1,12 +1,12 @@
 import { Job, WaitingChildrenError } from 'bullmq';
 import type { Logger } from 'pino';
 import { SegmentDamagedError } from '../errors/segment-damaged-error.ts';
-import { TtsBatchError } from '../errors/tts-batch-error.ts';
 import { segmentMetaKey } from '../producer/segment-key.ts';
 import { segmentJobOptions, type RetryPolicy } from '../queue/job-options.ts';
 import { segmentJobId } from '../queue/queue-names.ts';
 import type { RenderSpec, SegmentResult } from '../render/render-record.ts';
 import type { Storage } from '../storage/storage.ts';
+import { handBackJob } from './hand-back-job.ts';
 import { synthesizeJobDataSchema, type SynthesizeJobData } from './job-data.ts';
 import { assertSegmentsIntact } from './segment-intact.ts';
 import { healJobId, latestResultsByIndex } from './segment-results.ts';
@@ -73,8 +73,11 @@ async function sendBackToSynthesis(context: HealContext, damage: SegmentDamagedE
   });
   deps.logger.warn({ renderId: spec.id, index, key: damage.key, heal: heals + 1, reason: damage.message }, 'damaged segment evicted; sent back to synthesis');
   if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
-  // The new job finished before this one could wait for it: a retry stitches with its result.
-  throw new TtsBatchError('STITCH_SEGMENT_HEALED', `segment ${index} was synthesized again; stitching again`, { retryable: true, value: index });
+  // The new job finished before this one could wait for it (a fast provider): back to the queue,
+  // due now and without spending an attempt, so the next run stitches with its result. A
+  // retryable error here spent an attempt and, on the last one, failed a healed render.
+  deps.logger.info({ renderId: spec.id, index, heal: heals + 1 }, 'segment synthesized again before the stitch waited; stitching again');
+  return await handBackJob(job, token);
 }
 
 /** The segment's job data, from its newest job that still exists (heal jobs copy the first). */
