@@ -8,6 +8,7 @@ import type { RenderSpec, SegmentResult } from '../render/render-record.ts';
 import type { Storage } from '../storage/storage.ts';
 import { handBackJob } from './hand-back-job.ts';
 import { synthesizeJobDataSchema, type SynthesizeJobData } from './job-data.ts';
+import { asVanishedSegment } from './vanished-segment.ts';
 import { assertSegmentsIntact } from './segment-intact.ts';
 import { healJobId, latestResultsByIndex } from './segment-results.ts';
 import type { SynthesizeQueues } from './synthesize-queues.ts';
@@ -45,8 +46,9 @@ export async function stitchOrHeal<T>(context: HealContext, stitch: () => Promis
     await assertSegmentsIntact(context.storage, context.results);
     return await stitch();
   } catch (error) {
-    if (!(error instanceof SegmentDamagedError)) throw error;
-    return await sendBackToSynthesis(context, error);
+    const damage = error instanceof SegmentDamagedError ? error : asVanishedSegment(error, context.results);
+    if (damage === undefined) throw error;
+    return await sendBackToSynthesis(context, damage);
   }
 }
 

@@ -120,4 +120,16 @@ describe('the stitch heals through its races (SenseAudio simulator)', () => {
       await queue.close();
     }
   });
+
+  it('a segment deleted between the size check and the read is healed, not a render failed for good (defect 6)', async () => {
+    const { plan, digest, keys } = await renderOnce('vanish');
+    deleteOnRead = keys[1];
+    const before = simulator.requests.length;
+    await env.enqueue('vanish-healed', plan.plan, plan.options);
+    const healed = await env.finish('vanish-healed', 60_000);
+    expect(deleteOnRead, 'the key was deleted mid-stitch').toBeUndefined();
+    expect(simulator.requests.slice(before).map((r) => r.text), 'one request: the vanished segment').toEqual([toSpeechText(plan.plan.segments[1]?.text ?? '')]);
+    expect(healed.segments.map((s) => s.cached)).toEqual([true, false, true]);
+    expect((await mp3FrameDigest([join(env.out, 'vanish-healed', 'audio.mp3')])).sha256).toBe(digest);
+  });
 });
