@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { RENDER_STATUSES } from '../render/render-record.ts';
 import { progressOf } from '../render/render-status.ts';
 import type { RenderState } from '../render/render-store.ts';
+import { isWaitingStatus } from '../render/waiting-statuses.ts';
 
 export const renderFailureSchema = z.object({
   message: z.string().describe('the whole reason, as stored'),
@@ -41,7 +42,7 @@ export const renderViewSchema = z.object({
     })
     .optional(),
   error: renderFailureSchema.optional(),
-  waiting: z.string().optional().describe('why a queued or running render is not moving, e.g. "no worker with valid senseaudio credentials"'),
+  waiting: z.string().optional().describe('why a queued, running or stitching render is not moving, e.g. "no worker with valid senseaudio credentials"'),
 });
 export type RenderView = z.infer<typeof renderViewSchema>;
 
@@ -65,7 +66,7 @@ export function renderView(state: RenderState, now: number = Date.now(), waiting
     progress: progressOf(state, now),
     ...(state.result ? { result: { ...state.result, audioUrl: `${renderPath(spec.id)}/audio` } } : {}),
     ...(state.error ? { error: describeFailure(state.error) } : {}),
-    ...(waiting !== undefined && (state.status === 'queued' || state.status === 'running') ? { waiting } : {}),
+    ...(waiting !== undefined && isWaitingStatus(state.status) ? { waiting } : {}),
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { RenderStatus } from '../render/render-record.ts';
 import { waitingReason } from '../render/waiting-reason.ts';
+import { isWaitingStatus } from '../render/waiting-statuses.ts';
 
 /** How often `render --wait` reads the heartbeats (the notice is due within 10 s). */
 const CHECK_EVERY_MS = 2000;
@@ -26,7 +27,7 @@ export class WorkerNotice {
   }
 
   async check(renderId: string, status: RenderStatus): Promise<void> {
-    if (status !== 'queued' && status !== 'running') return;
+    if (!isWaitingStatus(status)) return;
     const now = Date.now();
     if (now - this.#checkedAt < CHECK_EVERY_MS) return;
     this.#checkedAt = now;

@@ -10,6 +10,12 @@ export interface RetryPolicy {
 export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 8, backoffMs: 2000 };
 
 const DAY_S = 24 * 3600;
+/**
+ * How long a finished render's jobs stay: segment jobs as long as their stitch job, because a
+ * stitch that heals a damaged segment reads the segment's text from its job (a render may run
+ * for days: a big book, a provider outage).
+ */
+const FINISHED_JOB_AGE_S = 7 * DAY_S;
 
 export function segmentJobOptions(jobId: string, retry: RetryPolicy): JobsOptions {
   return {
@@ -18,8 +24,8 @@ export function segmentJobOptions(jobId: string, retry: RetryPolicy): JobsOption
     backoff: { type: 'exponential', delay: retry.backoffMs, jitter: 0.5 },
     // A segment that cannot be made fails the render instead of stitching a book with a hole.
     failParentOnFailure: true,
-    // The parent keeps each child's return value, so finished children need not stay.
-    removeOnComplete: { age: DAY_S },
+    // Kept while the stitch may still heal this segment (it reads the text from here).
+    removeOnComplete: { age: FINISHED_JOB_AGE_S },
     removeOnFail: { age: 14 * DAY_S },
   };
 }
@@ -29,7 +35,7 @@ export function stitchJobOptions(jobId: string, retry: RetryPolicy): JobsOptions
     jobId,
     attempts: Math.max(3, Math.ceil(retry.attempts / 2)),
     backoff: { type: 'exponential', delay: retry.backoffMs, jitter: 0.5 },
-    removeOnComplete: { age: 7 * DAY_S },
+    removeOnComplete: { age: FINISHED_JOB_AGE_S },
     removeOnFail: { age: 14 * DAY_S },
   };
 }

@@ -13,8 +13,11 @@ export function segmentJobId(renderId: string, index: number): string {
   return `${renderId}-s${String(index).padStart(5, '0')}`;
 }
 
-/** The render and segment index a segment job id names (see segmentJobId), or undefined. */
-export function parseSegmentJobId(jobId: string): { renderId: string; index: number } | undefined {
-  const match = /^(.+)-s(\d{5,})$/.exec(jobId);
-  return match ? { renderId: match[1] ?? '', index: Number(match[2]) } : undefined;
+/**
+ * The render, segment index and heal number a segment job id names (see segmentJobId; a heal
+ * job, sent back to synthesis by the stitch, adds `-r<n>`: see healJobId), or undefined.
+ */
+export function parseSegmentJobId(jobId: string): { renderId: string; index: number; heal: number } | undefined {
+  const match = /^(.+)-s(\d{5,})(?:-r(\d+))?$/.exec(jobId);
+  return match ? { renderId: match[1] ?? '', index: Number(match[2]), heal: Number(match[3] ?? 0) } : undefined;
 }

@@ -1,12 +1,14 @@
 import { Job, WaitingChildrenError } from 'bullmq';
 import type { Logger } from 'pino';
 import { SegmentDamagedError } from '../errors/segment-damaged-error.ts';
-import { TtsBatchError } from '../errors/tts-batch-error.ts';
 import { segmentMetaKey } from '../producer/segment-key.ts';
+import { segmentJobOptions, type RetryPolicy } from '../queue/job-options.ts';
 import { segmentJobId } from '../queue/queue-names.ts';
 import type { RenderSpec, SegmentResult } from '../render/render-record.ts';
 import type { Storage } from '../storage/storage.ts';
+import { handBackJob } from './hand-back-job.ts';
 import { synthesizeJobDataSchema, type SynthesizeJobData } from './job-data.ts';
+import { asVanishedSegment } from './vanished-segment.ts';
 import { assertSegmentsIntact } from './segment-intact.ts';
 import { healJobId, latestResultsByIndex } from './segment-results.ts';
 import type { SynthesizeQueues } from './synthesize-queues.ts';
@@ -16,6 +18,8 @@ export interface HealDeps {
   logger: Logger;
   /** How often one segment of one render may be sent back to synthesis (STITCH_MAX_HEALS). */
   maxHeals: number;
+  /** The segments' retry policy (RETRY_ATTEMPTS, RETRY_BACKOFF_MS): a heal job is a segment job like the first. */
+  retry: RetryPolicy;
 }
 
 export interface HealContext {
@@ -42,8 +46,9 @@ export async function stitchOrHeal<T>(context: HealContext, stitch: () => Promis
     await assertSegmentsIntact(context.storage, context.results);
     return await stitch();
   } catch (error) {
-    if (!(error instanceof SegmentDamagedError)) throw error;
-    return await sendBackToSynthesis(context, error);
+    const damage = error instanceof SegmentDamagedError ? error : asVanishedSegment(error, context.results);
+    if (damage === undefined) throw error;
+    return await sendBackToSynthesis(context, damage);
   }
 }
 
@@ -63,20 +68,18 @@ async function sendBackToSynthesis(context: HealContext, damage: SegmentDamagedE
   await storage.delete(damage.key);
   await storage.delete(segmentMetaKey(damage.key));
   const healId = healJobId(spec.id, index, heals + 1);
-  const original = await Job.fromId(queue, segmentJobId(spec.id, index));
+  // The configured policy, not the first job's options: that job may be gone, and with it they were BullMQ's defaults (1 attempt).
   await queue.add('synthesize', { ...data, task: undefined } satisfies SynthesizeJobData, {
-    ...(original?.opts.attempts === undefined ? {} : { attempts: original.opts.attempts }),
-    ...(original?.opts.backoff === undefined ? {} : { backoff: original.opts.backoff }),
-    jobId: healId,
-    failParentOnFailure: true,
-    removeOnComplete: original?.opts.removeOnComplete ?? true,
-    removeOnFail: original?.opts.removeOnFail ?? false,
+    ...segmentJobOptions(healId, deps.retry),
     parent: { id: job.id, queue: job.queueQualifiedName },
   });
   deps.logger.warn({ renderId: spec.id, index, key: damage.key, heal: heals + 1, reason: damage.message }, 'damaged segment evicted; sent back to synthesis');
   if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
-  // The new job finished before this one could wait for it: a retry stitches with its result.
-  throw new TtsBatchError('STITCH_SEGMENT_HEALED', `segment ${index} was synthesized again; stitching again`, { retryable: true, value: index });
+  // The new job finished before this one could wait for it (a fast provider): back to the queue,
+  // due now and without spending an attempt, so the next run stitches with its result. A
+  // retryable error here spent an attempt and, on the last one, failed a healed render.
+  deps.logger.info({ renderId: spec.id, index, heal: heals + 1 }, 'segment synthesized again before the stitch waited; stitching again');
+  return await handBackJob(job, token);
 }
 
 /** The segment's job data, from its newest job that still exists (heal jobs copy the first). */

@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RenderStore } from '../render/render-store.ts';
 import { noValidCredentialsReason, providerWorkers } from '../render/waiting-reason.ts';
+import { WAITING_STATUSES } from '../render/waiting-statuses.ts';
 import type { AnnounceRenderEnd } from './render-ended.ts';
 import { readWorkerHeartbeats } from './worker-heartbeat.ts';
 
@@ -52,7 +53,7 @@ export function startStallWatchdog(options: StallWatchdogOptions): StallWatchdog
       if (now - since >= stallMs) stalled.push({ provider, since });
     }
     if (stalled.length === 0) return;
-    const waiting = [...(await store.list({ status: 'queued', limit: 10_000 })), ...(await store.list({ status: 'running', limit: 10_000 }))];
+    const waiting = (await Promise.all(WAITING_STATUSES.map((status) => store.list({ status, limit: 10_000 })))).flat();
     for (const { provider, since } of stalled) {
       for (const state of waiting) {
         if (state.spec.provider !== provider) continue;

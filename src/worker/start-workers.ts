@@ -129,7 +129,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     guards.set(name, deps.credentials);
   }
   const healQueues = new SynthesizeQueues(shared, config.QUEUE_PREFIX);
-  const stitchDeps = { storages, store, logger: logger.child({ queue: STITCH_QUEUE }), metrics, renderEnded, heal: { queues: healQueues, maxHeals: config.STITCH_MAX_HEALS } };
+  const stitchDeps = { storages, store, logger: logger.child({ queue: STITCH_QUEUE }), metrics, renderEnded, heal: { queues: healQueues, maxHeals: config.STITCH_MAX_HEALS, retry: { attempts: config.RETRY_ATTEMPTS, backoffMs: config.RETRY_BACKOFF_MS } } };
   workers.push(
     new FetchObservedWorker(STITCH_QUEUE, (job, token) => processStitch(job, stitchDeps, token), { ...workerOptions, connection: connect(), concurrency: config.STITCH_CONCURRENCY }),
   );

@@ -1,4 +1,4 @@
-import { UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
+import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { MetricsRecorder } from '../metrics/metrics-recorder.ts';
 import { buildManifest } from '../render/manifest.ts';
@@ -94,6 +94,7 @@ export async function processStitch(job: Job, deps: StitchDeps, token?: string):
     return { location, durationMs: manifest.durationMs };
   } catch (error) {
     if (error instanceof WaitingChildrenError) throw error; // a segment went back to synthesis: flow control
+    if (error instanceof DelayedError) throw error; // its heal finished already: handed back to stitch again
     const failure = classifyFailure(error, 0);
     const final = failure.action === 'fail' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (final) {

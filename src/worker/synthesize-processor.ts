@@ -4,7 +4,6 @@ import { CONTENT_TYPES } from '../audio/audio-settings.ts';
 import type { DurationCeilingPolicy } from '../audio/duration-ceiling.ts';
 import { validateSegmentStream } from '../audio/segment-validator.ts';
 import { segmentMetaKey } from '../producer/segment-key.ts';
-import { NotFoundError } from '../errors/not-found-error.ts';
 import { ProviderError } from '../errors/provider-error.ts';
 import type { MetricsRecorder } from '../metrics/metrics-recorder.ts';
 import type { Provider, SynthesisMeta, SynthesisRequest, TaskProvider } from '../providers/provider.ts';
@@ -21,6 +20,8 @@ import { taskAfterFailedDownload } from './task-download-failure.ts';
 import { WorkerShutdownError, type RenderAborts } from './render-aborts.ts';
 import type { AnnounceRenderEnd } from './render-ended.ts';
 import { abandonedSegment } from './abandoned-segment.ts';
+import { findCachedSegment } from './cached-segment.ts';
+import { sha256Tap } from './segment-sidecar.ts';
 import type { StoragePool } from './storage-pool.ts';
 
 export interface SynthesizeDeps {
@@ -42,27 +43,10 @@ export interface SynthesizeDeps {
   credentials?: CredentialGuard;
 }
 
-/** Provider meta saved beside a cached segment (its trace id); {} when absent or unreadable. */
-async function readSegmentMeta(storage: Storage, key: string): Promise<SynthesisMeta> {
-  const chunks: Uint8Array[] = [];
-  try {
-    // One read, not a HEAD then a GET: a missing sidecar is simply NotFound.
-    for await (const chunk of storage.get(key)) chunks.push(chunk);
-  } catch (error) {
-    if (error instanceof NotFoundError) return {};
-    throw error;
-  }
-  try {
-    const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
-    return typeof parsed.traceId === 'string' ? { traceId: parsed.traceId } : {};
-  } catch {
-    return {};
-  }
-}
-
-/** What a producer of segment audio hands back: bytes stored and the provider's meta. */
+/** What a producer of segment audio hands back: bytes stored (and their sha256) and the provider's meta. */
 interface Produced {
   bytes: number;
+  sha256: string;
   meta: SynthesisMeta;
 }
 
@@ -78,8 +62,9 @@ function requestOf(data: SynthesizeJobData, signal: AbortSignal): SynthesisReque
 async function storeStream(storage: Storage, data: SynthesizeJobData, audio: AsyncGenerator<Uint8Array, SynthesisMeta, undefined>, ceiling: DurationCeilingPolicy): Promise<Produced> {
   const stream = withResult(audio);
   const checked = validateSegmentStream(stream.items, { provider: data.provider, audio: data.audio, text: data.text, ceiling });
-  const info = await storage.put(data.key, checked, { contentType: CONTENT_TYPES[data.audio.format] });
-  return { bytes: info.size, meta: stream.result() };
+  const hashed = sha256Tap(checked);
+  const info = await storage.put(data.key, hashed.stream, { contentType: CONTENT_TYPES[data.audio.format] });
+  return { bytes: info.size, sha256: hashed.sha256(), meta: stream.result() };
 }
 
 /**
@@ -181,12 +166,12 @@ async function synthesizeSegment(job: Job, token: string | undefined, data: Synt
   // The cache lookup too: a storage failing here (S3 away, credentials revoked) must fail the
   // segment like any other error and, on the last attempt, mark the render failed.
   try {
-    const existing = await storage.head(data.key);
+    // A cached file no longer the size stored at synthesis is evicted there and made again.
+    const existing = await findCachedSegment(storage, data.key, deps.logger, { renderId: data.renderId, index: data.index });
     if (existing) {
-      const meta = await readSegmentMeta(storage, segmentMetaKey(data.key));
       await deps.store.markSegmentDone(data.renderId, data.index, true, segmentChars(data));
       await deps.metrics.segmentCached(data.provider);
-      return { index: data.index, key: data.key, cached: true, bytes: existing.size, ...(meta.traceId ? { traceId: meta.traceId } : {}) };
+      return { index: data.index, key: data.key, cached: true, bytes: existing.bytes, ...(existing.traceId ? { traceId: existing.traceId } : {}) };
     }
     const { provider } = deps;
     const produced =
@@ -195,7 +180,7 @@ async function synthesizeSegment(job: Job, token: string | undefined, data: Synt
         : await storeStream(storage, data, provider.synthesize(requestOf(data, signal)), deps.durationCeiling);
     deps.credentials?.accepted();
     const { meta } = produced;
-    await storage.put(segmentMetaKey(data.key), bytesBody(JSON.stringify({ ...meta, provider: data.provider, createdAt: new Date().toISOString() })), {
+    await storage.put(segmentMetaKey(data.key), bytesBody(JSON.stringify({ ...meta, provider: data.provider, bytes: produced.bytes, sha256: produced.sha256, createdAt: new Date().toISOString() })), {
       contentType: 'application/json',
     });
     await deps.store.markSegmentDone(data.renderId, data.index, false, segmentChars(data));

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { NotFoundError } from '../errors/not-found-error.ts';
+import type { Storage } from '../storage/storage.ts';
+
+/**
+ * What the `.json` sidecar beside a cached segment tells (written at synthesis): the provider's
+ * trace id, and the size and sha256 of the audio as stored then, so a later cache hit can tell
+ * a cut or overwritten file from the one that was made. Older sidecars hold only the trace id.
+ */
+export interface SegmentSidecar {
+  traceId?: string;
+  bytes?: number;
+  sha256?: string;
+}
+
+/** The sidecar at `key`; {} when absent or unreadable (it only informs). */
+export async function readSegmentSidecar(storage: Storage, key: string): Promise<SegmentSidecar> {
+  const chunks: Uint8Array[] = [];
+  try {
+    // One read, not a HEAD then a GET: a missing sidecar is simply NotFound.
+    for await (const chunk of storage.get(key)) chunks.push(chunk);
+  } catch (error) {
+    if (error instanceof NotFoundError) return {};
+    throw error;
+  }
+  try {
+    const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+    return {
+      ...(typeof parsed.traceId === 'string' ? { traceId: parsed.traceId } : {}),
+      ...(Number.isSafeInteger(parsed.bytes) ? { bytes: parsed.bytes as number } : {}),
+      ...(typeof parsed.sha256 === 'string' ? { sha256: parsed.sha256 } : {}),
+    };
+  } catch {
+    return {};
+  }
+}
+
+/** Passes bytes through while hashing them: the sha256 of what was stored costs no second read. */
+export function sha256Tap(source: AsyncIterable<Uint8Array>): { stream: AsyncGenerator<Uint8Array, void, undefined>; sha256(): string } {
+  const hash = createHash('sha256');
+  let digest: string | undefined;
+  async function* stream(): AsyncGenerator<Uint8Array, void, undefined> {
+    for await (const chunk of source) {
+      hash.update(chunk);
+      yield chunk;
+    }
+    digest = hash.digest('hex');
+  }
+  return {
+    stream: stream(),
+    sha256() {
+      if (digest === undefined) throw new Error('sha256Tap: the stream was not read to its end');
+      return digest;
+    },
+  };
+}
