@@ -17,7 +17,7 @@ export interface VoiceTable {
   provider: string;
   /** The provider's documented voice ids. */
   voices: readonly string[];
-  /** Where the list comes from, for the refusal ("seed 002", "DashScope's cosyvoice-v2 table"). */
+  /** Where the list comes from, for the refusal ("speech fusion v2 docs", "the cosyvoice-v2 table"). */
   source: string;
   /** Whether an id is a cloned voice by the form the provider documents for those (optional). */
   isCloned?(voice: string): boolean;

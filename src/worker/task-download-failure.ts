@@ -5,10 +5,10 @@ import type { SynthesizeJobData } from './job-data.ts';
 type Task = NonNullable<SynthesizeJobData['task']>;
 
 /**
- * Failed downloads a finished task gets before a new task is bought. A link not published yet or
- * a cut connection deserves one more try of the same (paid) file (providers.md: "treat 403/404 as
- * retryable once"); a link still failing after that is likely expired or dead, and retrying it
- * would spend every attempt of the job on it.
+ * Failed downloads a finished task gets before a new task is bought. A link not published yet or a
+ * cut connection deserves one more try of the same (paid) file (a dead link is retryable once:
+ * docs/providers/sensenova.md, "Errors"); a link still failing after that is likely expired or
+ * dead, and retrying it would spend every attempt of the job on it.
  */
 export const MAX_TASK_DOWNLOAD_FAILURES = 2;
 

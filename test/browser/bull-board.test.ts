@@ -7,11 +7,12 @@ import type { AppConfig } from '../../src/config/app-config.ts';
 import { PROVIDERS } from '../../src/providers/registry.ts';
 import { STITCH_QUEUE, synthesizeQueueName } from '../../src/queue/queue-names.ts';
 import { WEBHOOK_QUEUE } from '../../src/webhooks/webhook-queue.ts';
+import { findChromium } from '../support/find-chromium.ts';
 import { deletePrefix, testConfig } from '../support/test-config.ts';
 import { API_TOKEN, postJson, startApi, type ApiHarness } from '../integration/api-harness.ts';
 
-/** Debian's Chromium (scripts/ensure-system-tools.sh installs it); playwright-core never downloads one. */
-const CHROMIUM = '/usr/bin/chromium';
+/** The system's Chromium (scripts/ensure-system-tools.sh installs it; CHROMIUM_PATH names another). */
+const CHROMIUM = findChromium() ?? 'chromium';
 const SCREENSHOT = join(tmpdir(), 'ttsb-bull-board.png');
 
 /** A headless Chromium with a profile of its own, optionally sending HTTP Basic credentials. */
@@ -35,7 +36,7 @@ describe('Bull Board in a browser', () => {
 
   beforeAll(async () => {
     await access(CHROMIUM).catch(() => {
-      throw new Error(`${CHROMIUM} is missing: run \`bash scripts/ensure-system-tools.sh\` (installs Debian's chromium)`);
+      throw new Error(`${CHROMIUM} is missing: run \`bash scripts/ensure-system-tools.sh\` (installs Debian's chromium) or set CHROMIUM_PATH`);
     });
     config = testConfig({ API_TOKENS: API_TOKEN });
     api = await startApi(config);

@@ -34,7 +34,10 @@ type S3rverClass = new (options: {
 /**
  * Starts a real S3-compatible server for a test file: MinIO in a container where a container
  * runtime answers, else s3rver in this process on a free port. s3rver is unmaintained since 2021
- * and only ever a test tool; see /work/shared/audio.md for its quirks (405 on abort).
+ * and only ever a test tool. Its quirks: AbortMultipartUpload and ListParts answer 405 (so a
+ * failing upload would report MethodNotAllowed: tests keep `leavePartsOnError`), it enforces no
+ * 5 MiB minimum part size, and it stores a streamed PutObject with its aws-chunked framing unless
+ * checksums are `WHEN_REQUIRED` (as S3Storage sets them for non-AWS endpoints).
  */
 export async function startS3Server(): Promise<S3TestServer> {
   const minio = await startMinio();

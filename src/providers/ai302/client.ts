@@ -33,9 +33,9 @@ const MAX_REDIRECTIONS = 5;
 const MAX_ANSWER_BYTES = 256 * 1024;
 
 /**
- * 302.AI's hosted Higgs Audio v2 (seed 003) as asynchronous tasks: `submit` creates a voice-clone
- * task (reference clips given) or a voice-generation task, `poll` queries it, `download` fetches
- * the result and converts it to the render's audio.
+ * 302.AI's hosted Higgs Audio v2 (docs/providers/ai302.md) as asynchronous tasks: `submit` creates
+ * a voice-clone task (reference clips given) or a voice-generation task, `poll` queries it,
+ * `download` fetches the result and converts it to the render's audio.
  *
  * The two task families are queried on different paths, so the task id handed to the worker is
  * `clone:<id>` or `generate:<id>`: a poll after a crash, in another process, knows where to ask.

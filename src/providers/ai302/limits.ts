@@ -2,9 +2,9 @@ import { countCodePoints } from '../../producer/count-units.ts';
 import type { TextLimits } from '../provider.ts';
 
 /**
- * 302.AI documents no per-task ceiling for Higgs Audio v2 (providers.md: UNCONFIRMED). Upstream
- * Higgs generates a chunk at a time and has no hard cap, but a hosted GPU task has a time budget,
- * so we stay conservative: 2,000 code points (≈ 2 minutes of English speech) unless
+ * 302.AI documents no per-task ceiling for Higgs Audio v2 (UNCONFIRMED: docs/providers/ai302.md).
+ * Upstream Higgs generates a chunk at a time and has no hard cap, but a hosted GPU task has a time
+ * budget, so we stay conservative: 2,000 code points (≈ 2 minutes of English speech) unless
  * AI302_MAX_CHARS says otherwise.
  */
 export const AI302_DEFAULT_MAX_CHARS = 2000;

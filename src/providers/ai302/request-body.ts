@@ -2,7 +2,7 @@ import { InputError } from '../../errors/input-error.ts';
 import type { SynthesisRequest } from '../provider.ts';
 import { readAi302Settings, type Ai302VoiceSettings } from './settings.ts';
 
-/** The two task families of seed 003; each has its own create/query path. */
+/** The two documented task families (docs/providers/ai302.md); each has its own create/query path. */
 export type Ai302TaskKind = 'clone' | 'generate';
 
 export interface Ai302CreateRequest {
@@ -13,8 +13,8 @@ export interface Ai302CreateRequest {
 const SCENE_START = '<|scene_desc_start|>';
 
 /**
- * The documented system prompt (providers.md, seed 003): an instruction, then the scene between
- * markers. A prompt that already carries the markers is taken as written.
+ * The documented system prompt (docs/providers/ai302.md, "Settings"): an instruction, then the
+ * scene between markers. A prompt that already carries the markers is taken as written.
  */
 export function wrapSystemPrompt(scene: string): string {
   if (scene.includes(SCENE_START)) return scene;

@@ -1,6 +1,6 @@
 /**
- * Lenient readers for 302.AI answers, whose shapes are UNCONFIRMED (providers.md): the payload
- * may be flat (`{task_id, status, …}`) or wrapped (`{code, msg, data}`), and each field has
+ * Lenient readers for 302.AI answers, whose shapes are UNCONFIRMED (docs/providers/ai302.md): the
+ * payload may be flat (`{task_id, status, …}`) or wrapped (`{code, msg, data}`), and each field has
  * been seen under several names. Each reader tries the names in one list, in order.
  */
 

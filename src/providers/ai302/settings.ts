@@ -28,7 +28,8 @@ const httpUrl = z.string().refine(
 );
 
 /**
- * The generic settings this provider takes (seed 003), strict: anything else is refused.
+ * The generic settings this provider takes (docs/providers/ai302.md, "Settings"), strict: anything
+ * else is refused.
  * - refAudio / refText: voice cloning, reference clips and their transcripts, paired in order;
  * - systemPrompt: the scene description of voice generation (not available when cloning);
  * - multiSpeaker: the text is a dialogue of `[SPEAKERn]` turns (segments end only between turns);

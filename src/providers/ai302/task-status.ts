@@ -3,10 +3,10 @@ import type { TaskStatus } from '../provider.ts';
 type StatusState = TaskStatus['state'];
 
 /**
- * Every status word we map, in one table (providers.md: the words are UNCONFIRMED; 302.AI's
- * other task APIs say pending/processing/completed/success/failed). Words are compared
- * lower-cased with spaces and dashes as underscores. A word not listed counts as running: a
- * new in-between state must not fail a paid task, and the deadline ends one that never settles.
+ * Every status word we map, in one table (docs/providers/ai302.md: the words are UNCONFIRMED;
+ * 302.AI's other task APIs say pending/processing/completed/success/failed). Words are compared
+ * lower-cased with spaces and dashes as underscores. A word not listed counts as running: a new
+ * in-between state must not fail a paid task, and the deadline ends one that never settles.
  */
 export const STATUS_WORDS: Readonly<Record<string, StatusState>> = {
   pending: 'running',

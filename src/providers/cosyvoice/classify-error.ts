@@ -14,10 +14,10 @@ export interface CosyVoiceCode {
 }
 
 /**
- * DashScope error codes as they come in `task-failed.header.error_code` (providers.md, from
- * DashScope's status code page). Families are matched by prefix (`Throttling.RateQuota`,
- * `AccessDenied.Unpurchased`, `InternalError.Algo`); a code not listed counts as retryable:
- * the worker's attempt limit bounds the cost of being wrong.
+ * DashScope error codes as they come in `task-failed.header.error_code`
+ * (docs/providers/cosyvoice.md, "Errors", from DashScope's status code page). Families are matched
+ * by prefix (`Throttling.RateQuota`, `AccessDenied.Unpurchased`, `InternalError.Algo`); a code not
+ * listed counts as retryable: the worker's attempt limit bounds the cost of being wrong.
  */
 const EXACT_CODES: Readonly<Record<string, CosyVoiceCode>> = {
   InvalidParameter: { kind: 'fatal', meaning: 'invalid request parameters' },
@@ -32,8 +32,9 @@ const EXACT_CODES: Readonly<Record<string, CosyVoiceCode>> = {
 
 const CODE_FAMILIES: readonly [prefix: string, code: CosyVoiceCode][] = [
   ['Throttling', { kind: 'rate-limited', meaning: 'rate or quota limit reached' }],
-  // About the request (a model or voice this account has not bought), not the key: a bad key
-  // fails the upgrade with 401/403 (providers.md §4). Pausing workers on it would stall the job.
+  // About the request (a model or voice this account has not bought), not the key: a bad key fails
+  // the upgrade with 401/403 (docs/providers/cosyvoice.md). Pausing workers on it would stall the
+  // job.
   ['AccessDenied', { kind: 'fatal', meaning: 'access denied: the account cannot use this model or voice' }],
   ['InternalError', { kind: 'retryable', meaning: 'provider internal error' }],
 ];

@@ -56,11 +56,11 @@ const MAX_UPGRADE_BODY_BYTES = 64 * 1024;
 const UPGRADE_BODY_WAIT_MS = 2_000;
 
 /**
- * Alibaba CosyVoice over the DashScope duplex WebSocket (seed 004, providers.md §4). One socket
- * per segment: connect with the key in the upgrade, run-task, wait for task-started, send the
- * text in continue-task messages of at most 2,000 weighted characters and finish-task, and
- * yield each binary audio frame as it comes until task-finished. The socket is closed on every
- * path: success, failure, abort, and a consumer that stops early.
+ * Alibaba CosyVoice over the DashScope duplex WebSocket (docs/providers/cosyvoice.md). One socket
+ * per segment: connect with the key in the upgrade, run-task, wait for task-started, send the text
+ * in continue-task messages of at most 2,000 weighted characters and finish-task, and yield each
+ * binary audio frame as it comes until task-finished. The socket is closed on every path: success,
+ * failure, abort, and a consumer that stops early.
  */
 export class CosyVoiceClient implements StreamingProvider {
   readonly kind = 'stream';

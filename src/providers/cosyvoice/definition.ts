@@ -25,7 +25,8 @@ export const cosyVoiceDefinition: ProviderDefinition = {
   formats: COSYVOICE_FORMATS,
   sampleRates: COSYVOICE_SAMPLE_RATES,
   defaultAudio: COSYVOICE_DEFAULT_AUDIO,
-  // bit_rate applies to opus only (seed 004), which we do not ask for: --bitrate is refused.
+  // bit_rate applies to opus only (docs/providers/cosyvoice.md), which we do not ask for: --bitrate
+  // is refused.
   bitrates: [],
   channels: COSYVOICE_CHANNELS,
   voiceSettingsSchema: cosyVoiceVoiceSettingsSchema,

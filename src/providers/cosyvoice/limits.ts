@@ -3,9 +3,9 @@ import { ConfigError } from '../../errors/config-error.ts';
 import { countDashScope } from '../../producer/count-units.ts';
 import type { TextLimits } from '../provider.ts';
 
-/** What the service allows in one task: 200,000 weighted characters in all (seed 004). */
+/** What the service allows in one task: 200,000 weighted characters in all (docs/providers/cosyvoice.md). */
 export const COSYVOICE_TASK_CEILING = 200_000;
-/** Per continue-task: the SDK says 2,000, the WebSocket protocol page 20,000 (providers.md). */
+/** Per continue-task: the SDK says 2,000, the WebSocket protocol page 20,000 (docs/providers/cosyvoice.md). */
 export const COSYVOICE_MESSAGE_CEILING = 20_000;
 export const DEFAULT_MESSAGE_MAX_UNITS = 2_000;
 

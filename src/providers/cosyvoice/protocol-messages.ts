@@ -2,8 +2,8 @@ import type { SynthesisRequest } from '../provider.ts';
 import { isRecord } from '../shared/json-record.ts';
 
 /**
- * The DashScope duplex WebSocket protocol for CosyVoice (providers.md §4): client text frames
- * run-task → continue-task… → finish-task, server events task-started, result-generated,
+ * The DashScope duplex WebSocket protocol for CosyVoice (docs/providers/cosyvoice.md): client text
+ * frames run-task → continue-task… → finish-task, server events task-started, result-generated,
  * task-finished, task-failed, and audio as binary frames. `payload.input` is required in every
  * client message and unexpected fields are refused, so the shapes below are exact.
  */

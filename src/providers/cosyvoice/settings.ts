@@ -20,9 +20,10 @@ export const COSYVOICE_DEFAULT_AUDIO: AudioSettings = {
 };
 
 /**
- * The generic settings CosyVoice has (seed 004), under the names the CLI uses; the client maps
- * them to the wire: vol → volume (integer 0–100), speed → rate (0.5–2), pitch → pitch (0.5–2).
- * Strict: blend, refAudio, temperature and the like are refused by name.
+ * The generic settings CosyVoice has (docs/providers/cosyvoice.md, "Messages we send"), under the
+ * names the CLI uses; the client maps them to the wire: vol → volume (integer 0–100), speed → rate
+ * (0.5–2), pitch → pitch (0.5–2). Strict: blend, refAudio, temperature and the like are refused by
+ * name.
  */
 const voiceSettingsShape = z.strictObject({
   speed: z.number().min(0.5).max(2).optional(),

@@ -1,7 +1,7 @@
 /**
- * CosyVoice's system voices for model cosyvoice-v2: the "cosyvoice-v2音色列表" table of the
- * DashScope SDK document (/work/shared/seeds/004_…), in its order. The document says v2 models
- * need v2 voices and links the v1 list without giving it, so only cosyvoice-v2 is checked.
+ * CosyVoice's system voices for model cosyvoice-v2: the "cosyvoice-v2音色列表" table of the DashScope
+ * SDK document (see docs/providers/cosyvoice.md), in its order. The document says v2 models need v2
+ * voices and links the v1 list without giving it, so only cosyvoice-v2 is checked.
  */
 export const COSYVOICE_V2_MODEL = 'cosyvoice-v2';
 
@@ -23,9 +23,9 @@ export const COSYVOICE_V2_VOICES: readonly string[] = [
 ];
 
 /**
- * A voice made by DashScope's voice cloning (声音复刻, which the seed mentions): the enrollment
- * API names it `cosyvoice-<prefix>-<random>` (cosyvoice-v2: `cosyvoice-v2-<prefix>-<random>`),
- * per DashScope's cloning API page; no system voice starts with `cosyvoice-`.
+ * A voice made by DashScope's voice cloning (声音复刻, which the SDK document mentions): the enrollment
+ * API names it `cosyvoice-<prefix>-<random>` (cosyvoice-v2: `cosyvoice-v2-<prefix>-<random>`), per
+ * DashScope's cloning API page; no system voice starts with `cosyvoice-`.
  */
 export function isClonedCosyVoice(voice: string): boolean {
   return /^cosyvoice-[A-Za-z0-9-]+$/.test(voice);

@@ -16,9 +16,9 @@ export interface SenseAudioCode {
 }
 
 /**
- * SenseAudio business codes (`base_resp.status_code`, or `code` in an error body). Its own list
- * is unpublished; the API mirrors MiniMax t2a_v2, whose codes these are (providers.md). A code
- * not listed here counts as retryable.
+ * SenseAudio business codes (`base_resp.status_code`, or `code` in an error body). Its own list is
+ * unpublished; the API mirrors MiniMax t2a_v2, whose codes these are (docs/providers/senseaudio.md,
+ * "Errors"). A code not listed here counts as retryable.
  */
 export const SENSEAUDIO_ERROR_CODES: Readonly<Record<number, SenseAudioCode>> = {
   1000: { kind: 'retryable', meaning: 'unknown provider error' },

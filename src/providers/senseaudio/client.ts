@@ -31,7 +31,7 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** A one-shot JSON answer holds the whole segment as hex: 10,000 characters of speech fit easily. */
 const MAX_JSON_BODY_BYTES = 128 * 1024 * 1024;
 
-/** SenseAudio text-to-speech over HTTP + SSE (seed 001), streaming audio as it is decoded. */
+/** SenseAudio text-to-speech over HTTP + SSE (docs/providers/senseaudio.md), streaming audio as it is decoded. */
 export class SenseAudioClient implements StreamingProvider {
   readonly kind = 'stream';
   readonly name = 'senseaudio';

@@ -12,9 +12,10 @@ import {
 } from './settings.ts';
 
 /**
- * SenseAudio documents one voice id, as an example (`male_0004_a`, seed 001), and says voice_id
- * takes system or cloned voices: only the form can be checked. The form is MiniMax's voice_id
- * rule, whose t2a_v2 API SenseAudio mirrors: a letter, then letters, digits, `_` or `-`, at most 256.
+ * SenseAudio documents one voice id, as an example (`male_0004_a`, docs/providers/senseaudio.md),
+ * and says voice_id takes system or cloned voices: only the form can be checked. The form is
+ * MiniMax's voice_id rule, whose t2a_v2 API SenseAudio mirrors: a letter, then letters, digits, `_`
+ * or `-`, at most 256.
  */
 const VOICE_ID_FORM = /^[A-Za-z][A-Za-z0-9_-]{0,255}$/;
 

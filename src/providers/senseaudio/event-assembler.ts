@@ -13,11 +13,12 @@ const PROVIDER = 'senseaudio';
  * Turns SenseAudio answers (SSE events, or a one-shot JSON body) into audio bytes, in order,
  * and knows when the audio is complete.
  *
- * What the status-2 event carries is unconfirmed (providers.md §1): the whole audio again (a
- * repeat, with or without `extra_info`), the last piece (the seed's Python example writes every
- * event's audio), or nothing. Its audio is therefore dropped only when it is byte for byte
- * everything already yielded (length, then a running sha256, as the SenseNova assembler does),
- * and kept otherwise: dropping a tail would cut every segment yet bill it in full.
+ * What the status-2 event carries is unconfirmed (docs/providers/senseaudio.md, "Answers and
+ * events"): the whole audio again (a repeat, with or without `extra_info`), the last piece (the
+ * documentation's Python example writes every event's audio), or nothing. Its audio is therefore
+ * dropped only when it is byte for byte everything already yielded (length, then a running sha256,
+ * as the SenseNova assembler does), and kept otherwise: dropping a tail would cut every segment yet
+ * bill it in full.
  */
 export class SenseAudioEventAssembler {
   readonly #hex = new HexDecoder();

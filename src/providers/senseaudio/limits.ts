@@ -2,8 +2,9 @@ import { countCodePoints } from '../../producer/count-units.ts';
 import type { TextLimits } from '../provider.ts';
 
 /**
- * SenseAudio takes at most 10,000 characters per request (seed 001), counted as code points: an
- * emoji or a CJK Extension B character is one character, not two UTF-16 units.
+ * SenseAudio takes at most 10,000 characters per request (docs/providers/senseaudio.md, "Limits and
+ * counting"), counted as code points: an emoji or a CJK Extension B character is one character, not
+ * two UTF-16 units.
  *
  * We aim for 3,000, not the ceiling, because:
  * - a retry re-bills the whole segment: a stream cut at 95 % of a 10,000-character request

@@ -2,7 +2,7 @@ import type { VoiceSettings } from '../voice-settings.ts';
 import { z } from 'zod';
 import type { AudioSettings } from '../../audio/audio-settings.ts';
 
-/** Containers SenseAudio returns (seed 001, audio_setting.format). */
+/** Containers SenseAudio returns (audio_setting.format: docs/providers/senseaudio.md, "Request body"). */
 export const SENSEAUDIO_FORMATS = ['mp3', 'wav', 'pcm', 'flac'] as const;
 export const SENSEAUDIO_SAMPLE_RATES = [8000, 16000, 22050, 24000, 32000, 44100] as const;
 /** mp3 only; the API ignores bitrate for the other formats. */
@@ -25,8 +25,9 @@ export const SENSEAUDIO_DEFAULT_AUDIO: AudioSettings = {
 };
 
 /**
- * voice_setting beyond voice_id (seed 001), strict: a key SenseAudio does not document is refused.
- * `vol` is documented as [0, 10] but 0 is refused elsewhere (providers.md): we require > 0.
+ * voice_setting beyond voice_id (docs/providers/senseaudio.md, "Request body"), strict: a key
+ * SenseAudio does not document is refused. `vol` is documented as [0, 10] but 0 is refused
+ * elsewhere (a secondary source, same page): we require > 0.
  */
 const voiceSettingsShape = z.strictObject({
   speed: z.number().min(0.5).max(2).optional(),

@@ -6,9 +6,10 @@ const HEX = /^[0-9a-fA-F]*$/;
 const BASE64 = /^[A-Za-z0-9+/_-]*={0,2}$/;
 
 /**
- * Decodes one `data.audio` value. The seed calls the inline encoding hex, yet its example shows
- * `"base64:AAAA…"` (providers.md: UNCONFIRMED), so: a `base64:` prefix means base64; otherwise
- * even-length hex; anything else is not audio we can read (AudioFormatError).
+ * Decodes one `data.audio` value. The documentation calls the inline encoding hex, yet its example
+ * shows `"base64:AAAA…"` (UNCONFIRMED: docs/providers/sensenova.md, "Answers and events"), so: a
+ * `base64:` prefix means base64; otherwise even-length hex; anything else is not audio we can read
+ * (AudioFormatError).
  */
 export function decodeAudioChunk(text: string): Uint8Array {
   if (text.startsWith(BASE64_PREFIX)) {

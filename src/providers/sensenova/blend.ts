@@ -4,13 +4,13 @@ export interface BlendEntry {
   weight: number;
 }
 
-/** One entry of `timbre_weights` as sent (the seed's array form). */
+/** One entry of `timbre_weights` as sent (the documented examples' array form: docs/providers/sensenova.md). */
 export interface TimbreWeight {
   voice: string;
   weight: number;
 }
 
-/** At most this many voices in a blend, the main voice included (seed 002). */
+/** At most this many voices in a blend, the main voice included (docs/providers/sensenova.md). */
 export const MAX_BLEND_VOICES = 4;
 /** How far the weights may sum from 1, and how small the main voice's share may get. */
 export const WEIGHT_TOLERANCE = 1e-6;

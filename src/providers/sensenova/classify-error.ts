@@ -22,8 +22,8 @@ export interface BodyError {
 }
 
 /**
- * The error body shape is UNCONFIRMED (providers.md), so it is read leniently: `error.message`,
- * then `message`, then the raw text.
+ * The error body shape is UNCONFIRMED (docs/providers/sensenova.md, "Errors"), so it is read
+ * leniently: `error.message`, then `message`, then the raw text.
  */
 export function errorMessageOf(bodyText: string): string {
   const parsed = parseJsonOrUndefined(bodyText);
@@ -58,8 +58,9 @@ export function findBodyError(body: unknown): BodyError | undefined {
 }
 
 /**
- * A non-2xx answer. The SDK's error classes (providers.md) map 401/403 to authentication and
- * permission, 400 to an invalid request, 429 to rate limiting, 503 to unavailability.
+ * A non-2xx answer. The SDK's error classes (docs/providers/sensenova.md, "Errors") map 401/403 to
+ * authentication and permission, 400 to an invalid request, 429 to rate limiting, 503 to
+ * unavailability.
  */
 export function classifyHttpResponse(status: number, headers: ResponseHeaders, bodyText: string, context: ClassifyContext): ProviderError {
   const retryAfterMs = parseRetryAfter(headers['retry-after']);

@@ -45,8 +45,8 @@ const MAX_ERROR_BODY_BYTES = 64 * 1024;
 const MAX_JSON_BODY_BYTES = 128 * 1024 * 1024;
 
 /**
- * SenseNova speech fusion v2 (seed 002): one voice or a blend of up to four, over SSE (default)
- * or as a downloadable link.
+ * SenseNova speech fusion v2 (docs/providers/sensenova.md): one voice or a blend of up to four,
+ * over SSE (default) or as a downloadable link.
  *
  * An answer we cannot read (an audio chunk neither hex nor `base64:`, an event that is not
  * JSON, a link that has expired) is retryable once per request: it may be a proxy mangling

@@ -49,7 +49,7 @@ export const senseNovaDefinition: ProviderDefinition = {
   limits: senseNovaLimits(SENSENOVA_DEFAULT_MAX_CHARS),
   limitsFor: (config) => senseNovaLimits(config.SENSENOVA_MAX_CHARS),
   defaultModel: 'SenseNova-Audio-Fusion-0603',
-  // The voice of the seed's examples.
+  // The voice of the documentation's examples.
   defaultVoice: 'female_chunzhen',
   formats: SENSENOVA_FORMATS,
   sampleRates: SENSENOVA_SAMPLE_RATES,

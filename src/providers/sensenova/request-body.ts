@@ -7,9 +7,10 @@ import { senseNovaVoiceSettingsShape } from './settings.ts';
 export type SenseNovaOutput = 'stream' | 'url';
 
 /**
- * The /audio/speech_fusion body for one segment (seed 002). Settings are parsed again here:
- * job data can outlive a deploy, and a blend that names the main voice can only be caught once
- * the voice is known. Either is a ProviderError of kind 'fatal', raised before anything is sent.
+ * The /audio/speech_fusion body for one segment (docs/providers/sensenova.md, "Request body").
+ * Settings are parsed again here: job data can outlive a deploy, and a blend that names the main
+ * voice can only be caught once the voice is known. Either is a ProviderError of kind 'fatal',
+ * raised before anything is sent.
  */
 export function buildRequestBody(request: SynthesisRequest, output: SenseNovaOutput): Record<string, unknown> {
   const parsed = senseNovaVoiceSettingsShape.safeParse(request.voiceSettings);
@@ -39,12 +40,12 @@ export function buildRequestBody(request: SynthesisRequest, output: SenseNovaOut
   return {
     model: request.model,
     input: request.text,
-    // url output exists only for one-shot answers (seed 002: "请将 stream 设置成 false").
+    // url output exists only for one-shot answers (docs/providers/sensenova.md, "Request body").
     stream: output === 'stream',
     voice_setting: voiceSetting,
     audio_setting: audioSetting,
     ...(weights === undefined ? {} : { timbre_weights: weights }),
-    // The seed's streaming examples send "hex" too; it picks the inline encoding.
+    // The documented streaming examples send "hex" too; it picks the inline encoding.
     output_format: output === 'url' ? 'url' : 'hex',
   };
 }

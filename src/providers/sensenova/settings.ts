@@ -3,7 +3,7 @@ import type { AudioSettings } from '../../audio/audio-settings.ts';
 import type { VoiceSettings } from '../voice-settings.ts';
 import { blendProblem } from './blend.ts';
 
-/** audio_setting.response_format (seed 002). */
+/** audio_setting.response_format (docs/providers/sensenova.md, "Request body"). */
 export const SENSENOVA_FORMATS = ['mp3', 'wav', 'pcm'] as const;
 export const SENSENOVA_SAMPLE_RATES = [8000, 16000, 22050, 24000, 32000, 44100] as const;
 /** mp3 only. */
@@ -26,9 +26,9 @@ const blendEntrySchema = z.looseObject({
 });
 
 /**
- * Generic settings mapped onto voice_setting (seed 002): speed [0.5, 2], vol → volume (0, 10],
- * pitch an integer in [-12, 12]; `blend` becomes timbre_weights. Strict: anything else is
- * refused. The blend rules are checked here, before anything is enqueued.
+ * Generic settings mapped onto voice_setting (docs/providers/sensenova.md, "Request body"): speed
+ * [0.5, 2], vol → volume (0, 10], pitch an integer in [-12, 12]; `blend` becomes timbre_weights.
+ * Strict: anything else is refused. The blend rules are checked here, before anything is enqueued.
  */
 export const senseNovaVoiceSettingsShape = z
   .strictObject({

@@ -1,7 +1,7 @@
 /**
- * SenseNova speech fusion v2's voices: the "voice 可选音色" table of its documentation
- * (/work/shared/seeds/002_…, "语音合成-音色融合v2"), in the document's order. The document gives
- * no form for cloned voices: those pass through CUSTOM_VOICES.
+ * SenseNova speech fusion v2's voices: the "voice 可选音色" table of its documentation ("语音合成-音色融合v2",
+ * see docs/providers/sensenova.md), in the document's order. The document gives no form for cloned
+ * voices: those pass through CUSTOM_VOICES.
  */
 export const SENSENOVA_VOICES: readonly string[] = [
   'child_reqing', 'man_zhengqi', 'man_weiyan', 'guy_qingshuang', 'guy_wenrun', 'male_shenqing',

@@ -2,7 +2,7 @@ import { synthAudio } from '../../support/audio-synth.ts';
 import { fnv1a, seededRandom } from '../../support/seeded-random.ts';
 import type { BadTaskAudio } from './faults.ts';
 
-/** Higgs Audio v2 decodes 24 kHz mono (providers.md); 302.AI's container is UNCONFIRMED, likely wav. */
+/** Higgs Audio v2 decodes 24 kHz mono (docs/providers/ai302.md); 302.AI's container is UNCONFIRMED, likely wav. */
 export const HIGGS_SAMPLE_RATE = 24_000;
 
 export type ResultFormat = 'wav' | 'mp3';

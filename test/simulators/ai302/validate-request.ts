@@ -20,9 +20,9 @@ const FIELDS = {
 };
 
 /**
- * Checks a create body as the seed documents it: required fields, array pairing, ranges
- * (temperature 0–1.5, top_k −1–100 integer, top_p 0.1–1), and no field the endpoint lacks
- * (strictness here catches a client that sends a generic name instead of the wire name).
+ * Checks a create body as 302.AI documents it (docs/providers/ai302.md): required fields, array
+ * pairing, ranges (temperature 0–1.5, top_k −1–100 integer, top_p 0.1–1), and no field the endpoint
+ * lacks (strictness here catches a client that sends a generic name instead of the wire name).
  */
 export function validateCreate(kind: 'clone' | 'generate', body: unknown, maxChars: number | undefined): Validation {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return { ok: false, message: 'body must be a JSON object' };

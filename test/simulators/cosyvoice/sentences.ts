@@ -1,8 +1,8 @@
 /**
  * Where the service ends a sentence in streamed text: after a run of sentence marks (with the
- * closing quotes and brackets that follow them), after a full stop followed by whitespace, and
- * at a line break. Complete sentences are spoken at once; the rest waits for more text or for
- * finish-task, as the service does (seed 004, "流式调用").
+ * closing quotes and brackets that follow them), after a full stop followed by whitespace, and at a
+ * line break. Complete sentences are spoken at once; the rest waits for more text or for
+ * finish-task, as the service does (docs/providers/cosyvoice.md, "Server events").
  */
 const SENTENCE_END = /[。！？!?；;…]+[”’"'）)\]】》」』]*\s*|\.(?:[”’"')\]]*)(?:\s+|$)|\n+/gu;
 

@@ -23,9 +23,9 @@ export interface CosyVoiceSimulatorOptions {
   voices?: readonly string[];
   /** Speech per spoken character (default 60 ms). Tests use 2–5 ms to keep encoding cheap. */
   msPerChar?: number;
-  /** Synthesis time per second of audio (default 0.3, the seed's norm); tests use tiny values. */
+  /** Synthesis time per second of audio (default 0.3, the documented norm); tests use tiny values. */
   rtf?: number;
-  /** Extra wait before a task's first audio (default 500 ms, the seed's first-packet norm). */
+  /** Extra wait before a task's first audio (default 500 ms, the documented first-packet norm). */
   firstFrameDelayMs?: number;
   /** Wait between run-task and task-started (default 0). */
   taskStartedDelayMs?: number;

@@ -36,8 +36,8 @@ const FORMATS = ['mp3', 'wav', 'pcm', 'opus'];
 const SAMPLE_RATES = [8000, 16000, 22050, 24000, 44100, 48000];
 
 /**
- * Reads one client text frame. DashScope refuses unexpected fields and requires
- * `payload.input` in every message (providers.md §4); so does this.
+ * Reads one client text frame. DashScope refuses unexpected fields and requires `payload.input` in
+ * every message (docs/providers/cosyvoice.md); so does this.
  */
 export function parseClientMessage(text: string): Checked<ClientMessage> {
   let parsed: unknown;

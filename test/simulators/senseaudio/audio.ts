@@ -45,7 +45,7 @@ export function speechDurationMs(text: string, msPerChar: number): number {
   return Math.max(1, Math.round([...spokenText(text)].length * msPerChar + pauses));
 }
 
-/** SenseAudio bills a Chinese character as 2, anything else as 1 (providers.md). */
+/** SenseAudio bills a Chinese character as 2, anything else as 1 (docs/providers/senseaudio.md). */
 export function usageCharacters(text: string): number {
   let count = 0;
   for (const char of spokenText(text)) count += HAN.test(char) ? 2 : 1;

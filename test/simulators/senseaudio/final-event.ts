@@ -1,9 +1,10 @@
 import { seededRandom } from '../../support/seeded-random.ts';
 
 /**
- * What the status-2 event carries, which SenseAudio does not document (providers.md §1):
+ * What the status-2 event carries, which SenseAudio does not document
+ * (docs/providers/senseaudio.md, "Answers and events"):
  * - `repeat`: the whole audio again, after status-1 events that already carried all of it;
- * - `tail`: the last piece, the status-1 events carrying everything before it (what the seed's
+ * - `tail`: the last piece, the status-1 events carrying everything before it (what the documented
  *   Python example, writing every event's audio, fits);
  * - `empty`: no audio, everything came in status-1 events.
  */

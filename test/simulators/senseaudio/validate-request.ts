@@ -22,8 +22,9 @@ const VOICE_KEYS = new Set(['voice_id', 'speed', 'vol', 'pitch', 'latex_read']);
 const AUDIO_KEYS = new Set(['format', 'sample_rate', 'bitrate', 'channel']);
 
 /**
- * Checks a /v1/t2a_v2 body the way the documentation describes it (seed 001). Each problem gets a
- * status_msg naming the parameter and its rule, as a client would want to see it in an error.
+ * Checks a /v1/t2a_v2 body the way the documentation describes it (docs/providers/senseaudio.md).
+ * Each problem gets a status_msg naming the parameter and its rule, as a client would want to see
+ * it in an error.
  */
 export function validateRequest(body: unknown, models: readonly string[], voices: readonly string[] | undefined): Validation {
   if (!isRecord(body)) return fail('invalid params, body must be a JSON object');
@@ -39,7 +40,7 @@ export function validateRequest(body: unknown, models: readonly string[], voices
   if (typeof voice.voice_id !== 'string' || voice.voice_id === '') return fail('invalid params, voice_setting.voice_id is required');
   const voiceProblem =
     range(voice.speed, 'voice_setting.speed', 0.5, 2, false) ??
-    // Documented as [0, 10], refused at 0 in practice (providers.md).
+    // Documented as [0, 10], refused at 0 in practice (docs/providers/senseaudio.md).
     (voice.vol !== undefined && (typeof voice.vol !== 'number' || !(voice.vol > 0 && voice.vol <= 10))
       ? `invalid params, voice_setting.vol must be in (0, 10], got ${JSON.stringify(voice.vol)}`
       : undefined) ??

@@ -24,7 +24,7 @@ export interface SenseNovaSimulatorOptions {
   now?: () => number;
   /** Models accepted; default the documented one. */
   models?: readonly string[];
-  /** Voice ids accepted; default the seed's list; null accepts any. */
+  /** Voice ids accepted; default the documented list; null accepts any. */
   voices?: readonly string[] | null;
   /** Longest input in code points (the real limit is undocumented); default 2,000. */
   maxInputChars?: number;
@@ -32,7 +32,7 @@ export interface SenseNovaSimulatorOptions {
   msPerChar?: number;
   /** mp3 with an ID3v2 tag and a LAME Info frame like real providers (default true). */
   mp3Tags?: boolean;
-  /** Inline audio as hex (default) or `base64:`-prefixed base64 (the seed's example shows both). */
+  /** Inline audio as hex (default) or `base64:`-prefixed base64 (the documentation shows both). */
   encoding?: 'hex' | 'base64';
   /** Audio bytes per status-1 event (default 4096). */
   chunkBytes?: number;
@@ -330,7 +330,8 @@ class Simulator {
     record.audioSha256 = createHash('sha256').update(bytes).digest('hex');
     record.durationMs = audio.durationMs;
     record.bitrate = audio.bitrate;
-    // The seed's example bills 12 for 12 characters, Chinese included: code points, pause tags not read.
+    // The documented example bills 12 for 12 characters, Chinese included: code points, pause tags
+    // not read.
     record.usageCharacters = [...spokenText(request.input)].length;
     const extraInfo = {
       length: audio.durationMs,

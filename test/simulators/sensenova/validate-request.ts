@@ -38,9 +38,10 @@ const MAX_VOICES = 4;
 const WEIGHT_TOLERANCE = 1e-6;
 
 /**
- * Checks a speech_fusion body the way seed 002 documents it; each refusal names the parameter
- * and its rule, as a 400 message would. `timbre_weights` is accepted as the seed's array of
- * {voice, weight} and as the official page's object {voice: weight} (providers.md).
+ * Checks a speech_fusion body the way its documentation describes it (docs/providers/sensenova.md,
+ * "Request body"); each refusal names the parameter and its rule, as a 400 message would.
+ * `timbre_weights` is accepted as the examples' array of {voice, weight} and as the parameter
+ * table's object {voice: weight}.
  */
 export function validateRequest(body: unknown, rules: ValidationRules): Validation {
   if (!isRecord(body)) return fail('body must be a JSON object');

@@ -1,4 +1,4 @@
-/** The voice ids the seed documents (seed 002, "voice 可选音色"); every one may be blended. */
+/** The documented voice ids ("voice 可选音色", docs/providers/sensenova.md); every one may be blended. */
 export const DOCUMENTED_VOICES: readonly string[] = [
   'child_reqing',
   'man_zhengqi',

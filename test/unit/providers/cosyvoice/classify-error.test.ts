@@ -103,9 +103,10 @@ describe('classifyConnectError', () => {
 
 /**
  * Which refusals are the worker's key (the guard pauses the worker and hands the job back) and
- * which are the request's (the job fails): providers.md §4 says a bad key fails the WebSocket
- * upgrade with 401/403 and names InvalidApiKey; AccessDenied(.Unpurchased) in a task-failed
- * event is about the model or voice asked for, so pausing workers on it would stall the job forever.
+ * which are the request's (the job fails): docs/providers/cosyvoice.md says a bad key fails the
+ * WebSocket upgrade with 401/403 and names InvalidApiKey; AccessDenied(.Unpurchased) in a
+ * task-failed event is about the model or voice asked for, so pausing workers on it would stall the
+ * job forever.
  */
 describe('CosyVoice credential failures', () => {
   it.each([
