@@ -5,10 +5,8 @@ import { ProviderError } from '../../errors/provider-error.ts';
 import type { StreamingProvider, SynthesisMeta, SynthesisRequest } from '../provider.ts';
 import { createHttpAgent, resolveHttpTimeouts, type HttpTimeouts } from '../shared/http-timeouts.ts';
 import { describeError } from '../shared/network-error.ts';
-import { drainQuietly } from '../shared/drain-body.ts';
 import { readTextBody } from '../shared/read-text-body.ts';
-import { SseDecoder } from '../shared/sse-decoder.ts';
-import { sniffBodyKind, type BodyKind } from '../shared/sse-or-json-body.ts';
+import { readSseOrJsonBody, type SseOrJsonAnswer } from '../shared/sse-or-json-body.ts';
 import { classifyHttpResponse, classifyNetworkError, type ClassifyOptions } from './classify-error.ts';
 import { SenseAudioEventAssembler } from './event-assembler.ts';
 import { SENSEAUDIO_LIMITS } from './limits.ts';
@@ -108,87 +106,35 @@ export class SenseAudioClient implements StreamingProvider {
   }
 
   /** A 2xx body: SSE as asked for, or a JSON body (a business error, or a one-shot answer). */
-  async *#readAnswer(
-    response: Dispatcher.ResponseData,
-    signal: AbortSignal | undefined,
-  ): AsyncGenerator<Uint8Array, SynthesisMeta, undefined> {
+  #readAnswer(response: Dispatcher.ResponseData, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array, SynthesisMeta, undefined> {
     const assembler = new SenseAudioEventAssembler({ ...this.#classify, httpStatus: response.statusCode });
-    const iterator = response.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-    // The first byte decides, not the content type (see sniffBodyKind).
-    let mode: BodyKind | undefined;
-    const sse = new SseDecoder();
-    const jsonParts: Buffer[] = [];
-    let jsonBytes = 0;
-    for (;;) {
-      let step: IteratorResult<Buffer>;
-      try {
-        step = await iterator.next();
-      } catch (error) {
-        signal?.throwIfAborted();
-        throw this.#cut(assembler, error);
-      }
-      if (step.done) break;
-      const chunk = step.value;
-      mode ??= sniffBodyKind(chunk);
-      if (mode === undefined) {
-        jsonParts.push(chunk);
-        continue;
-      }
-      if (mode === 'json') {
-        jsonBytes += chunk.length;
-        if (jsonBytes > MAX_JSON_BODY_BYTES) throw this.#malformed(assembler, `a JSON answer larger than ${MAX_JSON_BODY_BYTES} bytes`);
-        jsonParts.push(chunk);
-        continue;
-      }
-      const pending = jsonParts.splice(0);
-      for (const part of [...pending, chunk]) {
-        for (const event of this.#decodeSse(sse, assembler, part)) {
-          const audio = assembler.accept(event.data);
-          if (audio.length > 0) {
-            yield audio;
-            signal?.throwIfAborted();
-          }
-          if (assembler.finished) {
-            await drainQuietly(iterator, response.body);
-            return assembler.meta;
-          }
-        }
-      }
-    }
-    if (mode === 'json') {
-      const text = Buffer.concat(jsonParts).toString('utf8');
-      let parsed: unknown;
-      try {
-        parsed = JSON.parse(text) as unknown;
-      } catch {
-        throw this.#malformed(assembler, `an unreadable JSON answer: ${JSON.stringify(text.slice(0, 80))}`);
-      }
-      const audio = assembler.acceptParsed(parsed);
-      if (!assembler.finished) throw this.#malformed(assembler, 'a JSON answer without final audio (status 2)');
-      if (audio.length > 0) yield audio;
-      return assembler.meta;
-    }
-    for (const event of sse.end()) {
-      let audio: Uint8Array;
-      try {
-        audio = assembler.accept(event.data);
-      } catch (error) {
-        // The last event had no closing blank line and does not parse: it was cut mid-way.
-        if (error instanceof ProviderError && error.providerCode === 'MALFORMED_EVENT') throw this.#cut(assembler, error);
-        throw error;
-      }
-      if (audio.length > 0) yield audio;
-    }
-    if (!assembler.finished) throw this.#cut(assembler, undefined);
-    return assembler.meta;
+    const answer: SseOrJsonAnswer = {
+      events: assembler,
+      readJson: (text) => this.#readOneShot(text, assembler),
+      cut: (cause) => this.#cut(assembler, cause),
+      jsonTooLarge: (maxBytes) => this.#malformed(assembler, `a JSON answer larger than ${maxBytes} bytes`),
+      sseUnreadable: (cause) => this.#malformed(assembler, describeError(cause)),
+    };
+    return readSseOrJsonBody(response.body, answer, {
+      signal,
+      maxJsonBytes: MAX_JSON_BODY_BYTES,
+      countBytesBeforeSniffing: false,
+      streamEnd: 'final-event',
+    });
   }
 
-  #decodeSse(sse: SseDecoder, assembler: SenseAudioEventAssembler, chunk: Buffer) {
+  /** One JSON answer: the whole audio inline, or a business error. */
+  *#readOneShot(text: string, assembler: SenseAudioEventAssembler): Generator<Uint8Array, SynthesisMeta, undefined> {
+    let parsed: unknown;
     try {
-      return sse.push(chunk);
-    } catch (error) {
-      throw this.#malformed(assembler, describeError(error));
+      parsed = JSON.parse(text) as unknown;
+    } catch {
+      throw this.#malformed(assembler, `an unreadable JSON answer: ${JSON.stringify(text.slice(0, 80))}`);
     }
+    const audio = assembler.acceptParsed(parsed);
+    if (!assembler.finished) throw this.#malformed(assembler, 'a JSON answer without final audio (status 2)');
+    if (audio.length > 0) yield audio;
+    return assembler.meta;
   }
 
   #cut(assembler: SenseAudioEventAssembler, cause: unknown): IncompleteStreamError {

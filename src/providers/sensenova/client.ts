@@ -6,11 +6,9 @@ import { ProviderError } from '../../errors/provider-error.ts';
 import type { StreamingProvider, SynthesisMeta, SynthesisRequest, TextLimits } from '../provider.ts';
 import { createHttpAgent, resolveHttpTimeouts, type HttpTimeouts } from '../shared/http-timeouts.ts';
 import { describeError } from '../shared/network-error.ts';
-import { drainQuietly } from '../shared/drain-body.ts';
 import { isRecord } from '../shared/json-record.ts';
 import { readTextBody } from '../shared/read-text-body.ts';
-import { SseDecoder } from '../shared/sse-decoder.ts';
-import { sniffBodyKind, type BodyKind } from '../shared/sse-or-json-body.ts';
+import { readSseOrJsonBody, type SseOrJsonAnswer } from '../shared/sse-or-json-body.ts';
 import { readTraceId } from '../shared/trace-id.ts';
 import { AUDIO_URL_GONE, destroyQuietly, downloadAudio } from './audio-download.ts';
 import { createBearerSource, type BearerSource, type JwtTiming, type SenseNovaCredentials } from './bearer-source.ts';
@@ -143,60 +141,21 @@ export class SenseNovaClient implements StreamingProvider {
   }
 
   /** A 2xx body: SSE, or one JSON answer (url mode, a one-shot answer, or an error in a 200). */
-  async *#readAnswer(response: Dispatcher.ResponseData, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array, SynthesisMeta, undefined> {
+  #readAnswer(response: Dispatcher.ResponseData, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array, SynthesisMeta, undefined> {
     const assembler = new SenseNovaEventAssembler({ ...this.#classify, httpStatus: response.statusCode });
-    const iterator = response.body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
-    // The first byte decides, not the content type (see sniffBodyKind).
-    let mode: BodyKind | undefined;
-    const sse = new SseDecoder();
-    const parts: Buffer[] = [];
-    let jsonBytes = 0;
-    for (;;) {
-      let step: IteratorResult<Buffer>;
-      try {
-        step = await iterator.next();
-      } catch (error) {
-        signal?.throwIfAborted();
-        throw this.#cut(assembler, error, mode === 'json');
-      }
-      if (step.done) break;
-      const chunk = step.value;
-      mode ??= sniffBodyKind(chunk);
-      if (mode !== 'sse') {
-        jsonBytes += chunk.length;
-        if (jsonBytes > MAX_JSON_BODY_BYTES) throw assembler.protocolError('MALFORMED_RESPONSE', `a JSON answer larger than ${MAX_JSON_BODY_BYTES} bytes`);
-        parts.push(chunk);
-        continue;
-      }
-      for (const part of [...parts.splice(0), chunk]) {
-        for (const event of this.#decodeSse(sse, assembler, part)) {
-          const audio = assembler.accept(event.data);
-          if (audio.length > 0) {
-            yield audio;
-            signal?.throwIfAborted();
-          }
-          if (assembler.done) {
-            if (!assembler.finished) throw this.#cut(assembler, undefined, false);
-            await drainQuietly(iterator, response.body);
-            return assembler.meta;
-          }
-        }
-      }
-    }
-    if (mode === 'json') return yield* this.#readOneShot(Buffer.concat(parts).toString('utf8'), assembler, signal);
-    for (const event of sse.end()) {
-      let audio: Uint8Array;
-      try {
-        audio = assembler.accept(event.data);
-      } catch (error) {
-        // The last event had no closing blank line and does not parse: it was cut mid-way.
-        if (error instanceof ProviderError && error.providerCode === 'MALFORMED_EVENT') throw this.#cut(assembler, error, false);
-        throw error;
-      }
-      if (audio.length > 0) yield audio;
-    }
-    if (!assembler.done || !assembler.finished) throw this.#cut(assembler, undefined, false);
-    return assembler.meta;
+    const answer: SseOrJsonAnswer = {
+      events: assembler,
+      readJson: (text) => this.#readOneShot(text, assembler, signal),
+      cut: (cause, whileJson) => this.#cut(assembler, cause, whileJson),
+      jsonTooLarge: (maxBytes) => assembler.protocolError('MALFORMED_RESPONSE', `a JSON answer larger than ${maxBytes} bytes`),
+      sseUnreadable: (cause) => assembler.protocolError('MALFORMED_RESPONSE', `the provider sent ${describeError(cause)}`),
+    };
+    return readSseOrJsonBody(response.body, answer, {
+      signal,
+      maxJsonBytes: MAX_JSON_BODY_BYTES,
+      countBytesBeforeSniffing: true,
+      streamEnd: 'done-marker',
+    });
   }
 
   /** One JSON answer: audio inline, or a link to download at once (url mode). */
@@ -220,14 +179,6 @@ export class SenseNovaClient implements StreamingProvider {
     assembler.acceptParsed({ ...(parsed as Record<string, unknown>), data: { ...(data as Record<string, unknown>), audio: '' } });
     yield* downloadAudio(this.#dispatcher, link, { timeouts: this.#timeouts, signal, traceId: readTraceId(parsed) });
     return assembler.meta;
-  }
-
-  #decodeSse(sse: SseDecoder, assembler: SenseNovaEventAssembler, chunk: Buffer) {
-    try {
-      return sse.push(chunk);
-    } catch (error) {
-      throw assembler.protocolError('MALFORMED_RESPONSE', `the provider sent ${describeError(error)}`);
-    }
   }
 
   #cut(assembler: SenseNovaEventAssembler, cause: unknown, json: boolean): IncompleteStreamError {
