@@ -1,7 +1,8 @@
 # tts-batch: one image for the API and the workers (`tts-batch api`, `tts-batch worker`).
-# The project runs its TypeScript through tsx at run time (a runtime dependency), so there is
-# no build step: the first stage installs production dependencies, the second adds the system
-# tools providers use (ffmpeg, espeak-ng) and the sources, and runs as a non-root user.
+# Node strips the TypeScript types itself (>= 22.18; this image has 24), so there is no build
+# step and no loader: the first stage installs production dependencies (tsx is a dev dependency
+# and stays out), the second adds the system tools providers use (ffmpeg, espeak-ng) and the
+# sources, and runs as a non-root user.
 
 ARG NODE_IMAGE=node:24-bookworm-slim
 

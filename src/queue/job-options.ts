@@ -7,8 +7,6 @@ export interface RetryPolicy {
   backoffMs: number;
 }
 
-export const DEFAULT_RETRY_POLICY: RetryPolicy = { attempts: 8, backoffMs: 2000 };
-
 const DAY_S = 24 * 3600;
 /**
  * How long a finished render's jobs stay: segment jobs as long as their stitch job, because a

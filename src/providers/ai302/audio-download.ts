@@ -8,6 +8,7 @@ import { IncompleteStreamError } from '../../errors/incomplete-stream-error.ts';
 import { ProviderError } from '../../errors/provider-error.ts';
 import type { HttpTimeouts } from '../shared/http-timeouts.ts';
 import { describeError } from '../shared/network-error.ts';
+import { openFreeDownload } from '../shared/open-free-download.ts';
 import { readTextBody } from '../shared/read-text-body.ts';
 import { classifyNetworkError, quote } from './classify-error.ts';
 
@@ -28,7 +29,8 @@ export interface AudioDownloadOptions {
  * Fetches a finished task's audio and streams it converted to `target`. The container is read
  * from the first bytes, never from the link's name or Content-Type. The key is not sent: the
  * link is a file URL, possibly on another host. Every failure is a ProviderError:
- * - the link answering 403/404 (not published yet, or expired) or 5xx: retryable;
+ * - the link answering 403/404 (not published yet, or expired) or 5xx: retryable (a 5xx, or a
+ *   failure before the answer, is first tried again in-process: see openFreeDownload);
  * - the body ending before its Content-Length, or the socket failing: IncompleteStreamError;
  * - bytes that are not wav/mp3/flac, or that ffmpeg cannot decode: retryable (a later poll may
  *   give a good file; the attempt limit bounds it);
@@ -39,32 +41,9 @@ export async function* downloadAudio(audioUrl: string, options: AudioDownloadOpt
   signal?.throwIfAborted();
   const url = new URL(audioUrl);
   const where = `${url.host}${url.pathname}`;
-  let response: Dispatcher.ResponseData;
-  try {
-    response = await options.dispatcher.request({
-      origin: url.origin,
-      path: `${url.pathname}${url.search}`,
-      method: 'GET',
-      headers: { accept: 'audio/*, application/octet-stream' },
-      headersTimeout: options.timeouts.headersMs,
-      bodyTimeout: options.timeouts.bodyIdleMs,
-      ...(signal === undefined ? {} : { signal }),
-    });
-  } catch (error) {
-    signal?.throwIfAborted();
-    throw classifyNetworkError(error, { call: 'download', redact: (text) => text });
-  }
+  const response = await openFreeDownload(() => openAudio(url, where, options), signal);
   const { body } = response;
   try {
-    if (response.statusCode < 200 || response.statusCode >= 300) {
-      const text = await readTextBody(body, MAX_ERROR_BODY_BYTES).catch(() => '');
-      throw new ProviderError(`the audio link ${where} answered HTTP ${response.statusCode}: ${quote(text, (t) => t)}`, {
-        provider: PROVIDER,
-        kind: response.statusCode === 429 ? 'rate-limited' : 'retryable',
-        httpStatus: response.statusCode,
-        providerCode: response.statusCode,
-      });
-    }
     const declared = contentLength(response.headers['content-length']);
     const checked = checkedBody(body as AsyncIterable<Buffer>, declared, where, signal);
     const { head, replay } = await readHead(checked);
@@ -86,6 +65,41 @@ export async function* downloadAudio(audioUrl: string, options: AudioDownloadOpt
   } catch (error) {
     signal?.throwIfAborted();
     throw asProviderError(error, where);
+  } finally {
+    if (!body.destroyed) body.destroy();
+  }
+}
+
+/** One GET of the link, answered 2xx; any other answer is a ProviderError, its body closed. */
+async function openAudio(url: URL, where: string, options: AudioDownloadOptions): Promise<Dispatcher.ResponseData> {
+  const { signal } = options;
+  signal?.throwIfAborted();
+  let response: Dispatcher.ResponseData;
+  try {
+    response = await options.dispatcher.request({
+      origin: url.origin,
+      path: `${url.pathname}${url.search}`,
+      method: 'GET',
+      headers: { accept: 'audio/*, application/octet-stream' },
+      headersTimeout: options.timeouts.headersMs,
+      bodyTimeout: options.timeouts.bodyIdleMs,
+      ...(signal === undefined ? {} : { signal }),
+    });
+  } catch (error) {
+    signal?.throwIfAborted();
+    throw classifyNetworkError(error, { call: 'download', redact: (text) => text });
+  }
+  if (response.statusCode >= 200 && response.statusCode < 300) return response;
+  const { body } = response;
+  try {
+    const text = await readTextBody(body, MAX_ERROR_BODY_BYTES).catch(() => '');
+    signal?.throwIfAborted();
+    throw new ProviderError(`the audio link ${where} answered HTTP ${response.statusCode}: ${quote(text, (t) => t)}`, {
+      provider: PROVIDER,
+      kind: response.statusCode === 429 ? 'rate-limited' : 'retryable',
+      httpStatus: response.statusCode,
+      providerCode: response.statusCode,
+    });
   } finally {
     if (!body.destroyed) body.destroy();
   }
