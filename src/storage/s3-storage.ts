@@ -1,5 +1,6 @@
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
 import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ConfigError } from '../errors/config-error.ts';
 import { NotFoundError } from '../errors/not-found-error.ts';
 import type { ByteRange } from './byte-range.ts';
@@ -148,6 +149,15 @@ export class S3Storage implements Storage {
     const start = assertSafePrefix(prefix);
     const folder = start === '' ? this.prefix : this.objectKey(start);
     return this.listPages(folder === '' ? '' : `${folder}/`, options?.pageSize);
+  }
+
+  presignGet(key: string, options: { ttlSeconds: number; filename: string }): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: this.objectKey(key),
+      ResponseContentDisposition: `inline; filename="${options.filename}"`,
+    });
+    return getSignedUrl(this.client, command, { expiresIn: options.ttlSeconds });
   }
 
   close(): Promise<void> {
