@@ -1,6 +1,7 @@
 import { PutObjectCommand } from '@aws-sdk/client-s3';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { takeFinalHeader } from './deferred-header.ts';
+import { PartBuffer } from './part-buffer.ts';
 import { S3MultipartUpload } from './s3-multipart-upload.ts';
 import type { MultipartTarget } from './s3-multipart-upload.ts';
 
@@ -42,48 +43,40 @@ export async function uploadToS3(settings: S3UploadSettings, body: AsyncIterable
   const headerSize = deferred?.headerSize ?? 0;
   let stage: 'body' | 'header' | 'storage' = 'body';
   try {
-    let heldFirst: Uint8Array | undefined;
+    let heldFirst: PartBuffer | undefined;
     let partNumber = 1;
-    let part = newPart(partSizeBytes);
-    let filled = headerSize;
+    let part = new PartBuffer(partSizeBytes, headerSize);
     let size = headerSize;
     for await (const chunk of body) {
       stage = 'storage';
       size += chunk.byteLength;
       let offset = 0;
       while (offset < chunk.byteLength) {
-        if (filled === part.byteLength) {
+        if (part.full) {
           // More bytes follow, so this full part is not the last.
           if (partNumber === 1 && deferred !== undefined) heldFirst = part;
-          else await upload.addPart(partNumber, part);
+          else await upload.addPart(partNumber, part.contents());
           partNumber += 1;
-          part = newPart(partSizeBytes);
-          filled = 0;
+          part = new PartBuffer(partSizeBytes);
         }
-        const count = Math.min(part.byteLength - filled, chunk.byteLength - offset);
-        part.set(chunk.subarray(offset, offset + count), filled);
-        filled += count;
-        offset += count;
+        offset += part.write(chunk, offset);
       }
       stage = 'body';
     }
-    let header: Uint8Array | undefined;
     if (deferred !== undefined) {
       stage = 'header';
-      header = await takeFinalHeader(headerSize, deferred.finalHeader);
+      const header = await takeFinalHeader(headerSize, deferred.finalHeader);
+      (heldFirst ?? part).setHeader(header);
     }
     stage = 'storage';
-    const first = heldFirst ?? (partNumber === 1 ? part : undefined);
-    if (header !== undefined && first !== undefined) first.set(header, 0);
-    const last = part.subarray(0, filled);
     if (partNumber === 1) {
-      await settings.client.send(new PutObjectCommand({ ...settings.target, Body: last }));
+      await settings.client.send(new PutObjectCommand({ ...settings.target, Body: part.contents() }));
       return { size };
     }
-    await upload.addPart(partNumber, last);
+    await upload.addPart(partNumber, part.contents());
     if (heldFirst !== undefined) {
       await upload.drain();
-      await upload.addPart(1, heldFirst);
+      await upload.addPart(1, heldFirst.contents());
     }
     await upload.complete();
     return { size };
@@ -92,12 +85,4 @@ export async function uploadToS3(settings: S3UploadSettings, body: AsyncIterable
     if (stage === 'storage') throw settings.storageFailure(error);
     throw error;
   }
-}
-
-/**
- * Uninitialised memory: only the bytes written are ever sent, and a small object does not pay
- * for zeroing a whole part it never fills.
- */
-function newPart(partSizeBytes: number): Uint8Array {
-  return Buffer.allocUnsafe(partSizeBytes);
 }
