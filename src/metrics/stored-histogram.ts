@@ -1,4 +1,5 @@
-import type { Metric, Registry } from 'prom-client';
+import { AggregatorRegistry } from 'prom-client';
+import type { Registry } from 'prom-client';
 
 /** One label set's observations as stored: counts per bucket bound (not cumulative), sum, count. */
 export interface StoredSeries {
@@ -67,23 +68,21 @@ function exportSeries(shape: HistogramShape, labelValue: string, stored: StoredS
 
 /**
  * Adds a histogram whose counts were kept in Redis to a prom-client registry. prom-client's
- * Histogram can only be fed observations, not stored bucket counts; its Registry renders any
- * registered metric through `get()`, which is all this object provides.
+ * Histogram can only be fed observations, not stored bucket counts. Its documented way to show
+ * values that other processes recorded (here the workers, through Redis) is
+ * `AggregatorRegistry.aggregate`, which builds a metric from their JSON form (what
+ * `registry.getMetricsAsJSON()` gives); from one source, the sum aggregator passes every value
+ * through unchanged.
  */
 export function registerStoredHistogram(registry: Registry, shape: HistogramShape, series: ReadonlyMap<string, StoredSeries>): void {
-  const metric = {
+  const asJson = {
     name: shape.name,
     help: shape.help,
     type: 'histogram',
     aggregator: 'sum',
-    get: () =>
-      Promise.resolve({
-        name: shape.name,
-        help: shape.help,
-        type: 'histogram',
-        aggregator: 'sum',
-        values: [...series].flatMap(([labelValue, stored]) => exportSeries(shape, labelValue, stored)),
-      }),
+    values: [...series].flatMap(([labelValue, stored]) => exportSeries(shape, labelValue, stored)),
   };
-  registry.registerMetric(metric as unknown as Metric);
+  const metric = AggregatorRegistry.aggregate([[asJson]]).getSingleMetric(shape.name);
+  if (metric === undefined) throw new Error(`prom-client did not build the stored histogram ${shape.name}`);
+  registry.registerMetric(metric);
 }

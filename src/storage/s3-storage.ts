@@ -1,29 +1,17 @@
-import { Readable } from 'node:stream';
 import type { S3ClientConfig } from '@aws-sdk/client-s3';
-import {
-  AbortMultipartUploadCommand,
-  CompleteMultipartUploadCommand,
-  CreateMultipartUploadCommand,
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  ListObjectsV2Command,
-  PutObjectCommand,
-  S3Client,
-  UploadPartCommand,
-} from '@aws-sdk/client-s3';
-import type { CompletedPart } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import type { Options as UploadOptions } from '@aws-sdk/lib-storage';
+import { DeleteObjectCommand, GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { ConfigError } from '../errors/config-error.ts';
 import { NotFoundError } from '../errors/not-found-error.ts';
 import type { ByteRange } from './byte-range.ts';
 import { checkByteRange } from './byte-range.ts';
-import { checkHeaderSize, takeFinalHeader } from './deferred-header.ts';
+import { checkHeaderSize } from './deferred-header.ts';
 import { InputError } from '../errors/input-error.ts';
 import type { S3ErrorFacts } from './s3-errors.ts';
 import { isMissingObject, isRangePastEnd, isRetryableS3Error, readS3Error } from './s3-errors.ts';
 import { describeBucketProblem, describePrefixProblem, formatS3Url, trimPrefix } from './s3-location.ts';
+import { uploadToS3 } from './s3-upload.ts';
+import type { S3UploadSettings } from './s3-upload.ts';
 import { StorageError } from './storage-error.ts';
 import { assertSafeKey, assertSafePrefix, describePathProblem, quoteForMessage } from './storage-key.ts';
 import type { ListedObject, ObjectInfo, Storage } from './storage.ts';
@@ -76,8 +64,9 @@ export interface S3StorageOptions {
 }
 
 /**
- * Storage in an S3 bucket under a key prefix. Writes stream through a multipart upload, so the
- * object appears only when the upload completes; a failed upload leaves nothing at the key.
+ * Storage in an S3 bucket under a key prefix. Both writes stream through one upload path
+ * (uploadToS3), so the object appears only when the upload completes; a failed upload leaves
+ * nothing at the key.
  */
 export class S3Storage implements Storage {
   readonly url: string;
@@ -87,7 +76,6 @@ export class S3Storage implements Storage {
   readonly client: S3Client;
   private readonly partSizeBytes: number;
   private readonly queueSize: number;
-  private readonly allowSmallParts: boolean;
   private readonly leavePartsOnError: boolean;
   private readonly secrets: readonly string[];
 
@@ -98,8 +86,7 @@ export class S3Storage implements Storage {
     this.bucket = options.bucket;
     this.prefix = prefix;
     this.url = formatS3Url({ bucket: this.bucket, prefix });
-    this.allowSmallParts = options.allowSmallParts ?? false;
-    this.partSizeBytes = checkPartSize(options.partSizeBytes ?? DEFAULT_PART_BYTES, this.allowSmallParts);
+    this.partSizeBytes = checkPartSize(options.partSizeBytes ?? DEFAULT_PART_BYTES, options.allowSmallParts ?? false);
     this.queueSize = checkQueueSize(options.queueSize ?? DEFAULT_QUEUE_SIZE);
     this.leavePartsOnError = options.leavePartsOnError ?? false;
     const credentials = options.credentials;
@@ -121,39 +108,10 @@ export class S3Storage implements Storage {
 
   async put(key: string, body: AsyncIterable<Uint8Array>, options?: { contentType?: string }): Promise<ObjectInfo> {
     const objectKey = this.objectKey(key);
-    const counted = new CountedBody(body);
-    // lib-storage reads Node streams, not bare async iterables. One chunk of read-ahead is enough.
-    const readable = Readable.from(counted.chunks, { objectMode: true, highWaterMark: 1 });
-    const upload = this.createUpload({
-      client: this.client,
-      params: {
-        Bucket: this.bucket,
-        Key: objectKey,
-        Body: readable,
-        ...(options?.contentType === undefined ? {} : { ContentType: options.contentType }),
-      },
-      partSize: this.partSizeBytes,
-      queueSize: this.queueSize,
-      leavePartsOnError: this.leavePartsOnError,
-    });
-    try {
-      await upload.done();
-    } catch (error) {
-      readable.destroy();
-      // The body's own failure is the story; whatever the upload said after it (even a failed
-      // abort) is a consequence.
-      if (counted.bodyError !== undefined) throw counted.bodyError.error;
-      throw this.failure('put', key, readS3Error(error));
-    }
-    return { size: counted.bytes };
+    return uploadToS3(this.uploadSettings(key, objectKey, options?.contentType), body);
   }
 
-  /**
-   * Part 1 (the header's room and the first body bytes) stays in memory while parts 2..N go up as
-   * they fill, all of one size; part 1 goes last, header in front, then the upload completes. An
-   * object smaller than one part goes as one PutObject at the end. Holds at most
-   * partSizeBytes × (queueSize + 2).
-   */
+  /** The header's room travels in part 1, which goes up last (see uploadToS3). */
   async putWithDeferredHeader(
     key: string,
     headerSize: number,
@@ -166,58 +124,7 @@ export class S3Storage implements Storage {
     if (headerSize > this.partSizeBytes) {
       throw new InputError('headerSize', `must fit the first upload part (${this.partSizeBytes} bytes)`, headerSize);
     }
-    const contentType = options?.contentType === undefined ? {} : { ContentType: options.contentType };
-    const upload = new DeferredHeaderUpload(this.client, { Bucket: this.bucket, Key: objectKey, ...contentType }, this.queueSize);
-    let stage: 'body' | 'header' | 'storage' = 'body';
-    try {
-      const first = new Uint8Array(this.partSizeBytes);
-      let firstFilled = headerSize;
-      let current: Uint8Array | null = null;
-      let filled = 0;
-      let size = headerSize;
-      for await (const chunk of body) {
-        stage = 'storage';
-        size += chunk.byteLength;
-        let offset = 0;
-        while (offset < chunk.byteLength) {
-          if (firstFilled < first.byteLength) {
-            const count = Math.min(first.byteLength - firstFilled, chunk.byteLength - offset);
-            first.set(chunk.subarray(offset, offset + count), firstFilled);
-            firstFilled += count;
-            offset += count;
-            continue;
-          }
-          current ??= new Uint8Array(this.partSizeBytes);
-          const count = Math.min(current.byteLength - filled, chunk.byteLength - offset);
-          current.set(chunk.subarray(offset, offset + count), filled);
-          filled += count;
-          offset += count;
-          if (filled === current.byteLength) {
-            await upload.addPart(current);
-            current = null;
-            filled = 0;
-          }
-        }
-        stage = 'body';
-      }
-      stage = 'header';
-      const header = await takeFinalHeader(headerSize, finalHeader);
-      first.set(header, 0);
-      stage = 'storage';
-      const rest = current === null ? new Uint8Array(0) : current.subarray(0, filled);
-      if (!upload.started && rest.byteLength === 0) {
-        await this.client.send(new PutObjectCommand({ Bucket: this.bucket, Key: objectKey, Body: first.subarray(0, firstFilled), ...contentType }));
-        return { size };
-      }
-      // The last part may be shorter; it may also be the only one after part 1.
-      if (rest.byteLength > 0) await upload.addPart(rest);
-      await upload.complete(first);
-      return { size };
-    } catch (error) {
-      await upload.abandon(this.leavePartsOnError);
-      if (stage === 'storage') throw this.failure('put', key, readS3Error(error));
-      throw error;
-    }
+    return uploadToS3(this.uploadSettings(key, objectKey, options?.contentType), body, { headerSize, finalHeader });
   }
 
   get(key: string, range?: { start: number; end?: number }): AsyncIterable<Uint8Array> {
@@ -242,6 +149,15 @@ export class S3Storage implements Storage {
     const start = assertSafePrefix(prefix);
     const folder = start === '' ? this.prefix : this.objectKey(start);
     return this.listPages(folder === '' ? '' : `${folder}/`, options?.pageSize);
+  }
+
+  presignGet(key: string, options: { ttlSeconds: number; filename: string }): Promise<string> {
+    const command = new GetObjectCommand({
+      Bucket: this.bucket,
+      Key: this.objectKey(key),
+      ResponseContentDisposition: `inline; filename="${options.filename}"`,
+    });
+    return getSignedUrl(this.client, command, { expiresIn: options.ttlSeconds });
   }
 
   close(): Promise<void> {
@@ -358,24 +274,15 @@ export class S3Storage implements Storage {
     return this.prefix === '' ? safe : `${this.prefix}/${safe}`;
   }
 
-  /**
-   * lib-storage checks its 5 MiB floor in the Upload constructor, through a private static. Test
-   * servers have no floor, and small parts keep multipart tests small, so the floor is lowered
-   * for the length of that synchronous call only, when the caller asked for it.
-   */
-  private createUpload(options: UploadOptions): Upload {
-    if (!this.allowSmallParts) return new Upload(options);
-    const uploadClass = Upload as unknown as { MIN_PART_SIZE: unknown };
-    const floor = uploadClass.MIN_PART_SIZE;
-    if (typeof floor !== 'number') {
-      throw new ConfigError('allowSmallParts: this version of @aws-sdk/lib-storage has no MIN_PART_SIZE to lower');
-    }
-    uploadClass.MIN_PART_SIZE = 1;
-    try {
-      return new Upload(options);
-    } finally {
-      uploadClass.MIN_PART_SIZE = floor;
-    }
+  private uploadSettings(key: string, objectKey: string, contentType: string | undefined): S3UploadSettings {
+    return {
+      client: this.client,
+      target: { Bucket: this.bucket, Key: objectKey, ...(contentType === undefined ? {} : { ContentType: contentType }) },
+      partSizeBytes: this.partSizeBytes,
+      queueSize: this.queueSize,
+      leavePartsOnError: this.leavePartsOnError,
+      storageFailure: (error) => this.failure('put', key, readS3Error(error)),
+    };
   }
 
   private notFound(key: string): NotFoundError {
@@ -468,130 +375,4 @@ function firstByteOf(contentRange: string | undefined): number | undefined {
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === 'object' && value !== null && Symbol.asyncIterator in value;
-}
-
-/**
- * Passes a body through, counting its bytes and remembering an error the body itself threw (as
- * opposed to one thrown into it when the upload gives up).
- */
-class CountedBody {
-  bytes = 0;
-  bodyError: { error: unknown } | undefined;
-  readonly chunks: AsyncGenerator<Uint8Array, void, undefined>;
-
-  constructor(body: AsyncIterable<Uint8Array>) {
-    this.chunks = this.pass(body);
-  }
-
-  private async *pass(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array, void, undefined> {
-    const iterator = body[Symbol.asyncIterator]();
-    let finished = false;
-    try {
-      for (;;) {
-        let next: IteratorResult<Uint8Array>;
-        try {
-          next = await iterator.next();
-        } catch (error) {
-          finished = true;
-          this.bodyError = { error };
-          throw error;
-        }
-        if (next.done === true) {
-          finished = true;
-          return;
-        }
-        this.bytes += next.value.byteLength;
-        yield next.value;
-      }
-    } finally {
-      // The upload stopped reading early: let the body release what it holds.
-      if (!finished) await iterator.return?.();
-    }
-  }
-}
-
-/**
- * A multipart upload whose part 1 is sent last. Starts on the first full part after part 1;
- * at most `queueSize` parts are in flight at once.
- */
-class DeferredHeaderUpload {
-  private uploadId: string | undefined;
-  private readonly parts: CompletedPart[] = [];
-  private readonly inFlight = new Set<Promise<void>>();
-  private failed: { error: unknown } | undefined;
-  private nextPart = 2;
-  private readonly client: S3Client;
-  private readonly target: { Bucket: string; Key: string; ContentType?: string };
-  private readonly queueSize: number;
-
-  constructor(client: S3Client, target: { Bucket: string; Key: string; ContentType?: string }, queueSize: number) {
-    this.client = client;
-    this.target = target;
-    this.queueSize = queueSize;
-  }
-
-  get started(): boolean {
-    return this.uploadId !== undefined;
-  }
-
-  /** Queues the next part; waits while the queue is full. */
-  async addPart(bytes: Uint8Array): Promise<void> {
-    if (this.uploadId === undefined) {
-      const created = await this.client.send(new CreateMultipartUploadCommand(this.target));
-      if (created.UploadId === undefined) throw new Error('CreateMultipartUpload answered without an UploadId');
-      this.uploadId = created.UploadId;
-    }
-    this.throwIfFailed();
-    const partNumber = this.nextPart;
-    this.nextPart += 1;
-    const sending: Promise<void> = this.sendPart(partNumber, bytes).then(
-      () => {
-        this.inFlight.delete(sending);
-      },
-      (error: unknown) => {
-        this.inFlight.delete(sending);
-        this.failed ??= { error };
-      },
-    );
-    this.inFlight.add(sending);
-    while (this.inFlight.size >= this.queueSize) await Promise.race(this.inFlight);
-    this.throwIfFailed();
-  }
-
-  /** Sends part 1 once every other part is up, then completes the upload. */
-  async complete(first: Uint8Array): Promise<void> {
-    await Promise.all(this.inFlight);
-    this.throwIfFailed();
-    await this.sendPart(1, first);
-    const parts = [...this.parts].sort((a, b) => (a.PartNumber ?? 0) - (b.PartNumber ?? 0));
-    await this.client.send(new CompleteMultipartUploadCommand({ ...this.ids(), MultipartUpload: { Parts: parts } }));
-  }
-
-  /** Aborts a started upload so its parts are not kept (and billed); best effort. */
-  async abandon(leaveParts: boolean): Promise<void> {
-    await Promise.allSettled(this.inFlight);
-    if (this.uploadId === undefined || leaveParts) return;
-    await this.client.send(new AbortMultipartUploadCommand(this.ids())).catch(() => undefined);
-  }
-
-  private async sendPart(partNumber: number, bytes: Uint8Array): Promise<void> {
-    const sent = await this.client.send(new UploadPartCommand({ ...this.ids(), PartNumber: partNumber, Body: bytes, ContentLength: bytes.byteLength }));
-    this.parts.push({
-      PartNumber: partNumber,
-      ...(sent.ETag === undefined ? {} : { ETag: sent.ETag }),
-      ...(sent.ChecksumCRC32 === undefined ? {} : { ChecksumCRC32: sent.ChecksumCRC32 }),
-      ...(sent.ChecksumCRC32C === undefined ? {} : { ChecksumCRC32C: sent.ChecksumCRC32C }),
-      ...(sent.ChecksumCRC64NVME === undefined ? {} : { ChecksumCRC64NVME: sent.ChecksumCRC64NVME }),
-      ...(sent.ChecksumSHA1 === undefined ? {} : { ChecksumSHA1: sent.ChecksumSHA1 }),
-      ...(sent.ChecksumSHA256 === undefined ? {} : { ChecksumSHA256: sent.ChecksumSHA256 }),
-    });
-  }
-
-  private ids(): { Bucket: string; Key: string; UploadId: string } {
-    return { Bucket: this.target.Bucket, Key: this.target.Key, UploadId: this.uploadId ?? '' };
-  }
-
-  private throwIfFailed(): void {
-    if (this.failed !== undefined) throw this.failed.error;
-  }
 }

@@ -56,5 +56,11 @@ export interface Storage {
   list(prefix: string, options?: { pageSize?: number }): AsyncIterable<ListedObject>;
   /** Removes the object; removing one that is not there is not an error. */
   delete(key: string): Promise<void>;
+  /**
+   * A URL that lets anyone GET the object, without credentials, for `ttlSeconds`, served inline
+   * under `filename`. Only storages that can sign such URLs (S3) have it; the others stream
+   * through their reader instead. An unsafe key throws InputError.
+   */
+  presignGet?(key: string, options: { ttlSeconds: number; filename: string }): Promise<string>;
   close(): Promise<void>;
 }

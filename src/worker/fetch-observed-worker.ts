@@ -1,25 +1,28 @@
-import { Worker, type Job, type Processor, type WorkerOptions } from 'bullmq';
+import { Worker, type Processor, type WorkerOptions } from 'bullmq';
+import { fetchObservingBackend } from './fetch-observing-backend.ts';
 
 /**
  * A BullMQ Worker that remembers when its fetch loop last made a round trip to Redis.
  *
  * Worker events alone cannot tell: an idle worker emits 'drained' once and then stays silent
  * while it blocks (BZPOPMIN, `drainDelay` seconds at a time) and asks again. Every one of those
- * cycles ends in `moveToActive` on the command connection, whether it finds a job or not, so a
- * completed `moveToActive` proves both connections answer and the loop is turning, which is
- * what matters after a Redis failover. A worker busy at full concurrency does not fetch; its
- * finished jobs (BullMQ fetches the next job as it finishes one) and its lock renewals prove it
- * is alive instead.
+ * cycles ends in the backend's `moveToActive` on the command connection, whether it finds a job
+ * or not, so a completed `moveToActive` (seen through fetchObservingBackend) proves both
+ * connections answer and the loop is turning, which is what matters after a Redis failover. A
+ * worker busy at full concurrency does not fetch; its finished jobs (BullMQ fetches the next job
+ * as it finishes one) and its lock renewals prove it is alive instead.
  */
 export class FetchObservedWorker extends Worker {
-  #lastFetchAt = 0;
+  readonly #fetches: { lastAt: number };
 
   constructor(name: string, processor: Processor, opts: WorkerOptions) {
-    // Started below, once this class's own fields exist.
-    super(name, processor, { ...opts, autorun: false });
+    const fetches = { lastAt: 0 };
     const touch = (): void => {
-      this.#lastFetchAt = Date.now();
+      fetches.lastAt = Date.now();
     };
+    // Started below, once the listeners are on.
+    super(name, processor, { ...opts, autorun: false }, fetchObservingBackend(touch));
+    this.#fetches = fetches;
     this.on('active', touch);
     this.on('completed', touch);
     this.on('failed', touch);
@@ -30,12 +33,6 @@ export class FetchObservedWorker extends Worker {
 
   /** Epoch ms of the last fetch round trip or job movement; 0 before the first. */
   get lastFetchAt(): number {
-    return this.#lastFetchAt;
-  }
-
-  protected override async moveToActive(token: string, name?: string): Promise<Job> {
-    const job = await super.moveToActive(token, name);
-    this.#lastFetchAt = Date.now();
-    return job;
+    return this.#fetches.lastAt;
   }
 }
