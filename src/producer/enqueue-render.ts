@@ -14,7 +14,7 @@ import type { StitchJobData, SynthesizeJobData } from '../worker/job-data.ts';
 import type { RenderPlan } from './plan.ts';
 import type { RenderOptions } from './render-options.ts';
 import { segmentKey } from './segment-key.ts';
-import { toSpeechText } from './speech-text.ts';
+import { toSpeechText } from '../text/speech-text.ts';
 
 export interface RenderRequest {
   id?: string | undefined;

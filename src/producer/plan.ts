@@ -1,10 +1,10 @@
 import { InputError } from '../errors/input-error.ts';
 import type { TextLimits } from '../providers/provider.ts';
-import { detectChapters } from './chapters.ts';
-import { countCodePoints } from './count-units.ts';
-import { hasSomethingToSay } from './speakable.ts';
-import { splitTextSpans, type TextSpan } from './split-text.ts';
-import { validateText } from './validate-text.ts';
+import { detectChapters } from '../text/chapters.ts';
+import { countCodePoints } from '../text/count-units.ts';
+import { hasSomethingToSay } from '../text/speakable.ts';
+import { splitTextSpans, type TextSpan } from '../text/split-text.ts';
+import { validateText } from '../text/validate-text.ts';
 
 export interface PlannedSegment {
   index: number;

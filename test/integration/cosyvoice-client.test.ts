@@ -8,7 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { AudioSettings } from '../../src/audio/audio-settings.ts';
 import { IncompleteStreamError } from '../../src/errors/incomplete-stream-error.ts';
 import { ProviderError } from '../../src/errors/provider-error.ts';
-import { countDashScope } from '../../src/producer/count-units.ts';
+import { countDashScope } from '../../src/text/count-units.ts';
 import { CosyVoiceClient, type CosyVoiceClientOptions } from '../../src/providers/cosyvoice/client.ts';
 import { cosyVoiceLimits } from '../../src/providers/cosyvoice/limits.ts';
 import type { SynthesisMeta, SynthesisRequest } from '../../src/providers/provider.ts';
