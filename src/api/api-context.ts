@@ -6,7 +6,7 @@ import type { ProviderDefinition } from '../providers/provider-definition.ts';
 import { STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
 import { createRedisConnection } from '../queue/redis-connection.ts';
 import { RenderStore } from '../render/render-store.ts';
-import { WebhookAddressPolicy } from '../webhooks/webhook-address-policy.ts';
+import { WebhookAddressPolicy } from '../config/webhook-address-policy.ts';
 import { WEBHOOK_QUEUE } from '../webhooks/webhook-queue.ts';
 import { StoragePool } from '../worker/storage-pool.ts';
 import { createTokenVerifier, requireApiTokens, type TokenVerifier } from './auth.ts';

@@ -9,7 +9,7 @@ import { STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
 import { createRedisConnection } from '../queue/redis-connection.ts';
 import { startEnqueueReconciler } from '../render/enqueue-reconciler.ts';
 import { RenderStore } from '../render/render-store.ts';
-import { WebhookAddressPolicy } from '../webhooks/webhook-address-policy.ts';
+import { WebhookAddressPolicy } from '../config/webhook-address-policy.ts';
 import { webhookBackoff } from '../webhooks/webhook-backoff.ts';
 import { createWebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
 import { processWebhook } from '../webhooks/webhook-processor.ts';
