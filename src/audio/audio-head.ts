@@ -1,5 +1,5 @@
-import { parseMp3FrameHeader } from '../stitcher/mp3-frame-header.ts';
-import { id3v2TagLength } from '../stitcher/mp3-tags.ts';
+import { parseMp3FrameHeader } from './mp3-frame-header.ts';
+import { id3v2TagLength } from './mp3-tags.ts';
 import { sniffContainer, type SniffedContainer } from './sniff-container.ts';
 
 /** What the first bytes of an audio file say about it; fields are absent when the head did not tell. */

@@ -12,7 +12,7 @@ import { countDashScope } from '../../src/text/count-units.ts';
 import { CosyVoiceClient, type CosyVoiceClientOptions } from '../../src/providers/cosyvoice/client.ts';
 import { cosyVoiceLimits } from '../../src/providers/cosyvoice/limits.ts';
 import type { SynthesisMeta, SynthesisRequest } from '../../src/providers/provider.ts';
-import { walkMp3Frames } from '../../src/stitcher/mp3-frame-walker.ts';
+import { walkMp3Frames } from '../../src/audio/mp3-frame-walker.ts';
 import type { CosyVoiceFault } from '../simulators/cosyvoice/faults.ts';
 import { startCosyVoiceSimulator, type CosyVoiceSimulator, type CosyVoiceSimulatorOptions } from '../simulators/cosyvoice/server.ts';
 import { ffmpegDecode, requireFfmpeg, withTempFile } from '../support/ffmpeg.ts';

@@ -1,4 +1,4 @@
-import { ProviderError } from '../../errors/provider-error.ts';
+import { ProviderError } from '../errors/provider-error.ts';
 
 /** The samples of a 16-bit PCM wav stream, raw (s16le), and what they are. */
 export interface PcmStream {

@@ -1,5 +1,5 @@
 import { AudioFormatError } from '../errors/audio-format-error.ts';
-import type { ByteReader } from './byte-reader.ts';
+import type { ByteReader } from '../util/byte-reader.ts';
 
 /** The parts of a RIFF/WAVE (or RF64) header a join needs. */
 export interface WavLayout {
