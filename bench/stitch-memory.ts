@@ -8,7 +8,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { segmentKey } from '../src/producer/segment-key.ts';
+import { segmentKey } from '../src/queue/segment-key.ts';
 import { toSpeechText } from '../src/text/speech-text.ts';
 import { synthMp3 } from '../test/support/audio-synth.ts';
 import { makeSampleBook } from '../test/support/sample-book.ts';

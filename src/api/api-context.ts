@@ -7,7 +7,7 @@ import { STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
 import { createRedisConnection } from '../queue/redis-connection.ts';
 import { RenderStore } from '../render/render-store.ts';
 import { WebhookAddressPolicy } from '../config/webhook-address-policy.ts';
-import { WEBHOOK_QUEUE } from '../webhooks/webhook-queue.ts';
+import { WEBHOOK_QUEUE } from '../queue/webhook-queue.ts';
 import { StoragePool } from '../worker/storage-pool.ts';
 import { createTokenVerifier, requireApiTokens, type TokenVerifier } from './auth.ts';
 import { createOutputPolicy, type OutputPolicy } from './output-policy.ts';

@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
-import { WEBHOOK_QUEUE } from '../webhooks/webhook-queue.ts';
+import { WEBHOOK_QUEUE } from '../queue/webhook-queue.ts';
 import { readWorkerHeartbeats } from '../worker/worker-heartbeat.ts';
 import { registerWorkerHealth } from './worker-health-metrics.ts';
 import { COUNTERS, HISTOGRAMS, RENDER_END_STATUSES } from './metric-definitions.ts';

@@ -13,7 +13,7 @@ import { WebhookAddressPolicy } from '../config/webhook-address-policy.ts';
 import { webhookBackoff } from '../webhooks/webhook-backoff.ts';
 import { createWebhookDispatcher } from '../webhooks/webhook-dispatcher.ts';
 import { processWebhook } from '../webhooks/webhook-processor.ts';
-import { WEBHOOK_QUEUE } from '../webhooks/webhook-queue.ts';
+import { WEBHOOK_QUEUE } from '../queue/webhook-queue.ts';
 import { FetchObservedWorker } from './fetch-observed-worker.ts';
 import { listenForFailedJobs } from './failed-job-listener.ts';
 import { warnOnUnsafeRedis } from './redis-policy-check.ts';

@@ -1,7 +1,7 @@
 import { readFile, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { segmentMetaKey } from '../../src/producer/segment-key.ts';
+import { segmentMetaKey } from '../../src/queue/segment-key.ts';
 import { toSpeechText } from '../../src/text/speech-text.ts';
 import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.ts';
 import { startSenseAudioSimulator, type SenseAudioSimulator } from '../simulators/senseaudio/server.ts';

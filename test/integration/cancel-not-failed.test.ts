@@ -8,7 +8,7 @@ import { STITCH_QUEUE, synthesizeQueueName } from '../../src/queue/queue-names.t
 import { connectProducer, createRedisConnection } from '../../src/queue/redis-connection.ts';
 import { cancelRender } from '../../src/render/cancel-render.ts';
 import { describeLocation } from '../../src/storage/open-storage.ts';
-import { WEBHOOK_QUEUE } from '../../src/webhooks/webhook-queue.ts';
+import { WEBHOOK_QUEUE } from '../../src/queue/webhook-queue.ts';
 import { startSenseAudioSimulator, type SenseAudioSimulator } from '../simulators/senseaudio/server.ts';
 import { waitForQueuesSettled } from '../support/queue-settled.ts';
 import { startRenderEnv, type RenderEnv } from '../support/render-env.ts';
