@@ -8,7 +8,7 @@ import { createRedisConnection } from '../queue/redis-connection.ts';
 import { RenderStore } from '../render/render-store.ts';
 import { WebhookAddressPolicy } from '../config/webhook-address-policy.ts';
 import { WEBHOOK_QUEUE } from '../queue/webhook-queue.ts';
-import { StoragePool } from '../worker/storage-pool.ts';
+import { StoragePool } from '../runtime/storage-pool.ts';
 import { createTokenVerifier, requireApiTokens, type TokenVerifier } from './auth.ts';
 import { createOutputPolicy, type OutputPolicy } from './output-policy.ts';
 import { RenderEventHub } from './render-event-hub.ts';

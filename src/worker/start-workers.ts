@@ -7,7 +7,7 @@ import type { Provider } from '../providers/provider.ts';
 import { PROVIDERS } from '../providers/registry.ts';
 import { STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
 import { createRedisConnection } from '../queue/redis-connection.ts';
-import { startEnqueueReconciler } from '../render/enqueue-reconciler.ts';
+import { startEnqueueReconciler } from '../producer/enqueue-reconciler.ts';
 import { RenderStore } from '../render/render-store.ts';
 import { WebhookAddressPolicy } from '../config/webhook-address-policy.ts';
 import { webhookBackoff } from '../webhooks/webhook-backoff.ts';
@@ -20,13 +20,13 @@ import { warnOnUnsafeRedis } from './redis-policy-check.ts';
 import { RenderAborts, WorkerShutdownError } from './render-aborts.ts';
 import { listenForRenderEnds } from './render-end-listener.ts';
 import { renderEndAnnouncer } from './render-ended.ts';
-import { StoragePool } from './storage-pool.ts';
+import { StoragePool } from '../runtime/storage-pool.ts';
 import { SynthesizeQueues } from './synthesize-queues.ts';
 import { processStitch } from './stitch-processor.ts';
 import { CredentialGuard } from './credential-guard.ts';
 import { startStallWatchdog } from './stall-watchdog.ts';
 import { processSynthesize, type SynthesizeDeps } from './synthesize-processor.ts';
-import { startWorkerHeartbeat, type WorkerHeartbeat } from './worker-heartbeat.ts';
+import { startWorkerHeartbeat, type WorkerHeartbeat } from '../runtime/worker-heartbeat.ts';
 
 export interface StartWorkersOptions {
   config: AppConfig;

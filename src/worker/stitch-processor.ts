@@ -11,7 +11,7 @@ import { stitchOrHeal, type HealDeps } from './heal-segment.ts';
 import { stitchJobDataSchema } from '../queue/job-data.ts';
 import { isEndStatus, type AnnounceRenderEnd } from './render-ended.ts';
 import { latestResultsByIndex } from './segment-results.ts';
-import type { StoragePool } from './storage-pool.ts';
+import type { StoragePool } from '../runtime/storage-pool.ts';
 
 export interface StitchDeps {
   storages: StoragePool;

@@ -22,7 +22,7 @@ import type { AnnounceRenderEnd } from './render-ended.ts';
 import { abandonedSegment } from './abandoned-segment.ts';
 import { findCachedSegment } from './cached-segment.ts';
 import { sha256Tap } from './segment-sidecar.ts';
-import type { StoragePool } from './storage-pool.ts';
+import type { StoragePool } from '../runtime/storage-pool.ts';
 
 export interface SynthesizeDeps {
   provider: Provider;
