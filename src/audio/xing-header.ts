@@ -1,5 +1,5 @@
 import { crc16 } from './crc16.ts';
-import type { FrameOffsetSampler } from '../stitcher/frame-offset-sampler.ts';
+import type { FrameOffsetSampler } from './frame-offset-sampler.ts';
 import { layer3Bitrates, layer3FrameLength, sideInfoLength } from './mp3-frame-header.ts';
 import type { Mp3FrameHeader } from './mp3-frame-header.ts';
 

@@ -3,7 +3,7 @@ import { AudioFormatError } from '../errors/audio-format-error.ts';
 import { SegmentDamagedError } from '../errors/segment-damaged-error.ts';
 import { chapterMarks } from './chapter-marks.ts';
 import { crc16 } from '../audio/crc16.ts';
-import { FrameOffsetSampler } from './frame-offset-sampler.ts';
+import { FrameOffsetSampler } from '../audio/frame-offset-sampler.ts';
 import { buildId3ChapterTag } from '../audio/id3-chapters.ts';
 import type { Id3ChapterTagInput } from '../audio/id3-chapters.ts';
 import { describeMp3Format } from '../audio/mp3-frame-header.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { crc16 } from '../../../src/audio/crc16.ts';
-import { FrameOffsetSampler } from '../../../src/stitcher/frame-offset-sampler.ts';
+import { FrameOffsetSampler } from '../../../src/audio/frame-offset-sampler.ts';
 import { parseMp3FrameHeader } from '../../../src/audio/mp3-frame-header.ts';
 import type { Mp3FrameHeader } from '../../../src/audio/mp3-frame-header.ts';
 import { createMp3WalkReport, walkMp3Frames } from '../../../src/audio/mp3-frame-walker.ts';
