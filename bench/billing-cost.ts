@@ -4,10 +4,10 @@
  * for a clean render, a render with 25 % injected faults, a re-render of the unchanged book,
  * and a re-render after one paragraph was edited. Baseline: the book's billable characters.
  */
-import { headingTitle } from '../src/producer/chapters.ts';
+import { headingTitle } from '../src/text/chapters.ts';
 import type { RenderPlan } from '../src/producer/plan.ts';
 import type { RenderOptions } from '../src/producer/render-options.ts';
-import { toSpeechText } from '../src/producer/speech-text.ts';
+import { toSpeechText } from '../src/text/speech-text.ts';
 import { usageCharacters } from '../test/simulators/senseaudio/audio.ts';
 import type { SenseAudioSimulator } from '../test/simulators/senseaudio/server.ts';
 import { makeSampleBook } from '../test/support/sample-book.ts';

@@ -4,7 +4,7 @@
  * consumed) over the same text in the same process. Best of a few alternating rounds each.
  */
 import { planRender } from '../src/producer/plan.ts';
-import { splitTextSpans } from '../src/producer/split-text.ts';
+import { splitTextSpans } from '../src/text/split-text.ts';
 import type { TextLimits } from '../src/providers/provider.ts';
 import { SENSEAUDIO_LIMITS } from '../src/providers/senseaudio/limits.ts';
 import { makeSampleBook } from '../test/support/sample-book.ts';

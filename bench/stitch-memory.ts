@@ -8,8 +8,8 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { segmentKey } from '../src/producer/segment-key.ts';
-import { toSpeechText } from '../src/producer/speech-text.ts';
+import { segmentKey } from '../src/queue/segment-key.ts';
+import { toSpeechText } from '../src/text/speech-text.ts';
 import { synthMp3 } from '../test/support/audio-synth.ts';
 import { makeSampleBook } from '../test/support/sample-book.ts';
 import { benchCommand, figure, round, type BenchFigure, type Benchmark, type BenchOptions } from './support/bench-figure.ts';

@@ -1,6 +1,6 @@
 import { z } from 'zod';
-import { providerWorkers } from '../render/waiting-reason.ts';
-import type { WorkerHeartbeatInfo } from '../worker/worker-heartbeat.ts';
+import { providerWorkers } from '../runtime/waiting-reason.ts';
+import type { WorkerHeartbeatInfo } from '../runtime/worker-heartbeat.ts';
 
 export const providerReadinessSchema = z
   .record(

@@ -1,17 +1,9 @@
-import { Redis } from 'ioredis';
+import type { Redis } from 'ioredis';
 import type { FastifyBaseLogger as Logger } from 'fastify';
-import { z } from 'zod';
-import { RENDER_STATUSES } from '../render/render-record.ts';
+import { createRedisConnection } from '../queue/redis-connection.ts';
+import { parseRenderEvent } from '../queue/render-event.ts';
 import { renderKeys } from '../render/render-keys.ts';
 import type { RenderEvent } from '../render/render-store.ts';
-
-const renderEventSchema = z.object({
-  id: z.string(),
-  status: z.enum(RENDER_STATUSES).optional(),
-  segment: z.number().int().optional(),
-  cached: z.boolean().optional(),
-  chars: z.number().int().nonnegative().optional(),
-});
 
 type Listener = (event: RenderEvent) => void;
 
@@ -65,7 +57,7 @@ export class RenderEventHub {
   async #connect(): Promise<void> {
     if (!this.#subscriber) {
       // Fail fast like the other API connections; once subscribed, ioredis resubscribes after a reconnect.
-      const subscriber = new Redis(this.#url, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1, connectTimeout: 5000 });
+      const subscriber = createRedisConnection(this.#url, 'producer');
       subscriber.on('error', (error: Error) => this.#logger.debug({ err: error.message }, 'render-events subscriber error'));
       subscriber.on('message', (_channel: string, message: string) => this.#dispatch(message));
       this.#subscriber = subscriber;
@@ -76,11 +68,8 @@ export class RenderEventHub {
   }
 
   #dispatch(message: string): void {
-    let event: RenderEvent;
-    try {
-      const { id, status, segment, cached, chars } = renderEventSchema.parse(JSON.parse(message));
-      event = { id, ...(status === undefined ? {} : { status }), ...(segment === undefined ? {} : { segment }), ...(cached === undefined ? {} : { cached }), ...(chars === undefined ? {} : { chars }) };
-    } catch {
+    const event = parseRenderEvent(message);
+    if (!event) {
       this.#logger.warn('render-events: ignored a message that is not a render event');
       return;
     }

@@ -2,7 +2,7 @@ import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { renderKeys } from '../render/render-keys.ts';
 import { getRenderStatus } from '../render/render-status.ts';
-import { waitingReason } from '../render/waiting-reason.ts';
+import { waitingReason } from '../runtime/waiting-reason.ts';
 import type { RenderEvent, RenderState, RenderStore } from '../render/render-store.ts';
 import type { RenderEventHub } from './render-event-hub.ts';
 import { renderView, type RenderView } from './render-view.ts';

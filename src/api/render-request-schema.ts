@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { countCodePoints } from '../producer/count-units.ts';
+import { countCodePoints } from '../text/count-units.ts';
 
 const finite = z.number();
 

@@ -4,7 +4,7 @@ import type { DestinationStream } from 'pino';
 import type { AppConfig } from '../config/app-config.ts';
 import type { ProviderDefinition } from '../providers/provider-definition.ts';
 import { PROVIDERS } from '../providers/registry.ts';
-import { startEnqueueReconciler } from '../render/enqueue-reconciler.ts';
+import { startEnqueueReconciler } from '../producer/enqueue-reconciler.ts';
 import { createApiContext, type ApiContext } from './api-context.ts';
 import { adminAuth } from './admin-auth.ts';
 import { bearerAuth, createTokenVerifier } from './auth.ts';

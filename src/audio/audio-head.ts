@@ -1,5 +1,6 @@
-import { parseMp3FrameHeader } from '../stitcher/mp3-frame-header.ts';
-import { id3v2TagLength } from '../stitcher/mp3-tags.ts';
+import { parseMp3FrameHeader } from './mp3-frame-header.ts';
+import { id3v2TagLength } from './mp3-tags.ts';
+import { isExtensiblePcm, readWavFormat, riffChunks, WAVE_FORMAT_PCM } from './riff.ts';
 import { sniffContainer, type SniffedContainer } from './sniff-container.ts';
 
 /** What the first bytes of an audio file say about it; fields are absent when the head did not tell. */
@@ -26,10 +27,8 @@ export interface AudioHead {
 /** Heads longer than this (big ID3 tags with cover art, odd chunks) are not parsed; the audio is converted instead. */
 export const MAX_HEAD_BYTES = 64 * 1024;
 
-const WAVE_FORMAT_PCM = 1;
 /** Data sizes from here up (≈ 2 GiB) are placeholders, not lengths: no segment is that long. */
 const PLACEHOLDER_DATA_SIZE = 0x7fff0000;
-const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 
 /**
  * Reads the head of an audio file. Returns undefined while more bytes could still tell more
@@ -52,13 +51,8 @@ export function readAudioHead(bytes: Uint8Array, final: boolean): AudioHead | un
 }
 
 function readWavHead(bytes: Uint8Array, final: boolean): AudioHead | undefined {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const head: AudioHead = { container: 'wav' };
-  let offset = 12;
-  while (offset + 8 <= bytes.length) {
-    const id = String.fromCharCode(...bytes.subarray(offset, offset + 4));
-    const size = view.getUint32(offset + 4, true);
-    const body = offset + 8;
+  for (const { id, size, body } of riffChunks(bytes)) {
     if (id === 'data') {
       head.dataOffset = body;
       // Streaming writers cannot know the length up front: they put 0, 0xFFFFFFFF (ffmpeg) or
@@ -69,15 +63,13 @@ function readWavHead(bytes: Uint8Array, final: boolean): AudioHead | undefined {
     }
     if (id === 'fmt ') {
       if (body + 16 > bytes.length) break;
-      const tag = view.getUint16(body, true);
-      const isExtensiblePcm = tag === WAVE_FORMAT_EXTENSIBLE && size >= 40 && body + 26 <= bytes.length && view.getUint16(body + 24, true) === WAVE_FORMAT_PCM;
-      head.formatTag = isExtensiblePcm ? WAVE_FORMAT_PCM : tag;
-      head.channels = view.getUint16(body + 2, true);
-      head.sampleRate = view.getUint32(body + 4, true);
-      head.blockAlign = view.getUint16(body + 12, true);
-      head.bitsPerSample = view.getUint16(body + 14, true);
+      const format = readWavFormat(bytes, body);
+      head.formatTag = isExtensiblePcm(bytes, body, size) ? WAVE_FORMAT_PCM : format.formatTag;
+      head.channels = format.channels;
+      head.sampleRate = format.sampleRate;
+      head.blockAlign = format.blockAlign;
+      head.bitsPerSample = format.bitsPerSample;
     }
-    offset = body + size + (size & 1);
   }
   return final ? head : undefined;
 }

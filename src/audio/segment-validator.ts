@@ -1,6 +1,6 @@
 import { BadAudioError } from '../errors/bad-audio-error.ts';
-import { describeMp3Format } from '../stitcher/mp3-frame-header.ts';
-import { createMp3WalkReport, walkMp3Frames } from '../stitcher/mp3-frame-walker.ts';
+import { describeMp3Format } from './mp3-frame-header.ts';
+import { createMp3WalkReport, walkMp3Frames } from './mp3-frame-walker.ts';
 import { MAX_HEAD_BYTES, readAudioHead, type AudioHead } from './audio-head.ts';
 import type { AudioSettings } from './audio-settings.ts';
 import { durationCeilingSeconds, type DurationCeilingPolicy } from './duration-ceiling.ts';

@@ -1,5 +1,5 @@
 import { InputError } from '../errors/input-error.ts';
-import { segmentMetaKey } from '../producer/segment-key.ts';
+import { segmentMetaKey } from '../queue/segment-key.ts';
 import { assertSafeKey, quoteForMessage } from '../storage/storage-key.ts';
 
 /** Where every segment lives (segment-key.ts): `.segments/<provider>/xx/<sha256>.<fmt>` and its `.json` sidecar. */

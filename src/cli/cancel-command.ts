@@ -1,7 +1,7 @@
 import type { AppConfig } from '../config/app-config.ts';
 import { InputError } from '../errors/input-error.ts';
 import { connectProducer, createRedisConnection } from '../queue/redis-connection.ts';
-import { cancelRender } from '../render/cancel-render.ts';
+import { cancelRender } from '../producer/cancel-render.ts';
 import { assertRenderId } from '../render/render-id.ts';
 import { RenderStore } from '../render/render-store.ts';
 

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
-import { WEBHOOK_QUEUE } from '../webhooks/webhook-queue.ts';
+import { WEBHOOK_QUEUE } from '../queue/webhook-queue.ts';
 
 /**
  * `render --local` works under a queue prefix of its own, derived from the configured one (so a

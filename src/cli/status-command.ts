@@ -6,7 +6,7 @@ import { connectProducer, createRedisConnection } from '../queue/redis-connectio
 import { assertRenderId } from '../render/render-id.ts';
 import { getRenderStatus, progressOf } from '../render/render-status.ts';
 import { RenderStore } from '../render/render-store.ts';
-import { waitingReason } from '../render/waiting-reason.ts';
+import { waitingReason } from '../runtime/waiting-reason.ts';
 
 /** Prints a render's state as JSON on stdout. Exit 0 whatever the state; 2 for an unknown id. */
 export async function statusCommand(id: string, config: AppConfig): Promise<number> {

@@ -1,6 +1,6 @@
 import type { Redis } from 'ioredis';
 import type { RenderStatus } from '../render/render-record.ts';
-import { waitingReason } from '../render/waiting-reason.ts';
+import { waitingReason } from '../runtime/waiting-reason.ts';
 import { isWaitingStatus } from '../render/waiting-statuses.ts';
 
 /** How often `render --wait` reads the heartbeats (the notice is due within 10 s). */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ConfigError } from '../errors/config-error.ts';
-import { webhookAllowListSchema } from '../webhooks/webhook-address-policy.ts';
+import { webhookAllowListSchema } from './webhook-address-policy.ts';
 
 const booleanFromEnv = z
   .enum(['true', 'false', '1', '0', 'yes', 'no'])

@@ -1,8 +1,8 @@
 import type { Redis } from 'ioredis';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
-import { WEBHOOK_QUEUE } from '../webhooks/webhook-queue.ts';
-import { readWorkerHeartbeats } from '../worker/worker-heartbeat.ts';
+import { WEBHOOK_QUEUE } from '../queue/webhook-queue.ts';
+import { readWorkerHeartbeats } from '../runtime/worker-heartbeat.ts';
 import { registerWorkerHealth } from './worker-health-metrics.ts';
 import { COUNTERS, HISTOGRAMS, RENDER_END_STATUSES } from './metric-definitions.ts';
 import { metricKeys, parseCounterField } from './metric-keys.ts';

@@ -1,6 +1,6 @@
 import { Gauge, type Registry } from 'prom-client';
-import { providerWorkers } from '../render/waiting-reason.ts';
-import type { WorkerHeartbeatInfo } from '../worker/worker-heartbeat.ts';
+import { providerWorkers } from '../runtime/waiting-reason.ts';
+import type { WorkerHeartbeatInfo } from '../runtime/worker-heartbeat.ts';
 
 /**
  * ttsb_workers_misconfigured{provider}: live worker processes whose credentials for the

@@ -10,11 +10,11 @@ import type { RenderOutline } from '../render/render-outline.ts';
 import { finishEnqueue } from '../render/enqueue-ledger.ts';
 import type { RenderSpec } from '../render/render-record.ts';
 import type { RenderStore } from '../render/render-store.ts';
-import type { StitchJobData, SynthesizeJobData } from '../worker/job-data.ts';
+import type { StitchJobData, SynthesizeJobData } from '../queue/job-data.ts';
 import type { RenderPlan } from './plan.ts';
 import type { RenderOptions } from './render-options.ts';
-import { segmentKey } from './segment-key.ts';
-import { toSpeechText } from './speech-text.ts';
+import { segmentKey } from '../queue/segment-key.ts';
+import { toSpeechText } from '../text/speech-text.ts';
 
 export interface RenderRequest {
   id?: string | undefined;

@@ -1,10 +1,14 @@
 import { InputError } from '../errors/input-error.ts';
 import type { TextLimits } from '../providers/provider.ts';
-import { detectChapters } from './chapters.ts';
-import { countCodePoints } from './count-units.ts';
-import { hasSomethingToSay } from './speakable.ts';
-import { splitTextSpans, type TextSpan } from './split-text.ts';
-import { validateText } from './validate-text.ts';
+import { detectChapters } from '../text/chapters.ts';
+import { countCodePoints } from '../text/count-units.ts';
+import { hasSomethingToSay } from '../text/speakable.ts';
+import { splitTextSpans, type TextSpan } from '../text/split-text.ts';
+import type { PlanOptions } from '../text/plan-options.ts';
+import { validateText } from '../text/validate-text.ts';
+
+/** Declared with the text knowledge, where provider definitions read it; named from here too. */
+export type { PlanOptions };
 
 export interface PlannedSegment {
   index: number;
@@ -32,17 +36,6 @@ export interface RenderPlan {
   characters: number;
   /** Provider units of all segments. */
   units: number;
-}
-
-/** How a provider constrains where segments may end, beyond its size limits. */
-export interface PlanOptions {
-  /**
-   * Multi-speaker dialogue: a segment may end only right before a line matching this (a new
-   * speaker turn, e.g. /^\[SPEAKER\d+\]/), never inside a turn; chapter headings still start
-   * a new segment. Whole turns are packed greedily up to the target; a turn over the maximum
-   * is an InputError naming its line.
-   */
-  turnLine?: RegExp;
 }
 
 /**

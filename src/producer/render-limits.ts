@@ -1,7 +1,7 @@
 import type { AudioSettings } from '../audio/audio-settings.ts';
 import type { AppConfig } from '../config/app-config.ts';
 import { InputError } from '../errors/input-error.ts';
-import { buildId3ChapterTag } from '../stitcher/id3-chapters.ts';
+import { buildId3ChapterTag } from '../audio/id3-chapters.ts';
 import type { RenderPlan } from './plan.ts';
 
 /** How big one render may be (RENDER_MAX_SEGMENTS, RENDER_MAX_CHAPTERS): each is one BullMQ flow. */

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { AudioFormat, AudioSettings } from '../audio/audio-settings.ts';
 import type { AppConfig } from '../config/app-config.ts';
-import type { PlanOptions } from '../producer/plan.ts';
+import type { PlanOptions } from '../text/plan-options.ts';
 import type { Provider, TextLimits } from './provider.ts';
 import type { VoiceSettings } from './voice-settings.ts';
 

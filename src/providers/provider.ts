@@ -1,15 +1,9 @@
 import type { AudioSettings } from '../audio/audio-settings.ts';
+import type { TextLimits } from '../text/text-limits.ts';
 import type { VoiceSettings } from './voice-settings.ts';
 
-/** How a provider counts text, and how much one request may carry. Limits live with the provider. */
-export interface TextLimits {
-  /** Hard ceiling per request, in the provider's own units (see `count`). */
-  maxUnits: number;
-  /** The segment size the producer aims for; a documented choice below the ceiling. */
-  targetUnits: number;
-  /** Counts text the way the provider counts it against `maxUnits`. */
-  count(text: string): number;
-}
+/** Declared with the text knowledge that splits by it; every provider still names it from here. */
+export type { TextLimits };
 
 /** One segment to speak. Everything here is safe to log: no key, no token. */
 export interface SynthesisRequest {

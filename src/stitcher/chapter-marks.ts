@@ -1,5 +1,5 @@
 import { InputError } from '../errors/input-error.ts';
-import type { ChapterMark } from './id3-chapters.ts';
+import type { ChapterMark } from '../audio/id3-chapters.ts';
 import type { StitchedSegment } from './stitch-types.ts';
 
 export interface ChapterRequest {

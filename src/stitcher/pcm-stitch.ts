@@ -1,10 +1,11 @@
 import { CONTENT_TYPES } from '../audio/audio-settings.ts';
 import { asSegmentDamage, SegmentDamagedError } from '../errors/segment-damaged-error.ts';
-import { ByteReader } from './byte-reader.ts';
+import { ByteReader } from '../util/byte-reader.ts';
 import { putStream } from './put-stream.ts';
 import { segmentLabel } from './segment-label.ts';
 import type { StitchedSegment, StitchInput, StitchResult } from './stitch-types.ts';
-import { describeWavFormat, looksLikeWav, readWavLayout } from './wav-layout.ts';
+import { looksLikeWav } from '../audio/riff.ts';
+import { describeWavFormat, readWavLayout } from '../audio/wav-layout.ts';
 
 const READ_SIZE = 256 * 1024;
 const WAVE_FORMAT_PCM = 1;

@@ -2,13 +2,13 @@ import { CONTENT_TYPES } from '../audio/audio-settings.ts';
 import { AudioFormatError } from '../errors/audio-format-error.ts';
 import { asSegmentDamage, SegmentDamagedError } from '../errors/segment-damaged-error.ts';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
-import { ByteReader } from './byte-reader.ts';
+import { ByteReader } from '../util/byte-reader.ts';
 import { putStream } from './put-stream.ts';
 import { segmentLabel } from './segment-label.ts';
 import type { StitchedSegment, StitchInput, StitchResult } from './stitch-types.ts';
-import { buildWavHeader, wavTrailer } from './wav-header.ts';
-import { clampDataBytes, describeWavFormat, readWavLayout } from './wav-layout.ts';
-import type { WavLayout } from './wav-layout.ts';
+import { buildWavHeader, wavTrailer } from '../audio/wav-header.ts';
+import { clampDataBytes, describeWavFormat, readWavLayout } from '../audio/wav-layout.ts';
+import type { WavLayout } from '../audio/wav-layout.ts';
 
 export interface WavStitchOptions {
   /** Passed to buildWavHeader: lets tests check RF64 output without writing 4 GiB. */

@@ -2,7 +2,7 @@ import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { renderKeys } from '../render/render-keys.ts';
-import { WEBHOOK_QUEUE, webhookJobOptions, type WebhookEventType, type WebhookJobData } from './webhook-queue.ts';
+import { WEBHOOK_QUEUE, webhookJobOptions, type WebhookEventType, type WebhookJobData } from '../queue/webhook-queue.ts';
 
 const specWebhookSchema = z.object({ webhook: z.object({ url: z.string() }).optional() });
 

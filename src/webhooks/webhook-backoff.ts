@@ -1,5 +1,5 @@
 import type { BackoffStrategy } from 'bullmq';
-import { WEBHOOK_BACKOFF_TYPE } from './webhook-queue.ts';
+import { WEBHOOK_BACKOFF_TYPE } from '../queue/webhook-queue.ts';
 import { WebhookDeliveryError } from './webhook-delivery-error.ts';
 
 /** A receiver asking for more than this is retried after this. */

@@ -2,7 +2,7 @@ import { lookup as dnsLookup, type LookupAddress } from 'node:dns';
 import { isIP, type LookupFunction } from 'node:net';
 import { Agent, buildConnector } from 'undici';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
-import type { WebhookAddressPolicy } from './webhook-address-policy.ts';
+import type { WebhookAddressPolicy } from '../config/webhook-address-policy.ts';
 
 /** A webhook's host is, or resolved only to, an address the policy refuses. Never retried. */
 export class WebhookAddressRefusedError extends TtsBatchError {

@@ -1,6 +1,6 @@
 import type { RenderResult, RenderState } from '../render/render-store.ts';
 import type { RenderStatus } from '../render/render-record.ts';
-import type { WebhookEventType } from './webhook-queue.ts';
+import type { WebhookEventType } from '../queue/webhook-queue.ts';
 
 /** The JSON body POSTed to a render's webhook. */
 export interface WebhookEvent {

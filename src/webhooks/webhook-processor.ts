@@ -5,7 +5,7 @@ import type { RenderStore } from '../render/render-store.ts';
 import { postWebhook } from './post-webhook.ts';
 import { WebhookDeliveryError } from './webhook-delivery-error.ts';
 import { buildWebhookEvent } from './webhook-event.ts';
-import { webhookJobDataSchema, webhookJobId } from './webhook-queue.ts';
+import { webhookJobDataSchema, webhookJobId } from '../queue/webhook-queue.ts';
 import { signWebhook, WEBHOOK_SIGNATURE_HEADER } from './webhook-signature.ts';
 import { webhookOrigin } from './webhook-url.ts';
 

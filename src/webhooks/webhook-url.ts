@@ -1,5 +1,5 @@
 import { InputError } from '../errors/input-error.ts';
-import { WebhookAddressPolicy } from './webhook-address-policy.ts';
+import { WebhookAddressPolicy } from '../config/webhook-address-policy.ts';
 
 const STRICT = new WebhookAddressPolicy();
 

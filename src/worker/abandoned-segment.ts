@@ -1,5 +1,5 @@
 import type { SegmentResult } from '../render/render-record.ts';
-import type { SynthesizeJobData } from './job-data.ts';
+import type { SynthesizeJobData } from '../queue/job-data.ts';
 
 /**
  * What a segment of an ended render (cancelled, or failed elsewhere) completes with instead of

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import { segmentMetaKey } from '../producer/segment-key.ts';
+import { segmentMetaKey } from '../queue/segment-key.ts';
 import type { Storage } from '../storage/storage.ts';
 import { readSegmentSidecar } from './segment-sidecar.ts';
 

@@ -1,13 +1,13 @@
 import { Job, WaitingChildrenError } from 'bullmq';
 import type { Logger } from 'pino';
 import { SegmentDamagedError } from '../errors/segment-damaged-error.ts';
-import { segmentMetaKey } from '../producer/segment-key.ts';
+import { segmentMetaKey } from '../queue/segment-key.ts';
 import { segmentJobOptions, type RetryPolicy } from '../queue/job-options.ts';
 import { segmentJobId } from '../queue/queue-names.ts';
 import type { RenderSpec, SegmentResult } from '../render/render-record.ts';
 import type { Storage } from '../storage/storage.ts';
 import { handBackJob } from './hand-back-job.ts';
-import { synthesizeJobDataSchema, type SynthesizeJobData } from './job-data.ts';
+import { synthesizeJobDataSchema, type SynthesizeJobData } from '../queue/job-data.ts';
 import { asVanishedSegment } from './vanished-segment.ts';
 import { assertSegmentsIntact } from './segment-intact.ts';
 import { healJobId, latestResultsByIndex } from './segment-results.ts';

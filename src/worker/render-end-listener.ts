@@ -1,7 +1,7 @@
 import type { Logger } from 'pino';
 import { createRedisConnection } from '../queue/redis-connection.ts';
+import { parseRenderEvent } from '../queue/render-event.ts';
 import { renderKeys } from '../render/render-keys.ts';
-import type { RenderEvent } from '../render/render-store.ts';
 
 export interface RenderEndListener {
   close(): Promise<void>;
@@ -25,13 +25,8 @@ export async function listenForRenderEnds(options: {
   subscriber.on('error', (error: Error) => options.logger.warn({ err: error.message }, 'render events subscriber error'));
   subscriber.on('message', (from: string, message: string) => {
     if (from !== channel) return;
-    let event: RenderEvent;
-    try {
-      event = JSON.parse(message) as RenderEvent;
-    } catch {
-      return;
-    }
-    if (typeof event.id === 'string' && (event.status === 'cancelled' || event.status === 'failed')) options.onEnded(event.id, event.status);
+    const event = parseRenderEvent(message);
+    if (event && (event.status === 'cancelled' || event.status === 'failed')) options.onEnded(event.id, event.status);
   });
   await subscriber.subscribe(channel);
   return {

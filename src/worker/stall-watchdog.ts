@@ -1,10 +1,10 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RenderStore } from '../render/render-store.ts';
-import { noValidCredentialsReason, providerWorkers } from '../render/waiting-reason.ts';
+import { noValidCredentialsReason, providerWorkers } from '../runtime/waiting-reason.ts';
 import { WAITING_STATUSES } from '../render/waiting-statuses.ts';
 import type { AnnounceRenderEnd } from './render-ended.ts';
-import { readWorkerHeartbeats } from './worker-heartbeat.ts';
+import { readWorkerHeartbeats } from '../runtime/worker-heartbeat.ts';
 
 export interface StallWatchdogOptions {
   redis: Redis;

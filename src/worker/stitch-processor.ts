@@ -8,10 +8,10 @@ import { stitch } from '../stitcher/stitch.ts';
 import { bytesBody } from '../util/bytes-body.ts';
 import { classifyFailure } from './classify-failure.ts';
 import { stitchOrHeal, type HealDeps } from './heal-segment.ts';
-import { stitchJobDataSchema } from './job-data.ts';
+import { stitchJobDataSchema } from '../queue/job-data.ts';
 import { isEndStatus, type AnnounceRenderEnd } from './render-ended.ts';
 import { latestResultsByIndex } from './segment-results.ts';
-import type { StoragePool } from './storage-pool.ts';
+import type { StoragePool } from '../runtime/storage-pool.ts';
 
 export interface StitchDeps {
   storages: StoragePool;

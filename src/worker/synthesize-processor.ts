@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { CONTENT_TYPES } from '../audio/audio-settings.ts';
 import type { DurationCeilingPolicy } from '../audio/duration-ceiling.ts';
 import { validateSegmentStream } from '../audio/segment-validator.ts';
-import { segmentMetaKey } from '../producer/segment-key.ts';
+import { segmentMetaKey } from '../queue/segment-key.ts';
 import { ProviderError } from '../errors/provider-error.ts';
 import type { MetricsRecorder } from '../metrics/metrics-recorder.ts';
 import type { Provider, SynthesisMeta, SynthesisRequest, TaskProvider } from '../providers/provider.ts';
@@ -14,7 +14,7 @@ import { bytesBody } from '../util/bytes-body.ts';
 import { withResult } from '../util/generator-result.ts';
 import { classifyFailure } from './classify-failure.ts';
 import { isCredentialFailure, type CredentialGuard } from './credential-guard.ts';
-import { segmentChars, synthesizeJobDataSchema, type SynthesizeJobData } from './job-data.ts';
+import { segmentChars, synthesizeJobDataSchema, type SynthesizeJobData } from '../queue/job-data.ts';
 import { handBackJob } from './hand-back-job.ts';
 import { taskAfterFailedDownload } from './task-download-failure.ts';
 import { WorkerShutdownError, type RenderAborts } from './render-aborts.ts';
@@ -22,7 +22,7 @@ import type { AnnounceRenderEnd } from './render-ended.ts';
 import { abandonedSegment } from './abandoned-segment.ts';
 import { findCachedSegment } from './cached-segment.ts';
 import { sha256Tap } from './segment-sidecar.ts';
-import type { StoragePool } from './storage-pool.ts';
+import type { StoragePool } from '../runtime/storage-pool.ts';
 
 export interface SynthesizeDeps {
   provider: Provider;

@@ -1,6 +1,6 @@
 import { BadAudioError } from '../errors/bad-audio-error.ts';
 import { ProviderError } from '../errors/provider-error.ts';
-import type { SynthesizeJobData } from './job-data.ts';
+import type { SynthesizeJobData } from '../queue/job-data.ts';
 
 type Task = NonNullable<SynthesizeJobData['task']>;
 

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AppConfig } from '../../src/config/app-config.ts';
 import { PROVIDERS } from '../../src/providers/registry.ts';
 import { STITCH_QUEUE, synthesizeQueueName } from '../../src/queue/queue-names.ts';
-import { WEBHOOK_QUEUE } from '../../src/webhooks/webhook-queue.ts';
+import { WEBHOOK_QUEUE } from '../../src/queue/webhook-queue.ts';
 import { findChromium } from '../support/find-chromium.ts';
 import { deletePrefix, testConfig } from '../support/test-config.ts';
 import { API_TOKEN, postJson, startApi, type ApiHarness } from '../integration/api-harness.ts';

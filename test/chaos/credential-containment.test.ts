@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it, vi } from 'vitest';
 import { renderMetrics } from '../../src/metrics/render-metrics.ts';
 import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.ts';
 import { startWorkers } from '../../src/worker/start-workers.ts';
-import { readWorkerHeartbeats } from '../../src/worker/worker-heartbeat.ts';
+import { readWorkerHeartbeats } from '../../src/runtime/worker-heartbeat.ts';
 import { parsePrometheusText } from '../integration/metrics-prometheus-parser.ts';
 import { startSenseAudioSimulator } from '../simulators/senseaudio/server.ts';
 import { startRenderEnv } from '../support/render-env.ts';

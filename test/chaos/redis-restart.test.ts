@@ -6,7 +6,7 @@ import { setTimeout as delay } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { planRender } from '../../src/producer/plan.ts';
 import { resolveRenderOptions } from '../../src/producer/render-options.ts';
-import { toSpeechText } from '../../src/producer/speech-text.ts';
+import { toSpeechText } from '../../src/text/speech-text.ts';
 import { providerLimits } from '../../src/providers/provider-limits.ts';
 import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.ts';
 import { startSenseAudioSimulator } from '../simulators/senseaudio/server.ts';

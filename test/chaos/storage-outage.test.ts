@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { setTimeout as delay } from 'node:timers/promises';
 import { pino } from 'pino';
 import { afterAll, describe, expect, it } from 'vitest';
-import { countCodePoints } from '../../src/producer/count-units.ts';
+import { countCodePoints } from '../../src/text/count-units.ts';
 import { planRender } from '../../src/producer/plan.ts';
 import { resolveRenderOptions } from '../../src/producer/render-options.ts';
 import type { TextLimits } from '../../src/providers/provider.ts';

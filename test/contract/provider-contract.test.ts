@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { IncompleteStreamError } from '../../src/errors/incomplete-stream-error.ts';
 import { ProviderError } from '../../src/errors/provider-error.ts';
-import { walkMp3Frames } from '../../src/stitcher/mp3-frame-walker.ts';
+import { walkMp3Frames } from '../../src/audio/mp3-frame-walker.ts';
 import { ffmpegDecode, ffprobeDurationSeconds, requireFfmpeg, withTempFile } from '../support/ffmpeg.ts';
 import { HARNESSES } from '../support/harnesses/index.ts';
 import { CONTRACT_FAULTS, errorTexts, speak, unsupportedFaultsOf, type ContractFault, type ProviderHarness } from '../support/provider-contract.ts';

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toSpeechText } from '../../src/producer/speech-text.ts';
+import { toSpeechText } from '../../src/text/speech-text.ts';
 import { ai302Definition } from '../../src/providers/ai302/definition.ts';
 import { MAX_TASK_DOWNLOAD_FAILURES } from '../../src/worker/task-download-failure.ts';
 import type { Ai302Fault } from '../simulators/ai302/faults.ts';

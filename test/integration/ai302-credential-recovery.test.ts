@@ -2,7 +2,7 @@ import { pino } from 'pino';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 import { ai302Definition } from '../../src/providers/ai302/definition.ts';
 import { startWorkers } from '../../src/worker/start-workers.ts';
-import { readWorkerHeartbeats } from '../../src/worker/worker-heartbeat.ts';
+import { readWorkerHeartbeats } from '../../src/runtime/worker-heartbeat.ts';
 import { createRedisConnection } from '../../src/queue/redis-connection.ts';
 import { startAi302Simulator } from '../simulators/ai302/server.ts';
 import { startRenderEnv } from '../support/render-env.ts';

@@ -6,7 +6,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { enqueueRender } from '../../src/producer/enqueue-render.ts';
 import { planRender } from '../../src/producer/plan.ts';
 import { resolveRenderOptions } from '../../src/producer/render-options.ts';
-import { toSpeechText } from '../../src/producer/speech-text.ts';
+import { toSpeechText } from '../../src/text/speech-text.ts';
 import { ai302Definition } from '../../src/providers/ai302/definition.ts';
 import { STITCH_QUEUE } from '../../src/queue/queue-names.ts';
 import { connectProducer, createRedisConnection } from '../../src/queue/redis-connection.ts';

@@ -1,7 +1,7 @@
 import { readdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toSpeechText } from '../../src/producer/speech-text.ts';
+import { toSpeechText } from '../../src/text/speech-text.ts';
 import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.ts';
 import type { BadAudioVariant } from '../simulators/senseaudio/faults.ts';
 import { startSenseAudioSimulator, type RecordedRequest, type SenseAudioSimulator } from '../simulators/senseaudio/server.ts';

@@ -1,8 +1,8 @@
 import { readFile, stat, truncate } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { segmentMetaKey } from '../../src/producer/segment-key.ts';
-import { toSpeechText } from '../../src/producer/speech-text.ts';
+import { segmentMetaKey } from '../../src/queue/segment-key.ts';
+import { toSpeechText } from '../../src/text/speech-text.ts';
 import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.ts';
 import { startSenseAudioSimulator, type SenseAudioSimulator } from '../simulators/senseaudio/server.ts';
 import { ffprobeDurationSeconds, requireFfmpeg } from '../support/ffmpeg.ts';

@@ -9,7 +9,7 @@ import { enqueueRender } from '../../src/producer/enqueue-render.ts';
 import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.ts';
 import { STITCH_QUEUE, synthesizeQueueName } from '../../src/queue/queue-names.ts';
 import { connectProducer, createRedisConnection } from '../../src/queue/redis-connection.ts';
-import { cancelRender } from '../../src/render/cancel-render.ts';
+import { cancelRender } from '../../src/producer/cancel-render.ts';
 import { describeLocation } from '../../src/storage/open-storage.ts';
 import type { WebhookEvent } from '../../src/webhooks/webhook-event.ts';
 import { verifyWebhookSignature } from '../../src/webhooks/webhook-signature.ts';

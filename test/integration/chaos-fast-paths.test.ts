@@ -14,7 +14,7 @@ import { assertRenderId } from '../../src/render/render-id.ts';
 import { LocalStorage } from '../../src/storage/local-storage.ts';
 import { describeLocation } from '../../src/storage/open-storage.ts';
 import { assertSafeKey } from '../../src/storage/storage-key.ts';
-import type { SynthesizeJobData } from '../../src/worker/job-data.ts';
+import type { SynthesizeJobData } from '../../src/queue/job-data.ts';
 import { startWorkers } from '../../src/worker/start-workers.ts';
 import { startSenseAudioSimulator, type SenseAudioSimulator } from '../simulators/senseaudio/server.ts';
 import { runCli } from '../support/run-cli.ts';

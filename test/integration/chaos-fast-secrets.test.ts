@@ -1,7 +1,7 @@
 import { GetObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
 import { randomBytes } from 'node:crypto';
 import { afterAll, describe, expect, it } from 'vitest';
-import { countCodePoints } from '../../src/producer/count-units.ts';
+import { countCodePoints } from '../../src/text/count-units.ts';
 import { planRender } from '../../src/producer/plan.ts';
 import { resolveRenderOptions } from '../../src/producer/render-options.ts';
 import type { TextLimits } from '../../src/providers/provider.ts';

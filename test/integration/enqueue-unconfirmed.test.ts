@@ -9,7 +9,7 @@ import { planRender } from '../../src/producer/plan.ts';
 import { resolveRenderOptions } from '../../src/producer/render-options.ts';
 import { espeakDefinition } from '../../src/providers/espeak/definition.ts';
 import { STITCH_QUEUE } from '../../src/queue/queue-names.ts';
-import { reconcileEnqueues } from '../../src/render/enqueue-reconciler.ts';
+import { reconcileEnqueues } from '../../src/producer/enqueue-reconciler.ts';
 import { idempotencyKey } from '../../src/render/render-keys.ts';
 import { RenderStore } from '../../src/render/render-store.ts';
 import { describeLocation } from '../../src/storage/open-storage.ts';

@@ -7,7 +7,7 @@ import { ProviderError } from '../../src/errors/provider-error.ts';
 import { EspeakProvider } from '../../src/providers/espeak/client.ts';
 import { espeakDefinition } from '../../src/providers/espeak/definition.ts';
 import type { SynthesisRequest } from '../../src/providers/provider.ts';
-import { walkMp3Frames } from '../../src/stitcher/mp3-frame-walker.ts';
+import { walkMp3Frames } from '../../src/audio/mp3-frame-walker.ts';
 import { ffmpegDecode, requireFfmpeg, withTempFile } from '../support/ffmpeg.ts';
 import { startEspeakFaultShim, type EspeakFaultShim } from '../support/harnesses/espeak.ts';
 import { speak } from '../support/provider-contract.ts';

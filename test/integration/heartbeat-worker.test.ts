@@ -1,7 +1,7 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { FetchObservedWorker } from '../../src/worker/fetch-observed-worker.ts';
-import { readWorkerHeartbeats } from '../../src/worker/worker-heartbeat.ts';
+import { readWorkerHeartbeats } from '../../src/runtime/worker-heartbeat.ts';
 import { deletePrefix, testConfig } from '../support/test-config.ts';
 import { spawnWorker, type WorkerProcess } from '../support/worker-process.ts';
 

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { renderMetrics, METRICS_CONTENT_TYPE } from '../../src/metrics/render-metrics.ts';
 import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.ts';
 import { connectProducer, createRedisConnection } from '../../src/queue/redis-connection.ts';
-import { cancelRender } from '../../src/render/cancel-render.ts';
+import { cancelRender } from '../../src/producer/cancel-render.ts';
 import { startSenseAudioSimulator, type SenseAudioSimulator } from '../simulators/senseaudio/server.ts';
 import { startRenderEnv, type RenderEnv } from '../support/render-env.ts';
 import { makeSampleBook } from '../support/sample-book.ts';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RenderPlan } from '../../src/producer/plan.ts';
 import type { RenderOptions } from '../../src/producer/render-options.ts';
-import { toSpeechText } from '../../src/producer/speech-text.ts';
+import { toSpeechText } from '../../src/text/speech-text.ts';
 import { ai302Definition } from '../../src/providers/ai302/definition.ts';
 import { startAi302Simulator, type Ai302Simulator } from '../simulators/ai302/server.ts';
 import { requireFfmpeg } from '../support/ffmpeg.ts';

@@ -2,7 +2,7 @@ import { Job, Queue } from 'bullmq';
 import { open, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { toSpeechText } from '../../src/producer/speech-text.ts';
+import { toSpeechText } from '../../src/text/speech-text.ts';
 import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.ts';
 import { segmentJobOptions } from '../../src/queue/job-options.ts';
 import { STITCH_QUEUE, synthesizeQueueName } from '../../src/queue/queue-names.ts';

@@ -12,7 +12,7 @@ import { connectProducer, createRedisConnection } from '../../src/queue/redis-co
 import { describeLocation } from '../../src/storage/open-storage.ts';
 import { enqueueWebhookEvent } from '../../src/webhooks/enqueue-webhook-event.ts';
 import type { WebhookEvent } from '../../src/webhooks/webhook-event.ts';
-import { WEBHOOK_QUEUE, webhookJobId } from '../../src/webhooks/webhook-queue.ts';
+import { WEBHOOK_QUEUE, webhookJobId } from '../../src/queue/webhook-queue.ts';
 import { verifyWebhookSignature } from '../../src/webhooks/webhook-signature.ts';
 import { assertWebhookUrl } from '../../src/webhooks/webhook-url.ts';
 import { startSenseAudioSimulator, type SenseAudioSimulator } from '../simulators/senseaudio/server.ts';

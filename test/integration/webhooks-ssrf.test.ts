@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadConfig } from '../../src/config/app-config.ts';
 import { postWebhook } from '../../src/webhooks/post-webhook.ts';
-import { WebhookAddressPolicy, webhookAllowListSchema } from '../../src/webhooks/webhook-address-policy.ts';
+import { WebhookAddressPolicy, webhookAllowListSchema } from '../../src/config/webhook-address-policy.ts';
 import { WebhookDeliveryError } from '../../src/webhooks/webhook-delivery-error.ts';
 import { createWebhookDispatcher } from '../../src/webhooks/webhook-dispatcher.ts';
 import { assertWebhookUrl } from '../../src/webhooks/webhook-url.ts';

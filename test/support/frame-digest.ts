@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { walkMp3Frames } from '../../src/stitcher/mp3-frame-walker.ts';
+import { walkMp3Frames } from '../../src/audio/mp3-frame-walker.ts';
 
 /** sha256 of every audio frame of an mp3 file, in order (tags and Xing/Info frame excluded), and the count. */
 export async function mp3FrameDigest(paths: readonly string[]): Promise<{ sha256: string; frames: number }> {

@@ -11,7 +11,7 @@ import type { Storage } from '../../src/storage/storage.ts';
 import { RenderAborts } from '../../src/worker/render-aborts.ts';
 import { renderEndAnnouncer } from '../../src/worker/render-ended.ts';
 import { processStitch } from '../../src/worker/stitch-processor.ts';
-import { StoragePool } from '../../src/worker/storage-pool.ts';
+import { StoragePool } from '../../src/runtime/storage-pool.ts';
 import { SynthesizeQueues } from '../../src/worker/synthesize-queues.ts';
 import { processSynthesize } from '../../src/worker/synthesize-processor.ts';
 

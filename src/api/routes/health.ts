@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { readWorkerHeartbeats } from '../../worker/worker-heartbeat.ts';
+import { readWorkerHeartbeats } from '../../runtime/worker-heartbeat.ts';
 import { providerReadiness, providerReadinessSchema } from '../provider-readiness.ts';
 import type { ApiContext } from '../api-context.ts';
 import type { ApiApp } from '../api-app.ts';

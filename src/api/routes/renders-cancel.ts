@@ -1,5 +1,5 @@
 import { assertRenderId } from '../../render/render-id.ts';
-import { cancelRender } from '../../render/cancel-render.ts';
+import { cancelRender } from '../../producer/cancel-render.ts';
 import { TERMINAL_STATUSES, type RenderStatus } from '../../render/render-record.ts';
 import type { ApiContext } from '../api-context.ts';
 import { BEARER_SECURITY, commonErrors, renderIdParams, type ApiApp } from '../api-app.ts';

@@ -1,7 +1,7 @@
 import { assertRenderId } from '../../render/render-id.ts';
 import { TERMINAL_STATUSES } from '../../render/render-record.ts';
 import { getRenderStatus } from '../../render/render-status.ts';
-import { waitingReason } from '../../render/waiting-reason.ts';
+import { waitingReason } from '../../runtime/waiting-reason.ts';
 import type { ApiContext } from '../api-context.ts';
 import { BEARER_SECURITY, commonErrors, renderIdParams, type ApiApp } from '../api-app.ts';
 import { errorBodySchema } from '../errors.ts';

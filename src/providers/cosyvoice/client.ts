@@ -4,7 +4,7 @@ import { WebSocket } from 'ws';
 import { ConfigError } from '../../errors/config-error.ts';
 import { IncompleteStreamError } from '../../errors/incomplete-stream-error.ts';
 import { ProviderError } from '../../errors/provider-error.ts';
-import { countDashScope } from '../../producer/count-units.ts';
+import { countDashScope } from '../../text/count-units.ts';
 import type { StreamingProvider, SynthesisMeta, SynthesisRequest, TextLimits } from '../provider.ts';
 import { describeError } from '../shared/network-error.ts';
 import { classifyConnectError, classifyTaskFailure, classifyUpgradeResponse, scrubbedCause, type ClassifyOptions } from './classify-error.ts';

@@ -1,6 +1,6 @@
 import type { AppConfig } from '../../config/app-config.ts';
 import { ConfigError } from '../../errors/config-error.ts';
-import { countDashScope } from '../../producer/count-units.ts';
+import { countDashScope } from '../../text/count-units.ts';
 import type { TextLimits } from '../provider.ts';
 
 /** What the service allows in one task: 200,000 weighted characters in all (docs/providers/cosyvoice.md). */

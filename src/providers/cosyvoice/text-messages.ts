@@ -1,6 +1,6 @@
-import { findBreakTags } from '../../producer/break-tags.ts';
-import { countDashScope } from '../../producer/count-units.ts';
-import { splitTextSpans } from '../../producer/split-text.ts';
+import { findBreakTags } from '../../text/break-tags.ts';
+import { countDashScope } from '../../text/count-units.ts';
+import { splitTextSpans } from '../../text/split-text.ts';
 
 /**
  * The text CosyVoice should read. Streaming synthesis takes plain text only (SSML works in

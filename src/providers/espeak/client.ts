@@ -10,7 +10,7 @@ import { findEspeakInstallation } from './installation.ts';
 import { ESPEAK_LIMITS } from './limits.ts';
 import { toEspeakInput } from './speech-input.ts';
 import { hasVoice, suggestVoices } from './voice-catalog.ts';
-import { wavSamples } from './wav-samples.ts';
+import { wavSamples } from '../../audio/wav-samples.ts';
 
 export interface EspeakProviderOptions {
   /** The espeak-ng program: a name on PATH or a path (ESPEAK_NG_PATH). */

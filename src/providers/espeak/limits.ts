@@ -1,4 +1,4 @@
-import { countCodePoints } from '../../producer/count-units.ts';
+import { countCodePoints } from '../../text/count-units.ts';
 import type { TextLimits } from '../provider.ts';
 
 /**

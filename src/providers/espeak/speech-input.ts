@@ -1,4 +1,4 @@
-import { findBreakTags } from '../../producer/break-tags.ts';
+import { findBreakTags } from '../../text/break-tags.ts';
 
 /** What espeak-ng reads on stdin, and whether it must read it as SSML (`-m`). */
 export interface EspeakInput {

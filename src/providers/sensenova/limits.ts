@@ -1,4 +1,4 @@
-import { countCodePoints } from '../../producer/count-units.ts';
+import { countCodePoints } from '../../text/count-units.ts';
 import type { TextLimits } from '../provider.ts';
 
 /** The documentation gives no per-request ceiling; one third-party client caps at 2,000 (docs/providers/sensenova.md). */

@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { countDashScope } from '../../../src/producer/count-units.ts';
+import { countDashScope } from '../../../src/text/count-units.ts';
 import { pause } from '../shared/http-io.ts';
 import { sentenceAudio, sentenceDurationMs } from './audio.ts';
 import type { CosyVoiceFault } from './faults.ts';

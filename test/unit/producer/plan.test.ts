@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors/input-error.ts';
-import { detectChapters } from '../../../src/producer/chapters.ts';
-import { countCodePoints, countDashScope } from '../../../src/producer/count-units.ts';
+import { detectChapters } from '../../../src/text/chapters.ts';
+import { countCodePoints, countDashScope } from '../../../src/text/count-units.ts';
 import { planRender } from '../../../src/producer/plan.ts';
-import { validateText } from '../../../src/producer/validate-text.ts';
+import { validateText } from '../../../src/text/validate-text.ts';
 import type { TextLimits } from '../../../src/providers/provider.ts';
 import { makeSampleBook } from '../../support/sample-book.ts';
-import { expectValidSplit } from './split-assertions.ts';
+import { expectValidSplit } from '../text/split-assertions.ts';
 
 const BOOK = makeSampleBook(60_000, 11);
 

@@ -3,7 +3,7 @@ import type { AudioSettings } from '../../../src/audio/audio-settings.ts';
 import { InputError } from '../../../src/errors/input-error.ts';
 import type { RenderPlan } from '../../../src/producer/plan.ts';
 import { checkRenderLimits } from '../../../src/producer/render-limits.ts';
-import { MAX_CHAPTERS } from '../../../src/stitcher/id3-chapters.ts';
+import { MAX_CHAPTERS } from '../../../src/audio/id3-chapters.ts';
 
 /** A plan of `chapters` one-segment chapters (the limits look only at counts and titles). */
 function planOf(chapters: number, title = (index: number) => `Chapter ${index + 1}`): RenderPlan {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { detectChapters } from '../../../src/producer/chapters.ts';
-import { countCodePoints } from '../../../src/producer/count-units.ts';
-import { validateText } from '../../../src/producer/validate-text.ts';
+import { detectChapters } from '../../../src/text/chapters.ts';
+import { countCodePoints } from '../../../src/text/count-units.ts';
+import { validateText } from '../../../src/text/validate-text.ts';
 import { makeSampleBook } from '../../support/sample-book.ts';
 
 describe('makeSampleBook', () => {

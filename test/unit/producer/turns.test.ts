@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors/input-error.ts';
-import { countCodePoints } from '../../../src/producer/count-units.ts';
+import { countCodePoints } from '../../../src/text/count-units.ts';
 import { planRender } from '../../../src/producer/plan.ts';
 import { ai302Definition, SPEAKER_TURN_LINE } from '../../../src/providers/ai302/definition.ts';
 import type { TextLimits } from '../../../src/providers/provider.ts';

@@ -1,11 +1,11 @@
 import { parseBuffer } from 'music-metadata';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { AudioFormatError } from '../../../src/errors/audio-format-error.ts';
-import { parseMp3FrameHeader } from '../../../src/stitcher/mp3-frame-header.ts';
-import { createMp3WalkReport, walkMp3Frames } from '../../../src/stitcher/mp3-frame-walker.ts';
-import { id3v2TagLength } from '../../../src/stitcher/mp3-tags.ts';
+import { parseMp3FrameHeader } from '../../../src/audio/mp3-frame-header.ts';
+import { createMp3WalkReport, walkMp3Frames } from '../../../src/audio/mp3-frame-walker.ts';
+import { id3v2TagLength } from '../../../src/audio/mp3-tags.ts';
 import { stitch } from '../../../src/stitcher/stitch.ts';
-import { xingTagOffset } from '../../../src/stitcher/xing-header.ts';
+import { xingTagOffset } from '../../../src/audio/xing-header.ts';
 import type { AudioSettings } from '../../../src/audio/audio-settings.ts';
 import { synthMp3 } from '../../support/audio-synth.ts';
 import type { SynthAudioOptions } from '../../support/audio-synth.ts';

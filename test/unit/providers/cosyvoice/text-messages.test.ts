@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countDashScope } from '../../../../src/producer/count-units.ts';
+import { countDashScope } from '../../../../src/text/count-units.ts';
 import { cosyVoiceSpeechText, textMessages } from '../../../../src/providers/cosyvoice/text-messages.ts';
 
 const ZH = '清晨的雾还没有散开，码头上已经挤满了等船的人。';

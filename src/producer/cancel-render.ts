@@ -3,8 +3,8 @@ import type { Redis } from 'ioredis';
 import { RedisMetricsRecorder } from '../metrics/metrics-recorder.ts';
 import { segmentJobId, STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
 import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event.ts';
-import type { RenderStatus } from './render-record.ts';
-import type { RenderStore } from './render-store.ts';
+import type { RenderStatus } from '../render/render-record.ts';
+import type { RenderStore } from '../render/render-store.ts';
 
 export interface CancelDeps {
   connection: Redis;

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/errors/config-error.ts';
 import { InputError } from '../../../src/errors/input-error.ts';
-import { countCodePoints, countDashScope } from '../../../src/producer/count-units.ts';
-import { splitText, splitTextSpans } from '../../../src/producer/split-text.ts';
+import { countCodePoints, countDashScope } from '../../../src/text/count-units.ts';
+import { splitText, splitTextSpans } from '../../../src/text/split-text.ts';
 import type { TextLimits } from '../../../src/providers/provider.ts';
 import { makeSampleBook } from '../../support/sample-book.ts';
 import { expectValidSplit, withoutWhitespace } from './split-assertions.ts';

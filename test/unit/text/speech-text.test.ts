@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { toSpeechText } from '../../../src/producer/speech-text.ts';
+import { toSpeechText } from '../../../src/text/speech-text.ts';
 
 describe('toSpeechText', () => {
   it.each([

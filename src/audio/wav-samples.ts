@@ -1,4 +1,5 @@
-import { ProviderError } from '../../errors/provider-error.ts';
+import { ProviderError } from '../errors/provider-error.ts';
+import { fourCc, isExtensiblePcm, readWavFormat, riffChunks, WAVE_FORMAT_PCM } from './riff.ts';
 
 /** The samples of a 16-bit PCM wav stream, raw (s16le), and what they are. */
 export interface PcmStream {
@@ -9,8 +10,6 @@ export interface PcmStream {
 
 /** A header longer than this is not espeak-ng's 44 bytes, nor anything we should wait for. */
 const MAX_HEADER_BYTES = 64 * 1024;
-const WAVE_FORMAT_PCM = 1;
-const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 
 /**
  * Reads the wav header at the start of `wav` and hands back the samples after it, without the
@@ -62,15 +61,11 @@ interface ParsedHeader {
 /** Walks RIFF chunks up to `data`; 'incomplete' while the header has not all arrived. */
 function parseHeader(bytes: Buffer): ParsedHeader | 'incomplete' {
   if (bytes.length < 12) return 'incomplete';
-  if (bytes.toString('latin1', 0, 4) !== 'RIFF' || bytes.toString('latin1', 8, 12) !== 'WAVE') {
+  if (fourCc(bytes, 0) !== 'RIFF' || fourCc(bytes, 8) !== 'WAVE') {
     throw notWav(`it starts with ${JSON.stringify(bytes.toString('latin1', 0, 12))}`);
   }
   let format: { sampleRate: number; channels: number } | undefined;
-  let offset = 12;
-  while (offset + 8 <= bytes.length) {
-    const id = bytes.toString('latin1', offset, offset + 4);
-    const size = bytes.readUInt32LE(offset + 4);
-    const body = offset + 8;
+  for (const { id, size, body } of riffChunks(bytes)) {
     if (id === 'data') {
       if (format === undefined) throw notWav('the data chunk comes before any fmt chunk');
       return { sampleRate: format.sampleRate, channels: format.channels as 1 | 2, dataOffset: body };
@@ -79,17 +74,13 @@ function parseHeader(bytes: Buffer): ParsedHeader | 'incomplete' {
       if (body + Math.max(16, Math.min(size, 40)) > bytes.length) return 'incomplete';
       format = readFormat(bytes, body, size);
     }
-    offset = body + size + (size & 1);
   }
   return 'incomplete';
 }
 
 function readFormat(bytes: Buffer, body: number, size: number): { sampleRate: number; channels: number } {
-  const tag = bytes.readUInt16LE(body);
-  const channels = bytes.readUInt16LE(body + 2);
-  const sampleRate = bytes.readUInt32LE(body + 4);
-  const bits = bytes.readUInt16LE(body + 14);
-  const pcm = tag === WAVE_FORMAT_PCM || (tag === WAVE_FORMAT_EXTENSIBLE && size >= 40 && body + 26 <= bytes.length && bytes.readUInt16LE(body + 24) === WAVE_FORMAT_PCM);
+  const { formatTag: tag, channels, sampleRate, bitsPerSample: bits } = readWavFormat(bytes, body);
+  const pcm = tag === WAVE_FORMAT_PCM || isExtensiblePcm(bytes, body, size);
   if (!pcm || bits !== 16 || (channels !== 1 && channels !== 2) || sampleRate === 0) {
     throw notWav(`it is format ${tag}, ${bits}-bit, ${channels} channels at ${sampleRate} Hz; 16-bit PCM mono or stereo was expected`);
   }

@@ -3,10 +3,10 @@ import type { Redis } from 'ioredis';
 import { RedisMetricsRecorder } from '../metrics/metrics-recorder.ts';
 import { STITCH_QUEUE } from '../queue/queue-names.ts';
 import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event.ts';
-import { expireEnqueue, finishEnqueue, overdueEnqueues } from './enqueue-ledger.ts';
-import { renderKeys } from './render-keys.ts';
-import { retentionSeconds } from './render-retention.ts';
-import type { RenderEvent } from './render-store.ts';
+import { expireEnqueue, finishEnqueue, overdueEnqueues } from '../render/enqueue-ledger.ts';
+import { renderKeys } from '../render/render-keys.ts';
+import { retentionSeconds } from '../render/render-retention.ts';
+import type { RenderEvent } from '../render/render-store.ts';
 
 /** What the reconciler logs with (a pino or Fastify logger). */
 export interface ReconcilerLog {

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { crc16 } from '../../../src/stitcher/crc16.ts';
+import { crc16 } from '../../../src/audio/crc16.ts';
 
 /** The textbook bit-at-a-time CRC-16/ARC, as the reference the fast version must match. */
 function bitwise(bytes: Uint8Array, start = 0): number {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors/input-error.ts';
-import { buildId3ChapterTag, MAX_CHAPTERS, MAX_TOC_ENTRIES, type ChapterMark } from '../../../src/stitcher/id3-chapters.ts';
+import { buildId3ChapterTag, MAX_CHAPTERS, MAX_TOC_ENTRIES, type ChapterMark } from '../../../src/audio/id3-chapters.ts';
 import { stitch } from '../../../src/stitcher/stitch.ts';
 import type { AudioSettings } from '../../../src/audio/audio-settings.ts';
 import { synthMp3 } from '../../support/audio-synth.ts';

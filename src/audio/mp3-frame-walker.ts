@@ -1,4 +1,4 @@
-import { ByteReader } from './byte-reader.ts';
+import { ByteReader } from '../util/byte-reader.ts';
 import { parseMp3FrameHeader } from './mp3-frame-header.ts';
 import type { Mp3FrameHeader } from './mp3-frame-header.ts';
 import {

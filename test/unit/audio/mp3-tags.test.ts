@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { createMp3WalkReport, walkMp3Frames } from '../../../src/stitcher/mp3-frame-walker.ts';
-import type { Mp3WalkReport } from '../../../src/stitcher/mp3-frame-walker.ts';
-import { id3v2TagLength, isId3v1, parseApeTag } from '../../../src/stitcher/mp3-tags.ts';
+import { createMp3WalkReport, walkMp3Frames } from '../../../src/audio/mp3-frame-walker.ts';
+import type { Mp3WalkReport } from '../../../src/audio/mp3-frame-walker.ts';
+import { id3v2TagLength, isId3v1, parseApeTag } from '../../../src/audio/mp3-tags.ts';
 import { synthMp3 } from '../../support/audio-synth.ts';
 import { concatBytes } from '../../support/concat-bytes.ts';
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { countCodePoints, countDashScope } from '../../../src/producer/count-units.ts';
+import { countCodePoints, countDashScope } from '../../../src/text/count-units.ts';
 
 describe('countCodePoints', () => {
   it('counts code points, not UTF-16 units', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeMp3Format, parseMp3FrameHeader } from '../../../src/stitcher/mp3-frame-header.ts';
+import { describeMp3Format, parseMp3FrameHeader } from '../../../src/audio/mp3-frame-header.ts';
 import { synthMp3 } from '../../support/audio-synth.ts';
 
 const header = (...bytes: number[]) => parseMp3FrameHeader(Uint8Array.from(bytes));

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { crc16 } from '../../../src/stitcher/crc16.ts';
-import { FrameOffsetSampler } from '../../../src/stitcher/frame-offset-sampler.ts';
-import { parseMp3FrameHeader } from '../../../src/stitcher/mp3-frame-header.ts';
-import type { Mp3FrameHeader } from '../../../src/stitcher/mp3-frame-header.ts';
-import { createMp3WalkReport, walkMp3Frames } from '../../../src/stitcher/mp3-frame-walker.ts';
-import { buildXingFrame, parseVbrHeaderFrame, xingTagOffset } from '../../../src/stitcher/xing-header.ts';
+import { crc16 } from '../../../src/audio/crc16.ts';
+import { FrameOffsetSampler } from '../../../src/audio/frame-offset-sampler.ts';
+import { parseMp3FrameHeader } from '../../../src/audio/mp3-frame-header.ts';
+import type { Mp3FrameHeader } from '../../../src/audio/mp3-frame-header.ts';
+import { createMp3WalkReport, walkMp3Frames } from '../../../src/audio/mp3-frame-walker.ts';
+import { buildXingFrame, parseVbrHeaderFrame, xingTagOffset } from '../../../src/audio/xing-header.ts';
 import { synthMp3 } from '../../support/audio-synth.ts';
 
 async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {

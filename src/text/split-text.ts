@@ -1,6 +1,6 @@
 import { ConfigError } from '../errors/config-error.ts';
 import { InputError } from '../errors/input-error.ts';
-import type { TextLimits } from '../providers/provider.ts';
+import type { TextLimits } from './text-limits.ts';
 import { isWhitespaceUnit } from './char-classes.ts';
 import { createCutGuard, type CutGuard } from './cut-guard.ts';
 import { blankLines, clauseEnds, dictionaryWords, lineBreaks, sentenceEnds, whitespaceRuns, type CutFinder } from './cut-finders.ts';

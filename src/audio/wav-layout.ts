@@ -1,5 +1,6 @@
 import { AudioFormatError } from '../errors/audio-format-error.ts';
-import type { ByteReader } from './byte-reader.ts';
+import type { ByteReader } from '../util/byte-reader.ts';
+import { fourCc, looksLikeWav, readWavFormat } from './riff.ts';
 
 /** The parts of a RIFF/WAVE (or RF64) header a join needs. */
 export interface WavLayout {
@@ -19,16 +20,6 @@ export interface WavLayout {
 /** Chunks before `data` larger than this are not a header any more (or not a WAV at all). */
 const MAX_SKIPPED_CHUNK = 16 * 1024 * 1024;
 const MAX_FMT_CHUNK = 1024;
-
-function fourCc(bytes: Uint8Array, offset: number): string {
-  return String.fromCharCode(bytes[offset] ?? 0, bytes[offset + 1] ?? 0, bytes[offset + 2] ?? 0, bytes[offset + 3] ?? 0);
-}
-
-/** Whether these bytes start a RIFF/WAVE or RF64/WAVE file; needs 12 bytes. */
-export function looksLikeWav(bytes: Uint8Array): boolean {
-  const riff = fourCc(bytes, 0);
-  return (riff === 'RIFF' || riff === 'RF64') && fourCc(bytes, 8) === 'WAVE';
-}
 
 /** "24000 Hz, 1 channel, 16-bit, format 1": for error messages. */
 export function describeWavFormat(layout: Pick<WavLayout, 'sampleRate' | 'channels' | 'bitsPerSample' | 'formatTag'>): string {
@@ -58,15 +49,10 @@ export async function readWavLayout(reader: ByteReader, label: string): Promise<
     const size = new DataView(chunkHeader.buffer, chunkHeader.byteOffset, 8).getUint32(4, true);
     if (id === 'data') {
       if (fmt === null) throw new AudioFormatError(`${label} has its data chunk before any fmt chunk`, reader.consumed);
-      const view = new DataView(fmt.buffer, fmt.byteOffset, fmt.length);
       const declared = isRf64 && size === 0xffffffff && ds64DataBytes !== null ? ds64DataBytes : size;
       return {
         fmt,
-        formatTag: view.getUint16(0, true),
-        channels: view.getUint16(2, true),
-        sampleRate: view.getUint32(4, true),
-        blockAlign: view.getUint16(12, true),
-        bitsPerSample: view.getUint16(14, true),
+        ...readWavFormat(fmt, 0),
         dataOffset: reader.consumed,
         declaredDataBytes: declared,
       };
@@ -77,8 +63,7 @@ export async function readWavLayout(reader: ByteReader, label: string): Promise<
       if (!(await reader.ensure(padded))) throw new AudioFormatError(`${label} ends inside its fmt chunk`, size);
       fmt = reader.take(size).slice();
       reader.take(padded - size);
-      const blockAlign = new DataView(fmt.buffer).getUint16(12, true);
-      if (blockAlign === 0) throw new AudioFormatError(`${label} declares a block align of 0`, 0);
+      if (readWavFormat(fmt, 0).blockAlign === 0) throw new AudioFormatError(`${label} declares a block align of 0`, 0);
     } else if (id === 'ds64' && isRf64) {
       if (!(await reader.ensure(padded)) || size < 24) throw new AudioFormatError(`${label} has a short ds64 chunk`, size);
       const ds64 = reader.take(padded);

@@ -1,4 +1,4 @@
-import type { TextLimits } from '../providers/provider.ts';
+import type { TextLimits } from './text-limits.ts';
 
 /**
  * Greedy packing of whole pieces into segments of at most `targetUnits`. Pieces arrive in text

@@ -1,9 +1,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../../src/errors/input-error.ts';
-import { countCodePoints, countDashScope } from '../../../src/producer/count-units.ts';
-import { splitText } from '../../../src/producer/split-text.ts';
-import { validateText } from '../../../src/producer/validate-text.ts';
+import { countCodePoints, countDashScope } from '../../../src/text/count-units.ts';
+import { splitText } from '../../../src/text/split-text.ts';
+import { validateText } from '../../../src/text/validate-text.ts';
 import type { TextLimits } from '../../../src/providers/provider.ts';
 import { expectValidSplit } from './split-assertions.ts';
 

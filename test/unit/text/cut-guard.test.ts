@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { isPlainUnit } from '../../../src/producer/char-classes.ts';
-import { createCutGuard } from '../../../src/producer/cut-guard.ts';
+import { isPlainUnit } from '../../../src/text/char-classes.ts';
+import { createCutGuard } from '../../../src/text/cut-guard.ts';
 import { clusterBoundaries } from './split-assertions.ts';
 
 const graphemes = new Intl.Segmenter(undefined, { granularity: 'grapheme' });

@@ -1,5 +1,5 @@
 import type { Redis } from 'ioredis';
-import { readWorkerHeartbeats, type WorkerHeartbeatInfo } from '../worker/worker-heartbeat.ts';
+import { readWorkerHeartbeats, type WorkerHeartbeatInfo } from './worker-heartbeat.ts';
 
 /** How the live worker processes stand towards one provider. */
 export interface ProviderWorkers {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ProviderError } from '../../../../src/errors/provider-error.ts';
-import { wavSamples } from '../../../../src/providers/espeak/wav-samples.ts';
+import { ProviderError } from '../../../src/errors/provider-error.ts';
+import { wavSamples } from '../../../src/audio/wav-samples.ts';
 
 /** A wav header as espeak-ng writes it to a pipe: sizes claim 0x7FFFF000 bytes. */
 function espeakHeader(sampleRate = 22050, channels = 1, bits = 16, tag = 1): Buffer {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { countCodePoints } from '../producer/count-units.ts';
+import { countCodePoints } from '../text/count-units.ts';
 import { voiceSettingsRecordSchema } from '../providers/voice-settings.ts';
 import { audioSettingsSchema } from '../render/render-record.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { detectChapters, headingTitle, type Chapter } from '../../../src/producer/chapters.ts';
+import { detectChapters, headingTitle, type Chapter } from '../../../src/text/chapters.ts';
 
 function expectPartition(text: string, chapters: Chapter[]): void {
   expect(chapters.length).toBeGreaterThan(0);

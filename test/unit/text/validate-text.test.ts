@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { InputError } from '../../../src/errors/input-error.ts';
-import { validateText } from '../../../src/producer/validate-text.ts';
+import { validateText } from '../../../src/text/validate-text.ts';
 
 function refusal(text: string): InputError {
   try {
