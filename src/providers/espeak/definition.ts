@@ -1,14 +1,16 @@
 import { InputError } from '../../errors/input-error.ts';
 import type { ProviderDefinition } from '../provider-definition.ts';
 import { EspeakProvider } from './client.ts';
+import { espeakConfigSchema } from './config.ts';
 import { findEspeakInstallation } from './installation.ts';
 import { ESPEAK_LIMITS } from './limits.ts';
 import { ESPEAK_BITRATES, ESPEAK_CHANNELS, ESPEAK_DEFAULT_AUDIO, ESPEAK_FORMATS, ESPEAK_SAMPLE_RATES, espeakVoiceSettingsSchema } from './settings.ts';
 import { hasVoice, suggestVoices, voiceByDisplayName } from './voice-catalog.ts';
 
-export const espeakDefinition: ProviderDefinition = {
+export const espeakDefinition: ProviderDefinition<typeof espeakConfigSchema> = {
   name: 'espeak',
   description: 'espeak-ng on this machine: no key, no network, 100+ languages (run as a separate GPL-3 program, never linked)',
+  configSchema: espeakConfigSchema,
   limits: ESPEAK_LIMITS,
   // espeak has no models; the name says which engine spoke, in job data and manifests.
   defaultModel: 'espeak-ng',

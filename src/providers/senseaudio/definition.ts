@@ -2,6 +2,7 @@ import { ConfigError } from '../../errors/config-error.ts';
 import { InputError } from '../../errors/input-error.ts';
 import type { ProviderDefinition } from '../provider-definition.ts';
 import { SenseAudioClient } from './client.ts';
+import { senseAudioConfigSchema } from './config.ts';
 import { SENSEAUDIO_LIMITS } from './limits.ts';
 import {
   SENSEAUDIO_BITRATES,
@@ -19,9 +20,10 @@ import {
  */
 const VOICE_ID_FORM = /^[A-Za-z][A-Za-z0-9_-]{0,255}$/;
 
-export const senseAudioDefinition: ProviderDefinition = {
+export const senseAudioDefinition: ProviderDefinition<typeof senseAudioConfigSchema> = {
   name: 'senseaudio',
   description: 'SenseAudio TTS (api.senseaudio.cn, /v1/t2a_v2 over SSE), Chinese and English voices',
+  configSchema: senseAudioConfigSchema,
   limits: SENSEAUDIO_LIMITS,
   // The model is configuration: newer ones (senseaudio-tts-1.5-…) are passed by name.
   defaultModel: 'SenseAudio-TTS-1.0',

@@ -1,9 +1,9 @@
-import type { AppConfig } from '../../config/app-config.ts';
 import { ConfigError } from '../../errors/config-error.ts';
 import type { ProviderDefinition } from '../provider-definition.ts';
 import { checkVoiceInTable, type VoiceTable } from '../voice-check.ts';
 import type { SenseNovaCredentials } from './bearer-source.ts';
 import { SenseNovaClient } from './client.ts';
+import { senseNovaConfigSchema, type SenseNovaConfig } from './config.ts';
 import { SENSENOVA_DEFAULT_MAX_CHARS, senseNovaLimits } from './limits.ts';
 import {
   SENSENOVA_BITRATES,
@@ -26,7 +26,7 @@ const VOICE_TABLE: VoiceTable = {
  * The credentials in the config: an API key, or an AccessKey pair. Both at once, or half a pair,
  * is a ConfigError rather than a silent choice.
  */
-export function senseNovaCredentials(config: AppConfig): SenseNovaCredentials {
+export function senseNovaCredentials(config: SenseNovaConfig): SenseNovaCredentials {
   const apiKey = config.SENSENOVA_API_KEY;
   const accessKeyId = config.SENSENOVA_ACCESS_KEY_ID;
   const secretAccessKey = config.SENSENOVA_SECRET_ACCESS_KEY;
@@ -43,9 +43,10 @@ export function senseNovaCredentials(config: AppConfig): SenseNovaCredentials {
   );
 }
 
-export const senseNovaDefinition: ProviderDefinition = {
+export const senseNovaDefinition: ProviderDefinition<typeof senseNovaConfigSchema> = {
   name: 'sensenova',
   description: 'SenseNova speech fusion v2 (api.sensenova.cn, /v1/audio/speech_fusion over SSE or url), blends of up to 4 voices',
+  configSchema: senseNovaConfigSchema,
   limits: senseNovaLimits(SENSENOVA_DEFAULT_MAX_CHARS),
   limitsFor: (config) => senseNovaLimits(config.SENSENOVA_MAX_CHARS),
   defaultModel: 'SenseNova-Audio-Fusion-0603',
