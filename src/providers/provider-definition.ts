@@ -3,6 +3,7 @@ import type { AudioFormat, AudioSettings } from '../audio/audio-settings.ts';
 import type { CoreConfig } from '../config/app-config.ts';
 import type { PlanOptions } from '../producer/plan.ts';
 import type { Provider, TextLimits } from './provider.ts';
+import type { SettingAlias } from './setting-aliases.ts';
 import type { VoiceSettings } from './voice-settings.ts';
 
 /** What a provider reads of the config: the shared part, and the variables of its own fragment. */
@@ -40,6 +41,12 @@ export interface ProviderDefinition<ConfigSchema extends z.ZodObject = z.ZodObje
    * ranges. Strict: a setting the provider lacks is refused, not ignored.
    */
   readonly voiceSettingsSchema: z.ZodType<VoiceSettings>;
+  /**
+   * Settings that also have a flag of their own on the CLI (`--speed`) and a flat field in the API
+   * (`speed`), besides `--set KEY=VALUE` and the API's `settings` object. An alias says how the CLI
+   * reads the value; the schema above still decides what it may be.
+   */
+  readonly settingAliases?: readonly SettingAlias[];
   /** Extra constraints on where segments may end, from the validated settings (e.g. speaker turns). */
   planOptions?(settings: VoiceSettings): PlanOptions;
   /** What to do when credentialsSet is false, e.g. "set SENSEAUDIO_API_KEY". */

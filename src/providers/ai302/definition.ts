@@ -3,6 +3,7 @@ import type { ProviderDefinition } from '../provider-definition.ts';
 import { Ai302Client } from './client.ts';
 import { ai302ConfigSchema } from './config.ts';
 import { AI302_DEFAULT_MAX_CHARS, ai302Limits } from './limits.ts';
+import { AI302_SETTING_ALIASES } from './setting-aliases.ts';
 import { AI302_BITRATES, AI302_CHANNELS, AI302_DEFAULT_AUDIO, AI302_SAMPLE_RATES, ai302VoiceSettingsSchema } from './settings.ts';
 
 /** A speaker turn of Higgs multi-speaker text: a line starting `[SPEAKER0]`, `[SPEAKER1]`, … */
@@ -24,6 +25,7 @@ export const ai302Definition: ProviderDefinition<typeof ai302ConfigSchema> = {
   bitrates: AI302_BITRATES,
   channels: AI302_CHANNELS,
   voiceSettingsSchema: ai302VoiceSettingsSchema,
+  settingAliases: AI302_SETTING_ALIASES,
   planOptions: (settings) => (settings.multiSpeaker === true ? { turnLine: SPEAKER_TURN_LINE } : {}),
   setupHint: 'set AI302_API_KEY (and AI302_BASE_URL for a simulator)',
   credentialsSet: (config) => config.AI302_API_KEY !== undefined,

@@ -1,5 +1,6 @@
 import { ConfigError } from '../../errors/config-error.ts';
 import type { ProviderDefinition } from '../provider-definition.ts';
+import { PITCH_ALIAS, SPEED_ALIAS, VOL_ALIAS } from '../setting-aliases.ts';
 import { checkVoiceInTable, type VoiceTable } from '../voice-check.ts';
 import { CosyVoiceClient } from './client.ts';
 import { cosyVoiceConfigSchema } from './config.ts';
@@ -32,6 +33,7 @@ export const cosyVoiceDefinition: ProviderDefinition<typeof cosyVoiceConfigSchem
   bitrates: [],
   channels: COSYVOICE_CHANNELS,
   voiceSettingsSchema: cosyVoiceVoiceSettingsSchema,
+  settingAliases: [SPEED_ALIAS, VOL_ALIAS, PITCH_ALIAS],
   setupHint: 'set DASHSCOPE_API_KEY (and DASHSCOPE_WS_URL for a simulator)',
   // Only cosyvoice-v2's table is documented; other models' voices are left to DashScope.
   validateVoice(voice, config, options) {

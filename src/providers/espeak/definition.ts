@@ -1,5 +1,6 @@
 import { InputError } from '../../errors/input-error.ts';
 import type { ProviderDefinition } from '../provider-definition.ts';
+import { PITCH_ALIAS, SPEED_ALIAS, VOL_ALIAS } from '../setting-aliases.ts';
 import { EspeakProvider } from './client.ts';
 import { espeakConfigSchema } from './config.ts';
 import { findEspeakInstallation } from './installation.ts';
@@ -22,6 +23,7 @@ export const espeakDefinition: ProviderDefinition<typeof espeakConfigSchema> = {
   bitrates: ESPEAK_BITRATES,
   channels: ESPEAK_CHANNELS,
   voiceSettingsSchema: espeakVoiceSettingsSchema,
+  settingAliases: [SPEED_ALIAS, VOL_ALIAS, PITCH_ALIAS],
   // No credentials: "set" means the program is there to run.
   setupHint: 'install espeak-ng (apt-get install espeak-ng) or set ESPEAK_NG_PATH',
   credentialsSet: (config) => findEspeakInstallation(config.ESPEAK_NG_PATH) !== undefined,

@@ -1,6 +1,7 @@
 import { ConfigError } from '../../errors/config-error.ts';
 import { InputError } from '../../errors/input-error.ts';
 import type { ProviderDefinition } from '../provider-definition.ts';
+import { PITCH_ALIAS, SPEED_ALIAS, VOL_ALIAS } from '../setting-aliases.ts';
 import { SenseAudioClient } from './client.ts';
 import { senseAudioConfigSchema } from './config.ts';
 import { SENSEAUDIO_LIMITS } from './limits.ts';
@@ -35,6 +36,8 @@ export const senseAudioDefinition: ProviderDefinition<typeof senseAudioConfigSch
   bitrates: SENSEAUDIO_BITRATES,
   channels: SENSEAUDIO_CHANNELS,
   voiceSettingsSchema: senseAudioVoiceSettingsSchema,
+  // latex_read has no flag of its own: --set latex_read=true, or `settings` in the API.
+  settingAliases: [SPEED_ALIAS, VOL_ALIAS, PITCH_ALIAS],
   setupHint: 'set SENSEAUDIO_API_KEY (and SENSEAUDIO_BASE_URL for a simulator)',
   validateVoice(voice) {
     if (VOICE_ID_FORM.test(voice)) return;

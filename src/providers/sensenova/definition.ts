@@ -1,5 +1,6 @@
 import { ConfigError } from '../../errors/config-error.ts';
 import type { ProviderDefinition } from '../provider-definition.ts';
+import { PITCH_ALIAS, SPEED_ALIAS, VOL_ALIAS } from '../setting-aliases.ts';
 import { checkVoiceInTable, type VoiceTable } from '../voice-check.ts';
 import type { SenseNovaCredentials } from './bearer-source.ts';
 import { SenseNovaClient } from './client.ts';
@@ -13,6 +14,7 @@ import {
   SENSENOVA_SAMPLE_RATES,
   senseNovaVoiceSettingsSchema,
 } from './settings.ts';
+import { BLEND_ALIAS } from './setting-aliases.ts';
 import { SENSENOVA_VOICES } from './voices.ts';
 
 const VOICE_TABLE: VoiceTable = {
@@ -58,6 +60,7 @@ export const senseNovaDefinition: ProviderDefinition<typeof senseNovaConfigSchem
   bitrates: SENSENOVA_BITRATES,
   channels: SENSENOVA_CHANNELS,
   voiceSettingsSchema: senseNovaVoiceSettingsSchema,
+  settingAliases: [SPEED_ALIAS, VOL_ALIAS, PITCH_ALIAS, BLEND_ALIAS],
   setupHint: 'set SENSENOVA_API_KEY, or SENSENOVA_ACCESS_KEY_ID and SENSENOVA_SECRET_ACCESS_KEY (and SENSENOVA_BASE_URL for a simulator)',
   // The main voice and every blended one: each is sent to SenseNova by name.
   validateVoice(voice, config, options) {
