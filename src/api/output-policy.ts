@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { AppConfig } from '../config/app-config.ts';
+import type { AppConfig } from '../runtime/app-config.ts';
 import { ConfigError } from '../errors/config-error.ts';
 import { InputError } from '../errors/input-error.ts';
 import { describeLocation } from '../storage/open-storage.ts';

@@ -1,14 +1,23 @@
 import { z } from 'zod';
 import { countCodePoints } from '../text/count-units.ts';
+import { PROVIDERS } from '../providers/registry.ts';
+import { collectSettingAliases, type SettingAlias } from '../providers/setting-aliases.ts';
 
-const finite = z.number();
+/**
+ * The flat setting fields (`speed`, `blend`, `refAudio`, …): the aliases every known provider
+ * declares, whichever providers this server runs, so a setting is refused by the provider's
+ * schema ("… has no such setting") rather than as an unknown field.
+ */
+export const RENDER_SETTING_ALIASES: readonly SettingAlias[] = collectSettingAliases(PROVIDERS.values());
 
 /**
  * The body of POST /v1/renders. Strict: a misspelt or unknown field is refused by name, never
- * ignored. Provider settings are the CLI's flags; each provider's own schema then takes the ones
- * it knows and refuses the rest (a setting the provider lacks is an error, not a no-op).
+ * ignored. Provider settings come in `settings`, or as flat fields named like the CLI's flags;
+ * each provider's own schema then takes the ones it knows and refuses the rest (a setting the
+ * provider lacks is an error, not a no-op).
  */
 export function createRenderBodySchema(maxTextChars: number) {
+  const settingFields = Object.fromEntries(RENDER_SETTING_ALIASES.map((alias) => [alias.key, alias.apiField.optional()]));
   return z
     .strictObject({
       text: z
@@ -26,17 +35,7 @@ export function createRenderBodySchema(maxTextChars: number) {
       sampleRate: z.number().int().positive().optional(),
       bitrate: z.number().int().positive().optional().describe('mp3 only, bits/s'),
       channels: z.number().int().positive().optional(),
-      speed: finite.optional(),
-      vol: finite.optional(),
-      pitch: finite.optional(),
-      blend: z.array(z.strictObject({ voice: z.string().min(1), weight: finite })).optional().describe('sensenova voice blend'),
-      refAudio: z.array(z.string().min(1)).optional().describe('ai302 reference audio URLs'),
-      refText: z.array(z.string()).optional().describe('ai302 transcripts of refAudio'),
-      systemPrompt: z.string().optional(),
-      multiSpeaker: z.boolean().optional(),
-      temperature: finite.optional(),
-      topK: z.number().int().optional(),
-      topP: finite.optional(),
+      ...settingFields,
       title: z.string().min(1).max(500).optional().describe('written into the audio tags and manifest'),
       id: z.string().optional().describe('name the render (1–64 letters, digits, _ or -); an id is never reused'),
       output: z.string().min(1).optional().describe('folder or s3://bucket/prefix (default API_DEFAULT_OUTPUT; limited by API_OUTPUT_ROOT)'),
@@ -47,6 +46,11 @@ export function createRenderBodySchema(maxTextChars: number) {
         })
         .optional()
         .describe('where the final event is POSTed, signed with secret (the secret is never shown again)'),
+      // Any JSON value: the provider's schema checks each (a recursive schema here would not survive the OpenAPI export).
+      settings: z
+        .record(z.string(), z.unknown())
+        .optional()
+        .describe("the provider's settings by name, e.g. {\"speed\": 1.1, \"latex_read\": true}; the flat fields speed, blend, refAudio, … are aliases of these"),
     });
 }
 

@@ -1,7 +1,7 @@
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
-import type { AppConfig } from '../config/app-config.ts';
+import type { AppConfig } from '../runtime/app-config.ts';
 import type { ProviderDefinition } from '../providers/provider-definition.ts';
 import { PROVIDERS } from '../providers/registry.ts';
 import { startEnqueueReconciler } from '../producer/enqueue-reconciler.ts';

@@ -1,7 +1,7 @@
 import { pino } from 'pino';
 import { ListenError } from '../api/listen-error.ts';
 import { buildApiServer } from '../api/server.ts';
-import type { AppConfig } from '../config/app-config.ts';
+import type { AppConfig } from '../runtime/app-config.ts';
 
 export interface ApiCommandOptions {
   /** How long requests in flight may finish after SIGTERM before their connections are cut. */

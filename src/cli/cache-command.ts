@@ -1,4 +1,4 @@
-import type { AppConfig } from '../config/app-config.ts';
+import type { AppConfig } from '../runtime/app-config.ts';
 import { checkUnusedDays, pruneSegments } from '../cache/prune-segments.ts';
 import { evictSegments, type EvictTarget } from '../cache/evict-segments.ts';
 import type { CacheReport } from '../cache/cache-report.ts';

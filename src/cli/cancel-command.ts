@@ -1,4 +1,4 @@
-import type { AppConfig } from '../config/app-config.ts';
+import type { AppConfig } from '../runtime/app-config.ts';
 import { InputError } from '../errors/input-error.ts';
 import { connectProducer, createRedisConnection } from '../queue/redis-connection.ts';
 import { cancelRender } from '../producer/cancel-render.ts';

@@ -1,16 +1,18 @@
 import { Command, CommanderError, Option } from 'commander';
-import { loadConfig } from '../config/app-config.ts';
+import { loadConfig } from '../runtime/app-config.ts';
 import { InputError } from '../errors/input-error.ts';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
+import { PROVIDERS } from '../providers/registry.ts';
+import { collectSettingAliases } from '../providers/setting-aliases.ts';
 import { StoragePreflightError } from '../storage/storage-preflight-error.ts';
 import { apiCommand } from './api-command.ts';
 import { cacheEvictCommand, cachePruneCommand, type CacheEvictOptions, type CachePruneOptions } from './cache-command.ts';
 import { cancelCommand } from './cancel-command.ts';
 import { oneLine } from './one-line.ts';
 import { numberOption } from './parse-number.ts';
-import { blendEntry, collect } from './repeatable.ts';
 import { providersCommand } from './providers-command.ts';
 import { renderCommand, type RenderCommandOptions } from './render-command.ts';
+import { settingAliasOption, settingAssignment } from './setting-flags.ts';
 import { statusCommand } from './status-command.ts';
 import { workerCommand } from './worker-command.ts';
 
@@ -19,7 +21,10 @@ const program = new Command('tts-batch')
   .showHelpAfterError()
   .exitOverride();
 
-program
+// Each provider declares its settings' flags (--speed, --blend, --ref-audio, …); each is listed once.
+const settingAliases = collectSettingAliases(PROVIDERS.values());
+
+const render = program
   .command('render')
   .description('enqueue a text file as one render; prints the render id as the first line on stdout')
   .argument('<file>', 'UTF-8 text file (chapters: "# Title", "第一章 …", "Chapter 1 …" lines)')
@@ -29,25 +34,22 @@ program
   .option('-f, --format <format>', 'mp3 | wav | pcm (flac is not supported yet)')
   .option('--sample-rate <hz>', 'sample rate in Hz', numberOption('sampleRate'))
   .option('--bitrate <bps>', 'mp3 bitrate in bits/s', numberOption('bitrate'))
-  .option('--channels <n>', '1 or 2', numberOption('channels'))
-  .option('--speed <x>', 'speech speed', numberOption('speed'))
-  .option('--vol <x>', 'volume', numberOption('vol'))
-  .option('--pitch <n>', 'pitch', numberOption('pitch'))
-  .option('--blend <voice=weight>', 'blend another voice in (sensenova; repeatable, up to 4 voices, weights sum to 1)', blendEntry)
-  .option('--ref-audio <url>', 'reference audio for voice cloning (ai302; repeatable, paired with --ref-text)', collect)
-  .option('--ref-text <text>', 'transcript of the matching --ref-audio (ai302; repeatable)', collect)
-  .option('--system-prompt <text>', 'scene description for voice generation (ai302)')
-  .option('--multi-speaker', 'text is [SPEAKER0]/[SPEAKER1] dialogue; segments end only at turns (ai302)')
-  .option('--temperature <x>', 'sampling temperature (ai302)', numberOption('temperature'))
-  .option('--top-k <n>', 'sampling top-k (ai302)', numberOption('topK'))
-  .option('--top-p <x>', 'sampling top-p (ai302)', numberOption('topP'))
+  .option('--channels <n>', '1 or 2', numberOption('channels'));
+for (const alias of settingAliases) render.addOption(settingAliasOption(alias));
+render
+  .option(
+    '--set <key=value>',
+    "a provider setting by its name (repeatable), e.g. --set latex_read=true: read as its flag's value where it has one, else as JSON when it parses (numbers, true/false, lists), else as text",
+    settingAssignment,
+  )
   .option('-o, --out <dir|s3://bucket/prefix>', 'where results go', './renders')
   .option('--id <id>', 'name the render (an id is never reused)')
   .option('--title <title>', 'title written into the audio tags and manifest')
   .option('-w, --wait', 'show progress on stderr and exit when the render ends (0 = completed)')
   .option('--local', 'run the workers inside this process (implies --wait)')
-  .action(async (file: string, opts: RenderCommandOptions) => {
-    process.exitCode = await renderCommand(file, opts, loadConfig());
+  .action(async (file: string, opts: RenderCommandOptions & Record<string, unknown>) => {
+    const settingFlags = Object.fromEntries(settingAliases.map((alias) => [alias.key, opts[alias.key]]));
+    process.exitCode = await renderCommand(file, { ...opts, settingFlags }, loadConfig());
   });
 
 program

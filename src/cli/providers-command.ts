@@ -1,4 +1,4 @@
-import type { AppConfig } from '../config/app-config.ts';
+import type { AppConfig } from '../runtime/app-config.ts';
 import { providerLimits } from '../providers/provider-limits.ts';
 import { PROVIDERS } from '../providers/registry.ts';
 

@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { setTimeout as delay } from 'node:timers/promises';
-import type { AppConfig } from '../config/app-config.ts';
+import type { AppConfig } from '../runtime/app-config.ts';
 import { ConfigError } from '../errors/config-error.ts';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
 import { enqueueRender } from '../producer/enqueue-render.ts';
@@ -23,6 +23,7 @@ import { LocalCredentialFailure } from './local-credentials.ts';
 import { discardLocalPrefix, localQueuePrefix } from './local-prefix.ts';
 import { formatProgress, ProgressReporter } from './progress-reporter.ts';
 import { readTextFile } from './read-text-file.ts';
+import { cliVoiceSettings, type SettingAssignment } from './setting-flags.ts';
 import { WorkerNotice } from './worker-notice.ts';
 
 export interface RenderCommandOptions {
@@ -33,17 +34,10 @@ export interface RenderCommandOptions {
   sampleRate?: number;
   bitrate?: number;
   channels?: number;
-  speed?: number;
-  vol?: number;
-  pitch?: number;
-  blend?: { voice: string; weight: number }[];
-  refAudio?: string[];
-  refText?: string[];
-  systemPrompt?: string;
-  multiSpeaker?: boolean;
-  temperature?: number;
-  topK?: number;
-  topP?: number;
+  /** The providers' setting flags as parsed (--speed, --blend, --ref-audio, …), by setting key. */
+  settingFlags?: Readonly<Record<string, unknown>>;
+  /** `--set KEY=VALUE`, in order. */
+  set?: SettingAssignment[];
   out: string;
   id?: string;
   title?: string;
@@ -63,19 +57,7 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
     bitrate: opts.bitrate,
     channels: opts.channels,
     // Each provider's strict schema takes what it knows and refuses the rest by name.
-    voiceSettings: {
-      speed: opts.speed,
-      vol: opts.vol,
-      pitch: opts.pitch,
-      blend: opts.blend,
-      refAudio: opts.refAudio,
-      refText: opts.refText,
-      systemPrompt: opts.systemPrompt,
-      multiSpeaker: opts.multiSpeaker,
-      temperature: opts.temperature,
-      topK: opts.topK,
-      topP: opts.topP,
-    },
+    voiceSettings: cliVoiceSettings(definition.settingAliases ?? [], opts.settingFlags ?? {}, opts.set ?? []),
   });
   if (opts.id !== undefined) assertRenderId(opts.id);
   const plan = planRender(await readTextFile(file), providerLimits(definition, config), definition.planOptions?.(options.voiceSettings));

@@ -1,5 +1,5 @@
 import { Queue } from 'bullmq';
-import type { AppConfig } from '../config/app-config.ts';
+import type { AppConfig } from '../runtime/app-config.ts';
 import { InputError } from '../errors/input-error.ts';
 import { STITCH_QUEUE } from '../queue/queue-names.ts';
 import { connectProducer, createRedisConnection } from '../queue/redis-connection.ts';

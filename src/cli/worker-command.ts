@@ -1,4 +1,4 @@
-import type { AppConfig } from '../config/app-config.ts';
+import type { AppConfig } from '../runtime/app-config.ts';
 import { ConfigError } from '../errors/config-error.ts';
 import { createLogger } from '../util/logger.ts';
 import { startWorkers } from '../worker/start-workers.ts';

@@ -1,5 +1,5 @@
 import type { AudioSettings } from '../audio/audio-settings.ts';
-import type { AppConfig } from '../config/app-config.ts';
+import type { AppConfig } from '../runtime/app-config.ts';
 import { InputError } from '../errors/input-error.ts';
 import { buildId3ChapterTag } from '../audio/id3-chapters.ts';
 import type { RenderPlan } from './plan.ts';

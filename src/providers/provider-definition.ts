@@ -1,18 +1,32 @@
 import type { z } from 'zod';
 import type { AudioFormat, AudioSettings } from '../audio/audio-settings.ts';
-import type { AppConfig } from '../config/app-config.ts';
+import type { CoreConfig } from '../config/core-config.ts';
 import type { PlanOptions } from '../text/plan-options.ts';
 import type { Provider, TextLimits } from './provider.ts';
+import type { SettingAlias } from './setting-aliases.ts';
 import type { VoiceSettings } from './voice-settings.ts';
 
-/** What the rest of the system knows about a provider before talking to it. */
-export interface ProviderDefinition {
+/** What a provider reads of the config: the shared part, and the variables of its own fragment. */
+export type ProviderConfig<ConfigSchema extends z.ZodObject = z.ZodObject> = CoreConfig & z.output<ConfigSchema>;
+
+/**
+ * What the rest of the system knows about a provider before talking to it. ConfigSchema is the
+ * provider's own environment variables (its folder's config.ts): the registry merges every
+ * provider's into the app's config, so the definition's methods see its own variables typed.
+ */
+export interface ProviderDefinition<ConfigSchema extends z.ZodObject = z.ZodObject> {
   readonly name: string;
   readonly description: string;
+  /**
+   * The provider's environment variables with their defaults and rules; each bad one is named in
+   * the start-up error like any other variable. By custom the names start with the provider's
+   * prefix; a name another provider or the shared config already has is refused at start-up.
+   */
+  readonly configSchema: ConfigSchema;
   /** Limits under the default configuration (for docs and tests). */
   readonly limits: TextLimits;
   /** Limits under this configuration, for providers whose ceiling is configurable. */
-  limitsFor?(config: AppConfig): TextLimits;
+  limitsFor?(config: ProviderConfig<ConfigSchema>): TextLimits;
   readonly defaultModel: string;
   readonly defaultVoice: string;
   /** Formats this provider can return and we can stitch. */
@@ -27,6 +41,12 @@ export interface ProviderDefinition {
    * ranges. Strict: a setting the provider lacks is refused, not ignored.
    */
   readonly voiceSettingsSchema: z.ZodType<VoiceSettings>;
+  /**
+   * Settings that also have a flag of their own on the CLI (`--speed`) and a flat field in the API
+   * (`speed`), besides `--set KEY=VALUE` and the API's `settings` object. An alias says how the CLI
+   * reads the value; the schema above still decides what it may be.
+   */
+  readonly settingAliases?: readonly SettingAlias[];
   /** Extra constraints on where segments may end, from the validated settings (e.g. speaker turns). */
   planOptions?(settings: VoiceSettings): PlanOptions;
   /** What to do when credentialsSet is false, e.g. "set SENSEAUDIO_API_KEY". */
@@ -37,9 +57,9 @@ export interface ProviderDefinition {
    * every blended voice) must be one of them, a cloned voice of the provider's documented form, or
    * listed in CUSTOM_VOICES (docs: "Voices"); where it documents none, only the form is checked.
    */
-  validateVoice?(voice: string, config: AppConfig, options?: { model: string; voiceSettings: VoiceSettings }): void;
+  validateVoice?(voice: string, config: ProviderConfig<ConfigSchema>, options?: { model: string; voiceSettings: VoiceSettings }): void;
   /** Whether the credentials this provider needs are present in the config. */
-  credentialsSet(config: AppConfig): boolean;
+  credentialsSet(config: ProviderConfig<ConfigSchema>): boolean;
   /** Builds a client. Throws ConfigError when credentials are missing. */
-  create(config: AppConfig): Provider;
+  create(config: ProviderConfig<ConfigSchema>): Provider;
 }

@@ -1,11 +1,11 @@
-import type { AppConfig } from '../config/app-config.ts';
+import type { CoreConfig } from '../config/core-config.ts';
 import { InputError } from '../errors/input-error.ts';
 
 /** How many documented voices a refusal names, so the line stays one readable line. */
 const SHOWN = 6;
 
 /** The voice ids CUSTOM_VOICES lets through every provider's check (cloned or custom voices). */
-export function customVoices(config: Pick<AppConfig, 'CUSTOM_VOICES'>): ReadonlySet<string> {
+export function customVoices(config: Pick<CoreConfig, 'CUSTOM_VOICES'>): ReadonlySet<string> {
   return new Set(
     config.CUSTOM_VOICES.split(',')
       .map((voice) => voice.trim())
@@ -29,7 +29,7 @@ export interface VoiceTable {
  * Refuses (InputError on `field`) a voice that is neither in the table, nor cloned by the
  * provider's documented form, nor listed in CUSTOM_VOICES. The line names a few valid ids.
  */
-export function checkVoiceInTable(table: VoiceTable, voice: string, config: Pick<AppConfig, 'CUSTOM_VOICES'>, field = 'voice'): void {
+export function checkVoiceInTable(table: VoiceTable, voice: string, config: Pick<CoreConfig, 'CUSTOM_VOICES'>, field = 'voice'): void {
   if (table.voices.includes(voice) || table.isCloned?.(voice) === true || customVoices(config).has(voice)) return;
   const shown = table.voices.slice(0, SHOWN).join(', ');
   throw new InputError(

@@ -1,5 +1,5 @@
 import type { Logger } from 'pino';
-import type { AppConfig } from '../config/app-config.ts';
+import type { AppConfig } from './app-config.ts';
 import { LocalStorage } from '../storage/local-storage.ts';
 import { openStorage } from '../storage/open-storage.ts';
 import { removeStaleTempFiles } from '../storage/stale-temp-files.ts';

@@ -1,4 +1,4 @@
-import type { AppConfig } from '../config/app-config.ts';
+import type { CoreConfig } from '../config/core-config.ts';
 import { openStorage } from './open-storage.ts';
 import { preflightStorage } from './storage-preflight.ts';
 
@@ -7,7 +7,7 @@ import { preflightStorage } from './storage-preflight.ts';
  * it. Called before enqueue by the CLI and the API, so settings that can never work are refused
  * before anything is enqueued or billed. Throws StoragePreflightError.
  */
-export async function checkOutputWritable(output: string, config: AppConfig): Promise<void> {
+export async function checkOutputWritable(output: string, config: CoreConfig): Promise<void> {
   const storage = openStorage(output, config, { quickFailMs: config.STORAGE_PREFLIGHT_TIMEOUT_MS });
   try {
     await preflightStorage(storage, config.STORAGE_PREFLIGHT_TIMEOUT_MS);

@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { AppConfig } from '../config/app-config.ts';
+import type { CoreConfig } from '../config/core-config.ts';
 import { ConfigError } from '../errors/config-error.ts';
 import { InputError } from '../errors/input-error.ts';
 import { LocalStorage } from './local-storage.ts';
@@ -22,7 +22,7 @@ const URL_SCHEME = /^([A-Za-z][A-Za-z0-9+.-]+):\/\//;
  * path (relative to the working directory) or a `file://` URL. Throws InputError (field 'output')
  * for a location that cannot be used. `tuning.quickFailMs`: see S3StorageOptions (the output check uses it).
  */
-export function openStorage(location: string, config: AppConfig, tuning: { quickFailMs?: number } = {}): Storage {
+export function openStorage(location: string, config: CoreConfig, tuning: { quickFailMs?: number } = {}): Storage {
   const resolved = resolveLocation(location);
   if (resolved.kind === 'local') return new LocalStorage(resolved.folder);
   const credentials = credentialsFrom(config);
@@ -73,7 +73,7 @@ function folderFromFileUrl(location: string): string {
   }
 }
 
-function credentialsFrom(config: AppConfig): S3Credentials | undefined {
+function credentialsFrom(config: CoreConfig): S3Credentials | undefined {
   const accessKeyId = config.AWS_ACCESS_KEY_ID;
   const secretAccessKey = config.AWS_SECRET_ACCESS_KEY;
   if (accessKeyId === undefined && secretAccessKey === undefined) return undefined;

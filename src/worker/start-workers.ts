@@ -1,7 +1,7 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
-import type { AppConfig } from '../config/app-config.ts';
+import type { AppConfig } from '../runtime/app-config.ts';
 import { RedisMetricsRecorder } from '../metrics/metrics-recorder.ts';
 import type { Provider } from '../providers/provider.ts';
 import { PROVIDERS } from '../providers/registry.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppConfig } from '../../src/config/app-config.ts';
+import type { AppConfig } from '../../src/runtime/app-config.ts';
 import { PROVIDERS } from '../../src/providers/registry.ts';
 import { STITCH_QUEUE, synthesizeQueueName } from '../../src/queue/queue-names.ts';
 import { WEBHOOK_QUEUE } from '../../src/queue/webhook-queue.ts';

@@ -2,7 +2,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RenderView } from '../../src/api/render-view.ts';
-import type { AppConfig } from '../../src/config/app-config.ts';
+import type { AppConfig } from '../../src/runtime/app-config.ts';
 import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.ts';
 import { startWorkers, type WorkerRuntime } from '../../src/worker/start-workers.ts';
 import { startSenseAudioSimulator, type SenseAudioSimulator } from '../simulators/senseaudio/server.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApiServer } from '../../src/api/server.ts';
-import { loadConfig, type AppConfig } from '../../src/config/app-config.ts';
+import { loadConfig, type AppConfig } from '../../src/runtime/app-config.ts';
 import { ConfigError } from '../../src/errors/config-error.ts';
 import type { ProviderDefinition } from '../../src/providers/provider-definition.ts';
 import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.ts';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CacheReport } from '../../src/cache/cache-report.ts';
-import type { AppConfig } from '../../src/config/app-config.ts';
+import type { AppConfig } from '../../src/runtime/app-config.ts';
 import { LocalStorage } from '../../src/storage/local-storage.ts';
 import { bodyOf } from '../support/storage-contract.ts';
 import { deletePrefix, testConfig } from '../support/test-config.ts';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RenderView } from '../../src/api/render-view.ts';
-import type { AppConfig } from '../../src/config/app-config.ts';
+import type { AppConfig } from '../../src/runtime/app-config.ts';
 import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.ts';
 import { synthesizeQueueName } from '../../src/queue/queue-names.ts';
 import { startWorkers, type WorkerRuntime } from '../../src/worker/start-workers.ts';

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { RenderView } from '../../src/api/render-view.ts';
-import type { AppConfig } from '../../src/config/app-config.ts';
+import type { AppConfig } from '../../src/runtime/app-config.ts';
 import { enqueueRender } from '../../src/producer/enqueue-render.ts';
 import { planRender } from '../../src/producer/plan.ts';
 import { resolveRenderOptions } from '../../src/producer/render-options.ts';

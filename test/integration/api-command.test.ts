@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppConfig } from '../../src/config/app-config.ts';
+import type { AppConfig } from '../../src/runtime/app-config.ts';
 import { CLI, REPO_ROOT, runCli } from '../support/run-cli.ts';
 import { deletePrefix, testConfig } from '../support/test-config.ts';
 import { API_TOKEN, readEventStream } from './api-harness.ts';

@@ -1,6 +1,6 @@
 import { Validator } from '@seriousme/openapi-schema-validator';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppConfig } from '../../src/config/app-config.ts';
+import type { AppConfig } from '../../src/runtime/app-config.ts';
 import { deletePrefix, testConfig } from '../support/test-config.ts';
 import { API_TOKEN, startApi, type ApiHarness } from './api-harness.ts';
 

@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import type { AddressInfo } from 'node:net';
 import { buildApiServer, type ApiServerOptions } from '../../src/api/server.ts';
-import type { AppConfig } from '../../src/config/app-config.ts';
+import type { AppConfig } from '../../src/runtime/app-config.ts';
 
 /** The API token the API tests configure (API_TOKENS) and send. */
 export const API_TOKEN = 'api-test-token-5d1c0a9e7b3f';

@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppConfig } from '../../src/config/app-config.ts';
+import type { AppConfig } from '../../src/runtime/app-config.ts';
 import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.ts';
 import { startWorkers, type WorkerRuntime } from '../../src/worker/start-workers.ts';
 import { deletePrefix, testConfig } from '../support/test-config.ts';

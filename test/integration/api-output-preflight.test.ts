@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppConfig } from '../../src/config/app-config.ts';
+import type { AppConfig } from '../../src/runtime/app-config.ts';
 import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.ts';
 import { startBlackHole, type BlackHole } from '../support/black-hole.ts';
 import { s3ConfigEnv } from '../support/s3-config-env.ts';

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppConfig } from '../../src/config/app-config.ts';
+import type { AppConfig } from '../../src/runtime/app-config.ts';
 import { cosyVoiceDefinition } from '../../src/providers/cosyvoice/definition.ts';
 import { senseNovaDefinition } from '../../src/providers/sensenova/definition.ts';
 import { countKeys, deletePrefix, testConfig } from '../support/test-config.ts';

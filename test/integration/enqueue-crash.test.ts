@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RenderView } from '../../src/api/render-view.ts';
-import type { AppConfig } from '../../src/config/app-config.ts';
+import type { AppConfig } from '../../src/runtime/app-config.ts';
 import { renderMetrics } from '../../src/metrics/render-metrics.ts';
 import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.ts';
 import { idempotencyKey, renderKeys } from '../../src/render/render-keys.ts';

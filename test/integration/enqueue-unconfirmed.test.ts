@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Queue } from 'bullmq';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { AppConfig } from '../../src/config/app-config.ts';
+import type { AppConfig } from '../../src/runtime/app-config.ts';
 import { EnqueueUnconfirmedError } from '../../src/errors/enqueue-error.ts';
 import { enqueueRender } from '../../src/producer/enqueue-render.ts';
 import { planRender } from '../../src/producer/plan.ts';

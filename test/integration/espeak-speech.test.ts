@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { AudioSettings } from '../../src/audio/audio-settings.ts';
-import { loadConfig } from '../../src/config/app-config.ts';
+import { loadConfig } from '../../src/runtime/app-config.ts';
 import { IncompleteStreamError } from '../../src/errors/incomplete-stream-error.ts';
 import { InputError } from '../../src/errors/input-error.ts';
 import { ProviderError } from '../../src/errors/provider-error.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/app-config.ts';
+import { loadConfig } from '../../src/runtime/app-config.ts';
 import { InputError } from '../../src/errors/input-error.ts';
 import { espeakDefinition } from '../../src/providers/espeak/definition.ts';
 

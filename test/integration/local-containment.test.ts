@@ -107,7 +107,7 @@ describe('render --local is self-contained', () => {
     const saidMs = Date.now() - started;
     expect(waiting.child.exitCode, 'still waiting').toBeNull();
 
-    const { loadConfig } = await import('../../src/config/app-config.ts');
+    const { loadConfig } = await import('../../src/runtime/app-config.ts');
     const runtime = await startWorkers({ config: loadConfig({ ...vars, SENSEAUDIO_API_KEY: GOOD_KEY, LOG_LEVEL: 'silent' }), logger: pino({ level: 'silent' }), providers: ['senseaudio'] });
     cleanup.push(() => runtime.close(5000));
     const result = await waiting.exitWithin(30_000);

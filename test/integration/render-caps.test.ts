@@ -2,7 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { AppConfig } from '../../src/config/app-config.ts';
+import type { AppConfig } from '../../src/runtime/app-config.ts';
 import { startSenseAudioSimulator, type SenseAudioSimulator } from '../simulators/senseaudio/server.ts';
 import { runCli } from '../support/run-cli.ts';
 import { countKeys, deletePrefix, testConfig, uniquePrefix } from '../support/test-config.ts';

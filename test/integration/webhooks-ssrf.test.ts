@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadConfig } from '../../src/config/app-config.ts';
+import { loadConfig } from '../../src/runtime/app-config.ts';
 import { postWebhook } from '../../src/webhooks/post-webhook.ts';
 import { WebhookAddressPolicy, webhookAllowListSchema } from '../../src/config/webhook-address-policy.ts';
 import { WebhookDeliveryError } from '../../src/webhooks/webhook-delivery-error.ts';

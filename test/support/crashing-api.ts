@@ -9,7 +9,7 @@
 import { FlowProducer } from 'bullmq';
 import type { AddressInfo } from 'node:net';
 import { buildApiServer } from '../../src/api/server.ts';
-import { loadConfig } from '../../src/config/app-config.ts';
+import { loadConfig } from '../../src/runtime/app-config.ts';
 import { RenderStore } from '../../src/render/render-store.ts';
 
 const die = (): never => {

@@ -3,7 +3,7 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
-import type { AppConfig } from '../../src/config/app-config.ts';
+import type { AppConfig } from '../../src/runtime/app-config.ts';
 import { enqueueRender, type EnqueuedRender } from '../../src/producer/enqueue-render.ts';
 import { planRender, type RenderPlan } from '../../src/producer/plan.ts';
 import { resolveRenderOptions, type RawRenderOptions, type RenderOptions } from '../../src/producer/render-options.ts';

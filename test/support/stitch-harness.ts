@@ -1,7 +1,7 @@
 import { Queue, QueueEvents, Worker } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { pino } from 'pino';
-import type { AppConfig } from '../../src/config/app-config.ts';
+import type { AppConfig } from '../../src/runtime/app-config.ts';
 import { RedisMetricsRecorder } from '../../src/metrics/metrics-recorder.ts';
 import type { Provider } from '../../src/providers/provider.ts';
 import { STITCH_QUEUE, synthesizeQueueName } from '../../src/queue/queue-names.ts';

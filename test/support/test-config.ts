@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { inject } from 'vitest';
-import { loadConfig, type AppConfig } from '../../src/config/app-config.ts';
+import { loadConfig, type AppConfig } from '../../src/runtime/app-config.ts';
 
 /** A queue prefix no other test uses; everything a test puts in Redis lives under it. */
 export function uniquePrefix(label: string): string {

@@ -7,6 +7,7 @@ import { planRender } from '../../producer/plan.ts';
 import { checkRenderLimits, renderCaps } from '../../producer/render-limits.ts';
 import { resolveRenderOptions } from '../../producer/render-options.ts';
 import type { ProviderDefinition } from '../../providers/provider-definition.ts';
+import type { SettingValue } from '../../providers/voice-settings.ts';
 import { RENDER_STATUSES } from '../../render/render-record.ts';
 import { assertRenderId, newRenderId } from '../../render/render-id.ts';
 import { assertWebhookUrl } from '../../webhooks/webhook-url.ts';
@@ -14,7 +15,7 @@ import type { ApiContext } from '../api-context.ts';
 import { BEARER_SECURITY, commonErrors, type ApiApp } from '../api-app.ts';
 import { errorBodySchema } from '../errors.ts';
 import { HttpError } from '../http-error.ts';
-import { createRenderBodySchema, type CreateRenderBody } from '../render-request-schema.ts';
+import { createRenderBodySchema, RENDER_SETTING_ALIASES, type CreateRenderBody } from '../render-request-schema.ts';
 import { renderPath } from '../render-view.ts';
 import { providerLimits } from '../../providers/provider-limits.ts';
 import { checkOutputWritable } from '../../storage/check-output.ts';
@@ -155,18 +156,21 @@ function rawOptions(body: CreateRenderBody) {
     bitrate: body.bitrate,
     channels: body.channels,
     // The same keys the CLI passes; each provider's strict schema refuses the ones it lacks.
-    voiceSettings: {
-      speed: body.speed,
-      vol: body.vol,
-      pitch: body.pitch,
-      blend: body.blend,
-      refAudio: body.refAudio,
-      refText: body.refText,
-      systemPrompt: body.systemPrompt,
-      multiSpeaker: body.multiSpeaker,
-      temperature: body.temperature,
-      topK: body.topK,
-      topP: body.topP,
-    },
+    voiceSettings: bodyVoiceSettings(body),
   };
+}
+
+/** `settings` and the flat alias fields together; a setting given both ways is refused (which should win?). */
+function bodyVoiceSettings(body: CreateRenderBody): Record<string, SettingValue | undefined> {
+  // The alias fields are built from the providers' declarations, so their names are not in the type.
+  const fields = body as Readonly<Record<string, unknown>>;
+  // A JSON body holds only JSON values, which is what a SettingValue is.
+  const settings = { ...body.settings } as Record<string, SettingValue | undefined>;
+  for (const { key } of RENDER_SETTING_ALIASES) {
+    const value = fields[key] as SettingValue | undefined;
+    if (value === undefined) continue;
+    if (settings[key] !== undefined) throw new InputError(key, `given both as a field and in settings; give it once`, value);
+    settings[key] = value;
+  }
+  return settings;
 }

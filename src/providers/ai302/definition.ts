@@ -1,15 +1,18 @@
 import { ConfigError } from '../../errors/config-error.ts';
 import type { ProviderDefinition } from '../provider-definition.ts';
 import { Ai302Client } from './client.ts';
+import { ai302ConfigSchema } from './config.ts';
 import { AI302_DEFAULT_MAX_CHARS, ai302Limits } from './limits.ts';
+import { AI302_SETTING_ALIASES } from './setting-aliases.ts';
 import { AI302_BITRATES, AI302_CHANNELS, AI302_DEFAULT_AUDIO, AI302_SAMPLE_RATES, ai302VoiceSettingsSchema } from './settings.ts';
 
 /** A speaker turn of Higgs multi-speaker text: a line starting `[SPEAKER0]`, `[SPEAKER1]`, … */
 export const SPEAKER_TURN_LINE = /^\s*\[SPEAKER\d+\]/;
 
-export const ai302Definition: ProviderDefinition = {
+export const ai302Definition: ProviderDefinition<typeof ai302ConfigSchema> = {
   name: 'ai302',
   description: '302.AI Higgs Audio v2 (asynchronous tasks): voice cloning from reference clips, or a voice from a scene prompt; multi-speaker dialogue',
+  configSchema: ai302ConfigSchema,
   limits: ai302Limits(AI302_DEFAULT_MAX_CHARS),
   limitsFor: (config) => ai302Limits(config.AI302_MAX_CHARS),
   // Labels only: neither endpoint takes a model or voice name (clips or the prompt set the voice).
@@ -22,6 +25,7 @@ export const ai302Definition: ProviderDefinition = {
   bitrates: AI302_BITRATES,
   channels: AI302_CHANNELS,
   voiceSettingsSchema: ai302VoiceSettingsSchema,
+  settingAliases: AI302_SETTING_ALIASES,
   planOptions: (settings) => (settings.multiSpeaker === true ? { turnLine: SPEAKER_TURN_LINE } : {}),
   setupHint: 'set AI302_API_KEY (and AI302_BASE_URL for a simulator)',
   credentialsSet: (config) => config.AI302_API_KEY !== undefined,

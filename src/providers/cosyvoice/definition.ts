@@ -1,7 +1,9 @@
 import { ConfigError } from '../../errors/config-error.ts';
 import type { ProviderDefinition } from '../provider-definition.ts';
+import { PITCH_ALIAS, SPEED_ALIAS, VOL_ALIAS } from '../setting-aliases.ts';
 import { checkVoiceInTable, type VoiceTable } from '../voice-check.ts';
 import { CosyVoiceClient } from './client.ts';
+import { cosyVoiceConfigSchema } from './config.ts';
 import { COSYVOICE_DEFAULT_LIMITS, cosyVoiceLimitsFromConfig } from './limits.ts';
 import { COSYVOICE_CHANNELS, COSYVOICE_DEFAULT_AUDIO, COSYVOICE_FORMATS, COSYVOICE_SAMPLE_RATES, cosyVoiceVoiceSettingsSchema } from './settings.ts';
 import { COSYVOICE_V2_MODEL, COSYVOICE_V2_VOICES, isClonedCosyVoice } from './voices.ts';
@@ -14,9 +16,10 @@ const V2_TABLE: VoiceTable = {
   clonedRule: 'a cloned voice (cosyvoice-<prefix>-<id>) or one listed in CUSTOM_VOICES also passes',
 };
 
-export const cosyVoiceDefinition: ProviderDefinition = {
+export const cosyVoiceDefinition: ProviderDefinition<typeof cosyVoiceConfigSchema> = {
   name: 'cosyvoice',
   description: 'Alibaba CosyVoice (DashScope duplex WebSocket), Chinese, English and more; weighted count: a Han character is 2',
+  configSchema: cosyVoiceConfigSchema,
   limits: COSYVOICE_DEFAULT_LIMITS,
   // COSYVOICE_TASK_MAX_UNITS and COSYVOICE_TARGET_UNITS: producer and worker read the same config.
   limitsFor: cosyVoiceLimitsFromConfig,
@@ -30,6 +33,7 @@ export const cosyVoiceDefinition: ProviderDefinition = {
   bitrates: [],
   channels: COSYVOICE_CHANNELS,
   voiceSettingsSchema: cosyVoiceVoiceSettingsSchema,
+  settingAliases: [SPEED_ALIAS, VOL_ALIAS, PITCH_ALIAS],
   setupHint: 'set DASHSCOPE_API_KEY (and DASHSCOPE_WS_URL for a simulator)',
   // Only cosyvoice-v2's table is documented; other models' voices are left to DashScope.
   validateVoice(voice, config, options) {

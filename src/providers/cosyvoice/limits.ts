@@ -1,7 +1,7 @@
-import type { AppConfig } from '../../config/app-config.ts';
 import { ConfigError } from '../../errors/config-error.ts';
 import { countDashScope } from '../../text/count-units.ts';
 import type { TextLimits } from '../provider.ts';
+import type { CosyVoiceConfig } from './config.ts';
 
 /** What the service allows in one task: 200,000 weighted characters in all (docs/providers/cosyvoice.md). */
 export const COSYVOICE_TASK_CEILING = 200_000;
@@ -52,7 +52,7 @@ export function cosyVoiceLimits(options: CosyVoiceLimitOptions): TextLimits {
 }
 
 /** The limits the environment asks for (COSYVOICE_TASK_MAX_UNITS, COSYVOICE_TARGET_UNITS). */
-export function cosyVoiceLimitsFromConfig(config: AppConfig): TextLimits {
+export function cosyVoiceLimitsFromConfig(config: CosyVoiceConfig): TextLimits {
   return cosyVoiceLimits({ taskMaxUnits: config.COSYVOICE_TASK_MAX_UNITS, targetUnits: config.COSYVOICE_TARGET_UNITS });
 }
 

@@ -1,14 +1,17 @@
 import { InputError } from '../../errors/input-error.ts';
 import type { ProviderDefinition } from '../provider-definition.ts';
+import { PITCH_ALIAS, SPEED_ALIAS, VOL_ALIAS } from '../setting-aliases.ts';
 import { EspeakProvider } from './client.ts';
+import { espeakConfigSchema } from './config.ts';
 import { findEspeakInstallation } from './installation.ts';
 import { ESPEAK_LIMITS } from './limits.ts';
 import { ESPEAK_BITRATES, ESPEAK_CHANNELS, ESPEAK_DEFAULT_AUDIO, ESPEAK_FORMATS, ESPEAK_SAMPLE_RATES, espeakVoiceSettingsSchema } from './settings.ts';
 import { hasVoice, suggestVoices, voiceByDisplayName } from './voice-catalog.ts';
 
-export const espeakDefinition: ProviderDefinition = {
+export const espeakDefinition: ProviderDefinition<typeof espeakConfigSchema> = {
   name: 'espeak',
   description: 'espeak-ng on this machine: no key, no network, 100+ languages (run as a separate GPL-3 program, never linked)',
+  configSchema: espeakConfigSchema,
   limits: ESPEAK_LIMITS,
   // espeak has no models; the name says which engine spoke, in job data and manifests.
   defaultModel: 'espeak-ng',
@@ -20,6 +23,7 @@ export const espeakDefinition: ProviderDefinition = {
   bitrates: ESPEAK_BITRATES,
   channels: ESPEAK_CHANNELS,
   voiceSettingsSchema: espeakVoiceSettingsSchema,
+  settingAliases: [SPEED_ALIAS, VOL_ALIAS, PITCH_ALIAS],
   // No credentials: "set" means the program is there to run.
   setupHint: 'install espeak-ng (apt-get install espeak-ng) or set ESPEAK_NG_PATH',
   credentialsSet: (config) => findEspeakInstallation(config.ESPEAK_NG_PATH) !== undefined,

@@ -1,7 +1,9 @@
 import { ConfigError } from '../../errors/config-error.ts';
 import { InputError } from '../../errors/input-error.ts';
 import type { ProviderDefinition } from '../provider-definition.ts';
+import { PITCH_ALIAS, SPEED_ALIAS, VOL_ALIAS } from '../setting-aliases.ts';
 import { SenseAudioClient } from './client.ts';
+import { senseAudioConfigSchema } from './config.ts';
 import { SENSEAUDIO_LIMITS } from './limits.ts';
 import {
   SENSEAUDIO_BITRATES,
@@ -19,9 +21,10 @@ import {
  */
 const VOICE_ID_FORM = /^[A-Za-z][A-Za-z0-9_-]{0,255}$/;
 
-export const senseAudioDefinition: ProviderDefinition = {
+export const senseAudioDefinition: ProviderDefinition<typeof senseAudioConfigSchema> = {
   name: 'senseaudio',
   description: 'SenseAudio TTS (api.senseaudio.cn, /v1/t2a_v2 over SSE), Chinese and English voices',
+  configSchema: senseAudioConfigSchema,
   limits: SENSEAUDIO_LIMITS,
   // The model is configuration: newer ones (senseaudio-tts-1.5-…) are passed by name.
   defaultModel: 'SenseAudio-TTS-1.0',
@@ -33,6 +36,8 @@ export const senseAudioDefinition: ProviderDefinition = {
   bitrates: SENSEAUDIO_BITRATES,
   channels: SENSEAUDIO_CHANNELS,
   voiceSettingsSchema: senseAudioVoiceSettingsSchema,
+  // latex_read has no flag of its own: --set latex_read=true, or `settings` in the API.
+  settingAliases: [SPEED_ALIAS, VOL_ALIAS, PITCH_ALIAS],
   setupHint: 'set SENSEAUDIO_API_KEY (and SENSEAUDIO_BASE_URL for a simulator)',
   validateVoice(voice) {
     if (VOICE_ID_FORM.test(voice)) return;

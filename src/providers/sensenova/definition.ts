@@ -1,9 +1,10 @@
-import type { AppConfig } from '../../config/app-config.ts';
 import { ConfigError } from '../../errors/config-error.ts';
 import type { ProviderDefinition } from '../provider-definition.ts';
+import { PITCH_ALIAS, SPEED_ALIAS, VOL_ALIAS } from '../setting-aliases.ts';
 import { checkVoiceInTable, type VoiceTable } from '../voice-check.ts';
 import type { SenseNovaCredentials } from './bearer-source.ts';
 import { SenseNovaClient } from './client.ts';
+import { senseNovaConfigSchema, type SenseNovaConfig } from './config.ts';
 import { SENSENOVA_DEFAULT_MAX_CHARS, senseNovaLimits } from './limits.ts';
 import {
   SENSENOVA_BITRATES,
@@ -13,6 +14,7 @@ import {
   SENSENOVA_SAMPLE_RATES,
   senseNovaVoiceSettingsSchema,
 } from './settings.ts';
+import { BLEND_ALIAS } from './setting-aliases.ts';
 import { SENSENOVA_VOICES } from './voices.ts';
 
 const VOICE_TABLE: VoiceTable = {
@@ -26,7 +28,7 @@ const VOICE_TABLE: VoiceTable = {
  * The credentials in the config: an API key, or an AccessKey pair. Both at once, or half a pair,
  * is a ConfigError rather than a silent choice.
  */
-export function senseNovaCredentials(config: AppConfig): SenseNovaCredentials {
+export function senseNovaCredentials(config: SenseNovaConfig): SenseNovaCredentials {
   const apiKey = config.SENSENOVA_API_KEY;
   const accessKeyId = config.SENSENOVA_ACCESS_KEY_ID;
   const secretAccessKey = config.SENSENOVA_SECRET_ACCESS_KEY;
@@ -43,9 +45,10 @@ export function senseNovaCredentials(config: AppConfig): SenseNovaCredentials {
   );
 }
 
-export const senseNovaDefinition: ProviderDefinition = {
+export const senseNovaDefinition: ProviderDefinition<typeof senseNovaConfigSchema> = {
   name: 'sensenova',
   description: 'SenseNova speech fusion v2 (api.sensenova.cn, /v1/audio/speech_fusion over SSE or url), blends of up to 4 voices',
+  configSchema: senseNovaConfigSchema,
   limits: senseNovaLimits(SENSENOVA_DEFAULT_MAX_CHARS),
   limitsFor: (config) => senseNovaLimits(config.SENSENOVA_MAX_CHARS),
   defaultModel: 'SenseNova-Audio-Fusion-0603',
@@ -57,6 +60,7 @@ export const senseNovaDefinition: ProviderDefinition = {
   bitrates: SENSENOVA_BITRATES,
   channels: SENSENOVA_CHANNELS,
   voiceSettingsSchema: senseNovaVoiceSettingsSchema,
+  settingAliases: [SPEED_ALIAS, VOL_ALIAS, PITCH_ALIAS, BLEND_ALIAS],
   setupHint: 'set SENSENOVA_API_KEY, or SENSENOVA_ACCESS_KEY_ID and SENSENOVA_SECRET_ACCESS_KEY (and SENSENOVA_BASE_URL for a simulator)',
   // The main voice and every blended one: each is sent to SenseNova by name.
   validateVoice(voice, config, options) {

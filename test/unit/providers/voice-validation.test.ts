@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config/app-config.ts';
+import { loadConfig } from '../../../src/runtime/app-config.ts';
 import { InputError } from '../../../src/errors/input-error.ts';
 import { cosyVoiceDefinition } from '../../../src/providers/cosyvoice/definition.ts';
 import { COSYVOICE_V2_VOICES } from '../../../src/providers/cosyvoice/voices.ts';

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../src/config/app-config.ts';
+import { loadConfig } from '../../../src/runtime/app-config.ts';
 import { ConfigError } from '../../../src/errors/config-error.ts';
 import { InputError } from '../../../src/errors/input-error.ts';
 import { LocalStorage } from '../../../src/storage/local-storage.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../../src/config/app-config.ts';
+import { loadConfig } from '../../../../src/runtime/app-config.ts';
 import { ai302Definition } from '../../../../src/providers/ai302/definition.ts';
 import { providerLimits } from '../../../../src/providers/provider-limits.ts';
 import { ai302Limits } from '../../../../src/providers/ai302/limits.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../../src/config/app-config.ts';
+import { loadConfig } from '../../../../src/runtime/app-config.ts';
 import { ConfigError } from '../../../../src/errors/config-error.ts';
 import { CosyVoiceClient } from '../../../../src/providers/cosyvoice/client.ts';
 import { cosyVoiceDefinition } from '../../../../src/providers/cosyvoice/definition.ts';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { loadConfig } from '../../../../src/config/app-config.ts';
+import { loadConfig } from '../../../../src/runtime/app-config.ts';
 import { ConfigError } from '../../../../src/errors/config-error.ts';
 import { SenseAudioClient } from '../../../../src/providers/senseaudio/client.ts';
 import { senseAudioDefinition } from '../../../../src/providers/senseaudio/definition.ts';

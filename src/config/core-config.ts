@@ -1,20 +1,12 @@
 import { z } from 'zod';
-import { ConfigError } from '../errors/config-error.ts';
 import { webhookAllowListSchema } from './webhook-address-policy.ts';
+import { booleanFromEnv, optionalSecret } from './env-values.ts';
 
-const booleanFromEnv = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no'])
-  .transform((value) => value === 'true' || value === '1' || value === 'yes');
-
-const optionalSecret = z
-  .string()
-  .trim()
-  .min(1)
-  .optional()
-  .catch(undefined);
-
-/** The environment, parsed once at the edge. Secrets stay in this object and go nowhere else. */
-export const appConfigSchema = z.object({
+/**
+ * The environment every part shares, parsed once at the edge; each provider's own variables are
+ * in its folder (config.ts) and merged below. Secrets stay in the parsed object and go nowhere else.
+ */
+export const coreConfigSchema = z.object({
   REDIS_URL: z.url({ protocol: /^rediss?$/ }).default('redis://127.0.0.1:6379'),
   QUEUE_PREFIX: z
     .string()
@@ -22,41 +14,8 @@ export const appConfigSchema = z.object({
     .default('ttsb'),
   /** Unset: `info` for workers, `warn` for `render --local` (so its progress line stays readable). */
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional(),
-  SENSEAUDIO_API_KEY: optionalSecret,
-  SENSEAUDIO_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.senseaudio.cn'),
-  /** SenseNova: a static API key, or an AccessKey pair from which short-lived JWTs are minted. */
-  SENSENOVA_API_KEY: optionalSecret,
-  SENSENOVA_ACCESS_KEY_ID: optionalSecret,
-  SENSENOVA_SECRET_ACCESS_KEY: optionalSecret,
-  SENSENOVA_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.sensenova.cn/v1'),
-  /** `stream`: SSE with audio inline; `url`: one JSON answer with a link, downloaded at once. */
-  SENSENOVA_OUTPUT: z.enum(['stream', 'url']).default('stream'),
-  /** Code points per request; the docs give no limit, so the default is conservative. */
-  SENSENOVA_MAX_CHARS: z.coerce.number().int().min(100).max(100_000).default(2000),
-  /** The espeak-ng program the keyless `espeak` provider runs (a name on PATH, or a path). */
-  ESPEAK_NG_PATH: z.string().trim().min(1).default('espeak-ng'),
   /** Comma-separated voice ids accepted as they are by every provider's voice check: cloned or custom voices of this account. */
   CUSTOM_VOICES: z.string().default(''),
-  /** Alibaba DashScope (CosyVoice over WebSocket); the key goes in the upgrade's Authorization header only. */
-  DASHSCOPE_API_KEY: optionalSecret,
-  DASHSCOPE_WS_URL: z.url({ protocol: /^wss?$/ }).default('wss://dashscope.aliyuncs.com/api-ws/v1/inference'),
-  /** CosyVoice weighted characters (Han = 2) per task, i.e. per segment; the service takes 200,000. */
-  COSYVOICE_TASK_MAX_UNITS: z.coerce.number().int().min(100).max(200_000).default(200_000),
-  /** The segment size the producer aims for (see src/providers/cosyvoice/limits.ts); at most the task maximum. */
-  COSYVOICE_TARGET_UNITS: z.coerce.number().int().min(100).max(200_000).default(6_000),
-  /** Weighted characters per continue-task message: the SDK documents 2,000, the protocol page 20,000. */
-  COSYVOICE_MESSAGE_MAX_UNITS: z.coerce.number().int().min(10).max(20_000).default(2_000),
-  /** 302.AI (Higgs Audio v2 tasks). The paths are guesses (docs/providers/ai302.md): POST creates, GET ?task_id= polls. */
-  AI302_API_KEY: optionalSecret,
-  AI302_BASE_URL: z.url({ protocol: /^https?$/ }).default('https://api.302.ai'),
-  AI302_CLONE_PATH: z.string().regex(/^\/[^?#\s]*$/, 'a path starting with /, no query').default('/302/higgs-audio-v2/voice-clone'),
-  AI302_GENERATE_PATH: z.string().regex(/^\/[^?#\s]*$/, 'a path starting with /, no query').default('/302/higgs-audio-v2/voice-generate'),
-  /** Code points per task; the docs give no limit, so the default is conservative. */
-  AI302_MAX_CHARS: z.coerce.number().int().min(100).max(100_000).default(2000),
-  AI302_POLL_FIRST_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
-  AI302_POLL_MAX_MS: z.coerce.number().int().min(10).max(600_000).default(15_000),
-  /** A task still running this long after it was created fails its segment. */
-  AI302_TASK_DEADLINE_MS: z.coerce.number().int().min(1000).max(86_400_000).default(900_000),
   S3_ENDPOINT: z.url({ protocol: /^https?$/ }).optional(),
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_FORCE_PATH_STYLE: booleanFromEnv.optional(),
@@ -151,16 +110,4 @@ export const appConfigSchema = z.object({
   READY_WORKER_MAX_AGE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
 });
 
-export type AppConfig = z.infer<typeof appConfigSchema>;
-
-/** Parses the environment; a bad value is one clear ConfigError naming the variable and its rule. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
-  // Empty strings mean "unset" (a common way to blank a variable in a shell or compose file).
-  const cleaned = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== undefined && value !== ''));
-  const parsed = appConfigSchema.safeParse(cleaned);
-  if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.join('.')}: ${issue.message}`);
-    throw new ConfigError(`invalid environment: ${problems.join('; ')}`);
-  }
-  return parsed.data;
-}
+export type CoreConfig = z.infer<typeof coreConfigSchema>;
