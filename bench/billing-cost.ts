@@ -33,7 +33,7 @@ function billable(plan: RenderPlan): { distinct: number; all: number; repeats: n
 /** [0, 1, 2, 5] → "0–2, 5": which segments, short enough to read. */
 function indexRanges(indexes: readonly number[]): string {
   const ranges: string[] = [];
-  for (let i = 0; i < indexes.length; ) {
+  for (let i = 0; i < indexes.length;) {
     let j = i;
     while (j + 1 < indexes.length && indexes[j + 1] === (indexes[j] ?? 0) + 1) j += 1;
     ranges.push(i === j ? String(indexes[i]) : `${indexes[i]}–${indexes[j]}`);
@@ -74,7 +74,9 @@ async function billedRender(env: RenderBenchEnv, id: string, book: { plan: Rende
 /** The book with one paragraph in its middle lengthened by a sentence; which paragraph, too. */
 function editOneParagraph(text: string): { text: string; paragraph: string } {
   const blocks = text.split('\n\n');
-  const candidates = blocks.map((block, index) => ({ block, index })).filter(({ block }) => headingTitle(block) === undefined && block.length > 40);
+  const candidates = blocks
+    .map((block, index) => ({ block, index }))
+    .filter(({ block }) => headingTitle(block) === undefined && block.length > 40);
   const chosen = candidates[Math.floor(candidates.length / 2)];
   if (!chosen) throw new Error('the book has no paragraph to edit');
   const paragraph = `${chosen.block.trimEnd()}${EDIT}`;
@@ -126,11 +128,24 @@ export const billingCost: Benchmark = {
       if (!editedSegment) throw new Error('no segment holds the edited paragraph whole');
       const afterEdit = await billedRender(env, 'edited', edited);
       const segmentBillable = usageCharacters(toSpeechText(editedSegment.text));
-      const onlyThatSegment = afterEdit.billedSegments.length === 1 && afterEdit.billedSegments[0] === editedSegment.index && afterEdit.billed === segmentBillable;
-      options.log(`cost: after editing one paragraph billed ${afterEdit.billed} (segments ${afterEdit.billedSegmentRanges}; the paragraph is in ${editedSegment.index})`);
+      const onlyThatSegment =
+        afterEdit.billedSegments.length === 1 &&
+        afterEdit.billedSegments[0] === editedSegment.index &&
+        afterEdit.billed === segmentBillable;
+      options.log(
+        `cost: after editing one paragraph billed ${afterEdit.billed} (segments ${afterEdit.billedSegmentRanges}; the paragraph is in ${editedSegment.index})`,
+      );
 
       return [
-        figure({ id: 'cost.clean', title: `Cost: clean render of a ${segments}-segment book`, value: clean.billed, ...common, better: 'exact', target: { op: '==', ratio: 1 }, details: { ...clean, bookBillableAllSegments: bookBilling.all } }),
+        figure({
+          id: 'cost.clean',
+          title: `Cost: clean render of a ${segments}-segment book`,
+          value: clean.billed,
+          ...common,
+          better: 'exact',
+          target: { op: '==', ratio: 1 },
+          details: { ...clean, bookBillableAllSegments: bookBilling.all },
+        }),
         figure({
           id: 'cost.faults',
           title: `Cost: render with ${FAULT_RATE * 100} % of requests faulted (simulator's default fault mix)`,
@@ -139,7 +154,15 @@ export const billingCost: Benchmark = {
           better: 'lower',
           details: { ...faulty, note: 'billed counts every request that reached synthesis, including streams cut afterwards and retried' },
         }),
-        figure({ id: 'cost.unchanged', title: 'Cost: re-render of the unchanged book', value: again.billed, ...common, better: 'exact', target: { op: '==', ratio: 0 }, details: again }),
+        figure({
+          id: 'cost.unchanged',
+          title: 'Cost: re-render of the unchanged book',
+          value: again.billed,
+          ...common,
+          better: 'exact',
+          target: { op: '==', ratio: 0 },
+          details: again,
+        }),
         figure({
           id: 'cost.edit',
           title: `Cost: re-render after editing one paragraph (in segment ${editedSegment.index})`,
@@ -148,7 +171,12 @@ export const billingCost: Benchmark = {
           better: 'exact',
           target: { op: '==', ratio: Math.round((segmentBillable / bookBillable) * 10_000) / 10_000 },
           check: onlyThatSegment,
-          details: { ...afterEdit, editedSegment: editedSegment.index, editedSegmentBillable: segmentBillable, segmentsAfterEdit: edited.plan.segments.length },
+          details: {
+            ...afterEdit,
+            editedSegment: editedSegment.index,
+            editedSegmentBillable: segmentBillable,
+            segmentsAfterEdit: edited.plan.segments.length,
+          },
         }),
       ];
     } finally {

@@ -79,7 +79,12 @@ export const pipelineEfficiency: Benchmark = {
   async run(options) {
     const segments = options.quick ? 200 : 1000;
     // One process with 16 slots is the headline; 4 × 4 shows the same limit spread over processes.
-    const layouts: Layout[] = options.quick ? [{ workers: 1, concurrency: LIMIT }] : [{ workers: 1, concurrency: LIMIT }, { workers: 4, concurrency: 4 }];
+    const layouts: Layout[] = options.quick
+      ? [{ workers: 1, concurrency: LIMIT }]
+      : [
+          { workers: 1, concurrency: LIMIT },
+          { workers: 4, concurrency: 4 },
+        ];
     const figures: BenchFigure[] = [];
     for (const layout of layouts) figures.push(await measure(options, segments, layout));
     return figures;

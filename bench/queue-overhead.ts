@@ -33,7 +33,10 @@ interface BareTiming {
 /** A flow of `count` no-op children under one no-op parent, timed from add to the parent's end. */
 async function runBare(redisUrl: string, count: number): Promise<BareTiming> {
   const prefix = benchPrefix('bare');
-  const child = spawn(process.execPath, ['--import', 'tsx', NOOP_WORKER, redisUrl, prefix, String(CONCURRENCY)], { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] });
+  const child = spawn(process.execPath, ['--import', 'tsx', NOOP_WORKER, redisUrl, prefix, String(CONCURRENCY)], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   const connection = createRedisConnection(redisUrl, 'producer');
   const events = new QueueEvents(BARE_PARENT_QUEUE, { connection: { url: redisUrl }, prefix });
   const parents = new Queue(BARE_PARENT_QUEUE, { connection, prefix });
@@ -80,7 +83,14 @@ async function runBare(redisUrl: string, count: number): Promise<BareTiming> {
 }
 
 async function runOurs(options: BenchOptions, count: number): Promise<RenderTiming & { workerCpuMs: number }> {
-  const env = await startRenderBenchEnv({ redisUrl: options.redisUrl, label: 'queue', simulator: { msPerChar: 1 }, workers: 1, concurrency: CONCURRENCY, retry: RETRY });
+  const env = await startRenderBenchEnv({
+    redisUrl: options.redisUrl,
+    label: 'queue',
+    simulator: { msPerChar: 1 },
+    workers: 1,
+    concurrency: CONCURRENCY,
+    retry: RETRY,
+  });
   try {
     const { plan, options: renderOptions } = env.plan(numberedBook(count));
     if (plan.segments.length !== count) throw new Error(`the book planned to ${plan.segments.length} segments, not ${count}`);
@@ -126,7 +136,11 @@ export const queueOverhead: Benchmark = {
             segmentsPerSecondBeforeStitch: perSecond(ours.synthesizeMs),
             workerCpuMsPerSegment: round(ours.workerCpuMs / count, 3),
           },
-          bare: { enqueueMs: Math.round(bare.enqueueMs), totalMs: Math.round(bare.totalMs), workerCpuMsPerSegment: round(bare.workerCpuMs / count, 3) },
+          bare: {
+            enqueueMs: Math.round(bare.enqueueMs),
+            totalMs: Math.round(bare.totalMs),
+            workerCpuMsPerSegment: round(bare.workerCpuMs / count, 3),
+          },
           synthesizeOnlyRatio: round(bare.totalMs / ours.synthesizeMs, 4),
         },
       }),

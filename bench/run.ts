@@ -23,7 +23,14 @@ import { runPendingCleanups } from './support/cleanup.ts';
 import { markdownTable } from './support/figure-table.ts';
 import { currentCommit, machineInfo, writeResults, type BenchRun } from './support/results-file.ts';
 
-const BENCHMARKS: readonly Benchmark[] = [splitterThroughput, pipelineEfficiency, queueOverhead, billingCost, stitchThroughput, stitchMemory];
+const BENCHMARKS: readonly Benchmark[] = [
+  splitterThroughput,
+  pipelineEfficiency,
+  queueOverhead,
+  billingCost,
+  stitchThroughput,
+  stitchMemory,
+];
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
 const RESULTS = fileURLToPath(new URL('./results/', import.meta.url));
@@ -48,7 +55,8 @@ function parseArgs(argv: readonly string[]): Args {
     } else throw new Error(`unknown argument ${arg}; use --quick, --only a,b, --no-save or --list`);
   }
   const unknown = args.only?.filter((name) => !BENCHMARKS.some((b) => b.name === name)) ?? [];
-  if (unknown.length > 0) throw new Error(`no benchmark named ${unknown.join(', ')}; there are ${BENCHMARKS.map((b) => b.name).join(', ')}`);
+  if (unknown.length > 0)
+    throw new Error(`no benchmark named ${unknown.join(', ')}; there are ${BENCHMARKS.map((b) => b.name).join(', ')}`);
   return args;
 }
 

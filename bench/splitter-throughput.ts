@@ -68,7 +68,9 @@ export const splitterThroughput: Benchmark = {
       () => (segments = planRender(text, SENSEAUDIO_LIMITS).segments.length),
       () => segmentSentences(text),
     );
-    options.log(`splitter: ${round(bytes / MB, 2)} MB planned in ${Math.round(plan.oursMs)} ms, Intl.Segmenter ${Math.round(plan.baselineMs)} ms`);
+    options.log(
+      `splitter: ${round(bytes / MB, 2)} MB planned in ${Math.round(plan.oursMs)} ms, Intl.Segmenter ${Math.round(plan.baselineMs)} ms`,
+    );
     let smallSegments = 0;
     const small = bestOf(
       rounds,
@@ -88,7 +90,14 @@ export const splitterThroughput: Benchmark = {
         baselineLabel: "Intl.Segmenter 'sentence', every segment consumed",
         better: 'higher',
         command: common.command,
-        details: { bytes, codeUnits: text.length, rounds, segments, oursMs: Math.round(plan.oursMs), baselineMs: Math.round(plan.baselineMs) },
+        details: {
+          bytes,
+          codeUnits: text.length,
+          rounds,
+          segments,
+          oursMs: Math.round(plan.oursMs),
+          baselineMs: Math.round(plan.baselineMs),
+        },
       }),
       figure({
         id: 'splitter.sentences',

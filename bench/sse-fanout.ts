@@ -32,7 +32,16 @@ async function usage(pid: number): Promise<{ cpuMs: number; rssKb: number }> {
 }
 
 const child = spawn(process.execPath, ['bin/tts-batch.js', 'api'], {
-  env: { ...process.env, REDIS_URL, QUEUE_PREFIX: PREFIX, API_TOKENS: TOKEN, PORT: '0', API_HOST: '127.0.0.1', API_DEFAULT_OUTPUT: tmpdir(), LOG_LEVEL: 'info' },
+  env: {
+    ...process.env,
+    REDIS_URL,
+    QUEUE_PREFIX: PREFIX,
+    API_TOKENS: TOKEN,
+    PORT: '0',
+    API_HOST: '127.0.0.1',
+    API_DEFAULT_OUTPUT: tmpdir(),
+    LOG_LEVEL: 'info',
+  },
   stdio: ['ignore', 'ignore', 'pipe'],
 });
 const url = await new Promise<string>((resolve) => {
@@ -46,7 +55,9 @@ const url = await new Promise<string>((resolve) => {
 const connection = createRedisConnection(REDIS_URL, 'producer');
 await connectProducer(connection, REDIS_URL);
 const store = new RenderStore(connection, PREFIX);
-const text = Array.from({ length: MESSAGES }, (_v, i) => `Sentence number ${i} of the benchmark book, long enough to stand alone.`).join('\n\n');
+const text = Array.from({ length: MESSAGES }, (_v, i) => `Sentence number ${i} of the benchmark book, long enough to stand alone.`).join(
+  '\n\n',
+);
 const plan = planRender(text, { maxUnits: 120, targetUnits: 80, count: (t) => [...t].length });
 const id = 'sse-bench';
 await enqueueRender(
@@ -75,7 +86,13 @@ const started = Date.now();
 await store.markRunning(id);
 for (let index = 0; index < plan.segments.length; index++) await store.markSegmentDone(id, index, false, plan.segments[index]!.chars);
 await store.markStitching(id);
-await store.markCompleted(id, { location: `${describeLocation(tmpdir())}/${id}/audio.mp3`, manifest: 'm', durationMs: 1, bytes: 1, billedCharacters: plan.characters });
+await store.markCompleted(id, {
+  location: `${describeLocation(tmpdir())}/${id}/audio.mp3`,
+  manifest: 'm',
+  durationMs: 1,
+  bytes: 1,
+  billedCharacters: plan.characters,
+});
 const bytes = await Promise.all(streams.map((s) => s.done));
 const after = await usage(child.pid!);
 console.log(

@@ -56,16 +56,31 @@ async function measure(options: BenchOptions, hours: number): Promise<MemoryRow>
   const env = await startRenderBenchEnv({ redisUrl: options.redisUrl, label: 'stitchmem', simulator: {}, workers: 1, concurrency: 4 });
   try {
     const { plan, options: renderOptions } = env.plan(makeSampleBook(hours * CHARS_PER_HOUR, 11), AUDIO);
-    const audio = synthMp3({ durationMs: (hours * 3_600_000) / plan.segments.length, sampleRate: AUDIO.sampleRate, channels: AUDIO.channels, bitrate: AUDIO.bitrate, id3: true, xing: true });
+    const audio = synthMp3({
+      durationMs: (hours * 3_600_000) / plan.segments.length,
+      sampleRate: AUDIO.sampleRate,
+      channels: AUDIO.channels,
+      bitrate: AUDIO.bitrate,
+      id3: true,
+      xing: true,
+    });
     for (const segment of plan.segments) {
-      const key = segmentKey({ provider: 'senseaudio', model: renderOptions.model, voice: renderOptions.voice, voiceSettings: renderOptions.voiceSettings, audio: renderOptions.audio, text: toSpeechText(segment.text) });
+      const key = segmentKey({
+        provider: 'senseaudio',
+        model: renderOptions.model,
+        voice: renderOptions.voice,
+        voiceSettings: renderOptions.voiceSettings,
+        audio: renderOptions.audio,
+        text: toSpeechText(segment.text),
+      });
       await mkdir(dirname(join(env.out, key)), { recursive: true });
       await writeFile(join(env.out, key), audio);
     }
     const pid = env.workerPids[0] ?? 0;
     const idleRssMb = await idlePeakMb(pid);
     const timing = await env.render('memory', plan, renderOptions);
-    if (env.simulator.requests.length > 0) throw new Error(`the worker called the provider ${env.simulator.requests.length} times: segments were not all cached`);
+    if (env.simulator.requests.length > 0)
+      throw new Error(`the worker called the provider ${env.simulator.requests.length} times: segments were not all cached`);
     const peakRssMb = await vmHwmMb(pid);
     return {
       hours,
@@ -103,7 +118,9 @@ export const stitchMemory: Benchmark = {
       ones.push(one);
       const four = await measure(options, 4);
       fours.push(four);
-      options.log(`stitch-memory round ${i + 1}: worker peak ${one.peakRssMb} MB for 1 h (idle ${one.idleRssMb}), ${four.peakRssMb} MB for 4 h (idle ${four.idleRssMb})`);
+      options.log(
+        `stitch-memory round ${i + 1}: worker peak ${one.peakRssMb} MB for 1 h (idle ${one.idleRssMb}), ${four.peakRssMb} MB for 4 h (idle ${four.idleRssMb})`,
+      );
     }
     const peak = (rows: readonly MemoryRow[]): number => round(median(rows.map((row) => row.peakRssMb)), 1);
     const growth = (rows: readonly MemoryRow[]): number => round(median(rows.map((row) => row.peakRssMb - row.idleRssMb)), 1);
@@ -118,7 +135,13 @@ export const stitchMemory: Benchmark = {
         better: 'lower',
         target: { op: '<=', ratio: 1.1 },
         command: benchCommand('stitch-memory', options.quick),
-        details: { audio: AUDIO, rounds, oneHour: ones, fourHours: fours, medianGrowthWhileStitchingMb: { oneHour: growth(ones), fourHours: growth(fours) } },
+        details: {
+          audio: AUDIO,
+          rounds,
+          oneHour: ones,
+          fourHours: fours,
+          medianGrowthWhileStitchingMb: { oneHour: growth(ones), fourHours: growth(fours) },
+        },
       }),
     ];
   },

@@ -39,7 +39,14 @@ interface OursRound extends StitchFilesResult {
 }
 
 async function writeSegments(dir: string, targetBytes: number): Promise<{ count: number; bytes: number }> {
-  const segment = synthMp3({ durationMs: SEGMENT_SECONDS * 1000, sampleRate: AUDIO.sampleRate, channels: AUDIO.channels, bitrate: AUDIO.bitrate ?? 128_000, id3: true, xing: true });
+  const segment = synthMp3({
+    durationMs: SEGMENT_SECONDS * 1000,
+    sampleRate: AUDIO.sampleRate,
+    channels: AUDIO.channels,
+    bitrate: AUDIO.bitrate ?? 128_000,
+    id3: true,
+    xing: true,
+  });
   const first = join(dir, segmentFileKey(0, 'mp3'));
   await mkdir(join(dir, 'segments'), { recursive: true });
   await writeFile(first, segment);
@@ -63,7 +70,13 @@ async function ffmpegRound(dir: string, time: string | undefined): Promise<Ffmpe
     const { size } = await stat(out);
     const result: FfmpegRound = { wallMs: run.wallMs, wallWithFsyncMs: run.wallMs + synced.wallMs, bytes: size };
     const [maxRssKb, user, system] = (run.stderr.trim().split('\n').at(-1) ?? '').split(' ').map(Number);
-    if (time !== undefined && maxRssKb !== undefined && user !== undefined && system !== undefined && [maxRssKb, user, system].every(Number.isFinite)) {
+    if (
+      time !== undefined &&
+      maxRssKb !== undefined &&
+      user !== undefined &&
+      system !== undefined &&
+      [maxRssKb, user, system].every(Number.isFinite)
+    ) {
       result.maxRssKb = maxRssKb;
       result.cpuMs = (user + system) * 1000;
     }
@@ -75,7 +88,9 @@ async function ffmpegRound(dir: string, time: string | undefined): Promise<Ffmpe
 
 async function oursRound(dir: string, count: number): Promise<OursRound> {
   try {
-    const run = await runOk(process.execPath, ['--import', 'tsx', STITCH_FILES, dir, String(count), JSON.stringify(AUDIO)], { cwd: REPO_ROOT });
+    const run = await runOk(process.execPath, ['--import', 'tsx', STITCH_FILES, dir, String(count), JSON.stringify(AUDIO)], {
+      cwd: REPO_ROOT,
+    });
     const result = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '') as StitchFilesResult;
     return { ...result, processWallMs: run.wallMs };
   } finally {
@@ -101,7 +116,9 @@ export const stitchThroughput: Benchmark = {
       for (let i = 0; i < rounds; i += 1) {
         ffmpegRounds.push(await ffmpegRound(dir, time));
         oursRounds.push(await oursRound(dir, input.count));
-        options.log(`stitch round ${i + 1}: ffmpeg ${Math.round(ffmpegRounds.at(-1)?.wallMs ?? 0)} ms, ours ${Math.round(oursRounds.at(-1)?.stitchMs ?? 0)} ms`);
+        options.log(
+          `stitch round ${i + 1}: ffmpeg ${Math.round(ffmpegRounds.at(-1)?.wallMs ?? 0)} ms, ours ${Math.round(oursRounds.at(-1)?.stitchMs ?? 0)} ms`,
+        );
       }
       const ffmpeg = best(ffmpegRounds, (r) => r.wallMs);
       const ours = best(oursRounds, (r) => r.stitchMs);

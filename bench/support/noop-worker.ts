@@ -20,7 +20,10 @@ async function main(): Promise<void> {
     connection: createRedisConnection(redisUrl, 'worker'),
     concurrency,
   });
-  const parent = new Worker(BARE_PARENT_QUEUE, () => Promise.resolve('done'), { prefix, connection: createRedisConnection(redisUrl, 'worker') });
+  const parent = new Worker(BARE_PARENT_QUEUE, () => Promise.resolve('done'), {
+    prefix,
+    connection: createRedisConnection(redisUrl, 'worker'),
+  });
   await Promise.all([children.waitUntilReady(), parent.waitUntilReady()]);
   process.stdout.write('ready\n');
   await new Promise<void>((resolve) => process.once('SIGTERM', () => resolve()));

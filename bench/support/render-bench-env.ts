@@ -12,7 +12,11 @@ import type { Manifest } from '../../src/render/manifest.ts';
 import { renderKeys } from '../../src/render/render-keys.ts';
 import { RenderStore } from '../../src/render/render-store.ts';
 import { describeLocation } from '../../src/storage/open-storage.ts';
-import { startSenseAudioSimulator, type SenseAudioSimulator, type SenseAudioSimulatorOptions } from '../../test/simulators/senseaudio/server.ts';
+import {
+  startSenseAudioSimulator,
+  type SenseAudioSimulator,
+  type SenseAudioSimulatorOptions,
+} from '../../test/simulators/senseaudio/server.ts';
 import { spawnWorker, type WorkerProcess } from '../../test/support/worker-process.ts';
 import { owe } from './cleanup.ts';
 import { benchPrefix, deletePrefix } from './redis-prefix.ts';
@@ -120,7 +124,9 @@ export async function startRenderBenchEnv(options: RenderBenchEnvOptions): Promi
       if (event.status === 'stitching') wait.stitchingAt ??= performance.now();
       if (event.status === 'completed') wait.done(undefined);
       if (event.status === 'failed' || event.status === 'cancelled') {
-        void store.get(event.id).then((state) => wait.done(new Error(`render ${event.id} ${event.status}: ${state?.error ?? 'no reason recorded'}`)));
+        void store
+          .get(event.id)
+          .then((state) => wait.done(new Error(`render ${event.id} ${event.status}: ${state?.error ?? 'no reason recorded'}`)));
       }
     });
     await subscriber.subscribe(channel);
@@ -141,7 +147,10 @@ export async function startRenderBenchEnv(options: RenderBenchEnvOptions): Promi
         const finished = new Promise<Error | undefined>((resolve) => waiting.set(id, { started, done: resolve }));
         let enqueueMs: number;
         try {
-          await enqueueRender({ connection, prefix, store, retry }, { id, plan, provider: senseAudioDefinition, options: resolved, output: describeLocation(output) });
+          await enqueueRender(
+            { connection, prefix, store, retry },
+            { id, plan, provider: senseAudioDefinition, options: resolved, output: describeLocation(output) },
+          );
           enqueueMs = performance.now() - started;
           const error = await withTimeout(finished, opts.timeoutMs ?? 600_000, `render ${id} did not finish`);
           if (error) throw error;

@@ -9,7 +9,15 @@ export interface BenchRun {
   finishedAt: string;
   command: string;
   quick: boolean;
-  machine: { cpus: number; cpuModel: string; memoryGb: number; loadAverageAtStart: number[]; loadAverageAtEnd: number[]; node: string; platform: string };
+  machine: {
+    cpus: number;
+    cpuModel: string;
+    memoryGb: number;
+    loadAverageAtStart: number[];
+    loadAverageAtEnd: number[];
+    node: string;
+    platform: string;
+  };
   /** The commit checked out (the working tree may hold more). */
   commit: string | null;
   figures: BenchFigure[];

@@ -37,7 +37,14 @@ async function main(): Promise<void> {
   const result = await stitch({ storage, segmentKeys, audio, outputKey: STITCH_OUTPUT_KEY });
   const stitchMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
-  const line: StitchFilesResult = { stitchMs, cpuMs: (cpu.user + cpu.system) / 1000, maxRssKbBefore, maxRssKb: process.resourceUsage().maxRSS, bytes: result.bytes, durationMs: result.durationMs };
+  const line: StitchFilesResult = {
+    stitchMs,
+    cpuMs: (cpu.user + cpu.system) / 1000,
+    maxRssKbBefore,
+    maxRssKb: process.resourceUsage().maxRSS,
+    bytes: result.bytes,
+    durationMs: result.durationMs,
+  };
   process.stdout.write(`${JSON.stringify(line)}\n`);
 }
 

@@ -4,7 +4,13 @@ import { z } from 'zod';
 import { errorBodySchema } from './errors.ts';
 
 /** The Fastify instance routes are added to: request and reply types come from their zod schemas. */
-export type ApiApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+export type ApiApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
 
 export const renderIdParams = z.object({ id: z.string().describe('render id') });
 

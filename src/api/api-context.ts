@@ -69,7 +69,8 @@ export function createApiContext(config: AppConfig, providers: ReadonlyMap<strin
     stitchQueue,
     events,
     // Redis blinked: the next message or heartbeat reads again.
-    onReadError: (error) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'event stream: could not read the render'),
+    onReadError: (error) =>
+      logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'event stream: could not read the render'),
   });
   return {
     config,

@@ -12,6 +12,11 @@ export function audioKeyOf(storage: Storage, location: string): string {
 }
 
 /** A time-limited GET URL for the object, when the storage can sign one (S3); undefined otherwise. */
-export async function presignedAudioUrl(storage: Storage, key: string, ttlSeconds: number, downloadName: string): Promise<string | undefined> {
+export async function presignedAudioUrl(
+  storage: Storage,
+  key: string,
+  ttlSeconds: number,
+  downloadName: string,
+): Promise<string | undefined> {
   return storage.presignGet?.(key, { ttlSeconds, filename: downloadName });
 }

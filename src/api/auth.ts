@@ -44,9 +44,17 @@ export function bearerAuth(verify: TokenVerifier, purpose = 'this route'): AuthH
   return (request, _reply, done) => {
     const match = /^Bearer +(\S+) *$/i.exec(request.headers.authorization ?? '');
     if (!match?.[1]) {
-      done(new HttpError(401, 'UNAUTHORIZED', `${purpose} needs a token: send "Authorization: Bearer <token>"`, { headers: { 'www-authenticate': BEARER_CHALLENGE } }));
+      done(
+        new HttpError(401, 'UNAUTHORIZED', `${purpose} needs a token: send "Authorization: Bearer <token>"`, {
+          headers: { 'www-authenticate': BEARER_CHALLENGE },
+        }),
+      );
     } else if (!verify(match[1])) {
-      done(new HttpError(401, 'UNAUTHORIZED', 'the bearer token is not valid', { headers: { 'www-authenticate': `${BEARER_CHALLENGE}, error="invalid_token"` } }));
+      done(
+        new HttpError(401, 'UNAUTHORIZED', 'the bearer token is not valid', {
+          headers: { 'www-authenticate': `${BEARER_CHALLENGE}, error="invalid_token"` },
+        }),
+      );
     } else {
       done();
     }
@@ -68,7 +76,11 @@ export function basicAuth(verify: TokenVerifier, realm: string): AuthHook {
       done();
       return;
     }
-    const message = credentials === undefined ? 'sign in with any user name and an API token as the password' : 'the password is not a valid API token';
-    void reply.code(401).header('www-authenticate', challenge).send({ error: { code: 'UNAUTHORIZED', message } });
+    const message =
+      credentials === undefined ? 'sign in with any user name and an API token as the password' : 'the password is not a valid API token';
+    void reply
+      .code(401)
+      .header('www-authenticate', challenge)
+      .send({ error: { code: 'UNAUTHORIZED', message } });
   };
 }

@@ -44,7 +44,10 @@ export function registerErrorHandling(app: FastifyInstance, options: ErrorHandli
     const answer = toAnswer(error, options);
     if (answer.status >= 500 && answer.status !== 503) request.log.error({ err: error }, 'request failed');
     else request.log.info({ status: answer.status, code: answer.body.error.code }, 'request refused');
-    void reply.code(answer.status).headers(answer.headers ?? {}).send(answer.body);
+    void reply
+      .code(answer.status)
+      .headers(answer.headers ?? {})
+      .send(answer.body);
   });
   app.setNotFoundHandler((request, reply) => {
     const path = request.url.split('?')[0] ?? '';
@@ -59,7 +62,11 @@ function toAnswer(error: unknown, options: ErrorHandlingOptions): Answer {
       const path = issue.instancePath.split('/').filter(Boolean).join('.');
       const keys = (issue.params as { keys?: unknown }).keys;
       if (issue.keyword === 'unrecognized_keys' && Array.isArray(keys)) {
-        return keys.map((key) => ({ field: path ? `${path}.${String(key)}` : String(key), rule: 'unknown_field', message: 'is not a field of this request' }));
+        return keys.map((key) => ({
+          field: path ? `${path}.${String(key)}` : String(key),
+          rule: 'unknown_field',
+          message: 'is not a field of this request',
+        }));
       }
       return [{ field: path || where, rule: issue.keyword, message: issue.message ?? 'invalid' }];
     });
@@ -70,15 +77,24 @@ function toAnswer(error: unknown, options: ErrorHandlingOptions): Answer {
     return invalid([{ field: error.field, rule, message: rule }]);
   }
   if (error instanceof HttpError) {
-    return { status: error.statusCode, headers: error.headers, body: { error: { code: error.code, message: error.message, ...error.details } } };
+    return {
+      status: error.statusCode,
+      headers: error.headers,
+      body: { error: { code: error.code, message: error.message, ...error.details } },
+    };
   }
   if (error instanceof NotFoundError) return plain(404, 'NOT_FOUND', error.message);
   if (error instanceof StoragePreflightError) {
     // The caller named an output these settings cannot write: theirs (or the operator's) to fix.
-    return { status: 422, body: { error: { code: 'OUTPUT_NOT_WRITABLE', message: error.message, field: 'output', retryable: error.retryable } } };
+    return {
+      status: 422,
+      body: { error: { code: 'OUTPUT_NOT_WRITABLE', message: error.message, field: 'output', retryable: error.retryable } },
+    };
   }
   if (error instanceof StorageError) {
-    return error.retryable ? plain(503, 'STORAGE_UNAVAILABLE', error.message, { 'retry-after': '5' }) : plain(502, 'STORAGE_FAILED', error.message);
+    return error.retryable
+      ? plain(503, 'STORAGE_UNAVAILABLE', error.message, { 'retry-after': '5' })
+      : plain(502, 'STORAGE_FAILED', error.message);
   }
   const fastifyError = error as Partial<FastifyError>;
   switch (fastifyError.code) {
@@ -96,7 +112,8 @@ function toAnswer(error: unknown, options: ErrorHandlingOptions): Answer {
   if (error instanceof SyntaxError && fastifyError.statusCode === 400) {
     return plain(400, 'MALFORMED_JSON', `the body is not valid JSON: ${error.message}`);
   }
-  if (typeof error === 'object' && error !== null && isResponseSerializationError(error)) return plain(500, 'INTERNAL', 'internal error (the answer did not match its schema; logged)');
+  if (typeof error === 'object' && error !== null && isResponseSerializationError(error))
+    return plain(500, 'INTERNAL', 'internal error (the answer did not match its schema; logged)');
   if (error instanceof TtsBatchError && !isRedisUnavailable(error, 'ready')) return plain(500, error.code, error.message);
   const status = fastifyError.statusCode;
   if (typeof status === 'number' && status >= 400 && status < 500) {

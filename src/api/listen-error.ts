@@ -10,7 +10,16 @@ const WHY: Readonly<Record<string, string>> = {
 export class ListenError extends TtsBatchError {
   constructor(host: string, port: number, cause: unknown) {
     const code = typeof cause === 'object' && cause !== null && 'code' in cause && typeof cause.code === 'string' ? cause.code : undefined;
-    const why = code === undefined ? (cause instanceof Error ? cause.message : String(cause)) : `${WHY[code] ?? (cause instanceof Error ? cause.message : code)} (${code})`;
-    super('LISTEN_FAILED', `cannot listen on ${host}:${port}: ${why}; set PORT or API_HOST`, { retryable: false, value: `${host}:${port}`, cause });
+    const why =
+      code === undefined
+        ? cause instanceof Error
+          ? cause.message
+          : String(cause)
+        : `${WHY[code] ?? (cause instanceof Error ? cause.message : code)} (${code})`;
+    super('LISTEN_FAILED', `cannot listen on ${host}:${port}: ${why}; set PORT or API_HOST`, {
+      retryable: false,
+      value: `${host}:${port}`,
+      cause,
+    });
   }
 }

@@ -30,7 +30,9 @@ export function createOutputPolicy(config: AppConfig): OutputPolicy {
   const defaultOutput = canonical(config.API_DEFAULT_OUTPUT, 'API_DEFAULT_OUTPUT');
   const onlyDefault = roots.length === 0 && !config.API_OUTPUT_ANY;
   if (onlyDefault) roots.push(defaultOutput);
-  const rule = onlyDefault ? 'API_DEFAULT_OUTPUT; set API_OUTPUT_ROOT to allow more, or API_OUTPUT_ANY=true for any location' : 'API_OUTPUT_ROOT';
+  const rule = onlyDefault
+    ? 'API_DEFAULT_OUTPUT; set API_OUTPUT_ROOT to allow more, or API_OUTPUT_ANY=true for any location'
+    : 'API_OUTPUT_ROOT';
   if (roots.length > 0 && !roots.some((root) => isInside(defaultOutput, root))) {
     throw new ConfigError(`API_DEFAULT_OUTPUT (${defaultOutput}) is outside every API_OUTPUT_ROOT (${roots.join(', ')})`);
   }

@@ -1,7 +1,17 @@
-const NETWORK_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'ENOTFOUND', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN']);
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'ENOTFOUND',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+]);
 
 /** What ioredis says when a fail-fast connection is down (no offline queue, retries spent, closed). */
-const IOREDIS_DOWN = /Stream isn't writeable|enableOfflineQueue|Connection is closed|Reached the max retries per request|connect ETIMEDOUT|cannot reach Redis/;
+const IOREDIS_DOWN =
+  /Stream isn't writeable|enableOfflineQueue|Connection is closed|Reached the max retries per request|connect ETIMEDOUT|cannot reach Redis/;
 
 /**
  * Whether a request failed because Redis could not be reached, as opposed to a bug: the API

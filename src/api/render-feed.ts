@@ -79,7 +79,11 @@ export class RenderFeed {
   }
 
   view(): RenderView {
-    return renderView({ ...this.#state, segmentsDone: this.#done.size, cachedSegments: this.#cached.size, charsDone: this.#charsDone }, Date.now(), this.#waiting);
+    return renderView(
+      { ...this.#state, segmentsDone: this.#done.size, cachedSegments: this.#cached.size, charsDone: this.#charsDone },
+      Date.now(),
+      this.#waiting,
+    );
   }
 
   add(follower: FeedFollower): () => void {

@@ -18,41 +18,41 @@ export const RENDER_SETTING_ALIASES: readonly SettingAlias[] = collectSettingAli
  */
 export function createRenderBodySchema(maxTextChars: number) {
   const settingFields = Object.fromEntries(RENDER_SETTING_ALIASES.map((alias) => [alias.key, alias.apiField.optional()]));
-  return z
-    .strictObject({
-      text: z
-        .string()
-        .min(1, 'must not be empty')
-        .refine((text) => text.length <= maxTextChars || countCodePoints(text) <= maxTextChars, {
-          message: `must be at most ${maxTextChars} characters (API_MAX_TEXT_CHARS)`,
-          abort: true,
-        })
-        .describe('UTF-8 text; chapter headings are lines like "# Title", "第三章 …", "Chapter 3 …"'),
-      provider: z.string().min(1).describe('speech provider, e.g. senseaudio'),
-      voice: z.string().min(1).optional().describe('voice id (default: the provider default)'),
-      model: z.string().min(1).optional(),
-      format: z.string().min(1).optional().describe('mp3 | wav | pcm'),
-      sampleRate: z.number().int().positive().optional(),
-      bitrate: z.number().int().positive().optional().describe('mp3 only, bits/s'),
-      channels: z.number().int().positive().optional(),
-      ...settingFields,
-      title: z.string().min(1).max(500).optional().describe('written into the audio tags and manifest'),
-      id: z.string().optional().describe('name the render (1–64 letters, digits, _ or -); an id is never reused'),
-      output: z.string().min(1).optional().describe('folder or s3://bucket/prefix (default API_DEFAULT_OUTPUT; limited by API_OUTPUT_ROOT)'),
-      webhook: z
-        .strictObject({
-          url: z.url({ protocol: /^https?$/, hostname: z.regexes.hostname }),
-          secret: z.string().min(16, 'must be at least 16 characters').max(256),
-        })
-        .optional()
-        .describe('where the final event is POSTed, signed with secret (the secret is never shown again)'),
-      // Any JSON value: the provider's schema checks each (a recursive schema here would not survive the OpenAPI export).
-      settings: z
-        .record(z.string(), z.unknown())
-        .optional()
-        .describe("the provider's settings by name, e.g. {\"speed\": 1.1, \"latex_read\": true}; the flat fields speed, blend, refAudio, … are aliases of these"),
-    });
+  return z.strictObject({
+    text: z
+      .string()
+      .min(1, 'must not be empty')
+      .refine((text) => text.length <= maxTextChars || countCodePoints(text) <= maxTextChars, {
+        message: `must be at most ${maxTextChars} characters (API_MAX_TEXT_CHARS)`,
+        abort: true,
+      })
+      .describe('UTF-8 text; chapter headings are lines like "# Title", "第三章 …", "Chapter 3 …"'),
+    provider: z.string().min(1).describe('speech provider, e.g. senseaudio'),
+    voice: z.string().min(1).optional().describe('voice id (default: the provider default)'),
+    model: z.string().min(1).optional(),
+    format: z.string().min(1).optional().describe('mp3 | wav | pcm'),
+    sampleRate: z.number().int().positive().optional(),
+    bitrate: z.number().int().positive().optional().describe('mp3 only, bits/s'),
+    channels: z.number().int().positive().optional(),
+    ...settingFields,
+    title: z.string().min(1).max(500).optional().describe('written into the audio tags and manifest'),
+    id: z.string().optional().describe('name the render (1–64 letters, digits, _ or -); an id is never reused'),
+    output: z.string().min(1).optional().describe('folder or s3://bucket/prefix (default API_DEFAULT_OUTPUT; limited by API_OUTPUT_ROOT)'),
+    webhook: z
+      .strictObject({
+        url: z.url({ protocol: /^https?$/, hostname: z.regexes.hostname }),
+        secret: z.string().min(16, 'must be at least 16 characters').max(256),
+      })
+      .optional()
+      .describe('where the final event is POSTed, signed with secret (the secret is never shown again)'),
+    // Any JSON value: the provider's schema checks each (a recursive schema here would not survive the OpenAPI export).
+    settings: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        'the provider\'s settings by name, e.g. {"speed": 1.1, "latex_read": true}; the flat fields speed, blend, refAudio, … are aliases of these',
+      ),
+  });
 }
 
 export type CreateRenderBody = z.infer<ReturnType<typeof createRenderBodySchema>>;
-

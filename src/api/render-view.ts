@@ -38,11 +38,14 @@ export const renderViewSchema = z.object({
       durationMs: z.number(),
       bytes: z.number().int(),
       billedCharacters: z.number(),
-      audioUrl: z.string().describe('this API\'s download route for the audio'),
+      audioUrl: z.string().describe("this API's download route for the audio"),
     })
     .optional(),
   error: renderFailureSchema.optional(),
-  waiting: z.string().optional().describe('why a queued, running or stitching render is not moving, e.g. "no worker with valid senseaudio credentials"'),
+  waiting: z
+    .string()
+    .optional()
+    .describe('why a queued, running or stitching render is not moving, e.g. "no worker with valid senseaudio credentials"'),
 });
 export type RenderView = z.infer<typeof renderViewSchema>;
 

@@ -79,7 +79,13 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
     done();
   });
   // Fails renders whose enqueue died between its writes (any API or worker process may do it).
-  const reconciler = startEnqueueReconciler({ connection: ctx.redis, prefix: ctx.prefix, windowMs: config.ENQUEUE_RECONCILE_MS, retentionDays: config.RENDER_RETENTION_DAYS, logger: app.log });
+  const reconciler = startEnqueueReconciler({
+    connection: ctx.redis,
+    prefix: ctx.prefix,
+    windowMs: config.ENQUEUE_RECONCILE_MS,
+    retentionDays: config.RENDER_RETENTION_DAYS,
+    logger: app.log,
+  });
   app.addHook('onClose', async () => {
     await reconciler.close();
     await ctx.close();

@@ -57,7 +57,6 @@ function u32(value: number): Uint8Array {
   return out;
 }
 
-
 function frame(id: string, body: Uint8Array): Uint8Array {
   const header = new Uint8Array(10);
   for (let i = 0; i < 4; i++) header[i] = id.charCodeAt(i);
@@ -92,7 +91,11 @@ function tocFrames(ids: readonly string[]): Uint8Array[] {
 /** The tag, header included; goes at the very start of the file. */
 export function buildId3ChapterTag(input: Id3ChapterTagInput): Uint8Array {
   if (input.chapters.length > MAX_CHAPTERS) {
-    throw new InputError('chapters', `at most ${MAX_CHAPTERS} chapters fit an ID3 table of contents (255 tables of 255)`, input.chapters.length);
+    throw new InputError(
+      'chapters',
+      `at most ${MAX_CHAPTERS} chapters fit an ID3 table of contents (255 tables of 255)`,
+      input.chapters.length,
+    );
   }
   const frames: Uint8Array[] = [];
   if (input.title !== undefined) frames.push(titleFrame(input.title));
@@ -106,7 +109,11 @@ export function buildId3ChapterTag(input: Id3ChapterTagInput): Uint8Array {
   }
   const body = Buffer.concat(frames);
   if (body.length > MAX_TAG_BODY_BYTES) {
-    throw new InputError('chapters', `the title and chapter titles take ${body.length} bytes, more than the ${MAX_TAG_BODY_BYTES} an ID3 tag holds`, body.length);
+    throw new InputError(
+      'chapters',
+      `the title and chapter titles take ${body.length} bytes, more than the ${MAX_TAG_BODY_BYTES} an ID3 tag holds`,
+      body.length,
+    );
   }
   const header = new Uint8Array(10);
   header.set([0x49, 0x44, 0x33, 3, 0, 0]); // "ID3", v2.3.0, no flags

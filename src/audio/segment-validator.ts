@@ -29,9 +29,13 @@ const WAVE_FORMAT_PCM = 1;
  * the worker slot is freed. mp3 frames are walked with the stitcher's own walker, so what passes
  * here is exactly what the stitch accepts.
  */
-export async function* validateSegmentStream(source: AsyncIterable<Uint8Array>, expected: ExpectedSegmentAudio): AsyncGenerator<Uint8Array, void, undefined> {
+export async function* validateSegmentStream(
+  source: AsyncIterable<Uint8Array>,
+  expected: ExpectedSegmentAudio,
+): AsyncGenerator<Uint8Array, void, undefined> {
   const ceilingSeconds = durationCeilingSeconds(expected.text, expected.ceiling);
-  const maxBytes = Math.ceil(ceilingSeconds * expected.audio.sampleRate * expected.audio.channels * MAX_BYTES_PER_SAMPLE) + HEADER_SLACK_BYTES;
+  const maxBytes =
+    Math.ceil(ceilingSeconds * expected.audio.sampleRate * expected.audio.channels * MAX_BYTES_PER_SAMPLE) + HEADER_SLACK_BYTES;
   const input = new Peekable(capBytes(source, maxBytes, expected, ceilingSeconds));
   try {
     const head = await input.peek(SNIFF_BYTES);
@@ -67,24 +71,47 @@ function containerName(container: string): string {
 
 function tooLong(expected: ExpectedSegmentAudio, seconds: number, ceilingSeconds: number): BadAudioError {
   const chars = [...expected.text].length;
-  return bad(expected, `more than ${ceilingSeconds.toFixed(1)} s of audio for ${chars} characters (the ceiling); stream cut at ${seconds.toFixed(1)} s`, seconds);
+  return bad(
+    expected,
+    `more than ${ceilingSeconds.toFixed(1)} s of audio for ${chars} characters (the ceiling); stream cut at ${seconds.toFixed(1)} s`,
+    seconds,
+  );
 }
 
 /** A byte bound for every format, so even an endless stream of junk is cut. */
-async function* capBytes(source: AsyncIterable<Uint8Array>, maxBytes: number, expected: ExpectedSegmentAudio, ceilingSeconds: number): AsyncGenerator<Uint8Array, void, undefined> {
+async function* capBytes(
+  source: AsyncIterable<Uint8Array>,
+  maxBytes: number,
+  expected: ExpectedSegmentAudio,
+  ceilingSeconds: number,
+): AsyncGenerator<Uint8Array, void, undefined> {
   let received = 0;
   for await (const chunk of source) {
     received += chunk.length;
-    if (received > maxBytes) throw bad(expected, `more than ${maxBytes} bytes for ${[...expected.text].length} characters (a ${ceilingSeconds.toFixed(1)} s ceiling); stream cut`, received);
+    if (received > maxBytes)
+      throw bad(
+        expected,
+        `more than ${maxBytes} bytes for ${[...expected.text].length} characters (a ${ceilingSeconds.toFixed(1)} s ceiling); stream cut`,
+        received,
+      );
     yield chunk;
   }
 }
 
-async function* checkMp3(source: AsyncIterable<Uint8Array>, expected: ExpectedSegmentAudio, ceilingSeconds: number): AsyncGenerator<Uint8Array, void, undefined> {
+async function* checkMp3(
+  source: AsyncIterable<Uint8Array>,
+  expected: ExpectedSegmentAudio,
+  ceilingSeconds: number,
+): AsyncGenerator<Uint8Array, void, undefined> {
   const report = createMp3WalkReport();
   // Chunks the walker has pulled but whose frames have not all been checked yet.
   const pending: Uint8Array[] = [];
-  const junkFound = (): BadAudioError => bad(expected, `${report.junkBytes} bytes that are neither an MPEG frame nor a tag (damaged or cut frames)`, `${report.junkBytes} junk bytes`);
+  const junkFound = (): BadAudioError =>
+    bad(
+      expected,
+      `${report.junkBytes} bytes that are neither an MPEG frame nor a tag (damaged or cut frames)`,
+      `${report.junkBytes} junk bytes`,
+    );
   async function* tap(): AsyncGenerator<Uint8Array, void, undefined> {
     for await (const chunk of source) {
       if (report.junkBytes > 0) throw junkFound();
@@ -110,12 +137,26 @@ async function* checkMp3(source: AsyncIterable<Uint8Array>, expected: ExpectedSe
   yield* pending.splice(0);
 }
 
-async function* checkWav(input: Peekable, expected: ExpectedSegmentAudio, ceilingSeconds: number): AsyncGenerator<Uint8Array, void, undefined> {
+async function* checkWav(
+  input: Peekable,
+  expected: ExpectedSegmentAudio,
+  ceilingSeconds: number,
+): AsyncGenerator<Uint8Array, void, undefined> {
   const head = await readHead(input);
   const { sampleRate, channels } = expected.audio;
   const described = `${head.sampleRate ?? '?'} Hz, ${head.channels ?? '?'} channel(s), ${head.bitsPerSample ?? '?'}-bit, format ${head.formatTag ?? '?'}`;
-  if (head.formatTag !== WAVE_FORMAT_PCM || head.sampleRate !== sampleRate || head.channels !== channels || head.dataOffset === undefined || !head.blockAlign) {
-    throw bad(expected, `the wav answer is ${described}${head.dataOffset === undefined ? ' with no data chunk in its head' : ''}, but integer PCM at ${sampleRate} Hz, ${channels} channel(s) was asked for`, described);
+  if (
+    head.formatTag !== WAVE_FORMAT_PCM ||
+    head.sampleRate !== sampleRate ||
+    head.channels !== channels ||
+    head.dataOffset === undefined ||
+    !head.blockAlign
+  ) {
+    throw bad(
+      expected,
+      `the wav answer is ${described}${head.dataOffset === undefined ? ' with no data chunk in its head' : ''}, but integer PCM at ${sampleRate} Hz, ${channels} channel(s) was asked for`,
+      described,
+    );
   }
   const bytesPerSecond = sampleRate * head.blockAlign;
   const { dataOffset, blockAlign } = head;
@@ -136,7 +177,11 @@ async function* checkWav(input: Peekable, expected: ExpectedSegmentAudio, ceilin
   }
 }
 
-async function* checkRawPcm(source: AsyncIterable<Uint8Array>, expected: ExpectedSegmentAudio, ceilingSeconds: number): AsyncGenerator<Uint8Array, void, undefined> {
+async function* checkRawPcm(
+  source: AsyncIterable<Uint8Array>,
+  expected: ExpectedSegmentAudio,
+  ceilingSeconds: number,
+): AsyncGenerator<Uint8Array, void, undefined> {
   const blockAlign = 2 * expected.audio.channels;
   const bytesPerSecond = expected.audio.sampleRate * blockAlign;
   let received = 0;
@@ -146,7 +191,8 @@ async function* checkRawPcm(source: AsyncIterable<Uint8Array>, expected: Expecte
     yield chunk;
   }
   if (received === 0) throw bad(expected, 'the pcm answer holds no samples', 0);
-  if (received % blockAlign !== 0) throw bad(expected, `the pcm answer ends inside a sample frame (${received % blockAlign} of ${blockAlign} bytes)`, received);
+  if (received % blockAlign !== 0)
+    throw bad(expected, `the pcm answer ends inside a sample frame (${received % blockAlign} of ${blockAlign} bytes)`, received);
 }
 
 /** Reads a wav head (at most MAX_HEAD_BYTES), keeping every byte for the replay. */

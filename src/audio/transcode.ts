@@ -71,7 +71,11 @@ export async function* passThroughOrTranscode(
   }
 }
 
-async function* runFfmpeg(peeked: PeekedInput, target: AudioSettings, options: TranscodeOptions): AsyncGenerator<Uint8Array, void, undefined> {
+async function* runFfmpeg(
+  peeked: PeekedInput,
+  target: AudioSettings,
+  options: TranscodeOptions,
+): AsyncGenerator<Uint8Array, void, undefined> {
   const { signal } = options;
   signal?.throwIfAborted();
   // ffmpeg marks the short last read of a wav of unknown length "corrupt"; -xerror would fail
@@ -174,7 +178,18 @@ export function ffmpegArguments(
   args.push('-ar', String(target.sampleRate), '-ac', String(target.channels));
   switch (target.format) {
     case 'mp3':
-      args.push('-c:a', 'libmp3lame', '-b:a', String(target.bitrate ?? DEFAULT_MP3_BITRATE), '-write_xing', '0', '-id3v2_version', '0', '-f', 'mp3');
+      args.push(
+        '-c:a',
+        'libmp3lame',
+        '-b:a',
+        String(target.bitrate ?? DEFAULT_MP3_BITRATE),
+        '-write_xing',
+        '0',
+        '-id3v2_version',
+        '0',
+        '-f',
+        'mp3',
+      );
       break;
     case 'wav':
       args.push('-c:a', 'pcm_s16le', '-f', 'wav');
@@ -273,23 +288,34 @@ async function* guardLength(input: AsyncIterable<Uint8Array>, head: AudioHead): 
   }
   if (head.container !== 'wav') return;
   if (head.declaredBytes !== undefined && received < head.declaredBytes) {
-    throw new AudioFormatError(`the wav input ended after ${received} of the ${head.declaredBytes} bytes its header declares (cut short?)`, {
-      received,
-      declared: head.declaredBytes,
-    });
+    throw new AudioFormatError(
+      `the wav input ended after ${received} of the ${head.declaredBytes} bytes its header declares (cut short?)`,
+      {
+        received,
+        declared: head.declaredBytes,
+      },
+    );
   }
   const { dataOffset, blockAlign } = head;
   if (head.declaredBytes === undefined && dataOffset !== undefined && blockAlign !== undefined && blockAlign > 0 && received > dataOffset) {
     const partial = (received - dataOffset) % blockAlign;
     if (partial !== 0) {
-      throw new AudioFormatError(`the wav input ended inside a sample frame (${partial} of ${blockAlign} bytes; cut short?)`, { received, blockAlign });
+      throw new AudioFormatError(`the wav input ended inside a sample frame (${partial} of ${blockAlign} bytes; cut short?)`, {
+        received,
+        blockAlign,
+      });
     }
   }
 }
 
 function matchesTarget(head: AudioHead, target: AudioSettings, options: TranscodeOptions): boolean {
   if (target.format === 'pcm') {
-    return head.container === 'unknown' && options.inputFormat === 'pcm' && options.inputSampleRate === target.sampleRate && options.inputChannels === target.channels;
+    return (
+      head.container === 'unknown' &&
+      options.inputFormat === 'pcm' &&
+      options.inputSampleRate === target.sampleRate &&
+      options.inputChannels === target.channels
+    );
   }
   if (head.container !== target.format || head.sampleRate !== target.sampleRate || head.channels !== target.channels) return false;
   switch (target.format) {
@@ -304,7 +330,10 @@ function matchesTarget(head: AudioHead, target: AudioSettings, options: Transcod
 
 function spawnFailure(error: Error & { code?: unknown }, command: string): TtsBatchError {
   if (error.code === 'ENOENT') return new ConfigError(`ffmpeg was not found (${command}): ${INSTALL_HINT}`, command);
-  return new TtsBatchError('FFMPEG_FAILED', `ffmpeg could not be started (${command}): ${error.message}`, { value: error.code, retryable: true });
+  return new TtsBatchError('FFMPEG_FAILED', `ffmpeg could not be started (${command}): ${error.message}`, {
+    value: error.code,
+    retryable: true,
+  });
 }
 
 /** The end of ffmpeg's stderr on one line; it puts the cause last. */

@@ -88,5 +88,9 @@ function readFormat(bytes: Buffer, body: number, size: number): { sampleRate: nu
 }
 
 function notWav(why: string): ProviderError {
-  return new ProviderError(`espeak-ng's output is not 16-bit PCM wav: ${why}`, { provider: 'espeak', kind: 'fatal', providerCode: 'NOT_WAV' });
+  return new ProviderError(`espeak-ng's output is not 16-bit PCM wav: ${why}`, {
+    provider: 'espeak',
+    kind: 'fatal',
+    providerCode: 'NOT_WAV',
+  });
 }

@@ -100,7 +100,10 @@ export interface XingFrameParams {
 }
 
 /** The bitrate index and length the Xing frame will have; the TOC depends on that length. */
-export function xingFrameLayout(template: Mp3FrameHeader, constantBitrateKbps: number | null): { bitrateIndex: number; frameLength: number } {
+export function xingFrameLayout(
+  template: Mp3FrameHeader,
+  constantBitrateKbps: number | null,
+): { bitrateIndex: number; frameLength: number } {
   const needed = 4 + sideInfoLength(template.version, template.channels) + XING_TAG_LENGTH + LAME_TAG_LENGTH;
   const bitrates = layer3Bitrates(template.version);
   // Like LAME: for CBR keep the stream's bitrate (players that ignore the tag then still see a

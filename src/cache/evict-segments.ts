@@ -53,7 +53,11 @@ async function renderSegmentKeys(storage: Storage, store: RenderStore, id: strin
   const manifest = await readManifestReferences(storage, manifestKeyOf(id));
   const keys = manifest?.keys ?? (await store.outline(id))?.segments.map((segment) => segment.key);
   if (keys === undefined) {
-    throw new InputError('render', `no manifest at ${manifestKeyOf(id)} in ${storage.url} and no render record for "${id}": its segments are unknown`, id);
+    throw new InputError(
+      'render',
+      `no manifest at ${manifestKeyOf(id)} in ${storage.url} and no render record for "${id}": its segments are unknown`,
+      id,
+    );
   }
   return keys.map((key) => assertSegmentKey(key));
 }

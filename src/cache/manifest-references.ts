@@ -37,7 +37,11 @@ export async function readManifestReferences(storage: Storage, key: string): Pro
   try {
     for await (const chunk of storage.get(key)) {
       size += chunk.byteLength;
-      if (size > MAX_MANIFEST_BYTES) throw new TtsBatchError('MANIFEST_UNREADABLE', `${key} is larger than ${MAX_MANIFEST_BYTES} bytes`, { retryable: false, value: key });
+      if (size > MAX_MANIFEST_BYTES)
+        throw new TtsBatchError('MANIFEST_UNREADABLE', `${key} is larger than ${MAX_MANIFEST_BYTES} bytes`, {
+          retryable: false,
+          value: key,
+        });
       parts.push(chunk);
     }
   } catch (error) {
@@ -49,7 +53,11 @@ export async function readManifestReferences(storage: Storage, key: string): Pro
     parsed = manifestSegmentsSchema.parse(JSON.parse(Buffer.concat(parts).toString('utf8')));
   } catch (error) {
     // A manifest we cannot read could reference anything: the caller must not guess.
-    throw new TtsBatchError('MANIFEST_UNREADABLE', `${key} in ${storage.url} is not a readable manifest`, { retryable: false, value: key, cause: error });
+    throw new TtsBatchError('MANIFEST_UNREADABLE', `${key} in ${storage.url} is not a readable manifest`, {
+      retryable: false,
+      value: key,
+      cause: error,
+    });
   }
   const keys = parsed.segments.map((segment) => segment.key);
   const complete = keys.every((k): k is string => k !== undefined);

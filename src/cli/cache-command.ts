@@ -21,7 +21,8 @@ export interface CachePruneOptions {
 
 /** `cache evict --render ID | KEY`: prints the report as JSON on stdout, a one-line summary on stderr. */
 export async function cacheEvictCommand(key: string | undefined, opts: CacheEvictOptions, config: AppConfig): Promise<number> {
-  if ((key === undefined) === (opts.render === undefined)) throw new InputError('render', 'give either --render ID or a segment KEY, not both or neither');
+  if ((key === undefined) === (opts.render === undefined))
+    throw new InputError('render', 'give either --render ID or a segment KEY, not both or neither');
   const target: EvictTarget = opts.render === undefined ? { key: key ?? '' } : { render: opts.render };
   return withCache(opts.out, config, (store, storage) => evictSegments({ storage, store, target, dryRun: opts.dryRun ?? false }));
 }
@@ -46,7 +47,9 @@ async function withCache(
     const report = await run(new RenderStore(connection, config.QUEUE_PREFIX, { retentionDays: config.RENDER_RETENTION_DAYS }), storage);
     process.stdout.write(`${JSON.stringify(report)}\n`);
     const verb = report.dryRun ? 'would free' : 'freed';
-    process.stderr.write(`tts-batch: ${verb} ${report.deletedObjects} objects, ${report.deletedBytes} bytes in ${storage.url}; kept ${report.keptObjects} (${report.keptBytes} bytes)\n`);
+    process.stderr.write(
+      `tts-batch: ${verb} ${report.deletedObjects} objects, ${report.deletedBytes} bytes in ${storage.url}; kept ${report.keptObjects} (${report.keptBytes} bytes)\n`,
+    );
     return 0;
   } finally {
     await connection.quit().catch(() => undefined);

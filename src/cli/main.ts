@@ -55,8 +55,17 @@ render
 program
   .command('worker')
   .description('run synthesize and stitch workers until SIGTERM or SIGINT')
-  .option('--providers <names>', 'comma-separated providers to serve (default: all with credentials)', (v: string) => v.split(',').map((s) => s.trim()).filter(Boolean))
-  .addOption(new Option('--shutdown-timeout <ms>', 'how long active jobs may finish on shutdown').argParser(numberOption('shutdownTimeout')).default(30_000))
+  .option('--providers <names>', 'comma-separated providers to serve (default: all with credentials)', (v: string) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  )
+  .addOption(
+    new Option('--shutdown-timeout <ms>', 'how long active jobs may finish on shutdown')
+      .argParser(numberOption('shutdownTimeout'))
+      .default(30_000),
+  )
   .action(async (opts: { providers?: string[]; shutdownTimeout: number }) => {
     process.exitCode = await workerCommand(opts, loadConfig());
   });
@@ -79,8 +88,14 @@ program
 
 program
   .command('api')
-  .description('serve the HTTP API on PORT (renders, events, audio, /docs, /metrics, /healthz, /readyz, Bull Board) until SIGTERM or SIGINT')
-  .addOption(new Option('--shutdown-timeout <ms>', 'how long requests in flight may finish on shutdown').argParser(numberOption('shutdownTimeout')).default(10_000))
+  .description(
+    'serve the HTTP API on PORT (renders, events, audio, /docs, /metrics, /healthz, /readyz, Bull Board) until SIGTERM or SIGINT',
+  )
+  .addOption(
+    new Option('--shutdown-timeout <ms>', 'how long requests in flight may finish on shutdown')
+      .argParser(numberOption('shutdownTimeout'))
+      .default(10_000),
+  )
   .action(async (opts: { shutdownTimeout: number }) => {
     process.exitCode = await apiCommand(opts, loadConfig());
   });
@@ -105,7 +120,9 @@ cache
   });
 cache
   .command('prune')
-  .description('delete segments older than N days that no manifest younger than N days and no running render uses; prints what it freed as JSON')
+  .description(
+    'delete segments older than N days that no manifest younger than N days and no running render uses; prints what it freed as JSON',
+  )
   .requiredOption('--unused-days <n>', 'keep what was written or used within this many days', numberOption('unusedDays'))
   .option('-o, --out <dir|s3://bucket/prefix>', 'the output holding the cache', './renders')
   .option('--dry-run', 'only report what would be deleted')

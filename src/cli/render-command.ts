@@ -80,14 +80,28 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
   try {
     await connectProducer(connection, config.REDIS_URL);
     const store = new RenderStore(connection, prefix, { retentionDays: config.RENDER_RETENTION_DAYS });
-    if (opts.local) runtime = await startWorkers({ config: { ...config, QUEUE_PREFIX: prefix }, logger, providers: [definition.name], onCredentialsRefused: localFailure.onRefused });
+    if (opts.local)
+      runtime = await startWorkers({
+        config: { ...config, QUEUE_PREFIX: prefix },
+        logger,
+        providers: [definition.name],
+        onCredentialsRefused: localFailure.onRefused,
+      });
     const render = await enqueueRender(
-      { connection, prefix, store, retry: { attempts: config.RETRY_ATTEMPTS, backoffMs: config.RETRY_BACKOFF_MS }, enqueueTimeoutMs: config.ENQUEUE_RECONCILE_MS },
+      {
+        connection,
+        prefix,
+        store,
+        retry: { attempts: config.RETRY_ATTEMPTS, backoffMs: config.RETRY_BACKOFF_MS },
+        enqueueTimeoutMs: config.ENQUEUE_RECONCILE_MS,
+      },
       { id: opts.id, title: opts.title, plan, provider: definition, options, output },
     );
     localFailure.bind(store, render.id);
     process.stdout.write(`${render.id}\n`);
-    process.stderr.write(`enqueued ${render.id}: ${render.segments} segments, ${render.characters} characters, ${render.chapters} chapters → ${output}\n`);
+    process.stderr.write(
+      `enqueued ${render.id}: ${render.segments} segments, ${render.characters} characters, ${render.chapters} chapters → ${output}\n`,
+    );
     if (!opts.wait && !opts.local) return 0;
     const notice = opts.local ? undefined : new WorkerNotice(connection, prefix, definition.name);
     return await followRender(connection, store, new Queue(STITCH_QUEUE, { connection, prefix }), render.id, notice);
@@ -96,7 +110,9 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
     if (opts.local && connection.status === 'ready') {
       // Best effort, but said: the render's outcome stands either way.
       await discardLocalPrefix(connection, prefix, definition.name).catch((error: unknown) =>
-        process.stderr.write(`tts-batch: could not remove the private prefix ${prefix} from Redis: ${error instanceof Error ? error.message : String(error)}\n`),
+        process.stderr.write(
+          `tts-batch: could not remove the private prefix ${prefix} from Redis: ${error instanceof Error ? error.message : String(error)}\n`,
+        ),
       );
     }
     // quit() fails while Redis is away, and the connection would then go on reconnecting and

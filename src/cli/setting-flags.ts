@@ -15,7 +15,8 @@ export interface SettingAssignment {
 export function settingAliasOption(alias: SettingAlias): Option {
   const option = new Option(alias.flags, alias.description);
   // render reads the flag's value under the setting's key.
-  if (option.attributeName() !== alias.key) throw new Error(`the flag ${alias.flags} is read as "${option.attributeName()}", not as the setting "${alias.key}"`);
+  if (option.attributeName() !== alias.key)
+    throw new Error(`the flag ${alias.flags} is read as "${option.attributeName()}", not as the setting "${alias.key}"`);
   if (alias.kind === 'number') option.argParser(numberOption(alias.key));
   else if (alias.kind === 'list') option.argParser(collect);
   else if (alias.kind === 'blend') option.argParser(blendEntry);

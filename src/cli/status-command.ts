@@ -16,10 +16,17 @@ export async function statusCommand(id: string, config: AppConfig): Promise<numb
   try {
     await connectProducer(connection, config.REDIS_URL);
     const queue = new Queue(STITCH_QUEUE, { connection, prefix: config.QUEUE_PREFIX });
-    const state = await getRenderStatus(new RenderStore(connection, config.QUEUE_PREFIX, { retentionDays: config.RENDER_RETENTION_DAYS }), queue, id).finally(() => queue.close());
+    const state = await getRenderStatus(
+      new RenderStore(connection, config.QUEUE_PREFIX, { retentionDays: config.RENDER_RETENTION_DAYS }),
+      queue,
+      id,
+    ).finally(() => queue.close());
     if (!state) throw new InputError('id', `no render with id "${id}"`, id);
     const { spec } = state;
-    const waiting = state.status === 'queued' || state.status === 'running' ? await waitingReason(connection, config.QUEUE_PREFIX, spec.provider) : undefined;
+    const waiting =
+      state.status === 'queued' || state.status === 'running'
+        ? await waitingReason(connection, config.QUEUE_PREFIX, spec.provider)
+        : undefined;
     const report = {
       id,
       status: state.status,

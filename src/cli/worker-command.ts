@@ -14,7 +14,9 @@ export async function workerCommand(opts: WorkerCommandOptions, config: AppConfi
   const runtime = await startWorkers({ config, logger, ...(opts.providers ? { providers: opts.providers } : {}) });
   if (runtime.providers.length === 0) {
     await runtime.close();
-    throw new ConfigError('no provider credentials are set, so this worker would only stitch; set e.g. SENSEAUDIO_API_KEY or pass --providers');
+    throw new ConfigError(
+      'no provider credentials are set, so this worker would only stitch; set e.g. SENSEAUDIO_API_KEY or pass --providers',
+    );
   }
   const signal = await new Promise<NodeJS.Signals>((resolve) => {
     process.once('SIGTERM', () => resolve('SIGTERM'));

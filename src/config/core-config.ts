@@ -60,13 +60,23 @@ export const coreConfigSchema = z.object({
   /** `tts-batch api`: Bearer tokens, comma-separated, each at least 16 characters. Never logged or echoed. */
   API_TOKENS: z
     .string()
-    .transform((value) => value.split(',').map((token) => token.trim()).filter((token) => token !== ''))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((token) => token.trim())
+        .filter((token) => token !== ''),
+    )
     .pipe(z.array(z.string().min(16, 'each token must be at least 16 characters')).min(1, 'list at least one token'))
     .optional(),
   /** Bearer tokens of admins (cache eviction and pruning routes), comma-separated, each at least 16 characters. */
   API_ADMIN_TOKENS: z
     .string()
-    .transform((value) => value.split(',').map((token) => token.trim()).filter((token) => token !== ''))
+    .transform((value) =>
+      value
+        .split(',')
+        .map((token) => token.trim())
+        .filter((token) => token !== ''),
+    )
     .pipe(z.array(z.string().min(16, 'each token must be at least 16 characters')).min(1, 'list at least one token'))
     .optional(),
   /** Days an ended render's Redis record (status, result, progress) is kept before it expires. */
@@ -74,7 +84,12 @@ export const coreConfigSchema = z.object({
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
   API_HOST: z.string().trim().min(1).default('0.0.0.0'),
   /** Largest request body the API reads, in bytes (a bigger one is answered 413). */
-  API_BODY_LIMIT: z.coerce.number().int().min(1024).max(1024 * 1024 * 1024).default(10 * 1024 * 1024),
+  API_BODY_LIMIT: z.coerce
+    .number()
+    .int()
+    .min(1024)
+    .max(1024 * 1024 * 1024)
+    .default(10 * 1024 * 1024),
   /** Longest text a POST /v1/renders takes, in characters (code points). */
   API_MAX_TEXT_CHARS: z.coerce.number().int().min(1).max(100_000_000).default(5_000_000),
   /**

@@ -6,12 +6,7 @@ export const booleanFromEnv = z
   .transform((value) => value === 'true' || value === '1' || value === 'yes');
 
 /** A secret (key, token): trimmed; blank or absent is unset. Parsed values stay in the config object and go nowhere else. */
-export const optionalSecret = z
-  .string()
-  .trim()
-  .min(1)
-  .optional()
-  .catch(undefined);
+export const optionalSecret = z.string().trim().min(1).optional().catch(undefined);
 
 /** A service's base URL (http or https), e.g. a provider's API or its local simulator. */
 export const httpBaseUrl = z.url({ protocol: /^https?$/ });

@@ -43,10 +43,12 @@ function parseEntry(entry: string): AllowEntry | string {
   if (version !== 0 && extra === undefined) {
     const max = version === 4 ? 32 : 128;
     const prefix = bits === undefined ? max : Number(bits);
-    if (!Number.isInteger(prefix) || prefix < 0 || prefix > max || (bits !== undefined && !/^\d+$/.test(bits))) return `"${entry}": the prefix length must be 0-${max}`;
+    if (!Number.isInteger(prefix) || prefix < 0 || prefix > max || (bits !== undefined && !/^\d+$/.test(bits)))
+      return `"${entry}": the prefix length must be 0-${max}`;
     return { kind: 'subnet', address, prefix, family: version === 4 ? 'ipv4' : 'ipv6' };
   }
-  if (bits === undefined && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(entry)) return { kind: 'host', name: entry.toLowerCase() };
+  if (bits === undefined && /^[a-z0-9]([a-z0-9-]*[a-z0-9])?(\.[a-z0-9]([a-z0-9-]*[a-z0-9])?)*$/i.test(entry))
+    return { kind: 'host', name: entry.toLowerCase() };
   return `"${entry}" is neither a host name, an IP address nor a CIDR range`;
 }
 

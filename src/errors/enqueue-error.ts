@@ -7,10 +7,14 @@ import { TtsBatchError } from './tts-batch-error.ts';
  */
 export class EnqueueExpiredError extends TtsBatchError {
   constructor(renderId: string, windowMs: number) {
-    super('ENQUEUE_EXPIRED', `render ${renderId}: the enqueue took longer than ENQUEUE_RECONCILE_MS (${windowMs} ms) and the render was failed; try again`, {
-      retryable: true,
-      value: renderId,
-    });
+    super(
+      'ENQUEUE_EXPIRED',
+      `render ${renderId}: the enqueue took longer than ENQUEUE_RECONCILE_MS (${windowMs} ms) and the render was failed; try again`,
+      {
+        retryable: true,
+        value: renderId,
+      },
+    );
   }
 }
 
@@ -40,11 +44,15 @@ export class EnqueueCleanupError extends TtsBatchError {
  */
 export class EnqueueUnconfirmedError extends TtsBatchError {
   constructor(renderId: string, cause: unknown) {
-    super('ENQUEUE_UNCONFIRMED', `render ${renderId} was enqueued, but confirming it failed (${messageOf(cause)}); it will run, and a retry with the same Idempotency-Key returns it`, {
-      retryable: true,
-      value: renderId,
-      cause,
-    });
+    super(
+      'ENQUEUE_UNCONFIRMED',
+      `render ${renderId} was enqueued, but confirming it failed (${messageOf(cause)}); it will run, and a retry with the same Idempotency-Key returns it`,
+      {
+        retryable: true,
+        value: renderId,
+        cause,
+      },
+    );
   }
 }
 

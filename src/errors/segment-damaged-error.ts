@@ -21,7 +21,8 @@ export class SegmentDamagedError extends AudioFormatError {
 /** For a segment reader's `.catch`: an AudioFormatError about that segment names it. */
 export function asSegmentDamage(position: number, key: string): (error: unknown) => never {
   return (error) => {
-    if (error instanceof AudioFormatError && !(error instanceof SegmentDamagedError)) throw new SegmentDamagedError(position, key, error.message, error.value);
+    if (error instanceof AudioFormatError && !(error instanceof SegmentDamagedError))
+      throw new SegmentDamagedError(position, key, error.message, error.value);
     throw error;
   };
 }

@@ -21,7 +21,7 @@ export const COUNTERS = {
   },
   charactersBilled: {
     name: 'ttsb_characters_billed_total',
-    help: "Characters the provider reported billing (its own usage figures), for stored segments.",
+    help: 'Characters the provider reported billing (its own usage figures), for stored segments.',
     label: 'provider',
   },
   rateLimited: {

@@ -13,7 +13,12 @@ export interface QueueDepth {
 }
 
 /** Counts per state and the age of the oldest waiting job, for each queue (BullMQ's own getters). */
-export async function readQueueDepths(redis: Redis, prefix: string, queueNames: readonly string[], now: number = Date.now()): Promise<QueueDepth[]> {
+export async function readQueueDepths(
+  redis: Redis,
+  prefix: string,
+  queueNames: readonly string[],
+  now: number = Date.now(),
+): Promise<QueueDepth[]> {
   return Promise.all(
     queueNames.map(async (name) => {
       const queue = new Queue(name, { connection: redis, prefix });

@@ -62,7 +62,12 @@ export async function renderMetrics(redis: Redis, prefix: string, providers: rea
     registerStoredHistogram(registry, def, series);
   });
 
-  const jobs = new Gauge({ name: 'ttsb_queue_jobs', help: 'Jobs in each queue by state (BullMQ getJobCounts).', labelNames: ['queue', 'state'], registers: [registry] });
+  const jobs = new Gauge({
+    name: 'ttsb_queue_jobs',
+    help: 'Jobs in each queue by state (BullMQ getJobCounts).',
+    labelNames: ['queue', 'state'],
+    registers: [registry],
+  });
   const oldest = new Gauge({
     name: 'ttsb_queue_oldest_waiting_seconds',
     help: 'Age of the oldest waiting job of each queue, from its creation; 0 when none waits.',

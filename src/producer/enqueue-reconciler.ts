@@ -80,7 +80,11 @@ export function startEnqueueReconciler(deps: ReconcilerDeps): EnqueueReconciler 
       pass = reconcileEnqueues(deps)
         .then(
           () => undefined,
-          (error: unknown) => deps.logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'enqueue reconcile pass failed; retrying next interval'),
+          (error: unknown) =>
+            deps.logger.warn(
+              { err: error instanceof Error ? error.message : String(error) },
+              'enqueue reconcile pass failed; retrying next interval',
+            ),
         )
         .finally(() => {
           if (!closed) schedule();

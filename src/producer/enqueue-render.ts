@@ -63,7 +63,14 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
 
   const jobs = plan.segments.map((segment) => {
     const text = toSpeechText(segment.text);
-    const key = segmentKey({ provider: provider.name, model: options.model, voice: options.voice, voiceSettings: options.voiceSettings, audio: options.audio, text });
+    const key = segmentKey({
+      provider: provider.name,
+      model: options.model,
+      voice: options.voice,
+      voiceSettings: options.voiceSettings,
+      audio: options.audio,
+      text,
+    });
     const data: SynthesizeJobData = {
       renderId: id,
       index: segment.index,
@@ -102,7 +109,11 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
   };
 
   const timeoutMs = deps.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS;
-  const created = await deps.store.create(spec, { webhookSecret: request.webhook?.secret, enqueueBy: Date.now() + timeoutMs, idempotencyKey: request.idempotencyKey }, outline);
+  const created = await deps.store.create(
+    spec,
+    { webhookSecret: request.webhook?.secret, enqueueBy: Date.now() + timeoutMs, idempotencyKey: request.idempotencyKey },
+    outline,
+  );
   if (!created) {
     throw new InputError('id', `a render with id "${id}" already exists; choose another id`, id);
   }

@@ -65,7 +65,8 @@ export function planRender(text: string, limits: TextLimits, options: PlanOption
       plan.units += span.units;
     }
   }
-  if (plan.segments.length === 0) throw new InputError('text', 'has nothing to say: only whitespace and invisible characters', `${text.length} code units`);
+  if (plan.segments.length === 0)
+    throw new InputError('text', 'has nothing to say: only whitespace and invisible characters', `${text.length} code units`);
   return plan;
 }
 
@@ -80,7 +81,7 @@ function splitTurnSpans(text: string, limits: TextLimits, from: number, to: numb
   // A g or y flag would make test() stateful (lastIndex); the caller meant the pattern only.
   const pattern = new RegExp(turnLine.source, turnLine.flags.replace(/[gy]/g, ''));
   const starts = [from];
-  for (let lineStart = from; lineStart < to; ) {
+  for (let lineStart = from; lineStart < to;) {
     const newline = text.indexOf('\n', lineStart);
     const lineEnd = newline === -1 || newline >= to ? to : newline;
     if (lineStart > from && pattern.test(text.slice(lineStart, lineEnd))) starts.push(lineStart);

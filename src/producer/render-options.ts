@@ -56,7 +56,11 @@ export function resolveRenderOptions(definition: ProviderDefinition, raw: RawRen
     }
     audio.bitrate = bitrate;
   } else if (raw.bitrate !== undefined) {
-    throw new InputError('bitrate', `applies to mp3 output only${definition.bitrates.length ? '' : ` and ${definition.name} takes none`}`, raw.bitrate);
+    throw new InputError(
+      'bitrate',
+      `applies to mp3 output only${definition.bitrates.length ? '' : ` and ${definition.name} takes none`}`,
+      raw.bitrate,
+    );
   }
 
   const given = Object.fromEntries(Object.entries(raw.voiceSettings ?? {}).filter(([, v]) => v !== undefined));
@@ -65,7 +69,11 @@ export function resolveRenderOptions(definition: ProviderDefinition, raw: RawRen
     const issue = parsed.error.issues[0];
     if (issue?.code === 'unrecognized_keys') {
       const field = issue.keys.join(', ');
-      throw new InputError(field, `${definition.name} has no such setting (a setting the provider lacks is refused, not ignored)`, given[issue.keys[0] ?? '']);
+      throw new InputError(
+        field,
+        `${definition.name} has no such setting (a setting the provider lacks is refused, not ignored)`,
+        given[issue.keys[0] ?? ''],
+      );
     }
     const field = issue?.path.length ? issue.path.join('.') : 'voiceSettings';
     throw new InputError(field, `${issue?.message ?? 'invalid'} (${definition.name})`, given[field]);

@@ -16,7 +16,9 @@ const DEFINITIONS = [senseAudioDefinition, espeakDefinition, senseNovaDefinition
 /** Every provider the system knows, by the name users type. */
 export const PROVIDERS: ReadonlyMap<string, ProviderDefinition> = new Map(DEFINITIONS.map((definition) => [definition.name, definition]));
 
-type UnionToIntersection<Union> = (Union extends unknown ? (part: Union) => void : never) extends (whole: infer Whole) => void ? Whole : never;
+type UnionToIntersection<Union> = (Union extends unknown ? (part: Union) => void : never) extends (whole: infer Whole) => void
+  ? Whole
+  : never;
 
 /** Every provider's environment variables as parsed, typed: the intersection of their config fragments. */
 export type ProvidersConfig = UnionToIntersection<z.output<(typeof DEFINITIONS)[number]['configSchema']>>;

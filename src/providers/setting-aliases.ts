@@ -27,7 +27,13 @@ export interface SettingAlias {
   readonly apiField: z.ZodType;
 }
 
-export const SPEED_ALIAS: SettingAlias = { key: 'speed', flags: '--speed <x>', description: 'speech speed', kind: 'number', apiField: z.number() };
+export const SPEED_ALIAS: SettingAlias = {
+  key: 'speed',
+  flags: '--speed <x>',
+  description: 'speech speed',
+  kind: 'number',
+  apiField: z.number(),
+};
 export const VOL_ALIAS: SettingAlias = { key: 'vol', flags: '--vol <x>', description: 'volume', kind: 'number', apiField: z.number() };
 export const PITCH_ALIAS: SettingAlias = { key: 'pitch', flags: '--pitch <n>', description: 'pitch', kind: 'number', apiField: z.number() };
 
@@ -48,7 +54,8 @@ export function collectSettingAliases(definitions: Iterable<DeclaresAliases>): S
     for (const alias of definition.settingAliases ?? []) {
       const known = byKey.get(alias.key);
       if (known === undefined) byKey.set(alias.key, alias);
-      else if (known !== alias) throw new Error(`two different aliases for the setting "${alias.key}" (${definition.name}): declare one and share it`);
+      else if (known !== alias)
+        throw new Error(`two different aliases for the setting "${alias.key}" (${definition.name}): declare one and share it`);
     }
   }
   return [...byKey.values()];

@@ -24,5 +24,11 @@ export function parseRenderEvent(message: string): RenderEvent | undefined {
     return undefined;
   }
   const { id, status, segment, cached, chars } = parsed;
-  return { id, ...(status === undefined ? {} : { status }), ...(segment === undefined ? {} : { segment }), ...(cached === undefined ? {} : { cached }), ...(chars === undefined ? {} : { chars }) };
+  return {
+    id,
+    ...(status === undefined ? {} : { status }),
+    ...(segment === undefined ? {} : { segment }),
+    ...(cached === undefined ? {} : { cached }),
+    ...(chars === undefined ? {} : { chars }),
+  };
 }

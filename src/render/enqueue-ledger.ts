@@ -52,7 +52,25 @@ export async function expireEnqueue(redis: Redis, prefix: string, id: string, er
   const { keys, hasClaim } = await scriptKeys(redis, prefix, id);
   const [enqueuing, record, claim] = keys;
   const render = renderKeys(prefix, id);
-  return Number(await redis.eval(EXPIRE, 6, record, render.outline, render.done, render.cached, enqueuing, claim, id, error, new Date().toISOString(), hasClaim, retentionS)) === 1;
+  return (
+    Number(
+      await redis.eval(
+        EXPIRE,
+        6,
+        record,
+        render.outline,
+        render.done,
+        render.cached,
+        enqueuing,
+        claim,
+        id,
+        error,
+        new Date().toISOString(),
+        hasClaim,
+        retentionS,
+      ),
+    ) === 1
+  );
 }
 
 /** Ids whose enqueue deadline has passed, oldest first (at most `limit`). */

@@ -44,7 +44,13 @@ export interface Manifest {
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
 
 /** Joins what was planned, what each segment job reported, and what the stitcher counted. */
-export function buildManifest(spec: RenderSpec, outline: RenderOutline, results: readonly SegmentResult[], stitched: StitchResult, audioKey: string): Manifest {
+export function buildManifest(
+  spec: RenderSpec,
+  outline: RenderOutline,
+  results: readonly SegmentResult[],
+  stitched: StitchResult,
+  audioKey: string,
+): Manifest {
   const segments = outline.segments.map((planned, position) => {
     const result = results[position];
     const timing = stitched.segments[position];

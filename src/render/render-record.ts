@@ -13,29 +13,31 @@ export const audioSettingsSchema = z.object({
   bitrate: z.number().int().positive().optional(),
 });
 
-
 /**
  * Everything fixed when a render is enqueued. Stored once in Redis; holds no text, no audio
  * and no secret (text lives in the segment jobs, audio in storage, keys in the environment).
  * Every status read, list and event parses it, so it holds counts only: the per-chapter and
  * per-segment lists, which grow with the book, are its outline (see render-outline.ts).
  */
-export const renderSpecSchema = z.preprocess(withCounts, z.object({
-  id: z.string(),
-  createdAt: z.string(),
-  title: z.string().optional(),
-  provider: z.string(),
-  model: z.string(),
-  voice: z.string(),
-  voiceSettings: voiceSettingsRecordSchema,
-  audio: audioSettingsSchema,
-  output: z.string(),
-  /** Where to POST the final event; its signing secret is kept apart (RenderStore.webhookSecret). */
-  webhook: z.object({ url: z.string() }).optional(),
-  characters: z.number().int().nonnegative(),
-  segmentCount: z.number().int().positive(),
-  chapterCount: z.number().int().nonnegative(),
-}));
+export const renderSpecSchema = z.preprocess(
+  withCounts,
+  z.object({
+    id: z.string(),
+    createdAt: z.string(),
+    title: z.string().optional(),
+    provider: z.string(),
+    model: z.string(),
+    voice: z.string(),
+    voiceSettings: voiceSettingsRecordSchema,
+    audio: audioSettingsSchema,
+    output: z.string(),
+    /** Where to POST the final event; its signing secret is kept apart (RenderStore.webhookSecret). */
+    webhook: z.object({ url: z.string() }).optional(),
+    characters: z.number().int().nonnegative(),
+    segmentCount: z.number().int().positive(),
+    chapterCount: z.number().int().nonnegative(),
+  }),
+);
 export type RenderSpec = z.infer<typeof renderSpecSchema>;
 
 /** A record written before the outline moved out carries the lists themselves: count them. */

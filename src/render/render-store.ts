@@ -97,7 +97,13 @@ export class RenderStore {
     if (options.webhookSecret) fields.webhookSecret = options.webhookSecret;
     if (options.enqueueBy !== undefined) fields.enqueueBy = String(options.enqueueBy);
     if (options.idempotencyKey !== undefined) fields.idempotencyKey = idempotencyRedisKey(this.#prefix, options.idempotencyKey);
-    const args = [spec.id, Date.parse(spec.createdAt), options.enqueueBy ?? '', outline ? JSON.stringify(outline) : '', ...Object.entries(fields).flat()];
+    const args = [
+      spec.id,
+      Date.parse(spec.createdAt),
+      options.enqueueBy ?? '',
+      outline ? JSON.stringify(outline) : '',
+      ...Object.entries(fields).flat(),
+    ];
     return Number(await this.#redis.eval(CREATE_RECORD, 4, keys.record, keys.index, keys.enqueuing, keys.outline, ...args)) === 1;
   }
 

@@ -47,7 +47,12 @@ export class StoragePool {
       .then(({ removed, scanned }) => {
         if (removed > 0) sweep.logger.info({ output: storage.url, removed, scanned }, 'removed temp files a killed writer left');
       })
-      .catch((error: unknown) => sweep.logger.warn({ output: storage.url, err: error instanceof Error ? error.message : String(error) }, 'could not sweep stale temp files'))
+      .catch((error: unknown) =>
+        sweep.logger.warn(
+          { output: storage.url, err: error instanceof Error ? error.message : String(error) },
+          'could not sweep stale temp files',
+        ),
+      )
       .finally(() => this.#sweeps.delete(running));
     this.#sweeps.add(running);
   }

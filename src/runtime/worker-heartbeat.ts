@@ -97,7 +97,9 @@ export async function startWorkerHeartbeat(options: HeartbeatOptions): Promise<W
     // Chained, so an out-of-turn beat never lands after (and overwrites) a newer one.
     pending = pending
       .then(beat)
-      .catch((error: unknown) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not write the worker heartbeat'));
+      .catch((error: unknown) =>
+        logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not write the worker heartbeat'),
+      );
   };
   const timer = setInterval(beatInBackground, intervalMs);
   timer.unref();

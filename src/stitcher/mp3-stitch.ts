@@ -200,7 +200,14 @@ export async function stitchMp3(input: StitchInput): Promise<StitchResult> {
   };
   let written;
   try {
-    written = await putStreamWithHeader(input.storage, input.outputKey, tagSize + xingSize, readAhead(audioBody(first.value, frames)), finalHeader, CONTENT_TYPES.mp3);
+    written = await putStreamWithHeader(
+      input.storage,
+      input.outputKey,
+      tagSize + xingSize,
+      readAhead(audioBody(first.value, frames)),
+      finalHeader,
+      CONTENT_TYPES.mp3,
+    );
   } finally {
     // A put that failed before reading the body must not leave segment 0's read open.
     await frames.return(undefined);

@@ -23,10 +23,15 @@ async function openSamples(reader: ByteReader, input: StitchInput, position: num
   const isPcm = layout.formatTag === WAVE_FORMAT_PCM || layout.formatTag === WAVE_FORMAT_EXTENSIBLE;
   if (!isPcm || layout.bitsPerSample !== 16 || layout.sampleRate !== input.audio.sampleRate || layout.channels !== input.audio.channels) {
     const wanted = `${input.audio.sampleRate} Hz, ${input.audio.channels === 1 ? '1 channel' : '2 channels'}, 16-bit, format 0x1`;
-    throw new SegmentDamagedError(position, key, `${label} carries a WAV header saying ${describeWavFormat(layout)}, but the render asks for ${wanted}`, {
-      actual: describeWavFormat(layout),
-      expected: wanted,
-    });
+    throw new SegmentDamagedError(
+      position,
+      key,
+      `${label} carries a WAV header saying ${describeWavFormat(layout)}, but the render asks for ${wanted}`,
+      {
+        actual: describeWavFormat(layout),
+        expected: wanted,
+      },
+    );
   }
   return layout.declaredDataBytes;
 }

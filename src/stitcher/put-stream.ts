@@ -20,7 +20,10 @@ export function putStreamWithHeader(
   return putGuarded(body, (guarded) => storage.putWithDeferredHeader(key, headerSize, guarded, finalHeader, { contentType }));
 }
 
-async function putGuarded(body: AsyncIterable<Uint8Array>, put: (guarded: AsyncIterable<Uint8Array>) => Promise<ObjectInfo>): Promise<ObjectInfo> {
+async function putGuarded(
+  body: AsyncIterable<Uint8Array>,
+  put: (guarded: AsyncIterable<Uint8Array>) => Promise<ObjectInfo>,
+): Promise<ObjectInfo> {
   let bodyFailed = false;
   let bodyError: unknown;
   async function* guarded(): AsyncGenerator<Uint8Array> {

@@ -53,10 +53,15 @@ async function surveyWav(input: StitchInput): Promise<{ first: WavLayout; segmen
       const actual = describeWavFormat(layout);
       const expected = describeWavFormat(first);
       const detail = actual === expected ? ' (same rate and depth, different fmt chunk bytes)' : '';
-      throw new SegmentDamagedError(position, key, `${label} is ${actual}, but segment 0 is ${expected}${detail}; segments must share one fmt chunk`, {
-        actual,
-        expected,
-      });
+      throw new SegmentDamagedError(
+        position,
+        key,
+        `${label} is ${actual}, but segment 0 is ${expected}${detail}; segments must share one fmt chunk`,
+        {
+          actual,
+          expected,
+        },
+      );
     }
     const dataBytes = clampDataBytes(layout, info.size);
     if (dataBytes === 0) throw new SegmentDamagedError(position, key, `${label} holds no audio samples`);
@@ -67,7 +72,12 @@ async function surveyWav(input: StitchInput): Promise<{ first: WavLayout; segmen
 }
 
 /** Second pass: one header with the real sizes, then each segment's data payload only. */
-async function* writeWav(input: StitchInput, segments: readonly WavSegmentSurvey[], header: Uint8Array, totalBytes: number): AsyncGenerator<Uint8Array> {
+async function* writeWav(
+  input: StitchInput,
+  segments: readonly WavSegmentSurvey[],
+  header: Uint8Array,
+  totalBytes: number,
+): AsyncGenerator<Uint8Array> {
   yield header;
   for (const [position, key] of input.segmentKeys.entries()) {
     const expected = segments[position]?.dataBytes ?? 0;
@@ -85,10 +95,14 @@ async function* writeWav(input: StitchInput, segments: readonly WavSegmentSurvey
       await reader.close();
     }
     if (copied !== expected) {
-      throw new TtsBatchError('STITCH_SOURCE_CHANGED', `${segmentLabel(position, key)} changed while being stitched: ${expected} data bytes at first, ${copied} now`, {
-        retryable: true, // a rewrite under way: the next stitch reads the finished object
-        value: { position, key },
-      });
+      throw new TtsBatchError(
+        'STITCH_SOURCE_CHANGED',
+        `${segmentLabel(position, key)} changed while being stitched: ${expected} data bytes at first, ${copied} now`,
+        {
+          retryable: true, // a rewrite under way: the next stitch reads the finished object
+          value: { position, key },
+        },
+      );
     }
   }
   const trailer = wavTrailer(totalBytes);
@@ -111,5 +125,11 @@ export async function stitchWav(input: StitchInput, options: WavStitchOptions = 
     ...(options.rf64AboveRiffSize === undefined ? {} : { rf64AboveRiffSize: options.rf64AboveRiffSize }),
   });
   const written = await putStream(input.storage, input.outputKey, writeWav(input, segments, header, start), CONTENT_TYPES.wav);
-  return { durationMs: start / bytesPerMs, bytes: written.size, sampleRate: first.sampleRate, channels: first.channels, segments: stitched };
+  return {
+    durationMs: start / bytesPerMs,
+    bytes: written.size,
+    sampleRate: first.sampleRate,
+    channels: first.channels,
+    segments: stitched,
+  };
 }

@@ -12,7 +12,11 @@ export function checkHeaderSize(headerSize: number): number {
 export async function takeFinalHeader(headerSize: number, finalHeader: () => Promise<Uint8Array> | Uint8Array): Promise<Uint8Array> {
   const header = await finalHeader();
   if (header.byteLength !== headerSize) {
-    throw new InputError('headerSize', `the final header is ${header.byteLength} bytes, but ${headerSize} were reserved for it`, header.byteLength);
+    throw new InputError(
+      'headerSize',
+      `the final header is ${header.byteLength} bytes, but ${headerSize} were reserved for it`,
+      header.byteLength,
+    );
   }
   return header;
 }

@@ -1,4 +1,9 @@
-import { AbortMultipartUploadCommand, CompleteMultipartUploadCommand, CreateMultipartUploadCommand, UploadPartCommand } from '@aws-sdk/client-s3';
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
 import type { CompletedPart, S3Client } from '@aws-sdk/client-s3';
 
 /** S3's limit on the parts of one upload. */
@@ -81,7 +86,9 @@ export class S3MultipartUpload {
   }
 
   private async sendPart(partNumber: number, bytes: Uint8Array): Promise<void> {
-    const sent = await this.client.send(new UploadPartCommand({ ...this.ids(), PartNumber: partNumber, Body: bytes, ContentLength: bytes.byteLength }));
+    const sent = await this.client.send(
+      new UploadPartCommand({ ...this.ids(), PartNumber: partNumber, Body: bytes, ContentLength: bytes.byteLength }),
+    );
     this.parts.push({
       PartNumber: partNumber,
       ...(sent.ETag === undefined ? {} : { ETag: sent.ETag }),

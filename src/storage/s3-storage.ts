@@ -90,7 +90,10 @@ export class S3Storage implements Storage {
     this.queueSize = checkQueueSize(options.queueSize ?? DEFAULT_QUEUE_SIZE);
     this.leavePartsOnError = options.leavePartsOnError ?? false;
     const credentials = options.credentials;
-    this.secrets = credentials === undefined ? [] : [credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken ?? ''].filter((s) => s !== '');
+    this.secrets =
+      credentials === undefined
+        ? []
+        : [credentials.accessKeyId, credentials.secretAccessKey, credentials.sessionToken ?? ''].filter((s) => s !== '');
     this.client = new S3Client(clientConfig(options));
   }
 
@@ -226,17 +229,25 @@ export class S3Storage implements Storage {
     // as "from 0": cut what arrives down to what was asked for.
     const firstByteSent = wholeObject ? 0 : (firstByteOf(response.ContentRange) ?? 0);
     if (firstByteSent > range.start) {
-      throw new StorageError(`get ${quoteForMessage(key)} in ${this.url}: asked for bytes from ${range.start}, the server sent from ${firstByteSent}`, {
-        operation: 'get',
-        key,
-        retryable: false,
-      });
+      throw new StorageError(
+        `get ${quoteForMessage(key)} in ${this.url}: asked for bytes from ${range.start}, the server sent from ${firstByteSent}`,
+        {
+          operation: 'get',
+          key,
+          retryable: false,
+        },
+      );
     }
     yield* this.cut(key, stream, range.start - firstByteSent, range.end === undefined ? Number.POSITIVE_INFINITY : range.end - range.start);
   }
 
   /** Yields `stream` without its first `skip` bytes and stops after `limit` bytes. */
-  private async *cut(key: string, stream: AsyncIterable<unknown>, skip: number, limit: number): AsyncGenerator<Uint8Array, void, undefined> {
+  private async *cut(
+    key: string,
+    stream: AsyncIterable<unknown>,
+    skip: number,
+    limit: number,
+  ): AsyncGenerator<Uint8Array, void, undefined> {
     const chunks = stream[Symbol.asyncIterator]();
     let finished = false;
     let toSkip = skip;
@@ -296,7 +307,9 @@ export class S3Storage implements Storage {
   private failure(operation: string, key: string, facts: S3ErrorFacts): StorageError {
     const status = facts.httpStatus === undefined ? '' : ` (HTTP ${facts.httpStatus})`;
     const request = facts.requestId === undefined ? '' : ` [request ${facts.requestId}]`;
-    const message = this.redact(`${operation} ${quoteForMessage(key)} in ${this.url} failed: ${facts.name}${status}: ${facts.message}${request}`);
+    const message = this.redact(
+      `${operation} ${quoteForMessage(key)} in ${this.url} failed: ${facts.name}${status}: ${facts.message}${request}`,
+    );
     return new StorageError(message, {
       operation,
       key,

@@ -37,7 +37,11 @@ export interface DeferredHeader {
  *
  * The body's and the header's own errors are thrown as they are; S3's go through `storageFailure`.
  */
-export async function uploadToS3(settings: S3UploadSettings, body: AsyncIterable<Uint8Array>, deferred?: DeferredHeader): Promise<{ size: number }> {
+export async function uploadToS3(
+  settings: S3UploadSettings,
+  body: AsyncIterable<Uint8Array>,
+  deferred?: DeferredHeader,
+): Promise<{ size: number }> {
   const { partSizeBytes } = settings;
   const upload = new S3MultipartUpload(settings.client, settings.target, settings.queueSize);
   const headerSize = deferred?.headerSize ?? 0;

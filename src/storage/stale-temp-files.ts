@@ -19,7 +19,11 @@ const DEFAULT_LIMITS: SweepLimits = { maxDepth: 4, maxEntries: 200_000 };
  * longer than the job lock has lost its job anyway, so the lock time is a safe age. Symbolic
  * links are not followed; files that vanish meanwhile are skipped.
  */
-export async function removeStaleTempFiles(root: string, olderThanMs: number, limits: SweepLimits = DEFAULT_LIMITS): Promise<{ removed: number; scanned: number }> {
+export async function removeStaleTempFiles(
+  root: string,
+  olderThanMs: number,
+  limits: SweepLimits = DEFAULT_LIMITS,
+): Promise<{ removed: number; scanned: number }> {
   const cutoff = Date.now() - olderThanMs;
   let removed = 0;
   let scanned = 0;
@@ -40,7 +44,15 @@ export async function removeStaleTempFiles(root: string, olderThanMs: number, li
         if (depth + 1 < limits.maxDepth) folders.push({ folder: file, depth: depth + 1 });
       } else if (entry.isFile() && TEMP_FILE_NAME.test(entry.name)) {
         const info = await lstat(file).catch(() => null);
-        if (info && info.mtimeMs < cutoff && (await unlink(file).then(() => true, () => false))) removed += 1;
+        if (
+          info &&
+          info.mtimeMs < cutoff &&
+          (await unlink(file).then(
+            () => true,
+            () => false,
+          ))
+        )
+          removed += 1;
       }
     }
   }

@@ -19,7 +19,9 @@ export async function preflightStorage(storage: Storage, timeoutMs: number = DEF
   let timer: NodeJS.Timeout | undefined;
   const deadline = new Promise<never>((_, reject) => {
     timer = setTimeout(() => {
-      reject(new StoragePreflightError(storage.url, `no answer within ${timeoutMs} ms (endpoint unreachable or too slow)`, { retryable: true }));
+      reject(
+        new StoragePreflightError(storage.url, `no answer within ${timeoutMs} ms (endpoint unreachable or too slow)`, { retryable: true }),
+      );
     }, timeoutMs);
   });
   try {
@@ -39,7 +41,8 @@ async function probe(storage: Storage, key: string): Promise<void> {
 }
 
 const REASONS: Readonly<Record<string, string>> = {
-  CredentialsProviderError: 'no S3 credentials found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give the process a profile or role)',
+  CredentialsProviderError:
+    'no S3 credentials found (set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or give the process a profile or role)',
   InvalidAccessKeyId: 'the server does not know this access key (InvalidAccessKeyId); check AWS_ACCESS_KEY_ID',
   SignatureDoesNotMatch: 'the secret key does not match the access key (SignatureDoesNotMatch); check AWS_SECRET_ACCESS_KEY',
   AccessDenied: 'access denied (AccessDenied): these credentials may not write under this prefix',

@@ -15,7 +15,8 @@ const MARKDOWN = /^#{1,6}[ \t]+(.*?)(?:[ \t]+#+)?$/u;
 /** 第十二章, 第3章, 第１２回 …: Chinese or (full-width) digits, then 章/节/回/卷/部/篇, then an optional title. */
 const CHINESE = /^第[0-9０-９零〇一二两三四五六七八九十百千万]+[章节回卷部篇](?:$|[\s:：、.．\-—–]+\S.*$)/u;
 
-const SMALL_NUMBER = 'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen';
+const SMALL_NUMBER =
+  'one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen';
 const TENS = 'twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety';
 const NUMBER = `\\d+|[ivxlcdm]+|(?:${TENS})(?:[- ](?:one|two|three|four|five|six|seven|eight|nine))?|${SMALL_NUMBER}|hundred`;
 /**

@@ -5,11 +5,62 @@ const TERMINATOR_RUN = /[。！？｡．…‼⁇⁈⁉!?.]+/gu;
 /** Ends a sentence wherever it stands (no space follows Chinese punctuation). */
 const CJK_TERMINATOR = /[。！？｡…‼⁇⁈⁉]/u;
 /** Closing quotes and brackets stay with the sentence they close. */
-const CLOSERS = new Set(['"', "'", '”', '’', '»', '›', ')', ']', '}', '）', '］', '｝', '」', '』', '】', '〕', '〗', '〙', '〛', '〉', '》', '＂', '＇']);
+const CLOSERS = new Set([
+  '"',
+  "'",
+  '”',
+  '’',
+  '»',
+  '›',
+  ')',
+  ']',
+  '}',
+  '）',
+  '］',
+  '｝',
+  '」',
+  '』',
+  '】',
+  '〕',
+  '〗',
+  '〙',
+  '〛',
+  '〉',
+  '》',
+  '＂',
+  '＇',
+]);
 /** Words that end in a full stop without ending a sentence (best effort; lower case, no dot). */
 const ABBREVIATIONS = new Set([
-  'mr', 'mrs', 'ms', 'dr', 'prof', 'sr', 'jr', 'st', 'mt', 'vs', 'fig', 'no', 'vol', 'ch', 'pp', 'ca',
-  'approx', 'cf', 'al', 'gen', 'col', 'lt', 'sgt', 'capt', 'rev', 'hon', 'dept', 'est', 'nos',
+  'mr',
+  'mrs',
+  'ms',
+  'dr',
+  'prof',
+  'sr',
+  'jr',
+  'st',
+  'mt',
+  'vs',
+  'fig',
+  'no',
+  'vol',
+  'ch',
+  'pp',
+  'ca',
+  'approx',
+  'cf',
+  'al',
+  'gen',
+  'col',
+  'lt',
+  'sgt',
+  'capt',
+  'rev',
+  'hon',
+  'dept',
+  'est',
+  'nos',
 ]);
 const LETTER = /\p{L}/u;
 const UPPER = /\p{Lu}/u;
@@ -21,7 +72,12 @@ function isDigit(ch: string | undefined): boolean {
 
 /** CJK text follows a sentence end without a space: ideographs, kana, CJK and full-width punctuation. */
 function isCjkUnit(unit: number): boolean {
-  return (unit >= 0x2e80 && unit <= 0x9fff) || (unit >= 0xf900 && unit <= 0xfaff) || (unit >= 0xff00 && unit <= 0xffef) || (unit >= 0xd840 && unit <= 0xd87f);
+  return (
+    (unit >= 0x2e80 && unit <= 0x9fff) ||
+    (unit >= 0xf900 && unit <= 0xfaff) ||
+    (unit >= 0xff00 && unit <= 0xffef) ||
+    (unit >= 0xd840 && unit <= 0xd87f)
+  );
 }
 
 /**

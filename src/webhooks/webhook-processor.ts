@@ -32,7 +32,8 @@ export async function processWebhook(job: Job, deps: WebhookDeps): Promise<Webho
   const url = state.spec.webhook?.url;
   if (url === undefined) return { delivered: false, reason: `render ${renderId} has no webhook` };
   const scheme = URL.canParse(url) ? new URL(url).protocol : 'unparseable';
-  if (scheme !== 'http:' && scheme !== 'https:') throw new UnrecoverableError(`webhook of render ${renderId}: only http(s) URLs are fetched`);
+  if (scheme !== 'http:' && scheme !== 'https:')
+    throw new UnrecoverableError(`webhook of render ${renderId}: only http(s) URLs are fetched`);
   const secret = await deps.store.webhookSecret(renderId);
   if (!secret) throw new UnrecoverableError(`webhook of render ${renderId}: no signing secret is stored; an unsigned event is never sent`);
 
@@ -59,7 +60,10 @@ export async function processWebhook(job: Job, deps: WebhookDeps): Promise<Webho
       throw new UnrecoverableError(error.message);
     }
     const last = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
-    deps.logger.warn({ ...where, reason: error instanceof Error ? error.message : String(error), final: last }, last ? 'webhook failed for good' : 'webhook failed; will retry');
+    deps.logger.warn(
+      { ...where, reason: error instanceof Error ? error.message : String(error), final: last },
+      last ? 'webhook failed for good' : 'webhook failed; will retry',
+    );
     throw error;
   }
 }

@@ -26,7 +26,11 @@ export function assertWebhookUrl(url: string, policy: WebhookAddressPolicy = STR
   }
   const refusal = policy.refusalOfHost(parsed.hostname);
   if (refusal !== undefined) {
-    throw new InputError('webhook.url', `must not point inside the deployment's network (${refusal}); list internal receivers in WEBHOOK_ALLOW_HOSTS`, parsed.hostname);
+    throw new InputError(
+      'webhook.url',
+      `must not point inside the deployment's network (${refusal}); list internal receivers in WEBHOOK_ALLOW_HOSTS`,
+      parsed.hostname,
+    );
   }
   return parsed.toString();
 }

@@ -17,12 +17,20 @@ export interface CachedSegment {
  * caller synthesizes it anew. A sidecar without `bytes` (written before it was recorded) is
  * trusted as before.
  */
-export async function findCachedSegment(storage: Storage, key: string, logger: Logger, where: Record<string, unknown>): Promise<CachedSegment | undefined> {
+export async function findCachedSegment(
+  storage: Storage,
+  key: string,
+  logger: Logger,
+  where: Record<string, unknown>,
+): Promise<CachedSegment | undefined> {
   const existing = await storage.head(key);
   if (!existing) return undefined;
   const sidecar = await readSegmentSidecar(storage, segmentMetaKey(key));
   if (sidecar.bytes !== undefined && sidecar.bytes !== existing.size) {
-    logger.warn({ ...where, key, bytes: existing.size, storedBytes: sidecar.bytes, evicted: 1 }, 'cached segment is not the size stored at synthesis; evicted, synthesizing it again');
+    logger.warn(
+      { ...where, key, bytes: existing.size, storedBytes: sidecar.bytes, evicted: 1 },
+      'cached segment is not the size stored at synthesis; evicted, synthesizing it again',
+    );
     await storage.delete(key);
     await storage.delete(segmentMetaKey(key));
     return undefined;

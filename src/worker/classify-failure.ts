@@ -3,9 +3,7 @@ import { ProviderError } from '../errors/provider-error.ts';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
 
 export type FailureAction =
-  | { action: 'fail'; reason: string }
-  | { action: 'rate-limit'; waitMs: number; reason: string }
-  | { action: 'retry'; reason: string };
+  { action: 'fail'; reason: string } | { action: 'rate-limit'; waitMs: number; reason: string } | { action: 'retry'; reason: string };
 
 /**
  * Turns any error a job can hit into what BullMQ should do with the job. Each error class says

@@ -62,7 +62,11 @@ export class CredentialGuard {
       this.#misconfigured = { since: Date.now(), reason: error.message };
       this.#pauses = 0;
       if (this.#options.onRefused) this.#options.onRefused(provider, error.message);
-      else logger.error({ provider, reason: error.message, recheckMs: this.#options.firstRecheckMs }, 'credentials refused; this worker stops taking jobs for this provider until they work');
+      else
+        logger.error(
+          { provider, reason: error.message, recheckMs: this.#options.firstRecheckMs },
+          'credentials refused; this worker stops taking jobs for this provider until they work',
+        );
       this.#options.onChange();
     }
     // Pause before handing the job back, so this worker cannot fetch it again. Jobs it already

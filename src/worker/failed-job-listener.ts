@@ -42,12 +42,17 @@ export async function listenForFailedJobs(options: FailedJobListenerOptions): Pr
   const { logger } = options;
   const listeners = options.queues.map((queue) => {
     const connection = createRedisConnection(options.redisUrl, 'worker');
-    connection.on('error', (error: Error) => logger.warn({ err: error.message, queue: queue.name }, 'failed-job listener connection error'));
+    connection.on('error', (error: Error) =>
+      logger.warn({ err: error.message, queue: queue.name }, 'failed-job listener connection error'),
+    );
     const events = new QueueEvents(queue.name, { connection, prefix: options.prefix });
     events.on('error', (error: Error) => logger.warn({ err: error.message, queue: queue.name }, 'failed-job listener error'));
     events.on('failed', ({ jobId, failedReason }) => {
       endRenderOf(options, queue, jobId, failedReason).catch((error: unknown) =>
-        logger.error({ err: error instanceof Error ? error.message : String(error), queue: queue.name, jobId }, 'could not end the render of a failed job'),
+        logger.error(
+          { err: error instanceof Error ? error.message : String(error), queue: queue.name, jobId },
+          'could not end the render of a failed job',
+        ),
       );
     });
     return { events, connection };
@@ -61,13 +66,23 @@ export async function listenForFailedJobs(options: FailedJobListenerOptions): Pr
   };
 }
 
-async function endRenderOf(options: FailedJobListenerOptions, queue: { name: string; provider?: string }, jobId: string, failedReason: string): Promise<void> {
+async function endRenderOf(
+  options: FailedJobListenerOptions,
+  queue: { name: string; provider?: string },
+  jobId: string,
+  failedReason: string,
+): Promise<void> {
   const segment = queue.name === STITCH_QUEUE ? undefined : parseSegmentJobId(jobId);
   const renderId = queue.name === STITCH_QUEUE ? jobId : segment?.renderId;
   if (renderId === undefined) return;
   // A parent failed by its child: name the segment and its reason, as the segment's own event would.
   const child = segment === undefined ? await failedChildOf(options.connection, options.prefix, failedReason) : undefined;
-  const reason = segment !== undefined ? `segment ${segment.index}: ${failedReason}` : child ? `segment ${child.index}: ${child.reason}` : `stitch: ${failedReason}`;
+  const reason =
+    segment !== undefined
+      ? `segment ${segment.index}: ${failedReason}`
+      : child
+        ? `segment ${child.index}: ${child.reason}`
+        : `stitch: ${failedReason}`;
   const moved = await options.store.markFailed(renderId, reason);
   if (moved) {
     options.logger.error({ renderId, queue: queue.name, jobId, reason }, 'job failed outside its processor; render failed');

@@ -28,7 +28,8 @@ export class FetchObservedWorker extends Worker {
     this.on('failed', touch);
     this.on('drained', touch);
     this.on('locksRenewed', touch);
-    if (opts.autorun !== false) this.run().catch((error: unknown) => this.emit('error', error instanceof Error ? error : new Error(String(error))));
+    if (opts.autorun !== false)
+      this.run().catch((error: unknown) => this.emit('error', error instanceof Error ? error : new Error(String(error))));
   }
 
   /** Epoch ms of the last fetch round trip or job movement; 0 before the first. */

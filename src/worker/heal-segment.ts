@@ -57,12 +57,22 @@ async function sendBackToSynthesis(context: HealContext, damage: SegmentDamagedE
   const index = damage.position;
   const heals = latestResultsByIndex(await job.getChildrenValues()).get(index)?.heals ?? 0;
   if (heals >= deps.maxHeals || token === undefined || job.id === undefined) {
-    throw new SegmentDamagedError(index, damage.key, `${damage.message}; still damaged after ${heals} re-synthes${heals === 1 ? 'is' : 'es'} (STITCH_MAX_HEALS=${deps.maxHeals})`, damage.value);
+    throw new SegmentDamagedError(
+      index,
+      damage.key,
+      `${damage.message}; still damaged after ${heals} re-synthes${heals === 1 ? 'is' : 'es'} (STITCH_MAX_HEALS=${deps.maxHeals})`,
+      damage.value,
+    );
   }
   const queue = deps.queues.get(spec.provider);
   const data = await segmentJobData(queue, spec.id, index, heals);
   if (data === undefined) {
-    throw new SegmentDamagedError(index, damage.key, `${damage.message}; it cannot be synthesized again: its segment job (which holds the text) is gone`, damage.value);
+    throw new SegmentDamagedError(
+      index,
+      damage.key,
+      `${damage.message}; it cannot be synthesized again: its segment job (which holds the text) is gone`,
+      damage.value,
+    );
   }
   // Evicted first: the new job must not find the damaged object and call it cached.
   await storage.delete(damage.key);
@@ -73,7 +83,10 @@ async function sendBackToSynthesis(context: HealContext, damage: SegmentDamagedE
     ...segmentJobOptions(healId, deps.retry),
     parent: { id: job.id, queue: job.queueQualifiedName },
   });
-  deps.logger.warn({ renderId: spec.id, index, key: damage.key, heal: heals + 1, reason: damage.message }, 'damaged segment evicted; sent back to synthesis');
+  deps.logger.warn(
+    { renderId: spec.id, index, key: damage.key, heal: heals + 1, reason: damage.message },
+    'damaged segment evicted; sent back to synthesis',
+  );
   if (await job.moveToWaitingChildren(token)) throw new WaitingChildrenError();
   // The new job finished before this one could wait for it (a fast provider): back to the queue,
   // due now and without spending an attempt, so the next run stitches with its result. A
@@ -83,7 +96,12 @@ async function sendBackToSynthesis(context: HealContext, damage: SegmentDamagedE
 }
 
 /** The segment's job data, from its newest job that still exists (heal jobs copy the first). */
-async function segmentJobData(queue: ReturnType<SynthesizeQueues['get']>, renderId: string, index: number, heals: number): Promise<SynthesizeJobData | undefined> {
+async function segmentJobData(
+  queue: ReturnType<SynthesizeQueues['get']>,
+  renderId: string,
+  index: number,
+  heals: number,
+): Promise<SynthesizeJobData | undefined> {
   for (let heal = heals; heal >= 0; heal--) {
     const found = await Job.fromId(queue, heal === 0 ? segmentJobId(renderId, index) : healJobId(renderId, index, heal));
     const parsed = synthesizeJobDataSchema.safeParse(found?.data);

@@ -19,7 +19,10 @@ export async function warnOnUnsafeRedis(redis: Redis, logger: Logger): Promise<v
   try {
     const reply = await redis.config('GET', 'appendonly');
     if (reply[1] === 'no') {
-      logger.warn({ appendonly: 'no' }, 'Redis runs without AOF (appendonly no): a Redis restart loses the jobs written since its last snapshot; run it with --appendonly yes in production');
+      logger.warn(
+        { appendonly: 'no' },
+        'Redis runs without AOF (appendonly no): a Redis restart loses the jobs written since its last snapshot; run it with --appendonly yes in production',
+      );
     }
   } catch {
     logger.info('could not read Redis appendonly (CONFIG not allowed); make sure AOF is on in production');

@@ -51,7 +51,10 @@ export class RenderAborts {
 /** The abort reason a provider call sees when its worker shuts down before the call ended. */
 export class WorkerShutdownError extends TtsBatchError {
   constructor(timeoutMs: number) {
-    super('WORKER_SHUTDOWN', `the worker shut down (its jobs did not finish within ${timeoutMs} ms)`, { retryable: true, value: timeoutMs });
+    super('WORKER_SHUTDOWN', `the worker shut down (its jobs did not finish within ${timeoutMs} ms)`, {
+      retryable: true,
+      value: timeoutMs,
+    });
   }
 }
 

@@ -18,13 +18,21 @@ export function isEndStatus(status: RenderStatus): status is RenderEndStatus {
  * failure here is logged, not thrown: the render has ended either way, and a retry of the job
  * that ended it would only find it ended.
  */
-export function renderEndAnnouncer(deps: { connection: Redis; prefix: string; metrics: MetricsRecorder; logger: Logger }): AnnounceRenderEnd {
+export function renderEndAnnouncer(deps: {
+  connection: Redis;
+  prefix: string;
+  metrics: MetricsRecorder;
+  logger: Logger;
+}): AnnounceRenderEnd {
   return async (renderId, status) => {
     await deps.metrics.renderEnded(renderId, status);
     try {
       await enqueueWebhookEvent(deps.connection, deps.prefix, renderId, `render.${status}`);
     } catch (error) {
-      deps.logger.warn({ renderId, status, err: error instanceof Error ? error.message : String(error) }, 'could not queue the webhook event');
+      deps.logger.warn(
+        { renderId, status, err: error instanceof Error ? error.message : String(error) },
+        'could not queue the webhook event',
+      );
     }
   };
 }

@@ -20,9 +20,15 @@ export async function assertSegmentsIntact(storage: Storage, results: readonly S
       if (result === undefined) continue;
       const info = await storage.head(result.key);
       const label = segmentLabel(result.index, result.key);
-      if (info === null) problems[position] = new SegmentDamagedError(result.index, result.key, `${label} is missing from storage`, 'missing');
+      if (info === null)
+        problems[position] = new SegmentDamagedError(result.index, result.key, `${label} is missing from storage`, 'missing');
       else if (info.size !== result.bytes) {
-        problems[position] = new SegmentDamagedError(result.index, result.key, `${label} is ${info.size} bytes, but ${result.bytes} were stored when it was synthesized`, info.size);
+        problems[position] = new SegmentDamagedError(
+          result.index,
+          result.key,
+          `${label} is ${info.size} bytes, but ${result.bytes} were stored when it was synthesized`,
+          info.size,
+        );
       }
     }
   };

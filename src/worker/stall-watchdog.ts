@@ -48,7 +48,11 @@ export function startStallWatchdog(options: StallWatchdogOptions): StallWatchdog
         continue;
       }
       // Kept while some watchdog keeps seeing the spell; a stale start never outlives it long.
-      await redis.multi().set(key, String(now), 'NX').pexpire(key, stallMs * 4).exec();
+      await redis
+        .multi()
+        .set(key, String(now), 'NX')
+        .pexpire(key, stallMs * 4)
+        .exec();
       const since = Number(await redis.get(key)) || now;
       if (now - since >= stallMs) stalled.push({ provider, since });
     }
@@ -70,7 +74,11 @@ export function startStallWatchdog(options: StallWatchdogOptions): StallWatchdog
   let running: Promise<void> = Promise.resolve();
   const timer = setInterval(
     () => {
-      running = running.then(check).catch((error: unknown) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'stall watchdog: check failed'));
+      running = running
+        .then(check)
+        .catch((error: unknown) =>
+          logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'stall watchdog: check failed'),
+        );
     },
     Math.max(250, Math.min(60_000, Math.floor(stallMs / 4))),
   );

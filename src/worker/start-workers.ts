@@ -129,14 +129,34 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     guards.set(name, deps.credentials);
   }
   const healQueues = new SynthesizeQueues(shared, config.QUEUE_PREFIX);
-  const stitchDeps = { storages, store, logger: logger.child({ queue: STITCH_QUEUE }), metrics, renderEnded, heal: { queues: healQueues, maxHeals: config.STITCH_MAX_HEALS, retry: { attempts: config.RETRY_ATTEMPTS, backoffMs: config.RETRY_BACKOFF_MS } } };
+  const stitchDeps = {
+    storages,
+    store,
+    logger: logger.child({ queue: STITCH_QUEUE }),
+    metrics,
+    renderEnded,
+    heal: {
+      queues: healQueues,
+      maxHeals: config.STITCH_MAX_HEALS,
+      retry: { attempts: config.RETRY_ATTEMPTS, backoffMs: config.RETRY_BACKOFF_MS },
+    },
+  };
   workers.push(
-    new FetchObservedWorker(STITCH_QUEUE, (job, token) => processStitch(job, stitchDeps, token), { ...workerOptions, connection: connect(), concurrency: config.STITCH_CONCURRENCY }),
+    new FetchObservedWorker(STITCH_QUEUE, (job, token) => processStitch(job, stitchDeps, token), {
+      ...workerOptions,
+      connection: connect(),
+      concurrency: config.STITCH_CONCURRENCY,
+    }),
   );
   // Webhooks wait on strangers' servers: their own queue, sockets and timeouts; every
   // connection is checked against WEBHOOK_ALLOW_HOSTS and the refused ranges (SSRF).
   const webhookDispatcher = createWebhookDispatcher(new WebhookAddressPolicy(config.WEBHOOK_ALLOW_HOSTS), config.WEBHOOK_TIMEOUT_MS);
-  const webhookDeps = { store, dispatcher: webhookDispatcher, timeoutMs: config.WEBHOOK_TIMEOUT_MS, logger: logger.child({ queue: WEBHOOK_QUEUE }) };
+  const webhookDeps = {
+    store,
+    dispatcher: webhookDispatcher,
+    timeoutMs: config.WEBHOOK_TIMEOUT_MS,
+    logger: logger.child({ queue: WEBHOOK_QUEUE }),
+  };
   workers.push(
     new FetchObservedWorker(WEBHOOK_QUEUE, (job) => processWebhook(job, webhookDeps), {
       ...workerOptions,
@@ -159,7 +179,13 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     renderEnded,
     logger,
   });
-  const reconciler = startEnqueueReconciler({ connection: shared, prefix: config.QUEUE_PREFIX, windowMs: config.ENQUEUE_RECONCILE_MS, retentionDays: config.RENDER_RETENTION_DAYS, logger });
+  const reconciler = startEnqueueReconciler({
+    connection: shared,
+    prefix: config.QUEUE_PREFIX,
+    windowMs: config.ENQUEUE_RECONCILE_MS,
+    retentionDays: config.RENDER_RETENTION_DAYS,
+    logger,
+  });
   const heartbeat = await startWorkerHeartbeat({
     redis: shared,
     prefix: config.QUEUE_PREFIX,
@@ -167,10 +193,18 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     intervalMs: config.HEARTBEAT_INTERVAL_MS,
     logger,
     lastFetchAt: () => Math.max(0, ...workers.map((worker) => worker.lastFetchAt)),
-    misconfigured: () => Object.fromEntries([...guards].flatMap(([name, guard]) => (guard.misconfigured ? [[name, guard.misconfigured]] : []))),
+    misconfigured: () =>
+      Object.fromEntries([...guards].flatMap(([name, guard]) => (guard.misconfigured ? [[name, guard.misconfigured]] : []))),
   });
   beating.heartbeat = heartbeat;
-  const watchdog = startStallWatchdog({ redis: shared, prefix: config.QUEUE_PREFIX, store, stallMs: config.RENDER_STALL_MS, logger, renderEnded });
+  const watchdog = startStallWatchdog({
+    redis: shared,
+    prefix: config.QUEUE_PREFIX,
+    store,
+    stallMs: config.RENDER_STALL_MS,
+    logger,
+    renderEnded,
+  });
   logger.info({ providers: names, concurrency: config.WORKER_CONCURRENCY }, 'workers started');
 
   let closing: Promise<void> | undefined;
@@ -181,7 +215,11 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
         // First, so readiness checks stop counting this process while it drains.
         for (const guard of guards.values()) guard.close();
         await watchdog.close();
-        await heartbeat.close().catch((error: unknown) => logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not remove the worker heartbeat'));
+        await heartbeat
+          .close()
+          .catch((error: unknown) =>
+            logger.warn({ err: error instanceof Error ? error.message : String(error) }, 'could not remove the worker heartbeat'),
+          );
         const graceful = Promise.all(workers.map((w) => w.close()));
         let timer: NodeJS.Timeout | undefined;
         const timedOut = new Promise<'timeout'>((resolve) => {
@@ -193,7 +231,10 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
           // A forced BullMQ close after a graceful one still waits for the running jobs, so
           // their provider calls are aborted: the jobs end at once and go back to the queue.
           const aborted = aborts.abortAll(new WorkerShutdownError(timeoutMs));
-          logger.warn({ timeoutMs, aborted }, 'active jobs did not finish in time; aborting their provider calls and handing them to other workers');
+          logger.warn(
+            { timeoutMs, aborted },
+            'active jobs did not finish in time; aborting their provider calls and handing them to other workers',
+          );
           await Promise.all(workers.map((w) => w.close(true)));
         }
         await Promise.all(queues.map((q) => q.close()));

@@ -61,14 +61,16 @@ export async function processStitch(job: Job, deps: StitchDeps, token?: string):
     const audioKey = `${renderId}/audio.${spec.audio.format}`;
     const started = Date.now();
     const heal = { job, token, spec, results, storage, deps: { ...deps.heal, logger: deps.logger } };
-    const stitched = await stitchOrHeal(heal, () => stitch({
-      storage,
-      segmentKeys: results.map((r) => r.key),
-      audio: spec.audio,
-      outputKey: audioKey,
-      ...(spec.title === undefined ? {} : { title: spec.title }),
-      chapters: outline.chapters.map((c) => ({ title: c.title, firstSegment: c.firstSegment })),
-    }));
+    const stitched = await stitchOrHeal(heal, () =>
+      stitch({
+        storage,
+        segmentKeys: results.map((r) => r.key),
+        audio: spec.audio,
+        outputKey: audioKey,
+        ...(spec.title === undefined ? {} : { title: spec.title }),
+        chapters: outline.chapters.map((c) => ({ title: c.title, firstSegment: c.firstSegment })),
+      }),
+    );
     await deps.metrics.stitched(Date.now() - started);
     const manifest = buildManifest(spec, outline, results, stitched, audioKey);
     const manifestKey = `${renderId}/manifest.json`;
@@ -90,7 +92,10 @@ export async function processStitch(job: Job, deps: StitchDeps, token?: string):
       return { ended };
     }
     await deps.renderEnded(renderId, 'completed');
-    deps.logger.info({ renderId, segments: results.length, durationMs: manifest.durationMs, stitchMs: Date.now() - started }, 'render completed');
+    deps.logger.info(
+      { renderId, segments: results.length, durationMs: manifest.durationMs, stitchMs: Date.now() - started },
+      'render completed',
+    );
     return { location, durationMs: manifest.durationMs };
   } catch (error) {
     if (error instanceof WaitingChildrenError) throw error; // a segment went back to synthesis: flow control

@@ -59,7 +59,12 @@ function requestOf(data: SynthesizeJobData, signal: AbortSignal): SynthesisReque
  * the audio checked out (format, decodable frames, a plausible duration): a bad answer throws
  * a retryable BadAudioError and stores nothing.
  */
-async function storeStream(storage: Storage, data: SynthesizeJobData, audio: AsyncGenerator<Uint8Array, SynthesisMeta, undefined>, ceiling: DurationCeilingPolicy): Promise<Produced> {
+async function storeStream(
+  storage: Storage,
+  data: SynthesizeJobData,
+  audio: AsyncGenerator<Uint8Array, SynthesisMeta, undefined>,
+  ceiling: DurationCeilingPolicy,
+): Promise<Produced> {
   const stream = withResult(audio);
   const checked = validateSegmentStream(stream.items, { provider: data.provider, audio: data.audio, text: data.text, ceiling });
   const hashed = sha256Tap(checked);
@@ -95,19 +100,29 @@ async function advanceTask(
   const status = await provider.poll(task.id);
   deps.credentials?.accepted();
   if (status.state === 'succeeded') {
-    const produced = await storeStream(storage, data, provider.download(status.audioUrl, requestOf(data, signal)), deps.durationCeiling).catch(async (error: unknown) => {
+    const produced = await storeStream(
+      storage,
+      data,
+      provider.download(status.audioUrl, requestOf(data, signal)),
+      deps.durationCeiling,
+    ).catch(async (error: unknown) => {
       // A bad answer is the task's own result: a retry must buy a new task, not fetch the same bytes.
       if (!signal.aborted) await job.updateData({ ...data, task: taskAfterFailedDownload(task, error) } satisfies SynthesizeJobData);
       throw error;
     });
-    if (produced.meta.billedCharacters === undefined && status.billedCharacters !== undefined) produced.meta.billedCharacters = status.billedCharacters;
+    if (produced.meta.billedCharacters === undefined && status.billedCharacters !== undefined)
+      produced.meta.billedCharacters = status.billedCharacters;
     if (produced.meta.traceId === undefined) produced.meta.traceId = task.id;
     return produced;
   }
   if (status.state === 'failed') {
     // A failed task is over: a retry may submit a new one, never poll this one again.
     await job.updateData({ ...data, task: undefined } satisfies SynthesizeJobData);
-    throw new ProviderError(`task ${task.id} failed: ${status.reason}`, { provider: provider.name, kind: status.retryable ? 'retryable' : 'fatal', providerCode: 'TASK_FAILED' });
+    throw new ProviderError(`task ${task.id} failed: ${status.reason}`, {
+      provider: provider.name,
+      kind: status.retryable ? 'retryable' : 'fatal',
+      providerCode: 'TASK_FAILED',
+    });
   }
   const lastState = status.detail ?? 'running';
   assertBeforeDeadline(provider, task, lastState);
@@ -117,11 +132,14 @@ async function advanceTask(
 function assertBeforeDeadline(provider: TaskProvider, task: NonNullable<SynthesizeJobData['task']>, state: string): void {
   const age = Date.now() - task.submittedAt;
   if (age > provider.polling.deadlineMs) {
-    throw new ProviderError(`task ${task.id} still ${state} after ${Math.round(age / 1000)} s (deadline ${Math.round(provider.polling.deadlineMs / 1000)} s)`, {
-      provider: provider.name,
-      kind: 'fatal',
-      providerCode: 'TASK_DEADLINE',
-    });
+    throw new ProviderError(
+      `task ${task.id} still ${state} after ${Math.round(age / 1000)} s (deadline ${Math.round(provider.polling.deadlineMs / 1000)} s)`,
+      {
+        provider: provider.name,
+        kind: 'fatal',
+        providerCode: 'TASK_DEADLINE',
+      },
+    );
   }
 }
 
@@ -153,7 +171,13 @@ export async function processSynthesize(job: Job, token: string | undefined, dep
   }
 }
 
-async function synthesizeSegment(job: Job, token: string | undefined, data: SynthesizeJobData, deps: SynthesizeDeps, signal: AbortSignal): Promise<SegmentResult> {
+async function synthesizeSegment(
+  job: Job,
+  token: string | undefined,
+  data: SynthesizeJobData,
+  deps: SynthesizeDeps,
+  signal: AbortSignal,
+): Promise<SegmentResult> {
   // A segment of a cancelled or failed render is never paid for.
   if (await deps.store.hasEnded(data.renderId)) {
     deps.logger.info({ renderId: data.renderId, index: data.index }, 'render ended; segment not synthesized');
@@ -171,7 +195,13 @@ async function synthesizeSegment(job: Job, token: string | undefined, data: Synt
     if (existing) {
       await deps.store.markSegmentDone(data.renderId, data.index, true, segmentChars(data));
       await deps.metrics.segmentCached(data.provider);
-      return { index: data.index, key: data.key, cached: true, bytes: existing.bytes, ...(existing.traceId ? { traceId: existing.traceId } : {}) };
+      return {
+        index: data.index,
+        key: data.key,
+        cached: true,
+        bytes: existing.bytes,
+        ...(existing.traceId ? { traceId: existing.traceId } : {}),
+      };
     }
     const { provider } = deps;
     const produced =
@@ -180,12 +210,27 @@ async function synthesizeSegment(job: Job, token: string | undefined, data: Synt
         : await storeStream(storage, data, provider.synthesize(requestOf(data, signal)), deps.durationCeiling);
     deps.credentials?.accepted();
     const { meta } = produced;
-    await storage.put(segmentMetaKey(data.key), bytesBody(JSON.stringify({ ...meta, provider: data.provider, bytes: produced.bytes, sha256: produced.sha256, createdAt: new Date().toISOString() })), {
-      contentType: 'application/json',
-    });
+    await storage.put(
+      segmentMetaKey(data.key),
+      bytesBody(
+        JSON.stringify({
+          ...meta,
+          provider: data.provider,
+          bytes: produced.bytes,
+          sha256: produced.sha256,
+          createdAt: new Date().toISOString(),
+        }),
+      ),
+      {
+        contentType: 'application/json',
+      },
+    );
     await deps.store.markSegmentDone(data.renderId, data.index, false, segmentChars(data));
     await deps.metrics.segmentSynthesized(data.provider, meta.billedCharacters ?? 0, Date.now() - (data.task?.submittedAt ?? started));
-    deps.logger.debug({ renderId: data.renderId, index: data.index, bytes: produced.bytes, ms: Date.now() - started }, 'segment synthesized');
+    deps.logger.debug(
+      { renderId: data.renderId, index: data.index, bytes: produced.bytes, ms: Date.now() - started },
+      'segment synthesized',
+    );
     return {
       index: data.index,
       key: data.key,
@@ -218,7 +263,8 @@ async function synthesizeSegment(job: Job, token: string | undefined, data: Synt
     if (final) {
       deps.logger.error({ ...where, reason: failure.reason }, 'segment failed for good');
       await deps.metrics.segmentFailed(data.provider);
-      if (await deps.store.markFailed(data.renderId, `segment ${data.index}: ${failure.reason}`)) await deps.renderEnded(data.renderId, 'failed');
+      if (await deps.store.markFailed(data.renderId, `segment ${data.index}: ${failure.reason}`))
+        await deps.renderEnded(data.renderId, 'failed');
       if (failure.action === 'fail') throw new UnrecoverableError(failure.reason);
     } else {
       deps.logger.warn({ ...where, reason: failure.reason }, 'segment failed; will retry');

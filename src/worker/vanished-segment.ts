@@ -13,5 +13,10 @@ export function asVanishedSegment(error: unknown, results: readonly SegmentResul
   if (!(error instanceof NotFoundError)) return undefined;
   const result = results.find((r) => r.key === error.value);
   if (result === undefined) return undefined;
-  return new SegmentDamagedError(result.index, result.key, `${segmentLabel(result.index, result.key)} disappeared from storage during the stitch`, 'missing');
+  return new SegmentDamagedError(
+    result.index,
+    result.key,
+    `${segmentLabel(result.index, result.key)} disappeared from storage during the stitch`,
+    'missing',
+  );
 }

@@ -22,7 +22,16 @@ async function openBrowser(profiles: string[], credentials?: { username: string;
   return chromium.launchPersistentContext(profile, {
     executablePath: CHROMIUM,
     headless: true,
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
     ...(credentials ? { httpCredentials: credentials } : {}),
   });
 }
@@ -36,7 +45,9 @@ describe('Bull Board in a browser', () => {
 
   beforeAll(async () => {
     await access(CHROMIUM).catch(() => {
-      throw new Error(`${CHROMIUM} is missing: run \`bash scripts/ensure-system-tools.sh\` (installs Debian's chromium) or set CHROMIUM_PATH`);
+      throw new Error(
+        `${CHROMIUM} is missing: run \`bash scripts/ensure-system-tools.sh\` (installs Debian's chromium) or set CHROMIUM_PATH`,
+      );
     });
     config = testConfig({ API_TOKENS: API_TOKEN });
     api = await startApi(config);
@@ -75,7 +86,8 @@ describe('Bull Board in a browser', () => {
       const page = await context.newPage();
       const answers: { status: number; challenge: string | null }[] = [];
       page.on('response', (response) => {
-        if (new URL(response.url()).pathname === '/admin/queues') answers.push({ status: response.status(), challenge: response.headers()['www-authenticate'] ?? null });
+        if (new URL(response.url()).pathname === '/admin/queues')
+          answers.push({ status: response.status(), challenge: response.headers()['www-authenticate'] ?? null });
       });
       // With credentials the server refuses, Chromium gives up on the page (ERR_INVALID_AUTH_CREDENTIALS).
       const loaded = await page.goto(`${api.url}/admin/queues`).catch((error: unknown) => error);

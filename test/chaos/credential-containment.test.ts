@@ -29,7 +29,13 @@ describe('chaos: a worker with a wrong key on a shared prefix', () => {
   it('a 60,000-character book completes, nothing fails, the bad worker pauses and later resumes', async () => {
     const simulator = await startSenseAudioSimulator({ apiKey: GOOD_KEY, msPerChar: 2 });
     cleanup.push(() => simulator.close());
-    const vars = { SENSEAUDIO_BASE_URL: simulator.url, WORKER_CONCURRENCY: '4', HEARTBEAT_INTERVAL_MS: '200', CREDENTIAL_RECHECK_MS: '1000', CREDENTIAL_RECHECK_MAX_MS: '8000' };
+    const vars = {
+      SENSEAUDIO_BASE_URL: simulator.url,
+      WORKER_CONCURRENCY: '4',
+      HEARTBEAT_INTERVAL_MS: '200',
+      CREDENTIAL_RECHECK_MS: '1000',
+      CREDENTIAL_RECHECK_MAX_MS: '8000',
+    };
     const env = await startRenderEnv(senseAudioDefinition, vars, { startWorkers: false });
     cleanup.push(() => env.close());
     const prefix = env.config.QUEUE_PREFIX;
@@ -52,7 +58,8 @@ describe('chaos: a worker with a wrong key on a shared prefix', () => {
       },
       { timeout: 30_000, interval: 100 },
     );
-    const gauge = parsePrometheusText(await renderMetrics(redis, prefix, ['senseaudio'])).get('ttsb_workers_misconfigured')?.samples[0]?.value;
+    const gauge = parsePrometheusText(await renderMetrics(redis, prefix, ['senseaudio'])).get('ttsb_workers_misconfigured')?.samples[0]
+      ?.value;
     expect(gauge).toBe(1);
     const firstPauseAt = Date.now();
     const spentBeforePause = simulator.requests.filter((r) => r.key === WRONG_KEY && r.at <= firstPauseAt).length;

@@ -50,14 +50,24 @@ describe('chaos: Redis (AOF, fsync always) shut down and restarted mid-render', 
     cleanup.push(() => rm(dir, { recursive: true, force: true }));
     const bookPath = join(dir, 'book.txt');
     await writeFile(bookPath, book);
-    const env = { REDIS_URL: redis.url, QUEUE_PREFIX: 'chaos', SENSEAUDIO_API_KEY: apiKey, SENSEAUDIO_BASE_URL: simulator.url, WORKER_CONCURRENCY: '2', RETRY_BACKOFF_MS: '200' };
+    const env = {
+      REDIS_URL: redis.url,
+      QUEUE_PREFIX: 'chaos',
+      SENSEAUDIO_API_KEY: apiKey,
+      SENSEAUDIO_BASE_URL: simulator.url,
+      WORKER_CONCURRENCY: '2',
+      RETRY_BACKOFF_MS: '200',
+    };
 
     const workers: WorkerProcess[] = [spawnWorker(env, ['--providers', 'senseaudio']), spawnWorker(env, ['--providers', 'senseaudio'])];
     cleanup.push(() => killAll(workers));
     await Promise.all(workers.map((worker) => worker.ready));
 
     const started = Date.now();
-    const producer = startCli(['render', bookPath, '--provider', 'senseaudio', ...AUDIO_FLAGS, '--out', join(dir, 'out'), '--id', RENDER_ID, '--wait'], env);
+    const producer = startCli(
+      ['render', bookPath, '--provider', 'senseaudio', ...AUDIO_FLAGS, '--out', join(dir, 'out'), '--id', RENDER_ID, '--wait'],
+      env,
+    );
     cleanup.push(() => Promise.resolve(producer.child.kill('SIGKILL')));
     const strike = Math.max(3, Math.floor(plan.segments.length / 3));
     await simulator.whenRequest(strike);
@@ -104,7 +114,9 @@ describe('chaos: Redis (AOF, fsync always) shut down and restarted mid-render', 
       SENSEAUDIO_API_KEY: 'unused',
     });
     cleanup.push(() => Promise.resolve(producer.child.kill('SIGKILL')));
-    await new Promise<void>((resolve) => producer.child.stderr?.on('data', () => producer.stderr().includes('enqueued orphan') && resolve()));
+    await new Promise<void>((resolve) =>
+      producer.child.stderr?.on('data', () => producer.stderr().includes('enqueued orphan') && resolve()),
+    );
     const goneAt = Date.now();
     await redis.shutdown();
 
@@ -112,7 +124,9 @@ describe('chaos: Redis (AOF, fsync always) shut down and restarted mid-render', 
     const gaveUpS = (Date.now() - goneAt) / 1000;
     expect(result.code, result.stderr).toBe(1);
     const errors = result.stderr.split('\n').filter((line) => line.startsWith('tts-batch:'));
-    expect(errors, result.stderr).toEqual([expect.stringMatching(/^tts-batch: lost Redis for 60 s while following render orphan; the render itself goes on/)]);
+    expect(errors, result.stderr).toEqual([
+      expect.stringMatching(/^tts-batch: lost Redis for 60 s while following render orphan; the render itself goes on/),
+    ]);
     reportFigure('redis gone', `render --wait gave up ${gaveUpS.toFixed(1)} s after Redis went away for good, exit 1, one line`);
   }, 120_000);
 });

@@ -72,7 +72,13 @@ describe('chaos: the S3 server dies in the middle of the upload of the stitched 
     cleanup.push(() => runtime.close(5000));
     const driver = await openRenderDriver(config.REDIS_URL, config.QUEUE_PREFIX, RETRY);
     cleanup.push(() => driver.close());
-    const client = new S3Client({ endpoint: s3.endpoint, region: s3.region, forcePathStyle: true, credentials: s3.credentials, maxAttempts: 1 });
+    const client = new S3Client({
+      endpoint: s3.endpoint,
+      region: s3.region,
+      forcePathStyle: true,
+      credentials: s3.credentials,
+      maxAttempts: 1,
+    });
     cleanup.push(() => Promise.resolve(client.destroy()));
 
     const finalKey = `${PREFIX}/${RENDER_ID}/audio.mp3`;
@@ -109,11 +115,21 @@ describe('chaos: the S3 server dies in the middle of the upload of the stitched 
     await watching;
     expect(state.status, `render ended ${state.status}: ${state.error ?? ''}`).toBe('completed');
 
-    const manifest = JSON.parse((await bodyBytes((await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `${PREFIX}/${RENDER_ID}/manifest.json` }))).Body as AsyncIterable<Uint8Array>)).toString('utf8')) as Manifest;
+    const manifest = JSON.parse(
+      (
+        await bodyBytes(
+          (await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `${PREFIX}/${RENDER_ID}/manifest.json` })))
+            .Body as AsyncIterable<Uint8Array>,
+        )
+      ).toString('utf8'),
+    ) as Manifest;
     const final = await client.send(new HeadObjectCommand({ Bucket: s3.bucket, Key: finalKey }));
     expect(final.ContentLength).toBe(manifest.bytes);
     const sizes = observations.flatMap((o) => ('size' in o ? [o.size] : []));
-    expect(sizes.filter((size) => size !== manifest.bytes), 'HEAD saw a partial object at the final key').toEqual([]);
+    expect(
+      sizes.filter((size) => size !== manifest.bytes),
+      'HEAD saw a partial object at the final key',
+    ).toEqual([]);
     const refusedWhileDown = observations.filter((o) => o.at >= downAt && o.at < restartAt && 'error' in o);
     expect(refusedWhileDown.length, 'the watcher must have been watching while the server was down').toBeGreaterThan(0);
 
@@ -128,7 +144,10 @@ describe('chaos: the S3 server dies in the middle of the upload of the stitched 
     const dir = await mkdtemp(join(tmpdir(), 'ttsb-chaos-s3-audio-'));
     cleanup.push(() => rm(dir, { recursive: true, force: true }));
     const audioPath = join(dir, 'audio.mp3');
-    await writeFile(audioPath, await bodyBytes((await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: finalKey }))).Body as AsyncIterable<Uint8Array>));
+    await writeFile(
+      audioPath,
+      await bodyBytes((await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: finalKey }))).Body as AsyncIterable<Uint8Array>),
+    );
     const digest = await mp3FrameDigest([audioPath]);
     expect(digest, 'stitched frames must equal the undisturbed render').toEqual(reference.digest);
 

@@ -126,8 +126,13 @@ describe('chaos: worker processes SIGKILLed every 1–3 s until the render compl
     // snapshot: it shows up as abandoned (client-closed) before the next kill. Only kills abandon
     // streams, so those count as in flight at the kill before them; none may come before the first.
     const abandoned = simulator.requests.filter((request) => request.outcome === 'client-closed');
-    const late = kills.map((kill, k) => abandoned.filter((r) => r.number > kill.recorded && r.number <= (kills[k + 1]?.recorded ?? Number.POSITIVE_INFINITY)));
-    expect(abandoned.filter((r) => r.number <= (kills[0]?.recorded ?? 0) && !kills[0]?.streaming.includes(r)).map((r) => r.number), 'requests abandoned before any kill').toEqual([]);
+    const late = kills.map((kill, k) =>
+      abandoned.filter((r) => r.number > kill.recorded && r.number <= (kills[k + 1]?.recorded ?? Number.POSITIVE_INFINITY)),
+    );
+    expect(
+      abandoned.filter((r) => r.number <= (kills[0]?.recorded ?? 0) && !kills[0]?.streaming.includes(r)).map((r) => r.number),
+      'requests abandoned before any kill',
+    ).toEqual([]);
     const streaming = kills.reduce((sum, kill, k) => sum + charsOf(kill.streaming) + charsOf(late[k] ?? []), 0);
     const uncommitted = kills.reduce((sum, kill) => sum + charsOf(kill.uncommitted), 0);
     const duplicates = duplicateCharacters(texts);

@@ -4,7 +4,14 @@ import { ProviderError } from '../../src/errors/provider-error.ts';
 import { walkMp3Frames } from '../../src/audio/mp3-frame-walker.ts';
 import { ffmpegDecode, ffprobeDurationSeconds, requireFfmpeg, withTempFile } from '../support/ffmpeg.ts';
 import { HARNESSES } from '../support/harnesses/index.ts';
-import { CONTRACT_FAULTS, errorTexts, speak, unsupportedFaultsOf, type ContractFault, type ProviderHarness } from '../support/provider-contract.ts';
+import {
+  CONTRACT_FAULTS,
+  errorTexts,
+  speak,
+  unsupportedFaultsOf,
+  type ContractFault,
+  type ProviderHarness,
+} from '../support/provider-contract.ts';
 
 async function* once(bytes: Uint8Array): AsyncGenerator<Uint8Array> {
   yield await Promise.resolve(bytes);

@@ -75,25 +75,34 @@ describe('302.AI: a task with a bad answer is replaced, not re-downloaded', () =
   it.each([
     ['tooLong', 1],
     ['notAudio', MAX_TASK_DOWNLOAD_FAILURES],
-  ] as const)('a task whose result is %s: one new task for that segment after %i download(s), and the render completes', async (variant, downloads) => {
-    const { plan, options } = env.plan(book(variant), AUDIO);
-    expect(plan.segments).toHaveLength(3);
-    const targetText = toSpeechText(plan.segments[1]?.text ?? '');
-    target = { text: targetText, fault: { kind: 'badAudio', variant }, used: false };
-    const tasksBefore = simulator.tasks.length;
+  ] as const)(
+    'a task whose result is %s: one new task for that segment after %i download(s), and the render completes',
+    async (variant, downloads) => {
+      const { plan, options } = env.plan(book(variant), AUDIO);
+      expect(plan.segments).toHaveLength(3);
+      const targetText = toSpeechText(plan.segments[1]?.text ?? '');
+      target = { text: targetText, fault: { kind: 'badAudio', variant }, used: false };
+      const tasksBefore = simulator.tasks.length;
 
-    await env.enqueue(`bad-task-${variant}`, plan, options);
-    const manifest = await env.finish(`bad-task-${variant}`, 60_000);
+      await env.enqueue(`bad-task-${variant}`, plan, options);
+      const manifest = await env.finish(`bad-task-${variant}`, 60_000);
 
-    const forTarget = simulator.tasksFor(targetText);
-    expect(forTarget.map((task) => task.fault ?? 'none'), 'tasks created for the segment with the bad answer').toEqual(['badAudio', 'none']);
-    expect(downloadsOf(forTarget[0]?.id), 'downloads of the bad answer, not one per attempt').toBe(downloads);
-    expect(simulator.tasks.length - tasksBefore, 'three segments, one of them bought twice').toBe(4);
-    expect(manifest.segments.map((s) => s.cached)).toEqual([false, false, false]);
-    const billed = simulator.tasks.slice(tasksBefore).filter((task) => task.fault === undefined).reduce((sum, task) => sum + task.usageCharacters, 0);
-    expect(manifest.billedCharacters).toBe(billed);
-    await expectCleanStitchedMp3(env, `bad-task-${variant}`, manifest.durationMs);
-  });
+      const forTarget = simulator.tasksFor(targetText);
+      expect(
+        forTarget.map((task) => task.fault ?? 'none'),
+        'tasks created for the segment with the bad answer',
+      ).toEqual(['badAudio', 'none']);
+      expect(downloadsOf(forTarget[0]?.id), 'downloads of the bad answer, not one per attempt').toBe(downloads);
+      expect(simulator.tasks.length - tasksBefore, 'three segments, one of them bought twice').toBe(4);
+      expect(manifest.segments.map((s) => s.cached)).toEqual([false, false, false]);
+      const billed = simulator.tasks
+        .slice(tasksBefore)
+        .filter((task) => task.fault === undefined)
+        .reduce((sum, task) => sum + task.usageCharacters, 0);
+      expect(manifest.billedCharacters).toBe(billed);
+      await expectCleanStitchedMp3(env, `bad-task-${variant}`, manifest.durationMs);
+    },
+  );
 
   it('a link that never works is re-downloaded a bounded number of times, then the task is replaced', async () => {
     const { plan, options } = env.plan(book('dead-link'), AUDIO);

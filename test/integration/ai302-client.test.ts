@@ -80,7 +80,13 @@ describe('Ai302Client against the simulator', () => {
 
   afterEach(() => {
     next = undefined;
-    simulator.configure({ shape: 'flat', statusWords: { pending: 'pending', processing: 'processing', success: 'success', failed: 'failed' }, urlField: 'audio_url', taskIdField: 'task_id', resultFormat: 'wav' });
+    simulator.configure({
+      shape: 'flat',
+      statusWords: { pending: 'pending', processing: 'processing', success: 'success', failed: 'failed' },
+      urlField: 'audio_url',
+      taskIdField: 'task_id',
+      resultFormat: 'wav',
+    });
   });
 
   afterAll(async () => {
@@ -90,14 +96,18 @@ describe('Ai302Client against the simulator', () => {
 
   it('generates a voice: the wire body carries the documented fields, the audio comes back as the asked mp3', async () => {
     const text = 'The sun rises in the east and sets in the west.';
-    const { audio, meta } = await speak(client, generateRequest(text, { voiceSettings: { systemPrompt: 'Audio is recorded from a quiet room.', temperature: 0.8, topK: 40 } }));
+    const { audio, meta } = await speak(
+      client,
+      generateRequest(text, { voiceSettings: { systemPrompt: 'Audio is recorded from a quiet room.', temperature: 0.8, topK: 40 } }),
+    );
     const [task] = simulator.tasksFor(text);
     expect(task?.kind).toBe('generate');
     expect(task?.request).toEqual({
       kind: 'generate',
       text,
       multiSpeaker: false,
-      systemPrompt: 'Generate audio following instruction.\n\n<|scene_desc_start|>\nAudio is recorded from a quiet room.\n<|scene_desc_end|>',
+      systemPrompt:
+        'Generate audio following instruction.\n\n<|scene_desc_start|>\nAudio is recorded from a quiet room.\n<|scene_desc_end|>',
       temperature: 0.8,
       topK: 40,
     });
@@ -122,24 +132,61 @@ describe('Ai302Client against the simulator', () => {
   });
 
   const variants: { name: string; shape: 'flat' | 'wrapped'; words: StatusWords; urlField: string; taskIdField: string }[] = [
-    { name: 'flat, 302.AI task words', shape: 'flat', words: { pending: 'pending', processing: 'processing', success: 'completed', failed: 'failed' }, urlField: 'result_url', taskIdField: 'taskid' },
-    { name: 'wrapped {code,msg,data}', shape: 'wrapped', words: { pending: 'queued', processing: 'running', success: 'succeeded', failed: 'error' }, urlField: 'result.audio_url', taskIdField: 'task_id' },
-    { name: 'wrapped, upper-case words, output.url', shape: 'wrapped', words: { pending: 'QUEUED', processing: 'IN_PROGRESS', success: 'DONE', failed: 'CANCELLED' }, urlField: 'output.url', taskIdField: 'id' },
-    { name: 'flat, unknown in-between word', shape: 'flat', words: { pending: 'warming_up', processing: 'thinking', success: 'success', failed: 'expired' }, urlField: 'data.url', taskIdField: 'task_id' },
+    {
+      name: 'flat, 302.AI task words',
+      shape: 'flat',
+      words: { pending: 'pending', processing: 'processing', success: 'completed', failed: 'failed' },
+      urlField: 'result_url',
+      taskIdField: 'taskid',
+    },
+    {
+      name: 'wrapped {code,msg,data}',
+      shape: 'wrapped',
+      words: { pending: 'queued', processing: 'running', success: 'succeeded', failed: 'error' },
+      urlField: 'result.audio_url',
+      taskIdField: 'task_id',
+    },
+    {
+      name: 'wrapped, upper-case words, output.url',
+      shape: 'wrapped',
+      words: { pending: 'QUEUED', processing: 'IN_PROGRESS', success: 'DONE', failed: 'CANCELLED' },
+      urlField: 'output.url',
+      taskIdField: 'id',
+    },
+    {
+      name: 'flat, unknown in-between word',
+      shape: 'flat',
+      words: { pending: 'warming_up', processing: 'thinking', success: 'success', failed: 'expired' },
+      urlField: 'data.url',
+      taskIdField: 'task_id',
+    },
   ];
   for (const variant of variants) {
     it(`reads ${variant.name}: running while running, then the link; a failure with its message`, async () => {
-      simulator.configure({ shape: variant.shape, statusWords: variant.words, urlField: variant.urlField, taskIdField: variant.taskIdField });
+      simulator.configure({
+        shape: variant.shape,
+        statusWords: variant.words,
+        urlField: variant.urlField,
+        taskIdField: variant.taskIdField,
+      });
       const text = `Variant ${variant.name}: a short line to speak.`;
       const { taskId } = await client.submit(generateRequest(text));
       const first = await client.poll(taskId);
       expect(first).toEqual({ state: 'running', detail: variant.words.pending });
       const done = await settle(client, taskId);
-      expect(done).toMatchObject({ state: 'succeeded', audioUrl: expect.stringContaining(simulator.tasksFor(text)[0]?.id ?? '?') as unknown, billedCharacters: simulator.tasksFor(text)[0]?.usageCharacters });
+      expect(done).toMatchObject({
+        state: 'succeeded',
+        audioUrl: expect.stringContaining(simulator.tasksFor(text)[0]?.id ?? '?') as unknown,
+        billedCharacters: simulator.tasksFor(text)[0]?.usageCharacters,
+      });
 
       next = { kind: 'taskFails', message: 'GPU worker lost the task' };
       const failing = await client.submit(generateRequest(`${text} (failing)`));
-      expect(await settle(client, failing.taskId)).toEqual({ state: 'failed', reason: `${variant.words.failed}: GPU worker lost the task`, retryable: true });
+      expect(await settle(client, failing.taskId)).toEqual({
+        state: 'failed',
+        reason: `${variant.words.failed}: GPU worker lost the task`,
+        retryable: true,
+      });
     });
   }
 
@@ -157,7 +204,7 @@ describe('Ai302Client against the simulator', () => {
     });
   });
 
-  it('keeps polling a task that never finishes (the worker\'s deadline decides)', async () => {
+  it("keeps polling a task that never finishes (the worker's deadline decides)", async () => {
     next = { kind: 'neverFinishes' };
     const { taskId } = await client.submit(generateRequest('A task that hangs forever.'));
     const createdAt = simulator.tasks.at(-1)?.createdAt ?? 0;
@@ -176,7 +223,11 @@ describe('Ai302Client against the simulator', () => {
     { fault: { kind: 'http5xx', on: 'create', status: 500 }, kind: 'retryable', check: (e) => expect(e.httpStatus).toBe(500) },
     { fault: { kind: 'http5xx', on: 'create', status: 502 }, kind: 'retryable', check: (e) => expect(e.message).toContain('Bad Gateway') },
     { fault: { kind: 'reset', on: 'create' }, kind: 'retryable' },
-    { fault: { kind: 'business', code: 500, message: 'upstream busy' }, kind: 'retryable', check: (e) => expect(e.message).toContain('upstream busy') },
+    {
+      fault: { kind: 'business', code: 500, message: 'upstream busy' },
+      kind: 'retryable',
+      check: (e) => expect(e.message).toContain('upstream busy'),
+    },
     { fault: { kind: 'business', code: 402, message: 'insufficient balance' }, kind: 'fatal' },
     { fault: { kind: 'auth401' }, kind: 'fatal', check: (e) => expect(e.message).toContain('check AI302_API_KEY') },
   ];
@@ -193,7 +244,11 @@ describe('Ai302Client against the simulator', () => {
   }
 
   it('classifies a rate limit or a server error while querying, and the next query of the same task works', async () => {
-    for (const fault of [{ kind: 'http429', on: 'query', retryAfter: 1 }, { kind: 'http5xx', on: 'query', status: 503 }, { kind: 'reset', on: 'query' }] as const) {
+    for (const fault of [
+      { kind: 'http429', on: 'query', retryAfter: 1 },
+      { kind: 'http5xx', on: 'query', status: 503 },
+      { kind: 'reset', on: 'query' },
+    ] as const) {
       next = fault;
       const { taskId } = await client.submit(generateRequest(`Query fault ${fault.kind}.`));
       const error = await failureOf(client.poll(taskId));
@@ -205,7 +260,14 @@ describe('Ai302Client against the simulator', () => {
   it('refuses bad parameters for good, quoting the provider, in both answer shapes', async () => {
     // The settings schema would stop these; a client talking to a stricter server must still say why.
     const tooLong = await startAi302Simulator({ apiKey: KEY, maxChars: 10, stageMs: STAGE_MS });
-    const strict = new Ai302Client({ apiKey: KEY, baseUrl: tooLong.url, clonePath: tooLong.clonePath, generatePath: tooLong.generatePath, limits: ai302Limits(2000), polling: { firstPollMs: 20, maxIntervalMs: 60, deadlineMs: 5000 } });
+    const strict = new Ai302Client({
+      apiKey: KEY,
+      baseUrl: tooLong.url,
+      clonePath: tooLong.clonePath,
+      generatePath: tooLong.generatePath,
+      limits: ai302Limits(2000),
+      polling: { firstPollMs: 20, maxIntervalMs: 60, deadlineMs: 5000 },
+    });
     try {
       for (const shape of ['flat', 'wrapped'] as const) {
         tooLong.configure({ shape });
@@ -220,7 +282,14 @@ describe('Ai302Client against the simulator', () => {
   });
 
   it('points at the path variable when the create path does not exist', async () => {
-    const lost = new Ai302Client({ apiKey: KEY, baseUrl: simulator.url, clonePath: '/nope', generatePath: '/nope-either', limits: ai302Limits(2000), polling: { firstPollMs: 20, maxIntervalMs: 60, deadlineMs: 5000 } });
+    const lost = new Ai302Client({
+      apiKey: KEY,
+      baseUrl: simulator.url,
+      clonePath: '/nope',
+      generatePath: '/nope-either',
+      limits: ai302Limits(2000),
+      polling: { firstPollMs: 20, maxIntervalMs: 60, deadlineMs: 5000 },
+    });
     try {
       const error = await failureOf(lost.submit(generateRequest('Where does this go?')));
       expect(error.kind).toBe('fatal');
@@ -232,7 +301,9 @@ describe('Ai302Client against the simulator', () => {
 
   it('refuses stale settings from job data as bad input, before paying for a task', async () => {
     const before = simulator.tasks.length;
-    await expect(client.submit(generateRequest('Stale settings.', { voiceSettings: { refAudio: ['https://x/a.wav'] } }))).rejects.toBeInstanceOf(InputError);
+    await expect(
+      client.submit(generateRequest('Stale settings.', { voiceSettings: { refAudio: ['https://x/a.wav'] } })),
+    ).rejects.toBeInstanceOf(InputError);
     expect(simulator.tasks.length).toBe(before);
   });
 
@@ -258,7 +329,9 @@ describe('Ai302Client against the simulator', () => {
       for (const fraction of [0.5, 0.002]) {
         next = { kind: 'cutDownload', fraction };
         const { url, request } = await finishedTask(`A download that breaks at ${fraction}.`);
-        const error = await failureOf(collect(client.download(url, { ...request, audio: { format: 'wav', sampleRate: 24000, channels: 1 } })));
+        const error = await failureOf(
+          collect(client.download(url, { ...request, audio: { format: 'wav', sampleRate: 24000, channels: 1 } })),
+        );
         expect(error, `cut at ${fraction}`).toBeInstanceOf(IncompleteStreamError);
         expect(error.kind).toBe('retryable');
       }
@@ -311,7 +384,12 @@ describe('Ai302Client against the simulator', () => {
       await new Promise<void>((resolve) => hop.listen(0, '127.0.0.1', resolve));
       try {
         const { port } = hop.address() as AddressInfo;
-        const wav = await collect(client.download(`http://127.0.0.1:${port}/signed/result.wav?sig=abc`, { ...request, audio: { format: 'wav', sampleRate: 24000, channels: 1 } }));
+        const wav = await collect(
+          client.download(`http://127.0.0.1:${port}/signed/result.wav?sig=abc`, {
+            ...request,
+            audio: { format: 'wav', sampleRate: 24000, channels: 1 },
+          }),
+        );
         expect(wav.length).toBe(simulator.tasksFor('A link behind a redirect.')[0]?.audioBytes);
       } finally {
         await new Promise<void>((resolve) => hop.close(() => resolve()));

@@ -39,7 +39,11 @@ describe('302.AI credentials accepted again', () => {
     };
     const env = await startRenderEnv(ai302Definition, vars, { startWorkers: false });
     cleanup.push(() => env.close());
-    const worker = await startWorkers({ config: { ...env.config, AI302_API_KEY: WRONG_KEY }, logger: pino({ level: 'silent' }), providers: ['ai302'] });
+    const worker = await startWorkers({
+      config: { ...env.config, AI302_API_KEY: WRONG_KEY },
+      logger: pino({ level: 'silent' }),
+      providers: ['ai302'],
+    });
     cleanup.push(() => worker.close(5000));
     const redis = createRedisConnection(env.config.REDIS_URL, 'producer');
     cleanup.push(() => redis.quit());

@@ -94,7 +94,10 @@ describe('302.AI tasks and the worker', () => {
         sim.tasks.every((task) => task.queries >= 1) &&
         sim.requests.some((request) => request.call === 'query' && request.outcome === undefined),
     );
-    expect(simulator.tasks.some((task) => task.lastReported === 'success'), 'no task may have finished before the kill').toBe(false);
+    expect(
+      simulator.tasks.some((task) => task.lastReported === 'success'),
+      'no task may have finished before the kill',
+    ).toBe(false);
     first.child.kill('SIGKILL');
     expect(await first.exited).toBeNull();
     const tasksAtKill = simulator.tasks.map((task) => task.id);
@@ -112,7 +115,10 @@ describe('302.AI tasks and the worker', () => {
     for (const segment of plan.segments) {
       expect(simulator.tasksFor(toSpeechText(segment.text)).length, `tasks created for segment ${segment.index}`).toBe(1);
     }
-    expect(simulator.tasks.map((task) => task.id), 'the second worker created no task').toEqual(tasksAtKill);
+    expect(
+      simulator.tasks.map((task) => task.id),
+      'the second worker created no task',
+    ).toEqual(tasksAtKill);
     expect(simulator.tasks.every((task) => task.lastReported === 'success' && task.completedDownloads >= 1)).toBe(true);
     expect(manifest.billedCharacters).toBe(simulator.tasks.reduce((sum, task) => sum + task.usageCharacters, 0));
     const outline = await store.outline('crash-book');
@@ -121,7 +127,7 @@ describe('302.AI tasks and the worker', () => {
     expect(actual.sha256, 'stitched frames must be the segments in order').toBe(expected.sha256);
   });
 
-  it('holds no worker slot while tasks run: one slot keeps every segment\'s task in flight at once', async () => {
+  it("holds no worker slot while tasks run: one slot keeps every segment's task in flight at once", async () => {
     await requireFfmpeg();
     const simulator = await startAi302Simulator({ apiKey: API_KEY, msPerChar: 2, stageMs: 800 });
     cleanup.push(() => simulator.close());
@@ -137,9 +143,18 @@ describe('302.AI tasks and the worker', () => {
   });
 
   it('fails the render clearly when a task is still running at its deadline, without creating another', async () => {
-    const simulator = await startAi302Simulator({ apiKey: API_KEY, msPerChar: 2, stageMs: 50, faults: (createNumber) => (createNumber === 1 ? { kind: 'neverFinishes' } : undefined) });
+    const simulator = await startAi302Simulator({
+      apiKey: API_KEY,
+      msPerChar: 2,
+      stageMs: 50,
+      faults: (createNumber) => (createNumber === 1 ? { kind: 'neverFinishes' } : undefined),
+    });
     cleanup.push(() => simulator.close());
-    const env = await startRenderEnv(ai302Definition, { ...simulatorEnv(simulator), AI302_TASK_DEADLINE_MS: '1000', WORKER_CONCURRENCY: '1' });
+    const env = await startRenderEnv(ai302Definition, {
+      ...simulatorEnv(simulator),
+      AI302_TASK_DEADLINE_MS: '1000',
+      WORKER_CONCURRENCY: '1',
+    });
     cleanup.push(() => env.close());
     const { plan, options } = env.plan('One short sentence to speak, and it will never be spoken.', { ...AUDIO });
     await env.enqueue('stuck', plan, options);

@@ -39,7 +39,11 @@ describe('API audio from S3 output', () => {
     streaming = await startApi(config, { providers });
     redirecting = await startApi({ ...config, API_AUDIO_REDIRECT: true, API_AUDIO_URL_TTL_S: 120 }, { providers });
 
-    const posted = await postJson(streaming, '/v1/renders', { text: '# One\nA short book on S3.\n\n# Two\nIt has two chapters.', provider: 'senseaudio', output: `s3://${s3.bucket}/books/api` });
+    const posted = await postJson(streaming, '/v1/renders', {
+      text: '# One\nA short book on S3.\n\n# Two\nIt has two chapters.',
+      provider: 'senseaudio',
+      output: `s3://${s3.bucket}/books/api`,
+    });
     expect(posted.status).toBe(202);
     ({ id } = (await posted.json()) as { id: string });
     const { events } = await readEventStream(await streaming.request(`/v1/renders/${id}/events`));
@@ -85,7 +89,11 @@ describe('API audio from S3 output', () => {
   });
 
   it('refuses an S3 output outside API_OUTPUT_ROOT', async () => {
-    const response = await postJson(streaming, '/v1/renders', { text: 'Elsewhere.', provider: 'senseaudio', output: `s3://${s3.bucket}/other` });
+    const response = await postJson(streaming, '/v1/renders', {
+      text: 'Elsewhere.',
+      provider: 'senseaudio',
+      output: `s3://${s3.bucket}/other`,
+    });
     const answer = (await response.json()) as ApiErrorBody;
     expect(response.status).toBe(400);
     expect(answer.error).toMatchObject({ field: 'output', message: `output: must be inside s3://${s3.bucket}/books (API_OUTPUT_ROOT)` });

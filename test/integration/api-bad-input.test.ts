@@ -70,9 +70,24 @@ describe('API input checks', () => {
     ['bad render id', { ...valid, id: 'a:b' }, 'id', /letters, digits/],
     ['output outside API_OUTPUT_ROOT', { ...valid, output: '/tmp/elsewhere' }, 'output', /must be inside file:\/\//],
     ['output escaping the root with ..', { ...valid, output: 'RELATIVE/../../..' }, 'output', /must be inside/],
-    ['webhook URL that is not http(s)', { ...valid, webhook: { url: 'ftp://example.com/hook', secret: 'a-secret-of-16-chars' } }, 'webhook.url', /invalid_format|url/i],
-    ['webhook URL with credentials in it', { ...valid, webhook: { url: 'https://user:pw@example.com/hook', secret: 'a-secret-of-16-chars' } }, 'webhook.url', /must not carry a user or password/],
-    ['webhook secret too short', { ...valid, webhook: { url: 'https://example.com/hook', secret: 'short' } }, 'webhook.secret', /at least 16/],
+    [
+      'webhook URL that is not http(s)',
+      { ...valid, webhook: { url: 'ftp://example.com/hook', secret: 'a-secret-of-16-chars' } },
+      'webhook.url',
+      /invalid_format|url/i,
+    ],
+    [
+      'webhook URL with credentials in it',
+      { ...valid, webhook: { url: 'https://user:pw@example.com/hook', secret: 'a-secret-of-16-chars' } },
+      'webhook.url',
+      /must not carry a user or password/,
+    ],
+    [
+      'webhook secret too short',
+      { ...valid, webhook: { url: 'https://example.com/hook', secret: 'short' } },
+      'webhook.secret',
+      /at least 16/,
+    ],
   ])('%s: 400 naming the field and the rule', async (_name, body, field, rule) => {
     const patched = (body as { output?: string }).output?.startsWith('RELATIVE') ? { ...body, output: join(root, '../../..') } : body;
     await expectRefused(patched, field, rule);
@@ -84,7 +99,11 @@ describe('API input checks', () => {
   });
 
   it('malformed JSON: 400', async () => {
-    const response = await api.request('/v1/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"text": "unterminated' });
+    const response = await api.request('/v1/renders', {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"text": "unterminated',
+    });
     const answer = (await response.json()) as ApiErrorBody;
     expect(response.status).toBe(400);
     expect(answer.error.code).toBe('MALFORMED_JSON');
@@ -95,7 +114,10 @@ describe('API input checks', () => {
     const response = await postJson(api, '/v1/renders', { ...valid, text: 'x'.repeat(5000) });
     const answer = (await response.json()) as ApiErrorBody;
     expect(response.status).toBe(413);
-    expect(answer.error).toMatchObject({ code: 'BODY_TOO_LARGE', message: expect.stringMatching(/limit of 4096 bytes \(API_BODY_LIMIT\)/) as unknown });
+    expect(answer.error).toMatchObject({
+      code: 'BODY_TOO_LARGE',
+      message: expect.stringMatching(/limit of 4096 bytes \(API_BODY_LIMIT\)/) as unknown,
+    });
   });
 
   it('a body that is not JSON: 415', async () => {
@@ -153,8 +175,17 @@ describe('API authentication', () => {
       ['basic', { authorization: `Basic ${Buffer.from(`user:${API_TOKEN}`).toString('base64')}` }],
     ];
     for (const [name, headers] of attempts) {
-      for (const [method, path] of [['GET', '/v1/renders'], ['POST', '/v1/renders'], ['GET', '/v1/renders/x1/audio']] as const) {
-        const response = await api.request(path, { method, token: null, headers: { ...headers, 'content-type': 'application/json' }, ...(method === 'POST' ? { body: '{}' } : {}) });
+      for (const [method, path] of [
+        ['GET', '/v1/renders'],
+        ['POST', '/v1/renders'],
+        ['GET', '/v1/renders/x1/audio'],
+      ] as const) {
+        const response = await api.request(path, {
+          method,
+          token: null,
+          headers: { ...headers, 'content-type': 'application/json' },
+          ...(method === 'POST' ? { body: '{}' } : {}),
+        });
         expect(response.status, `${name}: ${method} ${path}`).toBe(401);
         expect(response.headers.get('www-authenticate')).toMatch(/^Bearer realm="tts-batch"/);
         expect(((await response.json()) as ApiErrorBody).error.code).toBe('UNAUTHORIZED');

@@ -46,7 +46,9 @@ describe('cache admin API', () => {
     expect(forbidden.status).toBe(403);
     expect(((await forbidden.json()) as ApiErrorBody).error.code).toBe('FORBIDDEN');
     expect((await api.request('/v1/cache/prune', { method: 'POST', token: null })).status).toBe(401);
-    expect((await postJson(api, '/v1/cache/prune', { unusedDays: 1 }, { authorization: 'Bearer not-a-known-token-at-all' })).status).toBe(401);
+    expect((await postJson(api, '/v1/cache/prune', { unusedDays: 1 }, { authorization: 'Bearer not-a-known-token-at-all' })).status).toBe(
+      401,
+    );
   });
 
   it('prunes (dry run first) and evicts with an admin token', async () => {

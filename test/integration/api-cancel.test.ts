@@ -28,7 +28,12 @@ describe('API: cancelling a render', () => {
 
   beforeAll(async () => {
     // Every call sends one audio event and then stalls with the socket open: it is in flight until the client hangs up.
-    simulator = await startSenseAudioSimulator({ apiKey: API_KEY, msPerChar: 2, chunkHexChars: 2048, faults: () => ({ kind: 'stallStream', afterEvents: 1 }) });
+    simulator = await startSenseAudioSimulator({
+      apiKey: API_KEY,
+      msPerChar: 2,
+      chunkHexChars: 2048,
+      faults: () => ({ kind: 'stallStream', afterEvents: 1 }),
+    });
     out = await mkdtemp(join(tmpdir(), 'ttsb-api-cancel-'));
     config = testConfig({
       SENSEAUDIO_API_KEY: API_KEY,
@@ -50,7 +55,12 @@ describe('API: cancelling a render', () => {
   });
 
   it('stops synthesis: in-flight calls are cut, nothing new reaches the provider, status is cancelled', async () => {
-    const posted = await postJson(api, '/v1/renders', { text: makeSampleBook(12_000, 9), provider: 'senseaudio', sampleRate: 24000, bitrate: 64000 });
+    const posted = await postJson(api, '/v1/renders', {
+      text: makeSampleBook(12_000, 9),
+      provider: 'senseaudio',
+      sampleRate: 24000,
+      bitrate: 64000,
+    });
     const { id, segments } = (await posted.json()) as { id: string; segments: number };
     expect(posted.status).toBe(202);
     expect(segments).toBeGreaterThan(4);
@@ -100,7 +110,11 @@ describe('API: cancelling a render', () => {
     const late = await api.request(`/v1/renders/${id}`, { method: 'DELETE' });
     const answer = (await late.json()) as ApiErrorBody;
     expect(late.status).toBe(409);
-    expect(answer.error).toMatchObject({ code: 'RENDER_ENDED', status: 'completed', message: `render "${id}" had already ended: completed` });
+    expect(answer.error).toMatchObject({
+      code: 'RENDER_ENDED',
+      status: 'completed',
+      message: `render "${id}" had already ended: completed`,
+    });
 
     const unknown = await api.request('/v1/renders/no-such-render', { method: 'DELETE' });
     expect(unknown.status).toBe(404);

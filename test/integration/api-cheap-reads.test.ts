@@ -53,7 +53,13 @@ describe('cheap reads: HEAD on audio, shared SSE progress', () => {
     const plan = planRender(text, SMALL_LIMITS);
     await enqueueRender(
       { connection, prefix: config.QUEUE_PREFIX, store, retry: { attempts: 1, backoffMs: 50 } },
-      { id, plan, provider: senseAudioDefinition, options: resolveRenderOptions(senseAudioDefinition, AUDIO_OPTIONS), output: describeLocation(out) },
+      {
+        id,
+        plan,
+        provider: senseAudioDefinition,
+        options: resolveRenderOptions(senseAudioDefinition, AUDIO_OPTIONS),
+        output: describeLocation(out),
+      },
     );
     return plan.segments.length;
   }
@@ -63,7 +69,13 @@ describe('cheap reads: HEAD on audio, shared SSE progress', () => {
     const audio = new Uint8Array(40_000).fill(0xaa);
     const storage = new LocalStorage(out);
     await storage.put('head-me/audio.mp3', bytesBody(audio));
-    await store.markCompleted('head-me', { location: `${storage.url}/head-me/audio.mp3`, manifest: `${storage.url}/head-me/manifest.json`, durationMs: 1000, bytes: audio.byteLength, billedCharacters: 10 });
+    await store.markCompleted('head-me', {
+      location: `${storage.url}/head-me/audio.mp3`,
+      manifest: `${storage.url}/head-me/manifest.json`,
+      durationMs: 1000,
+      bytes: audio.byteLength,
+      billedCharacters: 10,
+    });
     const gets = vi.spyOn(LocalStorage.prototype, 'get');
     const heads = vi.spyOn(LocalStorage.prototype, 'head');
 
@@ -100,7 +112,9 @@ describe('cheap reads: HEAD on audio, shared SSE progress', () => {
         let snapshotSeen = (): void => undefined;
         snapshots.push(new Promise<void>((resolve) => (snapshotSeen = resolve)));
         // Wrapped: an async function returning the promise itself would wait for the stream's end.
-        return { read: readEventStream(response, { onEvent: (event: SseEvent) => (event.event === 'snapshot' ? snapshotSeen() : undefined) }) };
+        return {
+          read: readEventStream(response, { onEvent: (event: SseEvent) => (event.event === 'snapshot' ? snapshotSeen() : undefined) }),
+        };
       }),
     );
     await Promise.all(snapshots);
@@ -117,7 +131,13 @@ describe('cheap reads: HEAD on audio, shared SSE progress', () => {
     // At-least-once delivery reports a segment twice: counted once.
     await store.markSegmentDone(id, 0, true, charsOf(0));
     await store.markStitching(id);
-    await store.markCompleted(id, { location: `${describeLocation(out)}/${id}/audio.mp3`, manifest: `${describeLocation(out)}/${id}/manifest.json`, durationMs: 1, bytes: 1, billedCharacters: spec.characters });
+    await store.markCompleted(id, {
+      location: `${describeLocation(out)}/${id}/audio.mp3`,
+      manifest: `${describeLocation(out)}/${id}/manifest.json`,
+      durationMs: 1,
+      bytes: 1,
+      billedCharacters: spec.characters,
+    });
     const results = await Promise.all(streams.map((stream) => stream.read));
     const readsDuring = reads.mock.calls.length - readsBefore;
 
@@ -128,10 +148,16 @@ describe('cheap reads: HEAD on audio, shared SSE progress', () => {
       const last = views.at(-1)!;
       expect(events.at(-1)?.event).toBe('status');
       expect(last.status).toBe('completed');
-      expect(last.progress).toMatchObject({ segmentsDone: total, segmentsTotal: total, charsDone: spec.characters, cachedSegments: cached.size });
+      expect(last.progress).toMatchObject({
+        segmentsDone: total,
+        segmentsTotal: total,
+        charsDone: spec.characters,
+        cachedSegments: cached.size,
+      });
       const progress = events.filter((event) => event.event === 'progress');
       expect(progress.length, 'bursts are coalesced').toBeLessThan(total / 2);
-      for (let i = 1; i < views.length; i++) expect(views[i]!.progress.segmentsDone).toBeGreaterThanOrEqual(views[i - 1]!.progress.segmentsDone);
+      for (let i = 1; i < views.length; i++)
+        expect(views[i]!.progress.segmentsDone).toBeGreaterThanOrEqual(views[i - 1]!.progress.segmentsDone);
       for (const event of progress) {
         const view = event.data as RenderView & { segment?: number };
         const doneChars = view.progress.charsDone;

@@ -33,7 +33,14 @@ describe('tts-batch api', () => {
     const { port } = squatter.address() as AddressInfo;
     const child = spawn(process.execPath, [CLI, 'api'], {
       cwd: REPO_ROOT,
-      env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', ...env, LOG_LEVEL: 'silent', PORT: String(port), API_TOKENS: API_TOKEN },
+      env: {
+        PATH: process.env.PATH ?? '',
+        HOME: process.env.HOME ?? '/tmp',
+        ...env,
+        LOG_LEVEL: 'silent',
+        PORT: String(port),
+        API_TOKENS: API_TOKEN,
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stderr = '';
@@ -88,7 +95,10 @@ describe('tts-batch api', () => {
         },
       });
       const { events } = await following;
-      expect(events.map((e) => e.event), 'the stream ended with the server').toEqual(['snapshot']);
+      expect(
+        events.map((e) => e.event),
+        'the stream ended with the server',
+      ).toEqual(['snapshot']);
       const [code] = (await exited) as [number | null];
       expect(code, stderr).toBe(0);
       expect(stderr).toContain('"shutting down: finishing requests in flight"');

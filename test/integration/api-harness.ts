@@ -20,7 +20,12 @@ export interface ApiHarness {
 /** Starts the real API on a free port over real HTTP, logging at trace level into memory. */
 export async function startApi(config: AppConfig, options: Omit<ApiServerOptions, 'config' | 'logStream'> = {}): Promise<ApiHarness> {
   const lines: string[] = [];
-  const app = await buildApiServer({ config, logLevel: 'trace', ...options, logStream: { write: (line: string) => void lines.push(line) } });
+  const app = await buildApiServer({
+    config,
+    logLevel: 'trace',
+    ...options,
+    logStream: { write: (line: string) => void lines.push(line) },
+  });
   await app.listen({ port: 0, host: '127.0.0.1' });
   const { port } = app.server.address() as AddressInfo;
   const url = `http://127.0.0.1:${port}`;
@@ -43,7 +48,13 @@ export function postJson(api: ApiHarness, path: string, body: unknown, headers: 
 }
 
 export interface ApiErrorBody {
-  error: { code: string; message: string; field?: string; issues?: { field: string; rule: string; message: string }[]; [key: string]: unknown };
+  error: {
+    code: string;
+    message: string;
+    field?: string;
+    issues?: { field: string; rule: string; message: string }[];
+    [key: string]: unknown;
+  };
 }
 
 export interface SseEvent {
@@ -83,7 +94,11 @@ export async function readEventStream(response: Response, handlers: SseHandlers 
       }
       const data = fields.get('data');
       if (fields.has('event') && data !== undefined) {
-        const event: SseEvent = { event: fields.get('event') ?? '', data: JSON.parse(data) as unknown, ...(fields.has('id') ? { id: fields.get('id') ?? '' } : {}) };
+        const event: SseEvent = {
+          event: fields.get('event') ?? '',
+          data: JSON.parse(data) as unknown,
+          ...(fields.has('id') ? { id: fields.get('id') ?? '' } : {}),
+        };
         events.push(event);
         await handlers.onEvent?.(event);
       }

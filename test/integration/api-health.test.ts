@@ -29,7 +29,12 @@ describe('API health, readiness and metrics', () => {
   let workers: WorkerRuntime | undefined;
 
   beforeAll(async () => {
-    config = testConfig({ API_TOKENS: API_TOKEN, SENSEAUDIO_API_KEY: 'unused-key', HEARTBEAT_INTERVAL_MS: '100', READY_WORKER_MAX_AGE_MS: '5000' });
+    config = testConfig({
+      API_TOKENS: API_TOKEN,
+      SENSEAUDIO_API_KEY: 'unused-key',
+      HEARTBEAT_INTERVAL_MS: '100',
+      READY_WORKER_MAX_AGE_MS: '5000',
+    });
     api = await startApi(config, { providers: new Map([[senseAudioDefinition.name, senseAudioDefinition]]) });
   });
 
@@ -55,7 +60,10 @@ describe('API health, readiness and metrics', () => {
 
     workers = await startWorkers({ config, logger: pino({ level: 'silent' }), providers: ['senseaudio'] });
     const ready = await readyzUntil(api, 200);
-    expect(ready).toEqual({ status: 200, body: { status: 'ready', workers: 1, providers: { senseaudio: { workers: 1, misconfigured: 0 } } } });
+    expect(ready).toEqual({
+      status: 200,
+      body: { status: 'ready', workers: 1, providers: { senseaudio: { workers: 1, misconfigured: 0 } } },
+    });
 
     await workers.close(5000);
     workers = undefined;

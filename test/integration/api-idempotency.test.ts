@@ -34,7 +34,8 @@ describe('API: Idempotency-Key and render ids', () => {
     if (out) await rm(out, { recursive: true, force: true });
   });
 
-  const listIds = async (): Promise<string[]> => ((await (await api.request('/v1/renders?limit=500')).json()) as { renders: RenderView[] }).renders.map((r) => r.id);
+  const listIds = async (): Promise<string[]> =>
+    ((await (await api.request('/v1/renders?limit=500')).json()) as { renders: RenderView[] }).renders.map((r) => r.id);
 
   it('a replay returns the first render (200, same id) and enqueues nothing more', async () => {
     const first = await postJson(api, '/v1/renders', render, { 'idempotency-key': 'order-7781' });
@@ -60,7 +61,10 @@ describe('API: Idempotency-Key and render ids', () => {
     const answers = await Promise.all([1, 2].map(() => postJson(api, '/v1/renders', render, { 'idempotency-key': 'order-7782' })));
     const bodies = (await Promise.all(answers.map((a) => a.json()))) as (Accepted & ApiErrorBody)[];
     const statuses = answers.map((a) => a.status);
-    expect(statuses.filter((status) => status === 202), `one request started the render: ${statuses.join(', ')}`).toHaveLength(1);
+    expect(
+      statuses.filter((status) => status === 202),
+      `one request started the render: ${statuses.join(', ')}`,
+    ).toHaveLength(1);
     // The other either saw the first render (200) or caught it mid-enqueue (409, retry).
     expect([200, 409]).toContain(statuses.find((status) => status !== 202));
     const started = bodies.filter((b) => typeof b.id === 'string').map((b) => b.id);
@@ -74,11 +78,19 @@ describe('API: Idempotency-Key and render ids', () => {
     expect(first.status).toBe(202);
     const { characters } = (await first.json()) as Accepted;
     const keys = await countKeys(config.REDIS_URL, config.QUEUE_PREFIX);
-    const second = await postJson(api, '/v1/renders', { ...render, text: 'Other text.', id: 'chosen-name' }, { 'idempotency-key': 'order-7783' });
+    const second = await postJson(
+      api,
+      '/v1/renders',
+      { ...render, text: 'Other text.', id: 'chosen-name' },
+      { 'idempotency-key': 'order-7783' },
+    );
     const answer = (await second.json()) as ApiErrorBody;
     expect(second.status).toBe(409);
     expect(answer.error).toMatchObject({ code: 'ID_TAKEN', message: expect.stringMatching(/"chosen-name" already exists/) as unknown });
-    expect(await countKeys(config.REDIS_URL, config.QUEUE_PREFIX), 'the failed request left no key behind (its Idempotency-Key claim was released)').toBe(keys);
+    expect(
+      await countKeys(config.REDIS_URL, config.QUEUE_PREFIX),
+      'the failed request left no key behind (its Idempotency-Key claim was released)',
+    ).toBe(keys);
     const view = (await (await api.request('/v1/renders/chosen-name')).json()) as RenderView;
     expect(view.progress.charsTotal, 'still the first text').toBe(characters);
     expect(view.status).toBe('queued');

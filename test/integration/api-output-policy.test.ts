@@ -68,21 +68,33 @@ describe('API output and webhook restrictions by default', () => {
   it('refuses webhooks to loopback, link-local and private addresses, and non-http schemes', async () => {
     const { api: harness, config } = await api({});
     const secret = 'a-long-webhook-secret-0123';
-    for (const url of ['http://169.254.169.254/latest/meta-data/iam', 'http://127.0.0.1:6379/', 'http://10.0.0.5/hook', 'http://192.168.0.10/', 'http://localhost/hook']) {
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/iam',
+      'http://127.0.0.1:6379/',
+      'http://10.0.0.5/hook',
+      'http://192.168.0.10/',
+      'http://localhost/hook',
+    ]) {
       expect(await refused(harness, { ...valid, webhook: { url, secret } }, 'webhook.url'), url).toMatch(
         /^webhook\.url: must not point inside the deployment's network \(.+\); list internal receivers in WEBHOOK_ALLOW_HOSTS$/,
       );
     }
     expect(await refused(harness, { ...valid, webhook: { url: 'file:///etc/passwd', secret } }, 'webhook.url')).toMatch(/^webhook\.url: /);
     expect(await countKeys(config.REDIS_URL, config.QUEUE_PREFIX)).toBe(0);
-    expect((await postJson(harness, '/v1/renders', { ...valid, webhook: { url: 'https://hooks.example.com/tts', secret } })).status).toBe(202);
+    expect((await postJson(harness, '/v1/renders', { ...valid, webhook: { url: 'https://hooks.example.com/tts', secret } })).status).toBe(
+      202,
+    );
   });
 
   it('WEBHOOK_ALLOW_HOSTS lets an internal receiver through', async () => {
     const { api: harness } = await api({ WEBHOOK_ALLOW_HOSTS: '10.0.0.0/8,hooks.internal' });
     const secret = 'a-long-webhook-secret-0123';
     expect((await postJson(harness, '/v1/renders', { ...valid, webhook: { url: 'http://10.0.0.5/hook', secret } })).status).toBe(202);
-    expect((await postJson(harness, '/v1/renders', { ...valid, webhook: { url: 'http://hooks.internal:8080/tts', secret } })).status).toBe(202);
-    expect(await refused(harness, { ...valid, webhook: { url: 'http://169.254.169.254/', secret } }, 'webhook.url')).toMatch(/169\.254\.169\.254/);
+    expect((await postJson(harness, '/v1/renders', { ...valid, webhook: { url: 'http://hooks.internal:8080/tts', secret } })).status).toBe(
+      202,
+    );
+    expect(await refused(harness, { ...valid, webhook: { url: 'http://169.254.169.254/', secret } }, 'webhook.url')).toMatch(
+      /169\.254\.169\.254/,
+    );
   });
 });

@@ -25,7 +25,12 @@ describe('API: the output is checked before enqueue', () => {
   const apis: { api: ApiHarness; config: AppConfig }[] = [];
 
   async function api(env: Record<string, string>): Promise<{ api: ApiHarness; config: AppConfig }> {
-    const config = testConfig({ API_TOKENS: 'api-test-token-5d1c0a9e7b3f', API_DEFAULT_OUTPUT: join(dir, 'renders'), API_OUTPUT_ANY: 'true', ...env });
+    const config = testConfig({
+      API_TOKENS: 'api-test-token-5d1c0a9e7b3f',
+      API_DEFAULT_OUTPUT: join(dir, 'renders'),
+      API_OUTPUT_ANY: 'true',
+      ...env,
+    });
     const started = { api: await startApi(config, { providers: PROVIDERS }), config };
     apis.push(started);
     return started;
@@ -64,7 +69,9 @@ describe('API: the output is checked before enqueue', () => {
     expect(bucket.message).toBe('output: s3://no-such-bucket-here/p is not writable: no such bucket (NoSuchBucket) (HTTP 404)');
     expect(bucket.retryable).toBe(false);
     const folder = await refused(target, { ...BOOK, output: join(dir, 'a-file', 'out') });
-    expect(folder.message).toMatch(/^output: file:\/\/.*\/a-file\/out is not writable: a part of the path is a file, not a folder \(ENOTDIR\)$/);
+    expect(folder.message).toMatch(
+      /^output: file:\/\/.*\/a-file\/out is not writable: a part of the path is a file, not a folder \(ENOTDIR\)$/,
+    );
     expect(await countKeys(config.REDIS_URL, config.QUEUE_PREFIX), 'nothing may be enqueued').toBe(0);
 
     const accepted = await postJson(target, '/v1/renders', { ...BOOK, output: `s3://${s3.bucket}/fine` });
@@ -72,15 +79,25 @@ describe('API: the output is checked before enqueue', () => {
   });
 
   it('an access key the server does not know: 422 naming InvalidAccessKeyId and HTTP 403, without the key', async () => {
-    const { api: target, config } = await api({ ...s3ConfigEnv(s3), AWS_ACCESS_KEY_ID: 'AKIDNOSUCHKEY0000000', AWS_SECRET_ACCESS_KEY: 'wrong-secret-value-1234' });
+    const { api: target, config } = await api({
+      ...s3ConfigEnv(s3),
+      AWS_ACCESS_KEY_ID: 'AKIDNOSUCHKEY0000000',
+      AWS_SECRET_ACCESS_KEY: 'wrong-secret-value-1234',
+    });
     const error = await refused(target, { ...BOOK, output: `s3://${s3.bucket}/p` });
-    expect(error.message).toMatch(/^output: s3:\/\/tts-batch-test\/p is not writable: the server does not know this access key \(InvalidAccessKeyId\); check AWS_ACCESS_KEY_ID \(HTTP 403\)$/);
+    expect(error.message).toMatch(
+      /^output: s3:\/\/tts-batch-test\/p is not writable: the server does not know this access key \(InvalidAccessKeyId\); check AWS_ACCESS_KEY_ID \(HTTP 403\)$/,
+    );
     expect(JSON.stringify(error)).not.toMatch(/wrong-secret-value/);
     expect(await countKeys(config.REDIS_URL, config.QUEUE_PREFIX)).toBe(0);
   });
 
   it('an endpoint that never answers: 422 within STORAGE_PREFLIGHT_TIMEOUT_MS (one attempt, no SDK retries)', async () => {
-    const { api: target, config } = await api({ ...s3ConfigEnv(s3), S3_ENDPOINT: `http://127.0.0.1:${hole.port}`, STORAGE_PREFLIGHT_TIMEOUT_MS: '500' });
+    const { api: target, config } = await api({
+      ...s3ConfigEnv(s3),
+      S3_ENDPOINT: `http://127.0.0.1:${hole.port}`,
+      STORAGE_PREFLIGHT_TIMEOUT_MS: '500',
+    });
     const started = Date.now();
     const error = await refused(target, { ...BOOK, output: `s3://${s3.bucket}/p` });
     const elapsedMs = Date.now() - started;

@@ -31,7 +31,14 @@ describe('API with Redis unreachable', () => {
 
   it('answers 503 with Retry-After wherever Redis is needed', async () => {
     const requests: [string, RequestInit][] = [
-      ['/v1/renders', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ text: 'Hello.', provider: 'senseaudio' }) }],
+      [
+        '/v1/renders',
+        {
+          method: 'POST',
+          headers: { 'content-type': 'application/json' },
+          body: JSON.stringify({ text: 'Hello.', provider: 'senseaudio' }),
+        },
+      ],
       ['/v1/renders', {}],
       ['/v1/renders/some-render', {}],
       ['/v1/renders/some-render/events', {}],

@@ -85,16 +85,24 @@ describe('API: a render from POST to downloaded audio', () => {
     expect(events[0]?.event).toBe('snapshot');
     expect(views[0]).toMatchObject({ id, status: 'queued', progress: { segmentsDone: 0, segmentsTotal: segments } });
     expect(views[0]?.waiting, 'no worker runs yet, and the snapshot says so').toBe('no live worker serves senseaudio');
-    expect(events.map((event) => event.id), 'sequence ids 1, 2, 3…').toEqual(events.map((_e, i) => String(i + 1)));
-    expect(new Set(events.slice(1).map((event) => event.event))).toEqual(new Set(['progress', 'status', 'waiting'].filter((name) => events.some((e) => e.event === name))));
+    expect(
+      events.map((event) => event.id),
+      'sequence ids 1, 2, 3…',
+    ).toEqual(events.map((_e, i) => String(i + 1)));
+    expect(new Set(events.slice(1).map((event) => event.event))).toEqual(
+      new Set(['progress', 'status', 'waiting'].filter((name) => events.some((e) => e.event === name))),
+    );
     const rank = (view: RenderView): number => RENDER_STATUSES.indexOf(view.status);
     for (let i = 1; i < views.length; i++) {
       const [before, after] = [views[i - 1]!, views[i]!];
       expect(rank(after), `status never goes back (${before.status} → ${after.status})`).toBeGreaterThanOrEqual(rank(before));
       expect(after.progress.segmentsDone).toBeGreaterThanOrEqual(before.progress.segmentsDone);
-      const changed = after.status !== before.status || after.progress.segmentsDone !== before.progress.segmentsDone || after.waiting !== before.waiting;
+      const changed =
+        after.status !== before.status || after.progress.segmentsDone !== before.progress.segmentsDone || after.waiting !== before.waiting;
       expect(changed, `event ${i + 1} (${events[i]!.event}) reports a change`).toBe(true);
-      expect(events[i]!.event).toBe(after.status !== before.status ? 'status' : after.progress.segmentsDone !== before.progress.segmentsDone ? 'progress' : 'waiting');
+      expect(events[i]!.event).toBe(
+        after.status !== before.status ? 'status' : after.progress.segmentsDone !== before.progress.segmentsDone ? 'progress' : 'waiting',
+      );
     }
     const last = views.at(-1)!;
     expect(events.at(-1)?.event).toBe('status');

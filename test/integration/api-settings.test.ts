@@ -47,7 +47,12 @@ describe('API provider settings', () => {
     ['a setting of the wrong type', { settings: { latex_read: 'yes' } }, 'latex_read', /expected boolean/],
     ['given both ways', { speed: 1.1, settings: { speed: 1.2 } }, 'speed', /given both as a field and in settings; give it once/],
     ['settings that are not an object', { settings: [1] }, 'settings', /invalid_type/],
-    ['a cross-setting rule of the provider', { provider: 'ai302', settings: { refText: ['hello'] } }, 'refText', /give the clips with refAudio/],
+    [
+      'a cross-setting rule of the provider',
+      { provider: 'ai302', settings: { refText: ['hello'] } },
+      'refText',
+      /give the clips with refAudio/,
+    ],
   ])('%s: 400 naming the setting', async (_name, fields, field, rule) => {
     const response = await postJson(api, '/v1/renders', { ...valid, ...fields });
     const answer = (await response.json()) as ApiErrorBody;

@@ -68,41 +68,44 @@ describe('a bad answer is never cached (SenseAudio simulator)', () => {
   });
 
   const variants: BadAudioVariant[] = ['empty', 'wavForMp3', 'wrongRate', 'random', 'endless'];
-  it.each(variants)('%s once, then a good answer: the render completes with that segment synthesized again, and a re-render sends nothing', async (variant) => {
-    const { plan, options } = env.plan(book(variant), AUDIO);
-    expect(plan.segments).toHaveLength(3);
-    const targetText = toSpeechText(plan.segments[1]?.text ?? '');
-    target = { text: targetText, variant, used: false };
-    const first = simulator.requests.length;
+  it.each(variants)(
+    '%s once, then a good answer: the render completes with that segment synthesized again, and a re-render sends nothing',
+    async (variant) => {
+      const { plan, options } = env.plan(book(variant), AUDIO);
+      expect(plan.segments).toHaveLength(3);
+      const targetText = toSpeechText(plan.segments[1]?.text ?? '');
+      target = { text: targetText, variant, used: false };
+      const first = simulator.requests.length;
 
-    await env.enqueue(`bad-${variant}`, plan, options);
-    const manifest = await env.finish(`bad-${variant}`, 60_000);
-    const sent: RecordedRequest[] = simulator.requests.slice(first);
+      await env.enqueue(`bad-${variant}`, plan, options);
+      const manifest = await env.finish(`bad-${variant}`, 60_000);
+      const sent: RecordedRequest[] = simulator.requests.slice(first);
 
-    // The garbage was refused, not stored: the retry had to ask the provider again.
-    expect(target.used, 'the garbage answer was sent').toBe(true);
-    const forTarget = sent.filter((r) => r.text === targetText);
-    expect(forTarget.map((r) => r.fault ?? 'none')).toEqual(['badAudio', 'none']);
-    expect(sent, 'three segments, one of them twice').toHaveLength(4);
-    expect(manifest.segments.map((s) => s.cached)).toEqual([false, false, false]);
-    const billed = sent.filter((r) => r.outcome === 'completed').reduce((sum, r) => sum + (r.usageCharacters ?? 0), 0);
-    expect(manifest.billedCharacters).toBe(billed);
+      // The garbage was refused, not stored: the retry had to ask the provider again.
+      expect(target.used, 'the garbage answer was sent').toBe(true);
+      const forTarget = sent.filter((r) => r.text === targetText);
+      expect(forTarget.map((r) => r.fault ?? 'none')).toEqual(['badAudio', 'none']);
+      expect(sent, 'three segments, one of them twice').toHaveLength(4);
+      expect(manifest.segments.map((s) => s.cached)).toEqual([false, false, false]);
+      const billed = sent.filter((r) => r.outcome === 'completed').reduce((sum, r) => sum + (r.usageCharacters ?? 0), 0);
+      expect(manifest.billedCharacters).toBe(billed);
 
-    // The whole book is there: every segment's full speech, decoding cleanly.
-    await expectCleanStitchedMp3(env, `bad-${variant}`, manifest.durationMs);
-    const spokenMs = sent.filter((r) => r.outcome === 'completed').reduce((sum, r) => sum + (r.durationMs ?? 0), 0);
-    expect(manifest.durationMs).toBeGreaterThanOrEqual(spokenMs);
-    expect(manifest.durationMs - spokenMs, 'no more than encoder padding per segment').toBeLessThan(3 * 120);
-    expect(await leftoverTempFiles(env.out), 'a refused answer leaves no temp file').toEqual([]);
+      // The whole book is there: every segment's full speech, decoding cleanly.
+      await expectCleanStitchedMp3(env, `bad-${variant}`, manifest.durationMs);
+      const spokenMs = sent.filter((r) => r.outcome === 'completed').reduce((sum, r) => sum + (r.durationMs ?? 0), 0);
+      expect(manifest.durationMs).toBeGreaterThanOrEqual(spokenMs);
+      expect(manifest.durationMs - spokenMs, 'no more than encoder padding per segment').toBeLessThan(3 * 120);
+      expect(await leftoverTempFiles(env.out), 'a refused answer leaves no temp file').toEqual([]);
 
-    // The same book again: every segment cached, no request, the same audio.
-    const before = simulator.requests.length;
-    await env.enqueue(`bad-${variant}-again`, plan, options);
-    const again = await env.finish(`bad-${variant}-again`, 60_000);
-    expect(simulator.requests.length, 'a re-render sends no request').toBe(before);
-    expect(again.cachedSegments).toBe(3);
-    const digest = await mp3FrameDigest([join(env.out, `bad-${variant}`, 'audio.mp3')]);
-    const digestAgain = await mp3FrameDigest([join(env.out, `bad-${variant}-again`, 'audio.mp3')]);
-    expect(digestAgain.sha256).toBe(digest.sha256);
-  });
+      // The same book again: every segment cached, no request, the same audio.
+      const before = simulator.requests.length;
+      await env.enqueue(`bad-${variant}-again`, plan, options);
+      const again = await env.finish(`bad-${variant}-again`, 60_000);
+      expect(simulator.requests.length, 'a re-render sends no request').toBe(before);
+      expect(again.cachedSegments).toBe(3);
+      const digest = await mp3FrameDigest([join(env.out, `bad-${variant}`, 'audio.mp3')]);
+      const digestAgain = await mp3FrameDigest([join(env.out, `bad-${variant}-again`, 'audio.mp3')]);
+      expect(digestAgain.sha256).toBe(digest.sha256);
+    },
+  );
 });

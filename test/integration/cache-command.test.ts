@@ -29,9 +29,15 @@ afterAll(async () => {
 const out = () => path.join(folder, 'renders');
 
 async function render(id: string): Promise<{ cachedSegments: number; segments: { key: string }[] }> {
-  const result = await runCli(['render', path.join(folder, 'book.txt'), '--provider', 'espeak', '--voice', 'en-us', '--local', '--out', out(), '--id', id], env);
+  const result = await runCli(
+    ['render', path.join(folder, 'book.txt'), '--provider', 'espeak', '--voice', 'en-us', '--local', '--out', out(), '--id', id],
+    env,
+  );
   expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(await readFile(path.join(out(), id, 'manifest.json'), 'utf8')) as { cachedSegments: number; segments: { key: string }[] };
+  return JSON.parse(await readFile(path.join(out(), id, 'manifest.json'), 'utf8')) as {
+    cachedSegments: number;
+    segments: { key: string }[];
+  };
 }
 
 async function cache(args: string[]): Promise<CacheReport> {
@@ -80,7 +86,10 @@ describe('tts-batch cache', () => {
   });
 
   it('refuses bad input with one line naming the field, before touching anything', async () => {
-    for (const args of [['prune', '--unused-days', '0'], ['evict', 'book-one/audio.mp3']]) {
+    for (const args of [
+      ['prune', '--unused-days', '0'],
+      ['evict', 'book-one/audio.mp3'],
+    ]) {
       const result = await runCli(['cache', ...args, '--out', out()], env);
       expect(result.code, args.join(' ')).toBe(2);
       expect(result.stderr, args.join(' ')).toMatch(/^tts-batch: (unusedDays|render|key): .+\n$/);

@@ -31,7 +31,11 @@ describe('a cache hit whose size differs from the one stored at synthesis is syn
   beforeAll(async () => {
     await requireFfmpeg();
     simulator = await startSenseAudioSimulator({ apiKey: API_KEY, msPerChar: 2 });
-    env = await startRenderEnv(senseAudioDefinition, { SENSEAUDIO_API_KEY: API_KEY, SENSEAUDIO_BASE_URL: simulator.url, RETRY_ATTEMPTS: '3' });
+    env = await startRenderEnv(senseAudioDefinition, {
+      SENSEAUDIO_API_KEY: API_KEY,
+      SENSEAUDIO_BASE_URL: simulator.url,
+      RETRY_ATTEMPTS: '3',
+    });
   });
 
   afterAll(async () => {
@@ -39,34 +43,40 @@ describe('a cache hit whose size differs from the one stored at synthesis is syn
     await simulator?.close();
   });
 
-  it.each(['wav', 'pcm'] as const)('%s: the cut segment is synthesized again (1 request) and the book has its full duration', async (format) => {
-    const audio = { format, sampleRate: 24000, channels: 1 } as const;
-    const { plan, options } = env.plan(book(format), audio);
-    const id = `cut-${format}`;
-    await env.enqueue(id, plan, options);
-    const original = await env.finish(id, 60_000);
+  it.each(['wav', 'pcm'] as const)(
+    '%s: the cut segment is synthesized again (1 request) and the book has its full duration',
+    async (format) => {
+      const audio = { format, sampleRate: 24000, channels: 1 } as const;
+      const { plan, options } = env.plan(book(format), audio);
+      const id = `cut-${format}`;
+      await env.enqueue(id, plan, options);
+      const original = await env.finish(id, 60_000);
 
-    const outline = await env.store.outline(id);
-    const key = outline?.segments[1]?.key ?? '';
-    const path = join(env.out, key);
-    const { size } = await stat(path);
-    const sidecar = JSON.parse(await readFile(join(env.out, segmentMetaKey(key)), 'utf8')) as { bytes?: number; sha256?: string };
-    expect(sidecar.bytes, 'the sidecar records the size stored at synthesis').toBe(size);
-    expect(sidecar.sha256).toMatch(/^[0-9a-f]{64}$/);
-    // Cut to whole sample frames (2 bytes each, mono 16-bit) so that only the size tells.
-    const cut = 44 + Math.floor(((size - 44) * 0.5) / 2) * 2;
-    await truncate(path, cut);
+      const outline = await env.store.outline(id);
+      const key = outline?.segments[1]?.key ?? '';
+      const path = join(env.out, key);
+      const { size } = await stat(path);
+      const sidecar = JSON.parse(await readFile(join(env.out, segmentMetaKey(key)), 'utf8')) as { bytes?: number; sha256?: string };
+      expect(sidecar.bytes, 'the sidecar records the size stored at synthesis').toBe(size);
+      expect(sidecar.sha256).toMatch(/^[0-9a-f]{64}$/);
+      // Cut to whole sample frames (2 bytes each, mono 16-bit) so that only the size tells.
+      const cut = 44 + Math.floor(((size - 44) * 0.5) / 2) * 2;
+      await truncate(path, cut);
 
-    const before = simulator.requests.length;
-    await env.enqueue(`${id}-again`, plan, options);
-    const again = await env.finish(`${id}-again`, 60_000);
-    const sent = simulator.requests.slice(before);
-    expect(sent.map((r) => r.text), 'one request: the cut segment').toEqual([toSpeechText(plan.segments[1]?.text ?? '')]);
-    expect(again.segments.map((s) => s.cached)).toEqual([true, false, true]);
-    expect(again.durationMs).toBeCloseTo(original.durationMs, 3);
-    expect((await stat(path)).size, 'the segment is whole again').toBe(size);
-    const probeArgs = format === 'pcm' ? ['-f', 's16le', '-ar', '24000', '-ac', '1'] : [];
-    const seconds = await ffprobeDurationSeconds(join(env.out, `${id}-again`, `audio.${format}`), probeArgs);
-    expect(seconds).toBeCloseTo(original.durationMs / 1000, 1);
-  });
+      const before = simulator.requests.length;
+      await env.enqueue(`${id}-again`, plan, options);
+      const again = await env.finish(`${id}-again`, 60_000);
+      const sent = simulator.requests.slice(before);
+      expect(
+        sent.map((r) => r.text),
+        'one request: the cut segment',
+      ).toEqual([toSpeechText(plan.segments[1]?.text ?? '')]);
+      expect(again.segments.map((s) => s.cached)).toEqual([true, false, true]);
+      expect(again.durationMs).toBeCloseTo(original.durationMs, 3);
+      expect((await stat(path)).size, 'the segment is whole again').toBe(size);
+      const probeArgs = format === 'pcm' ? ['-f', 's16le', '-ar', '24000', '-ac', '1'] : [];
+      const seconds = await ffprobeDurationSeconds(join(env.out, `${id}-again`, `audio.${format}`), probeArgs);
+      expect(seconds).toBeCloseTo(original.durationMs / 1000, 1);
+    },
+  );
 });

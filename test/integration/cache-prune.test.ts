@@ -51,7 +51,12 @@ async function putSegment(label: string, ageDays: number, bytes = 1000, provider
 }
 
 async function putManifest(id: string, keys: (string | undefined)[], ageDays: number, provider = 'senseaudio'): Promise<void> {
-  const manifest = { id, status: 'completed', provider, segments: keys.map((key, index) => ({ index, ...(key === undefined ? {} : { key }) })) };
+  const manifest = {
+    id,
+    status: 'completed',
+    provider,
+    segments: keys.map((key, index) => ({ index, ...(key === undefined ? {} : { key }) })),
+  };
   await storage.put(`${id}/manifest.json`, bodyOf(Buffer.from(JSON.stringify(manifest))));
   await storage.put(`${id}/audio.mp3`, bodyOf(randomBytes(5000)));
   await age(`${id}/manifest.json`, ageDays);
@@ -80,7 +85,10 @@ function specOf(id: string, keys: string[]): RenderSpec {
 }
 
 function outlineOf(keys: string[]): RenderOutline {
-  return { chapters: [{ index: 0, title: '', firstSegment: 0 }], segments: keys.map((key, index) => ({ index, chapter: 0, chars: 5, key })) };
+  return {
+    chapters: [{ index: 0, title: '', firstSegment: 0 }],
+    segments: keys.map((key, index) => ({ index, chapter: 0, chars: 5, key })),
+  };
 }
 
 async function keysIn(prefix: string): Promise<string[]> {
@@ -108,7 +116,9 @@ describe('cache prune', () => {
     const report = await pruneSegments({ storage, store, unusedDays: 30 });
     const sidecarBytes = Buffer.byteLength('{"traceId":"t"}');
     expect(report).toMatchObject({ dryRun: false, deletedObjects: 4, deletedBytes: 3000 + 2000 + 2 * sidecarBytes, deleted: expected });
-    expect(await keysIn('.segments')).toEqual([usedByYoung, `${usedByYoung}.json`, fresh, `${fresh}.json`, running, `${running}.json`].sort());
+    expect(await keysIn('.segments')).toEqual(
+      [usedByYoung, `${usedByYoung}.json`, fresh, `${fresh}.json`, running, `${running}.json`].sort(),
+    );
     expect(await keysIn('old'), "a render's own audio and manifest are never pruned").toEqual(['old/audio.mp3', 'old/manifest.json']);
   });
 
@@ -159,6 +169,8 @@ describe('cache evict', () => {
   });
 
   it('names the render when neither a manifest nor a record knows it', async () => {
-    await expect(evictSegments({ storage, store, target: { render: 'never-was' } })).rejects.toThrow(/render: no manifest at never-was\/manifest.json/);
+    await expect(evictSegments({ storage, store, target: { render: 'never-was' } })).rejects.toThrow(
+      /render: no manifest at never-was\/manifest.json/,
+    );
   });
 });

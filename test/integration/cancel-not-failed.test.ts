@@ -27,7 +27,11 @@ describe('cancels are not failures', () => {
 
   beforeAll(async () => {
     simulator = await startSenseAudioSimulator({ apiKey: API_KEY, msPerChar: 1, chunkHexChars: 2048, eventIntervalMs: 20 });
-    env = await startRenderEnv(senseAudioDefinition, { SENSEAUDIO_API_KEY: API_KEY, SENSEAUDIO_BASE_URL: simulator.url, WORKER_CONCURRENCY: '2' });
+    env = await startRenderEnv(senseAudioDefinition, {
+      SENSEAUDIO_API_KEY: API_KEY,
+      SENSEAUDIO_BASE_URL: simulator.url,
+      WORKER_CONCURRENCY: '2',
+    });
     connection = createRedisConnection(env.config.REDIS_URL, 'producer');
     await connectProducer(connection, env.config.REDIS_URL);
   });
@@ -69,7 +73,8 @@ describe('cancels are not failures', () => {
       }
     }
     const families = parsePrometheusText(await renderMetrics(connection, env.config.QUEUE_PREFIX, ['senseaudio']));
-    for (const name of QUEUES) expect(sampleValue(families, 'ttsb_queue_jobs', { queue: name, state: 'failed' }), `ttsb_queue_jobs ${name}`).toBe(0);
+    for (const name of QUEUES)
+      expect(sampleValue(families, 'ttsb_queue_jobs', { queue: name, state: 'failed' }), `ttsb_queue_jobs ${name}`).toBe(0);
     expect(sampleValue(families, 'ttsb_renders_ended_total', { status: 'cancelled' })).toBe(3);
     expect(sampleValue(families, 'ttsb_renders_ended_total', { status: 'failed' })).toBe(0);
   });

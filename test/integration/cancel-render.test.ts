@@ -60,7 +60,13 @@ describe('cancelling a render', () => {
     // Slow streams: a segment takes seconds, so a cancel certainly lands mid-stream.
     simulator = await startSenseAudioSimulator({ apiKey: API_KEY, msPerChar: 2, chunkHexChars: 2048, eventIntervalMs: 40 });
     // The webhook receiver listens on loopback, which webhooks may reach only when allowed explicitly.
-    const vars = { SENSEAUDIO_API_KEY: API_KEY, SENSEAUDIO_BASE_URL: simulator.url, WORKER_CONCURRENCY: '2', WEBHOOK_BACKOFF_MS: '20', WEBHOOK_ALLOW_HOSTS: '127.0.0.1' };
+    const vars = {
+      SENSEAUDIO_API_KEY: API_KEY,
+      SENSEAUDIO_BASE_URL: simulator.url,
+      WORKER_CONCURRENCY: '2',
+      WEBHOOK_BACKOFF_MS: '20',
+      WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
+    };
     env = await startRenderEnv(senseAudioDefinition, vars);
     // Same provider, no workers at all: what a cancel does to a render nobody has touched.
     idle = await startRenderEnv(senseAudioDefinition, vars, { startWorkers: false });
@@ -87,7 +93,14 @@ describe('cancelling a render', () => {
     expect(plan.segments.length, 'the book must be several segments long').toBeGreaterThan(4);
     await enqueueRender(
       { connection: live.connection, prefix: env.config.QUEUE_PREFIX, store: env.store, retry: { attempts: 8, backoffMs: 50 } },
-      { id: 'cancel-me', plan, provider: senseAudioDefinition, options, output: describeLocation(env.out), webhook: { url: hook.url, secret: SECRET } },
+      {
+        id: 'cancel-me',
+        plan,
+        provider: senseAudioDefinition,
+        options,
+        output: describeLocation(env.out),
+        webhook: { url: hook.url, secret: SECRET },
+      },
     );
     // Once a segment is done and the third is streaming (two slots), cancel.
     await simulator.whenFinished(base + 1);
@@ -107,7 +120,10 @@ describe('cancelling a render', () => {
     const running = await live.synthesize.getJobs(['active']);
     const stitchJob = await Job.fromId(live.stitch, 'cancel-me');
     expect(stitchJob, 'segments were active, so the flow could not be removed whole').toBeDefined();
-    const synthesizeEvents = new QueueEvents(synthesizeQueueName('senseaudio'), { connection: { url: env.config.REDIS_URL }, prefix: env.config.QUEUE_PREFIX });
+    const synthesizeEvents = new QueueEvents(synthesizeQueueName('senseaudio'), {
+      connection: { url: env.config.REDIS_URL },
+      prefix: env.config.QUEUE_PREFIX,
+    });
     const stitchEvents = new QueueEvents(STITCH_QUEUE, { connection: { url: env.config.REDIS_URL }, prefix: env.config.QUEUE_PREFIX });
     try {
       await Promise.all([synthesizeEvents.waitUntilReady(), stitchEvents.waitUntilReady()]);
@@ -149,7 +165,12 @@ describe('cancelling a render', () => {
 
     expect(await cancelRender(queued.deps, 'never-started')).toBe('cancelled');
     expect(await queued.stitch.getJob('never-started'), 'the stitch parent is gone').toBeUndefined();
-    expect(await queued.synthesize.getJobCounts('waiting', 'delayed', 'active', 'failed')).toEqual({ waiting: 0, delayed: 0, active: 0, failed: 0 });
+    expect(await queued.synthesize.getJobCounts('waiting', 'delayed', 'active', 'failed')).toEqual({
+      waiting: 0,
+      delayed: 0,
+      active: 0,
+      failed: 0,
+    });
     expect((await idle.store.get('never-started'))?.status).toBe('cancelled');
     expect(await cancelRender(queued.deps, 'no-such-render')).toBeNull();
   });

@@ -30,16 +30,65 @@ import { reportFigure } from '../chaos/support/figures.ts';
 
 const HOSTILE = [
   // emoji: ZWJ families, flags, skin tones, keycaps, a tag sequence
-  '😀', '👨‍👩‍👧‍👦', '🇨🇳', '🇺🇦', '👍🏽', '#️⃣', '🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}',
+  '😀',
+  '👨‍👩‍👧‍👦',
+  '🇨🇳',
+  '🇺🇦',
+  '👍🏽',
+  '#️⃣',
+  '🏴\u{E0067}\u{E0062}\u{E0065}\u{E006E}\u{E0067}\u{E007F}',
   // combining marks, alone and stacked
-  '\u0301', 'e\u0301', 'a\u0308\u0308\u0308\u0308', 'Z\u0351\u0352\u0353\u0354', 'क्षि',
+  '\u0301',
+  'e\u0301',
+  'a\u0308\u0308\u0308\u0308',
+  'Z\u0351\u0352\u0353\u0354',
+  'क्षि',
   // right-to-left text and bidi controls
-  'مرحبا بالعالم', 'שלום', '\u200F', '\u200E', '\u202E', '\u202B', '\u2066', '\u2067', '\u2069',
+  'مرحبا بالعالم',
+  'שלום',
+  '\u200F',
+  '\u200E',
+  '\u202E',
+  '\u202B',
+  '\u2066',
+  '\u2067',
+  '\u2069',
   // invisible format characters and unusual whitespace / line ends
-  '\u200B', '\u200C', '\u200D', '\u2060', '\uFEFF', '\u00AD', '\u0085', '\u2028', '\u2029', '\u00A0', '\u3000', '\u007F',
-  ' ', '  ', '\n', '\n\n', '\t', '\r\n', '\r',
+  '\u200B',
+  '\u200C',
+  '\u200D',
+  '\u2060',
+  '\uFEFF',
+  '\u00AD',
+  '\u0085',
+  '\u2028',
+  '\u2029',
+  '\u00A0',
+  '\u3000',
+  '\u007F',
+  ' ',
+  '  ',
+  '\n',
+  '\n\n',
+  '\t',
+  '\r\n',
+  '\r',
   // structure the producer reads: headings, pause tags, sentence ends
-  '# ', '## ', '#', '第一章 ', 'Chapter 2\n', 'Prologue\n', '<break time=500>', '<break', '。', '.', '!', '…', '中文', 'word', 'x',
+  '# ',
+  '## ',
+  '#',
+  '第一章 ',
+  'Chapter 2\n',
+  'Prologue\n',
+  '<break time=500>',
+  '<break',
+  '。',
+  '.',
+  '!',
+  '…',
+  '中文',
+  'word',
+  'x',
 ];
 // eslint-disable-next-line no-control-regex -- the controls validateText refuses
 const FORBIDDEN_CONTROL = /[\u0000-\u0008\u000B\u000C\u000E-\u001F]/;
@@ -54,7 +103,9 @@ const piece = fc.oneof(
   { arbitrary: fc.string({ unit: 'binary', minLength: 1, maxLength: 1 }), weight: 1 },
 );
 const hostileText = fc.string({ unit: piece, maxLength: 240 });
-const smallLimits = fc.integer({ min: 8, max: 80 }).map((maxUnits): TextLimits => ({ maxUnits, targetUnits: Math.ceil(maxUnits / 2), count: countCodePoints }));
+const smallLimits = fc
+  .integer({ min: 8, max: 80 })
+  .map((maxUnits): TextLimits => ({ maxUnits, targetUnits: Math.ceil(maxUnits / 2), count: countCodePoints }));
 const OPTIONS = resolveRenderOptions(senseAudioDefinition, { format: 'mp3', sampleRate: 24000, channels: 1, bitrate: 64000 });
 
 function silentRemoved(text: string): string {
@@ -70,7 +121,14 @@ function isSubsequence(small: string, large: string): boolean {
 }
 
 function keyOf(text: string): string {
-  return segmentKey({ provider: 'senseaudio', model: OPTIONS.model, voice: OPTIONS.voice, voiceSettings: OPTIONS.voiceSettings, audio: OPTIONS.audio, text });
+  return segmentKey({
+    provider: 'senseaudio',
+    model: OPTIONS.model,
+    voice: OPTIONS.voice,
+    voiceSettings: OPTIONS.voiceSettings,
+    audio: OPTIONS.audio,
+    text,
+  });
 }
 
 /** What must hold for every planned segment on its way to the provider. */
@@ -94,10 +152,16 @@ function expectSpeakablePlan(text: string, plan: RenderPlan, limits: TextLimits)
   }
   // The segments, joined, are the book with whitespace aside, less only stretches with nothing
   // to say (invisible characters, and the `#` of a heading whose title is invisible).
-  const joined = plan.segments.map((s) => s.text).join('').replace(/\s/gu, '');
+  const joined = plan.segments
+    .map((s) => s.text)
+    .join('')
+    .replace(/\s/gu, '');
   const book = text.replace(/\s/gu, '');
   expect(isSubsequence(joined, book), 'the segments are not the book, in order').toBe(true);
-  expect(missingCharacters(book, joined).filter((char) => !/^[\p{Cf}#]$/u.test(char)), 'audible text was dropped').toEqual([]);
+  expect(
+    missingCharacters(book, joined).filter((char) => !/^[\p{Cf}#]$/u.test(char)),
+    'audible text was dropped',
+  ).toEqual([]);
 }
 
 /** Characters of `whole` not accounted for in `part` (as a multiset difference). */
@@ -116,7 +180,10 @@ function missingCharacters(whole: string, part: string): string[] {
 describe('chaos (fast): hostile Unicode through the producer path', () => {
   const tally = { planned: 0, refused: 0, segments: 0 };
   afterAll(() => {
-    reportFigure('hostile input', `${tally.planned + tally.refused} generated texts: ${tally.planned} planned (${tally.segments} segments checked through toSpeechText, segmentKey, job data), ${tally.refused} refused with one InputError line`);
+    reportFigure(
+      'hostile input',
+      `${tally.planned + tally.refused} generated texts: ${tally.planned} planned (${tally.segments} segments checked through toSpeechText, segmentKey, job data), ${tally.refused} refused with one InputError line`,
+    );
   });
 
   it('plans within the limit, loses nothing audible, sends nothing silent and gives every text a safe key', () => {
@@ -203,24 +270,30 @@ describe('chaos (fast): hostile Unicode through the producer path', () => {
     it('for arbitrary hostile books', async () => {
       let render = 0;
       await fc.assert(
-        fc.asyncProperty(hostileText.filter((t) => !LONE_SURROGATE.test(t) && !FORBIDDEN_CONTROL.test(t) && silentRemoved(t) !== ''), async (text) => {
-          const limits: TextLimits = { maxUnits: 60, targetUnits: 30, count: countCodePoints };
-          let plan: RenderPlan;
-          try {
-            plan = planRender(text, limits);
-          } catch (error) {
-            expect(error).toBeInstanceOf(InputError);
-            return;
-          }
-          const id = `hostile-${(render += 1)}`;
-          await enqueueRender({ connection, prefix, store, retry: { attempts: 1, backoffMs: 10 } }, { id, plan, provider: senseAudioDefinition, options: OPTIONS, output: 'file:///nowhere' });
-          for (const segment of plan.segments) {
-            const job = await queue.getJob(`${id}-s${String(segment.index).padStart(5, '0')}`);
-            const data = synthesizeJobDataSchema.parse(job?.data);
-            expect(data.text).toBe(toSpeechText(segment.text));
-            expect(data.key).toBe(keyOf(data.text));
-          }
-        }),
+        fc.asyncProperty(
+          hostileText.filter((t) => !LONE_SURROGATE.test(t) && !FORBIDDEN_CONTROL.test(t) && silentRemoved(t) !== ''),
+          async (text) => {
+            const limits: TextLimits = { maxUnits: 60, targetUnits: 30, count: countCodePoints };
+            let plan: RenderPlan;
+            try {
+              plan = planRender(text, limits);
+            } catch (error) {
+              expect(error).toBeInstanceOf(InputError);
+              return;
+            }
+            const id = `hostile-${(render += 1)}`;
+            await enqueueRender(
+              { connection, prefix, store, retry: { attempts: 1, backoffMs: 10 } },
+              { id, plan, provider: senseAudioDefinition, options: OPTIONS, output: 'file:///nowhere' },
+            );
+            for (const segment of plan.segments) {
+              const job = await queue.getJob(`${id}-s${String(segment.index).padStart(5, '0')}`);
+              const data = synthesizeJobDataSchema.parse(job?.data);
+              expect(data.text).toBe(toSpeechText(segment.text));
+              expect(data.key).toBe(keyOf(data.text));
+            }
+          },
+        ),
         { numRuns: 25 },
       );
     });
@@ -236,11 +309,31 @@ describe('chaos (fast): hostile Unicode through the producer path', () => {
 
     // Bytes on disk: a lone surrogate cannot be valid UTF-8, so it arrives as invalid UTF-8 (WTF-8 / CESU-8).
     const cases: { name: string; bytes: Buffer; expected: RegExp }[] = [
-      { name: 'a lone high surrogate (WTF-8)', bytes: Buffer.concat([Buffer.from('Chapter 1\n\nHello '), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(' world.\n')]), expected: /^tts-batch: file: is not valid UTF-8 text: / },
-      { name: 'a lone low surrogate (WTF-8)', bytes: Buffer.concat([Buffer.from('😀 '), Buffer.from([0xed, 0xb0, 0x80])]), expected: /^tts-batch: file: is not valid UTF-8 text: / },
-      { name: 'an escape character', bytes: Buffer.from('مرحبا 👨‍👩‍👧 \u001B[31m red\n', 'utf8'), expected: /^tts-batch: text: control character U\+001B at code-unit offset 15; only tab, newline and carriage return are allowed$/ },
-      { name: 'a NUL after RTL and combining marks', bytes: Buffer.from('שלום e\u0301\u0308\u0000 end', 'utf8'), expected: /^tts-batch: text: control character U\+0000 at code-unit offset 8; / },
-      { name: 'nothing but invisible characters', bytes: Buffer.from('\u200B\u2060\n\u200F\u200D\n', 'utf8'), expected: /^tts-batch: text: / },
+      {
+        name: 'a lone high surrogate (WTF-8)',
+        bytes: Buffer.concat([Buffer.from('Chapter 1\n\nHello '), Buffer.from([0xed, 0xa0, 0x80]), Buffer.from(' world.\n')]),
+        expected: /^tts-batch: file: is not valid UTF-8 text: /,
+      },
+      {
+        name: 'a lone low surrogate (WTF-8)',
+        bytes: Buffer.concat([Buffer.from('😀 '), Buffer.from([0xed, 0xb0, 0x80])]),
+        expected: /^tts-batch: file: is not valid UTF-8 text: /,
+      },
+      {
+        name: 'an escape character',
+        bytes: Buffer.from('مرحبا 👨‍👩‍👧 \u001B[31m red\n', 'utf8'),
+        expected: /^tts-batch: text: control character U\+001B at code-unit offset 15; only tab, newline and carriage return are allowed$/,
+      },
+      {
+        name: 'a NUL after RTL and combining marks',
+        bytes: Buffer.from('שלום e\u0301\u0308\u0000 end', 'utf8'),
+        expected: /^tts-batch: text: control character U\+0000 at code-unit offset 8; /,
+      },
+      {
+        name: 'nothing but invisible characters',
+        bytes: Buffer.from('\u200B\u2060\n\u200F\u200D\n', 'utf8'),
+        expected: /^tts-batch: text: /,
+      },
     ];
     for (const testCase of cases) {
       // Concurrent: each case is a CLI process mostly starting up.
@@ -248,7 +341,11 @@ describe('chaos (fast): hostile Unicode through the producer path', () => {
         const file = join(dir, `${testCase.name.replace(/\W+/g, '-')}.txt`);
         await writeFile(file, testCase.bytes);
         const prefix = uniquePrefix('hostile-cli');
-        const result = await runCli(['render', file, '--provider', 'senseaudio'], { REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, SENSEAUDIO_API_KEY: 'k' });
+        const result = await runCli(['render', file, '--provider', 'senseaudio'], {
+          REDIS_URL: redisUrl,
+          QUEUE_PREFIX: prefix,
+          SENSEAUDIO_API_KEY: 'k',
+        });
         expect(result.code, result.stderr).toBe(2);
         const lines = result.stderr.trimEnd().split('\n');
         expect(lines, `exactly one line on stderr, got:\n${result.stderr}`).toHaveLength(1);

@@ -67,7 +67,10 @@ describe('chaos (fast): hostile ids, titles, locations and keys never leave the 
     const prefix = uniquePrefix('paths');
     prefixes.push(prefix);
     const env = { REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, SENSEAUDIO_API_KEY: 'paths-key', SENSEAUDIO_BASE_URL: simulator.url };
-    return runCli(['render', file, '--provider', 'senseaudio', '--out', '../out', ...args], env, join(parent, 'cwd')).then((result) => ({ result, prefix }));
+    return runCli(['render', file, '--provider', 'senseaudio', '--out', '../out', ...args], env, join(parent, 'cwd')).then((result) => ({
+      result,
+      prefix,
+    }));
   };
 
   const refusals: { name: string; args: string[]; file?: string; expected: RegExp }[] = [
@@ -76,11 +79,32 @@ describe('chaos (fast): hostile ids, titles, locations and keys never leave the 
     { name: 'an id of ..', args: ['--id', '..'], expected: /^tts-batch: id: must be 1–64 letters/ },
     { name: 'an overlong id', args: ['--id', 'a'.repeat(5000)], expected: /^tts-batch: id: must be 1–64 letters/ },
     { name: 'an id with a line break', args: ['--id', `ok\n${evil}`], expected: /^tts-batch: id: must be 1–64 letters/ },
-    { name: 'an S3 prefix with ..', args: ['--out', `s3://bucket/books/../../${evil}`], expected: /^tts-batch: output: "s3:\/\/bucket\/books\/\.\.\/\.\.\/ttsb-evil-[0-9a-f]+" prefix has a "\.\." segment$/ },
-    { name: 'an S3 prefix that is absolute', args: ['--out', `s3://bucket//${evil}`], expected: /^tts-batch: output: .* prefix starts with "\/"/ },
-    { name: 'an overlong S3 prefix (shown shortened)', args: ['--out', `s3://bucket/${'p'.repeat(3000)}`], expected: /^tts-batch: output: "s3:\/\/bucket\/p{108}…" prefix is longer than 1024 bytes$/ },
-    { name: 'an S3 prefix with a line break', args: ['--out', `s3://bucket/a\n${evil}`], expected: /^tts-batch: output: "s3:\/\/bucket\/a\\nttsb-evil-[0-9a-f]+" prefix segment/ },
-    { name: 'a file name with a line break and an escape sequence', args: [], file: `../${evil}\n\u001b[2Jname.txt`, expected: /^tts-batch: file: no such file: \.\.\/ttsb-evil-[0-9a-f]+\\n\\u001b\[2Jname\.txt$/ },
+    {
+      name: 'an S3 prefix with ..',
+      args: ['--out', `s3://bucket/books/../../${evil}`],
+      expected: /^tts-batch: output: "s3:\/\/bucket\/books\/\.\.\/\.\.\/ttsb-evil-[0-9a-f]+" prefix has a "\.\." segment$/,
+    },
+    {
+      name: 'an S3 prefix that is absolute',
+      args: ['--out', `s3://bucket//${evil}`],
+      expected: /^tts-batch: output: .* prefix starts with "\/"/,
+    },
+    {
+      name: 'an overlong S3 prefix (shown shortened)',
+      args: ['--out', `s3://bucket/${'p'.repeat(3000)}`],
+      expected: /^tts-batch: output: "s3:\/\/bucket\/p{108}…" prefix is longer than 1024 bytes$/,
+    },
+    {
+      name: 'an S3 prefix with a line break',
+      args: ['--out', `s3://bucket/a\n${evil}`],
+      expected: /^tts-batch: output: "s3:\/\/bucket\/a\\nttsb-evil-[0-9a-f]+" prefix segment/,
+    },
+    {
+      name: 'a file name with a line break and an escape sequence',
+      args: [],
+      file: `../${evil}\n\u001b[2Jname.txt`,
+      expected: /^tts-batch: file: no such file: \.\.\/ttsb-evil-[0-9a-f]+\\n\\u001b\[2Jname\.txt$/,
+    },
   ];
   for (const refusal of refusals) {
     // Concurrent: each case is a CLI process mostly starting up.
@@ -117,7 +141,10 @@ describe('chaos (fast): hostile ids, titles, locations and keys never leave the 
     prefixes.push(config.QUEUE_PREFIX);
     const runtime = await startWorkers({ config, logger: pino({ level: 'silent' }), providers: ['senseaudio'] });
     const queue = new Queue(synthesizeQueueName('senseaudio'), { connection: { url: config.REDIS_URL }, prefix: config.QUEUE_PREFIX });
-    const events = new QueueEvents(synthesizeQueueName('senseaudio'), { connection: { url: config.REDIS_URL }, prefix: config.QUEUE_PREFIX });
+    const events = new QueueEvents(synthesizeQueueName('senseaudio'), {
+      connection: { url: config.REDIS_URL },
+      prefix: config.QUEUE_PREFIX,
+    });
     try {
       await events.waitUntilReady();
       const options = resolveRenderOptions(senseAudioDefinition, { format: 'mp3' });
@@ -152,8 +179,14 @@ describe('chaos (fast): hostile ids, titles, locations and keys never leave the 
     const added = [...after].filter((path) => !before.has(path));
     const outside = added.filter((path) => !path.startsWith(`out/titled`) && !path.startsWith('out/.segments'));
     expect(outside, 'written outside out/<id>/ and out/.segments/').toEqual([]);
-    expect(added.some((path) => path === 'out/titled/audio.mp3'), 'the titled render must have written its audio').toBe(true);
+    expect(
+      added.some((path) => path === 'out/titled/audio.mp3'),
+      'the titled render must have written its audio',
+    ).toBe(true);
     expect(await exists(join(tmpdir(), `${evil}.mp3`))).toBe(false);
-    reportFigure('paths', `${refused} hostile ids, locations, file names and keys refused (CLI: exit 2, one line); a 10,000-character title with ../ and control characters kept as data; ${added.length} paths added, all under out/titled/ and out/.segments/`);
+    reportFigure(
+      'paths',
+      `${refused} hostile ids, locations, file names and keys refused (CLI: exit 2, one line); a 10,000-character title with ../ and control characters kept as data; ${added.length} paths added, all under out/titled/ and out/.segments/`,
+    );
   });
 });

@@ -89,13 +89,23 @@ describe('chaos (fast): no secret in Redis, logs, manifest, objects or error tex
     }
     expect([...haystacks.keys()], 'the manifest must be among the objects searched').toContain('s3 object secrets/secret-ok/manifest.json');
 
-    await driver.enqueue({ id: 'secret-provider-fails', plan: planRender('Chapter 9\n\nThe forbidden sentence is here.', LIMITS), options: OPTIONS, output });
+    await driver.enqueue({
+      id: 'secret-provider-fails',
+      plan: planRender('Chapter 9\n\nThe forbidden sentence is here.', LIMITS),
+      options: OPTIONS,
+      output,
+    });
     const providerFailed = await driver.ended('secret-provider-fails', 60_000);
     expect(providerFailed.status).toBe('failed');
     expect(providerFailed.error, 'the provider’s own words, with the key taken out').toMatch(/code 2013: .*\[redacted\]/);
 
     s3.revokeCredentials();
-    await driver.enqueue({ id: 'secret-storage-fails', plan: planRender('Chapter 1\n\nA sentence no bucket will take.', LIMITS), options: OPTIONS, output });
+    await driver.enqueue({
+      id: 'secret-storage-fails',
+      plan: planRender('Chapter 1\n\nA sentence no bucket will take.', LIMITS),
+      options: OPTIONS,
+      output,
+    });
     const storageFailed = await driver.ended('secret-storage-fails', 60_000);
     expect(storageFailed.status).toBe('failed');
     expect(storageFailed.error).toMatch(/InvalidAccessKeyId|403/);
@@ -128,7 +138,9 @@ describe('chaos (fast): no secret in Redis, logs, manifest, objects or error tex
     reportFigure(
       'secrets',
       `3 renders (1 completed, 1 failed by a provider echoing the key, 1 failed by S3 echoing the access key); searched ${haystacks.size} sources, ${bytes} bytes ` +
-        `(Redis: ${dump.keys} keys, ${Object.entries(dump.types).map(([t, n]) => `${n} ${t}`).join(', ')}; ${listed.KeyCount ?? 0} S3 objects; debug logs of 2 workers; 3 status outputs) ` +
+        `(Redis: ${dump.keys} keys, ${Object.entries(dump.types)
+          .map(([t, n]) => `${n} ${t}`)
+          .join(', ')}; ${listed.KeyCount ?? 0} S3 objects; debug logs of 2 workers; 3 status outputs) ` +
         `for 3 secrets in ${needles.length} encodings: 0 found`,
     );
   }, 120_000);

@@ -44,7 +44,12 @@ describe('chaos (fast): a storage that refuses every call', () => {
 
     s3.revokeCredentials();
     const options = resolveRenderOptions(senseAudioDefinition, { format: 'mp3' });
-    await driver.enqueue({ id: 'refused', plan: planRender('Chapter 1\n\nNo bucket will take this.', senseAudioDefinition.limits), options, output: describeLocation(`s3://${s3.bucket}/p`) });
+    await driver.enqueue({
+      id: 'refused',
+      plan: planRender('Chapter 1\n\nNo bucket will take this.', senseAudioDefinition.limits),
+      options,
+      output: describeLocation(`s3://${s3.bucket}/p`),
+    });
     const state = await driver.ended('refused', 30_000);
 
     expect(state.status).toBe('failed');

@@ -20,22 +20,54 @@ describe('tts-batch render refuses bad input with one clear line and enqueues no
   });
 
   const cases: { name: string; args: (paths: { book: string; empty: string; dir: string }) => string[]; expected: RegExp }[] = [
-    { name: 'missing file', args: (p) => ['render', join(p.dir, 'nope.txt'), '--provider', 'senseaudio'], expected: /file: no such file: .*nope\.txt/ },
+    {
+      name: 'missing file',
+      args: (p) => ['render', join(p.dir, 'nope.txt'), '--provider', 'senseaudio'],
+      expected: /file: no such file: .*nope\.txt/,
+    },
     { name: 'empty text', args: (p) => ['render', p.empty, '--provider', 'senseaudio'], expected: /text: .*empty/ },
-    { name: 'unknown provider', args: (p) => ['render', p.book, '--provider', 'nosuch'], expected: /provider: unknown provider "nosuch"; known: senseaudio/ },
+    {
+      name: 'unknown provider',
+      args: (p) => ['render', p.book, '--provider', 'nosuch'],
+      expected: /provider: unknown provider "nosuch"; known: senseaudio/,
+    },
     { name: 'volume out of range', args: (p) => ['render', p.book, '--provider', 'senseaudio', '--vol', '11'], expected: /vol: .*10/ },
     { name: 'pitch out of range', args: (p) => ['render', p.book, '--provider', 'senseaudio', '--pitch', '13'], expected: /pitch: .*12/ },
-    { name: 'speed not a number', args: (p) => ['render', p.book, '--provider', 'senseaudio', '--speed', 'fast'], expected: /speed: must be a number/ },
-    { name: 'flac refused until supported', args: (p) => ['render', p.book, '--provider', 'senseaudio', '--format', 'flac'], expected: /format: flac output is not supported yet/ },
-    { name: 'unknown format', args: (p) => ['render', p.book, '--provider', 'senseaudio', '--format', 'ogg'], expected: /format: must be one of mp3, wav, pcm/ },
-    { name: 'sample rate not offered', args: (p) => ['render', p.book, '--provider', 'senseaudio', '--sample-rate', '12345'], expected: /sampleRate: must be one of/ },
-    { name: 'bad render id', args: (p) => ['render', p.book, '--provider', 'senseaudio', '--id', '../etc'], expected: /id: must be 1–64 letters/ },
+    {
+      name: 'speed not a number',
+      args: (p) => ['render', p.book, '--provider', 'senseaudio', '--speed', 'fast'],
+      expected: /speed: must be a number/,
+    },
+    {
+      name: 'flac refused until supported',
+      args: (p) => ['render', p.book, '--provider', 'senseaudio', '--format', 'flac'],
+      expected: /format: flac output is not supported yet/,
+    },
+    {
+      name: 'unknown format',
+      args: (p) => ['render', p.book, '--provider', 'senseaudio', '--format', 'ogg'],
+      expected: /format: must be one of mp3, wav, pcm/,
+    },
+    {
+      name: 'sample rate not offered',
+      args: (p) => ['render', p.book, '--provider', 'senseaudio', '--sample-rate', '12345'],
+      expected: /sampleRate: must be one of/,
+    },
+    {
+      name: 'bad render id',
+      args: (p) => ['render', p.book, '--provider', 'senseaudio', '--id', '../etc'],
+      expected: /id: must be 1–64 letters/,
+    },
   ];
 
   for (const testCase of cases) {
     it(`${testCase.name}`, async () => {
       const prefix = uniquePrefix('cli');
-      const result = await runCli(testCase.args({ book, empty, dir }), { REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, SENSEAUDIO_API_KEY: 'k' });
+      const result = await runCli(testCase.args({ book, empty, dir }), {
+        REDIS_URL: redisUrl,
+        QUEUE_PREFIX: prefix,
+        SENSEAUDIO_API_KEY: 'k',
+      });
       expect(result.code, `stderr: ${result.stderr}`).not.toBe(0);
       const lines = result.stderr.trim().split('\n');
       expect(lines, `expected exactly one line on stderr, got:\n${result.stderr}`).toHaveLength(1);

@@ -87,7 +87,8 @@ describe('tts-batch render checks that the output is writable before it enqueues
       name: 'an access key the server does not know (403)',
       out: () => `s3://${s3.bucket}/badkey`,
       env: () => s3Env({ AWS_ACCESS_KEY_ID: 'AKIDNOSUCHKEY0000000', AWS_SECRET_ACCESS_KEY: 'wrong-secret-value-1234' }),
-      expected: () => /output: s3:\/\/tts-batch-test\/badkey is not writable: the server does not know this access key \(InvalidAccessKeyId\).* \(HTTP 403\)$/,
+      expected: () =>
+        /output: s3:\/\/tts-batch-test\/badkey is not writable: the server does not know this access key \(InvalidAccessKeyId\).* \(HTTP 403\)$/,
     },
     {
       name: 'no such bucket',
@@ -99,7 +100,8 @@ describe('tts-batch render checks that the output is writable before it enqueues
       name: 'an endpoint nothing listens on',
       out: () => `s3://${s3.bucket}/refused`,
       env: () => s3Env({ S3_ENDPOINT: `http://127.0.0.1:${closedPortNumber}` }),
-      expected: () => /output: s3:\/\/tts-batch-test\/refused is not writable: endpoint unreachable \(connection refused\); check S3_ENDPOINT$/,
+      expected: () =>
+        /output: s3:\/\/tts-batch-test\/refused is not writable: endpoint unreachable \(connection refused\); check S3_ENDPOINT$/,
     },
     {
       name: 'an endpoint that never answers (bounded by STORAGE_PREFLIGHT_TIMEOUT_MS)',

@@ -27,10 +27,18 @@ describe('tts-batch render --set', () => {
     ['a number that is not one', ['--set', 'speed=fast'], /speed: must be a number/],
     ['out of range', ['--set', 'vol=11'], /vol: .*10/],
     ['a setting the provider lacks', ['--set', 'temperature=0.5'], /temperature: senseaudio has no such setting/],
-    ['given as a flag and with --set', ['--speed', '1.1', '--set', 'speed=1.2'], /speed: given both as --speed and as --set speed=…; give it once/],
+    [
+      'given as a flag and with --set',
+      ['--speed', '1.1', '--set', 'speed=1.2'],
+      /speed: given both as --speed and as --set speed=…; give it once/,
+    ],
   ])('%s: one line, exit 2, nothing enqueued', async (_name, flags, expected) => {
     const prefix = uniquePrefix('cliset');
-    const result = await runCli(['render', book, '--provider', 'senseaudio', ...flags], { REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, SENSEAUDIO_API_KEY: 'k' });
+    const result = await runCli(['render', book, '--provider', 'senseaudio', ...flags], {
+      REDIS_URL: redisUrl,
+      QUEUE_PREFIX: prefix,
+      SENSEAUDIO_API_KEY: 'k',
+    });
     expect(result.code, `stderr: ${result.stderr}`).toBe(2);
     const lines = result.stderr.trim().split('\n');
     expect(lines, result.stderr).toHaveLength(1);
@@ -43,11 +51,27 @@ describe('tts-batch render --set', () => {
     const prefix = uniquePrefix('cliset');
     const redis = new Redis(redisUrl);
     try {
-      const result = await runCli(['render', book, '--provider', 'senseaudio', '--speed', '1.1', '--set', 'latex_read=true', '--set', 'pitch=-2', '--out', join(dir, 'out')], {
-        REDIS_URL: redisUrl,
-        QUEUE_PREFIX: prefix,
-        SENSEAUDIO_API_KEY: 'k',
-      });
+      const result = await runCli(
+        [
+          'render',
+          book,
+          '--provider',
+          'senseaudio',
+          '--speed',
+          '1.1',
+          '--set',
+          'latex_read=true',
+          '--set',
+          'pitch=-2',
+          '--out',
+          join(dir, 'out'),
+        ],
+        {
+          REDIS_URL: redisUrl,
+          QUEUE_PREFIX: prefix,
+          SENSEAUDIO_API_KEY: 'k',
+        },
+      );
       expect(result.code, result.stderr).toBe(0);
       const id = result.stdout.trim().split('\n')[0] ?? '';
       const state = await new RenderStore(redis, prefix).get(id);

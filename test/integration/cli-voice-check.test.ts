@@ -19,8 +19,16 @@ describe('tts-batch render refuses an unknown voice with one line naming voice',
   afterAll(() => rm(dir, { recursive: true, force: true }));
 
   it.each([
-    ['espeak', 'klingon', /^tts-batch: voice: "klingon" is the display name of espeak-ng's voice piqd \(Klingon, art\/piqd\); give its code: --voice piqd$/],
-    ['cosyvoice', 'klingon', /^tts-batch: voice: cosyvoice has no voice "klingon"; its 85 voices \(the cosyvoice-v2 table\) include longhuohuo, /],
+    [
+      'espeak',
+      'klingon',
+      /^tts-batch: voice: "klingon" is the display name of espeak-ng's voice piqd \(Klingon, art\/piqd\); give its code: --voice piqd$/,
+    ],
+    [
+      'cosyvoice',
+      'klingon',
+      /^tts-batch: voice: cosyvoice has no voice "klingon"; its 85 voices \(the cosyvoice-v2 table\) include longhuohuo, /,
+    ],
   ])('%s --voice %s: exit 2, nothing enqueued', async (provider, voice, expected) => {
     const prefix = uniquePrefix('cli-voice');
     const result = await runCli(['render', book, '--provider', provider, '--voice', voice, '--out', join(dir, 'out')], {

@@ -19,7 +19,8 @@ import { ffmpegDecode, requireFfmpeg, withTempFile } from '../support/ffmpeg.ts'
 import { errorTexts } from '../support/provider-contract.ts';
 
 const KEY = 'sk-cosy-3f9a1c7e5b2d4806';
-const TEXT = '道可道，非常道。名可名，非常名。The way that can be told is not the eternal way. 无名天地之始！Nameless, the origin of heaven and earth.';
+const TEXT =
+  '道可道，非常道。名可名，非常名。The way that can be told is not the eternal way. 无名天地之始！Nameless, the origin of heaven and earth.';
 const MP3: AudioSettings = { format: 'mp3', sampleRate: 24000, channels: 1 };
 /** Fast and cheap: a few ms of speech per character, almost no synthesis wait. */
 const QUICK: CosyVoiceSimulatorOptions = { apiKey: KEY, msPerChar: 3, rtf: 0.01, firstFrameDelayMs: 2 };
@@ -37,7 +38,10 @@ const opened: Opened[] = [];
 afterEach(async () => {
   for (const { simulator, client } of opened.splice(0)) {
     try {
-      const idle = await Promise.race([simulator.whenIdle().then(() => true), new Promise<false>((resolve) => setTimeout(() => resolve(false), 3000))]);
+      const idle = await Promise.race([
+        simulator.whenIdle().then(() => true),
+        new Promise<false>((resolve) => setTimeout(() => resolve(false), 3000)),
+      ]);
       expect(idle, `the client left ${simulator.openConnections()} socket(s) open`).toBe(true);
     } finally {
       await client.close();
@@ -46,7 +50,10 @@ afterEach(async () => {
   }
 });
 
-async function setup(simulatorOptions: CosyVoiceSimulatorOptions = {}, clientOptions: Partial<CosyVoiceClientOptions> = {}): Promise<Opened> {
+async function setup(
+  simulatorOptions: CosyVoiceSimulatorOptions = {},
+  clientOptions: Partial<CosyVoiceClientOptions> = {},
+): Promise<Opened> {
   const simulator = await startCosyVoiceSimulator({ ...QUICK, ...simulatorOptions });
   const client = new CosyVoiceClient({ apiKey: KEY, url: simulator.url, ...clientOptions });
   const pair = { simulator, client };
@@ -99,7 +106,15 @@ describe('CosyVoiceClient against the simulator', () => {
     const [task] = simulator.tasks;
     expect(task).toMatchObject({ authorized: true, outcome: 'completed', model: 'cosyvoice-v2', voice: 'longxiaochun_v2' });
     expect(task?.sequence).toEqual(['run-task', 'task-started', 'continue-task', 'finish-task', 'task-finished']);
-    expect(task?.parameters).toEqual({ text_type: 'PlainText', voice: 'longxiaochun_v2', format: 'mp3', sample_rate: 24000, volume: 50, rate: 1, pitch: 1 });
+    expect(task?.parameters).toEqual({
+      text_type: 'PlainText',
+      voice: 'longxiaochun_v2',
+      format: 'mp3',
+      sample_rate: 24000,
+      volume: 50,
+      rate: 1,
+      pitch: 1,
+    });
     expect(task?.texts).toEqual([TEXT]);
     // One binary frame per sentence (five here), each yielded as it came.
     expect(chunks.length).toBe(5);
@@ -201,26 +216,108 @@ describe('CosyVoiceClient against the simulator', () => {
 });
 
 describe('CosyVoiceClient failure classification', () => {
-  const cases: { name: string; fault: CosyVoiceFault; kind: string; providerCode?: string | number; httpStatus?: number; retryAfterMs?: number; chunks?: number; incomplete?: boolean }[] = [
-    { name: 'task-failed Throttling.RateQuota', fault: { kind: 'throttling' }, kind: 'rate-limited', providerCode: 'Throttling.RateQuota', chunks: 0 },
-    { name: 'task-failed Throttling.AllocationQuota', fault: { kind: 'throttling', code: 'Throttling.AllocationQuota' }, kind: 'rate-limited', providerCode: 'Throttling.AllocationQuota' },
+  const cases: {
+    name: string;
+    fault: CosyVoiceFault;
+    kind: string;
+    providerCode?: string | number;
+    httpStatus?: number;
+    retryAfterMs?: number;
+    chunks?: number;
+    incomplete?: boolean;
+  }[] = [
+    {
+      name: 'task-failed Throttling.RateQuota',
+      fault: { kind: 'throttling' },
+      kind: 'rate-limited',
+      providerCode: 'Throttling.RateQuota',
+      chunks: 0,
+    },
+    {
+      name: 'task-failed Throttling.AllocationQuota',
+      fault: { kind: 'throttling', code: 'Throttling.AllocationQuota' },
+      kind: 'rate-limited',
+      providerCode: 'Throttling.AllocationQuota',
+    },
     { name: 'upgrade 401', fault: { kind: 'upgradeRefused', status: 401 }, kind: 'fatal', httpStatus: 401, providerCode: 'InvalidApiKey' },
     { name: 'upgrade 403', fault: { kind: 'upgradeRefused', status: 403 }, kind: 'fatal', httpStatus: 403, providerCode: 'AccessDenied' },
-    { name: 'upgrade 429 with Retry-After', fault: { kind: 'upgradeRefused', status: 429, retryAfter: 3 }, kind: 'rate-limited', httpStatus: 429, retryAfterMs: 3000 },
+    {
+      name: 'upgrade 429 with Retry-After',
+      fault: { kind: 'upgradeRefused', status: 429, retryAfter: 3 },
+      kind: 'rate-limited',
+      httpStatus: 429,
+      retryAfterMs: 3000,
+    },
     { name: 'upgrade 503', fault: { kind: 'upgradeRefused', status: 503 }, kind: 'retryable', httpStatus: 503 },
     { name: 'upgrade 404', fault: { kind: 'upgradeRefused', status: 404 }, kind: 'fatal', httpStatus: 404 },
     { name: 'reset at the upgrade', fault: { kind: 'resetAtUpgrade' }, kind: 'retryable' },
-    { name: 'task-failed InternalError at the start', fault: { kind: 'taskFailed', code: 'InternalError' }, kind: 'retryable', providerCode: 'InternalError', chunks: 0 },
-    { name: 'InternalError after some audio', fault: { kind: 'internalErrorAfterAudio', afterFrames: 2 }, kind: 'retryable', providerCode: 'InternalError', chunks: 2 },
-    { name: 'socket cut mid-audio', fault: { kind: 'closeMidAudio', afterFrames: 2 }, kind: 'retryable', providerCode: 'INCOMPLETE_STREAM', chunks: 2, incomplete: true },
-    { name: 'clean close before task-finished', fault: { kind: 'closeBeforeFinished', afterFrames: 1 }, kind: 'retryable', providerCode: 'INCOMPLETE_STREAM', chunks: 1, incomplete: true },
-    { name: 'task-failed RequestTimeOut', fault: { kind: 'taskFailed', code: 'RequestTimeOut', afterFrames: 1 }, kind: 'retryable', providerCode: 'RequestTimeOut' },
+    {
+      name: 'task-failed InternalError at the start',
+      fault: { kind: 'taskFailed', code: 'InternalError' },
+      kind: 'retryable',
+      providerCode: 'InternalError',
+      chunks: 0,
+    },
+    {
+      name: 'InternalError after some audio',
+      fault: { kind: 'internalErrorAfterAudio', afterFrames: 2 },
+      kind: 'retryable',
+      providerCode: 'InternalError',
+      chunks: 2,
+    },
+    {
+      name: 'socket cut mid-audio',
+      fault: { kind: 'closeMidAudio', afterFrames: 2 },
+      kind: 'retryable',
+      providerCode: 'INCOMPLETE_STREAM',
+      chunks: 2,
+      incomplete: true,
+    },
+    {
+      name: 'clean close before task-finished',
+      fault: { kind: 'closeBeforeFinished', afterFrames: 1 },
+      kind: 'retryable',
+      providerCode: 'INCOMPLETE_STREAM',
+      chunks: 1,
+      incomplete: true,
+    },
+    {
+      name: 'task-failed RequestTimeOut',
+      fault: { kind: 'taskFailed', code: 'RequestTimeOut', afterFrames: 1 },
+      kind: 'retryable',
+      providerCode: 'RequestTimeOut',
+    },
     { name: 'task-failed 503', fault: { kind: 'taskFailed', code: '503' }, kind: 'retryable', providerCode: '503' },
-    { name: 'task-failed with a code nobody documented', fault: { kind: 'taskFailed', code: 'Brand.NewCode' }, kind: 'retryable', providerCode: 'Brand.NewCode' },
-    { name: 'task-failed InvalidParameter', fault: { kind: 'taskFailed', code: 'InvalidParameter' }, kind: 'fatal', providerCode: 'InvalidParameter' },
-    { name: 'task-failed InvalidApiKey', fault: { kind: 'taskFailed', code: 'InvalidApiKey' }, kind: 'fatal', providerCode: 'InvalidApiKey' },
-    { name: 'task-failed AccessDenied.Unpurchased', fault: { kind: 'taskFailed', code: 'AccessDenied.Unpurchased' }, kind: 'fatal', providerCode: 'AccessDenied.Unpurchased' },
-    { name: 'task-failed DataInspectionFailed', fault: { kind: 'taskFailed', code: 'DataInspectionFailed', afterFrames: 1 }, kind: 'fatal', providerCode: 'DataInspectionFailed' },
+    {
+      name: 'task-failed with a code nobody documented',
+      fault: { kind: 'taskFailed', code: 'Brand.NewCode' },
+      kind: 'retryable',
+      providerCode: 'Brand.NewCode',
+    },
+    {
+      name: 'task-failed InvalidParameter',
+      fault: { kind: 'taskFailed', code: 'InvalidParameter' },
+      kind: 'fatal',
+      providerCode: 'InvalidParameter',
+    },
+    {
+      name: 'task-failed InvalidApiKey',
+      fault: { kind: 'taskFailed', code: 'InvalidApiKey' },
+      kind: 'fatal',
+      providerCode: 'InvalidApiKey',
+    },
+    {
+      name: 'task-failed AccessDenied.Unpurchased',
+      fault: { kind: 'taskFailed', code: 'AccessDenied.Unpurchased' },
+      kind: 'fatal',
+      providerCode: 'AccessDenied.Unpurchased',
+    },
+    {
+      name: 'task-failed DataInspectionFailed',
+      fault: { kind: 'taskFailed', code: 'DataInspectionFailed', afterFrames: 1 },
+      kind: 'fatal',
+      providerCode: 'DataInspectionFailed',
+    },
     { name: 'task-failed Arrearage', fault: { kind: 'taskFailed', code: 'Arrearage' }, kind: 'fatal', providerCode: 'Arrearage' },
   ];
 
@@ -254,7 +351,10 @@ describe('CosyVoiceClient failure classification', () => {
   });
 
   it('no task-started in time is retryable', async () => {
-    const { simulator, client } = await setup({ faults: [{ kind: 'slowTaskStarted', delayMs: 60_000 }] }, { timeouts: { taskStartedMs: 100 } });
+    const { simulator, client } = await setup(
+      { faults: [{ kind: 'slowTaskStarted', delayMs: 60_000 }] },
+      { timeouts: { taskStartedMs: 100 } },
+    );
     const { error } = await failure(client.synthesize(request()));
     expect(error).toMatchObject({ kind: 'retryable', providerCode: 'TASK_START_TIMEOUT' });
     expect((await simulator.whenFinished(1)).outcome).toBe('client-closed');
@@ -393,9 +493,17 @@ describe('CosyVoice simulator', () => {
   const TASK_ID = 'aaaaaaaabbbbccccddddeeeeeeeeeeee';
   const runTask = JSON.stringify({
     header: { action: 'run-task', task_id: TASK_ID, streaming: 'duplex' },
-    payload: { task_group: 'audio', task: 'tts', function: 'SpeechSynthesizer', model: 'cosyvoice-v2', parameters: { text_type: 'PlainText', voice: 'v', format: 'mp3', sample_rate: 22050 }, input: {} },
+    payload: {
+      task_group: 'audio',
+      task: 'tts',
+      function: 'SpeechSynthesizer',
+      model: 'cosyvoice-v2',
+      parameters: { text_type: 'PlainText', voice: 'v', format: 'mp3', sample_rate: 22050 },
+      input: {},
+    },
   });
-  const continueTask = (text: string) => JSON.stringify({ header: { action: 'continue-task', task_id: TASK_ID, streaming: 'duplex' }, payload: { input: { text } } });
+  const continueTask = (text: string) =>
+    JSON.stringify({ header: { action: 'continue-task', task_id: TASK_ID, streaming: 'duplex' }, payload: { input: { text } } });
   const header = (event: Record<string, unknown>) => event.header as Record<string, unknown>;
 
   async function rawSetup(options: CosyVoiceSimulatorOptions = {}) {
@@ -410,7 +518,11 @@ describe('CosyVoice simulator', () => {
     ws.send(runTask);
     ws.send(continueTask('太早了。'));
     const event = await events();
-    expect(header(event)).toMatchObject({ event: 'task-failed', error_code: 'InvalidParameter', error_message: 'continue-task before task-started' });
+    expect(header(event)).toMatchObject({
+      event: 'task-failed',
+      error_code: 'InvalidParameter',
+      error_message: 'continue-task before task-started',
+    });
     ws.terminate();
     expect(simulator.tasks[0]?.outcome).toBe('failed');
   });
@@ -422,7 +534,11 @@ describe('CosyVoice simulator', () => {
     ws.send(continueTask('只说一句就不说了。'));
     let event = await events();
     while (header(event).event === 'result-generated') event = await events();
-    expect(header(event)).toMatchObject({ event: 'task-failed', error_code: 'RequestTimeOut', error_message: 'request timeout after 0 seconds.' });
+    expect(header(event)).toMatchObject({
+      event: 'task-failed',
+      error_code: 'RequestTimeOut',
+      error_message: 'request timeout after 0 seconds.',
+    });
     ws.terminate();
     expect(simulator.tasks[0]?.sequence).toEqual(['run-task', 'task-started', 'continue-task', 'task-failed']);
   });
@@ -430,7 +546,11 @@ describe('CosyVoice simulator', () => {
   it('refuses unexpected fields and a missing payload.input', async () => {
     const { ws, events } = await rawSetup();
     ws.send(JSON.stringify({ header: { action: 'run-task', task_id: TASK_ID, streaming: 'duplex', extra: 1 }, payload: { input: {} } }));
-    expect(header(await events())).toMatchObject({ event: 'task-failed', error_code: 'InvalidParameter', error_message: 'unexpected field header.extra' });
+    expect(header(await events())).toMatchObject({
+      event: 'task-failed',
+      error_code: 'InvalidParameter',
+      error_message: 'unexpected field header.extra',
+    });
     ws.send(JSON.stringify({ header: { action: 'run-task', task_id: TASK_ID, streaming: 'duplex' }, payload: {} }));
     expect(header(await events())).toMatchObject({ event: 'task-failed', error_message: 'payload.input is required' });
     ws.terminate();
@@ -455,7 +575,11 @@ describe('CosyVoice simulator', () => {
   });
 
   it('draws the same faults for the same seed', async () => {
-    const kinds: CosyVoiceFault[] = [{ kind: 'throttling' }, { kind: 'upgradeRefused', status: 503 }, { kind: 'closeMidAudio', afterFrames: 1 }];
+    const kinds: CosyVoiceFault[] = [
+      { kind: 'throttling' },
+      { kind: 'upgradeRefused', status: 503 },
+      { kind: 'closeMidAudio', afterFrames: 1 },
+    ];
     const runs: (string | undefined)[][] = [];
     for (let run = 0; run < 2; run += 1) {
       const { simulator, client } = await setup({ faultRate: 0.5, seed: 42, faultKinds: kinds });
@@ -469,9 +593,29 @@ describe('CosyVoice simulator', () => {
   });
 
   it('runs from the command line, prints its URL and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/simulators/cli.ts', 'cosyvoice', '--port', '0', '--key', KEY, '--ms-per-char', '2', '--rtf', '0', '--first-frame-delay-ms', '0', '--quiet'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        'test/simulators/cli.ts',
+        'cosyvoice',
+        '--port',
+        '0',
+        '--key',
+        KEY,
+        '--ms-per-char',
+        '2',
+        '--rtf',
+        '0',
+        '--first-frame-delay-ms',
+        '0',
+        '--quiet',
+      ],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = once(child, 'exit');
     try {
       const lines = createInterface({ input: child.stdout });

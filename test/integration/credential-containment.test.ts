@@ -45,7 +45,11 @@ describe('a worker with a bad key on a shared prefix', () => {
     cleanup.push(() => stitchQueue.close());
 
     // The bad worker alone first, so it is certain to take a segment of someone else's render.
-    const bad: WorkerRuntime = await startWorkers({ config: { ...env.config, SENSEAUDIO_API_KEY: WRONG_KEY }, logger: pino({ level: 'silent' }), providers: ['senseaudio'] });
+    const bad: WorkerRuntime = await startWorkers({
+      config: { ...env.config, SENSEAUDIO_API_KEY: WRONG_KEY },
+      logger: pino({ level: 'silent' }),
+      providers: ['senseaudio'],
+    });
     cleanup.push(() => bad.close(5000));
     const { plan, options } = env.plan(makeSampleBook(9000, 3), AUDIO);
     expect(plan.segments.length).toBeGreaterThanOrEqual(3);
@@ -82,14 +86,20 @@ describe('a worker with a bad key on a shared prefix', () => {
     cleanup.push(() => api.close());
     const view = (await (await api.request('/v1/renders/shared-one')).json()) as { waiting?: string };
     expect(view.waiting, 'GET says why it waits').toBe('no worker with valid senseaudio credentials');
-    const ready = (await (await api.request('/readyz', { token: null })).json()) as { providers?: Record<string, { workers: number; misconfigured: number; reasons?: string[] }> };
+    const ready = (await (await api.request('/readyz', { token: null })).json()) as {
+      providers?: Record<string, { workers: number; misconfigured: number; reasons?: string[] }>;
+    };
     expect(ready.providers?.senseaudio).toMatchObject({ workers: 1, misconfigured: 1 });
     expect(ready.providers?.senseaudio?.reasons?.[0]).toMatch(/API key was rejected/);
     const stream = await api.request('/v1/renders/shared-one/events', { headers: { accept: 'text/event-stream' } });
     const streamed = readEventStream(stream);
 
     // A healthy worker joins: the render completes, and no segment failed.
-    const good = await startWorkers({ config: { ...env.config, SENSEAUDIO_API_KEY: GOOD_KEY }, logger: pino({ level: 'silent' }), providers: ['senseaudio'] });
+    const good = await startWorkers({
+      config: { ...env.config, SENSEAUDIO_API_KEY: GOOD_KEY },
+      logger: pino({ level: 'silent' }),
+      providers: ['senseaudio'],
+    });
     cleanup.push(() => good.close(5000));
     const manifest = await env.finish('shared-one', 60_000);
     expect(manifest.segments).toHaveLength(plan.segments.length);
@@ -116,7 +126,9 @@ describe('a worker with a bad key on a shared prefix', () => {
     const two = await env.store.get('shared-two');
     expect(two?.status).toBe('completed');
     // Every segment not already in the cache was spoken with the once-wrong key.
-    expect(simulator.requests.filter((r) => r.key === WRONG_KEY && r.authorized)).toHaveLength(second.plan.segments.length - (two?.cachedSegments ?? 0));
+    expect(simulator.requests.filter((r) => r.key === WRONG_KEY && r.authorized)).toHaveLength(
+      second.plan.segments.length - (two?.cachedSegments ?? 0),
+    );
     expect(second.plan.segments.length - (two?.cachedSegments ?? 0)).toBeGreaterThan(0);
     await vi.waitFor(
       async () => {
@@ -130,7 +142,13 @@ describe('a worker with a bad key on a shared prefix', () => {
   it('fails a render that waited RENDER_STALL_MS with no worker holding valid credentials, with that reason', async () => {
     const simulator = await startSenseAudioSimulator({ apiKey: GOOD_KEY, msPerChar: 1 });
     cleanup.push(() => simulator.close());
-    const vars = { SENSEAUDIO_BASE_URL: simulator.url, SENSEAUDIO_API_KEY: WRONG_KEY, WORKER_CONCURRENCY: '1', HEARTBEAT_INTERVAL_MS: '100', RENDER_STALL_MS: '1500' };
+    const vars = {
+      SENSEAUDIO_BASE_URL: simulator.url,
+      SENSEAUDIO_API_KEY: WRONG_KEY,
+      WORKER_CONCURRENCY: '1',
+      HEARTBEAT_INTERVAL_MS: '100',
+      RENDER_STALL_MS: '1500',
+    };
     const env = await startRenderEnv(senseAudioDefinition, vars);
     cleanup.push(() => env.close());
     const { plan, options } = env.plan(makeSampleBook(2000, 5), AUDIO);

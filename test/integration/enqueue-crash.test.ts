@@ -24,7 +24,15 @@ const body = { text: '# One\nThe first chapter.\n\n# Two\nThe second chapter.', 
 async function postAndCrash(config: AppConfig, out: string, crashAt: string, key: string): Promise<void> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/support/crashing-api.ts'], {
     cwd: REPO_ROOT,
-    env: { PATH: process.env.PATH ?? '', REDIS_URL: config.REDIS_URL, QUEUE_PREFIX: config.QUEUE_PREFIX, API_TOKENS: API_TOKEN, API_DEFAULT_OUTPUT: out, ENQUEUE_RECONCILE_MS: String(RECONCILE_MS), CRASH_AT: crashAt },
+    env: {
+      PATH: process.env.PATH ?? '',
+      REDIS_URL: config.REDIS_URL,
+      QUEUE_PREFIX: config.QUEUE_PREFIX,
+      API_TOKENS: API_TOKEN,
+      API_DEFAULT_OUTPUT: out,
+      ENQUEUE_RECONCILE_MS: String(RECONCILE_MS),
+      CRASH_AT: crashAt,
+    },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   const exited = once(child, 'exit');
@@ -65,7 +73,11 @@ describe('enqueue survives a crash between its writes', () => {
     api = await startApi(config, { providers: new Map([[senseAudioDefinition.name, senseAudioDefinition]]) });
     redis = new Redis(config.REDIS_URL);
     // The three crashes at once (each its own key): a child's start-up is most of the time.
-    await Promise.all([postAndCrash(config, out, 'after-claim', 'crash-claim'), postAndCrash(config, out, 'after-record', 'crash-record'), postAndCrash(config, out, 'after-flow', 'crash-flow')]);
+    await Promise.all([
+      postAndCrash(config, out, 'after-claim', 'crash-claim'),
+      postAndCrash(config, out, 'after-record', 'crash-record'),
+      postAndCrash(config, out, 'after-flow', 'crash-flow'),
+    ]);
     claimTtlAfterCrash = await redis.pttl(claimOf('crash-claim'));
   });
   let claimTtlAfterCrash: number;
@@ -100,7 +112,7 @@ describe('enqueue survives a crash between its writes', () => {
   it('killed after the claim: retries answer 409 for seconds, not a day, then start the render', async () => {
     const { statuses, id, ms } = await retryUntilAccepted('crash-claim');
     // -2: already expired by the time it was read (the three children start in parallel).
-    expect(claimTtlAfterCrash, 'the dead request\'s claim lives at most 2 × ENQUEUE_RECONCILE_MS').toBeLessThanOrEqual(2 * RECONCILE_MS);
+    expect(claimTtlAfterCrash, "the dead request's claim lives at most 2 × ENQUEUE_RECONCILE_MS").toBeLessThanOrEqual(2 * RECONCILE_MS);
     for (const status of statuses.slice(0, -1)) expect(status, 'before: still being enqueued').toBe(409);
     expect(ms, 'the claim lived at most 2 × ENQUEUE_RECONCILE_MS').toBeLessThan(2 * RECONCILE_MS + 2000);
     expect(((await (await api.request(`/v1/renders/${id}`)).json()) as RenderView).status).toBe('queued');
@@ -140,10 +152,14 @@ describe('enqueue survives a crash between its writes', () => {
     const redisKey = claimOf('crash-flow');
     const holder = await redis.get(redisKey);
     expect(holder).not.toBeNull();
-    await pollUntil('the reconciler settled the enqueue', () => redis.zcard(`${config.QUEUE_PREFIX}:enqueuing`), (n) => n === 0);
+    await pollUntil(
+      'the reconciler settled the enqueue',
+      () => redis.zcard(`${config.QUEUE_PREFIX}:enqueuing`),
+      (n) => n === 0,
+    );
     expect(await redis.pttl(redisKey), 'the claim now lives a day').toBeGreaterThan(23 * 3600 * 1000);
     const replay = await postJson(api, '/v1/renders', body, { 'idempotency-key': 'crash-flow' });
     expect(replay.status).toBe(200);
-    expect(((await replay.json()) as { id: string; status: string })).toMatchObject({ id: holder, status: 'queued' });
+    expect((await replay.json()) as { id: string; status: string }).toMatchObject({ id: holder, status: 'queued' });
   });
 });

@@ -54,8 +54,18 @@ describe('an enqueue whose confirmation failed', () => {
     const claimKey = 'unconfirmed-key';
     expect(await store.claimIdempotencyKey(claimKey, 'unconfirmed', 2 * config.ENQUEUE_RECONCILE_MS)).toBeNull();
     const plan = planRender('One short sentence.', espeakDefinition.limits);
-    const request = { id: 'unconfirmed', plan, provider: espeakDefinition, options: resolveRenderOptions(espeakDefinition, {}), output: describeLocation('/tmp'), idempotencyKey: claimKey };
-    const error = await enqueueRender({ connection: blip, prefix, store, retry: { attempts: 1, backoffMs: 10 }, enqueueTimeoutMs: 1000 }, request).catch((e: unknown) => e);
+    const request = {
+      id: 'unconfirmed',
+      plan,
+      provider: espeakDefinition,
+      options: resolveRenderOptions(espeakDefinition, {}),
+      output: describeLocation('/tmp'),
+      idempotencyKey: claimKey,
+    };
+    const error = await enqueueRender(
+      { connection: blip, prefix, store, retry: { attempts: 1, backoffMs: 10 }, enqueueTimeoutMs: 1000 },
+      request,
+    ).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(EnqueueUnconfirmedError);
     expect((error as EnqueueUnconfirmedError).retryable).toBe(true);
 
@@ -69,7 +79,10 @@ describe('an enqueue whose confirmation failed', () => {
     }
 
     // Past the deadline the reconciler finds the flow and confirms the enqueue: the claim is kept a day.
-    const settled = await reconcileEnqueues({ connection: redis, prefix, windowMs: 1000, retentionDays: 30, logger: { warn: () => undefined, error: () => undefined } }, Date.now() + 2000);
+    const settled = await reconcileEnqueues(
+      { connection: redis, prefix, windowMs: 1000, retentionDays: 30, logger: { warn: () => undefined, error: () => undefined } },
+      Date.now() + 2000,
+    );
     expect(settled).toEqual({ finished: ['unconfirmed'], failed: [] });
     expect((await store.get('unconfirmed'))?.status, 'never failed').toBe('queued');
     const claim = idempotencyKey(prefix, createHash('sha256').update(claimKey).digest('hex'));

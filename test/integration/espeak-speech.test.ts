@@ -102,7 +102,10 @@ describe('espeak provider with the real espeak-ng', () => {
   it('turns <break time=800> into about 0.8 s of silence, never into words', async () => {
     const settings: AudioSettings = { format: 'pcm', sampleRate: 22050, channels: 1 };
     const plain = await decodedSeconds((await speak(provider, request('Hello there good day', settings))).audio, settings);
-    const paused = await decodedSeconds((await speak(provider, request('Hello there <break time=800> good day', settings))).audio, settings);
+    const paused = await decodedSeconds(
+      (await speak(provider, request('Hello there <break time=800> good day', settings))).audio,
+      settings,
+    );
     // Read aloud, "break time eight hundred" would add about 1.5 s.
     expect(paused - plain).toBeGreaterThan(0.65);
     expect(paused - plain).toBeLessThan(1.05);
@@ -110,7 +113,10 @@ describe('espeak provider with the real espeak-ng', () => {
 
   it('applies speed: twice as fast is much shorter than half as fast', async () => {
     const settings: AudioSettings = { format: 'pcm', sampleRate: 22050, channels: 1 };
-    const slow = await decodedSeconds((await speak(provider, request(ENGLISH, settings, { voiceSettings: { speed: 0.5 } }))).audio, settings);
+    const slow = await decodedSeconds(
+      (await speak(provider, request(ENGLISH, settings, { voiceSettings: { speed: 0.5 } }))).audio,
+      settings,
+    );
     const fast = await decodedSeconds((await speak(provider, request(ENGLISH, settings, { voiceSettings: { speed: 2 } }))).audio, settings);
     expect(slow / fast).toBeGreaterThan(2.5);
   });
@@ -157,7 +163,9 @@ describe('espeak provider with the real espeak-ng', () => {
     const error = await failureOf(speak(missing, request(ENGLISH, { format: 'mp3', sampleRate: 22050, channels: 1, bitrate: 64000 })));
     expect(error).toBeInstanceOf(ProviderError);
     expect((error as ProviderError).kind).toBe('fatal');
-    expect((error as ProviderError).message).toBe('espeak: espeak-ng is not installed (ESPEAK_NG_PATH is "/nonexistent/espeak-ng") (apt-get install espeak-ng)');
+    expect((error as ProviderError).message).toBe(
+      'espeak: espeak-ng is not installed (ESPEAK_NG_PATH is "/nonexistent/espeak-ng") (apt-get install espeak-ng)',
+    );
   });
 
   it('treats an exit 0 without audio as an incomplete stream', async () => {
@@ -173,7 +181,9 @@ describe('espeak provider with the real espeak-ng', () => {
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).not.toBeInstanceOf(IncompleteStreamError);
     expect((error as ProviderError).kind).toBe('retryable');
-    expect((error as ProviderError).message).toBe('espeak: espeak-ng exited with code 139 before any audio: "espeak-ng: simulated crash (Segmentation fault)"');
+    expect((error as ProviderError).message).toBe(
+      'espeak: espeak-ng exited with code 139 before any audio: "espeak-ng: simulated crash (Segmentation fault)"',
+    );
   });
 
   it('blames a crash mid-audio on espeak, not on the conversion that choked on the cut samples', async () => {
@@ -212,7 +222,9 @@ describe('espeak provider with the real espeak-ng', () => {
 
     it('on abort, rethrowing the abort reason', async () => {
       const controller = new AbortController();
-      const audio = provider.synthesize(request(book, { format: 'mp3', sampleRate: 24000, channels: 1, bitrate: 64000 }, { signal: controller.signal }));
+      const audio = provider.synthesize(
+        request(book, { format: 'mp3', sampleRate: 24000, channels: 1, bitrate: 64000 }, { signal: controller.signal }),
+      );
       expect((await audio.next()).done).toBe(false);
       const { pid } = shim.calls().at(-1) ?? { pid: 0 };
       expect(isAlive(pid), 'espeak should still be speaking').toBe(true);

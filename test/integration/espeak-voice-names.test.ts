@@ -20,7 +20,9 @@ describe('espeak voice check: codes and files, not display names', () => {
       error = caught;
     }
     expect(error).toBeInstanceOf(InputError);
-    expect((error as InputError).message).toBe(`voice: "klingon" is the display name of espeak-ng's voice piqd (Klingon, art/piqd); give its code: --voice piqd`);
+    expect((error as InputError).message).toBe(
+      `voice: "klingon" is the display name of espeak-ng's voice piqd (Klingon, art/piqd); give its code: --voice piqd`,
+    );
     expect(() => check('English (America)')).toThrow(/display name of espeak-ng's voice en-us .*--voice en-us/);
   });
 

@@ -22,14 +22,17 @@ describe('worker heartbeats', () => {
   });
 
   it('a running worker process beats, with a fetch time that advances while it is idle; a graceful exit removes it', async () => {
-    worker = spawnWorker({
-      REDIS_URL: config.REDIS_URL,
-      QUEUE_PREFIX: prefix,
-      // A provider with credentials, so the worker serves a queue; nothing is ever enqueued.
-      SENSEAUDIO_API_KEY: 'heartbeat-test-key',
-      SENSEAUDIO_BASE_URL: 'http://127.0.0.1:9',
-      HEARTBEAT_INTERVAL_MS: '100',
-    }, ['--providers', 'senseaudio']);
+    worker = spawnWorker(
+      {
+        REDIS_URL: config.REDIS_URL,
+        QUEUE_PREFIX: prefix,
+        // A provider with credentials, so the worker serves a queue; nothing is ever enqueued.
+        SENSEAUDIO_API_KEY: 'heartbeat-test-key',
+        SENSEAUDIO_BASE_URL: 'http://127.0.0.1:9',
+        HEARTBEAT_INTERVAL_MS: '100',
+      },
+      ['--providers', 'senseaudio'],
+    );
     await worker.ready;
 
     // The first beat is written before "workers started"; fetch times follow as the loops turn.
@@ -95,7 +98,12 @@ describe('worker heartbeats', () => {
   it('ignores and prunes heartbeats that expired without a goodbye (a killed process)', async () => {
     const index = `${prefix}:worker-index`;
     await redis.zadd(index, Date.now() - 1000, 'killed-long-ago');
-    await redis.set(`${prefix}:workers:alive-one`, JSON.stringify({ pid: 1, host: 'h', providers: [], startedAt: 1, lastFetchAt: 2 }), 'EX', 60);
+    await redis.set(
+      `${prefix}:workers:alive-one`,
+      JSON.stringify({ pid: 1, host: 'h', providers: [], startedAt: 1, lastFetchAt: 2 }),
+      'EX',
+      60,
+    );
     await redis.zadd(index, Date.now() + 60_000, 'alive-one');
     expect((await readWorkerHeartbeats(redis, prefix)).map((beat) => [beat.id, beat.lastFetchAt])).toEqual([['alive-one', 2]]);
     expect(await redis.zscore(index, 'killed-long-ago'), 'pruned from the index').toBeNull();

@@ -66,11 +66,19 @@ describe('render --local is self-contained', () => {
     const badMs = Date.now() - started;
     expect(bad.code, bad.stderr).toBe(1);
     const lines = bad.stderr.trim().split('\n');
-    expect(lines.filter((line) => line.includes('API key was rejected')), bad.stderr).toHaveLength(1);
-    expect(lines.at(-1)).toMatch(/^tts-batch: render \S+ failed: senseaudio: the API key was rejected \(HTTP 401\); check SENSEAUDIO_API_KEY/);
+    expect(
+      lines.filter((line) => line.includes('API key was rejected')),
+      bad.stderr,
+    ).toHaveLength(1);
+    expect(lines.at(-1)).toMatch(
+      /^tts-batch: render \S+ failed: senseaudio: the API key was rejected \(HTTP 401\); check SENSEAUDIO_API_KEY/,
+    );
     // No error log beside it (the start-up warning about Redis without AOF is a level-40 line of its own).
     const logs = lines.filter((line) => line.startsWith('{')).map((line) => JSON.parse(line) as { level: number; msg: string });
-    expect(logs.filter((log) => log.level >= 50).map((log) => log.msg), 'no error logs').toEqual([]);
+    expect(
+      logs.filter((log) => log.level >= 50).map((log) => log.msg),
+      'no error logs',
+    ).toEqual([]);
     expect(simulator.requests.length, 'one refusal, no retries').toBeLessThanOrEqual(4);
 
     const good = await cli(GOOD_KEY);
@@ -81,8 +89,10 @@ describe('render --local is self-contained', () => {
     expect(other?.status).toBe('queued');
     expect(other?.segmentsDone).toBe(0);
     // Nothing of the private prefixes is left in Redis.
-    expect(await keysMatching(env.config.REDIS_URL, `${prefix}-local-*`), "left in Redis").toEqual([]);
-    console.info(`[figure] render --local with a refused key: exit 1 after ${badMs} ms, ${simulator.requests.filter((r) => r.key === WRONG_KEY).length} request(s) refused`);
+    expect(await keysMatching(env.config.REDIS_URL, `${prefix}-local-*`), 'left in Redis').toEqual([]);
+    console.info(
+      `[figure] render --local with a refused key: exit 1 after ${badMs} ms, ${simulator.requests.filter((r) => r.key === WRONG_KEY).length} request(s) refused`,
+    );
   }, 60_000);
 
   it('render --wait with no live worker says so on stderr within 10 s, and keeps waiting until one comes', async () => {
@@ -96,11 +106,15 @@ describe('render --local is self-contained', () => {
     await writeFile(join(dir, 'short.txt'), 'Nobody serves this yet. 还没有人处理。');
     const vars = { REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, SENSEAUDIO_BASE_URL: simulator.url };
     const started = Date.now();
-    const waiting = startCli(['render', join(dir, 'short.txt'), '--provider', 'senseaudio', '--wait', '-o', join(dir, 'out'), ...AUDIO], vars);
+    const waiting = startCli(
+      ['render', join(dir, 'short.txt'), '--provider', 'senseaudio', '--wait', '-o', join(dir, 'out'), ...AUDIO],
+      vars,
+    );
     cleanup.push(() => Promise.resolve(waiting.child.kill('SIGKILL')));
     await vi.waitFor(
       () => {
-        if (!waiting.stderr().includes('tts-batch: no live worker serves senseaudio')) throw new Error(`not said yet:\n${waiting.stderr()}`);
+        if (!waiting.stderr().includes('tts-batch: no live worker serves senseaudio'))
+          throw new Error(`not said yet:\n${waiting.stderr()}`);
       },
       { timeout: 10_000, interval: 100 },
     );
@@ -108,7 +122,11 @@ describe('render --local is self-contained', () => {
     expect(waiting.child.exitCode, 'still waiting').toBeNull();
 
     const { loadConfig } = await import('../../src/runtime/app-config.ts');
-    const runtime = await startWorkers({ config: loadConfig({ ...vars, SENSEAUDIO_API_KEY: GOOD_KEY, LOG_LEVEL: 'silent' }), logger: pino({ level: 'silent' }), providers: ['senseaudio'] });
+    const runtime = await startWorkers({
+      config: loadConfig({ ...vars, SENSEAUDIO_API_KEY: GOOD_KEY, LOG_LEVEL: 'silent' }),
+      logger: pino({ level: 'silent' }),
+      providers: ['senseaudio'],
+    });
     cleanup.push(() => runtime.close(5000));
     const result = await waiting.exitWithin(30_000);
     expect(result.code, result.stderr).toBe(0);

@@ -13,7 +13,11 @@ const AUDIO = { format: 'mp3', sampleRate: 24000, channels: 1, bitrate: 64000 } 
 const P = { provider: 'senseaudio' };
 
 /** Buckets never decrease, and +Inf equals _count: what any Prometheus histogram must satisfy. */
-function expectWellFormedHistogram(families: Map<string, Family>, name: string, labels: Record<string, string>): { count: number; sum: number } {
+function expectWellFormedHistogram(
+  families: Map<string, Family>,
+  name: string,
+  labels: Record<string, string>,
+): { count: number; sum: number } {
   const family = families.get(name);
   expect(family?.type, `${name} must be declared a histogram`).toBe('histogram');
   const buckets = family!.samples.filter((s) => s.name === `${name}_bucket` && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
@@ -22,7 +26,8 @@ function expectWellFormedHistogram(families: Map<string, Family>, name: string, 
   expect(bounds, 'bucket bounds ascend and end at +Inf').toEqual([...bounds].sort((a, b) => a - b));
   expect(bounds.at(-1)).toBe(Infinity);
   const counts = buckets.map((b) => b.value);
-  for (let i = 1; i < counts.length; i++) expect(counts[i], `${name} bucket ${bounds[i]} is cumulative`).toBeGreaterThanOrEqual(counts[i - 1]!);
+  for (let i = 1; i < counts.length; i++)
+    expect(counts[i], `${name} bucket ${bounds[i]} is cumulative`).toBeGreaterThanOrEqual(counts[i - 1]!);
   const count = sampleValue(families, `${name}_count`, labels);
   expect(counts.at(-1), '+Inf bucket equals the count').toBe(count);
   return { count, sum: sampleValue(families, `${name}_sum`, labels) };
@@ -38,7 +43,11 @@ describe('metrics', () => {
 
   beforeAll(async () => {
     // One rate limit and one server error, then clean answers: every counter has something to count.
-    simulator = await startSenseAudioSimulator({ apiKey: API_KEY, msPerChar: 2, faults: [{ kind: 'http429' }, { kind: 'http5xx', status: 503 }] });
+    simulator = await startSenseAudioSimulator({
+      apiKey: API_KEY,
+      msPerChar: 2,
+      faults: [{ kind: 'http429' }, { kind: 'http5xx', status: 503 }],
+    });
     const vars = { SENSEAUDIO_API_KEY: API_KEY, SENSEAUDIO_BASE_URL: simulator.url, WORKER_CONCURRENCY: '1' };
     env = await startRenderEnv(senseAudioDefinition, vars);
     idle = await startRenderEnv(senseAudioDefinition, vars, { startWorkers: false });

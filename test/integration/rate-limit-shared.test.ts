@@ -38,7 +38,10 @@ describe('a 429 seen by one worker process', () => {
     // it; anything later must wait out the 2 s the provider asked for.
     const grace = 250;
     const early = simulator.requests.filter((r) => r.number > 1 && r.at > limitedAt + grace && r.at < limitedAt + 2000 - grace);
-    expect(early.map((r) => `#${r.number} at +${r.at - limitedAt} ms`), 'requests sent while the queue was rate-limited').toEqual([]);
+    expect(
+      early.map((r) => `#${r.number} at +${r.at - limitedAt} ms`),
+      'requests sent while the queue was rate-limited',
+    ).toEqual([]);
     expect(simulator.requests.filter((r) => r.outcome === 'completed')).toHaveLength(plan.segments.length);
   });
 });

@@ -35,7 +35,13 @@ describe('render pipeline (302.AI simulator, 25% faults)', () => {
       WORKER_CONCURRENCY: '6',
       RETRY_ATTEMPTS: '12',
     });
-    ({ plan, options } = env.plan(makeSampleBook(60_000, 7), { format: 'mp3', sampleRate: 24000, channels: 1, bitrate: 64000, voiceSettings: { systemPrompt: 'A calm narrator in a quiet room.' } }));
+    ({ plan, options } = env.plan(makeSampleBook(60_000, 7), {
+      format: 'mp3',
+      sampleRate: 24000,
+      channels: 1,
+      bitrate: 64000,
+      voiceSettings: { systemPrompt: 'A calm narrator in a quiet room.' },
+    }));
   });
 
   afterAll(async () => {
@@ -59,20 +65,27 @@ describe('render pipeline (302.AI simulator, 25% faults)', () => {
       const tasks = simulator.tasksFor(toSpeechText(segment.text));
       const succeeded = tasks.filter((task) => task.lastReported === 'success');
       expect(succeeded.length, `segment ${segment.index}: tasks that succeeded`).toBe(1);
-      expect(tasks.filter((task) => task.fault !== 'taskFails').length, `segment ${segment.index}: tasks not explained by a provider failure`).toBe(1);
+      expect(
+        tasks.filter((task) => task.fault !== 'taskFails').length,
+        `segment ${segment.index}: tasks not explained by a provider failure`,
+      ).toBe(1);
     }
     expect(simulator.tasks.length, 'no task for text outside the plan').toBe(
       plan.segments.reduce((sum, segment) => sum + simulator.tasksFor(toSpeechText(segment.text)).length, 0),
     );
 
     await expectCleanStitchedMp3(env, 'ai302-book', manifest.durationMs);
-    const spokenMs = simulator.tasks.filter((task) => task.lastReported === 'success').reduce((sum, task) => sum + (task.durationMs ?? 0), 0);
+    const spokenMs = simulator.tasks
+      .filter((task) => task.lastReported === 'success')
+      .reduce((sum, task) => sum + (task.durationMs ?? 0), 0);
     // Each mp3 segment adds encoder delay and padding (well under 100 ms), nothing else.
     expect(manifest.durationMs - spokenMs).toBeGreaterThanOrEqual(0);
     expect(manifest.durationMs - spokenMs).toBeLessThan(plan.segments.length * 100);
 
     const billed = simulator.tasks.filter((task) => task.lastReported === 'success').reduce((sum, task) => sum + task.usageCharacters, 0);
     expect(manifest.billedCharacters).toBe(billed);
-    expect(manifest.segments.every((s) => s.cached === false && typeof s.traceId === 'string' && s.traceId.startsWith('generate:'))).toBe(true);
+    expect(manifest.segments.every((s) => s.cached === false && typeof s.traceId === 'string' && s.traceId.startsWith('generate:'))).toBe(
+      true,
+    );
   });
 });

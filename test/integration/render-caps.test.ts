@@ -64,7 +64,12 @@ describe('render caps are checked before anything is billed', () => {
     let api: ApiHarness;
 
     beforeAll(async () => {
-      config = testConfig({ API_TOKENS: API_TOKEN, API_DEFAULT_OUTPUT: join(dir, 'api'), RENDER_MAX_CHAPTERS: '3', RENDER_MAX_SEGMENTS: '100' });
+      config = testConfig({
+        API_TOKENS: API_TOKEN,
+        API_DEFAULT_OUTPUT: join(dir, 'api'),
+        RENDER_MAX_CHAPTERS: '3',
+        RENDER_MAX_SEGMENTS: '100',
+      });
       api = await startApi(config);
     });
 

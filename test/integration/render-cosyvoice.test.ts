@@ -23,7 +23,14 @@ describe('render pipeline (CosyVoice simulator, 25% faults)', () => {
 
   beforeAll(async () => {
     await requireFfmpeg();
-    simulator = await startCosyVoiceSimulator({ apiKey: API_KEY, msPerChar: 3, rtf: 0.01, firstFrameDelayMs: 5, faultRate: 0.25, seed: 20261207 });
+    simulator = await startCosyVoiceSimulator({
+      apiKey: API_KEY,
+      msPerChar: 3,
+      rtf: 0.01,
+      firstFrameDelayMs: 5,
+      faultRate: 0.25,
+      seed: 20261207,
+    });
     env = await startRenderEnv(cosyVoiceDefinition, {
       DASHSCOPE_API_KEY: API_KEY,
       DASHSCOPE_WS_URL: simulator.url,
@@ -52,7 +59,10 @@ describe('render pipeline (CosyVoice simulator, 25% faults)', () => {
     const completed = simulator.tasks.filter((task) => task.outcome === 'completed');
     expect(completed.length, 'each segment completed once (no duplicate billing)').toBe(plan.segments.length);
     expect(new Set(completed.map((task) => task.texts.join(''))).size).toBe(plan.segments.length);
-    expect(simulator.tasks.filter((task) => task.outcome === 'failed'), 'no task failed through a client mistake').toEqual([]);
+    expect(
+      simulator.tasks.filter((task) => task.outcome === 'failed'),
+      'no task failed through a client mistake',
+    ).toEqual([]);
     expect(simulator.maxMessageUnits).toBeLessThanOrEqual(2000);
 
     await expectCleanStitchedMp3(env, 'cosy-book', manifest.durationMs);
@@ -60,7 +70,10 @@ describe('render pipeline (CosyVoice simulator, 25% faults)', () => {
     expect(manifest.billedCharacters).toBe(completed.reduce((sum, task) => sum + (task.usageCharacters ?? 0), 0));
     expect(manifest.segments.every((segment) => segment.cached === false && typeof segment.traceId === 'string')).toBe(true);
     const taskIds = new Set(completed.map((task) => task.taskId));
-    expect(manifest.segments.every((segment) => taskIds.has(segment.traceId)), 'trace ids are the task ids').toBe(true);
+    expect(
+      manifest.segments.every((segment) => taskIds.has(segment.traceId)),
+      'trace ids are the task ids',
+    ).toBe(true);
 
     // Every socket was closed, whatever happened to its task.
     await simulator.whenIdle();

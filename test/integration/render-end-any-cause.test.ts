@@ -31,7 +31,11 @@ describe('every end is announced once', () => {
   beforeAll(async () => {
     hook = await startWebhookReceiver();
     // The receiver listens on loopback, which webhooks may reach only when allowed explicitly.
-    env = await startRenderEnv(senseAudioDefinition, { SENSEAUDIO_API_KEY: 'any-cause-key', WEBHOOK_BACKOFF_MS: '20', WEBHOOK_ALLOW_HOSTS: '127.0.0.1' });
+    env = await startRenderEnv(senseAudioDefinition, {
+      SENSEAUDIO_API_KEY: 'any-cause-key',
+      WEBHOOK_BACKOFF_MS: '20',
+      WEBHOOK_ALLOW_HOSTS: '127.0.0.1',
+    });
     connection = createRedisConnection(env.config.REDIS_URL, 'worker');
   });
 
@@ -49,7 +53,14 @@ describe('every end is announced once', () => {
     const plan = planRender('One sentence only.', espeakDefinition.limits);
     await enqueueRender(
       { connection: producer, prefix, store: env.store, retry: { attempts: 3, backoffMs: 50 } },
-      { id: 'stalls', plan, provider: espeakDefinition, options: resolveRenderOptions(espeakDefinition, {}), output: describeLocation(env.out), webhook: { url: hook.url, secret: 'whsec-any-cause-1' } },
+      {
+        id: 'stalls',
+        plan,
+        provider: espeakDefinition,
+        options: resolveRenderOptions(espeakDefinition, {}),
+        output: describeLocation(env.out),
+        webhook: { url: hook.url, secret: 'whsec-any-cause-1' },
+      },
     );
     await producer.quit();
 
@@ -67,22 +78,40 @@ describe('every end is announced once', () => {
         processorRan = true;
         return Promise.resolve();
       },
-      { connection: createRedisConnection(env.config.REDIS_URL, 'worker'), prefix, lockDuration: 1000, stalledInterval: 300, maxStalledCount: 0 },
+      {
+        connection: createRedisConnection(env.config.REDIS_URL, 'worker'),
+        prefix,
+        lockDuration: 1000,
+        stalledInterval: 300,
+        maxStalledCount: 0,
+      },
     );
     try {
       const synthesize = new Queue(queueName, { connection, prefix });
       const stitch = new Queue(STITCH_QUEUE, { connection, prefix });
-      await pollUntil('the segment job failed', () => synthesize.getJobState(segmentJobId('stalls', 0)), (state) => state === 'failed');
+      await pollUntil(
+        'the segment job failed',
+        () => synthesize.getJobState(segmentJobId('stalls', 0)),
+        (state) => state === 'failed',
+      );
       expect((await Job.fromId(synthesize, segmentJobId('stalls', 0)))?.failedReason).toMatch(/stalled more than allowable limit/);
       expect(processorRan).toBe(false);
 
-      const state = await pollUntil('the render failed', () => env.store.get('stalls'), (s) => s?.status === 'failed');
+      const state = await pollUntil(
+        'the render failed',
+        () => env.store.get('stalls'),
+        (s) => s?.status === 'failed',
+      );
       expect(state?.error).toMatch(/^segment 0: .*stalled more than allowable limit/);
       const delivered = await hook.whenRequest(1);
       expect(JSON.parse(delivered.body) as WebhookEvent).toMatchObject({ type: 'render.failed', id: 'stalls', status: 'failed' });
 
       // The stitch parent fails too (its child did): announced again by nobody.
-      await pollUntil('the stitch parent failed', () => stitch.getJobState('stalls'), (s) => s === 'failed');
+      await pollUntil(
+        'the stitch parent failed',
+        () => stitch.getJobState('stalls'),
+        (s) => s === 'failed',
+      );
       const families = parsePrometheusText(await renderMetrics(connection, prefix, ['senseaudio', 'espeak']));
       expect(sampleValue(families, 'ttsb_renders_ended_total', { status: 'failed' })).toBe(1);
       expect(sampleValue(families, 'ttsb_segments_failed_total', { provider: 'espeak' })).toBe(1);

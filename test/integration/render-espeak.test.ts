@@ -45,7 +45,10 @@ function englishBook(seed: number): string {
 }
 
 function words(text: string): number {
-  return text.replace(/<break[^>]*>/g, ' ').split(/\s+/).filter((word) => /\w/.test(word)).length;
+  return text
+    .replace(/<break[^>]*>/g, ' ')
+    .split(/\s+/)
+    .filter((word) => /\w/.test(word)).length;
 }
 
 /**
@@ -65,7 +68,12 @@ describe('render pipeline (espeak-ng, with process faults)', () => {
     await requireFfmpeg();
     shim = await startEspeakFaultShim();
     shim.setPlan([undefined, 'crash', 'cut', undefined, 'empty']);
-    env = await startRenderEnv(espeakDefinition, { ESPEAK_NG_PATH: shim.path, WORKER_CONCURRENCY: '2', RETRY_ATTEMPTS: '5', RETRY_BACKOFF_MS: '10' });
+    env = await startRenderEnv(espeakDefinition, {
+      ESPEAK_NG_PATH: shim.path,
+      WORKER_CONCURRENCY: '2',
+      RETRY_ATTEMPTS: '5',
+      RETRY_BACKOFF_MS: '10',
+    });
     book = englishBook(11);
     ({ plan, options } = env.plan(book, {}));
   });
@@ -107,7 +115,10 @@ describe('render pipeline (espeak-ng, with process faults)', () => {
     expect(probed.map((c) => c.title)).toEqual(manifest.chapters.map((c) => c.title));
     manifest.chapters.forEach((chapter, i) => {
       const endMs = manifest.chapters[i + 1]?.startMs ?? manifest.durationMs;
-      const chapterText = plan.segments.filter((s) => s.chapter === i).map((s) => s.text).join(' ');
+      const chapterText = plan.segments
+        .filter((s) => s.chapter === i)
+        .map((s) => s.text)
+        .join(' ');
       const minutes = (endMs - chapter.startMs) / 60_000;
       const pace = words(chapterText) / minutes;
       expect(pace, `words per minute in "${chapter.title}"`).toBeGreaterThan(120);

@@ -25,7 +25,11 @@ describe('a 1,000-chapter MP3 book', () => {
   beforeAll(async () => {
     await requireFfmpeg();
     simulator = await startSenseAudioSimulator({ apiKey: API_KEY, msPerChar: 0 });
-    env = await startRenderEnv(senseAudioDefinition, { SENSEAUDIO_API_KEY: API_KEY, SENSEAUDIO_BASE_URL: simulator.url, WORKER_CONCURRENCY: '16' });
+    env = await startRenderEnv(senseAudioDefinition, {
+      SENSEAUDIO_API_KEY: API_KEY,
+      SENSEAUDIO_BASE_URL: simulator.url,
+      WORKER_CONCURRENCY: '16',
+    });
     redis = new Redis(env.config.REDIS_URL);
   });
 
@@ -55,12 +59,20 @@ describe('a 1,000-chapter MP3 book', () => {
     expect(chapters).toHaveLength(CHAPTERS);
     expect(chapters.map((c) => c.title)).toEqual(plan.chapters.map((c) => c.title));
     chapters.forEach((chapter, index) => {
-      expect(Math.abs(chapter.startSeconds * 1000 - (manifest.chapters[index]?.startMs ?? Number.NaN)), `chapter ${index} start`).toBeLessThanOrEqual(1);
+      expect(
+        Math.abs(chapter.startSeconds * 1000 - (manifest.chapters[index]?.startMs ?? Number.NaN)),
+        `chapter ${index} start`,
+      ).toBeLessThanOrEqual(1);
     });
 
     const state = await env.store.get('web-novel');
     expect(state?.status).toBe('completed');
     const progress = progressOf(state!);
-    expect(progress).toMatchObject({ segmentsDone: CHAPTERS, segmentsTotal: CHAPTERS, charsDone: plan.characters, charsTotal: plan.characters });
+    expect(progress).toMatchObject({
+      segmentsDone: CHAPTERS,
+      segmentsTotal: CHAPTERS,
+      charsDone: plan.characters,
+      charsTotal: plan.characters,
+    });
   }, 180_000);
 });

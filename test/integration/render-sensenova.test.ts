@@ -70,13 +70,19 @@ describe('render pipeline (SenseNova simulator, JWT auth, 25% faults)', () => {
     for (const kind of ['noDone', 'cutStream'] as const) {
       const cut = requests.find((r) => r.fault === kind);
       expect(cut?.outcome, `the forced ${kind}`).toBe('faulted');
-      expect(completed.some((r) => r.text === cut?.text), `the segment of the ${kind} request was retried to completion`).toBe(true);
+      expect(
+        completed.some((r) => r.text === cut?.text),
+        `the segment of the ${kind} request was retried to completion`,
+      ).toBe(true);
     }
     expect(completed.length, 'each segment completed once (no duplicate billing)').toBe(plan.segments.length);
     expect(new Set(completed.map((r) => r.text)).size).toBe(plan.segments.length);
 
     // Every request carried a valid JWT for the configured AccessKey, and the blend.
-    expect(requests.every((r) => r.auth === 'jwt' && r.authorized), 'every token was valid when sent').toBe(true);
+    expect(
+      requests.every((r) => r.auth === 'jwt' && r.authorized),
+      'every token was valid when sent',
+    ).toBe(true);
     expect(completed[0]?.timbreWeights).toEqual([{ voice: 'female_chunzhen', weight: 0.75 }, ...BLEND]);
 
     await expectCleanStitchedMp3(env, 'nova-book', manifest.durationMs);

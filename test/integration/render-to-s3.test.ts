@@ -48,7 +48,12 @@ describe('a render whose output is s3://bucket/prefix', () => {
     const plan = planRender(makeSampleBook(9_000, 5), senseAudioDefinition.limits);
     const options = resolveRenderOptions(senseAudioDefinition, { format: 'mp3', sampleRate: 24000, channels: 1, bitrate: 64000 });
     await enqueueRender(
-      { connection, prefix: config.QUEUE_PREFIX, store: new RenderStore(connection, config.QUEUE_PREFIX), retry: { attempts: 3, backoffMs: 50 } },
+      {
+        connection,
+        prefix: config.QUEUE_PREFIX,
+        store: new RenderStore(connection, config.QUEUE_PREFIX),
+        retry: { attempts: 3, backoffMs: 50 },
+      },
       { id: 's3-book', plan, provider: senseAudioDefinition, options, output },
     );
     const queue = new Queue(STITCH_QUEUE, { connection, prefix: config.QUEUE_PREFIX });

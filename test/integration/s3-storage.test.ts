@@ -134,7 +134,9 @@ describe('S3Storage against a real S3 server', () => {
     expectSameBytes(await readAll(storage.get('odd.bin')), bytes, 'the odd-chunked object read back');
     await storage.delete('odd.bin');
     // Small parts were allowed for that upload only: lib-storage's own floor is back.
-    expect(() => new Upload({ client: storage.client, params: { Bucket: server.bucket, Key: 'x', Body: 'x' }, partSize: 1024 })).toThrow(/EntityTooSmall/);
+    expect(() => new Upload({ client: storage.client, params: { Bucket: server.bucket, Key: 'x', Body: 'x' }, partSize: 1024 })).toThrow(
+      /EntityTooSmall/,
+    );
   });
 
   it('uploads a deferred header’s part 1 last, every other part but the last the same size', async () => {
@@ -191,9 +193,14 @@ describe('S3Storage against a real S3 server', () => {
       const sent = recordCommands(storage);
       const cut = new Error('segment cut after 4 parts');
       const body = failingBody(chunksOf(randomBytes(4 * small.partSizeBytes + 100), 64 * 1024), cut);
-      const error: unknown = await storage.putWithDeferredHeader('cut/deferred.mp3', 16, body, () => new Uint8Array(16)).catch((caught: unknown) => caught);
+      const error: unknown = await storage
+        .putWithDeferredHeader('cut/deferred.mp3', 16, body, () => new Uint8Array(16))
+        .catch((caught: unknown) => caught);
       expect(error).toBe(cut);
-      expect(sent.some((entry) => entry.command === 'UploadPartCommand'), 'parts 2.. went up before the cut').toBe(true);
+      expect(
+        sent.some((entry) => entry.command === 'UploadPartCommand'),
+        'parts 2.. went up before the cut',
+      ).toBe(true);
       expect(sent.map((entry) => entry.command)).not.toContain('CompleteMultipartUploadCommand');
       expect(await rawObjectExists(storage, 'cut/deferred.mp3')).toBe(false);
     },
@@ -205,7 +212,9 @@ describe('S3Storage against a real S3 server', () => {
       const storage = openTestStorage({ partSizeBytes: 5 * MIB, leavePartsOnError });
       const sent = recordCommands(storage);
       const cut = new Error('provider stream cut after 7 MiB');
-      const error: unknown = await storage.put('cut/audio.mp3', failingBody(chunksOf(randomBytes(7 * MIB), MIB), cut)).catch((caught: unknown) => caught);
+      const error: unknown = await storage
+        .put('cut/audio.mp3', failingBody(chunksOf(randomBytes(7 * MIB), MIB), cut))
+        .catch((caught: unknown) => caught);
 
       // With leavePartsOnError false on s3rver the abort itself fails (405): the body's error still wins.
       expect(error).toBe(cut);
@@ -244,7 +253,9 @@ describe('S3Storage against a real S3 server', () => {
       }
     }
     expect(await storage.put('streamed.bin', lazyBody())).toEqual({ size: total });
-    console.error(`[s3 streaming] body read at most ${(maxAhead / MIB).toFixed(2)} MiB ahead of confirmed parts (part ${partSize / MIB} MiB, queue ${queueSize})`);
+    console.error(
+      `[s3 streaming] body read at most ${(maxAhead / MIB).toFixed(2)} MiB ahead of confirmed parts (part ${partSize / MIB} MiB, queue ${queueSize})`,
+    );
     // The parts in flight, the part being filled, and a chunk or two of read-ahead; never the body.
     expect(maxAhead).toBeLessThanOrEqual((queueSize + 2) * partSize);
     await storage.delete('streamed.bin');
@@ -254,7 +265,12 @@ describe('S3Storage against a real S3 server', () => {
     const storage = openTestStorage();
     await storage.put('typed.mp3', bodyOf(Buffer.from('ID3')), { contentType: 'audio/mpeg' });
     expect(storage.url).toBe(`s3://${server.bucket}/${storage.prefix}`);
-    const client = new S3Client({ region: server.region, endpoint: server.endpoint, forcePathStyle: true, credentials: server.credentials });
+    const client = new S3Client({
+      region: server.region,
+      endpoint: server.endpoint,
+      forcePathStyle: true,
+      credentials: server.credentials,
+    });
     try {
       const head = await client.send(new HeadObjectCommand({ Bucket: server.bucket, Key: `${storage.prefix}/typed.mp3` }));
       expect(head.ContentType).toBe('audio/mpeg');

@@ -70,7 +70,13 @@ describe('SenseAudioClient against the simulator', () => {
     const { chunks, audio, meta } = await collect(client.synthesize(request()));
     const [record] = simulator.requests;
     expect(record).toBeDefined();
-    expect(record).toMatchObject({ stream: true, excludeAggregatedAudio: true, model: 'SenseAudio-TTS-1.0', voice: 'male_0004_a', outcome: 'completed' });
+    expect(record).toMatchObject({
+      stream: true,
+      excludeAggregatedAudio: true,
+      model: 'SenseAudio-TTS-1.0',
+      voice: 'male_0004_a',
+      outcome: 'completed',
+    });
     expect(chunks.length, 'audio should arrive in several chunks, as streamed').toBeGreaterThan(2);
     expect(audio.length).toBe(record?.audioBytes);
     expect(sha256(audio)).toBe(record?.audioSha256);
@@ -160,18 +166,52 @@ describe('SenseAudioClient against the simulator', () => {
 });
 
 describe('SenseAudioClient failure classification', () => {
-  const cases: { name: string; fault: SenseAudioFault; kind: string; providerCode?: string | number; httpStatus?: number; retryAfterMs?: number }[] = [
-    { name: 'HTTP 429 with Retry-After', fault: { kind: 'http429', retryAfter: 7 }, kind: 'rate-limited', httpStatus: 429, retryAfterMs: 7000 },
+  const cases: {
+    name: string;
+    fault: SenseAudioFault;
+    kind: string;
+    providerCode?: string | number;
+    httpStatus?: number;
+    retryAfterMs?: number;
+  }[] = [
+    {
+      name: 'HTTP 429 with Retry-After',
+      fault: { kind: 'http429', retryAfter: 7 },
+      kind: 'rate-limited',
+      httpStatus: 429,
+      retryAfterMs: 7000,
+    },
     { name: 'HTTP 429 without Retry-After', fault: { kind: 'http429' }, kind: 'rate-limited', httpStatus: 429 },
     { name: '200 + base_resp 1002', fault: { kind: 'code1002' }, kind: 'rate-limited', providerCode: 1002 },
     { name: 'HTTP 500', fault: { kind: 'http5xx', status: 500 }, kind: 'retryable', httpStatus: 500 },
     { name: 'HTTP 502 (HTML)', fault: { kind: 'http5xx', status: 502 }, kind: 'retryable', httpStatus: 502 },
-    { name: 'HTTP 503 with Retry-After', fault: { kind: 'http5xx', status: 503, retryAfter: 2 }, kind: 'retryable', httpStatus: 503, retryAfterMs: 2000 },
+    {
+      name: 'HTTP 503 with Retry-After',
+      fault: { kind: 'http5xx', status: 503, retryAfter: 2 },
+      kind: 'retryable',
+      httpStatus: 503,
+      retryAfterMs: 2000,
+    },
     { name: 'HTTP 504', fault: { kind: 'http5xx', status: 504 }, kind: 'retryable', httpStatus: 504 },
     { name: '200 + base_resp 1000', fault: { kind: 'code1000' }, kind: 'retryable', providerCode: 1000 },
-    { name: '200 + 1008 (balance)', fault: { kind: 'business', code: 1008, message: 'insufficient balance' }, kind: 'fatal', providerCode: 1008 },
-    { name: '200 + 1026 (sensitive input)', fault: { kind: 'business', code: 1026, message: 'input sensitive' }, kind: 'fatal', providerCode: 1026 },
-    { name: '200 + 2056 (usage window)', fault: { kind: 'business', code: 2056, message: 'usage limit' }, kind: 'rate-limited', providerCode: 2056 },
+    {
+      name: '200 + 1008 (balance)',
+      fault: { kind: 'business', code: 1008, message: 'insufficient balance' },
+      kind: 'fatal',
+      providerCode: 1008,
+    },
+    {
+      name: '200 + 1026 (sensitive input)',
+      fault: { kind: 'business', code: 1026, message: 'input sensitive' },
+      kind: 'fatal',
+      providerCode: 1026,
+    },
+    {
+      name: '200 + 2056 (usage window)',
+      fault: { kind: 'business', code: 2056, message: 'usage limit' },
+      kind: 'rate-limited',
+      providerCode: 2056,
+    },
   ];
 
   it.each(cases)('$name → $kind', async ({ fault, kind, providerCode, httpStatus, retryAfterMs }) => {
@@ -215,7 +255,10 @@ describe('SenseAudioClient failure classification', () => {
   });
 
   it('a stream that stalls is cut by the body idle timeout: IncompleteStreamError', async () => {
-    const { client } = await setup({ chunkHexChars: 501, faults: [{ kind: 'stallStream', afterEvents: 1 }] }, { timeouts: { bodyIdleMs: 300 } });
+    const { client } = await setup(
+      { chunkHexChars: 501, faults: [{ kind: 'stallStream', afterEvents: 1 }] },
+      { timeouts: { bodyIdleMs: 300 } },
+    );
     const { error, chunks, completed } = await failure(client.synthesize(request()));
     expect(error).toBeInstanceOf(IncompleteStreamError);
     expect((error as Error).message).toMatch(/UND_ERR_BODY_TIMEOUT/);
@@ -259,7 +302,12 @@ describe('SenseAudioClient failure classification', () => {
     const providerError = error as ProviderError;
     expect(providerError).toMatchObject({ kind: 'fatal', httpStatus: 401 });
     expect(providerError.message).toMatch(/API key was rejected/);
-    for (const shown of [providerError.message, providerError.stack ?? '', JSON.stringify(providerError), inspect(providerError, { depth: 5 })]) {
+    for (const shown of [
+      providerError.message,
+      providerError.stack ?? '',
+      JSON.stringify(providerError),
+      inspect(providerError, { depth: 5 }),
+    ]) {
       expect(shown).not.toContain(KEY);
     }
     expect(simulator.requests[0]).toMatchObject({ authorized: false, outcome: 'rejected' });
@@ -276,7 +324,9 @@ describe('SenseAudioClient failure classification', () => {
     // Bypasses the schema on purpose: the server must be the one refusing.
     const { error } = await failure(client.synthesize(request({ voiceSettings: { pitch: 20 } })));
     expect(error).toMatchObject({ kind: 'fatal', providerCode: 2013, httpStatus: 200 });
-    expect((error as Error).message).toMatch(/invalid request parameters \(code 2013: "invalid params, voice_setting\.pitch must be an integer in \[-12, 12\], got 20"\)/);
+    expect((error as Error).message).toMatch(
+      /invalid request parameters \(code 2013: "invalid params, voice_setting\.pitch must be an integer in \[-12, 12\], got 20"\)/,
+    );
   });
 
   it('an unknown model and an unknown voice are fatal', async () => {
@@ -344,7 +394,12 @@ describe('SenseAudio simulator', () => {
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
       body: JSON.stringify({ model: 'SenseAudio-TTS-1.0', text: '你好', stream: false, voice_setting: { voice_id: 'male_0004_a' } }),
     });
-    const body = (await response.json()) as { data: { audio: string; status: number }; extra_info: Record<string, number | string>; trace_id: string; base_resp: { status_code: number } };
+    const body = (await response.json()) as {
+      data: { audio: string; status: number };
+      extra_info: Record<string, number | string>;
+      trace_id: string;
+      base_resp: { status_code: number };
+    };
     expect(body.data.status).toBe(2);
     expect(body.base_resp.status_code).toBe(0);
     expect(body.trace_id).toBe(simulator.requests[0]?.traceId);
@@ -353,9 +408,13 @@ describe('SenseAudio simulator', () => {
   });
 
   it('runs from the command line, prints its base URL and stops on SIGTERM', async () => {
-    const child = spawn(process.execPath, ['--import', 'tsx', 'test/simulators/cli.ts', 'senseaudio', '--port', '0', '--key', KEY, '--ms-per-char', '2', '--quiet'], {
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      process.execPath,
+      ['--import', 'tsx', 'test/simulators/cli.ts', 'senseaudio', '--port', '0', '--key', KEY, '--ms-per-char', '2', '--quiet'],
+      {
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const exited = once(child, 'exit');
     try {
       const lines = createInterface({ input: child.stdout });

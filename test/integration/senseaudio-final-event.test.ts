@@ -66,14 +66,17 @@ describe('SenseAudio final (status-2) event', () => {
     expect(EXPECTED.durationMs).toBe(3120);
   });
 
-  it.each(['repeat', 'tail', 'empty'] as const)('%s: the client yields the audio once, 3.1 s decoded, billed once', async (variant: FinalEventVariant) => {
-    const { audio, meta, record } = await run({ finalEvent: variant });
-    expect(record?.finalEvent).toBe(variant);
-    expect(record?.outcome).toBe('completed');
-    expect(createHash('sha256').update(audio).digest('hex')).toBe(record?.audioSha256);
-    expect(Math.abs((await decodedSeconds(audio)) - 3.12)).toBeLessThan(0.1);
-    expect(meta).toEqual({ billedCharacters: usageCharacters(TEXT), traceId: record?.traceId });
-  });
+  it.each(['repeat', 'tail', 'empty'] as const)(
+    '%s: the client yields the audio once, 3.1 s decoded, billed once',
+    async (variant: FinalEventVariant) => {
+      const { audio, meta, record } = await run({ finalEvent: variant });
+      expect(record?.finalEvent).toBe(variant);
+      expect(record?.outcome).toBe('completed');
+      expect(createHash('sha256').update(audio).digest('hex')).toBe(record?.audioSha256);
+      expect(Math.abs((await decodedSeconds(audio)) - 3.12)).toBeLessThan(0.1);
+      expect(meta).toEqual({ billedCharacters: usageCharacters(TEXT), traceId: record?.traceId });
+    },
+  );
 
   it('a repeat without extra_info is not spoken twice (3.1 s, not 6.2 s)', async () => {
     const { audio, meta, record } = await run({ finalEvent: 'repeat', finalExtraInfo: false });
@@ -88,7 +91,13 @@ describe('SenseAudio final (status-2) event', () => {
   });
 
   it('random draws every variant, per request, and the client is right in each', async () => {
-    const simulator = await startSenseAudioSimulator({ apiKey: KEY, msPerChar: MS_PER_CHAR, chunkHexChars: CHUNK_HEX, finalEvent: 'random', seed: 7 });
+    const simulator = await startSenseAudioSimulator({
+      apiKey: KEY,
+      msPerChar: MS_PER_CHAR,
+      chunkHexChars: CHUNK_HEX,
+      finalEvent: 'random',
+      seed: 7,
+    });
     opened.push(simulator);
     for (let i = 0; i < 9; i += 1) {
       const { audio } = await synthesize(simulator.url);
@@ -98,7 +107,21 @@ describe('SenseAudio final (status-2) event', () => {
   });
 
   it('the simulator command takes --final-event tail', async () => {
-    const args = ['--import', 'tsx', 'test/simulators/cli.ts', 'senseaudio', '--port', '0', '--key', KEY, '--quiet', '--final-event', 'tail', '--chunk-hex-chars', String(CHUNK_HEX)];
+    const args = [
+      '--import',
+      'tsx',
+      'test/simulators/cli.ts',
+      'senseaudio',
+      '--port',
+      '0',
+      '--key',
+      KEY,
+      '--quiet',
+      '--final-event',
+      'tail',
+      '--chunk-hex-chars',
+      String(CHUNK_HEX),
+    ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = once(child, 'exit');
     try {

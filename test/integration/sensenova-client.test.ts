@@ -29,7 +29,13 @@ async function setup(
   simulatorOptions: SenseNovaSimulatorOptions = {},
   clientOptions: Partial<SenseNovaClientOptions> = {},
 ): Promise<{ simulator: SenseNovaSimulator; client: SenseNovaClient }> {
-  const simulator = await startSenseNovaSimulator({ apiKey: KEY, accessKey: ACCESS_KEY, msPerChar: MS_PER_CHAR, chunkBytes: 700, ...simulatorOptions });
+  const simulator = await startSenseNovaSimulator({
+    apiKey: KEY,
+    accessKey: ACCESS_KEY,
+    msPerChar: MS_PER_CHAR,
+    chunkBytes: 700,
+    ...simulatorOptions,
+  });
   const client = new SenseNovaClient({ credentials: { apiKey: KEY }, baseUrl: simulator.url, ...clientOptions });
   opened.push(client, simulator);
   return { simulator, client };
@@ -94,14 +100,21 @@ describe('SenseNovaClient streaming against the simulator', () => {
     expect(Math.abs((parsed.format.duration ?? 0) * 1000 - (record?.durationMs ?? 0))).toBeLessThan(80);
   });
 
-  it.each(['aggregate', 'last-chunk', 'empty'] as const)('gets the same audio whatever the final event carries (%s)', async (finalAudio) => {
-    const { simulator, client } = await setup({ finalAudio });
-    const { audio } = await collect(client.synthesize(request()));
-    expect(sha256(audio)).toBe(simulator.requests[0]?.audioSha256);
-  });
+  it.each(['aggregate', 'last-chunk', 'empty'] as const)(
+    'gets the same audio whatever the final event carries (%s)',
+    async (finalAudio) => {
+      const { simulator, client } = await setup({ finalAudio });
+      const { audio } = await collect(client.synthesize(request()));
+      expect(sha256(audio)).toBe(simulator.requests[0]?.audioSha256);
+    },
+  );
 
   it('decodes base64:-prefixed chunks, \\r\\n separators, multi-line data and comments', async () => {
-    const { simulator, client } = await setup({ encoding: 'base64', chunkBytes: 101, sse: { lineEnding: '\r\n', multiLineData: true, comments: true } });
+    const { simulator, client } = await setup({
+      encoding: 'base64',
+      chunkBytes: 101,
+      sse: { lineEnding: '\r\n', multiLineData: true, comments: true },
+    });
     const { chunks, audio } = await collect(client.synthesize(request()));
     expect(chunks.length).toBeGreaterThan(10);
     expect(sha256(audio)).toBe(simulator.requests[0]?.audioSha256);
@@ -165,20 +178,36 @@ describe('SenseNovaClient url mode', () => {
     expect(meta).toEqual({ billedCharacters: codePoints(TEXT), traceId: record?.traceId });
   });
 
-  it.each([403, 404] as const)('a link answering %i is retryable the first time, fatal the second time for the same request', async (status) => {
-    const { simulator, client } = await setup({ faults: [{ kind: 'urlGone', status }, { kind: 'urlGone', status }, { kind: 'urlGone', status }] }, { output: 'url' });
-    const first = await failure(client.synthesize(request()));
-    expect(first.error).toMatchObject({ kind: 'retryable', providerCode: 'AUDIO_URL_GONE', httpStatus: status });
-    const shown = (first.error as Error).message;
-    expect(shown).toMatch(new RegExp(`the audio link answered HTTP ${status} \\(expired or missing\\): http://127\\.0\\.0\\.1:\\d+/files/[0-9a-f]+\\.mp3 \\[trace_id`));
-    expect(shown, 'the signed query string stays out of messages').not.toMatch(/signature|expires=/);
-    const other = await failure(client.synthesize(request({ text: 'another segment' })));
-    expect(other.error, 'a different request has its own one retry').toMatchObject({ kind: 'retryable' });
-    const second = await failure(client.synthesize(request()));
-    expect(second.error).toMatchObject({ kind: 'fatal', providerCode: 'AUDIO_URL_GONE' });
-    expect((second.error as Error).message).toMatch(/the second time for this request, so it is not retried again/);
-    expect(simulator.requests.map((r) => r.downloads)).toEqual([1, 1, 1]);
-  });
+  it.each([403, 404] as const)(
+    'a link answering %i is retryable the first time, fatal the second time for the same request',
+    async (status) => {
+      const { simulator, client } = await setup(
+        {
+          faults: [
+            { kind: 'urlGone', status },
+            { kind: 'urlGone', status },
+            { kind: 'urlGone', status },
+          ],
+        },
+        { output: 'url' },
+      );
+      const first = await failure(client.synthesize(request()));
+      expect(first.error).toMatchObject({ kind: 'retryable', providerCode: 'AUDIO_URL_GONE', httpStatus: status });
+      const shown = (first.error as Error).message;
+      expect(shown).toMatch(
+        new RegExp(
+          `the audio link answered HTTP ${status} \\(expired or missing\\): http://127\\.0\\.0\\.1:\\d+/files/[0-9a-f]+\\.mp3 \\[trace_id`,
+        ),
+      );
+      expect(shown, 'the signed query string stays out of messages').not.toMatch(/signature|expires=/);
+      const other = await failure(client.synthesize(request({ text: 'another segment' })));
+      expect(other.error, 'a different request has its own one retry').toMatchObject({ kind: 'retryable' });
+      const second = await failure(client.synthesize(request()));
+      expect(second.error).toMatchObject({ kind: 'fatal', providerCode: 'AUDIO_URL_GONE' });
+      expect((second.error as Error).message).toMatch(/the second time for this request, so it is not retried again/);
+      expect(simulator.requests.map((r) => r.downloads)).toEqual([1, 1, 1]);
+    },
+  );
 
   it('a link that expired before the download is retryable', async () => {
     // Every reading of the simulator clock moves it 10 s on: the 5 s link is stale when fetched.
@@ -205,15 +234,46 @@ describe('SenseNovaClient url mode', () => {
 });
 
 describe('SenseNovaClient failure classification', () => {
-  const cases: { name: string; fault: SenseNovaFault; kind: string; providerCode?: string | number; httpStatus?: number; retryAfterMs?: number }[] = [
-    { name: 'HTTP 429 with Retry-After', fault: { kind: 'http429', retryAfter: 7 }, kind: 'rate-limited', httpStatus: 429, retryAfterMs: 7000 },
+  const cases: {
+    name: string;
+    fault: SenseNovaFault;
+    kind: string;
+    providerCode?: string | number;
+    httpStatus?: number;
+    retryAfterMs?: number;
+  }[] = [
+    {
+      name: 'HTTP 429 with Retry-After',
+      fault: { kind: 'http429', retryAfter: 7 },
+      kind: 'rate-limited',
+      httpStatus: 429,
+      retryAfterMs: 7000,
+    },
     { name: 'HTTP 429 without Retry-After', fault: { kind: 'http429' }, kind: 'rate-limited', httpStatus: 429 },
     { name: 'HTTP 500', fault: { kind: 'http5xx', status: 500 }, kind: 'retryable', httpStatus: 500 },
     { name: 'HTTP 502 (HTML)', fault: { kind: 'http5xx', status: 502 }, kind: 'retryable', httpStatus: 502 },
-    { name: 'HTTP 503 with Retry-After', fault: { kind: 'http5xx', status: 503, retryAfter: 2 }, kind: 'retryable', httpStatus: 503, retryAfterMs: 2000 },
+    {
+      name: 'HTTP 503 with Retry-After',
+      fault: { kind: 'http5xx', status: 503, retryAfter: 2 },
+      kind: 'retryable',
+      httpStatus: 503,
+      retryAfterMs: 2000,
+    },
     { name: 'HTTP 504', fault: { kind: 'http5xx', status: 504 }, kind: 'retryable', httpStatus: 504 },
-    { name: 'HTTP 200 carrying an error', fault: { kind: 'error200', code: 13, message: 'internal' }, kind: 'retryable', providerCode: 13, httpStatus: 200 },
-    { name: 'HTTP 200 carrying a 429', fault: { kind: 'error200', code: 429, message: 'busy' }, kind: 'rate-limited', providerCode: 429, httpStatus: 200 },
+    {
+      name: 'HTTP 200 carrying an error',
+      fault: { kind: 'error200', code: 13, message: 'internal' },
+      kind: 'retryable',
+      providerCode: 13,
+      httpStatus: 200,
+    },
+    {
+      name: 'HTTP 200 carrying a 429',
+      fault: { kind: 'error200', code: 429, message: 'busy' },
+      kind: 'rate-limited',
+      providerCode: 429,
+      httpStatus: 200,
+    },
     { name: 'injected 401', fault: { kind: 'auth401' }, kind: 'fatal', httpStatus: 401 },
   ];
 
@@ -230,12 +290,15 @@ describe('SenseNovaClient failure classification', () => {
     if (httpStatus !== 502 && httpStatus !== 504) expect(providerError.traceId).toBe(simulator.requests[0]?.traceId);
   });
 
-  it.each(['error-object', 'message', 'text'] as const)('reads the server message of a 400 whatever the error body looks like (%s)', async (errorStyle) => {
-    const { client } = await setup({ errorStyle });
-    const { error } = await failure(client.synthesize(request({ voice: 'no_such_voice' })));
-    expect(error).toMatchObject({ kind: 'fatal', httpStatus: 400 });
-    expect((error as Error).message).toMatch(/HTTP 400: "voice_setting\.voice no_such_voice does not exist"/);
-  });
+  it.each(['error-object', 'message', 'text'] as const)(
+    'reads the server message of a 400 whatever the error body looks like (%s)',
+    async (errorStyle) => {
+      const { client } = await setup({ errorStyle });
+      const { error } = await failure(client.synthesize(request({ voice: 'no_such_voice' })));
+      expect(error).toMatchObject({ kind: 'fatal', httpStatus: 400 });
+      expect((error as Error).message).toMatch(/HTTP 400: "voice_setting\.voice no_such_voice does not exist"/);
+    },
+  );
 
   it('the server refuses a parameter outside its range (a job that bypassed the schema is still caught)', async () => {
     const { client } = await setup({ maxInputChars: 10 });
@@ -282,7 +345,12 @@ describe('SenseNovaClient failure classification', () => {
   });
 
   it('an unreadable audio chunk is retryable once; the same request failing so again is fatal', async () => {
-    const { client } = await setup({ faults: [{ kind: 'badChunk', atEvent: 1 }, { kind: 'badChunk', atEvent: 1 }] });
+    const { client } = await setup({
+      faults: [
+        { kind: 'badChunk', atEvent: 1 },
+        { kind: 'badChunk', atEvent: 1 },
+      ],
+    });
     const first = await failure(client.synthesize(request()));
     expect(first.error).toMatchObject({ kind: 'retryable', providerCode: 'BAD_AUDIO_CHUNK' });
     expect(first.chunks).toBe(1);
@@ -302,7 +370,15 @@ describe('SenseNovaClient failure classification', () => {
   });
 
   it('headers that do not come in time are a retryable headers timeout; a slow first byte within it is fine', async () => {
-    const { client } = await setup({ faults: [{ kind: 'slowFirstByte', delayMs: 30_000 }, { kind: 'slowFirstByte', delayMs: 50 }] }, { timeouts: { headersMs: 300 } });
+    const { client } = await setup(
+      {
+        faults: [
+          { kind: 'slowFirstByte', delayMs: 30_000 },
+          { kind: 'slowFirstByte', delayMs: 50 },
+        ],
+      },
+      { timeouts: { headersMs: 300 } },
+    );
     const { error } = await failure(client.synthesize(request()));
     expect(error).toMatchObject({ kind: 'retryable', providerCode: 'UND_ERR_HEADERS_TIMEOUT' });
     const { completed } = await failure(client.synthesize(request()));
@@ -334,7 +410,10 @@ describe('SenseNovaClient failure classification', () => {
 
 describe('SenseNovaClient with AccessKey credentials (JWT)', () => {
   function jwtSetup(now: () => number, simulatorOptions: SenseNovaSimulatorOptions = {}) {
-    return setup({ now, ...simulatorOptions }, { credentials: { accessKeyId: ACCESS_KEY.id, secretAccessKey: ACCESS_KEY.secret }, jwt: { now } });
+    return setup(
+      { now, ...simulatorOptions },
+      { credentials: { accessKeyId: ACCESS_KEY.id, secretAccessKey: ACCESS_KEY.secret }, jwt: { now } },
+    );
   }
 
   it('sends a JWT the service verifies: signature, iss, exp = now + 1800, nbf = now − 5', async () => {
@@ -342,7 +421,11 @@ describe('SenseNovaClient with AccessKey credentials (JWT)', () => {
     const { simulator, client } = await jwtSetup(() => now);
     const { audio } = await collect(client.synthesize(request()));
     expect(audio.length).toBeGreaterThan(0);
-    expect(simulator.requests[0]).toMatchObject({ auth: 'jwt', authorized: true, jwt: { iss: ACCESS_KEY.id, exp: 1_800_001_800, nbf: 1_799_999_995 } });
+    expect(simulator.requests[0]).toMatchObject({
+      auth: 'jwt',
+      authorized: true,
+      jwt: { iss: ACCESS_KEY.id, exp: 1_800_001_800, nbf: 1_799_999_995 },
+    });
   });
 
   it('mints a new token before the old one expires, and never sends an expired one', async () => {
@@ -361,7 +444,11 @@ describe('SenseNovaClient with AccessKey credentials (JWT)', () => {
     expect(tokens[2]).not.toBe(tokens[1]);
     expect(tokens[3]).not.toBe(tokens[2]);
     for (const record of simulator.requests) {
-      expect(record, `request ${record.number}: ${record.authProblem ?? ''}`).toMatchObject({ auth: 'jwt', authorized: true, outcome: 'completed' });
+      expect(record, `request ${record.number}: ${record.authProblem ?? ''}`).toMatchObject({
+        auth: 'jwt',
+        authorized: true,
+        outcome: 'completed',
+      });
       expect(Number(record.jwt?.exp) * 1000 - record.at, 'at least 5 minutes of validity left when sent').toBeGreaterThan(5 * 60_000);
     }
   });
@@ -371,7 +458,9 @@ describe('SenseNovaClient with AccessKey credentials (JWT)', () => {
     const { simulator, client } = await jwtSetup(() => now, { faults: [{ kind: 'jwtExpired' }] });
     const { error } = await failure(client.synthesize(request()));
     expect(error).toMatchObject({ kind: 'fatal', httpStatus: 401 });
-    expect((error as Error).message).toMatch(/HTTP 401: "token expired"\); check SENSENOVA_ACCESS_KEY_ID, SENSENOVA_SECRET_ACCESS_KEY and the system clock/);
+    expect((error as Error).message).toMatch(
+      /HTTP 401: "token expired"\); check SENSENOVA_ACCESS_KEY_ID, SENSENOVA_SECRET_ACCESS_KEY and the system clock/,
+    );
     now += 1000;
     await collect(client.synthesize(request()));
     const [refused, next] = simulator.requests;
@@ -384,8 +473,16 @@ describe('SenseNovaClient with AccessKey credentials (JWT)', () => {
 
   it('a JWT signed with the wrong secret is refused: fatal, and neither secret nor token is shown', async () => {
     const now = 1_800_000_000_000;
-    const simulator = await startSenseNovaSimulator({ accessKey: { id: ACCESS_KEY.id, secret: 'another-secret' }, now: () => now, msPerChar: MS_PER_CHAR });
-    const client = new SenseNovaClient({ credentials: { accessKeyId: ACCESS_KEY.id, secretAccessKey: ACCESS_KEY.secret }, baseUrl: simulator.url, jwt: { now: () => now } });
+    const simulator = await startSenseNovaSimulator({
+      accessKey: { id: ACCESS_KEY.id, secret: 'another-secret' },
+      now: () => now,
+      msPerChar: MS_PER_CHAR,
+    });
+    const client = new SenseNovaClient({
+      credentials: { accessKeyId: ACCESS_KEY.id, secretAccessKey: ACCESS_KEY.secret },
+      baseUrl: simulator.url,
+      jwt: { now: () => now },
+    });
     opened.push(client, simulator);
     const { error } = await failure(client.synthesize(request()));
     expect(error).toMatchObject({ kind: 'fatal', httpStatus: 401 });
@@ -437,23 +534,51 @@ describe('SenseNova simulator', () => {
   const base = { model: 'SenseNova-Audio-Fusion-0603', input: '明月几时有', stream: false, voice_setting: { voice: 'female_chunzhen' } };
 
   it.each([
+    ['the object form of timbre_weights', { timbre_weights: { female_chunzhen: 0.7, female_taimei: 0.3 } }, 200, /"status":2/],
     [
-      'the object form of timbre_weights',
-      { timbre_weights: { female_chunzhen: 0.7, female_taimei: 0.3 } },
-      200,
-      /"status":2/,
+      'weights not summing to 1',
+      {
+        timbre_weights: [
+          { voice: 'female_chunzhen', weight: 0.7 },
+          { voice: 'female_taimei', weight: 0.2 },
+        ],
+      },
+      400,
+      /must sum to 1, got 0\.9/,
     ],
-    ['weights not summing to 1', { timbre_weights: [{ voice: 'female_chunzhen', weight: 0.7 }, { voice: 'female_taimei', weight: 0.2 }] }, 400, /must sum to 1, got 0\.9/],
-    ['the main voice missing', { timbre_weights: [{ voice: 'female_taimei', weight: 0.5 }, { voice: 'guy_wenrun', weight: 0.5 }] }, 400, /female_chunzhen must be included in timbre_weights/],
+    [
+      'the main voice missing',
+      {
+        timbre_weights: [
+          { voice: 'female_taimei', weight: 0.5 },
+          { voice: 'guy_wenrun', weight: 0.5 },
+        ],
+      },
+      400,
+      /female_chunzhen must be included in timbre_weights/,
+    ],
     [
       'five voices',
       {
-        timbre_weights: ['female_chunzhen', 'female_taimei', 'guy_wenrun', 'woman_xiuse', 'man_cucao'].map((voice) => ({ voice, weight: 0.2 })),
+        timbre_weights: ['female_chunzhen', 'female_taimei', 'guy_wenrun', 'woman_xiuse', 'man_cucao'].map((voice) => ({
+          voice,
+          weight: 0.2,
+        })),
       },
       400,
       /at most 4 voices, got 5/,
     ],
-    ['a voice twice', { timbre_weights: [{ voice: 'female_chunzhen', weight: 0.5 }, { voice: 'female_chunzhen', weight: 0.5 }] }, 400, /lists female_chunzhen twice/],
+    [
+      'a voice twice',
+      {
+        timbre_weights: [
+          { voice: 'female_chunzhen', weight: 0.5 },
+          { voice: 'female_chunzhen', weight: 0.5 },
+        ],
+      },
+      400,
+      /lists female_chunzhen twice/,
+    ],
     ['url with stream', { stream: true, output_format: 'url' }, 400, /output_format url requires stream to be false/],
     ['a volume of 0', { voice_setting: { voice: 'female_chunzhen', volume: 0 } }, 400, /volume must be in \(0, 10\]/],
   ])('handles %s', async (_name, extra, status, body) => {
@@ -466,7 +591,11 @@ describe('SenseNova simulator', () => {
   it('draws the same faults for the same seed', async () => {
     const runs: (string | undefined)[][] = [];
     for (let run = 0; run < 2; run += 1) {
-      const { simulator, client } = await setup({ faultRate: 0.5, seed: 42, faultKinds: [{ kind: 'http5xx', status: 503 }, { kind: 'noDone' }, { kind: 'reset' }] });
+      const { simulator, client } = await setup({
+        faultRate: 0.5,
+        seed: 42,
+        faultKinds: [{ kind: 'http5xx', status: 503 }, { kind: 'noDone' }, { kind: 'reset' }],
+      });
       for (let i = 0; i < 12; i += 1) await failure(client.synthesize(request({ text: `segment ${i}` })));
       runs.push(simulator.requests.map((record) => record.fault));
     }
@@ -477,7 +606,21 @@ describe('SenseNova simulator', () => {
   });
 
   it('runs from the command line, prints its base URL and stops on SIGTERM', async () => {
-    const args = ['--import', 'tsx', 'test/simulators/cli.ts', 'sensenova', '--port', '0', '--key', KEY, '--ms-per-char', '2', '--encoding', 'base64', '--quiet'];
+    const args = [
+      '--import',
+      'tsx',
+      'test/simulators/cli.ts',
+      'sensenova',
+      '--port',
+      '0',
+      '--key',
+      KEY,
+      '--ms-per-char',
+      '2',
+      '--encoding',
+      'base64',
+      '--quiet',
+    ];
     const child = spawn(process.execPath, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     const exited = once(child, 'exit');
     try {

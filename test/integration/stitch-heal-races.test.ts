@@ -42,7 +42,11 @@ describe('the stitch heals through its races (SenseAudio simulator)', () => {
 
   beforeAll(async () => {
     simulator = await startSenseAudioSimulator({ apiKey: API_KEY, msPerChar: 2 });
-    env = await startRenderEnv(senseAudioDefinition, { SENSEAUDIO_API_KEY: API_KEY, SENSEAUDIO_BASE_URL: simulator.url, RETRY_ATTEMPTS: String(RETRY_ATTEMPTS) }, { startWorkers: false });
+    env = await startRenderEnv(
+      senseAudioDefinition,
+      { SENSEAUDIO_API_KEY: API_KEY, SENSEAUDIO_BASE_URL: simulator.url, RETRY_ATTEMPTS: String(RETRY_ATTEMPTS) },
+      { startWorkers: false },
+    );
     const deletingStorage = (storage: Storage): Storage =>
       Object.assign(Object.create(storage) as Storage, {
         get: (key: string, range?: { start: number; end?: number }) => {
@@ -73,7 +77,11 @@ describe('the stitch heals through its races (SenseAudio simulator)', () => {
     await env.enqueue(id, planned.plan, planned.options);
     await env.finish(id, 60_000);
     const outline = await env.store.outline(id);
-    return { plan: planned, digest: (await mp3FrameDigest([join(env.out, id, 'audio.mp3')])).sha256, keys: outline?.segments.map((s) => s.key) ?? [] };
+    return {
+      plan: planned,
+      digest: (await mp3FrameDigest([join(env.out, id, 'audio.mp3')])).sha256,
+      keys: outline?.segments.map((s) => s.key) ?? [],
+    };
   }
 
   async function stitchJob(id: string): Promise<Job> {
@@ -107,7 +115,10 @@ describe('the stitch heals through its races (SenseAudio simulator)', () => {
     } finally {
       finishHealFirst = false;
     }
-    expect(simulator.requests.slice(before).map((r) => r.text), 'one request: the damaged segment').toEqual([toSpeechText(plan.plan.segments[1]?.text ?? '')]);
+    expect(
+      simulator.requests.slice(before).map((r) => r.text),
+      'one request: the damaged segment',
+    ).toEqual([toSpeechText(plan.plan.segments[1]?.text ?? '')]);
     expect((await mp3FrameDigest([join(env.out, 'early-healed', 'audio.mp3')])).sha256).toBe(digest);
 
     const stitch = await stitchJob('early-healed');
@@ -115,7 +126,10 @@ describe('the stitch heals through its races (SenseAudio simulator)', () => {
     expect(stitch.stacktrace, 'no attempt failed').toEqual([]);
     expect((await env.store.get('early-healed'))?.status).toBe('completed');
 
-    const queue = new Queue(synthesizeQueueName('senseaudio'), { connection: { url: env.config.REDIS_URL }, prefix: env.config.QUEUE_PREFIX });
+    const queue = new Queue(synthesizeQueueName('senseaudio'), {
+      connection: { url: env.config.REDIS_URL },
+      prefix: env.config.QUEUE_PREFIX,
+    });
     try {
       const heal = await Job.fromId(queue, healJobId('early-healed', 1, 1));
       const configured = segmentJobOptions('x', { attempts: RETRY_ATTEMPTS, backoffMs: env.config.RETRY_BACKOFF_MS });
@@ -134,7 +148,10 @@ describe('the stitch heals through its races (SenseAudio simulator)', () => {
     await env.enqueue('vanish-healed', plan.plan, plan.options);
     const healed = await env.finish('vanish-healed', 60_000);
     expect(deleteOnRead, 'the key was deleted mid-stitch').toBeUndefined();
-    expect(simulator.requests.slice(before).map((r) => r.text), 'one request: the vanished segment').toEqual([toSpeechText(plan.plan.segments[1]?.text ?? '')]);
+    expect(
+      simulator.requests.slice(before).map((r) => r.text),
+      'one request: the vanished segment',
+    ).toEqual([toSpeechText(plan.plan.segments[1]?.text ?? '')]);
     expect(healed.segments.map((s) => s.cached)).toEqual([true, false, true]);
     expect((await mp3FrameDigest([join(env.out, 'vanish-healed', 'audio.mp3')])).sha256).toBe(digest);
   });

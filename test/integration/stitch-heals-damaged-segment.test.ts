@@ -86,7 +86,10 @@ describe('the stitch heals a damaged cached segment (SenseAudio simulator)', () 
     await env.enqueue(`${id}-healed`, plan, options);
     const healed = await env.finish(`${id}-healed`, 60_000);
     const sent = simulator.requests.slice(before);
-    expect(sent.map((r) => r.text), 'one request: the damaged segment').toEqual([toSpeechText(plan.segments[1]?.text ?? '')]);
+    expect(
+      sent.map((r) => r.text),
+      'one request: the damaged segment',
+    ).toEqual([toSpeechText(plan.segments[1]?.text ?? '')]);
     expect(healed.segments.map((s) => s.cached)).toEqual([true, false, true]);
     expect(healed.billedCharacters).toBe(sent[0]?.usageCharacters);
     expect(healed.durationMs).toBeCloseTo(original.durationMs, 3);
@@ -131,7 +134,9 @@ describe('the stitch gives up on a segment it may not heal (STITCH_MAX_HEALS=0)'
     await damage(damaged ?? '', 'half-zeroed');
     const before = simulator.requests.length;
     await env.enqueue('bound-again', plan, options);
-    await expect(env.finish('bound-again', 60_000)).rejects.toThrow(/segment 1 \(.+\) holds \d+ bytes that are neither an MPEG frame nor a tag .*; still damaged after 0 re-syntheses/);
+    await expect(env.finish('bound-again', 60_000)).rejects.toThrow(
+      /segment 1 \(.+\) holds \d+ bytes that are neither an MPEG frame nor a tag .*; still damaged after 0 re-syntheses/,
+    );
     const state = await env.store.get('bound-again');
     expect(state?.status).toBe('failed');
     expect(state?.error).toMatch(/^stitch: segment 1 /);

@@ -86,8 +86,20 @@ describe('webhooks (real workers, SenseAudio simulator, a local receiver)', () =
   async function enqueueWithWebhook(id: string, url: string | undefined, text: string = TEXT): Promise<void> {
     const { plan, options } = env.plan(text, { format: 'mp3', sampleRate: 24000, channels: 1, bitrate: 64000 });
     await enqueueRender(
-      { connection, prefix: env.config.QUEUE_PREFIX, store: env.store, retry: { attempts: env.config.RETRY_ATTEMPTS, backoffMs: env.config.RETRY_BACKOFF_MS } },
-      { id, plan, provider: senseAudioDefinition, options, output: describeLocation(env.out), ...(url === undefined ? {} : { webhook: { url, secret: SECRET } }) },
+      {
+        connection,
+        prefix: env.config.QUEUE_PREFIX,
+        store: env.store,
+        retry: { attempts: env.config.RETRY_ATTEMPTS, backoffMs: env.config.RETRY_BACKOFF_MS },
+      },
+      {
+        id,
+        plan,
+        provider: senseAudioDefinition,
+        options,
+        output: describeLocation(env.out),
+        ...(url === undefined ? {} : { webhook: { url, secret: SECRET } }),
+      },
     );
   }
 
@@ -130,13 +142,19 @@ describe('webhooks (real workers, SenseAudio simulator, a local receiver)', () =
     expect(outcome.failed, 'the webhook job should have been delivered').toBeUndefined();
     expect(outcome.returned).toEqual({ delivered: true, status: 200 });
 
-    expect(hook.received.map((r) => r.answer), 'two refused attempts, then one delivered').toEqual([500, 500, 200]);
+    expect(
+      hook.received.map((r) => r.answer),
+      'two refused attempts, then one delivered',
+    ).toEqual([500, 500, 200]);
     const state = await env.store.get('wh-done');
     for (const request of hook.received) {
       expect(request.path).toBe('/hooks/tts?source=test');
       expect(request.headers['content-type']).toBe('application/json');
       expect(request.headers['webhook-id']).toBe('wh-done-render-completed');
-      expect(verifyAsDocumented(SECRET, signature(request), request.body), `attempt ${request.number}: the documented check must accept it`).toBe(true);
+      expect(
+        verifyAsDocumented(SECRET, signature(request), request.body),
+        `attempt ${request.number}: the documented check must accept it`,
+      ).toBe(true);
       expect(verifyWebhookSignature(SECRET, signature(request), request.body)).toBe(true);
       expect(request.body, 'every attempt carries the same event').toBe(hook.received[0]!.body);
     }
@@ -218,7 +236,9 @@ describe('webhooks (real workers, SenseAudio simulator, a local receiver)', () =
     await enqueueWithWebhook('wh-internal', `${hook.url}/hook`);
     await env.finish('wh-internal');
     const outcome = await webhookJobEnd('wh-internal', 'render.completed');
-    expect(outcome.failed).toMatch(/^webhook http:\/\/127\.0\.0\.2:\d+: 127\.0\.0\.2 is a loopback, private, link-local or reserved address; list internal receivers in WEBHOOK_ALLOW_HOSTS$/);
+    expect(outcome.failed).toMatch(
+      /^webhook http:\/\/127\.0\.0\.2:\d+: 127\.0\.0\.2 is a loopback, private, link-local or reserved address; list internal receivers in WEBHOOK_ALLOW_HOSTS$/,
+    );
     const job = await Job.fromId(webhooks, webhookJobId('wh-internal', 'render.completed'));
     expect(job?.attemptsMade, 'a refused address is not retried').toBe(1);
     expect(connections).toBe(0);

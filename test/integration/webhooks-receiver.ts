@@ -35,7 +35,13 @@ export async function startWebhookReceiver(answers: readonly (number | 'hang')[]
     req.on('end', () => {
       const number = received.length + 1;
       const answer = answers[number - 1] ?? 200;
-      const record: ReceivedWebhook = { number, path: req.url ?? '/', headers: req.headers, body: Buffer.concat(parts).toString('utf8'), answer };
+      const record: ReceivedWebhook = {
+        number,
+        path: req.url ?? '/',
+        headers: req.headers,
+        body: Buffer.concat(parts).toString('utf8'),
+        answer,
+      };
       received.push(record);
       for (const resolve of waiters.get(number) ?? []) resolve(record);
       waiters.delete(number);

@@ -18,15 +18,34 @@ describe('webhook address policy', () => {
   const strict = new WebhookAddressPolicy();
 
   it.each([
-    '127.0.0.1', '127.255.0.9', '0.0.0.0', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1', '100.64.0.1',
-    '169.254.169.254', '169.254.0.1', '::1', '::', 'fc00::1', 'fd12:3456::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:169.254.169.254', '::ffff:10.0.0.1',
+    '127.0.0.1',
+    '127.255.0.9',
+    '0.0.0.0',
+    '10.1.2.3',
+    '172.16.0.1',
+    '172.31.255.255',
+    '192.168.1.1',
+    '100.64.0.1',
+    '169.254.169.254',
+    '169.254.0.1',
+    '::1',
+    '::',
+    'fc00::1',
+    'fd12:3456::1',
+    'fe80::1',
+    '::ffff:127.0.0.1',
+    '::ffff:169.254.169.254',
+    '::ffff:10.0.0.1',
   ])('refuses %s', (address) => {
     expect(strict.refusalOf(address)).toMatch(/loopback, private, link-local or reserved/);
   });
 
-  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700:4700::1111', '::ffff:93.184.216.34'])('allows the public address %s', (address) => {
-    expect(strict.refusalOf(address)).toBeUndefined();
-  });
+  it.each(['93.184.216.34', '8.8.8.8', '172.32.0.1', '2606:4700:4700::1111', '::ffff:93.184.216.34'])(
+    'allows the public address %s',
+    (address) => {
+      expect(strict.refusalOf(address)).toBeUndefined();
+    },
+  );
 
   it('lets WEBHOOK_ALLOW_HOSTS through: names, addresses and CIDR ranges; refuses a bad entry by name', () => {
     const config = loadConfig({ WEBHOOK_ALLOW_HOSTS: 'hooks.internal, 10.0.0.0/8,127.0.0.1,fd00::/8' });
@@ -37,14 +56,27 @@ describe('webhook address policy', () => {
     expect(policy.refusalOf('fd00::5')).toBeUndefined();
     expect(policy.refusalOf('169.254.169.254')).toBeDefined();
     expect(policy.allowsHost('HOOKS.internal')).toBe(true);
-    expect(() => loadConfig({ WEBHOOK_ALLOW_HOSTS: '10.0.0.0/33' })).toThrow(/WEBHOOK_ALLOW_HOSTS: "10\.0\.0\.0\/33": the prefix length must be 0-32/);
+    expect(() => loadConfig({ WEBHOOK_ALLOW_HOSTS: '10.0.0.0/33' })).toThrow(
+      /WEBHOOK_ALLOW_HOSTS: "10\.0\.0\.0\/33": the prefix length must be 0-32/,
+    );
     expect(() => loadConfig({ WEBHOOK_ALLOW_HOSTS: 'http://x' })).toThrow(/WEBHOOK_ALLOW_HOSTS: "http:\/\/x" is neither/);
     expect(webhookAllowListSchema.parse(undefined)).toEqual({ hosts: [], subnets: [] });
   });
 
   it('refuses literal internal addresses and localhost when a render is requested (no DNS)', () => {
-    for (const url of ['http://169.254.169.254/latest/meta-data/', 'http://127.0.0.1:9/', 'http://[::1]/', 'http://[::ffff:127.0.0.1]/', 'http://2130706433/', 'http://10.0.0.7/h', 'http://localhost:8080/', 'http://a.localhost/']) {
-      expect(() => assertWebhookUrl(url), url).toThrow(/^webhook\.url: must not point inside the deployment's network .*WEBHOOK_ALLOW_HOSTS$/);
+    for (const url of [
+      'http://169.254.169.254/latest/meta-data/',
+      'http://127.0.0.1:9/',
+      'http://[::1]/',
+      'http://[::ffff:127.0.0.1]/',
+      'http://2130706433/',
+      'http://10.0.0.7/h',
+      'http://localhost:8080/',
+      'http://a.localhost/',
+    ]) {
+      expect(() => assertWebhookUrl(url), url).toThrow(
+        /^webhook\.url: must not point inside the deployment's network .*WEBHOOK_ALLOW_HOSTS$/,
+      );
     }
     expect(() => assertWebhookUrl('gopher://example.com/')).toThrow(/must use http or https, not gopher/);
     const allowLoopback = new WebhookAddressPolicy(webhookAllowListSchema.parse('127.0.0.1'));
@@ -88,7 +120,9 @@ describe('webhook delivery checks the address it connects to', () => {
     expect(outcome).toBeInstanceOf(WebhookDeliveryError);
     const error = outcome as WebhookDeliveryError;
     expect(error.retryable).toBe(false);
-    expect(error.message).toMatch(/^webhook http:\/\/127\.0\.0\.1:\d+: 127\.0\.0\.1 is a loopback, private, link-local or reserved address/);
+    expect(error.message).toMatch(
+      /^webhook http:\/\/127\.0\.0\.1:\d+: 127\.0\.0\.1 is a loopback, private, link-local or reserved address/,
+    );
     expect(error.message, 'the path and query stay out of the message').not.toContain('t0k3n');
     expect(connections - before).toBe(0);
   });

@@ -40,13 +40,24 @@ describe('worker shutdown and leftovers', () => {
   it('a forced close (after --shutdown-timeout) aborts the stalled provider stream, hands the job back and exits promptly', async () => {
     const API_KEY = 'shutdown-test-key';
     // Every request streams one event and then stalls for good: only an abort ends it.
-    const simulator = await startSenseAudioSimulator({ apiKey: API_KEY, msPerChar: 2, chunkHexChars: 512, faults: () => ({ kind: 'stallStream', afterEvents: 1 }) });
+    const simulator = await startSenseAudioSimulator({
+      apiKey: API_KEY,
+      msPerChar: 2,
+      chunkHexChars: 512,
+      faults: () => ({ kind: 'stallStream', afterEvents: 1 }),
+    });
     cleanup.push(() => simulator.close());
     const config = testConfig({ SENSEAUDIO_API_KEY: API_KEY, SENSEAUDIO_BASE_URL: simulator.url });
     cleanup.push(() => deletePrefix(config.REDIS_URL, config.QUEUE_PREFIX));
     const out = await mkdtemp(join(tmpdir(), 'ttsb-shutdown-'));
     const worker = spawnWorker(
-      { REDIS_URL: config.REDIS_URL, QUEUE_PREFIX: config.QUEUE_PREFIX, SENSEAUDIO_API_KEY: API_KEY, SENSEAUDIO_BASE_URL: simulator.url, WORKER_CONCURRENCY: '1' },
+      {
+        REDIS_URL: config.REDIS_URL,
+        QUEUE_PREFIX: config.QUEUE_PREFIX,
+        SENSEAUDIO_API_KEY: API_KEY,
+        SENSEAUDIO_BASE_URL: simulator.url,
+        WORKER_CONCURRENCY: '1',
+      },
       ['--shutdown-timeout', '1000'],
     );
     cleanup.push(() => Promise.resolve(worker.child.kill('SIGKILL')));
@@ -86,7 +97,11 @@ describe('worker shutdown and leftovers', () => {
     const API_KEY = 'sweep-test-key';
     const simulator = await startSenseAudioSimulator({ apiKey: API_KEY, msPerChar: 2 });
     cleanup.push(() => simulator.close());
-    const env = await startRenderEnv(senseAudioDefinition, { SENSEAUDIO_API_KEY: API_KEY, SENSEAUDIO_BASE_URL: simulator.url, WORKER_LOCK_MS: '5000' });
+    const env = await startRenderEnv(senseAudioDefinition, {
+      SENSEAUDIO_API_KEY: API_KEY,
+      SENSEAUDIO_BASE_URL: simulator.url,
+      WORKER_LOCK_MS: '5000',
+    });
     cleanup.push(() => env.close());
     const segmentFolder = join(env.out, '.segments', 'senseaudio', '3f');
     const renderFolder = join(env.out, 'killed-render');
@@ -100,7 +115,12 @@ describe('worker shutdown and leftovers', () => {
     const anHourAgo = new Date(Date.now() - 3_600_000);
     for (const file of [staleSegment, staleAudio, notOurs]) await utimes(file, anHourAgo, anHourAgo);
 
-    const { plan, options } = env.plan('A render that makes the worker open this output.', { format: 'mp3', sampleRate: 24000, channels: 1, bitrate: 64000 });
+    const { plan, options } = env.plan('A render that makes the worker open this output.', {
+      format: 'mp3',
+      sampleRate: 24000,
+      channels: 1,
+      bitrate: 64000,
+    });
     await env.enqueue('sweeper', plan, options);
     await env.finish('sweeper', 60_000);
     await until(async () => !(await exists(staleSegment)) && !(await exists(staleAudio)), 'the stale temp files to go', 10_000);

@@ -196,7 +196,7 @@ function readFirstHeader(frames: Uint8Array): FirstHeader {
   const versionBits = (b1 >> 3) & 3;
   const base = [11025, 12000, 8000][(b2 >> 2) & 3] ?? 0;
   const sampleRate = versionBits === 3 ? base * 4 : versionBits === 2 ? base * 2 : base;
-  return { bytes: ((0xff << 24) | (b1 << 16) | (b2 << 8) | b3) >>> 0, mpeg1: versionBits === 3, mono: (b3 >> 6) === 3, sampleRate };
+  return { bytes: ((0xff << 24) | (b1 << 16) | (b2 << 8) | b3) >>> 0, mpeg1: versionBits === 3, mono: b3 >> 6 === 3, sampleRate };
 }
 
 function countFrames(frames: Uint8Array, first: FirstHeader): number {
@@ -274,4 +274,3 @@ function crc16(bytes: Uint8Array): number {
 function writeAscii(target: Uint8Array, offset: number, text: string): void {
   for (let i = 0; i < text.length; i++) target[offset + i] = text.charCodeAt(i);
 }
-

@@ -35,7 +35,16 @@ export async function withTempFile<T>(bytes: Uint8Array, extension: string, use:
 /** Container duration in seconds, as `ffprobe -show_entries format=duration` reports it. */
 export async function ffprobeDurationSeconds(path: string, inputArgs: readonly string[] = []): Promise<number> {
   await requireFfmpeg();
-  const { stdout } = await run('ffprobe', ['-v', 'error', ...inputArgs, '-show_entries', 'format=duration', '-of', 'default=nw=1:nk=1', path]);
+  const { stdout } = await run('ffprobe', [
+    '-v',
+    'error',
+    ...inputArgs,
+    '-show_entries',
+    'format=duration',
+    '-of',
+    'default=nw=1:nk=1',
+    path,
+  ]);
   const seconds = Number.parseFloat(stdout.trim());
   if (!Number.isFinite(seconds)) throw new Error(`ffprobe gave no duration for ${path}: ${JSON.stringify(stdout)}`);
   return seconds;
@@ -52,7 +61,9 @@ export interface DecodeResult {
 export async function ffmpegDecode(path: string, inputArgs: readonly string[] = []): Promise<DecodeResult> {
   await requireFfmpeg();
   return new Promise((resolve, reject) => {
-    const child = spawn('ffmpeg', ['-nostdin', '-v', 'error', ...inputArgs, '-i', path, '-f', 's16le', '-'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('ffmpeg', ['-nostdin', '-v', 'error', ...inputArgs, '-i', path, '-f', 's16le', '-'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let pcmBytes = 0;
     let errors = '';
     child.stdout.on('data', (chunk: Buffer) => {

@@ -36,7 +36,7 @@ async function redisFromContainer(): Promise<{ url: string; stop: () => Promise<
       stop: () => container.stop().then(() => undefined),
     };
   } catch (error) {
-    return error instanceof Error ? error.message.split('\n')[0] ?? 'unknown' : String(error);
+    return error instanceof Error ? (error.message.split('\n')[0] ?? 'unknown') : String(error);
   }
 }
 

@@ -2,7 +2,13 @@
  * Polls `read` every `intervalMs` until `done(value)` holds, then returns that value; after
  * `deadlineMs` it throws with `what` and the last value read. A condition, never a fixed sleep.
  */
-export async function pollUntil<T>(what: string, read: () => Promise<T>, done: (value: T) => boolean, deadlineMs = 20_000, intervalMs = 50): Promise<T> {
+export async function pollUntil<T>(
+  what: string,
+  read: () => Promise<T>,
+  done: (value: T) => boolean,
+  deadlineMs = 20_000,
+  intervalMs = 50,
+): Promise<T> {
   const deadline = Date.now() + deadlineMs;
   for (;;) {
     const value = await read();

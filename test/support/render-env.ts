@@ -36,7 +36,11 @@ export interface RenderEnv {
  * Real Redis (private prefix), in-process workers for one provider, local output folder:
  * the pipeline as a test drives it. `env` are environment variables for the config.
  */
-export async function startRenderEnv(definition: ProviderDefinition, env: Record<string, string>, options: { providerOverride?: Provider; startWorkers?: boolean } = {}): Promise<RenderEnv> {
+export async function startRenderEnv(
+  definition: ProviderDefinition,
+  env: Record<string, string>,
+  options: { providerOverride?: Provider; startWorkers?: boolean } = {},
+): Promise<RenderEnv> {
   const config = testConfig(env);
   const out = await mkdtemp(join(tmpdir(), `ttsb-${definition.name}-`));
   let runtime: WorkerRuntime | undefined;
@@ -60,7 +64,10 @@ export async function startRenderEnv(definition: ProviderDefinition, env: Record
     store,
     plan(text, raw = {}) {
       const resolved = resolveRenderOptions(definition, raw);
-      return { plan: planRender(text, providerLimits(definition, config), definition.planOptions?.(resolved.voiceSettings)), options: resolved };
+      return {
+        plan: planRender(text, providerLimits(definition, config), definition.planOptions?.(resolved.voiceSettings)),
+        options: resolved,
+      };
     },
     enqueue: (id, plan, resolved) =>
       enqueueRender(

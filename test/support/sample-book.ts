@@ -74,11 +74,21 @@ const EN_SENTENCES = [
 ];
 
 const ZH_TITLES = ['雾中码头', '旧地图', '雨夜', '山谷列车', '燕子的信', '冬天的河', '灯塔', '归来', '钥匙', '远行'];
-const EN_TITLES = ['The Harbour', 'An Old Map', 'Rain', 'The Valley Train', 'A Letter', 'The Frozen River', 'Lighthouse', 'Homecoming', 'The Key', 'Departure'];
+const EN_TITLES = [
+  'The Harbour',
+  'An Old Map',
+  'Rain',
+  'The Valley Train',
+  'A Letter',
+  'The Frozen River',
+  'Lighthouse',
+  'Homecoming',
+  'The Key',
+  'Departure',
+];
 const PART_NAMES = ['One', 'Two', 'Three', 'Four', 'Five', 'Six', 'Seven', 'Eight', 'Nine', 'Ten'];
 const EMOJI = ['😀', '👨‍👩‍👧', '🇨🇳', '👍🏽', '❤️', '🌧️', '🚂', '🏳️‍🌈'];
 const DIGITS = ['零', '一', '二', '三', '四', '五', '六', '七', '八', '九'];
-
 
 /** 1..99 in Chinese numerals (十二, 二十, 二十一); larger numbers stay in digits (第123章 is common too). */
 function chineseNumber(n: number): string {

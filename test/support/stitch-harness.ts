@@ -105,12 +105,24 @@ export async function startStitchHarness(config: AppConfig, provider: Provider, 
     logger,
     metrics,
     renderEnded,
-    heal: { queues: healQueues, maxHeals: config.STITCH_MAX_HEALS, retry: { attempts: config.RETRY_ATTEMPTS, backoffMs: config.RETRY_BACKOFF_MS } },
+    heal: {
+      queues: healQueues,
+      maxHeals: config.STITCH_MAX_HEALS,
+      retry: { attempts: config.RETRY_ATTEMPTS, backoffMs: config.RETRY_BACKOFF_MS },
+    },
   };
   const workerOptions = { prefix, lockDuration: config.WORKER_LOCK_MS, stalledInterval: config.WORKER_STALLED_CHECK_MS };
   const workers = [
-    new Worker(queueName, (job, token) => processSynthesize(job, token, synthesizeDeps), { ...workerOptions, connection: connect(), concurrency: 3 }),
-    new Worker(STITCH_QUEUE, (job, token) => processStitch(job, stitchDeps, token), { ...workerOptions, connection: connect(), concurrency: 1 }),
+    new Worker(queueName, (job, token) => processSynthesize(job, token, synthesizeDeps), {
+      ...workerOptions,
+      connection: connect(),
+      concurrency: 3,
+    }),
+    new Worker(STITCH_QUEUE, (job, token) => processStitch(job, stitchDeps, token), {
+      ...workerOptions,
+      connection: connect(),
+      concurrency: 1,
+    }),
   ];
   await Promise.all(workers.map((worker) => worker.waitUntilReady()));
   return {

@@ -51,7 +51,21 @@ export function thrownBy(call: () => unknown): unknown {
   return undefined;
 }
 
-export const UNSAFE_KEYS = ['', '../escape', 'a/../../escape', '/etc/passwd', 'a\\b', 'a\0b', 'a//b', 'a/', './a', 'a/./b', '..', 'a b', 'ä'];
+export const UNSAFE_KEYS = [
+  '',
+  '../escape',
+  'a/../../escape',
+  '/etc/passwd',
+  'a\\b',
+  'a\0b',
+  'a//b',
+  'a/',
+  './a',
+  'a/./b',
+  '..',
+  'a b',
+  'ä',
+];
 
 /**
  * The behaviour every Storage must show, run against each implementation. `makeStorage` is
@@ -155,7 +169,9 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
     it('leaves nothing at the key when the body throws midway, and passes on the body’s own error', async () => {
       const key = keyFor('cut.bin');
       const cut = new Error('provider stream cut');
-      const error: unknown = await storage.put(key, failingBody(chunksOf(randomBytes(256 * 1024), 16 * 1024), cut)).catch((caught: unknown) => caught);
+      const error: unknown = await storage
+        .put(key, failingBody(chunksOf(randomBytes(256 * 1024), 16 * 1024), cut))
+        .catch((caught: unknown) => caught);
       expect(error).toBe(cut);
       expect(await storage.head(key)).toBeNull();
       await expect(readAll(storage.get(key))).rejects.toBeInstanceOf(NotFoundError);
@@ -204,7 +220,10 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         const label = `key ${JSON.stringify(key)}`;
         await expect(storage.head(key), label).rejects.toMatchObject({ code: 'INPUT_INVALID', field: 'key' });
         await expect(storage.put(key, body), label).rejects.toMatchObject({ code: 'INPUT_INVALID', field: 'key' });
-        await expect(storage.putWithDeferredHeader(key, 0, body, () => new Uint8Array(0)), label).rejects.toMatchObject({ code: 'INPUT_INVALID', field: 'key' });
+        await expect(
+          storage.putWithDeferredHeader(key, 0, body, () => new Uint8Array(0)),
+          label,
+        ).rejects.toMatchObject({ code: 'INPUT_INVALID', field: 'key' });
         await expect(storage.delete(key), label).rejects.toMatchObject({ code: 'INPUT_INVALID', field: 'key' });
         expect(() => storage.get(key), label).toThrow(InputError);
         expect(pulled, `${label}: body was read`).toBe(false);
@@ -220,10 +239,16 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         yield* bodyOf(...chunksOf(body, 16 * 1024));
         drained = true;
       })();
-      const info = await storage.putWithDeferredHeader(key, header.byteLength, chunks, () => {
-        expect(drained, 'the body was drained before the header was asked for').toBe(true);
-        return header;
-      }, { contentType: 'audio/mpeg' });
+      const info = await storage.putWithDeferredHeader(
+        key,
+        header.byteLength,
+        chunks,
+        () => {
+          expect(drained, 'the body was drained before the header was asked for').toBe(true);
+          return header;
+        },
+        { contentType: 'audio/mpeg' },
+      );
       expect(info).toEqual({ size: header.byteLength + body.byteLength });
       expect(await storage.head(key)).toEqual({ size: header.byteLength + body.byteLength });
       expectSameBytes(await readAll(storage.get(key)), Buffer.concat([header, body]), 'header then body');
@@ -244,7 +269,9 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
       expect(error).toBeInstanceOf(InputError);
       expect(error).toMatchObject({ code: 'INPUT_INVALID', field: 'headerSize' });
       expect(await storage.head(key)).toBeNull();
-      await expect(storage.putWithDeferredHeader(key, -1, bodyOf(), () => new Uint8Array(0))).rejects.toMatchObject({ field: 'headerSize' });
+      await expect(storage.putWithDeferredHeader(key, -1, bodyOf(), () => new Uint8Array(0))).rejects.toMatchObject({
+        field: 'headerSize',
+      });
       expect(await storage.head(key)).toBeNull();
     });
 

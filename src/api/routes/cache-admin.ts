@@ -15,7 +15,11 @@ const cacheReportSchema = z.object({
   deleted: z.array(z.string()).describe('the removed keys, sorted'),
 });
 
-const outputField = z.string().min(1).optional().describe('the output holding the cache (default API_DEFAULT_OUTPUT; inside API_OUTPUT_ROOT)');
+const outputField = z
+  .string()
+  .min(1)
+  .optional()
+  .describe('the output holding the cache (default API_DEFAULT_OUTPUT; inside API_OUTPUT_ROOT)');
 const dryRunField = z.boolean().default(false).describe('only report what would be deleted');
 
 const evictBody = z.strictObject({
@@ -26,7 +30,11 @@ const evictBody = z.strictObject({
 });
 
 const pruneBody = z.strictObject({
-  unusedDays: z.number().positive().max(MAX_UNUSED_DAYS).describe('delete segments neither written nor used by a manifest within this many days'),
+  unusedDays: z
+    .number()
+    .positive()
+    .max(MAX_UNUSED_DAYS)
+    .describe('delete segments neither written nor used by a manifest within this many days'),
   output: outputField,
   dryRun: dryRunField,
 });
@@ -50,7 +58,12 @@ export function cacheAdminRoutes(app: ApiApp, ctx: ApiContext): void {
       const { render, key, output, dryRun } = request.body;
       if ((render === undefined) === (key === undefined)) throw new InputError('render', 'give either render or key, not both or neither');
       const storage = ctx.storages.get(ctx.outputs.resolve(output));
-      const report = await evictSegments({ storage, store: ctx.store, target: render === undefined ? { key: key ?? '' } : { render }, dryRun });
+      const report = await evictSegments({
+        storage,
+        store: ctx.store,
+        target: render === undefined ? { key: key ?? '' } : { render },
+        dryRun,
+      });
       request.log.info({ render, key, dryRun, deletedObjects: report.deletedObjects, deletedBytes: report.deletedBytes }, 'cache evicted');
       return report;
     },

@@ -38,7 +38,10 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
             summary: 'Bull Board: every provider queue, the stitch queue and the webhooks queue (HTML, read-only)',
             tags: ['operations'],
             security: [{ basicAuth: [] }],
-            responses: { '200': { description: 'the dashboard page' }, '401': { description: 'missing or wrong credentials (WWW-Authenticate: Basic)' } },
+            responses: {
+              '200': { description: 'the dashboard page' },
+              '401': { description: 'missing or wrong credentials (WWW-Authenticate: Basic)' },
+            },
           },
         },
       },

@@ -42,7 +42,9 @@ export function healthRoutes(app: ApiApp, ctx: ApiContext): void {
         await withTimeout(ctx.redis.ping(), REDIS_PING_TIMEOUT_MS);
         heartbeats = await withTimeout(readWorkerHeartbeats(ctx.redis, ctx.prefix), REDIS_PING_TIMEOUT_MS);
       } catch (error) {
-        return reply.code(503).send({ status: 'unavailable', reason: `Redis does not answer: ${error instanceof Error ? error.message : String(error)}` });
+        return reply
+          .code(503)
+          .send({ status: 'unavailable', reason: `Redis does not answer: ${error instanceof Error ? error.message : String(error)}` });
       }
       const now = Date.now();
       const fresh = heartbeats.filter((heartbeat) => heartbeat.lastFetchAt > 0 && now - heartbeat.lastFetchAt <= maxAge);

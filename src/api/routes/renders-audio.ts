@@ -47,7 +47,10 @@ export function rendersAudioRoute(app: ApiApp, ctx: ApiContext): void {
       const state = await ctx.store.get(id);
       if (!state) throw renderNotFound(id);
       if (state.status !== 'completed' || !state.result) {
-        const why = state.status === 'failed' || state.status === 'cancelled' ? `the render ${state.status}; it has no audio` : `the render is ${state.status}; audio is ready when it is completed`;
+        const why =
+          state.status === 'failed' || state.status === 'cancelled'
+            ? `the render ${state.status}; it has no audio`
+            : `the render is ${state.status}; audio is ready when it is completed`;
         throw new HttpError(409, 'AUDIO_NOT_READY', why, { details: { status: state.status } });
       }
       const audio = state.spec.audio;
@@ -61,7 +64,8 @@ export function rendersAudioRoute(app: ApiApp, ctx: ApiContext): void {
       }
 
       const info = await storage.head(key);
-      if (!info) throw new HttpError(404, 'AUDIO_MISSING', `the audio of render "${id}" is no longer in storage (${state.result.location})`);
+      if (!info)
+        throw new HttpError(404, 'AUDIO_MISSING', `the audio of render "${id}" is no longer in storage (${state.result.location})`);
       const range = parseRangeHeader(request.headers.range, info.size);
       if (range === 'unsatisfiable') {
         throw new HttpError(416, 'RANGE_NOT_SATISFIABLE', `the audio is ${info.size} bytes; the range starts past its end`, {

@@ -60,7 +60,9 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
           ...commonErrors,
           409: errorBodySchema.describe('the id is taken, or a request with this Idempotency-Key is still being enqueued'),
           413: errorBodySchema.describe('body over API_BODY_LIMIT'),
-          422: errorBodySchema.describe('OUTPUT_NOT_WRITABLE: a probe write to the output failed (credentials, permission, no such bucket, unreachable)'),
+          422: errorBodySchema.describe(
+            'OUTPUT_NOT_WRITABLE: a probe write to the output failed (credentials, permission, no such bucket, unreachable)',
+          ),
         },
       },
     },
@@ -73,7 +75,10 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
       const plan = planRender(body.text, providerLimits(definition, ctx.config), definition.planOptions?.(options.voiceSettings));
       checkRenderLimits(plan, options.audio, body.title, renderCaps(ctx.config));
       const output = ctx.outputs.resolve(body.output);
-      const webhook = body.webhook === undefined ? undefined : { url: assertWebhookUrl(body.webhook.url, ctx.webhookAddresses), secret: body.webhook.secret };
+      const webhook =
+        body.webhook === undefined
+          ? undefined
+          : { url: assertWebhookUrl(body.webhook.url, ctx.webhookAddresses), secret: body.webhook.secret };
 
       const idempotencyKey = request.headers['idempotency-key'];
       if (idempotencyKey !== undefined) {
@@ -82,9 +87,14 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
         if (holder !== null) {
           const first = await ctx.store.get(holder);
           if (!first) {
-            throw new HttpError(409, 'IDEMPOTENCY_IN_PROGRESS', 'a request with this Idempotency-Key is still being enqueued; retry in a moment', {
-              headers: { 'retry-after': '1' },
-            });
+            throw new HttpError(
+              409,
+              'IDEMPOTENCY_IN_PROGRESS',
+              'a request with this Idempotency-Key is still being enqueued; retry in a moment',
+              {
+                headers: { 'retry-after': '1' },
+              },
+            );
           }
           return reply
             .code(200)
@@ -118,16 +128,27 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
         );
       } catch (error) {
         // A render whose flow exists keeps its claim: a retry must get it back, not start another.
-        if (idempotencyKey !== undefined && !(error instanceof EnqueueUnconfirmedError)) await releaseClaim(ctx, idempotencyKey, id, request.log);
+        if (idempotencyKey !== undefined && !(error instanceof EnqueueUnconfirmedError))
+          await releaseClaim(ctx, idempotencyKey, id, request.log);
         // The id was checked above, so the only id error left is that it is taken.
         if (error instanceof InputError && error.field === 'id') throw new HttpError(409, 'ID_TAKEN', error.message, { value: id });
         throw error;
       }
-      request.log.info({ renderId: id, provider: definition.name, segments: enqueued.segments, characters: enqueued.characters }, 'render enqueued');
+      request.log.info(
+        { renderId: id, provider: definition.name, segments: enqueued.segments, characters: enqueued.characters },
+        'render enqueued',
+      );
       return reply
         .code(202)
         .header('location', renderPath(id))
-        .send({ id, status: 'queued' as const, segments: enqueued.segments, characters: enqueued.characters, chapters: enqueued.chapters, location: renderPath(id) });
+        .send({
+          id,
+          status: 'queued' as const,
+          segments: enqueued.segments,
+          characters: enqueued.characters,
+          chapters: enqueued.chapters,
+          location: renderPath(id),
+        });
     },
   );
 }
@@ -137,7 +158,10 @@ async function releaseClaim(ctx: ApiContext, key: string, id: string, log: Fasti
   try {
     await ctx.store.releaseIdempotencyKey(key, id);
   } catch (error) {
-    log.error({ renderId: id, err: error instanceof Error ? error.message : String(error) }, 'could not release the Idempotency-Key of a failed enqueue');
+    log.error(
+      { renderId: id, err: error instanceof Error ? error.message : String(error) },
+      'could not release the Idempotency-Key of a failed enqueue',
+    );
   }
 }
 

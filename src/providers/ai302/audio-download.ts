@@ -51,11 +51,14 @@ export async function* downloadAudio(audioUrl: string, options: AudioDownloadOpt
     if (container === 'unknown') {
       const type = String(response.headers['content-type'] ?? 'none');
       const start = Array.from(head.subarray(0, 8), (byte) => byte.toString(16).padStart(2, '0')).join(' ');
-      throw new ProviderError(`the audio link ${where} served something that is not wav, mp3 or flac (Content-Type ${type}, starts ${start || 'empty'})`, {
-        provider: PROVIDER,
-        kind: 'retryable',
-        providerCode: 'NOT_AUDIO',
-      });
+      throw new ProviderError(
+        `the audio link ${where} served something that is not wav, mp3 or flac (Content-Type ${type}, starts ${start || 'empty'})`,
+        {
+          provider: PROVIDER,
+          kind: 'retryable',
+          providerCode: 'NOT_AUDIO',
+        },
+      );
     }
     yield* passThroughOrTranscode(replay, options.target, {
       inputFormat: container,
@@ -108,12 +111,24 @@ async function openAudio(url: URL, where: string, options: AudioDownloadOptions)
 function asProviderError(error: unknown, where: string): unknown {
   if (error instanceof ProviderError) return error;
   if (error instanceof ConfigError) {
-    return new ProviderError(`cannot convert the audio: ${error.message}`, { provider: PROVIDER, kind: 'fatal', providerCode: 'FFMPEG_MISSING' });
+    return new ProviderError(`cannot convert the audio: ${error.message}`, {
+      provider: PROVIDER,
+      kind: 'fatal',
+      providerCode: 'FFMPEG_MISSING',
+    });
   }
   if (error instanceof AudioFormatError) {
-    return new ProviderError(`the audio from ${where} could not be converted: ${error.message}`, { provider: PROVIDER, kind: 'retryable', providerCode: 'AUDIO_UNREADABLE' });
+    return new ProviderError(`the audio from ${where} could not be converted: ${error.message}`, {
+      provider: PROVIDER,
+      kind: 'retryable',
+      providerCode: 'AUDIO_UNREADABLE',
+    });
   }
-  return new ProviderError(`the audio from ${where} could not be converted: ${describeError(error)}`, { provider: PROVIDER, kind: 'retryable', providerCode: 'AUDIO_CONVERSION' });
+  return new ProviderError(`the audio from ${where} could not be converted: ${describeError(error)}`, {
+    provider: PROVIDER,
+    kind: 'retryable',
+    providerCode: 'AUDIO_CONVERSION',
+  });
 }
 
 /**
@@ -135,7 +150,10 @@ async function* checkedBody(
     }
   } catch (error) {
     signal?.throwIfAborted();
-    throw new IncompleteStreamError(PROVIDER, `the audio download from ${where} broke after ${received}${of} bytes (${describeError(error)})`);
+    throw new IncompleteStreamError(
+      PROVIDER,
+      `the audio download from ${where} broke after ${received}${of} bytes (${describeError(error)})`,
+    );
   }
   if (declared !== undefined && received < declared) {
     throw new IncompleteStreamError(PROVIDER, `the audio download from ${where} ended after ${received}${of} bytes`);
@@ -143,7 +161,9 @@ async function* checkedBody(
 }
 
 /** Reads at least SNIFF_BYTES (or all there is), and gives back the whole stream again. */
-async function readHead(input: AsyncGenerator<Uint8Array, void, undefined>): Promise<{ head: Uint8Array; replay: AsyncGenerator<Uint8Array, void, undefined> }> {
+async function readHead(
+  input: AsyncGenerator<Uint8Array, void, undefined>,
+): Promise<{ head: Uint8Array; replay: AsyncGenerator<Uint8Array, void, undefined> }> {
   const buffered: Uint8Array[] = [];
   let length = 0;
   let ended = false;

@@ -32,7 +32,11 @@ export function classifyHttpError(status: number, headers: Headers, bodyText: st
   const details = { provider: PROVIDER, httpStatus: status, providerCode, ...(retryAfterMs === undefined ? {} : { retryAfterMs }) };
   const doing = describeCall(context.call);
   if (status === 401 || status === 403) {
-    return new ProviderError(`the API key was rejected (HTTP ${status}) ${doing}; check AI302_API_KEY`, { ...details, kind: 'fatal', credentials: true });
+    return new ProviderError(`the API key was rejected (HTTP ${status}) ${doing}; check AI302_API_KEY`, {
+      ...details,
+      kind: 'fatal',
+      credentials: true,
+    });
   }
   const said = quote(errorMessageOf(parsed) ?? bodyText, context.redact);
   const code = errorCodeOf(parsed);
@@ -55,9 +59,18 @@ export function classifyBusinessError(error: BusinessError, context: ClassifyCon
   const providerCode = error.code ?? 'BUSINESS_ERROR';
   if (Number.isInteger(numeric) && numeric >= 400 && numeric < 600) {
     if (numeric === 401 || numeric === 403) {
-      return new ProviderError(`the API key was rejected (code ${numeric}) ${doing}; check AI302_API_KEY`, { provider: PROVIDER, kind: 'fatal', providerCode, credentials: true });
+      return new ProviderError(`the API key was rejected (code ${numeric}) ${doing}; check AI302_API_KEY`, {
+        provider: PROVIDER,
+        kind: 'fatal',
+        providerCode,
+        credentials: true,
+      });
     }
-    return new ProviderError(`refused ${doing} (code ${numeric}): ${quote(error.message, context.redact)}`, { provider: PROVIDER, kind: kindOfStatus(numeric), providerCode });
+    return new ProviderError(`refused ${doing} (code ${numeric}): ${quote(error.message, context.redact)}`, {
+      provider: PROVIDER,
+      kind: kindOfStatus(numeric),
+      providerCode,
+    });
   }
   return new ProviderError(`error ${doing} (code ${String(error.code ?? 'none')}): ${quote(error.message, context.redact)}`, {
     provider: PROVIDER,
@@ -82,7 +95,11 @@ export function classifyNetworkError(error: unknown, context: Pick<ClassifyConte
 
 /** An answer we cannot read: the provider's fault, and possibly a passing one. */
 export function malformedAnswer(what: string, call: Ai302Call, redact: (text: string) => string): ProviderError {
-  return new ProviderError(`unreadable answer ${describeCall(call)}: ${redact(what)}`, { provider: PROVIDER, kind: 'retryable', providerCode: 'MALFORMED_RESPONSE' });
+  return new ProviderError(`unreadable answer ${describeCall(call)}: ${redact(what)}`, {
+    provider: PROVIDER,
+    kind: 'retryable',
+    providerCode: 'MALFORMED_RESPONSE',
+  });
 }
 
 function kindOfStatus(status: number): ProviderErrorKind {

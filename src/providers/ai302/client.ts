@@ -5,9 +5,24 @@ import { createHttpAgent, resolveHttpTimeouts, type HttpTimeouts } from '../shar
 import { describeError } from '../shared/network-error.ts';
 import { readTextBody } from '../shared/read-text-body.ts';
 import { downloadAudio } from './audio-download.ts';
-import { classifyBusinessError, classifyHttpError, classifyNetworkError, malformedAnswer, quote, type Ai302Call } from './classify-error.ts';
+import {
+  classifyBusinessError,
+  classifyHttpError,
+  classifyNetworkError,
+  malformedAnswer,
+  quote,
+  type Ai302Call,
+} from './classify-error.ts';
 import { buildCreateRequest, type Ai302TaskKind } from './request-body.ts';
-import { readAudioUrl, readBilledCharacters, readFailureMessage, readStatusWord, readTaskId, unwrapAnswer, type JsonRecord } from './response-fields.ts';
+import {
+  readAudioUrl,
+  readBilledCharacters,
+  readFailureMessage,
+  readStatusWord,
+  readTaskId,
+  unwrapAnswer,
+  type JsonRecord,
+} from './response-fields.ts';
 import { failureIsRetryable, statusStateOf } from './task-status.ts';
 
 export interface Ai302ClientOptions {
@@ -69,7 +84,10 @@ export class Ai302Client implements TaskProvider {
     }
     const { firstPollMs, maxIntervalMs, deadlineMs } = options.polling;
     if (!(firstPollMs > 0 && maxIntervalMs >= firstPollMs && deadlineMs > firstPollMs)) {
-      throw new ConfigError('ai302 polling: need 0 < AI302_POLL_FIRST_MS <= AI302_POLL_MAX_MS and AI302_TASK_DEADLINE_MS > AI302_POLL_FIRST_MS', options.polling);
+      throw new ConfigError(
+        'ai302 polling: need 0 < AI302_POLL_FIRST_MS <= AI302_POLL_MAX_MS and AI302_TASK_DEADLINE_MS > AI302_POLL_FIRST_MS',
+        options.polling,
+      );
     }
     const prefix = url.pathname.replace(/\/+$/, '');
     this.#apiKey = options.apiKey;
@@ -131,7 +149,13 @@ export class Ai302Client implements TaskProvider {
   }
 
   /** One API call, its answer read whole (small JSON); wire failures are classified here. */
-  async #send(call: Ai302Call, method: 'GET' | 'POST', path: string, body: string | undefined, signal: AbortSignal | undefined): Promise<RawAnswer> {
+  async #send(
+    call: Ai302Call,
+    method: 'GET' | 'POST',
+    path: string,
+    body: string | undefined,
+    signal: AbortSignal | undefined,
+  ): Promise<RawAnswer> {
     let response: Dispatcher.ResponseData;
     try {
       response = await this.#dispatcher.request({

@@ -11,7 +11,8 @@ export const SPEAKER_TURN_LINE = /^\s*\[SPEAKER\d+\]/;
 
 export const ai302Definition: ProviderDefinition<typeof ai302ConfigSchema> = {
   name: 'ai302',
-  description: '302.AI Higgs Audio v2 (asynchronous tasks): voice cloning from reference clips, or a voice from a scene prompt; multi-speaker dialogue',
+  description:
+    '302.AI Higgs Audio v2 (asynchronous tasks): voice cloning from reference clips, or a voice from a scene prompt; multi-speaker dialogue',
   configSchema: ai302ConfigSchema,
   limits: ai302Limits(AI302_DEFAULT_MAX_CHARS),
   limitsFor: (config) => ai302Limits(config.AI302_MAX_CHARS),
@@ -38,7 +39,11 @@ export const ai302Definition: ProviderDefinition<typeof ai302ConfigSchema> = {
       clonePath: config.AI302_CLONE_PATH,
       generatePath: config.AI302_GENERATE_PATH,
       limits: ai302Limits(config.AI302_MAX_CHARS),
-      polling: { firstPollMs: config.AI302_POLL_FIRST_MS, maxIntervalMs: config.AI302_POLL_MAX_MS, deadlineMs: config.AI302_TASK_DEADLINE_MS },
+      polling: {
+        firstPollMs: config.AI302_POLL_FIRST_MS,
+        maxIntervalMs: config.AI302_POLL_MAX_MS,
+        deadlineMs: config.AI302_TASK_DEADLINE_MS,
+      },
     });
   },
 };

@@ -27,4 +27,3 @@ export function ai302Limits(maxChars: number): TextLimits {
     count: countCodePoints,
   };
 }
-

@@ -31,7 +31,9 @@ export function unwrapAnswer(body: unknown): Unwrapped {
       if (!SUCCESS_CODES.has(String(code).toLowerCase())) return { error: { code, message: errorMessageOf(body) ?? '' } };
     }
     if (isRecord(body.data)) return { payload: body.data };
-    return { error: { code: typeof code === 'number' || typeof code === 'string' ? code : undefined, message: 'the answer carries no data' } };
+    return {
+      error: { code: typeof code === 'number' || typeof code === 'string' ? code : undefined, message: 'the answer carries no data' },
+    };
   }
   if (!hasTaskFields(body) && body.error !== undefined) {
     return { error: { code: errorCodeOf(body), message: errorMessageOf(body) ?? '' } };
@@ -90,8 +92,28 @@ const AUDIO_URL_PATHS = [
   'results.0.audio_url',
   'output.0',
 ];
-const FAILURE_PATHS = ['error.message', 'error', 'error_message', 'errorMessage', 'fail_reason', 'failure_reason', 'reason', 'message', 'msg', 'detail', 'result.error', 'output.error'];
-const BILLED_PATHS = ['usage.characters', 'usage.input_characters', 'usage_characters', 'billed_characters', 'characters', 'result.usage.characters'];
+const FAILURE_PATHS = [
+  'error.message',
+  'error',
+  'error_message',
+  'errorMessage',
+  'fail_reason',
+  'failure_reason',
+  'reason',
+  'message',
+  'msg',
+  'detail',
+  'result.error',
+  'output.error',
+];
+const BILLED_PATHS = [
+  'usage.characters',
+  'usage.input_characters',
+  'usage_characters',
+  'billed_characters',
+  'characters',
+  'result.usage.characters',
+];
 
 export function readTaskId(body: JsonRecord): string | undefined {
   return firstString(body, TASK_ID_PATHS);
@@ -149,7 +171,8 @@ export function errorMessageOf(body: unknown): string | undefined {
   for (const path of ['error.message', 'error.msg', 'message', 'msg', 'error', 'detail', 'error_message']) {
     const value = at(body, path);
     if (typeof value === 'string' && value.trim() !== '') return value.trim();
-    if (Array.isArray(value) && value.length > 0) return value.map((item) => (isRecord(item) && typeof item.msg === 'string' ? item.msg : describeJson(item))).join('; ');
+    if (Array.isArray(value) && value.length > 0)
+      return value.map((item) => (isRecord(item) && typeof item.msg === 'string' ? item.msg : describeJson(item))).join('; ');
   }
   return undefined;
 }

@@ -17,7 +17,13 @@ export const AI302_SETTING_ALIASES: readonly SettingAlias[] = [
     kind: 'list',
     apiField: z.array(z.string()).describe('ai302 transcripts of refAudio'),
   },
-  { key: 'systemPrompt', flags: '--system-prompt <text>', description: 'scene description for voice generation (ai302)', kind: 'text', apiField: z.string() },
+  {
+    key: 'systemPrompt',
+    flags: '--system-prompt <text>',
+    description: 'scene description for voice generation (ai302)',
+    kind: 'text',
+    apiField: z.string(),
+  },
   {
     key: 'multiSpeaker',
     flags: '--multi-speaker',

@@ -40,7 +40,10 @@ export const STATUS_WORDS: Readonly<Record<string, StatusState>> = {
 };
 
 export function statusStateOf(word: string): StatusState {
-  const key = word.trim().toLowerCase().replace(/[\s-]+/g, '_');
+  const key = word
+    .trim()
+    .toLowerCase()
+    .replace(/[\s-]+/g, '_');
   return STATUS_WORDS[key] ?? 'running';
 }
 
@@ -49,7 +52,8 @@ export function statusStateOf(word: string): StatusState {
  * way, so the segment fails for good. Anything else (a GPU crash, a timeout, an expired queue
  * slot) is the provider's fault and a new task may succeed.
  */
-const INPUT_BLAMED = /\b(invalid|illegal|not allowed|not supported|unsupported|too long|exceeds?|exceeded|bad request|malformed|sensitive|content policy|moderation|violat\w*)\b|参数|非法|无效|违规|敏感|过长|超出/iu;
+const INPUT_BLAMED =
+  /\b(invalid|illegal|not allowed|not supported|unsupported|too long|exceeds?|exceeded|bad request|malformed|sensitive|content policy|moderation|violat\w*)\b|参数|非法|无效|违规|敏感|过长|超出/iu;
 
 export function failureIsRetryable(message: string): boolean {
   return !INPUT_BLAMED.test(message);

@@ -90,7 +90,11 @@ export function classifyUpgradeResponse(
     const what = `HTTP ${status}${body?.code === undefined ? '' : ` ${body.code}`}`;
     return new ProviderError(authMessage(what, options.taskId), { ...details, kind: 'fatal', credentials: true });
   }
-  const why = body ? ` (${body.code ?? 'error'}: ${quoteServerText(body.message, options.redact)})` : bodyText.trim() === '' ? '' : `: ${quoteServerText(bodyText, options.redact)}`;
+  const why = body
+    ? ` (${body.code ?? 'error'}: ${quoteServerText(body.message, options.redact)})`
+    : bodyText.trim() === ''
+      ? ''
+      : `: ${quoteServerText(bodyText, options.redact)}`;
   const suffix = taskSuffix(options.taskId);
   if (status === 429) {
     return new ProviderError(`rate limited at the WebSocket upgrade, HTTP 429${why}${suffix}`, { ...details, kind: 'rate-limited' });
@@ -99,7 +103,12 @@ export function classifyUpgradeResponse(
     return new ProviderError(`the WebSocket upgrade failed with HTTP ${status}${why}${suffix}`, { ...details, kind: 'retryable' });
   }
   // A redirect, 404 or other 4xx: the same URL will be refused the same way.
-  const hint = status >= 300 && status < 400 ? ' (a redirect: check DASHSCOPE_WS_URL)' : status === 404 ? ' (no such endpoint: check DASHSCOPE_WS_URL)' : '';
+  const hint =
+    status >= 300 && status < 400
+      ? ' (a redirect: check DASHSCOPE_WS_URL)'
+      : status === 404
+        ? ' (no such endpoint: check DASHSCOPE_WS_URL)'
+        : '';
   return new ProviderError(`the WebSocket upgrade was refused with HTTP ${status}${hint}${why}${suffix}`, { ...details, kind: 'fatal' });
 }
 

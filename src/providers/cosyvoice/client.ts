@@ -7,7 +7,13 @@ import { ProviderError } from '../../errors/provider-error.ts';
 import { countDashScope } from '../../text/count-units.ts';
 import type { StreamingProvider, SynthesisMeta, SynthesisRequest, TextLimits } from '../provider.ts';
 import { describeError } from '../shared/network-error.ts';
-import { classifyConnectError, classifyTaskFailure, classifyUpgradeResponse, scrubbedCause, type ClassifyOptions } from './classify-error.ts';
+import {
+  classifyConnectError,
+  classifyTaskFailure,
+  classifyUpgradeResponse,
+  scrubbedCause,
+  type ClassifyOptions,
+} from './classify-error.ts';
 import { COSYVOICE_DEFAULT_LIMITS, COSYVOICE_MESSAGE_CEILING, DEFAULT_MESSAGE_MAX_UNITS } from './limits.ts';
 import { continueTaskMessage, finishTaskMessage, parseServerEvent, runTaskMessage } from './protocol-messages.ts';
 import { SocketInbox } from './socket-inbox.ts';
@@ -83,14 +89,16 @@ export class CosyVoiceClient implements StreamingProvider {
     } catch (error) {
       throw new ConfigError(`DASHSCOPE_WS_URL is not a URL: ${describeError(error)}`, options.url);
     }
-    if (url.protocol !== 'wss:' && url.protocol !== 'ws:') throw new ConfigError('DASHSCOPE_WS_URL must be a ws:// or wss:// URL', options.url);
+    if (url.protocol !== 'wss:' && url.protocol !== 'ws:')
+      throw new ConfigError('DASHSCOPE_WS_URL must be a ws:// or wss:// URL', options.url);
     const messageMaxUnits = options.messageMaxUnits ?? DEFAULT_MESSAGE_MAX_UNITS;
     if (!Number.isInteger(messageMaxUnits) || messageMaxUnits < 10 || messageMaxUnits > COSYVOICE_MESSAGE_CEILING) {
       throw new ConfigError(`COSYVOICE_MESSAGE_MAX_UNITS must be an integer from 10 to ${COSYVOICE_MESSAGE_CEILING}`, messageMaxUnits);
     }
     const timeouts = { ...DEFAULT_COSYVOICE_TIMEOUTS, ...options.timeouts };
     for (const [name, value] of Object.entries(timeouts)) {
-      if (!Number.isFinite(value) || value <= 0) throw new ConfigError(`CosyVoice timeout ${name} must be a positive number of milliseconds`, value);
+      if (!Number.isFinite(value) || value <= 0)
+        throw new ConfigError(`CosyVoice timeout ${name} must be a positive number of milliseconds`, value);
     }
     this.#apiKey = options.apiKey;
     this.#url = url.href;
@@ -105,7 +113,8 @@ export class CosyVoiceClient implements StreamingProvider {
   async *synthesize(request: SynthesisRequest): AsyncGenerator<Uint8Array, SynthesisMeta, undefined> {
     const signal = request.signal;
     signal?.throwIfAborted();
-    if (this.#closed) throw new ProviderError('the client is closed', { provider: PROVIDER, kind: 'retryable', providerCode: 'CLIENT_CLOSED' });
+    if (this.#closed)
+      throw new ProviderError('the client is closed', { provider: PROVIDER, kind: 'retryable', providerCode: 'CLIENT_CLOSED' });
     const taskId = randomUUID().replaceAll('-', '');
     const classify: ClassifyOptions = { redact: this.#redact, taskId };
     const frames = this.#textFrames(request.text, taskId);
@@ -206,7 +215,10 @@ export class CosyVoiceClient implements StreamingProvider {
         providerCode: 'TEXT_TOO_LONG',
       });
     }
-    return [...textMessages(speech, this.#messageMaxUnits).map((message) => continueTaskMessage(taskId, message)), finishTaskMessage(taskId)];
+    return [
+      ...textMessages(speech, this.#messageMaxUnits).map((message) => continueTaskMessage(taskId, message)),
+      finishTaskMessage(taskId),
+    ];
   }
 
   /** Resolves once the upgrade succeeded; rejects with a classified error otherwise. */
@@ -271,7 +283,9 @@ export class CosyVoiceClient implements StreamingProvider {
   }
 
   #closedEarly(item: { code: number; reason: string; error?: Error }, audioFrames: number, taskId: string): IncompleteStreamError {
-    const why = item.error ? `failed (${this.#redact(describeError(item.error))})` : `closed (code ${item.code}${item.reason ? ` ${JSON.stringify(this.#redact(item.reason))}` : ''})`;
+    const why = item.error
+      ? `failed (${this.#redact(describeError(item.error))})`
+      : `closed (code ${item.code}${item.reason ? ` ${JSON.stringify(this.#redact(item.reason))}` : ''})`;
     return new IncompleteStreamError(
       PROVIDER,
       `the socket ${why} before task-finished, after ${audioFrames} audio frames [task_id ${taskId}]`,
@@ -284,12 +298,15 @@ export class CosyVoiceClient implements StreamingProvider {
   }
 
   #malformed(text: string, taskId: string): ProviderError {
-    return new ProviderError(`the service sent a text frame that is not an event: ${JSON.stringify(this.#redact(text).slice(0, 80))} [task_id ${taskId}]`, {
-      provider: PROVIDER,
-      kind: 'retryable',
-      providerCode: 'MALFORMED_EVENT',
-      traceId: taskId,
-    });
+    return new ProviderError(
+      `the service sent a text frame that is not an event: ${JSON.stringify(this.#redact(text).slice(0, 80))} [task_id ${taskId}]`,
+      {
+        provider: PROVIDER,
+        kind: 'retryable',
+        providerCode: 'MALFORMED_EVENT',
+        traceId: taskId,
+      },
+    );
   }
 }
 

@@ -5,7 +5,13 @@ import { checkVoiceInTable, type VoiceTable } from '../voice-check.ts';
 import { CosyVoiceClient } from './client.ts';
 import { cosyVoiceConfigSchema } from './config.ts';
 import { COSYVOICE_DEFAULT_LIMITS, cosyVoiceLimitsFromConfig } from './limits.ts';
-import { COSYVOICE_CHANNELS, COSYVOICE_DEFAULT_AUDIO, COSYVOICE_FORMATS, COSYVOICE_SAMPLE_RATES, cosyVoiceVoiceSettingsSchema } from './settings.ts';
+import {
+  COSYVOICE_CHANNELS,
+  COSYVOICE_DEFAULT_AUDIO,
+  COSYVOICE_FORMATS,
+  COSYVOICE_SAMPLE_RATES,
+  cosyVoiceVoiceSettingsSchema,
+} from './settings.ts';
 import { COSYVOICE_V2_MODEL, COSYVOICE_V2_VOICES, isClonedCosyVoice } from './voices.ts';
 
 const V2_TABLE: VoiceTable = {
@@ -43,7 +49,9 @@ export const cosyVoiceDefinition: ProviderDefinition<typeof cosyVoiceConfigSchem
   create(config) {
     const apiKey = config.DASHSCOPE_API_KEY;
     if (apiKey === undefined) {
-      throw new ConfigError('DASHSCOPE_API_KEY is not set: create an API key in the Alibaba Cloud Model Studio (DashScope) console and export it');
+      throw new ConfigError(
+        'DASHSCOPE_API_KEY is not set: create an API key in the Alibaba Cloud Model Studio (DashScope) console and export it',
+      );
     }
     return new CosyVoiceClient({
       apiKey,

@@ -23,13 +23,25 @@ export function classifySpawnError(error: unknown, binary: string): ProviderErro
   const code = errnoCode(error);
   if (code === 'ENOENT') {
     const where = binary === 'espeak-ng' ? '' : ` (ESPEAK_NG_PATH is ${JSON.stringify(binary)})`;
-    return new ProviderError(`espeak-ng is not installed${where} (${INSTALL_HINT})`, { provider: PROVIDER, kind: 'fatal', providerCode: 'NOT_INSTALLED' });
+    return new ProviderError(`espeak-ng is not installed${where} (${INSTALL_HINT})`, {
+      provider: PROVIDER,
+      kind: 'fatal',
+      providerCode: 'NOT_INSTALLED',
+    });
   }
   if (code === 'EACCES') {
-    return new ProviderError(`cannot run ${JSON.stringify(binary)}: permission denied (check ESPEAK_NG_PATH)`, { provider: PROVIDER, kind: 'fatal', providerCode: 'NOT_EXECUTABLE' });
+    return new ProviderError(`cannot run ${JSON.stringify(binary)}: permission denied (check ESPEAK_NG_PATH)`, {
+      provider: PROVIDER,
+      kind: 'fatal',
+      providerCode: 'NOT_EXECUTABLE',
+    });
   }
   const why = error instanceof Error ? error.message : String(error);
-  return new ProviderError(`could not start espeak-ng: ${why}`, { provider: PROVIDER, kind: 'retryable', providerCode: code ?? 'SPAWN_FAILED' });
+  return new ProviderError(`could not start espeak-ng: ${why}`, {
+    provider: PROVIDER,
+    kind: 'retryable',
+    providerCode: code ?? 'SPAWN_FAILED',
+  });
 }
 
 /**
@@ -48,20 +60,31 @@ export function classifyExit(exit: EspeakExit, voice: string): ProviderError | u
     return new IncompleteStreamError(PROVIDER, `espeak-ng exited 0 without audio (${exit.stdoutBytes} bytes on stdout)${said}`);
   }
   if (/voice does not exist/i.test(exit.stderr)) {
-    return new ProviderError(`espeak-ng has no voice ${JSON.stringify(voice)} (\`espeak-ng --voices\` lists them)`, { provider: PROVIDER, kind: 'fatal', providerCode: 'UNKNOWN_VOICE' });
-  }
-  if (/mbrola/i.test(exit.stderr)) {
-    return new ProviderError(`voice ${JSON.stringify(voice)} needs MBROLA, which is not installed (apt-get install mbrola and its voice)${said}`, {
+    return new ProviderError(`espeak-ng has no voice ${JSON.stringify(voice)} (\`espeak-ng --voices\` lists them)`, {
       provider: PROVIDER,
       kind: 'fatal',
-      providerCode: 'MBROLA_MISSING',
+      providerCode: 'UNKNOWN_VOICE',
     });
+  }
+  if (/mbrola/i.test(exit.stderr)) {
+    return new ProviderError(
+      `voice ${JSON.stringify(voice)} needs MBROLA, which is not installed (apt-get install mbrola and its voice)${said}`,
+      {
+        provider: PROVIDER,
+        kind: 'fatal',
+        providerCode: 'MBROLA_MISSING',
+      },
+    );
   }
   const how = exit.signal === null ? `exited with code ${exit.code}` : `was killed by ${exit.signal}`;
   if (exit.stdoutBytes > 0) {
     return new IncompleteStreamError(PROVIDER, `espeak-ng ${how} after ${exit.stdoutBytes} bytes of audio${said}`);
   }
-  return new ProviderError(`espeak-ng ${how} before any audio${said}`, { provider: PROVIDER, kind: 'retryable', providerCode: exit.signal ?? exit.code ?? 'CRASHED' });
+  return new ProviderError(`espeak-ng ${how} before any audio${said}`, {
+    provider: PROVIDER,
+    kind: 'retryable',
+    providerCode: exit.signal ?? exit.code ?? 'CRASHED',
+  });
 }
 
 /** The last line or two of stderr, whitespace folded, at most STDERR_TAIL_CHARS. */

@@ -95,11 +95,14 @@ export class EspeakProvider implements StreamingProvider {
   #checkVoice(voice: string): void {
     const catalog = findEspeakInstallation(this.#binary)?.catalog;
     if (catalog === undefined || hasVoice(catalog, voice)) return;
-    throw new ProviderError(`espeak-ng has no voice ${JSON.stringify(voice)}; try ${suggestVoices(catalog, voice).join(', ')} (\`espeak-ng --voices\` lists all)`, {
-      provider: PROVIDER,
-      kind: 'fatal',
-      providerCode: 'UNKNOWN_VOICE',
-    });
+    throw new ProviderError(
+      `espeak-ng has no voice ${JSON.stringify(voice)}; try ${suggestVoices(catalog, voice).join(', ')} (\`espeak-ng --voices\` lists all)`,
+      {
+        provider: PROVIDER,
+        kind: 'fatal',
+        providerCode: 'UNKNOWN_VOICE',
+      },
+    );
   }
 }
 

@@ -5,7 +5,14 @@ import { EspeakProvider } from './client.ts';
 import { espeakConfigSchema } from './config.ts';
 import { findEspeakInstallation } from './installation.ts';
 import { ESPEAK_LIMITS } from './limits.ts';
-import { ESPEAK_BITRATES, ESPEAK_CHANNELS, ESPEAK_DEFAULT_AUDIO, ESPEAK_FORMATS, ESPEAK_SAMPLE_RATES, espeakVoiceSettingsSchema } from './settings.ts';
+import {
+  ESPEAK_BITRATES,
+  ESPEAK_CHANNELS,
+  ESPEAK_DEFAULT_AUDIO,
+  ESPEAK_FORMATS,
+  ESPEAK_SAMPLE_RATES,
+  espeakVoiceSettingsSchema,
+} from './settings.ts';
 import { hasVoice, suggestVoices, voiceByDisplayName } from './voice-catalog.ts';
 
 export const espeakDefinition: ProviderDefinition<typeof espeakConfigSchema> = {
@@ -35,8 +42,16 @@ export const espeakDefinition: ProviderDefinition<typeof espeakConfigSchema> = {
     if (catalog === undefined || hasVoice(catalog, voice)) return;
     const named = voiceByDisplayName(catalog, voice);
     if (named !== undefined) {
-      throw new InputError('voice', `"${voice}" is the display name of espeak-ng's voice ${named.language} (${named.name}, ${named.file}); give its code: --voice ${named.language}`, voice);
+      throw new InputError(
+        'voice',
+        `"${voice}" is the display name of espeak-ng's voice ${named.language} (${named.name}, ${named.file}); give its code: --voice ${named.language}`,
+        voice,
+      );
     }
-    throw new InputError('voice', `espeak-ng has no voice "${voice}"; try ${suggestVoices(catalog, voice).join(', ')} (\`espeak-ng --voices\` lists all)`, voice);
+    throw new InputError(
+      'voice',
+      `espeak-ng has no voice "${voice}"; try ${suggestVoices(catalog, voice).join(', ')} (\`espeak-ng --voices\` lists all)`,
+      voice,
+    );
   },
 };

@@ -42,7 +42,9 @@ const STDERR_GRACE_MS = 1000;
 
 /** Starts espeak-ng with `args`, the text on stdin (never on the command line). */
 export function startEspeak(options: EspeakRunOptions): EspeakRun {
-  const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(options.binary, [...options.args], { stdio: ['pipe', 'pipe', 'pipe'] });
+  const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(options.binary, [...options.args], {
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
   let failure: ProviderError | undefined;
   let stdoutBytes = 0;
   let stderr = '';
@@ -118,12 +120,23 @@ export function startEspeak(options: EspeakRunOptions): EspeakRun {
       await settledWithin(stderrClosed, STDERR_GRACE_MS);
       if (failure !== undefined) throw failure;
       if (stopped) {
-        failure = new ProviderError('espeak-ng was stopped before it finished', { provider: 'espeak', kind: 'retryable', providerCode: STOPPED });
+        failure = new ProviderError('espeak-ng was stopped before it finished', {
+          provider: 'espeak',
+          kind: 'retryable',
+          providerCode: STOPPED,
+        });
         throw failure;
       }
-      failure = 'spawnError' in end ? classifySpawnError(end.spawnError, options.binary) : classifyExit({ ...end, stderr, stdoutBytes }, options.voice);
+      failure =
+        'spawnError' in end
+          ? classifySpawnError(end.spawnError, options.binary)
+          : classifyExit({ ...end, stderr, stdoutBytes }, options.voice);
       if (failure === undefined && readError !== undefined) {
-        failure = new IncompleteStreamError('espeak', `reading espeak-ng's output failed after ${stdoutBytes} bytes: ${describeError(readError)}`, readError);
+        failure = new IncompleteStreamError(
+          'espeak',
+          `reading espeak-ng's output failed after ${stdoutBytes} bytes: ${describeError(readError)}`,
+          readError,
+        );
       }
       if (failure !== undefined) throw failure;
     },

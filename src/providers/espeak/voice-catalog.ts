@@ -67,9 +67,16 @@ export function hasVoice(catalog: VoiceCatalog, voice: string): boolean {
 export function suggestVoices(catalog: VoiceCatalog, voice: string): string[] {
   const usable = catalog.voices.filter((entry) => !entry.file.startsWith('mb/'));
   const languages = [...new Set(usable.map((entry) => entry.language))];
-  const family = voice.trim().toLowerCase().split(/[-+_ ]/)[0] ?? '';
+  const family =
+    voice
+      .trim()
+      .toLowerCase()
+      .split(/[-+_ ]/)[0] ?? '';
   const inFamily = (code: string): boolean => code.toLowerCase() === family || code.toLowerCase().startsWith(`${family}-`);
-  const sameFamily = family === '' ? [] : [...new Set(usable.filter((entry) => [entry.language, ...entry.otherLanguages].some(inFamily)).map((entry) => entry.language))];
+  const sameFamily =
+    family === ''
+      ? []
+      : [...new Set(usable.filter((entry) => [entry.language, ...entry.otherLanguages].some(inFamily)).map((entry) => entry.language))];
   const common = COMMON_VOICES.filter((code) => languages.includes(code));
   const commonInFamily = common.filter((code) => sameFamily.includes(code));
   return [...new Set([...commonInFamily, ...sameFamily, ...common, ...languages])].slice(0, MAX_SUGGESTIONS);

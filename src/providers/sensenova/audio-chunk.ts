@@ -21,7 +21,10 @@ export function decodeAudioChunk(text: string): Uint8Array {
   }
   if (!HEX.test(text)) {
     const bad = text.search(/[^0-9a-fA-F]/);
-    throw new AudioFormatError(`audio is neither base64: nor hex: non-hex character at offset ${bad} (${describe(text)})`, preview(text.slice(bad)));
+    throw new AudioFormatError(
+      `audio is neither base64: nor hex: non-hex character at offset ${bad} (${describe(text)})`,
+      preview(text.slice(bad)),
+    );
   }
   if (text.length % 2 !== 0) {
     throw new AudioFormatError(`audio hex has an odd length (${text.length} characters): half a byte is missing`, text.length);

@@ -29,7 +29,11 @@ export interface DownloadOptions {
  * is first tried again in-process (see openFreeDownload), since that new synthesis is billed.
  * Returns the byte count.
  */
-export async function* downloadAudio(dispatcher: Dispatcher, link: string, options: DownloadOptions): AsyncGenerator<Uint8Array, number, undefined> {
+export async function* downloadAudio(
+  dispatcher: Dispatcher,
+  link: string,
+  options: DownloadOptions,
+): AsyncGenerator<Uint8Array, number, undefined> {
   const { signal, traceId } = options;
   let url: URL;
   try {
@@ -53,10 +57,17 @@ export async function* downloadAudio(dispatcher: Dispatcher, link: string, optio
     } catch (error) {
       signal?.throwIfAborted();
       if (error instanceof ProviderError) throw error;
-      throw new IncompleteStreamError(PROVIDER, `the audio download from ${shown} failed after ${received} bytes (${describeError(error)})${traceSuffix(traceId)}`, error);
+      throw new IncompleteStreamError(
+        PROVIDER,
+        `the audio download from ${shown} failed after ${received} bytes (${describeError(error)})${traceSuffix(traceId)}`,
+        error,
+      );
     }
     if (Number.isFinite(declared) && declared > received) {
-      throw new IncompleteStreamError(PROVIDER, `the audio download from ${shown} ended after ${received} of ${declared} bytes${traceSuffix(traceId)}`);
+      throw new IncompleteStreamError(
+        PROVIDER,
+        `the audio download from ${shown} ended after ${received} of ${declared} bytes${traceSuffix(traceId)}`,
+      );
     }
     if (received === 0) throw malformed(`an empty audio file at ${shown}`, traceId);
     return received;

@@ -75,7 +75,11 @@ export function classifyHttpResponse(status: number, headers: ResponseHeaders, b
   };
   const kind = kindOfStatus(status);
   if (status === 401 || status === 403) {
-    return new ProviderError(`the credentials were refused (HTTP ${status}${quoted}); ${context.authHint}${traceSuffix(traceId)}`, { ...details, kind, credentials: true });
+    return new ProviderError(`the credentials were refused (HTTP ${status}${quoted}); ${context.authHint}${traceSuffix(traceId)}`, {
+      ...details,
+      kind,
+      credentials: true,
+    });
   }
   if (status === 429) return new ProviderError(`rate limited (HTTP 429${quoted})${traceSuffix(traceId)}`, { ...details, kind });
   const hint = status === 404 || (status >= 300 && status < 400) ? ' (check SENSENOVA_BASE_URL)' : '';
@@ -87,7 +91,10 @@ export function classifyHttpResponse(status: number, headers: ResponseHeaders, b
  * status is treated as that status; anything else counts as retryable (the worker's attempt
  * limit bounds the cost of being wrong).
  */
-export function classifyBodyError(error: BodyError, context: ClassifyContext & { httpStatus: number; traceId?: string | undefined }): ProviderError {
+export function classifyBodyError(
+  error: BodyError,
+  context: ClassifyContext & { httpStatus: number; traceId?: string | undefined },
+): ProviderError {
   const numeric = typeof error.code === 'number' ? error.code : undefined;
   const kind: ProviderErrorKind = numeric !== undefined && numeric >= 400 && numeric < 600 ? kindOfStatus(numeric) : 'retryable';
   const code = error.code === undefined ? '' : `code ${String(error.code)}: `;

@@ -159,18 +159,27 @@ export class SenseNovaClient implements StreamingProvider {
   }
 
   /** One JSON answer: audio inline, or a link to download at once (url mode). */
-  async *#readOneShot(text: string, assembler: SenseNovaEventAssembler, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array, SynthesisMeta, undefined> {
+  async *#readOneShot(
+    text: string,
+    assembler: SenseNovaEventAssembler,
+    signal: AbortSignal | undefined,
+  ): AsyncGenerator<Uint8Array, SynthesisMeta, undefined> {
     let parsed: unknown;
     try {
       parsed = JSON.parse(text) as unknown;
     } catch (error) {
-      throw assembler.protocolError('MALFORMED_RESPONSE', `the provider sent an unreadable JSON answer: ${JSON.stringify(text.slice(0, 80))}`, error);
+      throw assembler.protocolError(
+        'MALFORMED_RESPONSE',
+        `the provider sent an unreadable JSON answer: ${JSON.stringify(text.slice(0, 80))}`,
+        error,
+      );
     }
     const data = isRecord(parsed) ? parsed.data : undefined;
     const link = isRecord(data) && typeof data.audio === 'string' && /^https?:\/\//i.test(data.audio) ? data.audio : undefined;
     if (link === undefined) {
       const audio = assembler.acceptParsed(parsed);
-      if (!assembler.finished) throw assembler.protocolError('MALFORMED_RESPONSE', 'the provider sent a JSON answer without final audio (status 2)');
+      if (!assembler.finished)
+        throw assembler.protocolError('MALFORMED_RESPONSE', 'the provider sent a JSON answer without final audio (status 2)');
       if (audio.length === 0) throw assembler.protocolError('MALFORMED_RESPONSE', 'the provider sent a final answer without audio');
       yield audio;
       return assembler.meta;

@@ -71,7 +71,8 @@ export const senseNovaDefinition: ProviderDefinition<typeof senseNovaConfigSchem
   },
   credentialsSet(config) {
     return (
-      config.SENSENOVA_API_KEY !== undefined || (config.SENSENOVA_ACCESS_KEY_ID !== undefined && config.SENSENOVA_SECRET_ACCESS_KEY !== undefined)
+      config.SENSENOVA_API_KEY !== undefined ||
+      (config.SENSENOVA_ACCESS_KEY_ID !== undefined && config.SENSENOVA_SECRET_ACCESS_KEY !== undefined)
     );
   },
   create(config) {

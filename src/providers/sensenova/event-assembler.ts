@@ -102,7 +102,8 @@ export class SenseNovaEventAssembler {
     }
     if (isFinal) {
       const extra = isRecord(event.extra_info) ? event.extra_info : undefined;
-      if (typeof extra?.usage_characters === 'number' && Number.isFinite(extra.usage_characters)) this.#billedCharacters = extra.usage_characters;
+      if (typeof extra?.usage_characters === 'number' && Number.isFinite(extra.usage_characters))
+        this.#billedCharacters = extra.usage_characters;
       this.#finished = true;
     }
     return audio;

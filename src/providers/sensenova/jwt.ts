@@ -15,7 +15,12 @@ export const JWT_NOT_BEFORE_SKEW_SECONDS = 5;
  * An HS256 JWT as SenseNova's Authorization docs describe it: header {"alg":"HS256","typ":"JWT"},
  * payload {iss: AccessKeyID, exp: now + 1800, nbf: now − 5}, signed with the AccessKey secret.
  */
-export function mintJwt(accessKeyId: string, secretAccessKey: string, nowSeconds: number, lifetimeSeconds = JWT_LIFETIME_SECONDS): MintedJwt {
+export function mintJwt(
+  accessKeyId: string,
+  secretAccessKey: string,
+  nowSeconds: number,
+  lifetimeSeconds = JWT_LIFETIME_SECONDS,
+): MintedJwt {
   const expiresAt = nowSeconds + lifetimeSeconds;
   const header = base64Url(JSON.stringify({ alg: 'HS256', typ: 'JWT' }));
   const payload = base64Url(JSON.stringify({ iss: accessKeyId, exp: expiresAt, nbf: nowSeconds - JWT_NOT_BEFORE_SKEW_SECONDS }));

@@ -20,4 +20,3 @@ export function senseNovaLimits(maxChars: number): TextLimits {
     count: countCodePoints,
   };
 }
-

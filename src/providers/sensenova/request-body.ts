@@ -51,5 +51,9 @@ export function buildRequestBody(request: SynthesisRequest, output: SenseNovaOut
 }
 
 function invalidSettings(detail: string): ProviderError {
-  return new ProviderError(`invalid voice settings (${detail})`, { provider: 'sensenova', kind: 'fatal', providerCode: 'INVALID_SETTINGS' });
+  return new ProviderError(`invalid voice settings (${detail})`, {
+    provider: 'sensenova',
+    kind: 'fatal',
+    providerCode: 'INVALID_SETTINGS',
+  });
 }

@@ -41,7 +41,11 @@ export const senseNovaVoiceSettingsShape = z
     for (const [index, entry] of (settings.blend ?? []).entries()) {
       const extra = Object.keys(entry).filter((key) => key !== 'voice' && key !== 'weight');
       if (extra.length > 0) {
-        context.addIssue({ code: 'custom', path: ['blend', index], message: `unknown key ${extra.join(', ')}; a blend entry is {voice, weight}` });
+        context.addIssue({
+          code: 'custom',
+          path: ['blend', index],
+          message: `unknown key ${extra.join(', ')}; a blend entry is {voice, weight}`,
+        });
         return;
       }
     }

@@ -11,7 +11,6 @@ export interface SseEvent {
 /** Guards against a server that never ends an event (a broken proxy, a wrong endpoint). */
 const DEFAULT_MAX_EVENT_CHARS = 64 * 1024 * 1024;
 
-
 /**
  * Incremental server-sent-events parser (WHATWG rules): feed it the body's reads as they come,
  * get back the events that completed. Reads may split anywhere: inside a UTF-8 character,

@@ -52,7 +52,7 @@ export function minimumRetryBudgetMs(attempts: number, backoffMs: number): numbe
 
 /** At most this many attempts of one segment fit in `ms` of errors, given the shortest backoffs. */
 function attemptsWithin(ms: number, backoffMs: number): number {
-  return 1 + Math.floor(Math.log2((ms / (backoffMs * (1 - JITTER))) + 1));
+  return 1 + Math.floor(Math.log2(ms / (backoffMs * (1 - JITTER)) + 1));
 }
 
 /**
@@ -117,20 +117,28 @@ export async function runProviderOutage(settings: OutageSettings, cleanup: (() =
   // Retry-After, so at most one round of CONCURRENCY requests per process per pause.
   const bound503 = plan.segments.length * attemptsWithin(half, retryBackoffMs);
   const bound429 = PROCESSES * CONCURRENCY * (Math.ceil(half / (RETRY_AFTER_S * 1000)) + 1);
-  expect(in503.length, `503 half: ${in503.length} requests in ${half} ms, over the backoff bound ${bound503}`).toBeLessThanOrEqual(bound503);
-  expect(in429.length, `429 half: ${in429.length} requests in ${half} ms, over the rate-limit bound ${bound429}`).toBeLessThanOrEqual(bound429);
+  expect(in503.length, `503 half: ${in503.length} requests in ${half} ms, over the backoff bound ${bound503}`).toBeLessThanOrEqual(
+    bound503,
+  );
+  expect(in429.length, `429 half: ${in429.length} requests in ${half} ms, over the rate-limit bound ${bound429}`).toBeLessThanOrEqual(
+    bound429,
+  );
   const ratePerS = ((in503.length + in429.length) / windowMs) * 1000;
   const boundPerS = ((bound503 + bound429) / windowMs) * 1000;
 
   const failuresPerText = new Map<string, number>();
   for (const request of simulator.requests) {
-    if (request.httpStatus === 503 && request.text !== undefined) failuresPerText.set(request.text, (failuresPerText.get(request.text) ?? 0) + 1);
+    if (request.httpStatus === 503 && request.text !== undefined)
+      failuresPerText.set(request.text, (failuresPerText.get(request.text) ?? 0) + 1);
   }
   const worst = Math.max(0, ...failuresPerText.values());
   expect(worst, 'a segment used up its attempts').toBeLessThan(retryAttempts);
   const afterWindow = simulator.requests.filter((r) => r.at >= windowEnd);
   expect(afterWindow.length, 'segments must be spoken after the outage').toBeGreaterThan(0);
-  expect(afterWindow.every((r) => r.outcome === 'completed'), 'after the outage every request succeeds').toBe(true);
+  expect(
+    afterWindow.every((r) => r.outcome === 'completed'),
+    'after the outage every request succeeds',
+  ).toBe(true);
 
   const billed = billedCharacters(simulator.requests);
   const needed = neededCharacters(texts);

@@ -32,7 +32,22 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
   const start = async (): Promise<void> => {
     const started = spawn(
       'redis-server',
-      ['--port', String(port), '--bind', '127.0.0.1', '--dir', dir, '--appendonly', 'yes', '--appendfsync', 'always', '--save', '', '--maxmemory-policy', 'noeviction'],
+      [
+        '--port',
+        String(port),
+        '--bind',
+        '127.0.0.1',
+        '--dir',
+        dir,
+        '--appendonly',
+        'yes',
+        '--appendfsync',
+        'always',
+        '--save',
+        '',
+        '--maxmemory-policy',
+        'noeviction',
+      ],
       { stdio: ['ignore', 'pipe', 'pipe'] },
     );
     child = started;
@@ -43,7 +58,9 @@ export async function startPrivateRedis(): Promise<PrivateRedis> {
       };
       started.stdout?.on('data', onData);
       started.stderr?.on('data', onData);
-      started.once('exit', (code) => reject(new Error(`redis-server on port ${port} exited (${code}) before it was ready:\n${log.slice(-2000)}`)));
+      started.once('exit', (code) =>
+        reject(new Error(`redis-server on port ${port} exited (${code}) before it was ready:\n${log.slice(-2000)}`)),
+      );
       started.once('error', reject);
     });
     await ready;

@@ -25,7 +25,11 @@ export async function renderUndisturbed(plan: RenderPlan, options: RenderOptions
   const apiKey = 'reference-key';
   const simulator = await startSenseAudioSimulator({ apiKey, msPerChar: audio.msPerChar });
   try {
-    const env = await startRenderEnv(senseAudioDefinition, { SENSEAUDIO_API_KEY: apiKey, SENSEAUDIO_BASE_URL: simulator.url, WORKER_CONCURRENCY: '8' });
+    const env = await startRenderEnv(senseAudioDefinition, {
+      SENSEAUDIO_API_KEY: apiKey,
+      SENSEAUDIO_BASE_URL: simulator.url,
+      WORKER_CONCURRENCY: '8',
+    });
     try {
       await env.enqueue('reference', plan, options);
       const manifest = await env.finish('reference');

@@ -37,7 +37,14 @@ export async function openRenderDriver(redisUrl: string, prefix: string, retry: 
     enqueue: (request) =>
       enqueueRender(
         { connection, prefix, store, retry },
-        { id: request.id, title: request.title, plan: request.plan, provider: senseAudioDefinition, options: request.options, output: request.output },
+        {
+          id: request.id,
+          title: request.title,
+          plan: request.plan,
+          provider: senseAudioDefinition,
+          options: request.options,
+          output: request.output,
+        },
       ),
     async doneSegments(id) {
       const members = await connection.smembers(renderKeys(prefix, id).done);
@@ -57,7 +64,11 @@ export async function openRenderDriver(redisUrl: string, prefix: string, retry: 
         let settled = false;
         const timer = setTimeout(() => {
           settled = true;
-          reject(new Error(`render ${id} did not end within ${timeoutMs} ms; last seen: ${last ? `${last.status}, ${last.segmentsDone}/${last.spec.segmentCount} segments` : 'nothing'}`));
+          reject(
+            new Error(
+              `render ${id} did not end within ${timeoutMs} ms; last seen: ${last ? `${last.status}, ${last.segmentsDone}/${last.spec.segmentCount} segments` : 'nothing'}`,
+            ),
+          );
         }, timeoutMs);
         const check = (): void => {
           readerStore.get(id).then(

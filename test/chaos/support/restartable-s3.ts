@@ -27,7 +27,13 @@ interface S3rverServer {
   run(): Promise<{ address: string; port: number }>;
   close(): Promise<void>;
 }
-type S3rverClass = new (options: { address: string; port: number; silent: boolean; directory: string; configureBuckets: { name: string }[] }) => S3rverServer;
+type S3rverClass = new (options: {
+  address: string;
+  port: number;
+  silent: boolean;
+  directory: string;
+  configureBuckets: { name: string }[];
+}) => S3rverServer;
 interface AwsAccount {
   createKeyPair(accessKeyId: string, secretAccessKey: string): void;
   revokeAccessKey(accessKeyId: string): void;
@@ -67,7 +73,10 @@ const REGION = 'us-east-1';
 
 /** Resolves when the body's first bytes arrive, or when it turns out to have none. */
 function firstBodyBytes(req: IncomingMessage): Promise<void> {
-  if (req.headers['content-length'] === '0' || (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined)) {
+  if (
+    req.headers['content-length'] === '0' ||
+    (req.headers['content-length'] === undefined && req.headers['transfer-encoding'] === undefined)
+  ) {
     return Promise.resolve();
   }
   return new Promise((resolve) => {
@@ -108,7 +117,10 @@ function commitAtomically(store: FilesystemStore): void {
  */
 export async function startRestartableS3(): Promise<RestartableS3> {
   const directory = await mkdtemp(join(tmpdir(), 'ttsb-chaos-s3-'));
-  const credentials = { accessKeyId: `AKCHAOS${randomBytes(8).toString('hex').toUpperCase()}`, secretAccessKey: randomBytes(24).toString('base64url') };
+  const credentials = {
+    accessKeyId: `AKCHAOS${randomBytes(8).toString('hex').toUpperCase()}`,
+    secretAccessKey: randomBytes(24).toString('base64url'),
+  };
   DUMMY_ACCOUNT.createKeyPair(credentials.accessKeyId, credentials.secretAccessKey);
   let port = 0;
   let server: S3rverServer | undefined;

@@ -21,7 +21,12 @@ export function ai302Command(): Command {
     loggedUnit: 'request',
     providerOptions: (command) =>
       command
-        .option('--stage-ms <ms>', 'time a task spends pending, then processing', parsedOption(integerOption('--stage-ms', 0, 3_600_000)), 1000)
+        .option(
+          '--stage-ms <ms>',
+          'time a task spends pending, then processing',
+          parsedOption(integerOption('--stage-ms', 0, 3_600_000)),
+          1000,
+        )
         .addOption(new Option('--shape <shape>', 'answer shape').choices(['flat', 'wrapped']).default('flat'))
         .addOption(new Option('--result-format <format>', 'container served at the result link').choices(['wav', 'mp3']).default('wav'))
         .option('--url-field <path>', 'where a finished task carries its link (dotted path)', 'audio_url')

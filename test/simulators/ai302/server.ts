@@ -2,7 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { closeSignal, pause, readBody, sendJson, write } from '../shared/http-io.ts';
 import { badTaskAudio, taskAudio, usageCharacters, type ResultFormat } from './audio.ts';
-import { Ai302FaultPicker, type Ai302Call, type Ai302Fault, type Ai302FaultKind, type Ai302FaultPlan, type Ai302RandomFaults } from './faults.ts';
+import {
+  Ai302FaultPicker,
+  type Ai302Call,
+  type Ai302Fault,
+  type Ai302FaultKind,
+  type Ai302FaultPlan,
+  type Ai302RandomFaults,
+} from './faults.ts';
 import { validateCreate, type SimCreate } from './validate-request.ts';
 import { faultPlanOf } from '../shared/fault-picker.ts';
 import { listen } from '../shared/listen.ts';
@@ -222,8 +229,23 @@ class Simulator {
     const method = req.method ?? 'GET';
     const kind = url.pathname === this.#clonePath ? 'clone' : url.pathname === this.#generatePath ? 'generate' : undefined;
     const isFile = url.pathname.startsWith(FILES_PREFIX) && method === 'GET';
-    const call: Ai302Call | 'unknown' = isFile ? 'download' : kind === undefined ? 'unknown' : method === 'POST' ? 'create' : method === 'GET' ? 'query' : 'unknown';
-    const record: RecordedRequest = { number: (this.#requestCount += 1), at: Date.now(), call, method, path: url.pathname, authorized: false };
+    const call: Ai302Call | 'unknown' = isFile
+      ? 'download'
+      : kind === undefined
+        ? 'unknown'
+        : method === 'POST'
+          ? 'create'
+          : method === 'GET'
+            ? 'query'
+            : 'unknown';
+    const record: RecordedRequest = {
+      number: (this.#requestCount += 1),
+      at: Date.now(),
+      call,
+      method,
+      path: url.pathname,
+      authorized: false,
+    };
     this.#record(record);
     res.on('close', () => this.#finish(record, res.writableFinished ? (record.outcome ?? 'ok') : 'client-closed'));
     const gone = AbortSignal.any([this.#closing.signal, closeSignal(res)]);
@@ -247,7 +269,13 @@ class Simulator {
     }
   }
 
-  async #create(kind: 'clone' | 'generate', req: IncomingMessage, record: RecordedRequest, res: ServerResponse, gone: AbortSignal): Promise<void> {
+  async #create(
+    kind: 'clone' | 'generate',
+    req: IncomingMessage,
+    record: RecordedRequest,
+    res: ServerResponse,
+    gone: AbortSignal,
+  ): Promise<void> {
     const raw = await readBody(req, MAX_BODY_BYTES);
     let body: unknown;
     try {
@@ -309,10 +337,21 @@ class Simulator {
     this.#byId.set(task.id, task);
     this.#trim();
     record.taskId = task.id;
-    this.#ok(record, res, { [this.#behaviour.taskIdField]: task.id, status: this.#behaviour.statusWords.pending, created_at: new Date(task.createdAt).toISOString() });
+    this.#ok(record, res, {
+      [this.#behaviour.taskIdField]: task.id,
+      status: this.#behaviour.statusWords.pending,
+      created_at: new Date(task.createdAt).toISOString(),
+    });
   }
 
-  async #query(kind: 'clone' | 'generate', id: string | null, req: IncomingMessage, record: RecordedRequest, res: ServerResponse, gone: AbortSignal): Promise<void> {
+  async #query(
+    kind: 'clone' | 'generate',
+    id: string | null,
+    req: IncomingMessage,
+    record: RecordedRequest,
+    res: ServerResponse,
+    gone: AbortSignal,
+  ): Promise<void> {
     const task = id === null ? undefined : this.#byId.get(id);
     if (task) record.taskId = task.id;
     const spec = task?.faultSpec;
@@ -376,7 +415,10 @@ class Simulator {
     }
     const spec = task.faultSpec;
     const persistent = spec?.kind === 'url404' && spec.always === true;
-    const oneShot = (!task.downloadFaultUsed || persistent) && spec !== undefined && (spec.kind === 'url404' || spec.kind === 'cutDownload' || (spec.kind === 'slowFirstByte' && spec.on === 'download'));
+    const oneShot =
+      (!task.downloadFaultUsed || persistent) &&
+      spec !== undefined &&
+      (spec.kind === 'url404' || spec.kind === 'cutDownload' || (spec.kind === 'slowFirstByte' && spec.on === 'download'));
     if (oneShot) {
       task.downloadFaultUsed = true;
       record.fault = spec.kind;
@@ -388,7 +430,11 @@ class Simulator {
     }
     task.audio ??= this.#makeAudio(task);
     const audio = task.audio;
-    res.writeHead(200, { 'content-type': 'audio/wav', 'content-length': audio.length, 'content-disposition': `attachment; filename="${task.id}.wav"` });
+    res.writeHead(200, {
+      'content-type': 'audio/wav',
+      'content-length': audio.length,
+      'content-disposition': `attachment; filename="${task.id}.wav"`,
+    });
     record.httpStatus = 200;
     if (oneShot && spec.kind === 'cutDownload') {
       const cutAt = Math.max(1, Math.floor(audio.length * (spec.fraction ?? 0.5)));
@@ -428,7 +474,8 @@ class Simulator {
     let peak = 0;
     for (const task of this.#tasks) {
       const running = this.#tasks.filter(
-        (other) => other.createdAt <= task.createdAt && (other.faultSpec?.kind === 'neverFinishes' || task.createdAt < other.createdAt + span),
+        (other) =>
+          other.createdAt <= task.createdAt && (other.faultSpec?.kind === 'neverFinishes' || task.createdAt < other.createdAt + span),
       ).length;
       peak = Math.max(peak, running);
     }
@@ -480,7 +527,8 @@ class Simulator {
   #error(record: RecordedRequest, res: ServerResponse, httpStatus: number, code: number, message: string, outcome: RequestOutcome): void {
     record.httpStatus = httpStatus;
     record.outcome = outcome;
-    const body = this.#behaviour.shape === 'wrapped' ? { code, msg: message, data: null } : { error: { err_code: code, message, type: 'api_error' } };
+    const body =
+      this.#behaviour.shape === 'wrapped' ? { code, msg: message, data: null } : { error: { err_code: code, message, type: 'api_error' } };
     sendJson(res, httpStatus, body);
   }
 

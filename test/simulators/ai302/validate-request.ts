@@ -31,7 +31,8 @@ export function validateCreate(kind: 'clone' | 'generate', body: unknown, maxCha
   if (unknown.length > 0) return { ok: false, message: `unknown field(s) for ${kind}: ${unknown.join(', ')}` };
   const text = fields.input_text;
   if (typeof text !== 'string' || text.trim() === '') return { ok: false, message: 'input_text is required' };
-  if (maxChars !== undefined && [...text].length > maxChars) return { ok: false, message: `input_text is too long: ${[...text].length} > ${maxChars}` };
+  if (maxChars !== undefined && [...text].length > maxChars)
+    return { ok: false, message: `input_text is too long: ${[...text].length} > ${maxChars}` };
   const request: SimCreate = { kind, text };
   const range = (name: string, min: number, max: number, integer: boolean): string | undefined => {
     const value = fields[name];
@@ -52,11 +53,14 @@ export function validateCreate(kind: 'clone' | 'generate', body: unknown, maxCha
     const texts = fields.ref_audio_text;
     if (!Array.isArray(links) || links.length === 0) return { ok: false, message: 'ref_audio_links must be a non-empty array' };
     if (!Array.isArray(texts)) return { ok: false, message: 'ref_audio_text must be an array' };
-    if (links.length !== texts.length) return { ok: false, message: `ref_audio_links (${links.length}) and ref_audio_text (${texts.length}) must pair up` };
+    if (links.length !== texts.length)
+      return { ok: false, message: `ref_audio_links (${links.length}) and ref_audio_text (${texts.length}) must pair up` };
     for (const link of links) {
-      if (typeof link !== 'string' || !/^https?:\/\/[^\s/]+/.test(link)) return { ok: false, message: `ref_audio_links: not an http(s) URL: ${JSON.stringify(link)}` };
+      if (typeof link !== 'string' || !/^https?:\/\/[^\s/]+/.test(link))
+        return { ok: false, message: `ref_audio_links: not an http(s) URL: ${JSON.stringify(link)}` };
     }
-    if (texts.some((item) => typeof item !== 'string' || item.trim() === '')) return { ok: false, message: 'ref_audio_text: each entry must be non-empty text' };
+    if (texts.some((item) => typeof item !== 'string' || item.trim() === ''))
+      return { ok: false, message: 'ref_audio_text: each entry must be non-empty text' };
     request.refAudioLinks = links as string[];
     request.refAudioText = texts as string[];
     return { ok: true, request };

@@ -21,9 +21,24 @@ export function cosyVoiceCommand(): Command {
     providerOptions: (command) =>
       command
         .option('--rtf <factor>', 'synthesis time per second of audio', parsedOption(numberOption('--rtf', 0, 100)), 0.3)
-        .option('--first-frame-delay-ms <ms>', 'extra wait before a task’s first audio', parsedOption(numberOption('--first-frame-delay-ms', 0, 600_000)), 500)
-        .option('--task-started-delay-ms <ms>', 'wait between run-task and task-started', parsedOption(numberOption('--task-started-delay-ms', 0, 600_000)), 0)
-        .option('--idle-timeout-ms <ms>', 'a task silent this long fails', parsedOption(numberOption('--idle-timeout-ms', 1, 600_000)), 23_000),
+        .option(
+          '--first-frame-delay-ms <ms>',
+          'extra wait before a task’s first audio',
+          parsedOption(numberOption('--first-frame-delay-ms', 0, 600_000)),
+          500,
+        )
+        .option(
+          '--task-started-delay-ms <ms>',
+          'wait between run-task and task-started',
+          parsedOption(numberOption('--task-started-delay-ms', 0, 600_000)),
+          0,
+        )
+        .option(
+          '--idle-timeout-ms <ms>',
+          'a task silent this long fails',
+          parsedOption(numberOption('--idle-timeout-ms', 1, 600_000)),
+          23_000,
+        ),
     start: (common, options: CosyVoiceCommandOptions) =>
       startCosyVoiceSimulator({
         ...common,

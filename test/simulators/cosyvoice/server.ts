@@ -126,7 +126,7 @@ class Simulator implements SimulatorHost {
 
   async listen(port: number, host: string): Promise<CosyVoiceSimulator> {
     const address = await listen(this.#server, port, host);
-        const largest = { message: () => this.#maxMessageUnits, task: () => this.#maxTaskUnits };
+    const largest = { message: () => this.#maxMessageUnits, task: () => this.#maxTaskUnits };
     return {
       url: `ws://${address.urlHost}:${address.port}${PATH}`,
       port: address.port,

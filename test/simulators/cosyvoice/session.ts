@@ -101,4 +101,3 @@ export class Session {
     this.#simulator.finish(record, 'failed');
   }
 }
-

@@ -27,7 +27,14 @@ export class TaskRun {
   #billed = 0;
   faultApplied = false;
 
-  constructor(simulator: SimulatorHost, ws: WebSocket, record: RecordedTask, taskId: string, settings: SimTaskSettings, fault: CosyVoiceFault | undefined) {
+  constructor(
+    simulator: SimulatorHost,
+    ws: WebSocket,
+    record: RecordedTask,
+    taskId: string,
+    settings: SimTaskSettings,
+    fault: CosyVoiceFault | undefined,
+  ) {
     this.#simulator = simulator;
     this.#ws = ws;
     this.#record = record;
@@ -222,7 +229,13 @@ export class TaskRun {
     if (this.#state !== 'finishing') return;
     const record = this.#record;
     record.usageCharacters = this.#billed;
-    if (!(await send(this.#ws, event(this.taskId, 'task-finished', { output: { sentence: { words: [] } }, usage: { characters: this.#billed } })))) return;
+    if (
+      !(await send(
+        this.#ws,
+        event(this.taskId, 'task-finished', { output: { sentence: { words: [] } }, usage: { characters: this.#billed } }),
+      ))
+    )
+      return;
     this.#state = 'done';
     record.sequence.push('task-finished');
     this.#seal();
@@ -239,6 +252,8 @@ export function event(taskId: string, name: string, payload: object): string {
 }
 
 export function taskFailedEvent(taskId: string, code: string, message: string): string {
-  return JSON.stringify({ header: { task_id: taskId, event: 'task-failed', error_code: code, error_message: message, attributes: {} }, payload: {} });
+  return JSON.stringify({
+    header: { task_id: taskId, event: 'task-failed', error_code: code, error_message: message, attributes: {} },
+    payload: {},
+  });
 }
-

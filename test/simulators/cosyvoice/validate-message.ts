@@ -79,7 +79,11 @@ export function parseClientMessage(text: string): Checked<ClientMessage> {
 }
 
 /** Checks a run-task's payload like the service: task group, model, voice, parameters and ranges. */
-export function validateRunTask(payload: Record<string, unknown>, models: readonly string[], voices: readonly string[] | undefined): Checked<SimTaskSettings> {
+export function validateRunTask(
+  payload: Record<string, unknown>,
+  models: readonly string[],
+  voices: readonly string[] | undefined,
+): Checked<SimTaskSettings> {
   if (payload.task_group !== 'audio' || payload.task !== 'tts' || payload.function !== 'SpeechSynthesizer') {
     return fail('task_group/task/function must be audio/tts/SpeechSynthesizer');
   }
@@ -97,9 +101,12 @@ export function validateRunTask(payload: Record<string, unknown>, models: readon
   if (format === 'opus') return fail('this simulator does not produce opus');
   if (parameters.bit_rate !== undefined) return fail('parameters.bit_rate applies to opus only');
   const sampleRate = parameters.sample_rate ?? 22050;
-  if (typeof sampleRate !== 'number' || !SAMPLE_RATES.includes(sampleRate)) return fail(`parameters.sample_rate must be one of ${SAMPLE_RATES.join(', ')}`);
+  if (typeof sampleRate !== 'number' || !SAMPLE_RATES.includes(sampleRate))
+    return fail(`parameters.sample_rate must be one of ${SAMPLE_RATES.join(', ')}`);
   const problem =
-    range(parameters.volume, 'volume', 0, 100, true) ?? range(parameters.rate, 'rate', 0.5, 2, false) ?? range(parameters.pitch, 'pitch', 0.5, 2, false);
+    range(parameters.volume, 'volume', 0, 100, true) ??
+    range(parameters.rate, 'rate', 0.5, 2, false) ??
+    range(parameters.pitch, 'pitch', 0.5, 2, false);
   if (problem) return fail(problem);
   return { ok: true, value: { model, voice, format: format as SimFormat, sampleRate, parameters } };
 }

@@ -30,7 +30,12 @@ export function senseAudioCommand(): Command {
     loggedUnit: 'request',
     providerOptions: (command) =>
       command
-        .option('--chunk-hex-chars <n>', 'hex characters per SSE audio event', parsedOption(integerOption('--chunk-hex-chars', 1, 2 ** 30)), 8192)
+        .option(
+          '--chunk-hex-chars <n>',
+          'hex characters per SSE audio event',
+          parsedOption(integerOption('--chunk-hex-chars', 1, 2 ** 30)),
+          8192,
+        )
         .option('--event-interval-ms <ms>', 'pause between SSE events', parsedOption(numberOption('--event-interval-ms', 0, 60_000)), 0)
         .option('--no-mp3-tags', 'mp3 without ID3v2 tag and Info frame')
         .option(

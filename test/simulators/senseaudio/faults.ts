@@ -1,4 +1,8 @@
-import { FaultPicker as SharedFaultPicker, type FaultPlan as SharedFaultPlan, type RandomFaults as SharedRandomFaults } from '../shared/fault-picker.ts';
+import {
+  FaultPicker as SharedFaultPicker,
+  type FaultPlan as SharedFaultPlan,
+  type RandomFaults as SharedRandomFaults,
+} from '../shared/fault-picker.ts';
 
 /**
  * One injected failure (or stress) for one request. Where it applies:

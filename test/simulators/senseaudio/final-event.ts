@@ -24,7 +24,11 @@ export function finalEventPicker(plan: FinalEventPlan, seed: number): (requestNu
 }
 
 /** The hex of the status-1 events and of the status-2 event for one answer in `variant`. */
-export function splitAudioEvents(pieces: readonly string[], wholeHex: string, variant: FinalEventVariant): { chunks: string[]; final: string } {
+export function splitAudioEvents(
+  pieces: readonly string[],
+  wholeHex: string,
+  variant: FinalEventVariant,
+): { chunks: string[]; final: string } {
   switch (variant) {
     case 'repeat':
       return { chunks: [...pieces], final: wholeHex };

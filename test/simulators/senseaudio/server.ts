@@ -156,7 +156,7 @@ class Simulator {
 
   async listen(port: number, host: string): Promise<SenseAudioSimulator> {
     const address = await listen(this.#server, port, host);
-        return {
+    return {
       url: `http://${address.urlHost}:${address.port}`,
       port: address.port,
       requests: this.#requests,
@@ -452,7 +452,11 @@ function badAudio(audio: SimAudio, request: SimRequest, fault: SenseAudioFault |
     case 'wavForMp3':
       return generateSenseAudioAudio(request.text, { ...request.audio, format: 'wav' }, options);
     case 'wrongRate':
-      return generateSenseAudioAudio(request.text, { ...request.audio, sampleRate: request.audio.sampleRate === 16000 ? 24000 : 16000 }, options);
+      return generateSenseAudioAudio(
+        request.text,
+        { ...request.audio, sampleRate: request.audio.sampleRate === 16000 ? 24000 : 16000 },
+        options,
+      );
     case 'random':
       return { ...audio, bytes: new Uint8Array(randomBytes(audio.bytes.length)) };
     case 'endless':
@@ -460,7 +464,9 @@ function badAudio(audio: SimAudio, request: SimRequest, fault: SenseAudioFault |
   }
 }
 
-function businessFault(fault: SenseAudioFault | undefined): { code: number; message: string; in: 'json' | 'sse'; afterEvents: number } | undefined {
+function businessFault(
+  fault: SenseAudioFault | undefined,
+): { code: number; message: string; in: 'json' | 'sse'; afterEvents: number } | undefined {
   if (fault === undefined) return undefined;
   const placement = (f: { in?: 'json' | 'sse'; afterEvents?: number }) => ({ in: f.in ?? 'json', afterEvents: f.afterEvents ?? 0 });
   switch (fault.kind) {
@@ -495,4 +501,3 @@ function describeBody(record: RecordedRequest, body: unknown): void {
     };
   }
 }
-

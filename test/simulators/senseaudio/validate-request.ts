@@ -66,7 +66,8 @@ export function validateRequest(body: unknown, models: readonly string[], voices
   }
   const channel = audio.channel ?? 2;
   if (channel !== 1 && channel !== 2) return fail(`invalid params, audio_setting.channel must be 1 or 2, got ${JSON.stringify(channel)}`);
-  if (voices !== undefined && !voices.includes(voice.voice_id)) return { ok: false, code: 20132, message: `voice id not exist: ${voice.voice_id}` };
+  if (voices !== undefined && !voices.includes(voice.voice_id))
+    return { ok: false, code: 20132, message: `voice id not exist: ${voice.voice_id}` };
   const streamOptions = isRecord(body.stream_options) ? body.stream_options : {};
   return {
     ok: true,

@@ -15,9 +15,7 @@ export interface AudioLink {
   downloads: number;
 }
 
-export type LinkLookup =
-  | { ok: true; link: AudioLink }
-  | { ok: false; status: 403 | 404; message: string; link?: AudioLink };
+export type LinkLookup = { ok: true; link: AudioLink } | { ok: false; status: 403 | 404; message: string; link?: AudioLink };
 
 /**
  * Signed, expiring links to audio held in memory, like the storage links the real service

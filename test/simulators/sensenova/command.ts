@@ -32,9 +32,18 @@ export function senseNovaCommand(): Command {
         .option('--chunk-bytes <n>', 'audio bytes per SSE event', parsedOption(integerOption('--chunk-bytes', 1, 2 ** 30)), 4096)
         .option('--event-interval-ms <ms>', 'pause between SSE events', parsedOption(numberOption('--event-interval-ms', 0, 60_000)), 0)
         .addOption(new Option('--encoding <encoding>', 'inline audio encoding').choices(['hex', 'base64']).default('hex'))
-        .addOption(new Option('--final-audio <what>', 'audio of the status-2 event').choices(['aggregate', 'last-chunk', 'empty']).default('aggregate'))
+        .addOption(
+          new Option('--final-audio <what>', 'audio of the status-2 event')
+            .choices(['aggregate', 'last-chunk', 'empty'])
+            .default('aggregate'),
+        )
         .option('--link-ttl-ms <ms>', 'lifetime of url-mode links', parsedOption(integerOption('--link-ttl-ms', 1, 2 ** 31 - 1)), 60_000)
-        .option('--max-input-chars <n>', 'longest input accepted, in code points', parsedOption(integerOption('--max-input-chars', 1, 1_000_000)), 2000)
+        .option(
+          '--max-input-chars <n>',
+          'longest input accepted, in code points',
+          parsedOption(integerOption('--max-input-chars', 1, 1_000_000)),
+          2000,
+        )
         .option('--no-mp3-tags', 'mp3 without ID3v2 tag and Info frame'),
     start: (common, options: SenseNovaCommandOptions) => {
       if ((options.accessKeyId === undefined) !== (options.secretAccessKey === undefined)) {

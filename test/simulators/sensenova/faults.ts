@@ -1,4 +1,9 @@
-import { FaultPicker as SharedFaultPicker, randomFaultPlan, type FaultPlan as SharedFaultPlan, type RandomFaults as SharedRandomFaults } from '../shared/fault-picker.ts';
+import {
+  FaultPicker as SharedFaultPicker,
+  randomFaultPlan,
+  type FaultPlan as SharedFaultPlan,
+  type RandomFaults as SharedRandomFaults,
+} from '../shared/fault-picker.ts';
 
 /**
  * One injected failure (or stress) for one POST /audio/speech_fusion. Where it applies:

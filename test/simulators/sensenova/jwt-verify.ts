@@ -24,7 +24,8 @@ export function verifyJwt(token: string, accessKeyId: string, secret: string, no
   if (!isRecord(claims)) return { ok: false, reason: 'malformed token payload' };
   const expected = createHmac('sha256', secret).update(`${headerPart}.${payloadPart}`).digest();
   const given = Buffer.from(signaturePart, 'base64url');
-  if (given.length !== expected.length || !timingSafeEqual(given, expected)) return { ok: false, reason: 'invalid token signature', claims };
+  if (given.length !== expected.length || !timingSafeEqual(given, expected))
+    return { ok: false, reason: 'invalid token signature', claims };
   if (claims.iss !== accessKeyId) return { ok: false, reason: 'unknown access key id', claims };
   if (typeof claims.exp !== 'number' || typeof claims.nbf !== 'number') return { ok: false, reason: 'token lacks exp or nbf', claims };
   if (nowSeconds >= claims.exp) return { ok: false, reason: 'token expired', claims };

@@ -320,7 +320,13 @@ class Simulator {
     record.authProblem = 'invalid api key';
   }
 
-  async #synthesize(record: RecordedRequest, res: ServerResponse, request: SimRequest, fault: SenseNovaFault | undefined, gone: AbortSignal): Promise<void> {
+  async #synthesize(
+    record: RecordedRequest,
+    res: ServerResponse,
+    request: SimRequest,
+    fault: SenseNovaFault | undefined,
+    gone: AbortSignal,
+  ): Promise<void> {
     const audio = generateSenseAudioAudio(request.input, request.audio, {
       msPerChar: this.#options.msPerChar ?? 60,
       mp3Tags: this.#options.mp3Tags ?? true,
@@ -352,11 +358,23 @@ class Simulator {
         ...(fault?.kind === 'urlGone' || fault?.kind === 'cutDownload' ? { fault } : {}),
       });
       record.link = `${this.#origin}${path}`;
-      await this.#sendOneShot(record, res, { data: { audio: record.link, status: 2 }, trace_id: record.traceId, extra_info: extraInfo }, fault, gone);
+      await this.#sendOneShot(
+        record,
+        res,
+        { data: { audio: record.link, status: 2 }, trace_id: record.traceId, extra_info: extraInfo },
+        fault,
+        gone,
+      );
       return;
     }
     if (!request.stream) {
-      await this.#sendOneShot(record, res, { data: { audio: this.#encode(bytes), status: 2 }, trace_id: record.traceId, extra_info: extraInfo }, fault, gone);
+      await this.#sendOneShot(
+        record,
+        res,
+        { data: { audio: this.#encode(bytes), status: 2 }, trace_id: record.traceId, extra_info: extraInfo },
+        fault,
+        gone,
+      );
       return;
     }
     await this.#sendStream(record, res, bytes, extraInfo, fault, gone);
@@ -384,7 +402,11 @@ class Simulator {
       extra_info: zeros,
     }));
     const finalPiece = finalAudio === 'aggregate' ? bytes : (last ?? Buffer.alloc(0));
-    events.push({ data: { audio: finalPiece.length === 0 ? '' : this.#encode(finalPiece), status: 2 }, trace_id: record.traceId, extra_info: extraInfo });
+    events.push({
+      data: { audio: finalPiece.length === 0 ? '' : this.#encode(finalPiece), status: 2 },
+      trace_id: record.traceId,
+      extra_info: extraInfo,
+    });
 
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-request-id': record.traceId });
     record.httpStatus = 200;
@@ -424,7 +446,13 @@ class Simulator {
     res.end();
   }
 
-  async #sendOneShot(record: RecordedRequest, res: ServerResponse, answer: object, fault: SenseNovaFault | undefined, gone: AbortSignal): Promise<void> {
+  async #sendOneShot(
+    record: RecordedRequest,
+    res: ServerResponse,
+    answer: object,
+    fault: SenseNovaFault | undefined,
+    gone: AbortSignal,
+  ): Promise<void> {
     const text = JSON.stringify(answer);
     res.writeHead(200, { 'content-type': 'application/json', 'x-request-id': record.traceId });
     record.httpStatus = 200;
@@ -453,7 +481,9 @@ class Simulator {
     }
     if (!found.ok) {
       res.writeHead(found.status, { 'content-type': 'application/xml' });
-      res.end(`<?xml version="1.0" encoding="UTF-8"?><Error><Code>${found.message.split(':')[0]}</Code><Message>${found.message}</Message></Error>`);
+      res.end(
+        `<?xml version="1.0" encoding="UTF-8"?><Error><Code>${found.message.split(':')[0]}</Code><Message>${found.message}</Message></Error>`,
+      );
       return;
     }
     const { bytes, contentType, fault } = found.link;
@@ -488,7 +518,10 @@ class Simulator {
       res.end(message);
       return;
     }
-    const body = style === 'message' ? { code: status, message, trace_id: record.traceId } : { error: { code: ERROR_CODES[status] ?? status, message, details: [] }, trace_id: record.traceId };
+    const body =
+      style === 'message'
+        ? { code: status, message, trace_id: record.traceId }
+        : { error: { code: ERROR_CODES[status] ?? status, message, details: [] }, trace_id: record.traceId };
     res.setHeader('x-request-id', record.traceId);
     sendJson(res, status, body);
   }

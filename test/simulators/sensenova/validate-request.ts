@@ -57,7 +57,8 @@ export function validateRequest(body: unknown, rules: ValidationRules): Validati
     return fail(`language must be ZH or EN, got ${JSON.stringify(body.language)}`);
   }
   const outputFormat = body.output_format ?? 'hex';
-  if (outputFormat !== 'hex' && outputFormat !== 'url') return fail(`output_format must be hex or url, got ${JSON.stringify(outputFormat)}`);
+  if (outputFormat !== 'hex' && outputFormat !== 'url')
+    return fail(`output_format must be hex or url, got ${JSON.stringify(outputFormat)}`);
   if (outputFormat === 'url' && stream) return fail('output_format url requires stream to be false');
 
   const voice = body.voice_setting;
@@ -135,7 +136,11 @@ function normaliseWeights(value: unknown): { voice: string; weight: number }[] |
   return 'timbre_weights must be an array of {voice, weight} or an object {voice: weight}';
 }
 
-function checkWeights(weights: { voice: string; weight: number }[], mainVoice: string, voices: readonly string[] | undefined): string | undefined {
+function checkWeights(
+  weights: { voice: string; weight: number }[],
+  mainVoice: string,
+  voices: readonly string[] | undefined,
+): string | undefined {
   if (weights.length === 0) return undefined;
   if (weights.length > MAX_VOICES) return `timbre_weights supports at most ${MAX_VOICES} voices, got ${weights.length}`;
   const seen = new Set<string>();

@@ -19,7 +19,10 @@ export interface RandomFaults<F> {
  * A plan function drawing seeded random faults. `defaultKinds` is asked per request, so a
  * simulator can pick its list by what the request asked for.
  */
-export function randomFaultPlan<F, A extends unknown[]>(options: RandomFaults<F>, defaultKinds: (...args: A) => readonly F[]): (...args: A) => F | undefined {
+export function randomFaultPlan<F, A extends unknown[]>(
+  options: RandomFaults<F>,
+  defaultKinds: (...args: A) => readonly F[],
+): (...args: A) => F | undefined {
   if (!(options.rate >= 0 && options.rate <= 1)) throw new RangeError(`fault rate must be in [0, 1], got ${options.rate}`);
   if (options.kinds?.length === 0) throw new RangeError('fault kinds must not be empty');
   const next = seededRandom(options.seed);

@@ -91,4 +91,3 @@ function crc16(bytes: Uint8Array): number {
   }
   return crc;
 }
-

@@ -22,7 +22,8 @@ const KBPS_V2 = [0, 8, 16, 24, 32, 40, 48, 56, 64, 80, 96, 112, 128, 144, 160];
 export function firstMp3AudioFrame(bytes: Uint8Array): Mp3FrameInfo | undefined {
   let offset = 0;
   while (bytes[offset] === 0x49 && bytes[offset + 1] === 0x44 && bytes[offset + 2] === 0x33) {
-    const size = ((at(bytes, offset + 6) << 21) | (at(bytes, offset + 7) << 14) | (at(bytes, offset + 8) << 7) | at(bytes, offset + 9)) >>> 0;
+    const size =
+      ((at(bytes, offset + 6) << 21) | (at(bytes, offset + 7) << 14) | (at(bytes, offset + 8) << 7) | at(bytes, offset + 9)) >>> 0;
     offset += 10 + size + (at(bytes, offset + 5) & 0x10 ? 10 : 0);
   }
   for (let frames = 0; frames < 2; frames += 1) {

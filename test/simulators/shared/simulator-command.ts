@@ -57,7 +57,9 @@ export function parsedOption<T>(parse: (value: string) => T): (value: string) =>
  * `simulator <provider> …`: the options all simulators share, then the provider's own; starts
  * the simulator, prints where to find it and runs until SIGINT or SIGTERM.
  */
-export function simulatorCommand<O extends SimulatorCommandOptions, S extends { close(): Promise<void> }>(spec: SimulatorCommandSpec<O, S>): Command {
+export function simulatorCommand<O extends SimulatorCommandOptions, S extends { close(): Promise<void> }>(
+  spec: SimulatorCommandSpec<O, S>,
+): Command {
   const command = new Command(spec.name)
     .description(spec.description)
     .option('--port <port>', 'port to listen on (0 = any free port)', parsedOption(integerOption('--port', 0, 65535)), 0)
@@ -65,7 +67,11 @@ export function simulatorCommand<O extends SimulatorCommandOptions, S extends { 
     .option('--key <key>', spec.keyHelp, 'test-key');
   spec.credentialOptions?.(command);
   command
-    .option('--fault-rate <rate>', `share of ${spec.faultedUnits} given a random fault, 0..1`, parsedOption(numberOption('--fault-rate', 0, 1)))
+    .option(
+      '--fault-rate <rate>',
+      `share of ${spec.faultedUnits} given a random fault, 0..1`,
+      parsedOption(numberOption('--fault-rate', 0, 1)),
+    )
     .option('--seed <seed>', 'seed of the fault draw', parsedOption(integerOption('--seed', 0, 2 ** 32 - 1)), 1)
     .option('--ms-per-char <ms>', 'speech per spoken character', parsedOption(numberOption('--ms-per-char', 0.1, 10_000)), 60);
   spec.providerOptions?.(command);

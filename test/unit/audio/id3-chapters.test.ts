@@ -20,7 +20,7 @@ function readFrames(tag: Uint8Array): { id: string; body: Uint8Array }[] {
   expect(10 + size).toBe(tag.length);
   const view = new DataView(tag.buffer, tag.byteOffset, tag.length);
   const frames: { id: string; body: Uint8Array }[] = [];
-  for (let offset = 10; offset < tag.length; ) {
+  for (let offset = 10; offset < tag.length;) {
     const id = String.fromCharCode(...tag.subarray(offset, offset + 4));
     const length = view.getUint32(offset + 4);
     frames.push({ id, body: tag.subarray(offset + 10, offset + 10 + length) });

@@ -39,7 +39,13 @@ describe('parseMp3FrameHeader', () => {
   });
 
   it('reads MPEG-2.5 8 kHz 8 kbps (FF E3 18 C0): 72-byte frames', () => {
-    expect(header(0xff, 0xe3, 0x18, 0xc0)).toMatchObject({ version: '2.5', sampleRate: 8000, bitrateKbps: 8, frameLength: 72, samplesPerFrame: 576 });
+    expect(header(0xff, 0xe3, 0x18, 0xc0)).toMatchObject({
+      version: '2.5',
+      sampleRate: 8000,
+      bitrateKbps: 8,
+      frameLength: 72,
+      samplesPerFrame: 576,
+    });
   });
 
   it('reads layer I and II with their own frame lengths', () => {

@@ -5,7 +5,6 @@ import { id3v2TagLength, isId3v1, parseApeTag } from '../../../src/audio/mp3-tag
 import { synthMp3 } from '../../support/audio-synth.ts';
 import { concatBytes } from '../../support/concat-bytes.ts';
 
-
 function ascii(text: string): Uint8Array {
   return Uint8Array.from(text, (char) => char.charCodeAt(0));
 }
@@ -13,7 +12,18 @@ function ascii(text: string): Uint8Array {
 /** An ID3v2 tag of `bodyLength` bytes; the body holds 0xFF 0xFB bytes that look like frame syncs. */
 function id3v2(bodyLength: number, options: { major?: number; footer?: boolean } = {}): Uint8Array {
   const major = options.major ?? 4;
-  const header = Uint8Array.of(0x49, 0x44, 0x33, major, 0, options.footer ? 0x10 : 0, (bodyLength >> 21) & 0x7f, (bodyLength >> 14) & 0x7f, (bodyLength >> 7) & 0x7f, bodyLength & 0x7f);
+  const header = Uint8Array.of(
+    0x49,
+    0x44,
+    0x33,
+    major,
+    0,
+    options.footer ? 0x10 : 0,
+    (bodyLength >> 21) & 0x7f,
+    (bodyLength >> 14) & 0x7f,
+    (bodyLength >> 7) & 0x7f,
+    bodyLength & 0x7f,
+  );
   const body = new Uint8Array(bodyLength).map((_, i) => (i % 2 === 0 ? 0xff : 0xfb));
   const footer = options.footer ? concatBytes([ascii('3DI'), header.subarray(3)]) : new Uint8Array(0);
   return concatBytes([header, body, footer]);
@@ -46,7 +56,10 @@ async function* chunked(bytes: Uint8Array, size: number): AsyncGenerator<Uint8Ar
   for (let offset = 0; offset < bytes.length; offset += size) yield await Promise.resolve(bytes.subarray(offset, offset + size));
 }
 
-async function walk(bytes: Uint8Array, chunkSize = 4096): Promise<{ frames: number; frameBytes: number; report: Mp3WalkReport; first: Uint8Array | null }> {
+async function walk(
+  bytes: Uint8Array,
+  chunkSize = 4096,
+): Promise<{ frames: number; frameBytes: number; report: Mp3WalkReport; first: Uint8Array | null }> {
   const report = createMp3WalkReport();
   let frames = 0;
   let frameBytes = 0;

@@ -83,7 +83,9 @@ describe('transcode', () => {
   });
 
   it('keeps samples bit-exact when only the container changes (wav → raw pcm)', async () => {
-    const pcm = await collect(transcode(chunksOf(WAV_24K_MONO), { format: 'pcm', sampleRate: 24_000, channels: 1 }, { inputFormat: 'wav' }));
+    const pcm = await collect(
+      transcode(chunksOf(WAV_24K_MONO), { format: 'pcm', sampleRate: 24_000, channels: 1 }, { inputFormat: 'wav' }),
+    );
     expect(Buffer.from(pcm).equals(Buffer.from(WAV_24K_MONO.subarray(44)))).toBe(true);
   });
 
@@ -94,7 +96,7 @@ describe('transcode', () => {
     expect(Math.abs((await probeAudio(mp3, 'mp3')).durationSeconds - 2)).toBeLessThan(0.1);
   });
 
-  it('reads a wav with espeak-ng\'s 0x7FFFF000 placeholder sizes', async () => {
+  it("reads a wav with espeak-ng's 0x7FFFF000 placeholder sizes", async () => {
     const streamed = WAV_24K_MONO.slice();
     new DataView(streamed.buffer).setUint32(4, 0x7ffff024, true);
     new DataView(streamed.buffer).setUint32(40, 0x7ffff000, true);
@@ -105,7 +107,9 @@ describe('transcode', () => {
   it('fails on a streamed wav (no length in its header) that ends inside a sample frame', async () => {
     const streamed = WAV_24K_MONO.slice(0, 44 + 10_001);
     new DataView(streamed.buffer).setUint32(40, 0xffffffff, true);
-    const error = await collect(transcode(chunksOf(streamed), { format: 'mp3', sampleRate: 24_000, channels: 1, bitrate: 64_000 })).catch((caught: unknown) => caught);
+    const error = await collect(transcode(chunksOf(streamed), { format: 'mp3', sampleRate: 24_000, channels: 1, bitrate: 64_000 })).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(AudioFormatError);
     expect((error as Error).message).toContain('ended inside a sample frame (1 of 2 bytes');
   });
@@ -113,7 +117,11 @@ describe('transcode', () => {
   it('reads raw pcm when told its rate and channels', async () => {
     const pcm = synthPcm({ durationMs: 1_000, sampleRate: 22_050, channels: 2 });
     const wav = await collect(
-      transcode(chunksOf(pcm), { format: 'wav', sampleRate: 24_000, channels: 1 }, { inputFormat: 'pcm', inputSampleRate: 22_050, inputChannels: 2 }),
+      transcode(
+        chunksOf(pcm),
+        { format: 'wav', sampleRate: 24_000, channels: 1 },
+        { inputFormat: 'pcm', inputSampleRate: 22_050, inputChannels: 2 },
+      ),
     );
     const probed = await probeAudio(wav, 'wav');
     expect(probed).toMatchObject({ sampleRate: 24_000, channels: 1 });
@@ -122,29 +130,41 @@ describe('transcode', () => {
 
   it('rethrows the error of an input cut midway instead of returning shorter audio', async () => {
     const cut = new Error('socket hang up');
-    const converting = collect(transcode(cutAfter(WAV_24K_MONO, WAV_24K_MONO.length / 2, cut), { format: 'mp3', sampleRate: 24_000, channels: 1, bitrate: 64_000 }));
+    const converting = collect(
+      transcode(cutAfter(WAV_24K_MONO, WAV_24K_MONO.length / 2, cut), { format: 'mp3', sampleRate: 24_000, channels: 1, bitrate: 64_000 }),
+    );
     await expect(converting).rejects.toBe(cut);
   });
 
   it('fails on a wav that simply ends early (even on a sample boundary), naming both lengths', async () => {
     const short = WAV_24K_MONO.subarray(0, 44 + 24_000); // header + half a second
-    const error = await collect(transcode(chunksOf(short), { format: 'mp3', sampleRate: 24_000, channels: 1, bitrate: 64_000 })).catch((caught: unknown) => caught);
+    const error = await collect(transcode(chunksOf(short), { format: 'mp3', sampleRate: 24_000, channels: 1, bitrate: 64_000 })).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(AudioFormatError);
     expect((error as Error).message).toContain(`ended after ${short.length} of the ${WAV_24K_MONO.length} bytes`);
   });
 
-  it('fails with ffmpeg\'s own words on input that is not audio', async () => {
-    const error = await collect(transcode(chunksOf(new TextEncoder().encode('<html>403 Forbidden</html>'.repeat(50))), { format: 'wav', sampleRate: 24_000, channels: 1 })).catch(
-      (caught: unknown) => caught,
-    );
+  it("fails with ffmpeg's own words on input that is not audio", async () => {
+    const error = await collect(
+      transcode(chunksOf(new TextEncoder().encode('<html>403 Forbidden</html>'.repeat(50))), {
+        format: 'wav',
+        sampleRate: 24_000,
+        channels: 1,
+      }),
+    ).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(AudioFormatError);
     expect((error as Error).message).toMatch(/ffmpeg could not convert the audio to wav 24000 Hz mono: it exited with code \d+: \S/);
   });
 
   it('says how to install ffmpeg when it is missing', async () => {
-    const error = await collect(transcode(chunksOf(WAV_24K_MONO), { format: 'wav', sampleRate: 16_000, channels: 1 }, { ffmpegPath: join(scratch, 'no-such-ffmpeg') })).catch(
-      (caught: unknown) => caught,
-    );
+    const error = await collect(
+      transcode(
+        chunksOf(WAV_24K_MONO),
+        { format: 'wav', sampleRate: 16_000, channels: 1 },
+        { ffmpegPath: join(scratch, 'no-such-ffmpeg') },
+      ),
+    ).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(ConfigError);
     expect((error as Error).message).toContain('install ffmpeg (apt-get install ffmpeg)');
   });
@@ -161,7 +181,11 @@ describe('transcode', () => {
         yield block;
       }
     }
-    const output = transcode(lazyPcm(), { format: 'pcm', sampleRate: 24_000, channels: 1 }, { inputFormat: 'pcm', inputSampleRate: 24_000, inputChannels: 1, ffmpegPath: recordingFfmpeg });
+    const output = transcode(
+      lazyPcm(),
+      { format: 'pcm', sampleRate: 24_000, channels: 1 },
+      { inputFormat: 'pcm', inputSampleRate: 24_000, inputChannels: 1, ffmpegPath: recordingFfmpeg },
+    );
     let taken = 0;
     for await (const chunk of output) {
       taken += chunk.length;
@@ -183,13 +207,17 @@ describe('transcode', () => {
         yield new Uint8Array(16 * 1024);
       }
     }
-    const output = transcode(endless(), { format: 'mp3', sampleRate: 24_000, channels: 1, bitrate: 64_000 }, {
-      inputFormat: 'pcm',
-      inputSampleRate: 24_000,
-      inputChannels: 1,
-      signal: controller.signal,
-      ffmpegPath: recordingFfmpeg,
-    });
+    const output = transcode(
+      endless(),
+      { format: 'mp3', sampleRate: 24_000, channels: 1, bitrate: 64_000 },
+      {
+        inputFormat: 'pcm',
+        inputSampleRate: 24_000,
+        inputChannels: 1,
+        signal: controller.signal,
+        ffmpegPath: recordingFfmpeg,
+      },
+    );
     const reason = new Error('render cancelled');
     const error = await (async () => {
       for await (const _chunk of output) controller.abort(reason);
@@ -202,13 +230,25 @@ describe('transcode', () => {
 
 describe('passThroughOrTranscode', () => {
   it('passes a wav that already matches through byte for byte', async () => {
-    const out = await collect(passThroughOrTranscode(chunksOf(WAV_24K_MONO), { format: 'wav', sampleRate: 24_000, channels: 1 }, { ffmpegPath: join(scratch, 'no-such-ffmpeg') }));
+    const out = await collect(
+      passThroughOrTranscode(
+        chunksOf(WAV_24K_MONO),
+        { format: 'wav', sampleRate: 24_000, channels: 1 },
+        { ffmpegPath: join(scratch, 'no-such-ffmpeg') },
+      ),
+    );
     expect(Buffer.from(out).equals(Buffer.from(WAV_24K_MONO))).toBe(true);
   });
 
   it('passes a matching mp3 through untouched, ID3 tag and all', async () => {
     const mp3 = synthMp3({ durationMs: 500, sampleRate: 24_000, channels: 1, bitrate: 64_000, id3: true });
-    const out = await collect(passThroughOrTranscode(chunksOf(mp3, 100), { format: 'mp3', sampleRate: 24_000, channels: 1, bitrate: 64_000 }, { ffmpegPath: join(scratch, 'no-such-ffmpeg') }));
+    const out = await collect(
+      passThroughOrTranscode(
+        chunksOf(mp3, 100),
+        { format: 'mp3', sampleRate: 24_000, channels: 1, bitrate: 64_000 },
+        { ffmpegPath: join(scratch, 'no-such-ffmpeg') },
+      ),
+    );
     expect(Buffer.from(out).equals(Buffer.from(mp3))).toBe(true);
   });
 
@@ -216,7 +256,11 @@ describe('passThroughOrTranscode', () => {
     const pcm = synthPcm({ durationMs: 200, sampleRate: 24_000, channels: 1 });
     pcm.set([0xff, 0xfb, 0x90, 0x64], 0);
     const out = await collect(
-      passThroughOrTranscode(chunksOf(pcm), { format: 'pcm', sampleRate: 24_000, channels: 1 }, { inputFormat: 'pcm', inputSampleRate: 24_000, inputChannels: 1, ffmpegPath: join(scratch, 'no-such-ffmpeg') }),
+      passThroughOrTranscode(
+        chunksOf(pcm),
+        { format: 'pcm', sampleRate: 24_000, channels: 1 },
+        { inputFormat: 'pcm', inputSampleRate: 24_000, inputChannels: 1, ffmpegPath: join(scratch, 'no-such-ffmpeg') },
+      ),
     );
     expect(Buffer.from(out).equals(Buffer.from(pcm))).toBe(true);
   });
@@ -224,13 +268,17 @@ describe('passThroughOrTranscode', () => {
   it('converts when the rate, the channels or the container differ', async () => {
     const stereo = await collect(passThroughOrTranscode(chunksOf(WAV_24K_MONO), { format: 'wav', sampleRate: 24_000, channels: 2 }));
     expect(await probeAudio(stereo, 'wav')).toMatchObject({ sampleRate: 24_000, channels: 2 });
-    const mp3 = await collect(passThroughOrTranscode(chunksOf(WAV_24K_MONO), { format: 'mp3', sampleRate: 24_000, channels: 1, bitrate: 48_000 }));
+    const mp3 = await collect(
+      passThroughOrTranscode(chunksOf(WAV_24K_MONO), { format: 'mp3', sampleRate: 24_000, channels: 1, bitrate: 48_000 }),
+    );
     expect(await probeAudio(mp3, 'mp3')).toMatchObject({ codec: 'mp3', sampleRate: 24_000, channels: 1, bitRate: 48_000 });
   });
 
   it('fails on a matching wav that ends before its declared length instead of passing it on', async () => {
     const short = WAV_24K_MONO.subarray(0, 10_044);
-    const error = await collect(passThroughOrTranscode(chunksOf(short), { format: 'wav', sampleRate: 24_000, channels: 1 })).catch((caught: unknown) => caught);
+    const error = await collect(passThroughOrTranscode(chunksOf(short), { format: 'wav', sampleRate: 24_000, channels: 1 })).catch(
+      (caught: unknown) => caught,
+    );
     expect(error).toBeInstanceOf(AudioFormatError);
     expect((error as Error).message).toContain('ended after 10044');
   });

@@ -63,7 +63,12 @@ describe('wav samples from espeak', () => {
   });
 
   it('refuses output that is not 16-bit PCM wav, as fatal', async () => {
-    for (const bytes of [Buffer.from('Usage: espeak-ng [options]'), espeakHeader(22050, 1, 8), espeakHeader(22050, 1, 16, 3), espeakHeader(22050, 3)]) {
+    for (const bytes of [
+      Buffer.from('Usage: espeak-ng [options]'),
+      espeakHeader(22050, 1, 8),
+      espeakHeader(22050, 1, 16, 3),
+      espeakHeader(22050, 3),
+    ]) {
       const failure = await wavSamples(chunks(bytes, [])).then(
         () => undefined,
         (error: unknown) => error,

@@ -28,13 +28,18 @@ describe('--set KEY=VALUE', () => {
       { key: 'blend', text: 'female_taimei=0.3' },
       { key: 'systemPrompt', text: 'a = b' },
     ]);
-    for (const bad of ['speed', '=1', '1x=2', 'sp eed=1']) expect(refusal(() => sets(bad))?.message, bad).toBe('set: expected KEY=VALUE, e.g. speed=1.2');
+    for (const bad of ['speed', '=1', '1x=2', 'sp eed=1'])
+      expect(refusal(() => sets(bad))?.message, bad).toBe('set: expected KEY=VALUE, e.g. speed=1.2');
   });
 
   it("reads a key the provider has a flag for the flag's way", () => {
     const aliases = ai302Definition.settingAliases ?? [];
     expect(
-      cliVoiceSettings(aliases, {}, sets('temperature=0.7', 'systemPrompt=42', 'multiSpeaker=true', 'refAudio=https://a/1.wav', 'refAudio=https://a/2.wav')),
+      cliVoiceSettings(
+        aliases,
+        {},
+        sets('temperature=0.7', 'systemPrompt=42', 'multiSpeaker=true', 'refAudio=https://a/1.wav', 'refAudio=https://a/2.wav'),
+      ),
     ).toEqual({ temperature: 0.7, systemPrompt: '42', multiSpeaker: true, refAudio: ['https://a/1.wav', 'https://a/2.wav'] });
     expect(cliVoiceSettings(senseNovaDefinition.settingAliases ?? [], {}, sets('blend=female_taimei=0.3', 'blend=male_0001=0.2'))).toEqual({
       blend: [
@@ -58,17 +63,26 @@ describe('--set KEY=VALUE', () => {
 
   it('refuses a setting given both as its flag and with --set, or twice with --set', () => {
     const aliases = senseAudioDefinition.settingAliases ?? [];
-    expect(refusal(() => cliVoiceSettings(aliases, { speed: 1.1 }, sets('speed=1.2')))?.message).toBe('speed: given both as --speed and as --set speed=…; give it once');
-    expect(refusal(() => cliVoiceSettings(aliases, {}, sets('speed=1.1', 'speed=1.2')))?.message).toBe('speed: given twice with --set; give it once');
+    expect(refusal(() => cliVoiceSettings(aliases, { speed: 1.1 }, sets('speed=1.2')))?.message).toBe(
+      'speed: given both as --speed and as --set speed=…; give it once',
+    );
+    expect(refusal(() => cliVoiceSettings(aliases, {}, sets('speed=1.1', 'speed=1.2')))?.message).toBe(
+      'speed: given twice with --set; give it once',
+    );
   });
 
   it('passes every flag given on, for the provider schema to take or refuse', () => {
-    expect(cliVoiceSettings(senseAudioDefinition.settingAliases ?? [], { speed: 1.1, topK: 5, pitch: undefined }, [])).toEqual({ speed: 1.1, topK: 5 });
+    expect(cliVoiceSettings(senseAudioDefinition.settingAliases ?? [], { speed: 1.1, topK: 5, pitch: undefined }, [])).toEqual({
+      speed: 1.1,
+      topK: 5,
+    });
   });
 
   it('ends in the provider schema: ranges and unknown keys are refused as for the flags', () => {
     const resolve = (...values: string[]) =>
-      resolveRenderOptions(senseAudioDefinition, { voiceSettings: cliVoiceSettings(senseAudioDefinition.settingAliases ?? [], {}, sets(...values)) });
+      resolveRenderOptions(senseAudioDefinition, {
+        voiceSettings: cliVoiceSettings(senseAudioDefinition.settingAliases ?? [], {}, sets(...values)),
+      });
     expect(resolve('latex_read=true', 'speed=1.2').voiceSettings).toEqual({ latex_read: true, speed: 1.2 });
     expect(refusal(() => resolve('vol=11'))?.field).toBe('vol');
     expect(refusal(() => resolve('temperature=0.5'))?.message).toMatch(/^temperature: senseaudio has no such setting/);

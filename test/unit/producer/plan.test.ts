@@ -34,7 +34,7 @@ describe('planRender', () => {
     }
   });
 
-  it('keeps every segment inside one chapter, with the heading opening the chapter\'s first segment', () => {
+  it("keeps every segment inside one chapter, with the heading opening the chapter's first segment", () => {
     let from = 0;
     for (const segment of plan.segments) {
       const start = clean.indexOf(segment.text, from);
@@ -46,12 +46,19 @@ describe('planRender', () => {
     }
     for (const chapter of plan.chapters) {
       const heading = clean.slice(chapters[chapter.index]?.start).split('\n')[0] ?? '';
-      expect(plan.segments[chapter.firstSegment]?.text.startsWith(heading), `chapter "${chapter.title}" first segment lacks its heading`).toBe(true);
+      expect(
+        plan.segments[chapter.firstSegment]?.text.startsWith(heading),
+        `chapter "${chapter.title}" first segment lacks its heading`,
+      ).toBe(true);
     }
   });
 
   it('respects the limits and loses no text', () => {
-    expectValidSplit(clean, plan.segments.map((s) => s.text), limits);
+    expectValidSplit(
+      clean,
+      plan.segments.map((s) => s.text),
+      limits,
+    );
   });
 
   it('counts units and code points per segment and in total', () => {

@@ -27,7 +27,9 @@ describe('checkRenderLimits', () => {
   it('refuses what the MP3 stitcher would refuse at the end: more chapters than ID3 tables hold', () => {
     const plan = planOf(MAX_CHAPTERS + 1);
     expect(() => checkRenderLimits(plan, MP3, undefined, NO_CAPS)).toThrow(InputError);
-    expect(() => checkRenderLimits(plan, MP3, undefined, NO_CAPS)).toThrow(/^chapters: at most 65025 chapters fit an ID3 table of contents/);
+    expect(() => checkRenderLimits(plan, MP3, undefined, NO_CAPS)).toThrow(
+      /^chapters: at most 65025 chapters fit an ID3 table of contents/,
+    );
     // WAV carries no chapters: the same plan is no format problem there.
     expect(() => checkRenderLimits(plan, WAV, undefined, NO_CAPS)).not.toThrow();
   });

@@ -9,7 +9,23 @@ import { seededRandom } from '../../support/seeded-random.ts';
 const LIMITS: TextLimits = { targetUnits: 120, maxUnits: 200, count: countCodePoints };
 const TURNS = { turnLine: SPEAKER_TURN_LINE };
 
-const WORDS = ['the', 'harbour', 'lights', 'were', 'out,', 'and', 'nobody', 'knew', 'why.', 'Listen', 'to', 'me', 'now!', 'maybe', 'tomorrow?'];
+const WORDS = [
+  'the',
+  'harbour',
+  'lights',
+  'were',
+  'out,',
+  'and',
+  'nobody',
+  'knew',
+  'why.',
+  'Listen',
+  'to',
+  'me',
+  'now!',
+  'maybe',
+  'tomorrow?',
+];
 
 /** A dialogue of `count` turns whose lengths vary (some span two lines), from a seed. */
 function dialogue(count: number, seed: number): { text: string; turns: string[] } {
@@ -59,7 +75,13 @@ describe('planRender with speaker turns', () => {
   });
 
   it('refuses a turn longer than one request may carry, naming its line and the limit', () => {
-    const text = ['[SPEAKER0] Hello there.', '[SPEAKER1] Hi.', 'How are you?', `[SPEAKER0] ${'very '.repeat(50)}long.`, '[SPEAKER1] Oh.'].join('\n');
+    const text = [
+      '[SPEAKER0] Hello there.',
+      '[SPEAKER1] Hi.',
+      'How are you?',
+      `[SPEAKER0] ${'very '.repeat(50)}long.`,
+      '[SPEAKER1] Oh.',
+    ].join('\n');
     let error: unknown;
     try {
       planRender(text, LIMITS, TURNS);
@@ -80,7 +102,10 @@ describe('planRender with speaker turns', () => {
     const text = '# One\n\n[SPEAKER0] First.\n[SPEAKER1] Second.\n\n# Two\n\n[SPEAKER0] Third.';
     const plan = planRender(text, LIMITS, TURNS);
     expect(plan.chapters.map((chapter) => chapter.title)).toEqual(['One', 'Two']);
-    expect(plan.segments.map((segment) => segment.text)).toEqual(['# One\n\n[SPEAKER0] First.\n[SPEAKER1] Second.', '# Two\n\n[SPEAKER0] Third.']);
+    expect(plan.segments.map((segment) => segment.text)).toEqual([
+      '# One\n\n[SPEAKER0] First.\n[SPEAKER1] Second.',
+      '# Two\n\n[SPEAKER0] Third.',
+    ]);
   });
 
   it('is not thrown off by a global or sticky pattern (stateful RegExp.test)', () => {

@@ -11,7 +11,12 @@ import { SENSENOVA_VOICES } from '../../../src/providers/sensenova/voices.ts';
 const config = loadConfig({});
 
 /** The InputError a definition's check throws, or undefined when it lets the voice through. */
-function refusal(definition: ProviderDefinition, voice: string, options = { model: definition.defaultModel, voiceSettings: {} }, env = config): InputError | undefined {
+function refusal(
+  definition: ProviderDefinition,
+  voice: string,
+  options = { model: definition.defaultModel, voiceSettings: {} },
+  env = config,
+): InputError | undefined {
   if (definition.validateVoice === undefined) throw new Error(`${definition.name} must declare validateVoice`);
   try {
     definition.validateVoice(voice, env, options);
@@ -34,7 +39,15 @@ describe('voice checks before enqueue (issue #8 item 3)', () => {
   });
 
   it('sensenova: a blended voice is checked too, by its place in the blend', () => {
-    const options = { model: senseNovaDefinition.defaultModel, voiceSettings: { blend: [{ voice: 'female_taimei', weight: 0.2 }, { voice: 'no_such', weight: 0.1 }] } };
+    const options = {
+      model: senseNovaDefinition.defaultModel,
+      voiceSettings: {
+        blend: [
+          { voice: 'female_taimei', weight: 0.2 },
+          { voice: 'no_such', weight: 0.1 },
+        ],
+      },
+    };
     const error = refusal(senseNovaDefinition, 'female_chunzhen', options);
     expect(error?.field).toBe('blend.1.voice');
     expect(error?.message).toMatch(/^blend\.1\.voice: sensenova has no voice "no_such"/);
@@ -64,7 +77,9 @@ describe('voice checks before enqueue (issue #8 item 3)', () => {
   it('senseaudio: only the form is checked (the docs show one example id)', () => {
     for (const voice of ['male_0004_a', 'klingon', 'Custom-Voice_2']) expect(refusal(senseAudioDefinition, voice), voice).toBeUndefined();
     for (const voice of ['klingon ish', '中文音色', '0004', 'a'.repeat(257), 'x;rm']) {
-      expect(refusal(senseAudioDefinition, voice)?.message, voice).toMatch(/^voice: a SenseAudio voice id is a letter, then letters, digits, _ or -/);
+      expect(refusal(senseAudioDefinition, voice)?.message, voice).toMatch(
+        /^voice: a SenseAudio voice id is a letter, then letters, digits, _ or -/,
+      );
     }
   });
 });

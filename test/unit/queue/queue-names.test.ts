@@ -19,6 +19,7 @@ describe('parseSegmentJobId', () => {
   });
 
   it('refuses ids that name no segment', () => {
-    for (const id of ['r-1', 'r-1-s12', 'r-1-s00007-r', 'r-1-s00007-rx', 'r-1-s00007x', '-s00007']) expect(parseSegmentJobId(id), id).toBeUndefined();
+    for (const id of ['r-1', 'r-1-s12', 'r-1-s00007-r', 'r-1-s00007-rx', 'r-1-s00007x', '-s00007'])
+      expect(parseSegmentJobId(id), id).toBeUndefined();
   });
 });

@@ -4,7 +4,12 @@ import { parseRenderEvent } from '../../../src/queue/render-event.ts';
 describe('parseRenderEvent', () => {
   it('reads the messages the render store publishes', () => {
     expect(parseRenderEvent('{"id":"r1","status":"cancelled"}')).toEqual({ id: 'r1', status: 'cancelled' });
-    expect(parseRenderEvent('{"id":"r1","segment":3,"cached":true,"chars":120}')).toEqual({ id: 'r1', segment: 3, cached: true, chars: 120 });
+    expect(parseRenderEvent('{"id":"r1","segment":3,"cached":true,"chars":120}')).toEqual({
+      id: 'r1',
+      segment: 3,
+      cached: true,
+      chars: 120,
+    });
   });
 
   it('keeps no field the message lacks', () => {

@@ -105,7 +105,9 @@ describe('stitch (mp3)', () => {
     expect(walked.report.vbrHeader?.lame).toEqual({ encoder: 'LAME3.100', encoderDelay: 576, padding: lastPadding });
 
     const { decodedBytes } = await expectPlayersAgree(file, result.durationMs, 24);
-    expect(decodedBytes / 2, 'decoded samples: all frames minus the delay and padding from the LAME tag').toBe(walked.frames * 576 - 576 - lastPadding);
+    expect(decodedBytes / 2, 'decoded samples: all frames minus the delay and padding from the LAME tag').toBe(
+      walked.frames * 576 - 576 - lastPadding,
+    );
   });
 
   it('joins MPEG-1 stereo read in odd-sized chunks', async () => {
@@ -115,7 +117,12 @@ describe('stitch (mp3)', () => {
       synthMp3({ ...options, durationMs: 800, frequencyHz: 660, id3: true }),
     ];
     const { storage, keys } = storageWith(segments, 997);
-    const result = await stitch({ storage, segmentKeys: keys, audio: { format: 'mp3', sampleRate: 44100, channels: 2 }, outputKey: 'stereo.mp3' });
+    const result = await stitch({
+      storage,
+      segmentKeys: keys,
+      audio: { format: 'mp3', sampleRate: 44100, channels: 2 },
+      outputKey: 'stereo.mp3',
+    });
     const file = storage.objects.get('stereo.mp3') ?? new Uint8Array(0);
     const walked = await inspect(file);
     expect(walked.report.vbrHeader?.frames).toBe(walked.frames);
@@ -124,7 +131,11 @@ describe('stitch (mp3)', () => {
   });
 
   it('writes a Xing frame with a monotonic TOC when segments differ in bitrate', async () => {
-    const segments = [tone({ durationMs: 1500, bitrate: 48000 }), tone({ durationMs: 1500, bitrate: 128000, frequencyHz: 800 }), tone({ durationMs: 1000, bitrate: 64000 })];
+    const segments = [
+      tone({ durationMs: 1500, bitrate: 48000 }),
+      tone({ durationMs: 1500, bitrate: 128000, frequencyHz: 800 }),
+      tone({ durationMs: 1000, bitrate: 64000 }),
+    ];
     const { storage, keys } = storageWith(segments);
     const result = await stitch({ storage, segmentKeys: keys, audio: MONO_24K, outputKey: 'vbr.mp3' });
     const file = storage.objects.get('vbr.mp3') ?? new Uint8Array(0);
@@ -138,7 +149,12 @@ describe('stitch (mp3)', () => {
   });
 
   it('writes title and chapters at counted segment starts that ffprobe and music-metadata read back', async () => {
-    const segments = [tone({ durationMs: 1000 }), tone({ durationMs: 1200, frequencyHz: 520 }), tone({ durationMs: 700, frequencyHz: 610 }), tone({ durationMs: 900 })];
+    const segments = [
+      tone({ durationMs: 1000 }),
+      tone({ durationMs: 1200, frequencyHz: 520 }),
+      tone({ durationMs: 700, frequencyHz: 610 }),
+      tone({ durationMs: 900 }),
+    ];
     const { storage, keys } = storageWith(segments);
     const result = await stitch({
       storage,
@@ -163,7 +179,9 @@ describe('stitch (mp3)', () => {
         [starts[3], result.durationMs],
       ];
       chapters.forEach((chapter, index) => {
-        expect(Math.abs(chapter.startSeconds * 1000 - (expected[index]?.[0] ?? Number.NaN)), `chapter ${index} start`).toBeLessThanOrEqual(1);
+        expect(Math.abs(chapter.startSeconds * 1000 - (expected[index]?.[0] ?? Number.NaN)), `chapter ${index} start`).toBeLessThanOrEqual(
+          1,
+        );
         expect(Math.abs(chapter.endSeconds * 1000 - (expected[index]?.[1] ?? Number.NaN)), `chapter ${index} end`).toBeLessThanOrEqual(1);
       });
     });
@@ -173,8 +191,16 @@ describe('stitch (mp3)', () => {
   });
 
   it.each([
-    ['sample rate', { sampleRate: 22050 }, /segment 1 \(segments\/0001\.mp3\) is MPEG-2 layer III 22050 Hz mono.*segment 0 is MPEG-2 layer III 24000 Hz mono/],
-    ['channels', { channels: 2 as const }, /segment 1 \(segments\/0001\.mp3\) is MPEG-2 layer III 24000 Hz stereo.*segment 0 is MPEG-2 layer III 24000 Hz mono/],
+    [
+      'sample rate',
+      { sampleRate: 22050 },
+      /segment 1 \(segments\/0001\.mp3\) is MPEG-2 layer III 22050 Hz mono.*segment 0 is MPEG-2 layer III 24000 Hz mono/,
+    ],
+    [
+      'channels',
+      { channels: 2 as const },
+      /segment 1 \(segments\/0001\.mp3\) is MPEG-2 layer III 24000 Hz stereo.*segment 0 is MPEG-2 layer III 24000 Hz mono/,
+    ],
     ['MPEG version', { sampleRate: 48000 }, /segment 1 .* is MPEG-1 layer III 48000 Hz mono.*segment 0 is MPEG-2/],
   ])('refuses a segment with another %s and writes nothing', async (_what, change, message) => {
     const { storage, keys } = storageWith([tone({ durationMs: 500 }), tone({ durationMs: 500, ...change }), tone({ durationMs: 500 })]);
@@ -202,7 +228,10 @@ describe('stitch (mp3)', () => {
 
   it('lets the event loop turn while it works through megabytes held in memory', async () => {
     const segment = tone({ durationMs: 60_000, bitrate: 64000 }); // 480 kB
-    const { storage, keys } = storageWith(Array.from({ length: 24 }, () => segment), 1 << 20);
+    const { storage, keys } = storageWith(
+      Array.from({ length: 24 }, () => segment),
+      1 << 20,
+    );
     let turns = 0;
     let running = true;
     const tick = (): void => {

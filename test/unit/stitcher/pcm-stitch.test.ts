@@ -9,7 +9,6 @@ import { concatBytes } from '../../support/concat-bytes.ts';
 
 const STEREO_16K: AudioSettings = { format: 'pcm', sampleRate: 16000, channels: 2 };
 
-
 function storageWith(segments: readonly Uint8Array[], chunkSize = 4096): { storage: MemoryStorage; keys: string[] } {
   const storage = new MemoryStorage({ chunkSize });
   const keys = segments.map((bytes, index) => {
@@ -53,16 +52,23 @@ describe('stitch (pcm)', () => {
   });
 
   it('refuses an embedded WAV header that disagrees with the render', async () => {
-    const { storage, keys } = storageWith([synthPcm({ sampleRate: 16000, channels: 2, durationMs: 100 }), synthWav({ sampleRate: 16000, channels: 1, durationMs: 100 })]);
+    const { storage, keys } = storageWith([
+      synthPcm({ sampleRate: 16000, channels: 2, durationMs: 100 }),
+      synthWav({ sampleRate: 16000, channels: 1, durationMs: 100 }),
+    ]);
     const failure = stitch({ storage, segmentKeys: keys, audio: STEREO_16K, outputKey: 'out.pcm' });
     await expect(failure).rejects.toBeInstanceOf(AudioFormatError);
-    await expect(failure).rejects.toThrow(/segment 1 \(segments\/1\.pcm\) carries a WAV header saying 16000 Hz, 1 channel.*asks for 16000 Hz, 2 channels/);
+    await expect(failure).rejects.toThrow(
+      /segment 1 \(segments\/1\.pcm\) carries a WAV header saying 16000 Hz, 1 channel.*asks for 16000 Hz, 2 channels/,
+    );
     expect(storage.objects.has('out.pcm')).toBe(false);
   });
 
   it('refuses a segment without a whole sample frame', async () => {
     const { storage, keys } = storageWith([synthPcm({ sampleRate: 16000, channels: 2, durationMs: 100 }), Uint8Array.of(1, 2, 3)]);
-    await expect(stitch({ storage, segmentKeys: keys, audio: STEREO_16K, outputKey: 'out.pcm' })).rejects.toThrow(/segment 1 .* holds no audio samples/);
+    await expect(stitch({ storage, segmentKeys: keys, audio: STEREO_16K, outputKey: 'out.pcm' })).rejects.toThrow(
+      /segment 1 .* holds no audio samples/,
+    );
     expect(storage.objects.has('out.pcm')).toBe(false);
   });
 });

@@ -9,27 +9,49 @@ describe('stitch', () => {
   it('refuses flac for now', async () => {
     const storage = new MemoryStorage();
     storage.set('a.flac', Uint8Array.of(0x66, 0x4c, 0x61, 0x43));
-    const failure = stitch({ storage, segmentKeys: ['a.flac'], audio: { format: 'flac', sampleRate: 24000, channels: 1 }, outputKey: 'out.flac' });
+    const failure = stitch({
+      storage,
+      segmentKeys: ['a.flac'],
+      audio: { format: 'flac', sampleRate: 24000, channels: 1 },
+      outputKey: 'out.flac',
+    });
     await expect(failure).rejects.toBeInstanceOf(AudioFormatError);
     await expect(failure).rejects.toThrow('flac stitching is not supported yet');
   });
 
   it('needs at least one segment', async () => {
-    const failure = stitch({ storage: new MemoryStorage(), segmentKeys: [], audio: { format: 'mp3', sampleRate: 24000, channels: 1 }, outputKey: 'out.mp3' });
+    const failure = stitch({
+      storage: new MemoryStorage(),
+      segmentKeys: [],
+      audio: { format: 'mp3', sampleRate: 24000, channels: 1 },
+      outputKey: 'out.mp3',
+    });
     await expect(failure).rejects.toBeInstanceOf(InputError);
     await expect(failure).rejects.toThrow(/segmentKeys: at least one segment/);
   });
 
   it.each([
     [[{ title: 'A', firstSegment: 2 }], /chapters\[0\]\.firstSegment: must be a segment position from 0 to 1/],
-    [[{ title: 'A', firstSegment: 1 }, { title: 'B', firstSegment: 1 }], /chapters\[1\]\.firstSegment: must be greater than the previous chapter's \(1\)/],
+    [
+      [
+        { title: 'A', firstSegment: 1 },
+        { title: 'B', firstSegment: 1 },
+      ],
+      /chapters\[1\]\.firstSegment: must be greater than the previous chapter's \(1\)/,
+    ],
     [[{ title: 'A', firstSegment: 0.5 }], /chapters\[0\]\.firstSegment/],
   ])('refuses chapters %j before reading any audio', async (chapters, message) => {
     const storage = new MemoryStorage();
     const mp3 = synthMp3({ durationMs: 100, sampleRate: 24000, channels: 1 });
     storage.set('a', mp3);
     storage.set('b', mp3);
-    const failure = stitch({ storage, segmentKeys: ['a', 'b'], audio: { format: 'mp3', sampleRate: 24000, channels: 1 }, outputKey: 'out.mp3', chapters });
+    const failure = stitch({
+      storage,
+      segmentKeys: ['a', 'b'],
+      audio: { format: 'mp3', sampleRate: 24000, channels: 1 },
+      outputKey: 'out.mp3',
+      chapters,
+    });
     await expect(failure).rejects.toBeInstanceOf(InputError);
     await expect(failure).rejects.toThrow(message);
   });
@@ -37,7 +59,9 @@ describe('stitch', () => {
   it('reports a missing segment and leaves no output behind', async () => {
     const storage = new MemoryStorage();
     storage.set('a', synthMp3({ durationMs: 100, sampleRate: 24000, channels: 1 }));
-    await expect(stitch({ storage, segmentKeys: ['a', 'gone'], audio: { format: 'mp3', sampleRate: 24000, channels: 1 }, outputKey: 'out.mp3' })).rejects.toMatchObject({
+    await expect(
+      stitch({ storage, segmentKeys: ['a', 'gone'], audio: { format: 'mp3', sampleRate: 24000, channels: 1 }, outputKey: 'out.mp3' }),
+    ).rejects.toMatchObject({
       code: 'NOT_FOUND',
     });
     expect(storage.objects.has('out.mp3')).toBe(false);

@@ -15,7 +15,6 @@ function ascii(text: string): Uint8Array {
   return Uint8Array.from(text, (char) => char.charCodeAt(0));
 }
 
-
 function chunk(id: string, body: Uint8Array): Uint8Array {
   const header = new Uint8Array(8);
   header.set(ascii(id));
@@ -24,11 +23,25 @@ function chunk(id: string, body: Uint8Array): Uint8Array {
 }
 
 /** A WAV from parts: fmt body, payload, chunks before and after data, and what the sizes claim. */
-function wav(options: { fmt: Uint8Array; payload: Uint8Array; before?: Uint8Array[]; after?: Uint8Array[]; dataSize?: number; riffSize?: number }): Uint8Array {
+function wav(options: {
+  fmt: Uint8Array;
+  payload: Uint8Array;
+  before?: Uint8Array[];
+  after?: Uint8Array[];
+  dataSize?: number;
+  riffSize?: number;
+}): Uint8Array {
   const dataHeader = new Uint8Array(8);
   dataHeader.set(ascii('data'));
   new DataView(dataHeader.buffer).setUint32(4, options.dataSize ?? options.payload.length, true);
-  const body = concatBytes([ascii('WAVE'), chunk('fmt ', options.fmt), ...(options.before ?? []), dataHeader, options.payload, ...(options.after ?? [])]);
+  const body = concatBytes([
+    ascii('WAVE'),
+    chunk('fmt ', options.fmt),
+    ...(options.before ?? []),
+    dataHeader,
+    options.payload,
+    ...(options.after ?? []),
+  ]);
   const riff = new Uint8Array(8);
   riff.set(ascii('RIFF'));
   new DataView(riff.buffer).setUint32(4, options.riffSize ?? body.length, true);
@@ -53,7 +66,14 @@ function storageWith(segments: readonly Uint8Array[], chunkSize = 4096): { stora
 function readHeader(file: Uint8Array) {
   const view = new DataView(file.buffer, file.byteOffset, file.length);
   const text = (offset: number) => String.fromCharCode(...file.subarray(offset, offset + 4));
-  return { riff: text(0), riffSize: view.getUint32(4, true), wave: text(8), fmt: text(12), data: text(36), dataSize: view.getUint32(40, true) };
+  return {
+    riff: text(0),
+    riffSize: view.getUint32(4, true),
+    wave: text(8),
+    fmt: text(12),
+    data: text(36),
+    dataSize: view.getUint32(40, true),
+  };
 }
 
 async function expectPlayersAgree(file: Uint8Array, durationMs: number, dataBytes: number): Promise<void> {
@@ -87,7 +107,14 @@ describe('stitch (wav)', () => {
     const result = await stitch({ storage, segmentKeys: keys, audio: MONO_24K, outputKey: 'book.wav' });
     const file = storage.objects.get('book.wav') ?? new Uint8Array(0);
     const payload = concatBytes([a.payload, b.payload, c.payload, d.payload]);
-    expect(readHeader(file)).toEqual({ riff: 'RIFF', riffSize: file.length - 8, wave: 'WAVE', fmt: 'fmt ', data: 'data', dataSize: payload.length });
+    expect(readHeader(file)).toEqual({
+      riff: 'RIFF',
+      riffSize: file.length - 8,
+      wave: 'WAVE',
+      fmt: 'fmt ',
+      data: 'data',
+      dataSize: payload.length,
+    });
     expect(Uint8Array.from(file.subarray(20, 36))).toEqual(Uint8Array.from(a.fmt));
     expect(Buffer.from(file.subarray(44)).equals(Buffer.from(payload)), 'output payload is the segments’ payloads in order').toBe(true);
     expect(result.segments.map((segment) => [segment.startMs, segment.durationMs, segment.bytes])).toEqual([
@@ -102,7 +129,10 @@ describe('stitch (wav)', () => {
   });
 
   it('writes RF64 with a ds64 chunk past the RIFF size limit', async () => {
-    const segments = [synthWav({ durationMs: 400, sampleRate: 24000, channels: 2 }), synthWav({ durationMs: 600, sampleRate: 24000, channels: 2, frequencyHz: 660 })];
+    const segments = [
+      synthWav({ durationMs: 400, sampleRate: 24000, channels: 2 }),
+      synthWav({ durationMs: 600, sampleRate: 24000, channels: 2, frequencyHz: 660 }),
+    ];
     const { storage, keys } = storageWith(segments);
     const input = { storage, segmentKeys: keys, audio: { format: 'wav', sampleRate: 24000, channels: 2 } as const, outputKey: 'big.wav' };
     const result = await stitchWav(input, { rf64AboveRiffSize: 1000 });
@@ -146,7 +176,12 @@ describe('stitch (wav)', () => {
     view.setUint16(14, 8, true);
     const payload = new Uint8Array(1001).map((_, i) => 128 + Math.round(60 * Math.sin(i / 3)));
     const { storage, keys } = storageWith([wav({ fmt: fmt8, payload }), wav({ fmt: fmt8, payload: payload.subarray(0, 500) })]);
-    const result = await stitch({ storage, segmentKeys: keys, audio: { format: 'wav', sampleRate: 8000, channels: 1 }, outputKey: 'odd.wav' });
+    const result = await stitch({
+      storage,
+      segmentKeys: keys,
+      audio: { format: 'wav', sampleRate: 8000, channels: 1 },
+      outputKey: 'odd.wav',
+    });
     const file = storage.objects.get('odd.wav') ?? new Uint8Array(0);
     expect(file.length).toBe(44 + 1501 + 1);
     expect(readHeader(file)).toMatchObject({ riffSize: file.length - 8, dataSize: 1501 });
@@ -163,7 +198,9 @@ describe('stitch (wav)', () => {
     ]);
     const failure = stitch({ storage, segmentKeys: keys, audio: MONO_24K, outputKey: 'out.wav' });
     await expect(failure).rejects.toBeInstanceOf(AudioFormatError);
-    await expect(failure).rejects.toThrow(/segment 1 \(segments\/1\.wav\) is 22050 Hz, 1 channel, 16-bit.*segment 0 is 24000 Hz, 1 channel, 16-bit/);
+    await expect(failure).rejects.toThrow(
+      /segment 1 \(segments\/1\.wav\) is 22050 Hz, 1 channel, 16-bit.*segment 0 is 24000 Hz, 1 channel, 16-bit/,
+    );
     expect(storage.objects.has('out.wav')).toBe(false);
   });
 
@@ -171,7 +208,9 @@ describe('stitch (wav)', () => {
     const plain = split(synthWav({ durationMs: 200, sampleRate: 24000, channels: 1 }));
     const extended = concatBytes([plain.fmt, Uint8Array.of(0, 0)]); // cbSize: same audio, another chunk
     const { storage, keys } = storageWith([wav(plain), wav({ ...plain, fmt: extended })]);
-    await expect(stitch({ storage, segmentKeys: keys, audio: MONO_24K, outputKey: 'out.wav' })).rejects.toThrow(/different fmt chunk bytes/);
+    await expect(stitch({ storage, segmentKeys: keys, audio: MONO_24K, outputKey: 'out.wav' })).rejects.toThrow(
+      /different fmt chunk bytes/,
+    );
   });
 
   it('refuses segments that are not the render’s format, not WAV, or empty', async () => {
@@ -183,7 +222,11 @@ describe('stitch (wav)', () => {
     await expect(stitch({ storage: notWav.storage, segmentKeys: notWav.keys, audio: MONO_24K, outputKey: 'o.wav' })).rejects.toThrow(
       /segment 0 .* is not a WAV file: it starts with 4f 67 67 53/,
     );
-    const empty = storageWith([wav({ ...split(synthWav({ durationMs: 200, sampleRate: 24000, channels: 1 })), payload: new Uint8Array(0) })]);
-    await expect(stitch({ storage: empty.storage, segmentKeys: empty.keys, audio: MONO_24K, outputKey: 'o.wav' })).rejects.toThrow(/holds no audio samples/);
+    const empty = storageWith([
+      wav({ ...split(synthWav({ durationMs: 200, sampleRate: 24000, channels: 1 })), payload: new Uint8Array(0) }),
+    ]);
+    await expect(stitch({ storage: empty.storage, segmentKeys: empty.keys, audio: MONO_24K, outputKey: 'o.wav' })).rejects.toThrow(
+      /holds no audio samples/,
+    );
   });
 });

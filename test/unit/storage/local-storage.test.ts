@@ -6,7 +6,15 @@ import { afterAll, beforeEach, describe, expect, it } from 'vitest';
 import { NotFoundError } from '../../../src/errors/not-found-error.ts';
 import { LocalStorage } from '../../../src/storage/local-storage.ts';
 import { StorageError } from '../../../src/storage/storage-error.ts';
-import { bodyOf, chunksOf, describeStorageContract, expectSameBytes, failingBody, readAll, UNSAFE_KEYS } from '../../support/storage-contract.ts';
+import {
+  bodyOf,
+  chunksOf,
+  describeStorageContract,
+  expectSameBytes,
+  failingBody,
+  readAll,
+  UNSAFE_KEYS,
+} from '../../support/storage-contract.ts';
 
 const made: string[] = [];
 async function freshFolder(): Promise<string> {
@@ -85,8 +93,18 @@ describe('LocalStorage', () => {
     const b = Buffer.alloc(300 * 1024, 0x62);
     await Promise.all([storage.put('raced.bin', bodyOf(...chunksOf(a, 8192))), storage.put('raced.bin', bodyOf(...chunksOf(b, 8192)))]);
     const stored = await readAll(storage.get('raced.bin'));
-    const counts = { bytes: stored.byteLength, a: stored.filter((byte) => byte === 0x61).length, b: stored.filter((byte) => byte === 0x62).length };
-    expect([{ bytes: a.byteLength, a: a.byteLength, b: 0 }, { bytes: b.byteLength, a: 0, b: b.byteLength }], 'one whole body').toContainEqual(counts);
+    const counts = {
+      bytes: stored.byteLength,
+      a: stored.filter((byte) => byte === 0x61).length,
+      b: stored.filter((byte) => byte === 0x62).length,
+    };
+    expect(
+      [
+        { bytes: a.byteLength, a: a.byteLength, b: 0 },
+        { bytes: b.byteLength, a: 0, b: b.byteLength },
+      ],
+      'one whole body',
+    ).toContainEqual(counts);
     expect(await filesUnder(root)).toEqual(['raced.bin']);
   });
 

@@ -28,7 +28,13 @@ describe('openStorage', () => {
   it('opens s3:// as an S3Storage with the bucket, prefix and config', async () => {
     const storage = openStorage(
       's3://my-bucket/books/2024/',
-      loadConfig({ S3_ENDPOINT: 'http://127.0.0.1:9000', S3_REGION: 'eu-west-1', S3_FORCE_PATH_STYLE: 'true', AWS_ACCESS_KEY_ID: 'id', AWS_SECRET_ACCESS_KEY: 'secret' }),
+      loadConfig({
+        S3_ENDPOINT: 'http://127.0.0.1:9000',
+        S3_REGION: 'eu-west-1',
+        S3_FORCE_PATH_STYLE: 'true',
+        AWS_ACCESS_KEY_ID: 'id',
+        AWS_SECRET_ACCESS_KEY: 'secret',
+      }),
     ) as S3Storage;
     expect(storage).toBeInstanceOf(S3Storage);
     expect(storage.bucket).toBe('my-bucket');
@@ -89,7 +95,15 @@ describe('describeLocation', () => {
   it('gives one spelling for every way of naming a local folder', () => {
     const absolute = path.resolve(process.cwd(), 'renders/out');
     const expected = pathToFileURL(absolute).href;
-    for (const location of ['renders/out', './renders/out', 'renders/out/', 'renders//out', absolute, `${absolute}/`, pathToFileURL(absolute).href]) {
+    for (const location of [
+      'renders/out',
+      './renders/out',
+      'renders/out/',
+      'renders//out',
+      absolute,
+      `${absolute}/`,
+      pathToFileURL(absolute).href,
+    ]) {
       expect(describeLocation(location), location).toBe(expected);
     }
   });

@@ -47,7 +47,12 @@ describe('S3Storage options', () => {
 
   it('reports an unreachable server as a retryable StorageError', async () => {
     // Port 1 on loopback: nothing listens, the connection is refused at once.
-    const storage = new S3Storage({ ...base, endpoint: 'http://127.0.0.1:1', forcePathStyle: true, credentials: { accessKeyId: 'id', secretAccessKey: 'secret' } });
+    const storage = new S3Storage({
+      ...base,
+      endpoint: 'http://127.0.0.1:1',
+      forcePathStyle: true,
+      credentials: { accessKeyId: 'id', secretAccessKey: 'secret' },
+    });
     const error: unknown = await storage.put('a.bin', bodyOf(Buffer.from('x'))).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(StorageError);
     expect(error).toMatchObject({ operation: 'put', retryable: true });
@@ -60,7 +65,14 @@ describe('S3 error reading', () => {
   it.each([
     [{ name: 'SlowDown', message: 'Please reduce your request rate.', $metadata: { httpStatusCode: 503 } }, true],
     [{ name: 'InternalError', message: 'We encountered an internal error.', $metadata: { httpStatusCode: 500 } }, true],
-    [{ name: 'RequestTimeout', message: 'Your socket connection to the server was not read from or written to', $metadata: { httpStatusCode: 400 } }, true],
+    [
+      {
+        name: 'RequestTimeout',
+        message: 'Your socket connection to the server was not read from or written to',
+        $metadata: { httpStatusCode: 400 },
+      },
+      true,
+    ],
     [{ name: 'TooManyRequests', message: '', $metadata: { httpStatusCode: 429 } }, true],
     [{ name: 'AccessDenied', message: 'Access Denied', $metadata: { httpStatusCode: 403 } }, false],
     [{ name: 'NoSuchBucket', message: 'The specified bucket does not exist', $metadata: { httpStatusCode: 404 } }, false],

@@ -41,10 +41,39 @@ describe('isPlainUnit', () => {
 
 describe('createCutGuard', () => {
   const pieces = [
-    'a', ' ', '中', '。', '\n', 'e\u0301', '\u0301', '\u200D', '👨', '👩', '\u{1F1E8}', '\u{1F1F3}', '👍', '\u{1F3FD}',
-    '\uFE0F', '\u0915', '\u094D', '\u0937', '\u0600', '\u1100', '\u1161', '\u11A8', '가', '\u0E01', '\u0E33', '\r', '©', '\u00AD',
+    'a',
+    ' ',
+    '中',
+    '。',
+    '\n',
+    'e\u0301',
+    '\u0301',
+    '\u200D',
+    '👨',
+    '👩',
+    '\u{1F1E8}',
+    '\u{1F1F3}',
+    '👍',
+    '\u{1F3FD}',
+    '\uFE0F',
+    '\u0915',
+    '\u094D',
+    '\u0937',
+    '\u0600',
+    '\u1100',
+    '\u1161',
+    '\u11A8',
+    '가',
+    '\u0E01',
+    '\u0E33',
+    '\r',
+    '©',
+    '\u00AD',
   ];
-  const texts = fc.string({ unit: fc.oneof(fc.constantFrom(...pieces), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })), maxLength: 80 });
+  const texts = fc.string({
+    unit: fc.oneof(fc.constantFrom(...pieces), fc.string({ unit: 'binary', minLength: 1, maxLength: 1 })),
+    maxLength: 80,
+  });
 
   it('allows a cut exactly where Intl.Segmenter puts a cluster boundary in the whole text', () => {
     fc.assert(

@@ -26,7 +26,10 @@ export function locateSegments(text: string, segments: readonly string[]): Locat
   let from = 0;
   segments.forEach((segment, i) => {
     const start = text.indexOf(segment, from);
-    expect(start, `segment ${i} ${JSON.stringify(segment.slice(0, 60))} is not a slice of the text after offset ${from}`).toBeGreaterThanOrEqual(0);
+    expect(
+      start,
+      `segment ${i} ${JSON.stringify(segment.slice(0, 60))} is not a slice of the text after offset ${from}`,
+    ).toBeGreaterThanOrEqual(0);
     expect(withoutWhitespace(text.slice(from, start)), `non-whitespace text skipped before segment ${i}`).toBe('');
     spans.push({ start, end: start + segment.length });
     from = start + segment.length;
@@ -43,7 +46,10 @@ export function locateSegments(text: string, segments: readonly string[]): Locat
 export function expectValidSplit(text: string, segments: readonly string[], limits: TextLimits): Located[] {
   segments.forEach((segment, i) => {
     const units = limits.count(segment);
-    expect(units, `segment ${i} counts ${units}, over maxUnits ${limits.maxUnits}: ${JSON.stringify(segment.slice(0, 60))}`).toBeLessThanOrEqual(limits.maxUnits);
+    expect(
+      units,
+      `segment ${i} counts ${units}, over maxUnits ${limits.maxUnits}: ${JSON.stringify(segment.slice(0, 60))}`,
+    ).toBeLessThanOrEqual(limits.maxUnits);
     expect(segment.length, `segment ${i} is empty`).toBeGreaterThan(0);
   });
   expect(withoutWhitespace(segments.join(''))).toBe(withoutWhitespace(text));
@@ -53,7 +59,10 @@ export function expectValidSplit(text: string, segments: readonly string[], limi
     for (const edge of [span.start, span.end]) {
       const code = text.charCodeAt(edge);
       expect(code >= 0xdc00 && code <= 0xdfff && edge > 0, `segment ${i} cuts a surrogate pair at offset ${edge}`).toBe(false);
-      expect(boundaries.has(edge), `segment ${i} cuts a grapheme cluster at offset ${edge}: ${JSON.stringify(text.slice(Math.max(0, edge - 4), edge + 4))}`).toBe(true);
+      expect(
+        boundaries.has(edge),
+        `segment ${i} cuts a grapheme cluster at offset ${edge}: ${JSON.stringify(text.slice(Math.max(0, edge - 4), edge + 4))}`,
+      ).toBe(true);
     }
   }
   for (const tag of text.matchAll(BREAK_TAG)) {

@@ -80,7 +80,14 @@ describe('splitText: where it cuts', () => {
   it('cuts a long paragraph at sentence ends, keeping closing quotes with their sentence', () => {
     const text = '“你回来了？”她问道。他没有回答，只是笑了笑！He said "Stop!" Then he left (for good.) And that was all.';
     const segments = splitText(text, limits(10, 30));
-    expect(segments).toEqual(['“你回来了？”', '她问道。', '他没有回答，只是笑了笑！', 'He said "Stop!"', 'Then he left (for good.)', 'And that was all.']);
+    expect(segments).toEqual([
+      '“你回来了？”',
+      '她问道。',
+      '他没有回答，只是笑了笑！',
+      'He said "Stop!"',
+      'Then he left (for good.)',
+      'And that was all.',
+    ]);
   });
 
   it('cuts at single newlines, but treats a hard wrap inside a sentence as a space', () => {
@@ -111,7 +118,13 @@ describe('splitText: where it cuts', () => {
     const textLimits = limits(20, 24, countDashScope);
     const segments = splitText(text, textLimits);
     expectValidSplit(text, segments, textLimits);
-    expect(segments).toEqual(['我们走过了长长的街道，', '穿过了热闹的集市，', '又爬上了城外的小山；', '天色渐渐暗了下来，', '风也越来越大。']);
+    expect(segments).toEqual([
+      '我们走过了长长的街道，',
+      '穿过了热闹的集市，',
+      '又爬上了城外的小山；',
+      '天色渐渐暗了下来，',
+      '风也越来越大。',
+    ]);
   });
 
   it('cuts an over-long clause at spaces', () => {
@@ -144,7 +157,11 @@ describe('splitText: where it cuts', () => {
 describe('splitText: what it never cuts', () => {
   it('keeps every pause tag whole, in exactly one segment', () => {
     const text = Array.from({ length: 30 }, (_, i) =>
-      i % 3 === 0 ? `第${i}句话<break time=500>接着说` : i % 3 === 1 ? `word ${i}<break time="500ms"/> next` : `x${i}<BREAK time = "1s" />y`,
+      i % 3 === 0
+        ? `第${i}句话<break time=500>接着说`
+        : i % 3 === 1
+          ? `word ${i}<break time="500ms"/> next`
+          : `x${i}<BREAK time = "1s" />y`,
     ).join(' ');
     for (const max of [24, 30, 40, 64]) {
       const textLimits = limits(Math.floor(max * 0.8), max);

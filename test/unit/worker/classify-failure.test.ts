@@ -15,7 +15,11 @@ import { classifyFailure } from '../../../src/worker/classify-failure.ts';
 /** A StorageError as S3Storage makes it from what the SDK threw. */
 function s3Failure(sdkError: Record<string, unknown>): StorageError {
   const facts = readS3Error(Object.assign(new Error('failed'), sdkError));
-  return new StorageError(`put "k" in s3://b/p failed: ${facts.name}`, { operation: 'put', key: 'k', retryable: isRetryableS3Error(facts) });
+  return new StorageError(`put "k" in s3://b/p failed: ${facts.name}`, {
+    operation: 'put',
+    key: 'k',
+    retryable: isRetryableS3Error(facts),
+  });
 }
 
 describe('classifyFailure reads the one `retryable` every error class sets', () => {
@@ -31,7 +35,11 @@ describe('classifyFailure reads the one `retryable` every error class sets', () 
   });
 
   it('a storage 503, throttling or dropped connection is retried', () => {
-    for (const sdkError of [{ name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } }, { name: 'SlowDown', $metadata: { httpStatusCode: 429 } }, { name: 'Error', code: 'ECONNRESET' }]) {
+    for (const sdkError of [
+      { name: 'ServiceUnavailable', $metadata: { httpStatusCode: 503 } },
+      { name: 'SlowDown', $metadata: { httpStatusCode: 429 } },
+      { name: 'Error', code: 'ECONNRESET' },
+    ]) {
       expect(classifyFailure(s3Failure(sdkError), 1000).action, JSON.stringify(sdkError)).toBe('retry');
     }
   });
@@ -49,11 +57,19 @@ describe('classifyFailure reads the one `retryable` every error class sets', () 
     expect(classifyFailure(fatal, 1000).action).toBe('fail');
     expect(classifyFailure(retry, 1000).action).toBe('retry');
     expect(classifyFailure(limited, 1000)).toMatchObject({ action: 'rate-limit', waitMs: 1234 });
-    expect(classifyFailure(new ProviderError('slow down', { provider: 'p', kind: 'rate-limited' }), 999)).toMatchObject({ action: 'rate-limit', waitMs: 999 });
+    expect(classifyFailure(new ProviderError('slow down', { provider: 'p', kind: 'rate-limited' }), 999)).toMatchObject({
+      action: 'rate-limit',
+      waitMs: 999,
+    });
   });
 
   it('input, config, audio-format and not-found errors are never retried', () => {
-    for (const error of [new InputError('voice', 'unknown'), new ConfigError('no key'), new AudioFormatError('mismatch'), new NotFoundError('gone')]) {
+    for (const error of [
+      new InputError('voice', 'unknown'),
+      new ConfigError('no key'),
+      new AudioFormatError('mismatch'),
+      new NotFoundError('gone'),
+    ]) {
       expect(error.retryable, error.name).toBe(false);
       expect(classifyFailure(error, 0).action, error.name).toBe('fail');
     }

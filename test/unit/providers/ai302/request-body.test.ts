@@ -5,7 +5,13 @@ import type { SynthesisRequest } from '../../../../src/providers/provider.ts';
 import type { VoiceSettings } from '../../../../src/providers/voice-settings.ts';
 
 function request(voiceSettings: VoiceSettings): SynthesisRequest {
-  return { text: 'The sun rises in the east.', voice: 'default', model: 'higgs-audio-v2', audio: { format: 'mp3', sampleRate: 24000, channels: 1, bitrate: 64000 }, voiceSettings };
+  return {
+    text: 'The sun rises in the east.',
+    voice: 'default',
+    model: 'higgs-audio-v2',
+    audio: { format: 'mp3', sampleRate: 24000, channels: 1, bitrate: 64000 },
+    voiceSettings,
+  };
 }
 
 describe('buildCreateRequest', () => {
@@ -19,7 +25,9 @@ describe('buildCreateRequest', () => {
 
   it('wraps a scene in the documented system prompt template, and keeps a prompt that already has it', () => {
     const { body } = buildCreateRequest(request({ systemPrompt: 'Audio is recorded from a quiet room.' }));
-    expect(body.system_prompt).toBe('Generate audio following instruction.\n\n<|scene_desc_start|>\nAudio is recorded from a quiet room.\n<|scene_desc_end|>');
+    expect(body.system_prompt).toBe(
+      'Generate audio following instruction.\n\n<|scene_desc_start|>\nAudio is recorded from a quiet room.\n<|scene_desc_end|>',
+    );
     const written = 'Generate audio following instruction.\n<|scene_desc_start|>\nA hall.\n<|scene_desc_end|>';
     expect(wrapSystemPrompt(written)).toBe(written);
   });

@@ -14,7 +14,9 @@ describe('unwrapAnswer', () => {
   });
 
   it('reports a failing code in a wrapper, or a bare error body, as a business error', () => {
-    expect(unwrapAnswer({ code: 400, msg: 'top_k out of range', data: null })).toEqual({ error: { code: 400, message: 'top_k out of range' } });
+    expect(unwrapAnswer({ code: 400, msg: 'top_k out of range', data: null })).toEqual({
+      error: { code: 400, message: 'top_k out of range' },
+    });
     expect(unwrapAnswer({ error: { err_code: -10001, message: 'bad' } })).toEqual({ error: { code: -10001, message: 'bad' } });
     expect(unwrapAnswer({ detail: [{ msg: 'field required' }], error: 'x' }).error?.message).toBe('x');
     expect(unwrapAnswer('plain text').error).toBeDefined();
@@ -23,7 +25,8 @@ describe('unwrapAnswer', () => {
 
 describe('field readers', () => {
   it('finds the task id under each name seen', () => {
-    for (const body of [{ task_id: 'a' }, { taskid: 'a' }, { taskId: 'a' }, { id: 'a' }, { task: { id: 'a' } }]) expect(readTaskId(body)).toBe('a');
+    for (const body of [{ task_id: 'a' }, { taskid: 'a' }, { taskId: 'a' }, { id: 'a' }, { task: { id: 'a' } }])
+      expect(readTaskId(body)).toBe('a');
     expect(readTaskId({ task_id: 12345 })).toBe('12345');
     expect(readTaskId({ status: 'pending' })).toBeUndefined();
   });

@@ -18,7 +18,9 @@ function refusal(raw: RawRenderOptions): InputError {
 
 describe('ai302 voice settings', () => {
   it('takes reference clips paired with their transcripts, in order', () => {
-    const options = resolveRenderOptions(ai302Definition, { voiceSettings: { refAudio: [CLIP_A, CLIP_B], refText: ['first clip', 'second clip'] } });
+    const options = resolveRenderOptions(ai302Definition, {
+      voiceSettings: { refAudio: [CLIP_A, CLIP_B], refText: ['first clip', 'second clip'] },
+    });
     expect(options.voiceSettings).toEqual({ refAudio: [CLIP_A, CLIP_B], refText: ['first clip', 'second clip'] });
   });
 
@@ -69,19 +71,25 @@ describe('ai302 voice settings', () => {
   });
 
   it('takes multiSpeaker and a system prompt for voice generation', () => {
-    const options = resolveRenderOptions(ai302Definition, { voiceSettings: { multiSpeaker: true, systemPrompt: 'Two friends in a café.' } });
+    const options = resolveRenderOptions(ai302Definition, {
+      voiceSettings: { multiSpeaker: true, systemPrompt: 'Two friends in a café.' },
+    });
     expect(options.voiceSettings).toEqual({ multiSpeaker: true, systemPrompt: 'Two friends in a café.' });
   });
 });
 
 describe('ai302 audio options', () => {
-  it('defaults to mp3 at the model\'s own 24 kHz, mono, 64 kbps', () => {
+  it("defaults to mp3 at the model's own 24 kHz, mono, 64 kbps", () => {
     expect(resolveRenderOptions(ai302Definition, {}).audio).toEqual({ format: 'mp3', sampleRate: 24000, channels: 1, bitrate: 64000 });
   });
 
   it('refuses rates and bitrates the converter would not honour', () => {
     expect(refusal({ sampleRate: 8000 }).field).toBe('sampleRate');
     expect(refusal({ bitrate: 256000 }).field).toBe('bitrate');
-    expect(resolveRenderOptions(ai302Definition, { format: 'wav', sampleRate: 48000, channels: 2 }).audio).toEqual({ format: 'wav', sampleRate: 48000, channels: 2 });
+    expect(resolveRenderOptions(ai302Definition, { format: 'wav', sampleRate: 48000, channels: 2 }).audio).toEqual({
+      format: 'wav',
+      sampleRate: 48000,
+      channels: 2,
+    });
   });
 });

@@ -42,19 +42,33 @@ describe('status words', () => {
 
 describe('statusOf', () => {
   it('reads a finished task: link from whichever field carries it, billed characters when given', () => {
-    expect(statusOf({ status: 'completed', result: { audio_url: 'https://cdn.example/a.wav' }, usage: { characters: 42 } }, malformed)).toEqual({
+    expect(
+      statusOf({ status: 'completed', result: { audio_url: 'https://cdn.example/a.wav' }, usage: { characters: 42 } }, malformed),
+    ).toEqual({
       state: 'succeeded',
       audioUrl: 'https://cdn.example/a.wav',
       billedCharacters: 42,
     });
-    expect(statusOf({ state: 'done', output: { url: 'https://cdn.example/b.mp3' } }, malformed)).toEqual({ state: 'succeeded', audioUrl: 'https://cdn.example/b.mp3' });
-    expect(statusOf({ status: 'success', result_url: 'https://cdn.example/c.wav' }, malformed)).toMatchObject({ audioUrl: 'https://cdn.example/c.wav' });
+    expect(statusOf({ state: 'done', output: { url: 'https://cdn.example/b.mp3' } }, malformed)).toEqual({
+      state: 'succeeded',
+      audioUrl: 'https://cdn.example/b.mp3',
+    });
+    expect(statusOf({ status: 'success', result_url: 'https://cdn.example/c.wav' }, malformed)).toMatchObject({
+      audioUrl: 'https://cdn.example/c.wav',
+    });
   });
 
-  it('keeps the provider\'s word for a running task and its message for a failed one', () => {
+  it("keeps the provider's word for a running task and its message for a failed one", () => {
     expect(statusOf({ status: 'queued' }, malformed)).toEqual({ state: 'running', detail: 'queued' });
-    expect(statusOf({ status: 'failed', error: 'GPU worker lost the task' }, malformed)).toEqual({ state: 'failed', reason: 'failed: GPU worker lost the task', retryable: true });
-    expect(statusOf({ status: 'error', error: { message: 'input_text is invalid' } }, malformed)).toMatchObject({ state: 'failed', retryable: false });
+    expect(statusOf({ status: 'failed', error: 'GPU worker lost the task' }, malformed)).toEqual({
+      state: 'failed',
+      reason: 'failed: GPU worker lost the task',
+      retryable: true,
+    });
+    expect(statusOf({ status: 'error', error: { message: 'input_text is invalid' } }, malformed)).toMatchObject({
+      state: 'failed',
+      retryable: false,
+    });
   });
 
   it('calls an answer without a status, or "done" without a link, malformed', () => {

@@ -1,11 +1,7 @@
 import { inspect } from 'node:util';
 import { describe, expect, it } from 'vitest';
 import { ProviderError } from '../../../../src/errors/provider-error.ts';
-import {
-  classifyConnectError,
-  classifyTaskFailure,
-  classifyUpgradeResponse,
-} from '../../../../src/providers/cosyvoice/classify-error.ts';
+import { classifyConnectError, classifyTaskFailure, classifyUpgradeResponse } from '../../../../src/providers/cosyvoice/classify-error.ts';
 
 describe('classifyTaskFailure', () => {
   it.each([
@@ -36,7 +32,9 @@ describe('classifyTaskFailure', () => {
   });
 
   it('quotes the service message, with any secret in it redacted', () => {
-    const error = classifyTaskFailure('InvalidParameter', 'voice sk-123 not found', { redact: (text) => text.split('sk-123').join('[redacted]') });
+    const error = classifyTaskFailure('InvalidParameter', 'voice sk-123 not found', {
+      redact: (text) => text.split('sk-123').join('[redacted]'),
+    });
     expect(error.message).toBe('cosyvoice: invalid request parameters (task-failed InvalidParameter: "voice [redacted] not found")');
   });
 
@@ -121,13 +119,16 @@ describe('CosyVoice credential failures', () => {
   ])('task-failed %s: credentials %s', (code, credentials) => {
     const error = classifyTaskFailure(code, 'the message');
     expect(error.credentials).toBe(credentials);
-    if (!credentials && error.kind === 'fatal') expect(error.message, 'a job failure names the code and says why').toContain(`task-failed ${code}`);
+    if (!credentials && error.kind === 'fatal')
+      expect(error.message, 'a job failure names the code and says why').toContain(`task-failed ${code}`);
   });
 
   it('AccessDenied.Unpurchased fails the job for good, naming the model or voice problem', () => {
     const error = classifyTaskFailure('AccessDenied.Unpurchased', 'Access denied, model not purchased.');
     expect(error).toMatchObject({ kind: 'fatal', credentials: false, retryable: false });
-    expect(error.message).toBe('cosyvoice: access denied: the account cannot use this model or voice (task-failed AccessDenied.Unpurchased: "Access denied, model not purchased.")');
+    expect(error.message).toBe(
+      'cosyvoice: access denied: the account cannot use this model or voice (task-failed AccessDenied.Unpurchased: "Access denied, model not purchased.")',
+    );
   });
 
   it.each([

@@ -71,6 +71,8 @@ describe('cosyVoiceDefinition', () => {
   it('refuses an empty key and a URL that is not a WebSocket URL', () => {
     expect(() => new CosyVoiceClient({ apiKey: ' ', url: 'ws://127.0.0.1:1/' })).toThrow(/DASHSCOPE_API_KEY is empty/);
     expect(() => new CosyVoiceClient({ apiKey: 'k', url: 'http://127.0.0.1:1/' })).toThrow(/ws:\/\/ or wss:\/\//);
-    expect(() => new CosyVoiceClient({ apiKey: 'k', url: 'ws://127.0.0.1:1/', messageMaxUnits: 30_000 })).toThrow(/COSYVOICE_MESSAGE_MAX_UNITS/);
+    expect(() => new CosyVoiceClient({ apiKey: 'k', url: 'ws://127.0.0.1:1/', messageMaxUnits: 30_000 })).toThrow(
+      /COSYVOICE_MESSAGE_MAX_UNITS/,
+    );
   });
 });

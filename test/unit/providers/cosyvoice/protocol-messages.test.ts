@@ -51,7 +51,9 @@ describe('parseServerEvent', () => {
   });
 
   it('reads sentence events, task-finished with its usage, and task-failed with its code', () => {
-    expect(parseServerEvent(JSON.stringify({ header: { event: 'result-generated' }, payload: { output: { type: 'sentence-begin' } } }))).toEqual({
+    expect(
+      parseServerEvent(JSON.stringify({ header: { event: 'result-generated' }, payload: { output: { type: 'sentence-begin' } } })),
+    ).toEqual({
       event: 'result-generated',
       outputType: 'sentence-begin',
     });
@@ -60,18 +62,26 @@ describe('parseServerEvent', () => {
       characters: 13,
     });
     expect(
-      parseServerEvent(JSON.stringify({ header: { event: 'task-failed', error_code: 'Throttling.RateQuota', error_message: 'too fast' }, payload: {} })),
+      parseServerEvent(
+        JSON.stringify({ header: { event: 'task-failed', error_code: 'Throttling.RateQuota', error_message: 'too fast' }, payload: {} }),
+      ),
     ).toEqual({ event: 'task-failed', errorCode: 'Throttling.RateQuota', errorMessage: 'too fast' });
     expect(parseServerEvent(JSON.stringify({ header: { event: 'task-started' }, payload: {} }))).toEqual({ event: 'task-started' });
   });
 
   it('keeps a task-failed without a code as UNKNOWN, and an unknown event as "other"', () => {
-    expect(parseServerEvent(JSON.stringify({ header: { event: 'task-failed' } }))).toEqual({ event: 'task-failed', errorCode: 'UNKNOWN', errorMessage: '' });
+    expect(parseServerEvent(JSON.stringify({ header: { event: 'task-failed' } }))).toEqual({
+      event: 'task-failed',
+      errorCode: 'UNKNOWN',
+      errorMessage: '',
+    });
     expect(parseServerEvent(JSON.stringify({ header: { event: 'heartbeat' } }))).toEqual({ event: 'other', name: 'heartbeat' });
   });
 
   it('ignores a usage that is not a count', () => {
-    expect(parseServerEvent(JSON.stringify({ header: { event: 'task-finished' }, payload: { usage: { characters: '13' } } }))).toEqual({ event: 'task-finished' });
+    expect(parseServerEvent(JSON.stringify({ header: { event: 'task-finished' }, payload: { usage: { characters: '13' } } }))).toEqual({
+      event: 'task-finished',
+    });
   });
 
   it('returns undefined for text that is not an event', () => {

@@ -56,7 +56,16 @@ describe('CosyVoice render options', () => {
   it.each(['blend', 'refAudio', 'refText', 'systemPrompt', 'multiSpeaker', 'temperature', 'topK', 'topP'])(
     'refuses the setting %s by name: CosyVoice has no such thing',
     (name) => {
-      const value = name === 'blend' ? [{ voice: 'x', weight: 1 }] : name === 'multiSpeaker' ? true : name.startsWith('ref') ? ['a'] : name === 'systemPrompt' ? 'x' : 0.5;
+      const value =
+        name === 'blend'
+          ? [{ voice: 'x', weight: 1 }]
+          : name === 'multiSpeaker'
+            ? true
+            : name.startsWith('ref')
+              ? ['a']
+              : name === 'systemPrompt'
+                ? 'x'
+                : 0.5;
       const error = refusal({ voiceSettings: { [name]: value } });
       expect(error.field).toBe(name);
       expect(error.message).toMatch(/cosyvoice has no such setting/);
@@ -80,7 +89,12 @@ describe('CosyVoice render options', () => {
 });
 
 describe('runTaskParameters', () => {
-  const base = { text: '你好', voice: 'longxiaochun_v2', model: 'cosyvoice-v2', audio: { format: 'mp3' as const, sampleRate: 24000, channels: 1 as const } };
+  const base = {
+    text: '你好',
+    voice: 'longxiaochun_v2',
+    model: 'cosyvoice-v2',
+    audio: { format: 'mp3' as const, sampleRate: 24000, channels: 1 as const },
+  };
 
   it('maps the generic names to the wire: vol → volume, speed → rate, pitch → pitch', () => {
     expect(runTaskParameters({ ...base, voiceSettings: { vol: 80, speed: 1.25, pitch: 0.8 } })).toEqual({

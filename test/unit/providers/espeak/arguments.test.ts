@@ -12,15 +12,49 @@ describe('espeak arguments', () => {
 
   it('maps speed onto 175 words per minute, pitch −12…12 onto 2…98 around 50, vol onto amplitude 100', () => {
     expect(espeakArguments({ voice: 'en-us', voiceSettings: { speed: 0.5, pitch: -12, vol: 0.5 } }, false)).toEqual([
-      '--stdin', '--stdout', '-v', 'en-us', '-s', '88', '-p', '2', '-a', '50',
+      '--stdin',
+      '--stdout',
+      '-v',
+      'en-us',
+      '-s',
+      '88',
+      '-p',
+      '2',
+      '-a',
+      '50',
     ]);
     expect(espeakArguments({ voice: 'en-us', voiceSettings: { speed: 2, pitch: 12, vol: 2 } }, false)).toEqual([
-      '--stdin', '--stdout', '-v', 'en-us', '-s', '350', '-p', '98', '-a', '200',
+      '--stdin',
+      '--stdout',
+      '-v',
+      'en-us',
+      '-s',
+      '350',
+      '-p',
+      '98',
+      '-a',
+      '200',
     ]);
     expect(espeakArguments({ voice: 'en-us', voiceSettings: { speed: 1, pitch: 0, vol: 1 } }, false)).toEqual([
-      '--stdin', '--stdout', '-v', 'en-us', '-s', '175', '-p', '50', '-a', '100',
+      '--stdin',
+      '--stdout',
+      '-v',
+      'en-us',
+      '-s',
+      '175',
+      '-p',
+      '50',
+      '-a',
+      '100',
     ]);
-    expect(espeakArguments({ voice: 'en-us', voiceSettings: { pitch: 2.6 } }, false)).toEqual(['--stdin', '--stdout', '-v', 'en-us', '-p', '60']);
+    expect(espeakArguments({ voice: 'en-us', voiceSettings: { pitch: 2.6 } }, false)).toEqual([
+      '--stdin',
+      '--stdout',
+      '-v',
+      'en-us',
+      '-p',
+      '60',
+    ]);
   });
 
   it('passes the voice as one argument of -v, whatever it looks like', () => {

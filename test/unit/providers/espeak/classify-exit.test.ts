@@ -46,7 +46,10 @@ describe('espeak exit classification', () => {
     expect(voice?.kind).toBe('fatal');
     expect(voice?.providerCode).toBe('UNKNOWN_VOICE');
     expect(voice?.message).toContain('espeak-ng has no voice "xx"');
-    const mbrola = classifyExit(exit({ code: 1, stdoutBytes: 0, stderr: 'mbrola executable was not found. Please install MBROLA!' }), 'mb-us1');
+    const mbrola = classifyExit(
+      exit({ code: 1, stdoutBytes: 0, stderr: 'mbrola executable was not found. Please install MBROLA!' }),
+      'mb-us1',
+    );
     expect(mbrola?.kind).toBe('fatal');
     expect(mbrola?.providerCode).toBe('MBROLA_MISSING');
   });
@@ -55,7 +58,9 @@ describe('espeak exit classification', () => {
     const missing = classifySpawnError(errnoError('ENOENT'), 'espeak-ng');
     expect(missing.kind).toBe('fatal');
     expect(missing.message).toBe('espeak: espeak-ng is not installed (apt-get install espeak-ng)');
-    expect(classifySpawnError(errnoError('ENOENT'), '/opt/espeak/bin/espeak-ng').message).toContain('ESPEAK_NG_PATH is "/opt/espeak/bin/espeak-ng"');
+    expect(classifySpawnError(errnoError('ENOENT'), '/opt/espeak/bin/espeak-ng').message).toContain(
+      'ESPEAK_NG_PATH is "/opt/espeak/bin/espeak-ng"',
+    );
     const denied = classifySpawnError(errnoError('EACCES'), '/tmp/espeak-ng');
     expect(denied.kind).toBe('fatal');
     expect(denied.message).toContain('permission denied');

@@ -26,7 +26,11 @@ describe('espeak render options', () => {
   it('takes the generic speed, vol and pitch within their documented ranges', () => {
     const options = resolveRenderOptions(espeakDefinition, { voiceSettings: { speed: 0.5, vol: 2, pitch: -12 } });
     expect(options.voiceSettings).toEqual({ speed: 0.5, vol: 2, pitch: -12 });
-    expect(resolveRenderOptions(espeakDefinition, { voiceSettings: { speed: 2, vol: 0.01, pitch: 12 } }).voiceSettings).toEqual({ speed: 2, vol: 0.01, pitch: 12 });
+    expect(resolveRenderOptions(espeakDefinition, { voiceSettings: { speed: 2, vol: 0.01, pitch: 12 } }).voiceSettings).toEqual({
+      speed: 2,
+      vol: 0.01,
+      pitch: 12,
+    });
   });
 
   it('refuses settings out of range, naming the field', () => {
@@ -46,9 +50,17 @@ describe('espeak render options', () => {
 
   it('offers mp3, wav and pcm at 16–48 kHz, and mp3 bitrates from 32 to 192 kbit/s', () => {
     for (const sampleRate of [16000, 22050, 24000, 32000, 44100, 48000]) {
-      expect(resolveRenderOptions(espeakDefinition, { format: 'wav', sampleRate }).audio).toEqual({ format: 'wav', sampleRate, channels: 1 });
+      expect(resolveRenderOptions(espeakDefinition, { format: 'wav', sampleRate }).audio).toEqual({
+        format: 'wav',
+        sampleRate,
+        channels: 1,
+      });
     }
-    expect(resolveRenderOptions(espeakDefinition, { format: 'pcm', channels: 2 }).audio).toEqual({ format: 'pcm', sampleRate: 22050, channels: 2 });
+    expect(resolveRenderOptions(espeakDefinition, { format: 'pcm', channels: 2 }).audio).toEqual({
+      format: 'pcm',
+      sampleRate: 22050,
+      channels: 2,
+    });
     expect(resolveRenderOptions(espeakDefinition, { bitrate: 32000 }).audio.bitrate).toBe(32000);
     expect(resolveRenderOptions(espeakDefinition, { bitrate: 192000, sampleRate: 44100 }).audio.bitrate).toBe(192000);
     expect(refusal({ sampleRate: 8000 }).field).toBe('sampleRate');

@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { hasVoice, parseVariantList, parseVoiceList, suggestVoices, type VoiceCatalog } from '../../../../src/providers/espeak/voice-catalog.ts';
+import {
+  hasVoice,
+  parseVariantList,
+  parseVoiceList,
+  suggestVoices,
+  type VoiceCatalog,
+} from '../../../../src/providers/espeak/voice-catalog.ts';
 
 /** Lines as espeak-ng 1.51 prints them, including a long code that pushes the columns along. */
 const VOICES_OUTPUT = `Pty Language       Age/Gender VoiceName          File                 Other Languages
@@ -24,7 +30,12 @@ const catalog: VoiceCatalog = { voices: parseVoiceList(VOICES_OUTPUT), variants:
 describe('espeak voice list', () => {
   it('reads every voice line, with names unescaped and other languages collected', () => {
     expect(catalog.voices).toHaveLength(8);
-    expect(catalog.voices[2]).toEqual({ language: 'cmn', name: 'Chinese (Mandarin, latin as English)', file: 'sit/cmn', otherLanguages: ['zh-cmn', 'zh'] });
+    expect(catalog.voices[2]).toEqual({
+      language: 'cmn',
+      name: 'Chinese (Mandarin, latin as English)',
+      file: 'sit/cmn',
+      otherLanguages: ['zh-cmn', 'zh'],
+    });
     expect(catalog.voices[1]).toEqual({ language: 'chr-US-Qaaa-x-west', name: 'Cherokee ', file: 'iro/chr', otherLanguages: [] });
     expect(catalog.variants).toEqual(['Alex', 'f3', 'klatt']);
   });

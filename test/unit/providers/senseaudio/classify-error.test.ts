@@ -116,7 +116,11 @@ describe('classifyHttpResponse', () => {
   });
 
   it('a business code in a non-2xx body decides the kind; trace_id comes from body or header', () => {
-    const error = classifyHttpResponse(400, {}, '{"trace_id":"tr-9","base_resp":{"status_code":2013,"status_msg":"invalid params, speed"}}');
+    const error = classifyHttpResponse(
+      400,
+      {},
+      '{"trace_id":"tr-9","base_resp":{"status_code":2013,"status_msg":"invalid params, speed"}}',
+    );
     expect(error.kind).toBe('fatal');
     expect(error.providerCode).toBe(2013);
     expect(error.traceId).toBe('tr-9');
@@ -165,7 +169,11 @@ describe('SenseAudio credential failures', () => {
   });
 
   it('2042 fails the job for good', () => {
-    expect(classifyBusinessError({ code: 2042, message: 'voice not accessible' })).toMatchObject({ kind: 'fatal', credentials: false, retryable: false });
+    expect(classifyBusinessError({ code: 2042, message: 'voice not accessible' })).toMatchObject({
+      kind: 'fatal',
+      credentials: false,
+      retryable: false,
+    });
   });
 
   it.each([
@@ -180,6 +188,8 @@ describe('SenseAudio credential failures', () => {
   });
 
   it('HTTP 400 carrying 2042 is the request, not the key', () => {
-    expect(classifyHttpResponse(400, {}, JSON.stringify({ base_resp: { status_code: 2042, status_msg: 'no access' } })).credentials).toBe(false);
+    expect(classifyHttpResponse(400, {}, JSON.stringify({ base_resp: { status_code: 2042, status_msg: 'no access' } })).credentials).toBe(
+      false,
+    );
   });
 });

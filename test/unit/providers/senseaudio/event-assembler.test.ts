@@ -8,7 +8,12 @@ const EXTRA = { audio_length: 10, usage_characters: 42, audio_format: 'mp3' };
 
 const chunk = (audio: string) => JSON.stringify({ data: { audio, status: 1 }, trace_id: 'tr-1', base_resp: { status_code: 0 } });
 const final = (audio: string, extra: object | null = EXTRA) =>
-  JSON.stringify({ data: { audio, status: 2 }, ...(extra ? { extra_info: extra } : {}), trace_id: 'tr-1', base_resp: { status_code: 0, status_msg: 'success' } });
+  JSON.stringify({
+    data: { audio, status: 2 },
+    ...(extra ? { extra_info: extra } : {}),
+    trace_id: 'tr-1',
+    base_resp: { status_code: 0, status_msg: 'success' },
+  });
 
 function run(events: string[]): { audio: Buffer; assembler: SenseAudioEventAssembler } {
   const assembler = new SenseAudioEventAssembler();
@@ -78,13 +83,18 @@ describe('SenseAudioEventAssembler', () => {
   it('throws the classified business error carried by an event, with its trace_id', () => {
     const assembler = new SenseAudioEventAssembler();
     assembler.accept(chunk(HEX.slice(0, 8)));
-    const error = catchError(() => assembler.accept(JSON.stringify({ trace_id: 'tr-2', base_resp: { status_code: 1027, status_msg: 'output sensitive' } })));
+    const error = catchError(() =>
+      assembler.accept(JSON.stringify({ trace_id: 'tr-2', base_resp: { status_code: 1027, status_msg: 'output sensitive' } })),
+    );
     expect(error).toBeInstanceOf(ProviderError);
     expect(error).toMatchObject({ kind: 'fatal', providerCode: 1027, traceId: 'tr-2' });
   });
 
   it('calls an event that is not JSON malformed (retryable), and half a byte at the end bad audio', () => {
-    expect(catchError(() => new SenseAudioEventAssembler().accept('{"data":'))).toMatchObject({ kind: 'retryable', providerCode: 'MALFORMED_EVENT' });
+    expect(catchError(() => new SenseAudioEventAssembler().accept('{"data":'))).toMatchObject({
+      kind: 'retryable',
+      providerCode: 'MALFORMED_EVENT',
+    });
     const assembler = new SenseAudioEventAssembler();
     assembler.accept(chunk('abc'));
     expect(catchError(() => assembler.accept(final(HEX)))).toMatchObject({ kind: 'retryable', providerCode: 'BAD_AUDIO_HEX' });

@@ -13,7 +13,9 @@ describe('decodeAudioChunk', () => {
   it('decodes base64 after a base64: prefix, padded or not, standard or URL-safe', () => {
     expect(Buffer.from(decodeAudioChunk(`base64:${BYTES.toString('base64')}`))).toEqual(BYTES);
     expect(Buffer.from(decodeAudioChunk(`base64:${BYTES.toString('base64url')}`))).toEqual(BYTES);
-    expect(Buffer.from(decodeAudioChunk(`base64:${BYTES.toString('base64').slice(0, 8)}\n${BYTES.toString('base64').slice(8)}`))).toEqual(BYTES);
+    expect(Buffer.from(decodeAudioChunk(`base64:${BYTES.toString('base64').slice(0, 8)}\n${BYTES.toString('base64').slice(8)}`))).toEqual(
+      BYTES,
+    );
   });
 
   it('reads hex that also looks like base64 as hex (no prefix, hex wins)', () => {

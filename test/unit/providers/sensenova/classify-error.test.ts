@@ -44,7 +44,12 @@ describe('classifyHttpResponse', () => {
   });
 
   it('quotes the server message and keeps Retry-After and the request id', () => {
-    const error = classifyHttpResponse(429, { 'retry-after': '3', 'x-request-id': 'req-1' }, '{"error":{"code":8,"message":"slow down"}}', context);
+    const error = classifyHttpResponse(
+      429,
+      { 'retry-after': '3', 'x-request-id': 'req-1' },
+      '{"error":{"code":8,"message":"slow down"}}',
+      context,
+    );
     expect(error).toMatchObject({ kind: 'rate-limited', retryAfterMs: 3000, traceId: 'req-1' });
     expect(error.message).toBe('sensenova: rate limited (HTTP 429: "slow down") [trace_id req-1]');
   });
@@ -53,7 +58,9 @@ describe('classifyHttpResponse', () => {
     const body = `{"error":{"message":"token expired: Bearer ${SECRET} eyJhbGciOiJIUzI1NiJ9.eyJpc3MiOiJhIn0.c2lnbmF0dXJlLXNpZw"}}`;
     const error = classifyHttpResponse(401, {}, body, context);
     expect(error.kind).toBe('fatal');
-    expect(error.message).toMatch(/the credentials were refused \(HTTP 401: "token expired: Bearer \[redacted\] \[redacted token\]"\); check SENSENOVA_API_KEY/);
+    expect(error.message).toMatch(
+      /the credentials were refused \(HTTP 401: "token expired: Bearer \[redacted\] \[redacted token\]"\); check SENSENOVA_API_KEY/,
+    );
     expect(error.message).not.toContain(SECRET);
     expect(error.message).not.toContain('eyJ');
   });

@@ -6,7 +6,6 @@ import { providerDefinition } from '../../../../src/providers/registry.ts';
 import { SenseNovaClient } from '../../../../src/providers/sensenova/client.ts';
 import { senseNovaCredentials, senseNovaDefinition } from '../../../../src/providers/sensenova/definition.ts';
 
-
 describe('senseNovaDefinition', () => {
   it('is registered as sensenova', () => {
     expect(providerDefinition('sensenova')).toBe(senseNovaDefinition);
@@ -30,7 +29,12 @@ describe('senseNovaDefinition', () => {
   });
 
   it('builds a client from the config: base URL, output mode and text limit', async () => {
-    const config = loadConfig({ SENSENOVA_API_KEY: 'k', SENSENOVA_BASE_URL: 'http://127.0.0.1:9/v1', SENSENOVA_OUTPUT: 'url', SENSENOVA_MAX_CHARS: '3000' });
+    const config = loadConfig({
+      SENSENOVA_API_KEY: 'k',
+      SENSENOVA_BASE_URL: 'http://127.0.0.1:9/v1',
+      SENSENOVA_OUTPUT: 'url',
+      SENSENOVA_MAX_CHARS: '3000',
+    });
     expect(config.SENSENOVA_BASE_URL).toBe('http://127.0.0.1:9/v1');
     const client = senseNovaDefinition.create(config);
     expect(client).toBeInstanceOf(SenseNovaClient);
@@ -50,7 +54,10 @@ describe('senseNovaDefinition', () => {
   });
 
   it('plans with SENSENOVA_MAX_CHARS from the parsed config, and refuses a bad one', () => {
-    expect(providerLimits(senseNovaDefinition, loadConfig({ SENSENOVA_MAX_CHARS: '8000' }))).toMatchObject({ maxUnits: 8000, targetUnits: 3000 });
+    expect(providerLimits(senseNovaDefinition, loadConfig({ SENSENOVA_MAX_CHARS: '8000' }))).toMatchObject({
+      maxUnits: 8000,
+      targetUnits: 3000,
+    });
     expect(() => loadConfig({ SENSENOVA_MAX_CHARS: '12abc' })).toThrow(/SENSENOVA_MAX_CHARS/);
     expect(() => loadConfig({ SENSENOVA_MAX_CHARS: '50' })).toThrow(ConfigError);
     expect(() => loadConfig({ SENSENOVA_OUTPUT: 'file' })).toThrow(/SENSENOVA_OUTPUT/);

@@ -5,7 +5,16 @@ import { SenseNovaEventAssembler } from '../../../../src/providers/sensenova/eve
 
 const AUDIO = Buffer.from(Array.from({ length: 30 }, (_, i) => i * 7 + 1));
 const PIECES = [AUDIO.subarray(0, 10), AUDIO.subarray(10, 20), AUDIO.subarray(20, 30)];
-const EXTRA = { length: 2450, size: 30, sample_rate: 24000, channel: 1, bitrate: 64000, response_format: 'mp3', usage_characters: 12, word_count: 10 };
+const EXTRA = {
+  length: 2450,
+  size: 30,
+  sample_rate: 24000,
+  channel: 1,
+  bitrate: 64000,
+  response_format: 'mp3',
+  usage_characters: 12,
+  word_count: 10,
+};
 
 function assembler(): SenseNovaEventAssembler {
   return new SenseNovaEventAssembler({ redact: makeRedactor(() => []), authHint: 'check SENSENOVA_API_KEY', httpStatus: 200 });
@@ -26,7 +35,13 @@ function run(events: string[]): { audio: Buffer; assembler: SenseNovaEventAssemb
 
 describe('SenseNovaEventAssembler', () => {
   it('drops a final event that repeats all the audio', () => {
-    const { audio, assembler: done } = run([event(PIECES[0]!, 1), event(PIECES[1]!, 1), event(PIECES[2]!, 1), event(AUDIO, 2, EXTRA), '[DONE]']);
+    const { audio, assembler: done } = run([
+      event(PIECES[0]!, 1),
+      event(PIECES[1]!, 1),
+      event(PIECES[2]!, 1),
+      event(AUDIO, 2, EXTRA),
+      '[DONE]',
+    ]);
     expect(audio.equals(AUDIO)).toBe(true);
     expect(done.finished && done.done).toBe(true);
     expect(done.meta).toEqual({ billedCharacters: 12, traceId: 'trace-7' });
@@ -51,7 +66,11 @@ describe('SenseNovaEventAssembler', () => {
   });
 
   it('reads base64: chunks beside hex ones', () => {
-    const { audio } = run([event(`base64:${PIECES[0]!.toString('base64')}`, 1), event(PIECES[1]!, 1), event(`base64:${PIECES[2]!.toString('base64')}`, 2, EXTRA)]);
+    const { audio } = run([
+      event(`base64:${PIECES[0]!.toString('base64')}`, 1),
+      event(PIECES[1]!, 1),
+      event(`base64:${PIECES[2]!.toString('base64')}`, 2, EXTRA),
+    ]);
     expect(audio.equals(AUDIO)).toBe(true);
   });
 

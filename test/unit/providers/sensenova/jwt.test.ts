@@ -76,7 +76,9 @@ describe('JWT bearer source', () => {
   it('refuses empty credentials and a margin as long as the lifetime', () => {
     expect(() => createBearerSource({ apiKey: ' ' })).toThrow(ConfigError);
     expect(() => createBearerSource({ accessKeyId: ID, secretAccessKey: '' })).toThrow(/SENSENOVA_SECRET_ACCESS_KEY is empty/);
-    expect(() => createBearerSource({ accessKeyId: ID, secretAccessKey: SECRET }, { lifetimeSeconds: 60, refreshMarginSeconds: 60 })).toThrow(ConfigError);
+    expect(() =>
+      createBearerSource({ accessKeyId: ID, secretAccessKey: SECRET }, { lifetimeSeconds: 60, refreshMarginSeconds: 60 }),
+    ).toThrow(ConfigError);
   });
 });
 

@@ -86,7 +86,9 @@ describe('buildRequestBody', () => {
   });
 
   it('refuses, as fatal and before sending, a blend that names the main voice', () => {
-    const error = thrown(() => buildRequestBody(request({ voiceSettings: { blend: [{ voice: 'female_chunzhen', weight: 0.3 }] } }), 'stream'));
+    const error = thrown(() =>
+      buildRequestBody(request({ voiceSettings: { blend: [{ voice: 'female_chunzhen', weight: 0.3 }] } }), 'stream'),
+    );
     expect(error).toMatchObject({ kind: 'fatal', providerCode: 'INVALID_SETTINGS' });
     expect(error.message).toMatch(/^sensenova: invalid voice settings \(blend: female_chunzhen is the main voice/);
   });

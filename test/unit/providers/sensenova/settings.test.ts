@@ -107,12 +107,14 @@ describe('SenseNova settings through resolveRenderOptions', () => {
     expect(refusal(settings).field).toBe(field);
   });
 
-  it.each([['refAudio', ['https://example.com/a.wav']], ['systemPrompt', 'a scene'], ['temperature', 0.7], ['multiSpeaker', true]])(
-    'refuses %s, a setting SenseNova lacks',
-    (key, value) => {
-      const error = refusal({ [key]: value });
-      expect(error.field).toBe(key);
-      expect(error.message).toMatch(/sensenova has no such setting/);
-    },
-  );
+  it.each([
+    ['refAudio', ['https://example.com/a.wav']],
+    ['systemPrompt', 'a scene'],
+    ['temperature', 0.7],
+    ['multiSpeaker', true],
+  ])('refuses %s, a setting SenseNova lacks', (key, value) => {
+    const error = refusal({ [key]: value });
+    expect(error.field).toBe(key);
+    expect(error.message).toMatch(/sensenova has no such setting/);
+  });
 });

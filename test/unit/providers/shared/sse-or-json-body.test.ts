@@ -17,7 +17,8 @@ class ToyAssembler implements SseEventAssembler {
   accept(data: string): Uint8Array {
     if (data === '[DONE]') this.done = true;
     else if (data === 'final') this.finished = true;
-    else if (data === 'bad') throw new ProviderError('unreadable event', { provider: 'toy', kind: 'retryable', providerCode: 'MALFORMED_EVENT' });
+    else if (data === 'bad')
+      throw new ProviderError('unreadable event', { provider: 'toy', kind: 'retryable', providerCode: 'MALFORMED_EVENT' });
     else if (data.startsWith('audio:')) return Buffer.from(data.slice('audio:'.length));
     return new Uint8Array(0);
   }
@@ -91,5 +92,4 @@ describe('readSseOrJsonBody', () => {
     expect((await read([blanks, '{"a":1}'])).audio).toEqual(['{"a":1}']);
     await expect(read([blanks, '{"a":1}'], { countBytesBeforeSniffing: true })).rejects.toThrow('json past 64');
   });
-
 });
