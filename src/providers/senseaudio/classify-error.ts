@@ -1,5 +1,6 @@
 import { ProviderError, type ProviderErrorKind } from '../../errors/provider-error.ts';
-import { describeError, networkErrorCode } from '../shared/network-error.ts';
+import { classifyNetworkFailure } from '../shared/network-error.ts';
+import { httpErrorDetails } from '../shared/http-error-details.ts';
 import { isRecord, parseJsonOrUndefined } from '../shared/json-record.ts';
 import { quoteServerText } from '../shared/quote-server-text.ts';
 import { headerText, type ResponseHeaders } from '../shared/response-headers.ts';
@@ -121,13 +122,7 @@ export function classifyHttpResponse(
   const parsed = parseJsonOrUndefined(bodyText);
   const retryAfterMs = parseRetryAfter(headers['retry-after']);
   const traceId = readTraceId(parsed) ?? headerText(headers['trace-id']) ?? headerText(headers['x-trace-id']);
-  const details = {
-    provider: PROVIDER,
-    httpStatus: status,
-    providerCode: status,
-    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    ...(traceId === undefined ? {} : { traceId }),
-  };
+  const details = httpErrorDetails(PROVIDER, status, retryAfterMs, traceId);
   if (status === 401 || status === 403) {
     return new ProviderError(authMessage(`HTTP ${status}`, traceId), { ...details, kind: 'fatal', credentials: true });
   }
@@ -155,14 +150,7 @@ export function classifyHttpResponse(
  * unrecognised is retryable too: the worker's attempt limit bounds the cost of being wrong.
  */
 export function classifyNetworkError(error: unknown): ProviderError {
-  if (error instanceof ProviderError) return error;
-  const code = networkErrorCode(error);
-  return new ProviderError(`request failed: ${describeError(error)}`, {
-    provider: PROVIDER,
-    kind: 'retryable',
-    providerCode: code ?? 'NETWORK',
-    cause: error,
-  });
+  return classifyNetworkFailure(PROVIDER, error);
 }
 
 function kindOfHttpStatus(status: number): ProviderErrorKind {

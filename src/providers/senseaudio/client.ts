@@ -5,7 +5,7 @@ import { ProviderError } from '../../errors/provider-error.ts';
 import type { StreamingProvider, SynthesisMeta, SynthesisRequest } from '../provider.ts';
 import { createHttpAgent, resolveHttpTimeouts, type HttpTimeouts } from '../shared/http-timeouts.ts';
 import { describeError } from '../shared/network-error.ts';
-import { readTextBody } from '../shared/read-text-body.ts';
+import { postJson } from '../shared/post-json.ts';
 import { readSseOrJsonBody, type SseOrJsonAnswer } from '../shared/sse-or-json-body.ts';
 import { classifyHttpResponse, classifyNetworkError, type ClassifyOptions } from './classify-error.ts';
 import { SenseAudioEventAssembler } from './event-assembler.ts';
@@ -64,32 +64,25 @@ export class SenseAudioClient implements StreamingProvider {
   async *synthesize(request: SynthesisRequest): AsyncGenerator<Uint8Array, SynthesisMeta, undefined> {
     const signal = request.signal;
     signal?.throwIfAborted();
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await this.#dispatcher.request({
+    const response = await postJson(
+      this.#dispatcher,
+      {
         origin: this.#origin,
         path: this.#path,
-        method: 'POST',
-        headers: {
-          authorization: `Bearer ${this.#apiKey}`,
-          'content-type': 'application/json',
-          accept: 'text/event-stream, application/json',
-        },
+        bearer: () => this.#apiKey,
+        accept: 'text/event-stream, application/json',
         body: JSON.stringify(buildRequestBody(request)),
-        headersTimeout: this.#timeouts.headersMs,
-        bodyTimeout: this.#timeouts.bodyIdleMs,
-        ...(signal === undefined ? {} : { signal }),
-      });
-    } catch (error) {
-      signal?.throwIfAborted();
-      throw classifyNetworkError(error);
-    }
+        timeouts: this.#timeouts,
+        signal,
+        maxErrorBodyBytes: MAX_ERROR_BODY_BYTES,
+      },
+      {
+        network: classifyNetworkError,
+        httpStatus: (status, headers, text) => classifyHttpResponse(status, headers, text, this.#classify),
+      },
+    );
     const body = response.body;
     try {
-      if (response.statusCode < 200 || response.statusCode >= 300) {
-        const text = await readTextBody(body, MAX_ERROR_BODY_BYTES).catch(() => '');
-        throw classifyHttpResponse(response.statusCode, response.headers, text, this.#classify);
-      }
       return yield* this.#readAnswer(response, signal);
     } catch (error) {
       signal?.throwIfAborted();

@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { IncompleteStreamError } from '../../errors/incomplete-stream-error.ts';
 import { ProviderError } from '../../errors/provider-error.ts';
+import { destroyQuietly } from '../shared/destroy-quietly.ts';
 import type { HttpTimeouts } from '../shared/http-timeouts.ts';
 import { describeError } from '../shared/network-error.ts';
 import { openFreeDownload } from '../shared/open-free-download.ts';
@@ -113,16 +114,6 @@ async function openLink(dispatcher: Dispatcher, url: URL, shown: string, options
   } finally {
     destroyQuietly(body);
   }
-}
-
-/**
- * Destroying a body nobody listens to emits an 'error' (undici's RequestAbortedError) that would
- * surface as an uncaught exception; the audio is already handled by then.
- */
-export function destroyQuietly(body: Dispatcher.ResponseData['body']): void {
-  if (body.destroyed) return;
-  body.on('error', () => undefined);
-  body.destroy();
 }
 
 function malformed(what: string, traceId: string | undefined): ProviderError {

@@ -1,5 +1,6 @@
 import { ProviderError, type ProviderErrorKind } from '../../errors/provider-error.ts';
-import { describeError, networkErrorCode } from '../shared/network-error.ts';
+import { classifyNetworkFailure } from '../shared/network-error.ts';
+import { httpErrorDetails } from '../shared/http-error-details.ts';
 import { isRecord, parseJsonOrUndefined } from '../shared/json-record.ts';
 import { quoteServerText } from '../shared/quote-server-text.ts';
 import { headerText, type ResponseHeaders } from '../shared/response-headers.ts';
@@ -66,13 +67,7 @@ export function classifyHttpResponse(status: number, headers: ResponseHeaders, b
   const retryAfterMs = parseRetryAfter(headers['retry-after']);
   const traceId = readTraceId(parseJsonOrUndefined(bodyText)) ?? headerText(headers['x-request-id']) ?? headerText(headers['trace-id']);
   const quoted = bodyText.trim() === '' ? '' : `: ${quoteServerText(errorMessageOf(bodyText), context.redact)}`;
-  const details = {
-    provider: PROVIDER,
-    httpStatus: status,
-    providerCode: status,
-    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    ...(traceId === undefined ? {} : { traceId }),
-  };
+  const details = httpErrorDetails(PROVIDER, status, retryAfterMs, traceId);
   const kind = kindOfStatus(status);
   if (status === 401 || status === 403) {
     return new ProviderError(`the credentials were refused (HTTP ${status}${quoted}); ${context.authHint}${traceSuffix(traceId)}`, {
@@ -114,14 +109,7 @@ export function classifyBodyError(
 
 /** A failure on the wire (reset, refusal, timeout): retryable; anything unrecognised too. */
 export function classifyNetworkError(error: unknown, what = 'request'): ProviderError {
-  if (error instanceof ProviderError) return error;
-  const code = networkErrorCode(error);
-  return new ProviderError(`${what} failed: ${describeError(error)}`, {
-    provider: PROVIDER,
-    kind: 'retryable',
-    providerCode: code ?? 'NETWORK',
-    cause: error,
-  });
+  return classifyNetworkFailure(PROVIDER, error, what);
 }
 
 function kindOfStatus(status: number): ProviderErrorKind {

@@ -4,13 +4,14 @@ import { ConfigError } from '../../errors/config-error.ts';
 import { IncompleteStreamError } from '../../errors/incomplete-stream-error.ts';
 import { ProviderError } from '../../errors/provider-error.ts';
 import type { StreamingProvider, SynthesisMeta, SynthesisRequest, TextLimits } from '../provider.ts';
+import { destroyQuietly } from '../shared/destroy-quietly.ts';
 import { createHttpAgent, resolveHttpTimeouts, type HttpTimeouts } from '../shared/http-timeouts.ts';
 import { describeError } from '../shared/network-error.ts';
 import { isRecord } from '../shared/json-record.ts';
-import { readTextBody } from '../shared/read-text-body.ts';
+import { postJson } from '../shared/post-json.ts';
 import { readSseOrJsonBody, type SseOrJsonAnswer } from '../shared/sse-or-json-body.ts';
 import { readTraceId } from '../shared/trace-id.ts';
-import { AUDIO_URL_GONE, destroyQuietly, downloadAudio } from './audio-download.ts';
+import { AUDIO_URL_GONE, downloadAudio } from './audio-download.ts';
 import { createBearerSource, type BearerSource, type JwtTiming, type SenseNovaCredentials } from './bearer-source.ts';
 import { classifyHttpResponse, classifyNetworkError, makeRedactor, type ClassifyContext } from './classify-error.ts';
 import { PROTOCOL_ERROR_CODES, SenseNovaEventAssembler } from './event-assembler.ts';
@@ -105,35 +106,28 @@ export class SenseNovaClient implements StreamingProvider {
   }
 
   async *#exchange(body: string, signal: AbortSignal | undefined): AsyncGenerator<Uint8Array, SynthesisMeta, undefined> {
-    let response: Dispatcher.ResponseData;
-    try {
-      response = await this.#dispatcher.request({
+    const response = await postJson(
+      this.#dispatcher,
+      {
         origin: this.#origin,
         path: this.#path,
-        method: 'POST',
-        headers: {
-          // Read now, per request: a JWT close to `exp` is replaced before it is sent.
-          authorization: `Bearer ${this.#bearer.bearer()}`,
-          'content-type': 'application/json',
-          accept: this.output === 'stream' ? 'text/event-stream, application/json' : 'application/json',
-        },
+        // Read now, per request: a JWT close to `exp` is replaced before it is sent.
+        bearer: () => this.#bearer.bearer(),
+        accept: this.output === 'stream' ? 'text/event-stream, application/json' : 'application/json',
         body,
-        headersTimeout: this.#timeouts.headersMs,
-        bodyTimeout: this.#timeouts.bodyIdleMs,
-        ...(signal === undefined ? {} : { signal }),
-      });
-    } catch (error) {
-      signal?.throwIfAborted();
-      throw classifyNetworkError(error);
-    }
+        timeouts: this.#timeouts,
+        signal,
+        maxErrorBodyBytes: MAX_ERROR_BODY_BYTES,
+      },
+      {
+        network: classifyNetworkError,
+        httpStatus: (status, headers, text) => classifyHttpResponse(status, headers, text, this.#classify),
+        // A refused token is never reused; the next request mints a fresh one.
+        credentialsRefused: () => this.#bearer.invalidate(),
+      },
+    );
     const responseBody = response.body;
     try {
-      if (response.statusCode < 200 || response.statusCode >= 300) {
-        const text = await readTextBody(responseBody, MAX_ERROR_BODY_BYTES).catch(() => '');
-        // A refused token is never reused; the next request mints a fresh one.
-        if (response.statusCode === 401 || response.statusCode === 403) this.#bearer.invalidate();
-        throw classifyHttpResponse(response.statusCode, response.headers, text, this.#classify);
-      }
       return yield* this.#readAnswer(response, signal);
     } finally {
       destroyQuietly(responseBody);

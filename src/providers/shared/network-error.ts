@@ -1,3 +1,5 @@
+import { ProviderError } from '../../errors/provider-error.ts';
+
 /**
  * Error codes of failures on the wire that a retry can cure: resets, refusals, timeouts, sockets
  * closed by the other side, name resolution hiccups. undici's own codes are UND_ERR_*.
@@ -44,4 +46,20 @@ export function describeError(error: unknown): string {
     return typeof code === 'string' ? `${code}: ${error.message}` : error.message;
   }
   return String(error);
+}
+
+/**
+ * A thrown failure (socket reset, refused connection, timeout) as a retryable ProviderError of
+ * `provider`. Anything unrecognised is retryable too: the worker's attempt limit bounds the cost
+ * of being wrong. A ProviderError passes through as it is.
+ */
+export function classifyNetworkFailure(provider: string, error: unknown, what = 'request'): ProviderError {
+  if (error instanceof ProviderError) return error;
+  const code = networkErrorCode(error);
+  return new ProviderError(`${what} failed: ${describeError(error)}`, {
+    provider,
+    kind: 'retryable',
+    providerCode: code ?? 'NETWORK',
+    cause: error,
+  });
 }
