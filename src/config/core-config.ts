@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { webhookAllowListSchema } from './webhook-address-policy.ts';
-import { booleanFromEnv, optionalSecret } from './env-values.ts';
+import { bearerTokenList, booleanFromEnv, optionalSecret } from './env-values.ts';
 
 /**
  * The environment every part shares, parsed once at the edge; each provider's own variables are
@@ -58,27 +58,9 @@ export const coreConfigSchema = z.object({
   /** How often the stitch may send one damaged cached segment back to synthesis before the render fails. */
   STITCH_MAX_HEALS: z.coerce.number().int().min(0).max(10).default(2),
   /** `tts-batch api`: Bearer tokens, comma-separated, each at least 16 characters. Never logged or echoed. */
-  API_TOKENS: z
-    .string()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((token) => token.trim())
-        .filter((token) => token !== ''),
-    )
-    .pipe(z.array(z.string().min(16, 'each token must be at least 16 characters')).min(1, 'list at least one token'))
-    .optional(),
+  API_TOKENS: bearerTokenList.optional(),
   /** Bearer tokens of admins (cache eviction and pruning routes), comma-separated, each at least 16 characters. */
-  API_ADMIN_TOKENS: z
-    .string()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((token) => token.trim())
-        .filter((token) => token !== ''),
-    )
-    .pipe(z.array(z.string().min(16, 'each token must be at least 16 characters')).min(1, 'list at least one token'))
-    .optional(),
+  API_ADMIN_TOKENS: bearerTokenList.optional(),
   /** Days an ended render's Redis record (status, result, progress) is kept before it expires. */
   RENDER_RETENTION_DAYS: z.coerce.number().positive().max(36_500).default(30),
   PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
