@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RENDER_STATUSES } from '../render/render-record.ts';
-import { progressOf } from '../render/render-status.ts';
+import { progressOf, renderBasics } from '../render/render-status.ts';
 import type { RenderState } from '../render/render-store.ts';
 import { isWaitingStatus } from '../render/waiting-statuses.ts';
 
@@ -60,12 +60,7 @@ export function renderView(state: RenderState, now: number = Date.now(), waiting
     ...(spec.title === undefined ? {} : { title: spec.title }),
     provider: spec.provider,
     model: spec.model,
-    voice: spec.voice,
-    format: spec.audio.format,
-    output: spec.output,
-    createdAt: spec.createdAt,
-    ...(state.startedAt ? { startedAt: state.startedAt } : {}),
-    ...(state.finishedAt ? { finishedAt: state.finishedAt } : {}),
+    ...renderBasics(state),
     progress: progressOf(state, now),
     ...(state.result ? { result: { ...state.result, audioUrl: `${renderPath(spec.id)}/audio` } } : {}),
     ...(state.error ? { error: describeFailure(state.error) } : {}),

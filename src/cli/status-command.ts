@@ -4,7 +4,7 @@ import { InputError } from '../errors/input-error.ts';
 import { STITCH_QUEUE } from '../queue/queue-names.ts';
 import { connectProducer, createRedisConnection } from '../queue/redis-connection.ts';
 import { assertRenderId } from '../render/render-id.ts';
-import { getRenderStatus, progressOf } from '../render/render-status.ts';
+import { getRenderStatus, progressOf, renderBasics } from '../render/render-status.ts';
 import { RenderStore } from '../render/render-store.ts';
 import { waitingReason } from '../runtime/waiting-reason.ts';
 
@@ -31,12 +31,7 @@ export async function statusCommand(id: string, config: AppConfig): Promise<numb
       id,
       status: state.status,
       provider: spec.provider,
-      voice: spec.voice,
-      format: spec.audio.format,
-      output: spec.output,
-      createdAt: spec.createdAt,
-      ...(state.startedAt ? { startedAt: state.startedAt } : {}),
-      ...(state.finishedAt ? { finishedAt: state.finishedAt } : {}),
+      ...renderBasics(state),
       progress: progressOf(state),
       ...(state.result ? { result: state.result } : {}),
       ...(state.error ? { error: state.error } : {}),

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { webhookAllowListSchema } from './webhook-address-policy.ts';
-import { booleanFromEnv, optionalSecret } from './env-values.ts';
+import { bearerTokenList, booleanFromEnv, integerFromEnv, optionalSecret } from './env-values.ts';
 
 /**
  * The environment every part shares, parsed once at the edge; each provider's own variables are
@@ -20,88 +20,65 @@ export const coreConfigSchema = z.object({
   S3_REGION: z.string().min(1).default('us-east-1'),
   S3_FORCE_PATH_STYLE: booleanFromEnv.optional(),
   /** How long the output check before enqueue (probe write + delete) may take before the output counts as unreachable. */
-  STORAGE_PREFLIGHT_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(5000),
+  STORAGE_PREFLIGHT_TIMEOUT_MS: integerFromEnv(100, 120_000).default(5000),
   AWS_ACCESS_KEY_ID: optionalSecret,
   AWS_SECRET_ACCESS_KEY: optionalSecret,
-  WORKER_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(4),
-  STITCH_CONCURRENCY: z.coerce.number().int().min(1).max(16).default(1),
+  WORKER_CONCURRENCY: integerFromEnv(1, 256).default(4),
+  STITCH_CONCURRENCY: integerFromEnv(1, 16).default(1),
   /** Attempts per segment (first try included); rate-limit waits do not spend attempts. */
-  RETRY_ATTEMPTS: z.coerce.number().int().min(1).max(100).default(8),
+  RETRY_ATTEMPTS: integerFromEnv(1, 100).default(8),
   /** First retry delay; doubles each attempt, with jitter. */
-  RETRY_BACKOFF_MS: z.coerce.number().int().min(10).max(600_000).default(2000),
+  RETRY_BACKOFF_MS: integerFromEnv(10, 600_000).default(2000),
   /** Segment jobs a provider queue may start per RATE_LIMIT_DURATION_MS, across all workers. */
-  RATE_LIMIT_MAX: z.coerce.number().int().min(1).max(1_000_000).default(1000),
-  RATE_LIMIT_DURATION_MS: z.coerce.number().int().min(10).max(3_600_000).default(1000),
+  RATE_LIMIT_MAX: integerFromEnv(1, 1_000_000).default(1000),
+  RATE_LIMIT_DURATION_MS: integerFromEnv(10, 3_600_000).default(1000),
   /** How long a provider queue pauses on a 429 that carries no Retry-After. */
-  RATE_LIMIT_WAIT_MS: z.coerce.number().int().min(10).max(600_000).default(5000),
+  RATE_LIMIT_WAIT_MS: integerFromEnv(10, 600_000).default(5000),
   /**
    * A render still `queued` with no flow this long after its enqueue began (the enqueuing
    * process died between its writes) is failed and its Idempotency-Key released; a key's claim
    * lives twice this until its enqueue finishes. Workers and the API check every quarter of it.
    */
-  ENQUEUE_RECONCILE_MS: z.coerce.number().int().min(200).max(3_600_000).default(60_000),
+  ENQUEUE_RECONCILE_MS: integerFromEnv(200, 3_600_000).default(60_000),
   /** A job whose worker stops renewing its lock for this long is handed to another worker. */
-  WORKER_LOCK_MS: z.coerce.number().int().min(1000).max(600_000).default(30_000),
-  WORKER_STALLED_CHECK_MS: z.coerce.number().int().min(500).max(600_000).default(30_000),
+  WORKER_LOCK_MS: integerFromEnv(1000, 600_000).default(30_000),
+  WORKER_STALLED_CHECK_MS: integerFromEnv(500, 600_000).default(30_000),
   /** First webhook retry delay; doubles each attempt (8 attempts: the last about an hour later). */
-  WEBHOOK_BACKOFF_MS: z.coerce.number().int().min(10).max(3_600_000).default(30_000),
+  WEBHOOK_BACKOFF_MS: integerFromEnv(10, 3_600_000).default(30_000),
   /** A webhook receiver must answer (headers and body) within this, or the attempt fails. */
-  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
-  WEBHOOK_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+  WEBHOOK_TIMEOUT_MS: integerFromEnv(100, 120_000).default(10_000),
+  WEBHOOK_CONCURRENCY: integerFromEnv(1, 256).default(8),
   /** Host names, IPs and CIDRs webhooks may reach although loopback/private/link-local (internal receivers); comma-separated. */
   WEBHOOK_ALLOW_HOSTS: webhookAllowListSchema,
   /** How often a worker process refreshes its heartbeat key (which lives 6 intervals, at least 60 s). */
-  HEARTBEAT_INTERVAL_MS: z.coerce.number().int().min(50).max(60_000).default(10_000),
+  HEARTBEAT_INTERVAL_MS: integerFromEnv(50, 60_000).default(10_000),
   /** A segment's audio may last at most this many seconds per character of its text (plus pauses and SEGMENT_EXTRA_SECONDS); longer is a bad answer, cut and retried. */
   SEGMENT_MAX_SECONDS_PER_CHAR: z.coerce.number().min(0.01).max(60).default(1),
   SEGMENT_EXTRA_SECONDS: z.coerce.number().min(0).max(3600).default(10),
   /** How often the stitch may send one damaged cached segment back to synthesis before the render fails. */
-  STITCH_MAX_HEALS: z.coerce.number().int().min(0).max(10).default(2),
+  STITCH_MAX_HEALS: integerFromEnv(0, 10).default(2),
   /** `tts-batch api`: Bearer tokens, comma-separated, each at least 16 characters. Never logged or echoed. */
-  API_TOKENS: z
-    .string()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((token) => token.trim())
-        .filter((token) => token !== ''),
-    )
-    .pipe(z.array(z.string().min(16, 'each token must be at least 16 characters')).min(1, 'list at least one token'))
-    .optional(),
+  API_TOKENS: bearerTokenList.optional(),
   /** Bearer tokens of admins (cache eviction and pruning routes), comma-separated, each at least 16 characters. */
-  API_ADMIN_TOKENS: z
-    .string()
-    .transform((value) =>
-      value
-        .split(',')
-        .map((token) => token.trim())
-        .filter((token) => token !== ''),
-    )
-    .pipe(z.array(z.string().min(16, 'each token must be at least 16 characters')).min(1, 'list at least one token'))
-    .optional(),
+  API_ADMIN_TOKENS: bearerTokenList.optional(),
   /** Days an ended render's Redis record (status, result, progress) is kept before it expires. */
   RENDER_RETENTION_DAYS: z.coerce.number().positive().max(36_500).default(30),
-  PORT: z.coerce.number().int().min(0).max(65_535).default(8080),
+  PORT: integerFromEnv(0, 65_535).default(8080),
   API_HOST: z.string().trim().min(1).default('0.0.0.0'),
   /** Largest request body the API reads, in bytes (a bigger one is answered 413). */
-  API_BODY_LIMIT: z.coerce
-    .number()
-    .int()
-    .min(1024)
-    .max(1024 * 1024 * 1024)
-    .default(10 * 1024 * 1024),
+  API_BODY_LIMIT: integerFromEnv(1024, 1024 * 1024 * 1024).default(10 * 1024 * 1024),
   /** Longest text a POST /v1/renders takes, in characters (code points). */
-  API_MAX_TEXT_CHARS: z.coerce.number().int().min(1).max(100_000_000).default(5_000_000),
+  API_MAX_TEXT_CHARS: integerFromEnv(1, 100_000_000).default(5_000_000),
   /**
    * Segments (provider requests) one render may have. 20,000 holds a 5,000,000-character book (the
    * API's default text cap) at 250 characters a segment; each is a BullMQ job in Redis.
    */
-  RENDER_MAX_SEGMENTS: z.coerce.number().int().min(1).max(200_000).default(20_000),
+  RENDER_MAX_SEGMENTS: integerFromEnv(1, 200_000).default(20_000),
   /**
    * Chapters one render may have. Web novels run to a few thousand; 10,000 leaves room. At most
    * 65,025, the most an MP3's ID3 tables of contents hold (255 tables of 255).
    */
-  RENDER_MAX_CHAPTERS: z.coerce.number().int().min(1).max(65_025).default(10_000),
+  RENDER_MAX_CHAPTERS: integerFromEnv(1, 65_025).default(10_000),
   /** Where API renders go when a request names no output: a folder or s3://bucket/prefix. */
   API_DEFAULT_OUTPUT: z.string().trim().min(1).default('./renders'),
   /** Comma-separated folders and/or s3://bucket/prefix locations; when set, API callers may write only inside them. */
@@ -110,19 +87,19 @@ export const coreConfigSchema = z.object({
   API_OUTPUT_ANY: booleanFromEnv.default(false),
   /** GET /v1/renders/:id/audio on S3 output answers with a presigned URL instead of streaming. */
   API_AUDIO_REDIRECT: booleanFromEnv.default(false),
-  API_AUDIO_URL_TTL_S: z.coerce.number().int().min(1).max(604_800).default(300),
+  API_AUDIO_URL_TTL_S: integerFromEnv(1, 604_800).default(300),
   /** How often an idle server-sent event stream gets a keep-alive comment. */
-  API_SSE_HEARTBEAT_MS: z.coerce.number().int().min(50).max(300_000).default(15_000),
+  API_SSE_HEARTBEAT_MS: integerFromEnv(50, 300_000).default(15_000),
   /** When set, GET /metrics wants `Authorization: Bearer <METRICS_TOKEN>`. */
   METRICS_TOKEN: optionalSecret,
   /** A worker whose key a provider refused pauses that provider's queue (for itself only) this long before re-checking; doubles each refusal. */
-  CREDENTIAL_RECHECK_MS: z.coerce.number().int().min(100).max(3_600_000).default(30_000),
+  CREDENTIAL_RECHECK_MS: integerFromEnv(100, 3_600_000).default(30_000),
   /** The longest pause between two re-checks of refused credentials. */
-  CREDENTIAL_RECHECK_MAX_MS: z.coerce.number().int().min(100).max(86_400_000).default(600_000),
+  CREDENTIAL_RECHECK_MAX_MS: integerFromEnv(100, 86_400_000).default(600_000),
   /** A render whose provider has had no worker with valid credentials this long fails with that reason. */
-  RENDER_STALL_MS: z.coerce.number().int().min(1000).max(604_800_000).default(1_800_000),
+  RENDER_STALL_MS: integerFromEnv(1000, 604_800_000).default(1_800_000),
   /** /readyz is 200 only while some worker fetched jobs at most this long ago. */
-  READY_WORKER_MAX_AGE_MS: z.coerce.number().int().min(1000).max(3_600_000).default(60_000),
+  READY_WORKER_MAX_AGE_MS: integerFromEnv(1000, 3_600_000).default(60_000),
 });
 
 export type CoreConfig = z.infer<typeof coreConfigSchema>;

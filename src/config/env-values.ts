@@ -10,3 +10,17 @@ export const optionalSecret = z.string().trim().min(1).optional().catch(undefine
 
 /** A service's base URL (http or https), e.g. a provider's API or its local simulator. */
 export const httpBaseUrl = z.url({ protocol: /^https?$/ });
+
+/** A whole number from the environment (a string, coerced), from `min` to `max` inclusive. */
+export const integerFromEnv = (min: number, max: number) => z.coerce.number().int().min(min).max(max);
+
+/** Bearer tokens, comma-separated (blanks between commas ignored), at least one, each at least 16 characters. */
+export const bearerTokenList = z
+  .string()
+  .transform((value) =>
+    value
+      .split(',')
+      .map((token) => token.trim())
+      .filter((token) => token !== ''),
+  )
+  .pipe(z.array(z.string().min(16, 'each token must be at least 16 characters')).min(1, 'list at least one token'));

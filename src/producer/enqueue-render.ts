@@ -13,7 +13,7 @@ import type { RenderStore } from '../render/render-store.ts';
 import type { StitchJobData, SynthesizeJobData } from '../queue/job-data.ts';
 import type { RenderPlan } from './plan.ts';
 import type { RenderOptions } from './render-options.ts';
-import { segmentKey } from '../queue/segment-key.ts';
+import { segmentKey, type SegmentIdentity } from '../queue/segment-key.ts';
 import { toSpeechText } from '../text/speech-text.ts';
 
 export interface RenderRequest {
@@ -62,24 +62,20 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
   const { plan } = request;
 
   const jobs = plan.segments.map((segment) => {
-    const text = toSpeechText(segment.text);
-    const key = segmentKey({
+    // The job carries exactly what names its cached audio, so the worker speaks what the key says.
+    const identity: SegmentIdentity = {
       provider: provider.name,
       model: options.model,
       voice: options.voice,
       voiceSettings: options.voiceSettings,
       audio: options.audio,
-      text,
-    });
+      text: toSpeechText(segment.text),
+    };
+    const key = segmentKey(identity);
     const data: SynthesizeJobData = {
       renderId: id,
       index: segment.index,
-      provider: provider.name,
-      model: options.model,
-      voice: options.voice,
-      voiceSettings: options.voiceSettings,
-      audio: options.audio,
-      text,
+      ...identity,
       output: request.output,
       key,
       chars: segment.chars,

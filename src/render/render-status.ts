@@ -43,3 +43,26 @@ export function progressOf(state: RenderState, now: number = Date.now()): Progre
   }
   return progress;
 }
+
+/** A render's voice, audio format, output and times, shown alike by the API's render view and `tts-batch status`. */
+export interface RenderBasics {
+  voice: string;
+  format: string;
+  output: string;
+  createdAt: string;
+  startedAt?: string;
+  finishedAt?: string;
+}
+
+/** The fields in the order both views print them; a time not yet reached is left out. */
+export function renderBasics(state: RenderState): RenderBasics {
+  const { spec } = state;
+  return {
+    voice: spec.voice,
+    format: spec.audio.format,
+    output: spec.output,
+    createdAt: spec.createdAt,
+    ...(state.startedAt ? { startedAt: state.startedAt } : {}),
+    ...(state.finishedAt ? { finishedAt: state.finishedAt } : {}),
+  };
+}

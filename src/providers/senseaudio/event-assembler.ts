@@ -1,10 +1,9 @@
-import { createHash, type Hash } from 'node:crypto';
 import { AudioFormatError } from '../../errors/audio-format-error.ts';
 import { ProviderError } from '../../errors/provider-error.ts';
-import type { SynthesisMeta } from '../provider.ts';
+import { AudioEventAssembly } from '../shared/audio-event-assembly.ts';
 import { HexDecoder } from '../shared/hex-decoder.ts';
 import { isRecord } from '../shared/json-record.ts';
-import { readTraceId } from '../shared/trace-id.ts';
+import { readTraceId, traceSuffix } from '../shared/trace-id.ts';
 import { classifyBusinessError, findBusinessError, type ClassifyOptions } from './classify-error.ts';
 
 const PROVIDER = 'senseaudio';
@@ -20,40 +19,13 @@ const PROVIDER = 'senseaudio';
  * as the SenseNova assembler does), and kept otherwise: dropping a tail would cut every segment yet
  * bill it in full.
  */
-export class SenseAudioEventAssembler {
+export class SenseAudioEventAssembler extends AudioEventAssembly {
   readonly #hex = new HexDecoder();
   readonly #classify: ClassifyOptions;
-  /** sha256 and length of the audio yielded so far: enough to recognise a repeat without keeping it. */
-  readonly #hash: Hash = createHash('sha256');
-  #bytes = 0;
-  #audioEvents = 0;
-  #finished = false;
-  #traceId: string | undefined;
-  #billedCharacters: number | undefined;
 
   constructor(classify: ClassifyOptions = {}) {
+    super();
     this.#classify = classify;
-  }
-
-  /** True once the status-2 event arrived: the audio is complete. */
-  get finished(): boolean {
-    return this.#finished;
-  }
-
-  /** Events that carried audio so far. */
-  get audioEvents(): number {
-    return this.#audioEvents;
-  }
-
-  get traceId(): string | undefined {
-    return this.#traceId;
-  }
-
-  get meta(): SynthesisMeta {
-    return {
-      ...(this.#billedCharacters === undefined ? {} : { billedCharacters: this.#billedCharacters }),
-      ...(this.#traceId === undefined ? {} : { traceId: this.#traceId }),
-    };
   }
 
   /**
@@ -61,7 +33,7 @@ export class SenseAudioEventAssembler {
    * empty. Throws ProviderError for a business error or a malformed event.
    */
   accept(data: string): Uint8Array {
-    if (this.#finished) return EMPTY;
+    if (this.finished) return EMPTY;
     const trimmed = data.trim();
     if (trimmed === '' || trimmed === '[DONE]') return EMPTY;
     let event: unknown;
@@ -81,34 +53,28 @@ export class SenseAudioEventAssembler {
 
   /** Same as `accept`, for an already parsed value. */
   acceptParsed(event: unknown): Uint8Array {
-    if (this.#finished) return EMPTY;
-    this.#traceId = readTraceId(event) ?? this.#traceId;
+    if (this.finished) return EMPTY;
+    this.noteTraceId(readTraceId(event));
     const business = findBusinessError(event);
     if (business) throw classifyBusinessError(business, { ...this.#classify, ...this.#traceDetail() });
     if (!isRecord(event) || !isRecord(event.data)) return EMPTY;
     const audioHex = typeof event.data.audio === 'string' ? event.data.audio : '';
     const isFinal = event.data.status === 2;
     const extraInfo = isRecord(event.extra_info) ? event.extra_info : undefined;
-    if (extraInfo && typeof extraInfo.usage_characters === 'number') this.#billedCharacters = extraInfo.usage_characters;
+    if (extraInfo && typeof extraInfo.usage_characters === 'number') this.noteBilledCharacters(extraInfo.usage_characters);
     let audio: Uint8Array = EMPTY;
     if (audioHex !== '') {
       audio = this.#decode(audioHex);
-      const isRepeat = isFinal && this.#bytes > 0 && this.#repeatsEverything(audio);
+      const isRepeat = isFinal && this.bytes > 0 && this.repeatsEverything(audio);
       if (isRepeat) audio = EMPTY;
-      else this.#audioEvents += 1;
-      this.#hash.update(audio);
-      this.#bytes += audio.length;
+      else this.countAudioEvent();
+      this.addYielded(audio);
     }
     if (isFinal) {
       this.#endHex();
-      this.#finished = true;
+      this.markFinished();
     }
     return audio;
-  }
-
-  #repeatsEverything(audio: Uint8Array): boolean {
-    if (audio.length !== this.#bytes) return false;
-    return createHash('sha256').update(audio).digest('hex') === this.#hash.copy().digest('hex');
   }
 
   #decode(hex: string): Uint8Array {
@@ -139,11 +105,11 @@ export class SenseAudioEventAssembler {
   }
 
   #traceDetail(): { traceId?: string } {
-    return this.#traceId === undefined ? {} : { traceId: this.#traceId };
+    return this.traceId === undefined ? {} : { traceId: this.traceId };
   }
 
   #traceSuffix(): string {
-    return this.#traceId === undefined ? '' : ` [trace_id ${this.#traceId}]`;
+    return traceSuffix(this.traceId);
   }
 }
 

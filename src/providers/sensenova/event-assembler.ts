@@ -1,8 +1,7 @@
-import { createHash, type Hash } from 'node:crypto';
 import { AudioFormatError } from '../../errors/audio-format-error.ts';
 import { ProviderError } from '../../errors/provider-error.ts';
-import type { SynthesisMeta } from '../provider.ts';
 import { decodeAudioChunk } from './audio-chunk.ts';
+import { AudioEventAssembly } from '../shared/audio-event-assembly.ts';
 import { isRecord } from '../shared/json-record.ts';
 import { readTraceId, traceSuffix } from '../shared/trace-id.ts';
 import { classifyBodyError, findBodyError, type ClassifyContext } from './classify-error.ts';
@@ -21,47 +20,18 @@ export const PROTOCOL_ERROR_CODES = new Set(['MALFORMED_EVENT', 'BAD_AUDIO_CHUNK
  * Its audio is therefore dropped when it is byte for byte everything already yielded (checked
  * by length and a running sha256), and used otherwise.
  */
-export class SenseNovaEventAssembler {
+export class SenseNovaEventAssembler extends AudioEventAssembly {
   readonly #context: ClassifyContext & { httpStatus: number };
-  readonly #hash: Hash = createHash('sha256');
-  #bytes = 0;
-  #audioEvents = 0;
-  #finished = false;
   #done = false;
-  #traceId: string | undefined;
-  #billedCharacters: number | undefined;
 
   constructor(context: ClassifyContext & { httpStatus: number }) {
+    super();
     this.#context = context;
-  }
-
-  /** True once the status-2 event arrived. */
-  get finished(): boolean {
-    return this.#finished;
   }
 
   /** True once `data: [DONE]` arrived. */
   get done(): boolean {
     return this.#done;
-  }
-
-  get audioEvents(): number {
-    return this.#audioEvents;
-  }
-
-  get bytes(): number {
-    return this.#bytes;
-  }
-
-  get traceId(): string | undefined {
-    return this.#traceId;
-  }
-
-  get meta(): SynthesisMeta {
-    return {
-      ...(this.#billedCharacters === undefined ? {} : { billedCharacters: this.#billedCharacters }),
-      ...(this.#traceId === undefined ? {} : { traceId: this.#traceId }),
-    };
   }
 
   /** One SSE event's data. Returns the audio it adds (possibly empty); throws ProviderError. */
@@ -71,7 +41,7 @@ export class SenseNovaEventAssembler {
       this.#done = true;
       return EMPTY;
     }
-    if (trimmed === '' || this.#finished) return EMPTY;
+    if (trimmed === '' || this.finished) return EMPTY;
     let event: unknown;
     try {
       event = JSON.parse(trimmed) as unknown;
@@ -83,47 +53,40 @@ export class SenseNovaEventAssembler {
 
   /** A parsed event or one-shot body. */
   acceptParsed(event: unknown): Uint8Array {
-    if (this.#finished) return EMPTY;
-    this.#traceId = readTraceId(event) ?? this.#traceId;
+    if (this.finished) return EMPTY;
+    this.noteTraceId(readTraceId(event));
     const bodyError = findBodyError(event);
-    if (bodyError) throw classifyBodyError(bodyError, { ...this.#context, traceId: this.#traceId });
+    if (bodyError) throw classifyBodyError(bodyError, { ...this.#context, traceId: this.traceId });
     if (!isRecord(event) || !isRecord(event.data)) return EMPTY;
     const audioText = typeof event.data.audio === 'string' ? event.data.audio : '';
     const isFinal = event.data.status === 2;
     let audio: Uint8Array = EMPTY;
     if (audioText !== '') {
       audio = this.#decode(audioText);
-      if (isFinal && this.#audioEvents > 0 && this.#repeatsEverything(audio)) audio = EMPTY;
+      if (isFinal && this.audioEvents > 0 && this.repeatsEverything(audio)) audio = EMPTY;
     }
     if (audio.length > 0) {
-      this.#hash.update(audio);
-      this.#bytes += audio.length;
-      this.#audioEvents += 1;
+      this.addYielded(audio);
+      this.countAudioEvent();
     }
     if (isFinal) {
       const extra = isRecord(event.extra_info) ? event.extra_info : undefined;
       if (typeof extra?.usage_characters === 'number' && Number.isFinite(extra.usage_characters))
-        this.#billedCharacters = extra.usage_characters;
-      this.#finished = true;
+        this.noteBilledCharacters(extra.usage_characters);
+      this.markFinished();
     }
     return audio;
   }
 
   /** A ProviderError for an answer we cannot read, carrying the trace id. */
   protocolError(code: string, what: string, cause?: unknown): ProviderError {
-    return new ProviderError(`${what}${traceSuffix(this.#traceId)}`, {
+    return new ProviderError(`${what}${traceSuffix(this.traceId)}`, {
       provider: PROVIDER,
       kind: 'retryable',
       providerCode: code,
-      ...(this.#traceId === undefined ? {} : { traceId: this.#traceId }),
+      ...(this.traceId === undefined ? {} : { traceId: this.traceId }),
       ...(cause === undefined ? {} : { cause }),
     });
-  }
-
-  #repeatsEverything(audio: Uint8Array): boolean {
-    if (audio.length !== this.#bytes) return false;
-    const sofar = this.#hash.copy().digest('hex');
-    return createHash('sha256').update(audio).digest('hex') === sofar;
   }
 
   #decode(text: string): Uint8Array {
@@ -131,7 +94,7 @@ export class SenseNovaEventAssembler {
       return decodeAudioChunk(text);
     } catch (error) {
       const why = error instanceof AudioFormatError ? error.message : String(error);
-      throw this.protocolError('BAD_AUDIO_CHUNK', `${why} (after ${this.#audioEvents} audio events)`, error);
+      throw this.protocolError('BAD_AUDIO_CHUNK', `${why} (after ${this.audioEvents} audio events)`, error);
     }
   }
 }
