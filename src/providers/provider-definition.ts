@@ -2,6 +2,8 @@ import type { z } from 'zod';
 import type { AudioFormat, AudioSettings } from '../audio/audio-settings.ts';
 import type { CoreConfig } from '../config/core-config.ts';
 import type { PlanOptions } from '../text/plan-options.ts';
+import type { PauseSupport, PauseSupportQuery } from './pause-support.ts';
+import type { PronunciationSupport } from './pronunciation.ts';
 import type { Provider, TextLimits } from './provider.ts';
 import type { SettingAlias } from './setting-aliases.ts';
 import type { VoiceSettings } from './voice-settings.ts';
@@ -49,6 +51,13 @@ export interface ProviderDefinition<ConfigSchema extends z.ZodObject = z.ZodObje
   readonly settingAliases?: readonly SettingAlias[];
   /** Extra constraints on where segments may end, from the validated settings (e.g. speaker turns). */
   planOptions?(settings: VoiceSettings): PlanOptions;
+  /**
+   * How this provider can honour a `<break time=N>` tag for this model and voice; absent means
+   * 'none' (the producer cuts at the tag and the join inserts the silence).
+   */
+  pauseSupport?(query: PauseSupportQuery): PauseSupport;
+  /** How this provider can be told a pronunciation; absent means respell only. */
+  pronunciation?(query: PauseSupportQuery): PronunciationSupport;
   /** What to do when credentialsSet is false, e.g. "set SENSEAUDIO_API_KEY". */
   readonly setupHint: string;
   /**
