@@ -6,6 +6,7 @@ import type { PauseSupport, PauseSupportQuery } from './pause-support.ts';
 import type { PronunciationSupport } from './pronunciation.ts';
 import type { Provider, TextLimits } from './provider.ts';
 import type { SettingAlias } from './setting-aliases.ts';
+import type { VoiceList } from './voice-list.ts';
 import type { VoiceSettings } from './voice-settings.ts';
 
 /** What a provider reads of the config: the shared part, and the variables of its own fragment. */
@@ -67,6 +68,8 @@ export interface ProviderDefinition<ConfigSchema extends z.ZodObject = z.ZodObje
    * listed in CUSTOM_VOICES (docs: "Voices"); where it documents none, only the form is checked.
    */
   validateVoice?(voice: string, config: ProviderConfig<ConfigSchema>, options?: { model: string; voiceSettings: VoiceSettings }): void;
+  /** The voices the provider documents (espeak asks the installed espeak-ng, hence the promise). */
+  voiceList?(config: ProviderConfig<ConfigSchema>): VoiceList | Promise<VoiceList>;
   /** Whether the credentials this provider needs are present in the config. */
   credentialsSet(config: ProviderConfig<ConfigSchema>): boolean;
   /** Builds a client. Throws ConfigError when credentials are missing. */
