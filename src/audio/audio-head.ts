@@ -1,7 +1,8 @@
 import { parseMp3FrameHeader } from './mp3-frame-header.ts';
 import { id3v2TagLength } from './mp3-tags.ts';
-import { isExtensiblePcm, readWavFormat, riffChunks, WAVE_FORMAT_PCM } from './riff.ts';
 import { sniffContainer, type SniffedContainer } from './sniff-container.ts';
+import { isWavProblem, WAVE_FORMAT_PCM } from './wav/parse-wav-header.ts';
+import { readWavHeaderFromBytes } from './wav/read-wav-header.ts';
 
 /** What the first bytes of an audio file say about it; fields are absent when the head did not tell. */
 export interface AudioHead {
@@ -50,28 +51,27 @@ export function readAudioHead(bytes: Uint8Array, final: boolean): AudioHead | un
   }
 }
 
+/**
+ * Lenient: a header the stitcher would refuse still reports what it said before the problem
+ * (the caller then refuses or converts the audio); only a head cut short waits for more bytes.
+ */
 function readWavHead(bytes: Uint8Array, final: boolean): AudioHead | undefined {
+  const result = readWavHeaderFromBytes(bytes);
+  if (isWavProblem(result) && result.truncated && !final) return undefined;
+  const said = isWavProblem(result) ? result.seen : { ...result, format: result };
   const head: AudioHead = { container: 'wav' };
-  for (const { id, size, body } of riffChunks(bytes)) {
-    if (id === 'data') {
-      head.dataOffset = body;
-      // Streaming writers cannot know the length up front: they put 0, 0xFFFFFFFF (ffmpeg) or
-      // 0x7FFFF000 (espeak-ng, sox) there. RF64 keeps the real size in its ds64 chunk.
-      const isRiff = bytes[1] === 0x49; // RIFF, not RF64
-      if (isRiff && size !== 0 && size < PLACEHOLDER_DATA_SIZE) head.declaredBytes = body + size;
-      return head;
-    }
-    if (id === 'fmt ') {
-      if (body + 16 > bytes.length) break;
-      const format = readWavFormat(bytes, body);
-      head.formatTag = isExtensiblePcm(bytes, body, size) ? WAVE_FORMAT_PCM : format.formatTag;
-      head.channels = format.channels;
-      head.sampleRate = format.sampleRate;
-      head.blockAlign = format.blockAlign;
-      head.bitsPerSample = format.bitsPerSample;
-    }
+  if (said.format !== undefined) {
+    const { pcm, formatTag, channels, sampleRate, blockAlign, bitsPerSample } = said.format;
+    Object.assign(head, { formatTag: pcm ? WAVE_FORMAT_PCM : formatTag, channels, sampleRate, blockAlign, bitsPerSample });
   }
-  return final ? head : undefined;
+  if (said.dataOffset !== undefined) {
+    head.dataOffset = said.dataOffset;
+    // Streaming writers cannot know the length up front: they put 0, 0xFFFFFFFF (ffmpeg) or
+    // 0x7FFFF000 (espeak-ng, sox) there. RF64 keeps the real size in its ds64 chunk.
+    const size = said.declaredDataBytes ?? 0;
+    if (said.rf64 !== true && size !== 0 && size < PLACEHOLDER_DATA_SIZE) head.declaredBytes = said.dataOffset + size;
+  }
+  return head;
 }
 
 function readMp3Head(bytes: Uint8Array, final: boolean): AudioHead | undefined {

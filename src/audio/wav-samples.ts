@@ -1,5 +1,7 @@
 import { ProviderError } from '../errors/provider-error.ts';
-import { fourCc, isExtensiblePcm, readWavFormat, riffChunks, WAVE_FORMAT_PCM } from './riff.ts';
+import { ByteReader } from '../util/byte-reader.ts';
+import { isWavProblem, type WavFormat, type WavProblemCode } from './wav/parse-wav-header.ts';
+import { readWavHeaderFromReader } from './wav/read-wav-header.ts';
 
 /** The samples of a 16-bit PCM wav stream, raw (s16le), and what they are. */
 export interface PcmStream {
@@ -11,6 +13,12 @@ export interface PcmStream {
 /** A header longer than this is not espeak-ng's 44 bytes, nor anything we should wait for. */
 const MAX_HEADER_BYTES = 64 * 1024;
 
+/** The words this reader has always used for these problems; the rest say the parser's. */
+const NOT_WAV_REASONS: Partial<Record<WavProblemCode, string>> = {
+  HEADER_TOO_LONG: `no data chunk in the first ${MAX_HEADER_BYTES} bytes`,
+  DATA_BEFORE_FMT: 'the data chunk comes before any fmt chunk',
+};
+
 /**
  * Reads the wav header at the start of `wav` and hands back the samples after it, without the
  * header. espeak-ng writes to a pipe, so its header cannot know the length and claims
@@ -21,70 +29,41 @@ const MAX_HEADER_BYTES = 64 * 1024;
  * throws a fatal ProviderError when the bytes are not 16-bit PCM wav at all.
  */
 export async function wavSamples(wav: AsyncIterable<Uint8Array>): Promise<PcmStream | undefined> {
-  const iterator = wav[Symbol.asyncIterator]();
-  let head: Buffer = Buffer.alloc(0);
-  let parsed: ParsedHeader | 'incomplete' = 'incomplete';
-  while (parsed === 'incomplete') {
-    const step = await iterator.next();
-    if (step.done === true) return undefined;
-    head = Buffer.concat([head, step.value]);
-    parsed = parseHeader(head);
-    if (parsed === 'incomplete' && head.length > MAX_HEADER_BYTES) throw notWav(`no data chunk in the first ${MAX_HEADER_BYTES} bytes`);
+  const reader = new ByteReader(wav);
+  const header = await readWavHeaderFromReader(reader, { maxHeaderBytes: MAX_HEADER_BYTES });
+  // espeak-ng writes RIFF; RF64 has never been accepted here, cut short or not.
+  if ((isWavProblem(header) ? header.seen.rf64 : header.rf64) === true) throw notWav('it is RF64, not the RIFF espeak-ng writes');
+  if (isWavProblem(header)) {
+    if (header.code === 'NOT_WAV' && !header.truncated && header.value instanceof Uint8Array) {
+      throw notWav(`it starts with ${JSON.stringify(Buffer.from(header.value).toString('latin1'))}`);
+    }
+    // A fmt that already says "not 16-bit PCM" is the answer, even when the rest was cut.
+    if (header.seen.format !== undefined) sixteenBitPcm(header.seen.format);
+    if (header.truncated) return undefined;
+    throw notWav(NOT_WAV_REASONS[header.code] ?? `it ${header.detail}`);
   }
-  const { sampleRate, channels, dataOffset } = parsed;
-  const first = head.subarray(dataOffset);
+  const channels = sixteenBitPcm(header);
   async function* samples(): AsyncGenerator<Uint8Array, void, undefined> {
     let finished = false;
     try {
-      if (first.length > 0) yield first;
-      for (;;) {
-        const step = await iterator.next();
-        if (step.done === true) {
-          finished = true;
-          return;
-        }
-        yield step.value;
+      for (let chunk = await reader.read(Number.POSITIVE_INFINITY); chunk !== null; chunk = await reader.read(Number.POSITIVE_INFINITY)) {
+        yield chunk;
       }
+      finished = true;
     } finally {
-      if (!finished) await iterator.return?.();
+      if (!finished) await reader.close();
     }
   }
-  return { sampleRate, channels, samples: samples() };
+  return { sampleRate: header.sampleRate, channels, samples: samples() };
 }
 
-interface ParsedHeader {
-  sampleRate: number;
-  channels: 1 | 2;
-  dataOffset: number;
-}
-
-/** Walks RIFF chunks up to `data`; 'incomplete' while the header has not all arrived. */
-function parseHeader(bytes: Buffer): ParsedHeader | 'incomplete' {
-  if (bytes.length < 12) return 'incomplete';
-  if (fourCc(bytes, 0) !== 'RIFF' || fourCc(bytes, 8) !== 'WAVE') {
-    throw notWav(`it starts with ${JSON.stringify(bytes.toString('latin1', 0, 12))}`);
-  }
-  let format: { sampleRate: number; channels: number } | undefined;
-  for (const { id, size, body } of riffChunks(bytes)) {
-    if (id === 'data') {
-      if (format === undefined) throw notWav('the data chunk comes before any fmt chunk');
-      return { sampleRate: format.sampleRate, channels: format.channels as 1 | 2, dataOffset: body };
-    }
-    if (id === 'fmt ') {
-      if (body + Math.max(16, Math.min(size, 40)) > bytes.length) return 'incomplete';
-      format = readFormat(bytes, body, size);
-    }
-  }
-  return 'incomplete';
-}
-
-function readFormat(bytes: Buffer, body: number, size: number): { sampleRate: number; channels: number } {
-  const { formatTag: tag, channels, sampleRate, bitsPerSample: bits } = readWavFormat(bytes, body);
-  const pcm = tag === WAVE_FORMAT_PCM || isExtensiblePcm(bytes, body, size);
-  if (!pcm || bits !== 16 || (channels !== 1 && channels !== 2) || sampleRate === 0) {
+/** The channel count of a 16-bit PCM mono or stereo format; throws for any other. */
+function sixteenBitPcm(format: WavFormat): 1 | 2 {
+  const { formatTag: tag, channels, sampleRate, bitsPerSample: bits } = format;
+  if (!format.pcm || bits !== 16 || (channels !== 1 && channels !== 2) || sampleRate === 0) {
     throw notWav(`it is format ${tag}, ${bits}-bit, ${channels} channels at ${sampleRate} Hz; 16-bit PCM mono or stereo was expected`);
   }
-  return { sampleRate, channels };
+  return channels;
 }
 
 function notWav(why: string): ProviderError {

@@ -4,7 +4,7 @@ import { ByteReader } from '../util/byte-reader.ts';
 import { putStream } from './put-stream.ts';
 import { segmentLabel } from './segment-label.ts';
 import type { StitchedSegment, StitchInput, StitchResult } from './stitch-types.ts';
-import { looksLikeWav } from '../audio/riff.ts';
+import { looksLikeWav } from '../audio/wav/parse-wav-header.ts';
 import { describeWavFormat, readWavLayout } from '../audio/wav-layout.ts';
 
 const READ_SIZE = 256 * 1024;

@@ -6,7 +6,7 @@ import { ByteReader } from '../util/byte-reader.ts';
 import { putStream } from './put-stream.ts';
 import { segmentLabel } from './segment-label.ts';
 import type { StitchedSegment, StitchInput, StitchResult } from './stitch-types.ts';
-import { buildWavHeader, wavTrailer } from '../audio/wav-header.ts';
+import { buildWavHeader, wavTrailer } from '../audio/wav/build-wav-header.ts';
 import { clampDataBytes, describeWavFormat, readWavLayout } from '../audio/wav-layout.ts';
 import type { WavLayout } from '../audio/wav-layout.ts';
 

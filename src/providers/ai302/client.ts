@@ -2,7 +2,7 @@ import { interceptors, type Dispatcher } from 'undici';
 import { ConfigError } from '../../errors/config-error.ts';
 import type { PollingPolicy, SynthesisMeta, SynthesisRequest, TaskProvider, TaskStatus, TextLimits } from '../provider.ts';
 import { createHttpAgent, resolveHttpTimeouts, type HttpTimeouts } from '../shared/http-timeouts.ts';
-import { describeError } from '../shared/network-error.ts';
+import { parseBaseUrl } from '../shared/base-url.ts';
 import { readTextBody } from '../shared/read-text-body.ts';
 import { downloadAudio } from './audio-download.ts';
 import {
@@ -76,12 +76,7 @@ export class Ai302Client implements TaskProvider {
 
   constructor(options: Ai302ClientOptions) {
     if (options.apiKey.trim() === '') throw new ConfigError('AI302_API_KEY is empty');
-    let url: URL;
-    try {
-      url = new URL(options.baseUrl);
-    } catch (error) {
-      throw new ConfigError(`AI302_BASE_URL is not a URL: ${describeError(error)}`, options.baseUrl);
-    }
+    const url = parseBaseUrl(options.baseUrl, 'AI302_BASE_URL');
     const { firstPollMs, maxIntervalMs, deadlineMs } = options.polling;
     if (!(firstPollMs > 0 && maxIntervalMs >= firstPollMs && deadlineMs > firstPollMs)) {
       throw new ConfigError(

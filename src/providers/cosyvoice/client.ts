@@ -6,6 +6,7 @@ import { IncompleteStreamError } from '../../errors/incomplete-stream-error.ts';
 import { ProviderError } from '../../errors/provider-error.ts';
 import { countDashScope } from '../../text/count-units.ts';
 import type { StreamingProvider, SynthesisMeta, SynthesisRequest, TextLimits } from '../provider.ts';
+import { parseBaseUrl } from '../shared/base-url.ts';
 import { describeError } from '../shared/network-error.ts';
 import {
   classifyConnectError,
@@ -83,14 +84,7 @@ export class CosyVoiceClient implements StreamingProvider {
 
   constructor(options: CosyVoiceClientOptions) {
     if (options.apiKey.trim() === '') throw new ConfigError('DASHSCOPE_API_KEY is empty');
-    let url: URL;
-    try {
-      url = new URL(options.url);
-    } catch (error) {
-      throw new ConfigError(`DASHSCOPE_WS_URL is not a URL: ${describeError(error)}`, options.url);
-    }
-    if (url.protocol !== 'wss:' && url.protocol !== 'ws:')
-      throw new ConfigError('DASHSCOPE_WS_URL must be a ws:// or wss:// URL', options.url);
+    const url = parseBaseUrl(options.url, 'DASHSCOPE_WS_URL', ['ws:', 'wss:']);
     const messageMaxUnits = options.messageMaxUnits ?? DEFAULT_MESSAGE_MAX_UNITS;
     if (!Number.isInteger(messageMaxUnits) || messageMaxUnits < 10 || messageMaxUnits > COSYVOICE_MESSAGE_CEILING) {
       throw new ConfigError(`COSYVOICE_MESSAGE_MAX_UNITS must be an integer from 10 to ${COSYVOICE_MESSAGE_CEILING}`, messageMaxUnits);

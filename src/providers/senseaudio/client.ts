@@ -3,6 +3,7 @@ import { ConfigError } from '../../errors/config-error.ts';
 import { IncompleteStreamError } from '../../errors/incomplete-stream-error.ts';
 import { ProviderError } from '../../errors/provider-error.ts';
 import type { StreamingProvider, SynthesisMeta, SynthesisRequest } from '../provider.ts';
+import { parseBaseUrl } from '../shared/base-url.ts';
 import { createHttpAgent, resolveHttpTimeouts, type HttpTimeouts } from '../shared/http-timeouts.ts';
 import { describeError } from '../shared/network-error.ts';
 import { postJson } from '../shared/post-json.ts';
@@ -45,12 +46,7 @@ export class SenseAudioClient implements StreamingProvider {
 
   constructor(options: SenseAudioClientOptions) {
     if (options.apiKey.trim() === '') throw new ConfigError('SENSEAUDIO_API_KEY is empty');
-    let url: URL;
-    try {
-      url = new URL(options.baseUrl);
-    } catch (error) {
-      throw new ConfigError(`SENSEAUDIO_BASE_URL is not a URL: ${describeError(error)}`, options.baseUrl);
-    }
+    const url = parseBaseUrl(options.baseUrl, 'SENSEAUDIO_BASE_URL');
     this.#apiKey = options.apiKey;
     this.#origin = url.origin;
     this.#path = `${url.pathname.replace(/\/+$/, '')}${PATH}`;

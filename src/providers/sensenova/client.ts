@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { Dispatcher } from 'undici';
-import { ConfigError } from '../../errors/config-error.ts';
 import { IncompleteStreamError } from '../../errors/incomplete-stream-error.ts';
 import { ProviderError } from '../../errors/provider-error.ts';
 import type { StreamingProvider, SynthesisMeta, SynthesisRequest, TextLimits } from '../provider.ts';
+import { parseBaseUrl } from '../shared/base-url.ts';
 import { destroyQuietly } from '../shared/destroy-quietly.ts';
 import { createHttpAgent, resolveHttpTimeouts, type HttpTimeouts } from '../shared/http-timeouts.ts';
 import { describeError } from '../shared/network-error.ts';
@@ -70,12 +70,7 @@ export class SenseNovaClient implements StreamingProvider {
 
   constructor(options: SenseNovaClientOptions) {
     this.#bearer = createBearerSource(options.credentials, options.jwt);
-    let url: URL;
-    try {
-      url = new URL(options.baseUrl);
-    } catch (error) {
-      throw new ConfigError(`SENSENOVA_BASE_URL is not a URL: ${describeError(error)}`, options.baseUrl);
-    }
+    const url = parseBaseUrl(options.baseUrl, 'SENSENOVA_BASE_URL');
     this.#origin = url.origin;
     this.#path = `${url.pathname.replace(/\/+$/, '')}${PATH}`;
     this.output = options.output ?? 'stream';

@@ -2,7 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { AudioSettings } from '../../../src/audio/audio-settings.ts';
 import { AudioFormatError } from '../../../src/errors/audio-format-error.ts';
 import { stitch } from '../../../src/stitcher/stitch.ts';
-import { buildWavHeader } from '../../../src/audio/wav-header.ts';
+import { buildWavHeader } from '../../../src/audio/wav/build-wav-header.ts';
 import { stitchWav } from '../../../src/stitcher/wav-stitch.ts';
 import { synthWav } from '../../support/audio-synth.ts';
 import { ffmpegDecode, ffprobeDurationSeconds, requireFfmpeg, withTempFile } from '../../support/ffmpeg.ts';
