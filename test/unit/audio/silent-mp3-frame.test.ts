@@ -16,7 +16,15 @@ const STREAMS: readonly { version: MpegVersion; sampleRate: number; bitrates: re
 ];
 const MODES: readonly ChannelMode[] = ['mono', 'joint-stereo', 'stereo'];
 const CASES = STREAMS.flatMap((stream) =>
-  MODES.flatMap((channelMode) => stream.bitrates.map((bitrateKbps) => ({ ...stream, channelMode, bitrateKbps }))),
+  MODES.flatMap((channelMode) =>
+    stream.bitrates.map((bitrateKbps) => ({
+      label: `MPEG-${stream.version} ${stream.sampleRate} Hz ${channelMode} ${bitrateKbps} kbps`,
+      version: stream.version,
+      sampleRate: stream.sampleRate,
+      channelMode,
+      bitrateKbps,
+    })),
+  ),
 );
 const FRAMES = 7;
 
@@ -25,31 +33,28 @@ beforeAll(async () => {
 });
 
 describe('silentMp3Frame', () => {
-  it.each(CASES)(
-    'MPEG-$version $sampleRate Hz $channelMode $bitrateKbps kbps: N frames decode to N × samplesPerFrame zeros',
-    async (stream) => {
-      const frame = silentMp3Frame(stream);
-      const header = parseMp3FrameHeader(frame);
-      expect(header).toMatchObject({
-        version: stream.version,
-        layer: 3,
-        sampleRate: stream.sampleRate,
-        channelMode: stream.channelMode,
-        bitrateKbps: stream.bitrateKbps,
-        hasCrc: false,
-        padding: false,
-        frameLength: frame.length,
-      });
-      const samplesPerFrame = stream.version === '1' ? 1152 : 576;
-      const channels = stream.channelMode === 'mono' ? 1 : 2;
-      const stream7 = new Uint8Array(frame.length * FRAMES);
-      for (let i = 0; i < FRAMES; i++) stream7.set(frame, i * frame.length);
-      const decoded = await withTempFile(stream7, 'mp3', (path) => ffmpegDecodeSamples(path, ['-f', 'mp3']));
-      expect(decoded.errors, 'ffmpeg -xerror while decoding').toBe('');
-      expect(decoded.samples.length).toBe(FRAMES * samplesPerFrame * channels);
-      expect(decoded.samples.every((sample) => sample === 0)).toBe(true);
-    },
-  );
+  it.each(CASES)('$label: N frames decode to N × samplesPerFrame zeros', async (stream) => {
+    const frame = silentMp3Frame(stream);
+    const header = parseMp3FrameHeader(frame);
+    expect(header).toMatchObject({
+      version: stream.version,
+      layer: 3,
+      sampleRate: stream.sampleRate,
+      channelMode: stream.channelMode,
+      bitrateKbps: stream.bitrateKbps,
+      hasCrc: false,
+      padding: false,
+      frameLength: frame.length,
+    });
+    const samplesPerFrame = stream.version === '1' ? 1152 : 576;
+    const channels = stream.channelMode === 'mono' ? 1 : 2;
+    const stream7 = new Uint8Array(frame.length * FRAMES);
+    for (let i = 0; i < FRAMES; i++) stream7.set(frame, i * frame.length);
+    const decoded = await withTempFile(stream7, 'mp3', (path) => ffmpegDecodeSamples(path, ['-f', 'mp3']));
+    expect(decoded.errors, 'ffmpeg -xerror while decoding').toBe('');
+    expect(decoded.samples.length).toBe(FRAMES * samplesPerFrame * channels);
+    expect(decoded.samples.every((sample) => sample === 0)).toBe(true);
+  });
 
   it('refuses a bitrate or sample rate the version does not have', () => {
     expect(() => silentMp3Frame({ version: '1', sampleRate: 44100, channelMode: 'mono', bitrateKbps: 8 })).toThrow(
