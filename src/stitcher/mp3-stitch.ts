@@ -6,11 +6,14 @@ import { crc16 } from '../audio/crc16.ts';
 import { FrameOffsetSampler } from '../audio/frame-offset-sampler.ts';
 import { buildId3ChapterTag } from '../audio/id3-chapters.ts';
 import type { Id3ChapterTagInput } from '../audio/id3-chapters.ts';
-import { describeMp3Format } from '../audio/mp3-frame-header.ts';
+import { describeMp3Format, parseMp3FrameHeader } from '../audio/mp3-frame-header.ts';
 import type { Mp3FrameHeader } from '../audio/mp3-frame-header.ts';
 import { createMp3WalkReport, walkMp3Frames } from '../audio/mp3-frame-walker.ts';
 import type { Mp3Frame, Mp3WalkReport } from '../audio/mp3-frame-walker.ts';
+import { unitsCoveringMs } from '../audio/pause-length.ts';
+import { silentMp3Frame } from '../audio/silent-mp3-frame.ts';
 import { OutputBatcher } from './output-batcher.ts';
+import { pauseAskedAfter } from './pauses.ts';
 import { putStreamWithHeader } from './put-stream.ts';
 import { readAhead } from './read-ahead.ts';
 import { segmentLabel } from './segment-label.ts';
@@ -24,6 +27,8 @@ const OUTPUT_CHUNK_BYTES = 256 * 1024;
 interface SegmentCount {
   frames: number;
   bytes: number;
+  /** Silent frames written after the segment's own. */
+  pauseFrames: number;
 }
 
 /**
@@ -39,6 +44,8 @@ interface Mp3Tally {
   musicCrc: number;
   firstReport: Mp3WalkReport | null;
   lastReport: Mp3WalkReport | null;
+  /** Built at the first pause, from the first frame: one frame's bytes, written as often as needed. */
+  silence: Mp3Frame | null;
 }
 
 function sameStream(a: Mp3FrameHeader, b: Mp3FrameHeader): boolean {
@@ -99,9 +106,34 @@ async function* countedFrames(input: StitchInput, tally: Mp3Tally): AsyncGenerat
       );
     }
     if (report.junkBytes > 0) throw junkIn(position, key, report);
-    tally.segments.push({ frames: count, bytes });
+    const template = tally.template;
+    const pauseFrames =
+      template === null ? 0 : unitsCoveringMs(pauseAskedAfter(input, position), template.sampleRate, template.samplesPerFrame);
+    tally.segments.push({ frames: count, bytes, pauseFrames });
     tally.firstReport ??= report;
     tally.lastReport = report;
+    if (pauseFrames > 0) yield* silentFrames(tally, pauseFrames);
+  }
+}
+
+/**
+ * `count` silent frames of the stream's own version, rate, channel mode and first bitrate (so a
+ * constant-bitrate book stays one "Info" stream), counted into `tally` like audio frames.
+ */
+function* silentFrames(tally: Mp3Tally, count: number): Generator<Mp3Frame, void, undefined> {
+  if (tally.silence === null) {
+    const template = tally.template;
+    if (template === null) return;
+    const bytes = silentMp3Frame({ ...template, bitrateKbps: tally.firstBitrate });
+    const header = parseMp3FrameHeader(bytes);
+    if (header === null) throw new Error('unreachable: silentMp3Frame wrote a header its parser refuses');
+    tally.silence = { header, bytes };
+  }
+  const silence = tally.silence;
+  for (let i = 0; i < count; i++) {
+    tally.frames.add(silence.bytes.length);
+    tally.musicCrc = crc16(silence.bytes, tally.musicCrc);
+    yield silence;
   }
 }
 
@@ -134,6 +166,7 @@ function lameTag(tally: Mp3Tally): LameTagInfo {
     encoder: firstLame?.encoder ?? DEFAULT_LAME_TAG.encoder,
     // Gapless playback trims the first segment's lead-in and the last one's tail only;
     // the joins in between keep theirs (inaudible in speech, and counted in the durations).
+    // After a pause at the very end, that trim takes as many samples of the silence instead.
     encoderDelay: firstLame?.encoderDelay ?? DEFAULT_LAME_TAG.encoderDelay,
     padding: lastLame?.padding ?? DEFAULT_LAME_TAG.padding,
   };
@@ -143,8 +176,14 @@ function segmentTimes(tally: Mp3Tally, template: Mp3FrameHeader): { segments: St
   const msPerFrame = (template.samplesPerFrame * 1000) / template.sampleRate;
   let startFrames = 0;
   const segments = tally.segments.map((segment, position) => {
-    const result = { position, startMs: startFrames * msPerFrame, durationMs: segment.frames * msPerFrame, bytes: segment.bytes };
-    startFrames += segment.frames;
+    const result = {
+      position,
+      startMs: startFrames * msPerFrame,
+      durationMs: segment.frames * msPerFrame,
+      pauseAfterMs: segment.pauseFrames * msPerFrame,
+      bytes: segment.bytes,
+    };
+    startFrames += segment.frames + segment.pauseFrames;
     return result;
   });
   return { segments, durationMs: startFrames * msPerFrame };
@@ -177,6 +216,7 @@ export async function stitchMp3(input: StitchInput): Promise<StitchResult> {
     musicCrc: 0,
     firstReport: null,
     lastReport: null,
+    silence: null,
   };
   const frames = countedFrames(input, tally);
   const first = await frames.next();

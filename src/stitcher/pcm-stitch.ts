@@ -1,11 +1,14 @@
 import { CONTENT_TYPES } from '../audio/audio-settings.ts';
 import { asSegmentDamage, SegmentDamagedError } from '../errors/segment-damaged-error.ts';
 import { ByteReader } from '../util/byte-reader.ts';
+import { unitsCoveringMs } from '../audio/pause-length.ts';
+import { pauseAskedAfter } from './pauses.ts';
 import { putStream } from './put-stream.ts';
 import { segmentLabel } from './segment-label.ts';
 import type { StitchedSegment, StitchInput, StitchResult } from './stitch-types.ts';
 import { looksLikeWav } from '../audio/wav/parse-wav-header.ts';
 import { describeWavFormat, readWavLayout } from '../audio/wav-layout.ts';
+import { silenceChunks } from './silence-chunks.ts';
 
 const READ_SIZE = 256 * 1024;
 const WAVE_FORMAT_PCM = 1;
@@ -38,11 +41,11 @@ async function openSamples(reader: ByteReader, input: StitchInput, position: num
 
 /**
  * Joins raw signed 16-bit little-endian segments: no header, so one pass. A trailing partial
- * sample frame is dropped so that channels never swap after a join.
+ * sample frame is dropped so that channels never swap after a join; a pause is zero samples.
  */
 export async function stitchPcm(input: StitchInput): Promise<StitchResult> {
   const blockAlign = 2 * input.audio.channels;
-  const segmentBytes: number[] = [];
+  const segmentBytes: { bytes: number; pauseBytes: number }[] = [];
   async function* body(): AsyncGenerator<Uint8Array> {
     for (const [position, key] of input.segmentKeys.entries()) {
       const reader = new ByteReader(input.storage.get(key));
@@ -72,15 +75,17 @@ export async function stitchPcm(input: StitchInput): Promise<StitchResult> {
         await reader.close();
       }
       if (written === 0) throw new SegmentDamagedError(position, key, `${segmentLabel(position, key)} holds no audio samples`);
-      segmentBytes.push(written);
+      const pauseBytes = unitsCoveringMs(pauseAskedAfter(input, position), input.audio.sampleRate) * blockAlign;
+      segmentBytes.push({ bytes: written, pauseBytes });
+      yield* silenceChunks(pauseBytes);
     }
   }
   const info = await putStream(input.storage, input.outputKey, body(), CONTENT_TYPES.pcm);
   const bytesPerMs = (input.audio.sampleRate * blockAlign) / 1000;
   let start = 0;
-  const segments: StitchedSegment[] = segmentBytes.map((bytes, position) => {
-    const result = { position, startMs: start / bytesPerMs, durationMs: bytes / bytesPerMs, bytes };
-    start += bytes;
+  const segments: StitchedSegment[] = segmentBytes.map(({ bytes, pauseBytes }, position) => {
+    const result = { position, startMs: start / bytesPerMs, durationMs: bytes / bytesPerMs, pauseAfterMs: pauseBytes / bytesPerMs, bytes };
+    start += bytes + pauseBytes;
     return result;
   });
   return { durationMs: start / bytesPerMs, bytes: info.size, sampleRate: input.audio.sampleRate, channels: input.audio.channels, segments };

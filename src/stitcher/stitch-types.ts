@@ -11,19 +11,29 @@ export interface StitchInput {
   /** Optional title and chapter marks (mp3: written as ID3v2 TIT2 + CHAP/CTOC). */
   title?: string;
   chapters?: readonly { title: string; firstSegment: number }[];
+  /**
+   * Silence to insert after each segment, parallel to segmentKeys (missing or 0: none): the
+   * pauses a provider could not make itself (a `<break time=N>` it cannot read). Written as
+   * whole silent frames of the segments' own stream (mp3) or zero samples (wav, pcm), rounded up.
+   */
+  pausesAfterMs?: readonly number[];
 }
 
 export interface StitchedSegment {
   /** Position in segmentKeys. */
   position: number;
-  /** Counted from the audio itself (frames or samples), never from provider claims. */
+  /** Counted from the audio itself (frames or samples), never from provider claims; pauses before it included. */
   startMs: number;
+  /** This segment's own audio, without the pause after it. */
   durationMs: number;
+  /** Silence actually inserted after it, counted from the frames or samples written (not the ms asked for); 0 if none. */
+  pauseAfterMs: number;
   /** Audio payload bytes taken from this segment (tags and headers excluded). */
   bytes: number;
 }
 
 export interface StitchResult {
+  /** Every segment and every pause. */
   durationMs: number;
   /** Size of the written object. */
   bytes: number;

@@ -2,6 +2,7 @@ import { AudioFormatError } from '../errors/audio-format-error.ts';
 import { InputError } from '../errors/input-error.ts';
 import { validateChapters } from './chapter-marks.ts';
 import { stitchMp3 } from './mp3-stitch.ts';
+import { validatePauses } from './pauses.ts';
 import { stitchPcm } from './pcm-stitch.ts';
 import type { StitchInput, StitchResult } from './stitch-types.ts';
 import { stitchWav } from './wav-stitch.ts';
@@ -9,11 +10,13 @@ import { stitchWav } from './wav-stitch.ts';
 /**
  * Joins the segments into one finished object at `outputKey`, streaming: memory does not grow
  * with the book. Durations are counted from the audio itself. A segment in another format
- * than the first (or than `input.audio`) is an AudioFormatError, never a garbled file.
+ * than the first (or than `input.audio`) is an AudioFormatError, never a garbled file. Pauses
+ * (`pausesAfterMs`) are written as silence after their segments and counted in every time.
  */
 export async function stitch(input: StitchInput): Promise<StitchResult> {
   if (input.segmentKeys.length === 0) throw new InputError('segmentKeys', 'at least one segment is needed to stitch', input.segmentKeys);
   validateChapters(input.chapters ?? [], input.segmentKeys.length);
+  validatePauses(input);
   switch (input.audio.format) {
     case 'mp3':
       return stitchMp3(input);

@@ -3,12 +3,16 @@ import { AudioFormatError } from '../errors/audio-format-error.ts';
 import { asSegmentDamage, SegmentDamagedError } from '../errors/segment-damaged-error.ts';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
 import { ByteReader } from '../util/byte-reader.ts';
+import { unitsCoveringMs } from '../audio/pause-length.ts';
+import { pauseAskedAfter } from './pauses.ts';
 import { putStream } from './put-stream.ts';
 import { segmentLabel } from './segment-label.ts';
 import type { StitchedSegment, StitchInput, StitchResult } from './stitch-types.ts';
 import { buildWavHeader, wavTrailer } from '../audio/wav/build-wav-header.ts';
 import { clampDataBytes, describeWavFormat, readWavLayout } from '../audio/wav-layout.ts';
 import type { WavLayout } from '../audio/wav-layout.ts';
+import { silentSampleByte } from '../audio/wav-silence.ts';
+import { silenceChunks } from './silence-chunks.ts';
 
 export interface WavStitchOptions {
   /** Passed to buildWavHeader: lets tests check RF64 output without writing 4 GiB. */
@@ -17,6 +21,8 @@ export interface WavStitchOptions {
 
 interface WavSegmentSurvey {
   dataBytes: number;
+  /** Silent bytes written after the segment's data: whole sample frames of its own fmt. */
+  pauseBytes: number;
 }
 
 const READ_SIZE = 256 * 1024;
@@ -65,22 +71,26 @@ async function surveyWav(input: StitchInput): Promise<{ first: WavLayout; segmen
     }
     const dataBytes = clampDataBytes(layout, info.size);
     if (dataBytes === 0) throw new SegmentDamagedError(position, key, `${label} holds no audio samples`);
-    segments.push({ dataBytes });
+    const pauseSamples = unitsCoveringMs(pauseAskedAfter(input, position), layout.sampleRate);
+    segments.push({ dataBytes, pauseBytes: pauseSamples * layout.blockAlign });
   }
   if (first === null) throw new AudioFormatError('no segments to stitch', input.segmentKeys);
   return { first, segments };
 }
 
-/** Second pass: one header with the real sizes, then each segment's data payload only. */
+/** Second pass: one header with the real sizes, then each segment's data payload only, and its pause. */
 async function* writeWav(
   input: StitchInput,
   segments: readonly WavSegmentSurvey[],
   header: Uint8Array,
   totalBytes: number,
+  fmt: Uint8Array,
 ): AsyncGenerator<Uint8Array> {
   yield header;
+  const silence = silentSampleByte(fmt);
   for (const [position, key] of input.segmentKeys.entries()) {
     const expected = segments[position]?.dataBytes ?? 0;
+    const pauseBytes = segments[position]?.pauseBytes ?? 0;
     const reader = new ByteReader(input.storage.get(key));
     let copied = 0;
     try {
@@ -104,6 +114,7 @@ async function* writeWav(
         },
       );
     }
+    yield* silenceChunks(pauseBytes, silence);
   }
   const trailer = wavTrailer(totalBytes);
   if (trailer.length > 0) yield trailer;
@@ -114,8 +125,14 @@ export async function stitchWav(input: StitchInput, options: WavStitchOptions = 
   const bytesPerMs = (first.sampleRate * first.blockAlign) / 1000;
   let start = 0;
   const stitched: StitchedSegment[] = segments.map((segment, position) => {
-    const result = { position, startMs: start / bytesPerMs, durationMs: segment.dataBytes / bytesPerMs, bytes: segment.dataBytes };
-    start += segment.dataBytes;
+    const result = {
+      position,
+      startMs: start / bytesPerMs,
+      durationMs: segment.dataBytes / bytesPerMs,
+      pauseAfterMs: segment.pauseBytes / bytesPerMs,
+      bytes: segment.dataBytes,
+    };
+    start += segment.dataBytes + segment.pauseBytes;
     return result;
   });
   const header = buildWavHeader({
@@ -124,7 +141,7 @@ export async function stitchWav(input: StitchInput, options: WavStitchOptions = 
     blockAlign: first.blockAlign,
     ...(options.rf64AboveRiffSize === undefined ? {} : { rf64AboveRiffSize: options.rf64AboveRiffSize }),
   });
-  const written = await putStream(input.storage, input.outputKey, writeWav(input, segments, header, start), CONTENT_TYPES.wav);
+  const written = await putStream(input.storage, input.outputKey, writeWav(input, segments, header, start, first.fmt), CONTENT_TYPES.wav);
   return {
     durationMs: start / bytesPerMs,
     bytes: written.size,

@@ -96,3 +96,77 @@ export async function ffprobeChapters(path: string): Promise<ProbedChapter[]> {
     title: chapter.tags?.title,
   }));
 }
+
+export interface DecodedSamples {
+  /** Whatever ffmpeg printed at -v error with -xerror (stop at the first damaged frame): empty for a clean decode. */
+  errors: string;
+  /** Every decoded sample, channels interleaved. */
+  samples: Int16Array;
+}
+
+/** Decodes the whole file to s16le samples (`ffmpeg -v error -xerror -i FILE -f s16le -`); for tests' short files. */
+export async function ffmpegDecodeSamples(path: string, inputArgs: readonly string[] = []): Promise<DecodedSamples> {
+  await requireFfmpeg();
+  return new Promise((resolve, reject) => {
+    const child = spawn('ffmpeg', ['-nostdin', '-v', 'error', '-xerror', ...inputArgs, '-i', path, '-f', 's16le', '-'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    const chunks: Buffer[] = [];
+    let errors = '';
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => {
+      errors += chunk.toString();
+    });
+    child.on('error', reject);
+    child.on('close', (code) => {
+      if (code !== 0 && errors === '') errors = `ffmpeg exited with ${code}`;
+      const bytes = Buffer.concat(chunks);
+      // A fresh copy: the concatenated buffer may sit at an odd offset in Node's pool.
+      const samples = new Int16Array(bytes.length >> 1);
+      new Uint8Array(samples.buffer).set(bytes.subarray(0, samples.length * 2));
+      resolve({ errors, samples });
+    });
+  });
+}
+
+export interface DetectedSilence {
+  startSeconds: number;
+  endSeconds: number;
+}
+
+/**
+ * The silences `ffmpeg -af silencedetect=n=…:d=…` reports, in order. A silence still running
+ * at the end of the file has no silence_end line: it ends at the file's end (`endSeconds` Infinity).
+ */
+export async function ffmpegSilences(
+  path: string,
+  options: { noiseDb?: number; minSeconds?: number; inputArgs?: readonly string[] } = {},
+): Promise<DetectedSilence[]> {
+  await requireFfmpeg();
+  const filter = `silencedetect=n=${options.noiseDb ?? -60}dB:d=${options.minSeconds ?? 0.1}`;
+  const { stderr } = await run('ffmpeg', [
+    '-nostdin',
+    '-v',
+    'info',
+    '-nostats',
+    ...(options.inputArgs ?? []),
+    '-i',
+    path,
+    '-af',
+    filter,
+    '-f',
+    'null',
+    '-',
+  ]);
+  const silences: DetectedSilence[] = [];
+  for (const match of stderr.matchAll(/silence_(start|end): (-?[\d.]+)/g)) {
+    const seconds = Number.parseFloat(match[2] ?? '');
+    if (match[1] === 'start') silences.push({ startSeconds: seconds, endSeconds: Number.POSITIVE_INFINITY });
+    else {
+      const open = silences.at(-1);
+      if (open === undefined || open.endSeconds !== Number.POSITIVE_INFINITY) throw new Error(`silence_end without a start: ${stderr}`);
+      open.endSeconds = seconds;
+    }
+  }
+  return silences;
+}

@@ -85,7 +85,13 @@ describe('stitch (mp3)', () => {
     let startMs = 0;
     result.segments.forEach((segment, position) => {
       const counted = perSegment[position];
-      expect(segment).toEqual({ position, startMs, durationMs: ((counted?.frames ?? 0) * 576 * 1000) / 24000, bytes: counted?.frameBytes });
+      expect(segment).toEqual({
+        position,
+        startMs,
+        durationMs: ((counted?.frames ?? 0) * 576 * 1000) / 24000,
+        pauseAfterMs: 0,
+        bytes: counted?.frameBytes,
+      });
       startMs += segment.durationMs;
     });
     expect(result.durationMs).toBe(startMs);
