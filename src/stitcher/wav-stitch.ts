@@ -11,7 +11,7 @@ import type { StitchedSegment, StitchInput, StitchResult } from './stitch-types.
 import { buildWavHeader, wavTrailer } from '../audio/wav/build-wav-header.ts';
 import { clampDataBytes, describeWavFormat, readWavLayout } from '../audio/wav-layout.ts';
 import type { WavLayout } from '../audio/wav-layout.ts';
-import { silentSampleByte } from '../audio/wav-silence.ts';
+import { silentSampleByte } from '../audio/wav/wav-silence.ts';
 import { silenceChunks } from './silence-chunks.ts';
 
 export interface WavStitchOptions {

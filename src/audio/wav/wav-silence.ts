@@ -1,4 +1,4 @@
-import { WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_PCM } from './riff.ts';
+import { WAVE_FORMAT_EXTENSIBLE, WAVE_FORMAT_PCM } from './parse-wav-header.ts';
 
 const WAVE_FORMAT_ALAW = 6;
 const WAVE_FORMAT_MULAW = 7;
