@@ -112,9 +112,8 @@ async function advanceTask(
   const task = created.task;
   if (!task) throw new Error('createTask must persist a task');
   try {
-    await job.updateData({ ...created, task: { ...task, polls: 1 } } satisfies SynthesizeJobData);
     await delay(provider.polling.firstPollMs, undefined, { signal });
-    return await pollTask(job, token, provider, storage, { ...created, task: { ...task, polls: 1 } }, { ...task, polls: 1 }, deps, signal);
+    return await pollTask(job, token, provider, storage, created, task, deps, signal);
   } finally {
     deps.taskRoutes?.probeEnded();
   }

@@ -98,7 +98,9 @@ describe('302.AI query route misconfigured', () => {
     const queries = simulator.requests.filter((r) => r.method === 'GET' && r.path === simulator.generatePath);
     expect(queries.length).toBeGreaterThanOrEqual(1);
     expect(queries.every((r) => r.call === 'unknown' && r.httpStatus === 404)).toBe(true);
-    // The render waits (it is not failed as if its text were bad).
+    // Still stopped after the re-checks (nothing answered), and the render waits: it is not failed as if its text were bad.
+    const after = await readWorkerHeartbeats(redis, env.config.QUEUE_PREFIX);
+    expect(after.filter((beat) => beat.misconfigured?.ai302 !== undefined)).toHaveLength(WORKERS);
     expect((await env.store.get('wrong-query-route'))?.status).not.toBe('failed');
   }, 40_000);
 });
