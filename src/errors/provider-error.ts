@@ -22,6 +22,16 @@ export interface ProviderErrorDetails {
    * fault of the worker holding them, not of the job. Still `fatal` for a one-off call.
    */
   credentials?: boolean;
+  /**
+   * The endpoint itself was not found (a path or base URL that is wrong for this provider): like
+   * refused credentials, the fault of the worker's configuration, not of the job.
+   */
+  route?: boolean;
+  /**
+   * The request may have taken effect although no answer says so (a create whose answer was lost
+   * on the wire): a paid task may exist that nobody knows the id of.
+   */
+  outcomeUnknown?: boolean;
   cause?: unknown;
 }
 
@@ -34,6 +44,8 @@ export class ProviderError extends TtsBatchError {
   readonly retryAfterMs: number | undefined;
   readonly traceId: string | undefined;
   readonly credentials: boolean;
+  readonly route: boolean;
+  readonly outcomeUnknown: boolean;
 
   constructor(message: string, details: ProviderErrorDetails) {
     super(`PROVIDER_${details.kind.toUpperCase().replace('-', '_')}`, `${details.provider}: ${message}`, {
@@ -49,5 +61,7 @@ export class ProviderError extends TtsBatchError {
     this.retryAfterMs = details.retryAfterMs;
     this.traceId = details.traceId;
     this.credentials = details.credentials === true;
+    this.route = details.route === true;
+    this.outcomeUnknown = details.outcomeUnknown === true;
   }
 }

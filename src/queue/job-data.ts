@@ -29,6 +29,15 @@ export const synthesizeJobDataSchema = z.object({
       downloadFailures: z.number().int().nonnegative().optional(),
     })
     .optional(),
+  /**
+   * Set just before a task is created, cleared once the create's outcome is known: still set when
+   * a job starts, the last create's answer was lost with its process (see task-creates.ts).
+   */
+  createStartedAt: z.number().optional(),
+  /** Creates whose answer never came (each may have made a paid task nobody can fetch). */
+  lostCreates: z.number().int().nonnegative().optional(),
+  /** Tasks given up for a new one: reported failed by the provider, or their result unusable. */
+  replacedTasks: z.number().int().nonnegative().optional(),
 });
 export type SynthesizeJobData = z.infer<typeof synthesizeJobDataSchema>;
 

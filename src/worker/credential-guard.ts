@@ -28,9 +28,12 @@ export interface CredentialGuardOptions {
   onRefused?: (provider: string, reason: string) => void;
 }
 
-/** An auth or permission refusal: the worker's credentials are wrong, not the job. */
+/**
+ * An auth or permission refusal, or a route that does not exist (a task provider's query path):
+ * the worker's configuration is wrong, not the job.
+ */
 export function isCredentialFailure(error: unknown): error is ProviderError {
-  return error instanceof ProviderError && error.credentials;
+  return error instanceof ProviderError && (error.credentials || error.route);
 }
 
 /**
@@ -65,7 +68,7 @@ export class CredentialGuard {
       else
         logger.error(
           { provider, reason: error.message, recheckMs: this.#options.firstRecheckMs },
-          'credentials refused; this worker stops taking jobs for this provider until they work',
+          'credentials or route refused; this worker stops taking jobs for this provider until they work',
         );
       this.#options.onChange();
     }

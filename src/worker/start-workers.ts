@@ -24,6 +24,7 @@ import { StoragePool } from '../runtime/storage-pool.ts';
 import { SynthesizeQueues } from './synthesize-queues.ts';
 import { processStitch } from './stitch-processor.ts';
 import { CredentialGuard } from './credential-guard.ts';
+import { TaskRouteGate } from './task-route-gate.ts';
 import { startStallWatchdog } from './stall-watchdog.ts';
 import { processSynthesize, type SynthesizeDeps } from './synthesize-processor.ts';
 import { startWorkerHeartbeat, type WorkerHeartbeat } from '../runtime/worker-heartbeat.ts';
@@ -105,6 +106,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
       aborts,
       renderEnded,
       durationCeiling: { secondsPerChar: config.SEGMENT_MAX_SECONDS_PER_CHAR, extraSeconds: config.SEGMENT_EXTRA_SECONDS },
+      ...(provider.kind === 'task' ? { taskRoutes: new TaskRouteGate() } : {}),
     };
     const worker = new FetchObservedWorker(queueName, (job, token) => processSynthesize(job, token, deps), {
       ...workerOptions,

@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises';
 import { DelayedError, UnrecoverableError, Worker, type Job, type Queue } from 'bullmq';
 import type { Logger } from 'pino';
 import { CONTENT_TYPES } from '../audio/audio-settings.ts';
@@ -17,6 +18,8 @@ import { isCredentialFailure, type CredentialGuard } from './credential-guard.ts
 import { segmentChars, synthesizeJobDataSchema, type SynthesizeJobData } from '../queue/job-data.ts';
 import { handBackJob } from './hand-back-job.ts';
 import { taskAfterFailedDownload } from './task-download-failure.ts';
+import { afterFailedCreate, afterReplacedTask, assertMayCreate, beforeCreate, createBound } from './task-creates.ts';
+import type { TaskRouteGate } from './task-route-gate.ts';
 import { WorkerShutdownError, type RenderAborts } from './render-aborts.ts';
 import type { AnnounceRenderEnd } from './render-ended.ts';
 import { abandonedSegment } from './abandoned-segment.ts';
@@ -41,6 +44,8 @@ export interface SynthesizeDeps {
   durationCeiling: DurationCeilingPolicy;
   /** Refused credentials pause this worker and hand the job back, instead of failing the render. */
   credentials?: CredentialGuard;
+  /** For a task provider: no task is bought blind before its query route has answered once. */
+  taskRoutes?: TaskRouteGate;
 }
 
 /** What a producer of segment audio hands back: bytes stored (and their sha256) and the provider's meta. */
@@ -73,8 +78,8 @@ async function storeStream(
 }
 
 /**
- * One step of an asynchronous task: submit (persisting the task id before anything else),
- * or poll, or download. Between polls the job is delayed, so no worker slot waits on a task.
+ * One step of an asynchronous task: create (persisting the task id before anything else), or
+ * poll, or download. Between polls the job is delayed, so no worker slot waits on a task.
  */
 async function advanceTask(
   job: Job,
@@ -85,19 +90,98 @@ async function advanceTask(
   deps: SynthesizeDeps,
   signal: AbortSignal,
 ): Promise<Produced> {
-  const task = data.task;
-  if (!task) {
-    const { taskId } = await provider.submit(requestOf(data, signal));
-    // The key works: said now, since a task's download may be minutes away (pollLater throws).
-    deps.credentials?.accepted();
-    deps.logger.info({ renderId: data.renderId, index: data.index, taskId }, 'task submitted');
-    // Nothing to ask yet: the first poll comes firstPollMs later, with the slot freed meanwhile.
-    // pollLater's updateData is what persists the paid task's id, before anything else can fail.
-    return pollLater(job, token, provider, { ...data, task: { id: taskId, submittedAt: Date.now(), polls: 0 } });
+  if (data.task) return pollTask(job, token, provider, storage, data, data.task, deps, signal);
+  const verdict = deps.taskRoutes?.beforeCreate() ?? { action: 'create' };
+  if (verdict.action === 'refused') {
+    // The query route is wrong here: a new task could never be fetched. Like a refused key.
+    if (deps.credentials) return deps.credentials.refused(job, token, verdict.error);
+    throw verdict.error;
   }
+  if (verdict.action === 'wait') return waitForProbe(job, token, provider);
+  const probe = verdict.action === 'probe';
+  let created: SynthesizeJobData;
+  try {
+    created = await createTask(job, provider, data, deps, signal);
+  } catch (error) {
+    if (probe) deps.taskRoutes?.probeEnded();
+    throw error;
+  }
+  if (!probe) return pollLater(job, token, provider, created);
+  // The probe: its first poll is made in this slot, so this process learns whether the query
+  // route works before it buys a second task.
+  const task = created.task;
+  if (!task) throw new Error('createTask must persist a task');
+  try {
+    await delay(provider.polling.firstPollMs, undefined, { signal });
+    return await pollTask(job, token, provider, storage, created, task, deps, signal);
+  } finally {
+    deps.taskRoutes?.probeEnded();
+  }
+}
+
+/**
+ * Creates the segment's task: the attempt is written to the job first (so a create whose answer
+ * is lost, or whose process dies, is known: task-creates.ts), then the task id, before anything
+ * else can fail. Returns the job data holding the new task.
+ */
+async function createTask(
+  job: Job,
+  provider: TaskProvider,
+  data: SynthesizeJobData,
+  deps: SynthesizeDeps,
+  signal: AbortSignal,
+): Promise<SynthesizeJobData> {
+  const sending = beforeCreate(data, provider.name, Date.now());
+  await job.updateData(sending);
+  let taskId: string;
+  try {
+    ({ taskId } = await provider.submit(requestOf(data, signal)));
+  } catch (error) {
+    if (signal.aborted) throw error;
+    const after = afterFailedCreate(sending, error);
+    await job.updateData(after);
+    if ((after.lostCreates ?? 0) > (sending.lostCreates ?? 0)) {
+      deps.logger.warn(
+        { renderId: data.renderId, index: data.index, lostCreates: after.lostCreates },
+        'a create lost its answer: a paid task may exist that cannot be fetched',
+      );
+      // Said now with the bound's own words when this was the last create allowed.
+      assertMayCreate(after, provider.name);
+    }
+    throw error;
+  }
+  // The key works: said now, since a task's download may be minutes away (pollLater throws).
+  deps.credentials?.accepted();
+  deps.logger.info({ renderId: data.renderId, index: data.index, taskId }, 'task submitted');
+  const { createStartedAt: _sent, ...rest } = sending;
+  const created: SynthesizeJobData = { ...rest, task: { id: taskId, submittedAt: Date.now(), polls: 0 } };
+  // Persisted at once: the paid task's id must outlive anything that fails next.
+  await job.updateData(created);
+  return created;
+}
+
+/** Polls the task, then downloads it (succeeded), replaces it (failed) or waits for the next poll. */
+async function pollTask(
+  job: Job,
+  token: string | undefined,
+  provider: TaskProvider,
+  storage: Storage,
+  data: SynthesizeJobData,
+  task: NonNullable<SynthesizeJobData['task']>,
+  deps: SynthesizeDeps,
+  signal: AbortSignal,
+): Promise<Produced> {
   // Checked before polling too, so a task whose polls keep being rate-limited still ends.
   assertBeforeDeadline(provider, task, task.lastState ?? 'unfinished');
-  const status = await provider.poll(task.id);
+  let status: Awaited<ReturnType<TaskProvider['poll']>>;
+  try {
+    status = await provider.poll(task.id);
+  } catch (error) {
+    // A route error keeps the task (it may be fine: only the way to ask is wrong) and stops creates.
+    if (error instanceof ProviderError && error.route) deps.taskRoutes?.refused(error);
+    throw error;
+  }
+  deps.taskRoutes?.answered();
   deps.credentials?.accepted();
   if (status.state === 'succeeded') {
     const produced = await storeStream(
@@ -107,7 +191,10 @@ async function advanceTask(
       deps.durationCeiling,
     ).catch(async (error: unknown) => {
       // A bad answer is the task's own result: a retry must buy a new task, not fetch the same bytes.
-      if (!signal.aborted) await job.updateData({ ...data, task: taskAfterFailedDownload(task, error) } satisfies SynthesizeJobData);
+      if (!signal.aborted) {
+        const kept = taskAfterFailedDownload(task, error);
+        await job.updateData((kept === undefined ? afterReplacedTask(data) : { ...data, task: kept }) satisfies SynthesizeJobData);
+      }
       throw error;
     });
     if (produced.meta.billedCharacters === undefined && status.billedCharacters !== undefined)
@@ -116,17 +203,38 @@ async function advanceTask(
     return produced;
   }
   if (status.state === 'failed') {
-    // A failed task is over: a retry may submit a new one, never poll this one again.
-    await job.updateData({ ...data, task: undefined } satisfies SynthesizeJobData);
-    throw new ProviderError(`task ${task.id} failed: ${status.reason}`, {
+    // A failed task is over: a retry may create a new one (a bounded number: task-creates.ts),
+    // never poll this one again.
+    const replaced = afterReplacedTask(data);
+    await job.updateData(replaced satisfies SynthesizeJobData);
+    const failed = new ProviderError(`task ${task.id} failed: ${status.reason}`, {
       provider: provider.name,
       kind: status.retryable ? 'retryable' : 'fatal',
       providerCode: 'TASK_FAILED',
     });
+    const bound = status.retryable ? createBound(replaced) : undefined;
+    if (bound) {
+      // The last task allowed failed: said in one line, without an attempt spent to find out.
+      throw new ProviderError(`task ${task.id} failed: ${status.reason}; ${bound.reason}`, {
+        provider: provider.name,
+        kind: 'fatal',
+        providerCode: bound.code,
+      });
+    }
+    throw failed;
   }
   const lastState = status.detail ?? 'running';
   assertBeforeDeadline(provider, task, lastState);
   return pollLater(job, token, provider, { ...data, task: { ...task, lastState } });
+}
+
+/**
+ * Another job's task is proving the query route: come back when its first poll is due, without
+ * spending an attempt or buying a task.
+ */
+async function waitForProbe(job: Job, token: string | undefined, provider: TaskProvider): Promise<never> {
+  await job.moveToDelayed(Date.now() + provider.polling.firstPollMs, token);
+  throw new DelayedError();
 }
 
 function assertBeforeDeadline(provider: TaskProvider, task: NonNullable<SynthesizeJobData['task']>, state: string): void {

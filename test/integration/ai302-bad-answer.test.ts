@@ -51,6 +51,8 @@ describe('302.AI: a task with a bad answer is replaced, not re-downloaded', () =
       AI302_BASE_URL: simulator.url,
       AI302_CLONE_PATH: simulator.clonePath,
       AI302_GENERATE_PATH: simulator.generatePath,
+      AI302_CLONE_QUERY_PATH: simulator.cloneQueryPath,
+      AI302_GENERATE_QUERY_PATH: simulator.generateQueryPath,
       AI302_POLL_FIRST_MS: '20',
       AI302_POLL_MAX_MS: '50',
       WORKER_CONCURRENCY: '3',

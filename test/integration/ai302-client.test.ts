@@ -73,6 +73,8 @@ describe('Ai302Client against the simulator', () => {
       baseUrl: simulator.url,
       clonePath: simulator.clonePath,
       generatePath: simulator.generatePath,
+      cloneQueryPath: simulator.cloneQueryPath,
+      generateQueryPath: simulator.generateQueryPath,
       limits: ai302Limits(2000),
       polling: { firstPollMs: 20, maxIntervalMs: 60, deadlineMs: 5000 },
     });
@@ -86,6 +88,7 @@ describe('Ai302Client against the simulator', () => {
       urlField: 'audio_url',
       taskIdField: 'task_id',
       resultFormat: 'wav',
+      unknownTask: 'http404',
     });
   });
 
@@ -128,7 +131,8 @@ describe('Ai302Client against the simulator', () => {
     const [task] = simulator.tasksFor(text);
     expect(task?.request).toMatchObject({ kind: 'clone', refAudioLinks: links, refAudioText: ['First clip.', 'Second clip.'], topP: 0.9 });
     const queries = simulator.requests.filter((r) => r.call === 'query' && r.taskId === task?.id);
-    expect(queries.every((r) => r.path === simulator.clonePath)).toBe(true);
+    expect(queries.length).toBeGreaterThan(0);
+    expect(queries.every((r) => r.path === simulator.cloneQueryPath)).toBe(true);
   });
 
   const variants: { name: string; shape: 'flat' | 'wrapped'; words: StatusWords; urlField: string; taskIdField: string }[] = [
@@ -196,12 +200,69 @@ describe('Ai302Client against the simulator', () => {
     expect(await settle(client, taskId)).toMatchObject({ state: 'failed', retryable: false });
   });
 
-  it('reads an unknown task (HTTP 404) as failed and retryable: a new task is the way on', async () => {
-    expect(await client.poll('generate:00000000-0000-0000-0000-000000000000')).toEqual({
-      state: 'failed',
-      reason: 'the provider does not know task 00000000-0000-0000-0000-000000000000 (HTTP 404)',
-      retryable: true,
+  // Issue 10 defect 1: this used to read as "failed, retryable", and the worker bought a new task
+  // per 404. A 404 on the query cannot be told from a wrong query path: a route error instead.
+  it('reads a query 404 for an unknown task as a route error, never as a failed task', async () => {
+    const error = await failureOf(client.poll('generate:00000000-0000-0000-0000-000000000000'));
+    expect(error).toMatchObject({ route: true, kind: 'fatal', httpStatus: 404, credentials: false });
+    expect(error.message).toContain('check AI302_GENERATE_QUERY_PATH and AI302_BASE_URL');
+  });
+
+  it('reads an unknown task answered 200 with code 404 as a fatal refusal of that task, not a route error', async () => {
+    simulator.configure({ unknownTask: 'business' });
+    const error = await failureOf(client.poll('generate:00000000-0000-0000-0000-000000000000'));
+    expect(error).toMatchObject({ route: false, kind: 'fatal', providerCode: 404 });
+    expect(error.message).toContain('task 00000000-0000-0000-0000-000000000000 not found');
+  });
+
+  it('a wrong query path: the create works, the query is a route error naming the query variable', async () => {
+    const astray = new Ai302Client({
+      apiKey: KEY,
+      baseUrl: simulator.url,
+      clonePath: simulator.clonePath,
+      generatePath: simulator.generatePath,
+      limits: ai302Limits(2000),
+      polling: { firstPollMs: 20, maxIntervalMs: 60, deadlineMs: 5000 },
     });
+    try {
+      const { taskId } = await astray.submit(generateRequest('Asked for on the wrong path.'));
+      const error = await failureOf(astray.poll(taskId));
+      expect(error).toMatchObject({ route: true, kind: 'fatal', httpStatus: 404 });
+      expect(error.message).toContain('check AI302_GENERATE_QUERY_PATH');
+      // The simulator told an unknown route from an unknown task: a bare 404 outside the API.
+      expect(simulator.requests.at(-1)).toMatchObject({ call: 'unknown', method: 'GET', path: simulator.generatePath, httpStatus: 404 });
+    } finally {
+      await astray.close();
+    }
+  });
+
+  it('a create whose answer is lost after the task was made: outcome unknown', async () => {
+    next = { kind: 'dropAnswer' };
+    const text = 'Created, but nobody hears back.';
+    const error = await failureOf(client.submit(generateRequest(text)));
+    expect(error).toMatchObject({ outcomeUnknown: true, kind: 'retryable' });
+    expect(simulator.tasksFor(text)).toHaveLength(1);
+  });
+
+  it('a create that never reached the server (connection refused): outcome known, no task', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const { port } = closed.address() as AddressInfo;
+    await new Promise<void>((resolve) => closed.close(() => resolve()));
+    const nowhere = new Ai302Client({
+      apiKey: KEY,
+      baseUrl: `http://127.0.0.1:${port}`,
+      clonePath: simulator.clonePath,
+      generatePath: simulator.generatePath,
+      limits: ai302Limits(2000),
+      polling: { firstPollMs: 20, maxIntervalMs: 60, deadlineMs: 5000 },
+    });
+    try {
+      const error = await failureOf(nowhere.submit(generateRequest('Nobody listens.')));
+      expect(error).toMatchObject({ outcomeUnknown: false, kind: 'retryable', providerCode: 'ECONNREFUSED' });
+    } finally {
+      await nowhere.close();
+    }
   });
 
   it("keeps polling a task that never finishes (the worker's deadline decides)", async () => {
@@ -265,6 +326,8 @@ describe('Ai302Client against the simulator', () => {
       baseUrl: tooLong.url,
       clonePath: tooLong.clonePath,
       generatePath: tooLong.generatePath,
+      cloneQueryPath: tooLong.cloneQueryPath,
+      generateQueryPath: tooLong.generateQueryPath,
       limits: ai302Limits(2000),
       polling: { firstPollMs: 20, maxIntervalMs: 60, deadlineMs: 5000 },
     });

@@ -30,6 +30,8 @@ function simulatorEnv(simulator: Ai302Simulator): Record<string, string> {
     AI302_BASE_URL: simulator.url,
     AI302_CLONE_PATH: simulator.clonePath,
     AI302_GENERATE_PATH: simulator.generatePath,
+    AI302_CLONE_QUERY_PATH: simulator.cloneQueryPath,
+    AI302_GENERATE_QUERY_PATH: simulator.generateQueryPath,
     AI302_POLL_FIRST_MS: '100',
     AI302_POLL_MAX_MS: '200',
   };

@@ -22,8 +22,10 @@ type Headers = Readonly<Record<string, string | string[] | undefined>>;
 
 /**
  * A non-2xx answer of the API. 401/403: the key (fatal, quoting nothing the server said);
- * 429: rate-limited with Retry-After; 400/422 and other 4xx: the request is wrong (fatal);
- * 408/425/5xx: retryable. The error body is read leniently for a code and a message.
+ * 429: rate-limited with Retry-After; 404/405 on a query: the query route (a route error, see
+ * below); 400/422 and other 4xx: the request is wrong (fatal); 408/425/5xx: retryable, and a 504
+ * on a create may have made the task (outcome unknown). The error body is read leniently for a
+ * code and a message.
  */
 export function classifyHttpError(status: number, headers: Headers, bodyText: string, context: ClassifyContext): ProviderError {
   const parsed = parseJsonOrUndefined(bodyText);
@@ -46,7 +48,23 @@ export function classifyHttpError(status: number, headers: Headers, bodyText: st
   }
   const kind = kindOfStatus(status);
   const hint = (status === 404 || status === 405) && context.pathVariable ? ` (check ${context.pathVariable} and AI302_BASE_URL)` : '';
-  return new ProviderError(`HTTP ${status}${codeText} ${doing}${hint}: ${said}`, { ...details, kind });
+  if ((status === 404 || status === 405) && context.call === 'query') {
+    // The query path is UNCONFIRMED, and a wrong one answers exactly like an unknown task. Read
+    // as "task gone, create a new one" it bought a paid task per attempt; as a route error the
+    // worker stops creating tasks for 302.AI and keeps the task it has (docs/providers/ai302.md).
+    return new ProviderError(
+      `HTTP ${status}${codeText} ${doing}${hint}: the query route is wrong or does not know the task, which cannot be told apart;` +
+        ` no more tasks are created until a query works: ${said}`,
+      { ...details, kind: 'fatal', route: true },
+    );
+  }
+  // A gateway that timed out waiting for the API cannot say whether the API made the task.
+  const outcomeUnknown = context.call === 'create' && status === 504;
+  return new ProviderError(`HTTP ${status}${codeText} ${doing}${hint}: ${said}`, {
+    ...details,
+    kind,
+    ...(outcomeUnknown ? { outcomeUnknown } : {}),
+  });
 }
 
 /**
@@ -80,25 +98,49 @@ export function classifyBusinessError(error: BusinessError, context: ClassifyCon
 }
 
 /**
- * A failure on the wire (reset, refused, timeout): retryable. The cause is left out on purpose:
- * what the socket layer attaches is not ours to vouch for, and the code and message say enough.
+ * Failures that happen before a request can have reached the server: nothing was sent, so a
+ * create that failed this way made no task.
+ */
+const NEVER_SENT_CODES = new Set([
+  'ECONNREFUSED',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
+  'UND_ERR_CONNECT_TIMEOUT',
+]);
+
+/**
+ * A failure on the wire (reset, refused, timeout): retryable. A create that failed after the
+ * connection was made (a reset, a timeout waiting for the answer) may have made a paid task whose
+ * answer was lost: its outcome is unknown. The cause is left out on purpose: what the socket layer
+ * attaches is not ours to vouch for, and the code and message say enough.
  */
 export function classifyNetworkError(error: unknown, context: Pick<ClassifyContext, 'call' | 'redact'>): ProviderError {
   if (error instanceof ProviderError) return error;
   const code = networkErrorCode(error);
+  const outcomeUnknown = context.call === 'create' && !(code !== undefined && NEVER_SENT_CODES.has(code));
   return new ProviderError(`request failed ${describeCall(context.call)}: ${context.redact(describeError(error))}`, {
     provider: PROVIDER,
     kind: 'retryable',
     providerCode: code ?? 'NETWORK',
+    ...(outcomeUnknown ? { outcomeUnknown } : {}),
   });
 }
 
 /** An answer we cannot read: the provider's fault, and possibly a passing one. */
-export function malformedAnswer(what: string, call: Ai302Call, redact: (text: string) => string): ProviderError {
+export function malformedAnswer(
+  what: string,
+  call: Ai302Call,
+  redact: (text: string) => string,
+  flags: { outcomeUnknown?: boolean } = {},
+): ProviderError {
   return new ProviderError(`unreadable answer ${describeCall(call)}: ${redact(what)}`, {
     provider: PROVIDER,
     kind: 'retryable',
     providerCode: 'MALFORMED_RESPONSE',
+    ...flags,
   });
 }
 

@@ -29,10 +29,14 @@ export interface Ai302ClientOptions {
   apiKey: string;
   /** e.g. https://api.302.ai; a path prefix (a proxy) is kept. */
   baseUrl: string;
-  /** POST creates a voice-clone task, GET `?task_id=` queries one. */
+  /** POST here creates a voice-clone task. */
   clonePath: string;
-  /** The same for smart voice generation. */
+  /** POST here creates a smart voice generation task. */
   generatePath: string;
+  /** GET `?task_id=` here queries a voice-clone task; default: clonePath. */
+  cloneQueryPath?: string;
+  /** The same for voice generation; default: generatePath. */
+  generateQueryPath?: string;
   limits: TextLimits;
   polling: PollingPolicy;
   timeouts?: Partial<HttpTimeouts>;
@@ -65,6 +69,7 @@ export class Ai302Client implements TaskProvider {
   readonly #apiKey: string;
   readonly #origin: string;
   readonly #paths: Readonly<Record<Ai302TaskKind, string>>;
+  readonly #queryPaths: Readonly<Record<Ai302TaskKind, string>>;
   readonly #timeouts: HttpTimeouts;
   readonly #dispatcher: Dispatcher;
   /** The same pool, following redirects: for audio links only (API calls must not be redirected with the key). */
@@ -88,6 +93,10 @@ export class Ai302Client implements TaskProvider {
     this.#apiKey = options.apiKey;
     this.#origin = url.origin;
     this.#paths = { clone: `${prefix}${options.clonePath}`, generate: `${prefix}${options.generatePath}` };
+    this.#queryPaths = {
+      clone: `${prefix}${options.cloneQueryPath ?? options.clonePath}`,
+      generate: `${prefix}${options.generateQueryPath ?? options.generatePath}`,
+    };
     this.limits = options.limits;
     this.polling = { ...options.polling };
     this.#timeouts = resolveHttpTimeouts(options.timeouts);
@@ -105,7 +114,9 @@ export class Ai302Client implements TaskProvider {
     const answer = await this.#send('create', 'POST', this.#paths[kind], JSON.stringify(body), request.signal);
     const payload = this.#payloadOf('create', kind, answer);
     const taskId = readTaskId(payload);
-    if (taskId === undefined) throw malformedAnswer(`no task id in ${summarize(payload)}`, 'create', this.#redact);
+    // A 2xx answer was given, so a task may well exist: only its id is unreadable.
+    if (taskId === undefined)
+      throw malformedAnswer(`no task id in ${summarize(payload)}`, 'create', this.#redact, { outcomeUnknown: true });
     const state = readStatusWord(payload);
     if (state !== undefined && statusStateOf(state) === 'failed') {
       // Refused at once (some task APIs answer a create with a failed task rather than an error).
@@ -117,12 +128,9 @@ export class Ai302Client implements TaskProvider {
 
   async poll(taskId: string): Promise<TaskStatus> {
     const { kind, id } = parseTaskRef(taskId);
-    const answer = await this.#send('query', 'GET', `${this.#paths[kind]}?task_id=${encodeURIComponent(id)}`, undefined, undefined);
-    if (answer.statusCode === 404) {
-      // The provider no longer knows the task (expired, or lost): nothing to wait for, and a
-      // new task is the only way on.
-      return { state: 'failed', reason: `the provider does not know task ${id} (HTTP 404)`, retryable: true };
-    }
+    const answer = await this.#send('query', 'GET', `${this.#queryPaths[kind]}?task_id=${encodeURIComponent(id)}`, undefined, undefined);
+    // A 404 (or 405) here reads the same whether the query path is wrong or the task unknown:
+    // classifyHttpError makes it a route error that stops this worker's creates, never "task gone".
     return statusOf(this.#payloadOf('query', kind, answer), (what) => malformedAnswer(what, 'query', this.#redact));
   }
 
@@ -180,14 +188,17 @@ export class Ai302Client implements TaskProvider {
       throw classifyHttpError(answer.statusCode, answer.headers, answer.text, {
         call,
         redact: this.#redact,
-        pathVariable: kind === 'clone' ? 'AI302_CLONE_PATH' : 'AI302_GENERATE_PATH',
+        pathVariable: pathVariableOf(call, kind),
       });
     }
     let parsed: unknown;
     try {
       parsed = JSON.parse(answer.text) as unknown;
     } catch {
-      throw malformedAnswer(`not JSON: ${quote(answer.text.slice(0, 120), this.#redact)}`, call, this.#redact);
+      // A create answered 2xx may have made its task, whatever the body says.
+      throw malformedAnswer(`not JSON: ${quote(answer.text.slice(0, 120), this.#redact)}`, call, this.#redact, {
+        outcomeUnknown: call === 'create',
+      });
     }
     const unwrapped = unwrapAnswer(parsed);
     if (unwrapped.error !== undefined) throw classifyBusinessError(unwrapped.error, { call, redact: this.#redact });
@@ -220,6 +231,12 @@ export function statusOf(payload: JsonRecord, malformed: (what: string) => Error
       return { state: 'failed', reason: `${word}: ${reason}`, retryable: failureIsRetryable(reason) };
     }
   }
+}
+
+/** The env variable naming the path a call used, for the hint of a 404/405. */
+function pathVariableOf(call: Ai302Call, kind: Ai302TaskKind): string {
+  const family = kind === 'clone' ? 'CLONE' : 'GENERATE';
+  return call === 'query' ? `AI302_${family}_QUERY_PATH` : `AI302_${family}_PATH`;
 }
 
 function parseTaskRef(taskId: string): { kind: Ai302TaskKind; id: string } {

@@ -38,6 +38,8 @@ export const ai302Definition: ProviderDefinition<typeof ai302ConfigSchema> = {
       baseUrl: config.AI302_BASE_URL,
       clonePath: config.AI302_CLONE_PATH,
       generatePath: config.AI302_GENERATE_PATH,
+      cloneQueryPath: config.AI302_CLONE_QUERY_PATH ?? config.AI302_CLONE_PATH,
+      generateQueryPath: config.AI302_GENERATE_QUERY_PATH ?? config.AI302_GENERATE_PATH,
       limits: ai302Limits(config.AI302_MAX_CHARS),
       polling: {
         firstPollMs: config.AI302_POLL_FIRST_MS,

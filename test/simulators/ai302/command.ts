@@ -9,6 +9,7 @@ interface Ai302CommandOptions extends SimulatorCommandOptions {
   resultFormat: 'wav' | 'mp3';
   urlField: string;
   maxChars?: number;
+  unknownTask: 'http404' | 'business';
 }
 
 /** `simulator ai302 …`: runs the 302.AI Higgs Audio v2 task simulator in the foreground. */
@@ -30,6 +31,14 @@ export function ai302Command(): Command {
         .addOption(new Option('--shape <shape>', 'answer shape').choices(['flat', 'wrapped']).default('flat'))
         .addOption(new Option('--result-format <format>', 'container served at the result link').choices(['wav', 'mp3']).default('wav'))
         .option('--url-field <path>', 'where a finished task carries its link (dotted path)', 'audio_url')
+        .addOption(
+          new Option(
+            '--unknown-task <variant>',
+            'answer to a query for a task id never made (http404: 404 JSON; business: 200 {code: 404})',
+          )
+            .choices(['http404', 'business'])
+            .default('http404'),
+        )
         .option('--max-chars <n>', 'refuse longer input_text', parsedOption(integerOption('--max-chars', 1, 1_000_000))),
     start: (common, options: Ai302CommandOptions) =>
       startAi302Simulator({
@@ -38,12 +47,15 @@ export function ai302Command(): Command {
         shape: options.shape,
         resultFormat: options.resultFormat,
         urlField: options.urlField,
+        unknownTask: options.unknownTask,
         ...(options.maxChars === undefined ? {} : { maxChars: options.maxChars }),
       }),
     envLines: (simulator) => [
       `AI302_BASE_URL=${simulator.url}`,
       `AI302_CLONE_PATH=${simulator.clonePath}`,
       `AI302_GENERATE_PATH=${simulator.generatePath}`,
+      `AI302_CLONE_QUERY_PATH=${simulator.cloneQueryPath}`,
+      `AI302_GENERATE_QUERY_PATH=${simulator.generateQueryPath}`,
     ],
   });
 }

@@ -8,6 +8,8 @@ export type Ai302Call = 'create' | 'query' | 'download';
  * creates. Where each applies:
  * - on the create call (no task is made): `http429`/`http5xx`/`reset` with `on: 'create'`,
  *   `auth401`, `business` (HTTP 200 carrying a failing code);
+ * - on the create call after the task is made (it is paid for): `dropAnswer`, the socket closed
+ *   without an answer (a create whose answer was lost on the way back);
  * - on the task's first query only: `http429`/`http5xx`/`reset` with `on: 'query'`;
  * - on the task itself: `neverFinishes` (processing forever), `taskFails` (ends failed with a message);
  * - on the task's first download only: `url404` (every download with `always`), `cutDownload`
@@ -22,6 +24,7 @@ export type Ai302Fault =
   | { kind: 'http5xx'; on: 'create' | 'query'; status: 500 | 502 | 503 | 504 }
   | { kind: 'reset'; on: 'create' | 'query' }
   | { kind: 'auth401' }
+  | { kind: 'dropAnswer' }
   | { kind: 'business'; code: number; message?: string }
   | { kind: 'slowFirstByte'; on: Ai302Call; delayMs: number }
   | { kind: 'neverFinishes' }

@@ -35,6 +35,13 @@ export interface Ai302Behaviour {
   resultFormat: ResultFormat;
   /** Milliseconds a task spends pending, then again processing. */
   stageMs: number;
+  /**
+   * How a query for a task id the simulator never made is answered, on a route that exists. The
+   * document says nothing; both shapes 302.AI's APIs use are on offer: `http404` is HTTP 404 with
+   * a JSON error naming the task, `business` is HTTP 200 carrying `{code: 404, msg}`. A route
+   * that does not exist is always a bare 404 with a generic text body (no JSON).
+   */
+  unknownTask: 'http404' | 'business';
 }
 
 export interface Ai302SimulatorOptions extends Partial<Ai302Behaviour> {
@@ -43,8 +50,14 @@ export interface Ai302SimulatorOptions extends Partial<Ai302Behaviour> {
   host?: string;
   /** The one key accepted as `Authorization: Bearer <key>`; default 'test-key'. */
   apiKey?: string;
+  /** POST here creates a voice-clone task. */
   clonePath?: string;
+  /** POST here creates a voice-generation task. */
   generatePath?: string;
+  /** GET `?task_id=` here queries a voice-clone task; by default a path of its own (the real ones are unconfirmed). */
+  cloneQueryPath?: string;
+  /** The same for voice-generation tasks. */
+  generateQueryPath?: string;
   /** Speech per spoken character; default 60 ms. Tests use 1–5 ms to keep audio small. */
   msPerChar?: number;
   /** A wait before answering every query, like a loaded API (default 0). */
@@ -109,6 +122,8 @@ export interface Ai302Simulator {
   readonly port: number;
   readonly clonePath: string;
   readonly generatePath: string;
+  readonly cloneQueryPath: string;
+  readonly generateQueryPath: string;
   readonly requests: RecordedRequest[];
   readonly tasks: SimTask[];
   setFaults(plan: Ai302FaultPlan | Ai302RandomFaults | undefined): void;
@@ -132,9 +147,13 @@ const DEFAULT_BEHAVIOUR: Ai302Behaviour = {
   taskIdField: 'task_id',
   resultFormat: 'wav',
   stageMs: 1000,
+  unknownTask: 'http404',
 };
 export const DEFAULT_CLONE_PATH = '/302/higgs-audio-v2/voice-clone';
 export const DEFAULT_GENERATE_PATH = '/302/higgs-audio-v2/voice-generate';
+/** Distinct from the create paths on purpose: a client must be told both, and a test can get one wrong. */
+export const DEFAULT_CLONE_QUERY_PATH = '/302/higgs-audio-v2/voice-clone/task';
+export const DEFAULT_GENERATE_QUERY_PATH = '/302/higgs-audio-v2/voice-generate/task';
 const FILES_PREFIX = '/files/';
 const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -162,6 +181,8 @@ class Simulator {
   readonly #extraKeys = new Set<string>();
   readonly #clonePath: string;
   readonly #generatePath: string;
+  readonly #cloneQueryPath: string;
+  readonly #generateQueryPath: string;
   #behaviour: Ai302Behaviour;
   #url = '';
   #requestCount = 0;
@@ -183,9 +204,12 @@ class Simulator {
       taskIdField: options.taskIdField ?? DEFAULT_BEHAVIOUR.taskIdField,
       resultFormat: options.resultFormat ?? DEFAULT_BEHAVIOUR.resultFormat,
       stageMs: options.stageMs ?? DEFAULT_BEHAVIOUR.stageMs,
+      unknownTask: options.unknownTask ?? DEFAULT_BEHAVIOUR.unknownTask,
     };
     this.#clonePath = options.clonePath ?? DEFAULT_CLONE_PATH;
     this.#generatePath = options.generatePath ?? DEFAULT_GENERATE_PATH;
+    this.#cloneQueryPath = options.cloneQueryPath ?? DEFAULT_CLONE_QUERY_PATH;
+    this.#generateQueryPath = options.generateQueryPath ?? DEFAULT_GENERATE_QUERY_PATH;
     this.#faults = new Ai302FaultPicker(faultPlanOf(options));
   }
 
@@ -197,6 +221,8 @@ class Simulator {
       port: address.port,
       clonePath: this.#clonePath,
       generatePath: this.#generatePath,
+      cloneQueryPath: this.#cloneQueryPath,
+      generateQueryPath: this.#generateQueryPath,
       requests: this.#requests,
       tasks: this.#tasks,
       setFaults: (plan) => this.#faults.set(plan),
@@ -227,17 +253,7 @@ class Simulator {
   async #handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://simulator');
     const method = req.method ?? 'GET';
-    const kind = url.pathname === this.#clonePath ? 'clone' : url.pathname === this.#generatePath ? 'generate' : undefined;
-    const isFile = url.pathname.startsWith(FILES_PREFIX) && method === 'GET';
-    const call: Ai302Call | 'unknown' = isFile
-      ? 'download'
-      : kind === undefined
-        ? 'unknown'
-        : method === 'POST'
-          ? 'create'
-          : method === 'GET'
-            ? 'query'
-            : 'unknown';
+    const { call, kind } = this.#route(method, url.pathname);
     const record: RecordedRequest = {
       number: (this.#requestCount += 1),
       at: Date.now(),
@@ -260,13 +276,20 @@ class Simulator {
         await this.#query(kind ?? 'generate', url.searchParams.get('task_id'), req, record, res, gone);
         return;
       case 'unknown':
-        if (kind === undefined) {
-          this.#error(record, res, 404, 404, `no route ${url.pathname}`, 'rejected');
-          return;
-        }
-        res.setHeader('allow', 'GET, POST');
-        this.#error(record, res, 405, 405, 'method not allowed', 'rejected');
+        // No such route: what a web server or gateway answers, not the API (no JSON, nothing
+        // naming a task), so it cannot pass for an unknown task.
+        this.#plain(record, res, 404, '404 page not found', 'rejected');
     }
+  }
+
+  /** Which call a method and path are: create is POST on a create path, query is GET on a query path. */
+  #route(method: string, path: string): { call: Ai302Call | 'unknown'; kind?: 'clone' | 'generate' } {
+    if (method === 'GET' && path.startsWith(FILES_PREFIX)) return { call: 'download' };
+    if (method === 'POST' && path === this.#clonePath) return { call: 'create', kind: 'clone' };
+    if (method === 'POST' && path === this.#generatePath) return { call: 'create', kind: 'generate' };
+    if (method === 'GET' && path === this.#cloneQueryPath) return { call: 'query', kind: 'clone' };
+    if (method === 'GET' && path === this.#generateQueryPath) return { call: 'query', kind: 'generate' };
+    return { call: 'unknown' };
   }
 
   async #create(
@@ -337,6 +360,12 @@ class Simulator {
     this.#byId.set(task.id, task);
     this.#trim();
     record.taskId = task.id;
+    if (fault?.kind === 'dropAnswer') {
+      // The task exists (and is paid for), but its answer never reaches the client.
+      this.#finish(record, 'faulted');
+      req.socket.destroy();
+      return;
+    }
     this.#ok(record, res, {
       [this.#behaviour.taskIdField]: task.id,
       status: this.#behaviour.statusWords.pending,
@@ -383,7 +412,7 @@ class Simulator {
     }
     // Each family keeps its own tasks: a clone task is unknown on the generation path.
     if (task === undefined || task.kind !== kind) {
-      this.#error(record, res, 404, 404, `task ${id} not found`, 'rejected');
+      this.#unknownTask(record, res, id);
       return;
     }
     const stage = this.#stageOf(task, Date.now());
@@ -504,6 +533,18 @@ class Simulator {
       return;
     }
     this.#error(record, res, 400, -10001, message, 'rejected');
+  }
+
+  /** A query for a task id this route does not know, in the variant chosen (see Ai302Behaviour.unknownTask). */
+  #unknownTask(record: RecordedRequest, res: ServerResponse, id: string): void {
+    const message = `task ${id} not found`;
+    if (this.#behaviour.unknownTask === 'business') {
+      record.httpStatus = 200;
+      record.outcome = 'rejected';
+      sendJson(res, 200, { code: 404, msg: message, data: null });
+      return;
+    }
+    this.#error(record, res, 404, 404, message, 'rejected');
   }
 
   #rateLimited(record: RecordedRequest, res: ServerResponse, retryAfter: number | string | undefined): void {

@@ -21,6 +21,8 @@ export async function ai302Harness(): Promise<ProviderHarness> {
     baseUrl: simulator.url,
     clonePath: simulator.clonePath,
     generatePath: simulator.generatePath,
+    cloneQueryPath: simulator.cloneQueryPath,
+    generateQueryPath: simulator.generateQueryPath,
     limits: ai302Limits(2000),
     polling: { firstPollMs: 50, maxIntervalMs: 200, deadlineMs: 10_000 },
   });
