@@ -23,7 +23,9 @@ const heartbeatSchema = z.object({
   startedAt: z.number(),
   lastFetchAt: z.number(),
   /** Providers this process serves but whose credentials were refused (absent in older workers). */
-  misconfigured: z.record(z.string(), z.object({ since: z.number(), reason: z.string() })).optional(),
+  misconfigured: z
+    .record(z.string(), z.object({ since: z.number(), reason: z.string(), cause: z.enum(['credentials', 'route']).optional() }))
+    .optional(),
 });
 
 export interface WorkerHeartbeatInfo {
@@ -38,7 +40,7 @@ export interface WorkerHeartbeatInfo {
    */
   lastFetchAt: number;
   /** Providers it serves whose credentials were refused: it takes no jobs for them meanwhile. */
-  misconfigured?: Record<string, { since: number; reason: string }>;
+  misconfigured?: Record<string, { since: number; reason: string; cause?: 'credentials' | 'route' | undefined }>;
 }
 
 export interface HeartbeatOptions {
@@ -50,7 +52,7 @@ export interface HeartbeatOptions {
   /** The latest fetch of any of the process's workers (see FetchObservedWorker). */
   lastFetchAt: () => number;
   /** Providers whose credentials were refused (see CredentialGuard); none when omitted. */
-  misconfigured?: () => Record<string, { since: number; reason: string }>;
+  misconfigured?: () => Record<string, { since: number; reason: string; cause?: 'credentials' | 'route' | undefined }>;
 }
 
 export interface WorkerHeartbeat {

@@ -8,7 +8,11 @@ export interface Misconfiguration {
   since: number;
   /** The provider's refusal, as ProviderError words it (never the key itself). */
   reason: string;
+  /** A refused key, or a task query route that does not exist (302.AI's UNCONFIRMED paths). */
+  cause: MisconfigurationCause;
 }
+
+export type MisconfigurationCause = 'credentials' | 'route';
 
 export interface CredentialGuardOptions {
   provider: string;
@@ -62,7 +66,7 @@ export class CredentialGuard {
   async refused(job: Job, token: string | undefined, error: ProviderError): Promise<never> {
     const { worker, logger, provider } = this.#options;
     if (!this.#misconfigured) {
-      this.#misconfigured = { since: Date.now(), reason: error.message };
+      this.#misconfigured = { since: Date.now(), reason: error.message, cause: error.route ? 'route' : 'credentials' };
       this.#pauses = 0;
       if (this.#options.onRefused) this.#options.onRefused(provider, error.message);
       else

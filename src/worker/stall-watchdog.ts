@@ -1,7 +1,7 @@
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import type { RenderStore } from '../render/render-store.ts';
-import { noValidCredentialsReason, providerWorkers } from '../runtime/waiting-reason.ts';
+import { noValidCredentialsReason, providerWorkers, type ProviderWorkers } from '../runtime/waiting-reason.ts';
 import { WAITING_STATUSES } from '../render/waiting-statuses.ts';
 import type { AnnounceRenderEnd } from './render-ended.ts';
 import { readWorkerHeartbeats } from '../runtime/worker-heartbeat.ts';
@@ -39,7 +39,7 @@ export function startStallWatchdog(options: StallWatchdogOptions): StallWatchdog
     const now = Date.now();
     const heartbeats = await readWorkerHeartbeats(redis, prefix);
     const providers = new Set(heartbeats.flatMap((beat) => beat.providers));
-    const stalled: { provider: string; since: number }[] = [];
+    const stalled: { provider: string; since: number; workers: ProviderWorkers }[] = [];
     for (const provider of providers) {
       const workers = providerWorkers(heartbeats, provider);
       const key = stallKey(prefix, provider);
@@ -54,16 +54,16 @@ export function startStallWatchdog(options: StallWatchdogOptions): StallWatchdog
         .pexpire(key, stallMs * 4)
         .exec();
       const since = Number(await redis.get(key)) || now;
-      if (now - since >= stallMs) stalled.push({ provider, since });
+      if (now - since >= stallMs) stalled.push({ provider, since, workers });
     }
     if (stalled.length === 0) return;
     const waiting = (await Promise.all(WAITING_STATUSES.map((status) => store.list({ status, limit: 10_000 })))).flat();
-    for (const { provider, since } of stalled) {
+    for (const { provider, since, workers } of stalled) {
       for (const state of waiting) {
         if (state.spec.provider !== provider) continue;
         const waitedMs = now - Math.max(since, Date.parse(state.spec.createdAt));
         if (waitedMs < stallMs) continue;
-        const reason = `${noValidCredentialsReason(provider)} for ${Math.round(waitedMs / 1000)} s (RENDER_STALL_MS)`;
+        const reason = `${noValidCredentialsReason(provider, workers)} for ${Math.round(waitedMs / 1000)} s (RENDER_STALL_MS)`;
         if (await store.markFailed(state.spec.id, reason)) {
           logger.error({ renderId: state.spec.id, provider, waitedMs }, 'render failed: no worker with valid credentials');
           await options.renderEnded(state.spec.id, 'failed');

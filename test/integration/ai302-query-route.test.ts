@@ -3,6 +3,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { ai302Definition } from '../../src/providers/ai302/definition.ts';
 import { connectProducer, createRedisConnection } from '../../src/queue/redis-connection.ts';
 import { readWorkerHeartbeats } from '../../src/runtime/worker-heartbeat.ts';
+import { waitingReason } from '../../src/runtime/waiting-reason.ts';
 import { startWorkers } from '../../src/worker/start-workers.ts';
 import { startAi302Simulator } from '../simulators/ai302/server.ts';
 import { pollUntil } from '../support/poll-until.ts';
@@ -102,5 +103,9 @@ describe('302.AI query route misconfigured', () => {
     const after = await readWorkerHeartbeats(redis, env.config.QUEUE_PREFIX);
     expect(after.filter((beat) => beat.misconfigured?.ai302 !== undefined)).toHaveLength(WORKERS);
     expect((await env.store.get('wrong-query-route'))?.status).not.toBe('failed');
+    // What the render's status says while it waits names the route, not the key.
+    expect(await waitingReason(redis, env.config.QUEUE_PREFIX, 'ai302')).toBe(
+      'no worker with a working ai302 task query route (its query path setting, e.g. AI302_GENERATE_QUERY_PATH, is wrong)',
+    );
   }, 40_000);
 });
