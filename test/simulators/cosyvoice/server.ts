@@ -34,6 +34,11 @@ export interface CosyVoiceSimulatorOptions {
   /** Weighted characters per continue-task (default 2,000) and per task (default 200,000). */
   messageMaxUnits?: number;
   taskMaxUnits?: number;
+  /**
+   * Whether SSML tags count toward the limits and the bill: yes on the SDK page (default), no on
+   * the WebSocket API page (docs/providers/cosyvoice.md, "Limits and counting").
+   */
+  countSsmlTags?: boolean;
   /** Deterministic faults per connection attempt: a list consumed in order, or a function. */
   faults?: FaultPlan;
   /** Random faults instead: this share of attempts (seeded PRNG, so runs repeat). */
@@ -110,6 +115,7 @@ class Simulator implements SimulatorHost {
       idleTimeoutMs: options.idleTimeoutMs ?? 23_000,
       messageMaxUnits: options.messageMaxUnits ?? 2_000,
       taskMaxUnits: options.taskMaxUnits ?? 200_000,
+      countSsmlTags: options.countSsmlTags ?? true,
     };
     this.#faults = new FaultPicker(faultPlanOf(options));
     this.#server.on('connection', (socket) => {

@@ -52,6 +52,7 @@ export interface Settings {
   idleTimeoutMs: number;
   messageMaxUnits: number;
   taskMaxUnits: number;
+  countSsmlTags: boolean;
 }
 
 /** What a connection's session needs from the simulator that owns it. */

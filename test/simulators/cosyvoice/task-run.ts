@@ -1,8 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { countDashScope } from '../../../src/text/count-units.ts';
 import { pause } from '../shared/http-io.ts';
 import { sentenceAudio, sentenceDurationMs } from './audio.ts';
+import { countCharacters } from './count-characters.ts';
 import type { CosyVoiceFault } from './faults.ts';
 import { send, type RecordedTask, type SimulatorHost, type TaskOutcome } from './simulator-host.ts';
 import { takeSentences } from './sentences.ts';
@@ -81,7 +81,7 @@ export class TaskRun {
       this.refuse('InvalidParameter', this.#state === 'starting' ? 'continue-task before task-started' : 'continue-task after finish-task');
       return;
     }
-    const units = countDashScope(text);
+    const units = this.#count(text);
     const record = this.#record;
     record.sequence.push('continue-task');
     record.texts.push(text);
@@ -115,6 +115,11 @@ export class TaskRun {
     if (this.#buffer !== '') this.#queue.push(this.#buffer);
     this.#buffer = '';
     this.#pump();
+  }
+
+  /** The document's count (seeds/004), with SSML tags counted or not as the simulator is set. */
+  #count(text: string): number {
+    return countCharacters(text, { countSsmlTags: this.#simulator.settings.countSsmlTags });
   }
 
   /** task-failed for the client's own mistake. */
@@ -183,7 +188,7 @@ export class TaskRun {
       record.audioBytes += audio.length;
       record.durationMs += durationMs;
       this.#hash.update(audio);
-      this.#billed += countDashScope(sentence);
+      this.#billed += this.#count(sentence);
       const usage = { characters: this.#billed };
       if (!(await send(this.#ws, event(this.taskId, 'result-generated', { output: { type: 'sentence-end', ...output }, usage })))) return;
     }
