@@ -423,12 +423,12 @@ describe('CosyVoiceClient stopping', () => {
     await simulator.whenIdle();
   });
 
-  it('a consumer that stops early closes the socket, and the task is never finished', async () => {
+  it('a consumer that stops early cancels the task (finish-task with the cancel directive) and closes the socket', async () => {
     const { simulator, client } = await setup({ rtf: 1 });
     const stream = client.synthesize(request());
     expect((await stream.next()).done).toBe(false);
     await stream.return({});
-    expect((await simulator.whenFinished(1)).outcome).toBe('client-closed');
+    expect((await simulator.whenFinished(1)).outcome).toBe('cancelled');
   });
 
   it('closing the client cuts a task in flight', async () => {

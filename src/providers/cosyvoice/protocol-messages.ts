@@ -58,10 +58,15 @@ export function continueTaskMessage(taskId: string, text: string): string {
   });
 }
 
-export function finishTaskMessage(taskId: string): string {
+/**
+ * finish-task ends the input; with `directive: 'cancel'` it asks the service to stop and drop the
+ * audio not yet sent, as the SDK's streaming_cancel does (`payload.input.directive`), and the
+ * service answers task-finished.
+ */
+export function finishTaskMessage(taskId: string, directive?: 'cancel'): string {
   return JSON.stringify({
     header: { action: 'finish-task', task_id: taskId, streaming: 'duplex' },
-    payload: { input: {} },
+    payload: { input: directive === undefined ? {} : { directive } },
   });
 }
 

@@ -4,9 +4,10 @@ import type { CosyVoiceFault, CosyVoiceFaultKind } from './faults.ts';
 /**
  * completed: task-finished went out; rejected: the upgrade was refused for a bad key or path;
  * failed: task-failed for the client's own mistake (order, fields, limits, idle); faulted: an
- * injected failure; client-closed: the client went away first.
+ * injected failure; client-closed: the client went away first; cancelled: the client sent
+ * finish-task with the cancel directive and got task-finished.
  */
-export type TaskOutcome = 'completed' | 'rejected' | 'failed' | 'faulted' | 'client-closed';
+export type TaskOutcome = 'completed' | 'rejected' | 'failed' | 'faulted' | 'client-closed' | 'cancelled';
 
 /** What the simulator saw and did for one connection attempt (and each later task on it). */
 export interface RecordedTask {
@@ -35,6 +36,8 @@ export interface RecordedTask {
   audioBytes: number;
   audioSha256?: string;
   durationMs: number;
+  /** The client sent finish-task with `payload.input.directive: "cancel"` (the SDK's streaming_cancel). */
+  cancelled?: boolean;
   /** usage.characters reported in task-finished. */
   usageCharacters?: number;
   outcome?: TaskOutcome;

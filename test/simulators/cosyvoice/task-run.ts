@@ -117,6 +117,33 @@ export class TaskRun {
     this.#pump();
   }
 
+  /**
+   * finish-task with the cancel directive: synthesis stops, audio not yet sent is dropped, and
+   * task-finished reports what was billed so far (the SDK's streaming_cancel waits for it, then
+   * closes). Accepted after a plain finish-task too: the SDK may cancel while the rest is spoken.
+   */
+  cancel(): void {
+    if (this.#state !== 'started' && this.#state !== 'finishing') {
+      this.refuse('InvalidParameter', this.#state === 'starting' ? 'finish-task before task-started' : 'cancel after the task ended');
+      return;
+    }
+    const record = this.#record;
+    record.sequence.push('finish-task:cancel');
+    record.cancelled = true;
+    this.#state = 'done';
+    this.stop();
+    if (this.#fault?.kind === 'cancelIgnored') {
+      this.faultApplied = true;
+      this.#seal();
+      return;
+    }
+    record.usageCharacters = this.#billed;
+    this.#seal();
+    void send(this.#ws, event(this.taskId, 'task-finished', { output: { sentence: { words: [] } }, usage: { characters: this.#billed } }));
+    record.sequence.push('task-finished');
+    this.#simulator.finish(record, 'cancelled');
+  }
+
   /** The document's count (seeds/004), with SSML tags counted or not as the simulator is set. */
   #count(text: string): number {
     return countCharacters(text, { countSsmlTags: this.#simulator.settings.countSsmlTags });
@@ -182,7 +209,8 @@ export class TaskRun {
       if (this.done) return;
       const audio = sentenceAudio(sentence, this.#settings.format, this.#settings.sampleRate, settings.msPerChar, index === 0);
       if (!(await send(this.#ws, event(this.taskId, 'result-generated', { output: { type: 'sentence-synthesis', ...output } })))) return;
-      if (!(await send(this.#ws, audio))) return;
+      // A cancel may land while a frame is on its way: nothing more is sent or counted after it.
+      if (this.done || !(await send(this.#ws, audio)) || this.done) return;
       const record = this.#record;
       record.audioFrames += 1;
       record.audioBytes += audio.length;
