@@ -12,6 +12,7 @@ import {
   COSYVOICE_SAMPLE_RATES,
   cosyVoiceVoiceSettingsSchema,
 } from './settings.ts';
+import { cosyVoiceVoiceList } from './voice-list.ts';
 import { COSYVOICE_V2_MODEL, COSYVOICE_V2_VOICES, isClonedCosyVoice } from './voices.ts';
 
 const V2_TABLE: VoiceTable = {
@@ -45,6 +46,7 @@ export const cosyVoiceDefinition: ProviderDefinition<typeof cosyVoiceConfigSchem
   validateVoice(voice, config, options) {
     if ((options?.model ?? COSYVOICE_V2_MODEL) === COSYVOICE_V2_MODEL) checkVoiceInTable(V2_TABLE, voice, config);
   },
+  voiceList: () => cosyVoiceVoiceList(),
   credentialsSet: (config) => config.DASHSCOPE_API_KEY !== undefined,
   create(config) {
     const apiKey = config.DASHSCOPE_API_KEY;
