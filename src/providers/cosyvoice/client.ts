@@ -17,8 +17,10 @@ import {
 import { COSYVOICE_DEFAULT_LIMITS, COSYVOICE_MESSAGE_CEILING, DEFAULT_MESSAGE_MAX_UNITS } from './limits.ts';
 import { continueTaskMessage, finishTaskMessage, parseServerEvent, runTaskMessage } from './protocol-messages.ts';
 import { SocketInbox } from './socket-inbox.ts';
+import { wantsWordTimestamps } from './settings.ts';
 import { cosyVoiceSpeechText, textMessages } from './text-messages.ts';
 import { sendTaskText } from './text-sender.ts';
+import { WordTimings } from './word-timings.ts';
 
 /** Timeouts of one task, in milliseconds. */
 export interface CosyVoiceTimeouts {
@@ -169,6 +171,7 @@ export class CosyVoiceClient implements StreamingProvider {
 
       let billedCharacters: number | undefined;
       let audioFrames = 0;
+      const words = wantsWordTimestamps(request.voiceSettings) ? new WordTimings() : undefined;
       for (;;) {
         const item = await inbox.next(this.#timeouts.idleMs);
         signal?.throwIfAborted();
@@ -192,10 +195,17 @@ export class CosyVoiceClient implements StreamingProvider {
           running = false;
           throw classifyTaskFailure(event.errorCode, event.errorMessage, classify);
         }
-        if (event.event === 'result-generated' || event.event === 'task-finished') billedCharacters = event.characters ?? billedCharacters;
+        if (event.event === 'result-generated' || event.event === 'task-finished') {
+          billedCharacters = event.characters ?? billedCharacters;
+          words?.add(event.sentence);
+        }
         if (event.event === 'task-finished') {
           finished = true;
-          return { ...(billedCharacters === undefined ? {} : { billedCharacters }), traceId: taskId };
+          return {
+            ...(billedCharacters === undefined ? {} : { billedCharacters }),
+            traceId: taskId,
+            ...(words === undefined ? {} : { words: words.result() }),
+          };
         }
       }
     } finally {

@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import { FaultPicker, type CosyVoiceFault, type FaultPlan, type RandomFaults } from './faults.ts';
 import type { RecordedTask, Settings, SimulatorHost, TaskOutcome } from './simulator-host.ts';
 import { Session } from './session.ts';
+import type { WordTimestampPlacement } from './word-timestamps.ts';
 import { faultPlanOf } from '../shared/fault-picker.ts';
 import { listen } from '../shared/listen.ts';
 import { Waiters } from '../shared/waiters.ts';
@@ -39,6 +40,10 @@ export interface CosyVoiceSimulatorOptions {
    * the WebSocket API page (docs/providers/cosyvoice.md, "Limits and counting").
    */
   countSsmlTags?: boolean;
+  /** Where word timestamps go when run-task asks for them (see word-timestamps.ts); default sentence-end. */
+  wordTimestamps?: WordTimestampPlacement;
+  /** Binary frames (each after its own sentence-synthesis) per sentence; default 1, the documents allow several. */
+  framesPerSentence?: number;
   /** Deterministic faults per connection attempt: a list consumed in order, or a function. */
   faults?: FaultPlan;
   /** Random faults instead: this share of attempts (seeded PRNG, so runs repeat). */
@@ -116,6 +121,8 @@ class Simulator implements SimulatorHost {
       messageMaxUnits: options.messageMaxUnits ?? 2_000,
       taskMaxUnits: options.taskMaxUnits ?? 200_000,
       countSsmlTags: options.countSsmlTags ?? true,
+      wordTimestamps: options.wordTimestamps ?? 'sentence-end',
+      framesPerSentence: options.framesPerSentence ?? 1,
     };
     this.#faults = new FaultPicker(faultPlanOf(options));
     this.#server.on('connection', (socket) => {

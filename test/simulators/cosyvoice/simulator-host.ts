@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { CosyVoiceFault, CosyVoiceFaultKind } from './faults.ts';
+import type { WordTimestampPlacement } from './word-timestamps.ts';
 
 /**
  * completed: task-finished went out; rejected: the upgrade was refused for a bad key or path;
@@ -56,6 +57,8 @@ export interface Settings {
   messageMaxUnits: number;
   taskMaxUnits: number;
   countSsmlTags: boolean;
+  wordTimestamps: WordTimestampPlacement;
+  framesPerSentence: number;
 }
 
 /** What a connection's session needs from the simulator that owns it. */

@@ -1,12 +1,22 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, randomUUID, type Hash } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { pause } from '../shared/http-io.ts';
-import { sentenceAudio, sentenceDurationMs } from './audio.ts';
+import { sentenceAudio, sentenceDurationMs, silenceAudio } from './audio.ts';
 import { countCharacters } from './count-characters.ts';
 import type { CosyVoiceFault } from './faults.ts';
 import { send, type RecordedTask, type SimulatorHost, type TaskOutcome } from './simulator-host.ts';
 import { takeSentences } from './sentences.ts';
 import type { SimTaskSettings } from './validate-message.ts';
+import { sentenceWords, type SimWord } from './word-timestamps.ts';
+
+/** What one sentence says, in order: speech, and (in SSML) pauses. */
+export type SpokenPiece = { kind: 'speech'; text: string } | { kind: 'pause'; ms: number };
+
+/** One sentence as the service speaks it: its text (original_text) and what is heard. */
+export interface Utterance {
+  text: string;
+  pieces: SpokenPiece[];
+}
 
 /** One task: run-task → task-started → continue-task… → finish-task → sentences → task-finished. */
 export class TaskRun {
@@ -21,7 +31,11 @@ export class TaskRun {
   readonly #hash: Hash = createHash('sha256');
   #state: 'starting' | 'started' | 'finishing' | 'done' = 'starting';
   #buffer = '';
-  readonly #queue: string[] = [];
+  readonly #queue: Utterance[] = [];
+  /** Sentences begun so far: the next one's `sentence.index`. */
+  #sentences = 0;
+  /** Every word timestamp of the task, for the `task-finished` placement. */
+  readonly #words: SimWord[] = [];
   #pumping = false;
   #idleTimer: NodeJS.Timeout | undefined;
   #billed = 0;
@@ -100,7 +114,7 @@ export class TaskRun {
     this.#armIdle();
     const { sentences, rest } = takeSentences(this.#buffer + text);
     this.#buffer = rest;
-    this.#queue.push(...sentences);
+    this.#queue.push(...sentences.map(plainUtterance));
     this.#pump();
   }
 
@@ -112,7 +126,7 @@ export class TaskRun {
     this.#record.sequence.push('finish-task');
     this.#state = 'finishing';
     this.#clearIdle();
-    if (this.#buffer !== '') this.#queue.push(this.#buffer);
+    if (this.#buffer !== '') this.#queue.push(plainUtterance(this.#buffer));
     this.#buffer = '';
     this.#pump();
   }
@@ -191,35 +205,67 @@ export class TaskRun {
     for (;;) {
       if (this.#state === 'done' || this.#gone.aborted) return;
       if (this.#applyAudioFault()) return;
-      const sentence = this.#queue.shift();
-      if (sentence === undefined) {
+      const utterance = this.#queue.shift();
+      if (utterance === undefined) {
         // Dropped in the same turn the queue was seen empty: several messages can arrive in one
         // read, and the next one must start a new loop rather than find the flag still up.
         this.#pumping = false;
         if (this.#state === 'finishing') await this.#finishTask();
         return;
       }
-      const index = this.#record.audioFrames;
-      const output = { sentence: { index, words: [] }, original_text: sentence };
-      if (!(await send(this.#ws, event(this.taskId, 'result-generated', { output: { type: 'sentence-begin', ...output } })))) return;
-      const durationMs = sentenceDurationMs(sentence, settings.msPerChar);
-      let wait = settings.rtf * durationMs;
-      if (index === 0) wait += settings.firstFrameDelayMs + (this.#fault?.kind === 'slowFirstFrame' ? this.#fault.delayMs : 0);
-      if (wait > 0 && !(await pause(wait, this.#gone))) return;
-      if (this.done) return;
-      const audio = sentenceAudio(sentence, this.#settings.format, this.#settings.sampleRate, settings.msPerChar, index === 0);
-      if (!(await send(this.#ws, event(this.taskId, 'result-generated', { output: { type: 'sentence-synthesis', ...output } })))) return;
-      // A cancel may land while a frame is on its way: nothing more is sent or counted after it.
-      if (this.done || !(await send(this.#ws, audio)) || this.done) return;
-      const record = this.#record;
-      record.audioFrames += 1;
-      record.audioBytes += audio.length;
-      record.durationMs += durationMs;
-      this.#hash.update(audio);
-      this.#billed += this.#count(sentence);
-      const usage = { characters: this.#billed };
-      if (!(await send(this.#ws, event(this.taskId, 'result-generated', { output: { type: 'sentence-end', ...output }, usage })))) return;
+      if (!(await this.#speakOne(utterance, settings.msPerChar))) return;
     }
+  }
+
+  /**
+   * One sentence: sentence-begin, then its audio in `framesPerSentence` binary frames each led by
+   * a sentence-synthesis event, then sentence-end with the cumulative usage (the event shapes of
+   * the server-events page). False once the task is over or the client gone.
+   */
+  async #speakOne(utterance: Utterance, msPerChar: number): Promise<boolean> {
+    const settings = this.#simulator.settings;
+    const record = this.#record;
+    const index = this.#sentences;
+    this.#sentences += 1;
+    const startMs = record.durationMs;
+    const words = this.#settings.wordTimestamps ? utteranceWords(utterance, startMs, msPerChar) : [];
+    const placement = settings.wordTimestamps;
+    const output = (type: string, shown: SimWord[], withText: boolean) => ({
+      output: { sentence: { index, words: shown }, type, ...(withText ? { original_text: utterance.text } : {}) },
+    });
+    if (!(await send(this.#ws, event(this.taskId, 'result-generated', output('sentence-begin', [], true))))) return false;
+    const durationMs = utteranceDurationMs(utterance, msPerChar);
+    let wait = settings.rtf * durationMs;
+    if (index === 0) wait += settings.firstFrameDelayMs + (this.#fault?.kind === 'slowFirstFrame' ? this.#fault.delayMs : 0);
+    if (wait > 0 && !(await pause(wait, this.#gone))) return false;
+    if (this.done) return false;
+    const frames = splitFrames(this.#utteranceAudio(utterance, msPerChar), settings.framesPerSentence);
+    for (const [k, frame] of frames.entries()) {
+      const shown = placement === 'every-event' ? words.slice(0, Math.ceil((words.length * (k + 1)) / frames.length)) : [];
+      if (!(await send(this.#ws, event(this.taskId, 'result-generated', output('sentence-synthesis', shown, false))))) return false;
+      // A cancel may land while a frame is on its way: nothing more is sent or counted after it.
+      if (this.done || !(await send(this.#ws, frame)) || this.done) return false;
+      record.audioFrames += 1;
+      record.audioBytes += frame.length;
+      this.#hash.update(frame);
+    }
+    record.durationMs += durationMs;
+    this.#words.push(...words);
+    this.#billed += this.#count(utterance.text);
+    const end = { ...output('sentence-end', placement === 'task-finished' ? [] : words, true), usage: { characters: this.#billed } };
+    return send(this.#ws, event(this.taskId, 'result-generated', end));
+  }
+
+  /** The sentence's audio: each piece encoded on its own, so the pieces concatenate (see audio.ts). */
+  #utteranceAudio(utterance: Utterance, msPerChar: number): Uint8Array {
+    const { format, sampleRate } = this.#settings;
+    const parts = utterance.pieces.map((piece, k) => {
+      const first = this.#record.audioBytes === 0 && k === 0;
+      return piece.kind === 'speech'
+        ? sentenceAudio(piece.text, format, sampleRate, msPerChar, first)
+        : silenceAudio(piece.ms, format, sampleRate, first);
+    });
+    return Buffer.concat(parts);
   }
 
   /** The injected failure due before the next frame (or before task-finished); true once applied. */
@@ -262,13 +308,17 @@ export class TaskRun {
     if (this.#state !== 'finishing') return;
     const record = this.#record;
     record.usageCharacters = this.#billed;
-    if (
-      !(await send(
-        this.#ws,
-        event(this.taskId, 'task-finished', { output: { sentence: { words: [] } }, usage: { characters: this.#billed } }),
-      ))
-    )
-      return;
+    const sentence =
+      this.#settings.wordTimestamps && this.#simulator.settings.wordTimestamps === 'task-finished'
+        ? { index: Math.max(0, this.#sentences - 1), words: this.#words }
+        : { words: [] };
+    const finished = event(
+      this.taskId,
+      'task-finished',
+      { output: { sentence }, usage: { characters: this.#billed } },
+      { request_uuid: randomUUID() },
+    );
+    if (!(await send(this.#ws, finished))) return;
     this.#state = 'done';
     record.sequence.push('task-finished');
     this.#seal();
@@ -280,8 +330,40 @@ export class TaskRun {
   }
 }
 
-export function event(taskId: string, name: string, payload: object): string {
-  return JSON.stringify({ header: { task_id: taskId, event: name, attributes: {} }, payload });
+export function event(taskId: string, name: string, payload: object, attributes: Record<string, string> = {}): string {
+  return JSON.stringify({ header: { task_id: taskId, event: name, attributes }, payload });
+}
+
+function plainUtterance(text: string): Utterance {
+  return { text, pieces: [{ kind: 'speech', text }] };
+}
+
+function utteranceDurationMs(utterance: Utterance, msPerChar: number): number {
+  return utterance.pieces.reduce((sum, piece) => sum + (piece.kind === 'speech' ? sentenceDurationMs(piece.text, msPerChar) : piece.ms), 0);
+}
+
+/** The words of the sentence's speech pieces, each piece starting where the audio before it ends. */
+function utteranceWords(utterance: Utterance, startMs: number, msPerChar: number): SimWord[] {
+  const words: SimWord[] = [];
+  let at = startMs;
+  for (const piece of utterance.pieces) {
+    if (piece.kind === 'pause') {
+      at += piece.ms;
+      continue;
+    }
+    words.push(...sentenceWords(piece.text, at, msPerChar));
+    at += sentenceDurationMs(piece.text, msPerChar);
+  }
+  return words;
+}
+
+/** `audio` cut into `count` frames of about equal size (never an empty one). */
+function splitFrames(audio: Uint8Array, count: number): Uint8Array[] {
+  const n = Math.max(1, Math.min(count, audio.length));
+  const size = Math.ceil(audio.length / n);
+  const frames: Uint8Array[] = [];
+  for (let at = 0; at < audio.length; at += size) frames.push(audio.subarray(at, at + size));
+  return frames;
 }
 
 export function taskFailedEvent(taskId: string, code: string, message: string): string {

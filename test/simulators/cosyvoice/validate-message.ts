@@ -6,6 +6,8 @@ export interface SimTaskSettings {
   voice: string;
   format: SimFormat;
   sampleRate: number;
+  /** `word_timestamp_enabled: true`: the sentence events carry word timestamps. */
+  wordTimestamps: boolean;
   parameters: Record<string, unknown>;
 }
 
@@ -125,7 +127,11 @@ export function validateRunTask(
     range(parameters.rate, 'rate', 0.5, 2, false) ??
     range(parameters.pitch, 'pitch', 0.5, 2, false);
   if (problem) return fail(problem);
-  return { ok: true, value: { model, voice, format: format as SimFormat, sampleRate, parameters } };
+  for (const flag of ['word_timestamp_enabled', 'enable_ssml']) {
+    if (parameters[flag] !== undefined && typeof parameters[flag] !== 'boolean') return fail(`parameters.${flag} must be a boolean`);
+  }
+  const wordTimestamps = parameters.word_timestamp_enabled === true;
+  return { ok: true, value: { model, voice, format: format as SimFormat, sampleRate, wordTimestamps, parameters } };
 }
 
 function range(value: unknown, name: string, min: number, max: number, integer: boolean): string | undefined {
