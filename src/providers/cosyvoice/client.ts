@@ -18,6 +18,8 @@ import { COSYVOICE_DEFAULT_LIMITS, COSYVOICE_MESSAGE_CEILING, DEFAULT_MESSAGE_MA
 import { continueTaskMessage, finishTaskMessage, parseServerEvent, runTaskMessage } from './protocol-messages.ts';
 import { SocketInbox } from './socket-inbox.ts';
 import { wantsWordTimestamps } from './settings.ts';
+import { cosyVoiceTakesSsml } from './ssml-support.ts';
+import { toSsml } from './ssml-text.ts';
 import { cosyVoiceSpeechText, textMessages } from './text-messages.ts';
 import { sendTaskText } from './text-sender.ts';
 import { WordTimings } from './word-timings.ts';
@@ -130,7 +132,9 @@ export class CosyVoiceClient implements StreamingProvider {
       throw new ProviderError('the client is closed', { provider: PROVIDER, kind: 'retryable', providerCode: 'CLIENT_CLOSED' });
     const taskId = randomUUID().replaceAll('-', '');
     const classify: ClassifyOptions = { redact: this.#redact, taskId };
-    const frames = this.#textFrames(request.text, taskId);
+    // A voice that takes SSML gets the pause tags as SSML breaks, in one continue-task.
+    const ssml = cosyVoiceTakesSsml(request);
+    const frames = this.#textFrames(request.text, taskId, ssml);
 
     const socket = new WebSocket(this.#url, {
       headers: { authorization: `bearer ${this.#apiKey}`, 'user-agent': 'tts-batch' },
@@ -154,7 +158,7 @@ export class CosyVoiceClient implements StreamingProvider {
         signal?.throwIfAborted();
         throw error;
       });
-      await sendFrame(socket, runTaskMessage(taskId, request)).catch(() => undefined);
+      await sendFrame(socket, runTaskMessage(taskId, request, { ssml })).catch(() => undefined);
       await this.#waitForStart(inbox, classify, signal);
       running = true;
       signal?.throwIfAborted();
@@ -260,8 +264,14 @@ export class CosyVoiceClient implements StreamingProvider {
     await Promise.all(closing);
   }
 
-  /** continue-task frames for the text, then finish-task. Refuses what the service would refuse. */
-  #textFrames(text: string, taskId: string): string[] {
+  /**
+   * continue-task frames for the text, then finish-task. Refuses what the service would refuse.
+   * SSML: one `<speak>` document in one message, which must fit it (the planner's SSML limits
+   * make segments that do). Plain text: pause tags removed (a 'none' voice's producer cuts at
+   * them, so none should come; one that does must not be read aloud), in messages of at most
+   * the message maximum.
+   */
+  #textFrames(text: string, taskId: string, ssml: boolean): string[] {
     const speech = cosyVoiceSpeechText(text);
     if (speech === '') {
       throw new ProviderError('nothing to say: the segment holds no text once pause tags are removed', {
@@ -269,6 +279,17 @@ export class CosyVoiceClient implements StreamingProvider {
         kind: 'fatal',
         providerCode: 'EMPTY_TEXT',
       });
+    }
+    if (ssml) {
+      const document = toSsml(text);
+      const units = countDashScope(document);
+      if (units > this.#messageMaxUnits) {
+        throw new ProviderError(
+          `the segment counts ${units} weighted characters as SSML, over the ${this.#messageMaxUnits} of the one continue-task an SSML task may send (COSYVOICE_MESSAGE_MAX_UNITS)`,
+          { provider: PROVIDER, kind: 'fatal', providerCode: 'TEXT_TOO_LONG' },
+        );
+      }
+      return [continueTaskMessage(taskId, document), finishTaskMessage(taskId)];
     }
     const units = countDashScope(speech);
     if (units > this.limits.maxUnits) {

@@ -24,10 +24,17 @@ export interface RunTaskParameters {
   pitch: number;
   /** Sent only when asked for (the service's default is off). */
   word_timestamp_enabled?: true;
+  /** SSML text in the one continue-task (for voices that take it). */
+  enable_ssml?: true;
+}
+
+export interface RunTaskOptions {
+  /** The task's text is one SSML document (`enable_ssml: true`, exactly one continue-task). */
+  ssml?: boolean;
 }
 
 /** The run-task parameters for a request: generic settings mapped to their wire names. */
-export function runTaskParameters(request: SynthesisRequest): RunTaskParameters {
+export function runTaskParameters(request: SynthesisRequest, options: RunTaskOptions = {}): RunTaskParameters {
   const settings = request.voiceSettings;
   return {
     text_type: 'PlainText',
@@ -38,10 +45,11 @@ export function runTaskParameters(request: SynthesisRequest): RunTaskParameters 
     rate: numberOr(settings.speed, DEFAULT_RATE),
     pitch: numberOr(settings.pitch, DEFAULT_PITCH),
     ...(wantsWordTimestamps(settings) ? { word_timestamp_enabled: true as const } : {}),
+    ...(options.ssml === true ? { enable_ssml: true as const } : {}),
   };
 }
 
-export function runTaskMessage(taskId: string, request: SynthesisRequest): string {
+export function runTaskMessage(taskId: string, request: SynthesisRequest, options: RunTaskOptions = {}): string {
   return JSON.stringify({
     header: { action: 'run-task', task_id: taskId, streaming: 'duplex' },
     payload: {
@@ -49,7 +57,7 @@ export function runTaskMessage(taskId: string, request: SynthesisRequest): strin
       task: 'tts',
       function: 'SpeechSynthesizer',
       model: request.model,
-      parameters: runTaskParameters(request),
+      parameters: runTaskParameters(request, options),
       input: {},
     },
   });

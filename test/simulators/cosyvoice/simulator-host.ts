@@ -39,6 +39,8 @@ export interface RecordedTask {
   durationMs: number;
   /** The client sent finish-task with `payload.input.directive: "cancel"` (the SDK's streaming_cancel). */
   cancelled?: boolean;
+  /** SSML tasks (`enable_ssml`): the pauses heard, in ms, and the phonemes read, in order. */
+  ssml?: { pausesMs: number[]; phonemes: { alphabet?: string; ph: string; text: string }[] };
   /** usage.characters reported in task-finished. */
   usageCharacters?: number;
   outcome?: TaskOutcome;

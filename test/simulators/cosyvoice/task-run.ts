@@ -6,17 +6,11 @@ import { countCharacters } from './count-characters.ts';
 import type { CosyVoiceFault } from './faults.ts';
 import { send, type RecordedTask, type SimulatorHost, type TaskOutcome } from './simulator-host.ts';
 import { takeSentences } from './sentences.ts';
+import { looksLikeSsml, parseSsml } from './ssml.ts';
+import { voiceSpeaksSsml } from './ssml-voices.ts';
+import type { Utterance } from './utterance.ts';
 import type { SimTaskSettings } from './validate-message.ts';
 import { sentenceWords, type SimWord } from './word-timestamps.ts';
-
-/** What one sentence says, in order: speech, and (in SSML) pauses. */
-export type SpokenPiece = { kind: 'speech'; text: string } | { kind: 'pause'; ms: number };
-
-/** One sentence as the service speaks it: its text (original_text) and what is heard. */
-export interface Utterance {
-  text: string;
-  pieces: SpokenPiece[];
-}
 
 /** One task: run-task → task-started → continue-task… → finish-task → sentences → task-finished. */
 export class TaskRun {
@@ -73,6 +67,11 @@ export class TaskRun {
 
   async #begin(): Promise<void> {
     const fault = this.#fault;
+    if (this.#settings.ssml && !voiceSpeaksSsml(this.#settings.model, this.#settings.voice)) {
+      // The WebSocket page's words for a voice without SSML and enable_ssml on.
+      this.refuse('InvalidParameter', 'SSML text is not supported at the moment!');
+      return;
+    }
     if (fault?.kind === 'throttling') {
       this.#failWith(fault.code ?? 'Throttling.RateQuota', 'Requests rate limit exceeded, please try again later.', 'faulted');
       return;
@@ -95,6 +94,15 @@ export class TaskRun {
       this.refuse('InvalidParameter', this.#state === 'starting' ? 'continue-task before task-started' : 'continue-task after finish-task');
       return;
     }
+    if (this.#settings.ssml && this.#record.texts.length > 0) {
+      // enable_ssml allows one continue-task (the WebSocket page's sample names this error).
+      this.refuse('InvalidParameter', 'Text request limit violated, expected 1.');
+      return;
+    }
+    if (!this.#settings.ssml && looksLikeSsml(text)) {
+      this.refuse('InvalidParameter', 'SSML text needs enable_ssml: true in run-task');
+      return;
+    }
     const units = this.#count(text);
     const record = this.#record;
     record.sequence.push('continue-task');
@@ -112,6 +120,22 @@ export class TaskRun {
       return;
     }
     this.#armIdle();
+    if (this.#settings.ssml) {
+      const parsed = parseSsml(text);
+      if (!parsed.ok) {
+        this.refuse('InvalidParameter', parsed.message);
+        return;
+      }
+      const { utterances, pausesMs, phonemes } = parsed.value;
+      record.ssml = { pausesMs, phonemes };
+      // The bill is the document's count; each sentence bills its text, the last the tags as well.
+      const billed = utterances.reduce((sum, utterance) => sum + this.#count(utterance.text), 0);
+      const last = utterances.at(-1);
+      if (last) last.units = this.#count(last.text) + units - billed;
+      this.#queue.push(...utterances);
+      this.#pump();
+      return;
+    }
     const { sentences, rest } = takeSentences(this.#buffer + text);
     this.#buffer = rest;
     this.#queue.push(...sentences.map(plainUtterance));
@@ -251,7 +275,7 @@ export class TaskRun {
     }
     record.durationMs += durationMs;
     this.#words.push(...words);
-    this.#billed += this.#count(utterance.text);
+    this.#billed += utterance.units ?? this.#count(utterance.text);
     const end = { ...output('sentence-end', placement === 'task-finished' ? [] : words, true), usage: { characters: this.#billed } };
     return send(this.#ws, event(this.taskId, 'result-generated', end));
   }

@@ -8,6 +8,8 @@ export interface SimTaskSettings {
   sampleRate: number;
   /** `word_timestamp_enabled: true`: the sentence events carry word timestamps. */
   wordTimestamps: boolean;
+  /** `enable_ssml: true`: the one continue-task is an SSML document. */
+  ssml: boolean;
   parameters: Record<string, unknown>;
 }
 
@@ -131,7 +133,8 @@ export function validateRunTask(
     if (parameters[flag] !== undefined && typeof parameters[flag] !== 'boolean') return fail(`parameters.${flag} must be a boolean`);
   }
   const wordTimestamps = parameters.word_timestamp_enabled === true;
-  return { ok: true, value: { model, voice, format: format as SimFormat, sampleRate, wordTimestamps, parameters } };
+  const ssml = parameters.enable_ssml === true;
+  return { ok: true, value: { model, voice, format: format as SimFormat, sampleRate, wordTimestamps, ssml, parameters } };
 }
 
 function range(value: unknown, name: string, min: number, max: number, integer: boolean): string | undefined {
