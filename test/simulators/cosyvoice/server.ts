@@ -44,6 +44,11 @@ export interface CosyVoiceSimulatorOptions {
   wordTimestamps?: WordTimestampPlacement;
   /** Binary frames (each after its own sentence-synthesis) per sentence; default 1, the documents allow several. */
   framesPerSentence?: number;
+  /**
+   * task-finished as the WebSocket page shows it, `payload.output.sentence` and `usage` (default),
+   * or as the server-events page does, `usage` only.
+   */
+  taskFinishedShape?: 'with-output' | 'usage-only';
   /** Deterministic faults per connection attempt: a list consumed in order, or a function. */
   faults?: FaultPlan;
   /** Random faults instead: this share of attempts (seeded PRNG, so runs repeat). */
@@ -123,6 +128,7 @@ class Simulator implements SimulatorHost {
       countSsmlTags: options.countSsmlTags ?? true,
       wordTimestamps: options.wordTimestamps ?? 'sentence-end',
       framesPerSentence: options.framesPerSentence ?? 1,
+      taskFinishedShape: options.taskFinishedShape ?? 'with-output',
     };
     this.#faults = new FaultPicker(faultPlanOf(options));
     this.#server.on('connection', (socket) => {

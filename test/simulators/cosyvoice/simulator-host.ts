@@ -61,6 +61,7 @@ export interface Settings {
   countSsmlTags: boolean;
   wordTimestamps: WordTimestampPlacement;
   framesPerSentence: number;
+  taskFinishedShape: 'with-output' | 'usage-only';
 }
 
 /** What a connection's session needs from the simulator that owns it. */

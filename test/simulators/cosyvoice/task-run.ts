@@ -336,12 +336,10 @@ export class TaskRun {
       this.#settings.wordTimestamps && this.#simulator.settings.wordTimestamps === 'task-finished'
         ? { index: Math.max(0, this.#sentences - 1), words: this.#words }
         : { words: [] };
-    const finished = event(
-      this.taskId,
-      'task-finished',
-      { output: { sentence }, usage: { characters: this.#billed } },
-      { request_uuid: randomUUID() },
-    );
+    const usage = { characters: this.#billed };
+    const shape = this.#simulator.settings.taskFinishedShape;
+    const payload = shape === 'usage-only' && sentence.words.length === 0 ? { usage } : { output: { sentence }, usage };
+    const finished = event(this.taskId, 'task-finished', payload, { request_uuid: randomUUID() });
     if (!(await send(this.#ws, finished))) return;
     this.#state = 'done';
     record.sequence.push('task-finished');
