@@ -60,7 +60,11 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
     voiceSettings: cliVoiceSettings(definition.settingAliases ?? [], opts.settingFlags ?? {}, opts.set ?? []),
   });
   if (opts.id !== undefined) assertRenderId(opts.id);
-  const plan = planRender(await readTextFile(file), providerLimits(definition, config), definition.planOptions?.(options.voiceSettings));
+  const plan = planRender(
+    await readTextFile(file),
+    providerLimits(definition, config, options),
+    definition.planOptions?.(options.voiceSettings),
+  );
   checkRenderLimits(plan, options.audio, opts.title, renderCaps(config));
   const output = describeLocation(opts.out);
   definition.validateVoice?.(options.voice, config, options);

@@ -28,8 +28,11 @@ export interface ProviderDefinition<ConfigSchema extends z.ZodObject = z.ZodObje
   readonly configSchema: ConfigSchema;
   /** Limits under the default configuration (for docs and tests). */
   readonly limits: TextLimits;
-  /** Limits under this configuration, for providers whose ceiling is configurable. */
-  limitsFor?(config: ProviderConfig<ConfigSchema>): TextLimits;
+  /**
+   * Limits under this configuration, for providers whose ceiling is configurable; for this model
+   * and voice when given (a CosyVoice SSML voice takes one message per segment).
+   */
+  limitsFor?(config: ProviderConfig<ConfigSchema>, query?: PauseSupportQuery): TextLimits;
   readonly defaultModel: string;
   readonly defaultVoice: string;
   /** Formats this provider can return and we can stitch. */

@@ -22,6 +22,19 @@ export interface SynthesisMeta {
   billedCharacters?: number;
   /** The provider's request/trace id, kept for support tickets. */
   traceId?: string;
+  /**
+   * Per-word timings, when the provider reports them and they were asked for (CosyVoice
+   * `word_timestamp_enabled`): milliseconds from the start of this segment's audio, in order,
+   * each word once. Absent when not asked for; empty when asked for and none came.
+   */
+  words?: readonly WordTiming[];
+}
+
+/** One spoken word and where it lies in the segment's audio. */
+export interface WordTiming {
+  text: string;
+  startMs: number;
+  endMs: number;
 }
 
 /**

@@ -1,16 +1,19 @@
 import { createHash } from 'node:crypto';
 import { NotFoundError } from '../errors/not-found-error.ts';
+import type { WordTiming } from '../providers/provider.ts';
 import type { Storage } from '../storage/storage.ts';
 
 /**
  * What the `.json` sidecar beside a cached segment tells (written at synthesis): the provider's
  * trace id, and the size and sha256 of the audio as stored then, so a later cache hit can tell
- * a cut or overwritten file from the one that was made. Older sidecars hold only the trace id.
+ * a cut or overwritten file from the one that was made, and the provider's word timings when it
+ * gave some (the synthesis meta is written whole). Older sidecars hold only the trace id.
  */
 export interface SegmentSidecar {
   traceId?: string;
   bytes?: number;
   sha256?: string;
+  words?: readonly WordTiming[];
 }
 
 /** The sidecar at `key`; {} when absent or unreadable (it only informs). */
@@ -29,10 +32,23 @@ export async function readSegmentSidecar(storage: Storage, key: string): Promise
       ...(typeof parsed.traceId === 'string' ? { traceId: parsed.traceId } : {}),
       ...(Number.isSafeInteger(parsed.bytes) ? { bytes: parsed.bytes as number } : {}),
       ...(typeof parsed.sha256 === 'string' ? { sha256: parsed.sha256 } : {}),
+      ...(isWordList(parsed.words) ? { words: parsed.words } : {}),
     };
   } catch {
     return {};
   }
+}
+
+/** A list of word timings as SynthesisMeta.words holds them; anything else is not trusted at all. */
+function isWordList(value: unknown): value is WordTiming[] {
+  return (
+    Array.isArray(value) &&
+    value.every((word: unknown) => {
+      if (typeof word !== 'object' || word === null) return false;
+      const { text, startMs, endMs } = word as Record<string, unknown>;
+      return typeof text === 'string' && typeof startMs === 'number' && typeof endMs === 'number';
+    })
+  );
 }
 
 /** Passes bytes through while hashing them: the sha256 of what was stored costs no second read. */

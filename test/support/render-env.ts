@@ -65,7 +65,7 @@ export async function startRenderEnv(
     plan(text, raw = {}) {
       const resolved = resolveRenderOptions(definition, raw);
       return {
-        plan: planRender(text, providerLimits(definition, config), definition.planOptions?.(resolved.voiceSettings)),
+        plan: planRender(text, providerLimits(definition, config, resolved), definition.planOptions?.(resolved.voiceSettings)),
         options: resolved,
       };
     },

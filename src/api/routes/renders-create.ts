@@ -72,7 +72,7 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
       const options = resolveRenderOptions(definition, rawOptions(body));
       definition.validateVoice?.(options.voice, ctx.config, options);
       const id = body.id === undefined ? newRenderId() : assertRenderId(body.id);
-      const plan = planRender(body.text, providerLimits(definition, ctx.config), definition.planOptions?.(options.voiceSettings));
+      const plan = planRender(body.text, providerLimits(definition, ctx.config, options), definition.planOptions?.(options.voiceSettings));
       checkRenderLimits(plan, options.audio, body.title, renderCaps(ctx.config));
       const output = ctx.outputs.resolve(body.output);
       const webhook =

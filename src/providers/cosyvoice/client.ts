@@ -18,8 +18,12 @@ import {
 import { COSYVOICE_DEFAULT_LIMITS, COSYVOICE_MESSAGE_CEILING, DEFAULT_MESSAGE_MAX_UNITS } from './limits.ts';
 import { continueTaskMessage, finishTaskMessage, parseServerEvent, runTaskMessage } from './protocol-messages.ts';
 import { SocketInbox } from './socket-inbox.ts';
+import { wantsWordTimestamps } from './settings.ts';
+import { cosyVoiceTakesSsml } from './ssml-support.ts';
+import { toSsml } from './ssml-text.ts';
 import { cosyVoiceSpeechText, textMessages } from './text-messages.ts';
 import { sendTaskText } from './text-sender.ts';
+import { WordTimings } from './word-timings.ts';
 
 /** Timeouts of one task, in milliseconds. */
 export interface CosyVoiceTimeouts {
@@ -34,6 +38,12 @@ export interface CosyVoiceTimeouts {
   idleMs: number;
   /** Longest wait for one text frame to go out; below the service's 23-s idle rule. */
   sendGuardMs: number;
+  /**
+   * After a cancel (finish-task with the cancel directive), the longest wait for task-finished
+   * before the socket is closed anyway. The SDK waits up to 10 s; a cancelled segment's worker
+   * has better things to do, and the service stops the task once the socket goes too.
+   */
+  cancelMs: number;
 }
 
 export const DEFAULT_COSYVOICE_TIMEOUTS: CosyVoiceTimeouts = {
@@ -41,6 +51,7 @@ export const DEFAULT_COSYVOICE_TIMEOUTS: CosyVoiceTimeouts = {
   taskStartedMs: 10_000,
   idleMs: 60_000,
   sendGuardMs: 20_000,
+  cancelMs: 3_000,
 };
 
 export interface CosyVoiceClientOptions {
@@ -61,13 +72,17 @@ const DEFAULT_HIGH_WATER_BYTES = 8 * 1024 * 1024;
 /** An upgrade refusal's body is read for its code and message only. */
 const MAX_UPGRADE_BODY_BYTES = 64 * 1024;
 const UPGRADE_BODY_WAIT_MS = 2_000;
+/** A closing handshake the server does not answer in this long is cut. */
+const CLOSE_GRACE_MS = 1_000;
 
 /**
  * Alibaba CosyVoice over the DashScope duplex WebSocket (docs/providers/cosyvoice.md). One socket
  * per segment: connect with the key in the upgrade, run-task, wait for task-started, send the text
  * in continue-task messages of at most 2,000 weighted characters and finish-task, and yield each
  * binary audio frame as it comes until task-finished. The socket is closed on every path: success,
- * failure, abort, and a consumer that stops early.
+ * failure, abort, and a consumer that stops early. A task that started and is abandoned (abort,
+ * early stop) is cancelled the SDK's way first: finish-task with the cancel directive, a bounded
+ * wait for task-finished, then the close.
  */
 export class CosyVoiceClient implements StreamingProvider {
   readonly kind = 'stream';
@@ -111,7 +126,9 @@ export class CosyVoiceClient implements StreamingProvider {
       throw new ProviderError('the client is closed', { provider: PROVIDER, kind: 'retryable', providerCode: 'CLIENT_CLOSED' });
     const taskId = randomUUID().replaceAll('-', '');
     const classify: ClassifyOptions = { redact: this.#redact, taskId };
-    const frames = this.#textFrames(request.text, taskId);
+    // A voice that takes SSML gets the pause tags as SSML breaks, in one continue-task.
+    const ssml = cosyVoiceTakesSsml(request);
+    const frames = this.#textFrames(request.text, taskId, ssml);
 
     const socket = new WebSocket(this.#url, {
       headers: { authorization: `bearer ${this.#apiKey}`, 'user-agent': 'tts-batch' },
@@ -122,16 +139,23 @@ export class CosyVoiceClient implements StreamingProvider {
     socket.once('close', () => this.#sockets.delete(socket));
     const inbox = new SocketInbox(socket, { highWaterBytes: this.#highWaterBytes });
     let stalled: ProviderError | undefined;
+    /** task-started came and no task-finished or task-failed yet: the service is working on it. */
+    let running = false;
     let finished = false;
-    const onAbort = () => socket.terminate();
+    const stopSending = new AbortController();
+    // Before task-started there is no task to cancel: cutting the socket is all there is to do.
+    // After it, the reader is woken and the finally block cancels the task properly.
+    const onAbort = () => (running ? inbox.interrupt() : socket.terminate());
     signal?.addEventListener('abort', onAbort, { once: true });
     try {
       await this.#open(socket, classify).catch((error: unknown) => {
         signal?.throwIfAborted();
         throw error;
       });
-      await sendFrame(socket, runTaskMessage(taskId, request)).catch(() => undefined);
+      await sendFrame(socket, runTaskMessage(taskId, request, { ssml })).catch(() => undefined);
       await this.#waitForStart(inbox, classify, signal);
+      running = true;
+      signal?.throwIfAborted();
       void sendTaskText({
         send: (frame) => sendFrame(socket, frame),
         frames,
@@ -140,14 +164,17 @@ export class CosyVoiceClient implements StreamingProvider {
           stalled ??= error;
           socket.terminate();
         },
+        signal: stopSending.signal,
       });
 
       let billedCharacters: number | undefined;
       let audioFrames = 0;
+      const words = wantsWordTimestamps(request.voiceSettings) ? new WordTimings() : undefined;
       for (;;) {
         const item = await inbox.next(this.#timeouts.idleMs);
         signal?.throwIfAborted();
         if (stalled) throw stalled;
+        if (item === 'interrupted') continue;
         if (item === 'timeout') {
           socket.terminate();
           throw this.#incomplete(`no message from the service for ${this.#timeouts.idleMs} ms`, audioFrames, taskId);
@@ -162,20 +189,60 @@ export class CosyVoiceClient implements StreamingProvider {
         }
         const event = parseServerEvent(item.text);
         if (event === undefined) throw this.#malformed(item.text, taskId);
-        if (event.event === 'task-failed') throw classifyTaskFailure(event.errorCode, event.errorMessage, classify);
-        if (event.event === 'result-generated' || event.event === 'task-finished') billedCharacters = event.characters ?? billedCharacters;
+        if (event.event === 'task-failed') {
+          running = false;
+          throw classifyTaskFailure(event.errorCode, event.errorMessage, classify);
+        }
+        if (event.event === 'result-generated' || event.event === 'task-finished') {
+          billedCharacters = event.characters ?? billedCharacters;
+          words?.add(event.sentence);
+        }
         if (event.event === 'task-finished') {
           finished = true;
-          return { ...(billedCharacters === undefined ? {} : { billedCharacters }), traceId: taskId };
+          return {
+            ...(billedCharacters === undefined ? {} : { billedCharacters }),
+            traceId: taskId,
+            ...(words === undefined ? {} : { words: words.result() }),
+          };
         }
       }
     } finally {
       signal?.removeEventListener('abort', onAbort);
-      // After task-finished the closing handshake is polite; on any other path the task is
-      // abandoned, and cutting the socket is what stops it (and its billing) on the server.
+      stopSending.abort();
+      // After task-finished the closing handshake is polite. A task still running is cancelled
+      // as the SDK does (docs/providers/cosyvoice.md, "Cancel"); anything else is cut.
       if (finished) socket.close(1000, 'task finished');
+      else if (running && socket.readyState === WebSocket.OPEN) await this.#cancelTask(socket, inbox, taskId);
       else socket.terminate();
     }
+  }
+
+  /**
+   * finish-task with the cancel directive, then up to `cancelMs` for task-finished (or
+   * task-failed, or the close); audio that still comes is dropped. Then the socket is closed,
+   * cut if the server does not answer the closing handshake. Never throws: the caller is already
+   * leaving with its own reason.
+   */
+  async #cancelTask(socket: WebSocket, inbox: SocketInbox, taskId: string): Promise<void> {
+    const sent = await sendFrame(socket, finishTaskMessage(taskId, 'cancel')).then(
+      () => true,
+      () => false,
+    );
+    const deadline = Date.now() + this.#timeouts.cancelMs;
+    while (sent) {
+      const left = deadline - Date.now();
+      if (left <= 0) break;
+      const item = await inbox.next(left);
+      if (item === 'timeout') break;
+      if (item === 'interrupted' || (item.kind !== 'closed' && item.kind !== 'text')) continue;
+      if (item.kind === 'closed') return;
+      const event = parseServerEvent(item.text)?.event;
+      if (event === 'task-finished' || event === 'task-failed') break;
+    }
+    if (socket.readyState === WebSocket.CLOSED) return;
+    const cut = setTimeout(() => socket.terminate(), CLOSE_GRACE_MS);
+    socket.once('close', () => clearTimeout(cut));
+    socket.close(1000, 'task cancelled');
   }
 
   async close(): Promise<void> {
@@ -191,8 +258,14 @@ export class CosyVoiceClient implements StreamingProvider {
     await Promise.all(closing);
   }
 
-  /** continue-task frames for the text, then finish-task. Refuses what the service would refuse. */
-  #textFrames(text: string, taskId: string): string[] {
+  /**
+   * continue-task frames for the text, then finish-task. Refuses what the service would refuse.
+   * SSML: one `<speak>` document in one message, which must fit it (the planner's SSML limits
+   * make segments that do). Plain text: pause tags removed (a 'none' voice's producer cuts at
+   * them, so none should come; one that does must not be read aloud), in messages of at most
+   * the message maximum.
+   */
+  #textFrames(text: string, taskId: string, ssml: boolean): string[] {
     const speech = cosyVoiceSpeechText(text);
     if (speech === '') {
       throw new ProviderError('nothing to say: the segment holds no text once pause tags are removed', {
@@ -200,6 +273,17 @@ export class CosyVoiceClient implements StreamingProvider {
         kind: 'fatal',
         providerCode: 'EMPTY_TEXT',
       });
+    }
+    if (ssml) {
+      const document = toSsml(text);
+      const units = countDashScope(document);
+      if (units > this.#messageMaxUnits) {
+        throw new ProviderError(
+          `the segment counts ${units} weighted characters as SSML, over the ${this.#messageMaxUnits} of the one continue-task an SSML task may send (COSYVOICE_MESSAGE_MAX_UNITS)`,
+          { provider: PROVIDER, kind: 'fatal', providerCode: 'TEXT_TOO_LONG' },
+        );
+      }
+      return [continueTaskMessage(taskId, document), finishTaskMessage(taskId)];
     }
     const units = countDashScope(speech);
     if (units > this.limits.maxUnits) {
@@ -259,6 +343,7 @@ export class CosyVoiceClient implements StreamingProvider {
     for (;;) {
       const item = await inbox.next(Math.max(1, deadline - Date.now()));
       signal?.throwIfAborted();
+      if (item === 'interrupted') continue;
       if (item === 'timeout') {
         throw new ProviderError(`no task-started within ${this.#timeouts.taskStartedMs} ms of run-task [task_id ${taskId}]`, {
           provider: PROVIDER,

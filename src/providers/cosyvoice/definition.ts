@@ -12,6 +12,8 @@ import {
   COSYVOICE_SAMPLE_RATES,
   cosyVoiceVoiceSettingsSchema,
 } from './settings.ts';
+import { cosyVoicePauseSupport, cosyVoicePronunciation } from './ssml-support.ts';
+import { cosyVoiceVoiceList } from './voice-list.ts';
 import { COSYVOICE_V2_MODEL, COSYVOICE_V2_VOICES, isClonedCosyVoice } from './voices.ts';
 
 const V2_TABLE: VoiceTable = {
@@ -27,8 +29,11 @@ export const cosyVoiceDefinition: ProviderDefinition<typeof cosyVoiceConfigSchem
   description: 'Alibaba CosyVoice (DashScope duplex WebSocket), Chinese, English and more; weighted count: a Han character is 2',
   configSchema: cosyVoiceConfigSchema,
   limits: COSYVOICE_DEFAULT_LIMITS,
-  // COSYVOICE_TASK_MAX_UNITS and COSYVOICE_TARGET_UNITS: producer and worker read the same config.
-  limitsFor: cosyVoiceLimitsFromConfig,
+  // COSYVOICE_TASK_MAX_UNITS and COSYVOICE_TARGET_UNITS: producer and worker read the same config;
+  // an SSML voice gets one message per segment (COSYVOICE_MESSAGE_MAX_UNITS).
+  limitsFor: (config, query) => cosyVoiceLimitsFromConfig(config, query),
+  pauseSupport: cosyVoicePauseSupport,
+  pronunciation: cosyVoicePronunciation,
   defaultModel: 'cosyvoice-v2',
   defaultVoice: 'longxiaochun_v2',
   formats: COSYVOICE_FORMATS,
@@ -45,6 +50,7 @@ export const cosyVoiceDefinition: ProviderDefinition<typeof cosyVoiceConfigSchem
   validateVoice(voice, config, options) {
     if ((options?.model ?? COSYVOICE_V2_MODEL) === COSYVOICE_V2_MODEL) checkVoiceInTable(V2_TABLE, voice, config);
   },
+  voiceList: () => cosyVoiceVoiceList(),
   credentialsSet: (config) => config.DASHSCOPE_API_KEY !== undefined,
   create(config) {
     const apiKey = config.DASHSCOPE_API_KEY;

@@ -1,7 +1,10 @@
 import { ConfigError } from '../../errors/config-error.ts';
 import { countDashScope } from '../../text/count-units.ts';
+import type { PauseSupportQuery } from '../pause-support.ts';
 import type { TextLimits } from '../provider.ts';
 import type { CosyVoiceConfig } from './config.ts';
+import { cosyVoiceTakesSsml } from './ssml-support.ts';
+import { countSsmlUnits, SPEAK_WRAPPER_UNITS } from './ssml-text.ts';
 
 /** What the service allows in one task: 200,000 weighted characters in all (docs/providers/cosyvoice.md). */
 export const COSYVOICE_TASK_CEILING = 200_000;
@@ -51,9 +54,32 @@ export function cosyVoiceLimits(options: CosyVoiceLimitOptions): TextLimits {
   return { maxUnits: taskMaxUnits, targetUnits, count: countDashScope };
 }
 
-/** The limits the environment asks for (COSYVOICE_TASK_MAX_UNITS, COSYVOICE_TARGET_UNITS). */
-export function cosyVoiceLimitsFromConfig(config: CosyVoiceConfig): TextLimits {
-  return cosyVoiceLimits({ taskMaxUnits: config.COSYVOICE_TASK_MAX_UNITS, targetUnits: config.COSYVOICE_TARGET_UNITS });
+/**
+ * Limits for a voice that speaks SSML. With `enable_ssml` the service takes ONE continue-task per
+ * task (the WebSocket page: "Text request limit violated, expected 1."), so a segment is one
+ * message: at most the message maximum (2,000 by default, COSYVOICE_MESSAGE_MAX_UNITS) less the
+ * `<speak>…</speak>` wrapper, counted as it will be sent (pause tags rewritten, text escaped,
+ * tags counted as the SDK page says). Aiming at three quarters of it leaves room to end on a
+ * sentence. At 2,000 per segment the measurements above give 0.9 % re-billed, one minute less.
+ */
+export function cosyVoiceSsmlLimits(options: CosyVoiceLimitOptions & { messageMaxUnits: number }): TextLimits {
+  const plain = cosyVoiceLimits(options);
+  const maxUnits = Math.min(plain.maxUnits, options.messageMaxUnits) - SPEAK_WRAPPER_UNITS;
+  if (maxUnits < 1) throw new ConfigError('COSYVOICE_MESSAGE_MAX_UNITS leaves no room for an SSML segment', options.messageMaxUnits);
+  const targetUnits = Math.min(plain.targetUnits, Math.max(1, Math.floor(maxUnits * 0.75)));
+  return { maxUnits, targetUnits, count: countSsmlUnits };
+}
+
+/**
+ * The limits the environment asks for (COSYVOICE_TASK_MAX_UNITS, COSYVOICE_TARGET_UNITS), and for
+ * a model and voice that speak SSML, the one-message limits above.
+ */
+export function cosyVoiceLimitsFromConfig(config: CosyVoiceConfig, query?: PauseSupportQuery): TextLimits {
+  const options = { taskMaxUnits: config.COSYVOICE_TASK_MAX_UNITS, targetUnits: config.COSYVOICE_TARGET_UNITS };
+  if (query !== undefined && cosyVoiceTakesSsml(query)) {
+    return cosyVoiceSsmlLimits({ ...options, messageMaxUnits: config.COSYVOICE_MESSAGE_MAX_UNITS });
+  }
+  return cosyVoiceLimits(options);
 }
 
 export const COSYVOICE_DEFAULT_LIMITS: TextLimits = cosyVoiceLimits({

@@ -29,9 +29,21 @@ const voiceSettingsShape = z.strictObject({
   speed: z.number().min(0.5).max(2).optional(),
   vol: z.number().int('vol must be a whole number from 0 to 100').min(0).max(100).optional(),
   pitch: z.number().min(0.5).max(2).optional(),
+  /**
+   * `word_timestamp_enabled` (`--set wordTimestamps=true`), off by default: per-word times in the
+   * segment's meta. Not on the SDK page; the WebSocket page documents it for cosyvoice-v2 and v3
+   * cloned voices and for system voices its newer voice list marks, which the SDK page's table
+   * does not: a voice without them gets an empty list (docs/providers/cosyvoice.md).
+   */
+  wordTimestamps: z.boolean().optional(),
 });
 
 /** Validated voice settings, with absent keys left out (never present-but-undefined). */
 export const cosyVoiceVoiceSettingsSchema: z.ZodType<VoiceSettings> = voiceSettingsShape.transform(
-  (settings) => Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Record<string, number>,
+  (settings) => Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Record<string, number | boolean>,
 );
+
+/** Whether the request asks for word timestamps. */
+export function wantsWordTimestamps(settings: VoiceSettings): boolean {
+  return settings.wordTimestamps === true;
+}

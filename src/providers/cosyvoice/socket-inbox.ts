@@ -28,6 +28,7 @@ export class SocketInbox {
   #wake: (() => void) | undefined;
   #error: Error | undefined;
   #closed: Inbound | undefined;
+  #interrupted = false;
 
   constructor(socket: WebSocket, options: SocketInboxOptions) {
     this.#socket = socket;
@@ -52,10 +53,21 @@ export class SocketInbox {
   }
 
   /**
-   * The next item, or 'timeout' when nothing came for `timeoutMs`. Once the socket is closed and
-   * everything before the close was taken, every call returns the close.
+   * Wakes the reader now: its pending (or next) `next()` returns 'interrupted' once, so it can
+   * look at why (an abort) without the socket being cut first.
    */
-  async next(timeoutMs: number): Promise<Inbound | 'timeout'> {
+  interrupt(): void {
+    this.#interrupted = true;
+    this.#wake?.();
+  }
+
+  /**
+   * The next item, 'timeout' when nothing came for `timeoutMs`, or 'interrupted' after
+   * interrupt(). Once the socket is closed and everything before the close was taken, every call
+   * returns the close.
+   */
+  async next(timeoutMs: number): Promise<Inbound | 'timeout' | 'interrupted'> {
+    if (this.#takeInterrupt()) return 'interrupted';
     const ready = this.#take();
     if (ready) return ready;
     const arrived = await new Promise<boolean>((resolve) => {
@@ -70,7 +82,14 @@ export class SocketInbox {
       };
     });
     if (!arrived) return 'timeout';
+    if (this.#takeInterrupt()) return 'interrupted';
     return this.#take() ?? 'timeout';
+  }
+
+  #takeInterrupt(): boolean {
+    const interrupted = this.#interrupted;
+    this.#interrupted = false;
+    return interrupted;
   }
 
   #push(item: Inbound, size: number): void {

@@ -3,10 +3,11 @@ import { countDashScope } from '../../text/count-units.ts';
 import { splitTextSpans } from '../../text/split-text.ts';
 
 /**
- * The text CosyVoice should read. Streaming synthesis takes plain text only (SSML works in
- * one-shot calls, not in continue-task), so `<break …>` pause tags, which the producer keeps
- * for providers that honour them, are removed here rather than read aloud. Whitespace runs
- * become one space or one newline, as the producer already does for the rest of the text.
+ * The text a voice without SSML should read (plain streaming). Its pauses are cut out by the
+ * producer (pauseSupport 'none') and made as silence at the join, so no `<break …>` should come;
+ * one that does (a plan made before that) is removed here rather than read aloud. An SSML voice
+ * never comes here: its tags become SSML breaks (ssml-text.ts). Whitespace runs become one space
+ * or one newline, as the producer already does for the rest of the text.
  */
 export function cosyVoiceSpeechText(text: string): string {
   const tags = findBreakTags(text);

@@ -13,6 +13,8 @@ export interface TextSenderOptions {
   guardMs: number;
   /** Called once if a frame takes longer than `guardMs`; the caller then closes the socket. */
   onStall: (error: ProviderError) => void;
+  /** Once aborted, no further frame goes out (the task is being cancelled). */
+  signal?: AbortSignal;
 }
 
 /**
@@ -24,8 +26,9 @@ export interface TextSenderOptions {
  * (the reader sees the close and reports it); never rejects.
  */
 export async function sendTaskText(options: TextSenderOptions): Promise<'sent' | 'stopped'> {
-  const { send, frames, guardMs, onStall } = options;
+  const { send, frames, guardMs, onStall, signal } = options;
   for (const [index, frame] of frames.entries()) {
+    if (signal?.aborted) return 'stopped';
     let timer: NodeJS.Timeout | undefined;
     const stalled = new Promise<'stalled'>((resolve) => {
       timer = setTimeout(() => resolve('stalled'), guardMs);

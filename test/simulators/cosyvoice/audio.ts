@@ -42,6 +42,15 @@ export function sentenceAudio(text: string, format: SimFormat, sampleRate: numbe
   return Buffer.concat([streamingWavHeader(sampleRate), pcm]);
 }
 
+/** `durationMs` of silence in the task's format (an SSML `<break>`), led by the wav header when it opens the task. */
+export function silenceAudio(durationMs: number, format: SimFormat, sampleRate: number, firstOfTask: boolean): Uint8Array {
+  const options = { durationMs: Math.max(1, Math.round(durationMs)), sampleRate, channels: 1 as const, frequencyHz: 0 };
+  if (format === 'mp3') return synthAudio('mp3', { ...options, bitrate: mp3BitrateFor(sampleRate) });
+  const pcm = synthAudio('pcm', options);
+  if (format === 'pcm' || !firstOfTask) return pcm;
+  return Buffer.concat([streamingWavHeader(sampleRate), pcm]);
+}
+
 function streamingWavHeader(sampleRate: number): Uint8Array {
   const header = Buffer.alloc(44);
   header.write('RIFF', 0, 'ascii');

@@ -13,7 +13,8 @@ import {
  * - during the audio, before frame `afterFrames + 1` (or before task-finished when the text
  *   has fewer sentences): `closeMidAudio` (TCP destroyed), `closeBeforeFinished` (a clean
  *   close frame), `internalErrorAfterAudio` / `taskFailed` (task-failed), `stall` (silence,
- *   socket kept open); `slowFirstFrame` only delays the first audio.
+ *   socket kept open); `slowFirstFrame` only delays the first audio;
+ * - at a cancel: `cancelIgnored` (no task-finished, the audio stops, the socket stays open).
  */
 export type CosyVoiceFault =
   | { kind: 'upgradeRefused'; status: 401 | 403 | 404 | 429 | 500 | 502 | 503; retryAfter?: number }
@@ -25,6 +26,8 @@ export type CosyVoiceFault =
   | { kind: 'closeBeforeFinished'; afterFrames: number }
   | { kind: 'stall'; afterFrames: number }
   | { kind: 'slowTaskStarted'; delayMs: number }
+  /** A cancel (finish-task with the cancel directive) is recorded and never answered. */
+  | { kind: 'cancelIgnored' }
   | { kind: 'slowFirstFrame'; delayMs: number };
 
 export type CosyVoiceFaultKind = CosyVoiceFault['kind'];

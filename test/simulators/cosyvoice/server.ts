@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import { FaultPicker, type CosyVoiceFault, type FaultPlan, type RandomFaults } from './faults.ts';
 import type { RecordedTask, Settings, SimulatorHost, TaskOutcome } from './simulator-host.ts';
 import { Session } from './session.ts';
+import type { WordTimestampPlacement } from './word-timestamps.ts';
 import { faultPlanOf } from '../shared/fault-picker.ts';
 import { listen } from '../shared/listen.ts';
 import { Waiters } from '../shared/waiters.ts';
@@ -34,6 +35,20 @@ export interface CosyVoiceSimulatorOptions {
   /** Weighted characters per continue-task (default 2,000) and per task (default 200,000). */
   messageMaxUnits?: number;
   taskMaxUnits?: number;
+  /**
+   * Whether SSML tags count toward the limits and the bill: yes on the SDK page (default), no on
+   * the WebSocket API page (docs/providers/cosyvoice.md, "Limits and counting").
+   */
+  countSsmlTags?: boolean;
+  /** Where word timestamps go when run-task asks for them (see word-timestamps.ts); default sentence-end. */
+  wordTimestamps?: WordTimestampPlacement;
+  /** Binary frames (each after its own sentence-synthesis) per sentence; default 1, the documents allow several. */
+  framesPerSentence?: number;
+  /**
+   * task-finished as the WebSocket page shows it, `payload.output.sentence` and `usage` (default),
+   * or as the server-events page does, `usage` only.
+   */
+  taskFinishedShape?: 'with-output' | 'usage-only';
   /** Deterministic faults per connection attempt: a list consumed in order, or a function. */
   faults?: FaultPlan;
   /** Random faults instead: this share of attempts (seeded PRNG, so runs repeat). */
@@ -110,6 +125,10 @@ class Simulator implements SimulatorHost {
       idleTimeoutMs: options.idleTimeoutMs ?? 23_000,
       messageMaxUnits: options.messageMaxUnits ?? 2_000,
       taskMaxUnits: options.taskMaxUnits ?? 200_000,
+      countSsmlTags: options.countSsmlTags ?? true,
+      wordTimestamps: options.wordTimestamps ?? 'sentence-end',
+      framesPerSentence: options.framesPerSentence ?? 1,
+      taskFinishedShape: options.taskFinishedShape ?? 'with-output',
     };
     this.#faults = new FaultPicker(faultPlanOf(options));
     this.#server.on('connection', (socket) => {

@@ -84,6 +84,7 @@ export class Session {
       return;
     }
     if (message.action === 'continue-task') task.continueWith(message.text);
+    else if (message.cancel) task.cancel();
     else task.finishInput();
   }
 

@@ -1,12 +1,14 @@
 import type { WebSocket } from 'ws';
 import type { CosyVoiceFault, CosyVoiceFaultKind } from './faults.ts';
+import type { WordTimestampPlacement } from './word-timestamps.ts';
 
 /**
  * completed: task-finished went out; rejected: the upgrade was refused for a bad key or path;
  * failed: task-failed for the client's own mistake (order, fields, limits, idle); faulted: an
- * injected failure; client-closed: the client went away first.
+ * injected failure; client-closed: the client went away first; cancelled: the client sent
+ * finish-task with the cancel directive and got task-finished.
  */
-export type TaskOutcome = 'completed' | 'rejected' | 'failed' | 'faulted' | 'client-closed';
+export type TaskOutcome = 'completed' | 'rejected' | 'failed' | 'faulted' | 'client-closed' | 'cancelled';
 
 /** What the simulator saw and did for one connection attempt (and each later task on it). */
 export interface RecordedTask {
@@ -35,6 +37,10 @@ export interface RecordedTask {
   audioBytes: number;
   audioSha256?: string;
   durationMs: number;
+  /** The client sent finish-task with `payload.input.directive: "cancel"` (the SDK's streaming_cancel). */
+  cancelled?: boolean;
+  /** SSML tasks (`enable_ssml`): the pauses heard, in ms, and the phonemes read, in order. */
+  ssml?: { pausesMs: number[]; phonemes: { alphabet?: string; ph: string; text: string }[] };
   /** usage.characters reported in task-finished. */
   usageCharacters?: number;
   outcome?: TaskOutcome;
@@ -52,6 +58,10 @@ export interface Settings {
   idleTimeoutMs: number;
   messageMaxUnits: number;
   taskMaxUnits: number;
+  countSsmlTags: boolean;
+  wordTimestamps: WordTimestampPlacement;
+  framesPerSentence: number;
+  taskFinishedShape: 'with-output' | 'usage-only';
 }
 
 /** What a connection's session needs from the simulator that owns it. */

@@ -1,12 +1,16 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash, randomUUID, type Hash } from 'node:crypto';
 import type { WebSocket } from 'ws';
-import { countDashScope } from '../../../src/text/count-units.ts';
 import { pause } from '../shared/http-io.ts';
-import { sentenceAudio, sentenceDurationMs } from './audio.ts';
+import { sentenceAudio, sentenceDurationMs, silenceAudio } from './audio.ts';
+import { countCharacters } from './count-characters.ts';
 import type { CosyVoiceFault } from './faults.ts';
 import { send, type RecordedTask, type SimulatorHost, type TaskOutcome } from './simulator-host.ts';
 import { takeSentences } from './sentences.ts';
+import { looksLikeSsml, parseSsml } from './ssml.ts';
+import { voiceSpeaksSsml } from './ssml-voices.ts';
+import type { Utterance } from './utterance.ts';
 import type { SimTaskSettings } from './validate-message.ts';
+import { sentenceWords, type SimWord } from './word-timestamps.ts';
 
 /** One task: run-task → task-started → continue-task… → finish-task → sentences → task-finished. */
 export class TaskRun {
@@ -21,7 +25,11 @@ export class TaskRun {
   readonly #hash: Hash = createHash('sha256');
   #state: 'starting' | 'started' | 'finishing' | 'done' = 'starting';
   #buffer = '';
-  readonly #queue: string[] = [];
+  readonly #queue: Utterance[] = [];
+  /** Sentences begun so far: the next one's `sentence.index`. */
+  #sentences = 0;
+  /** Every word timestamp of the task, for the `task-finished` placement. */
+  readonly #words: SimWord[] = [];
   #pumping = false;
   #idleTimer: NodeJS.Timeout | undefined;
   #billed = 0;
@@ -59,6 +67,11 @@ export class TaskRun {
 
   async #begin(): Promise<void> {
     const fault = this.#fault;
+    if (this.#settings.ssml && !voiceSpeaksSsml(this.#settings.model, this.#settings.voice)) {
+      // The WebSocket page's words for a voice without SSML and enable_ssml on.
+      this.refuse('InvalidParameter', 'SSML text is not supported at the moment!');
+      return;
+    }
     if (fault?.kind === 'throttling') {
       this.#failWith(fault.code ?? 'Throttling.RateQuota', 'Requests rate limit exceeded, please try again later.', 'faulted');
       return;
@@ -81,7 +94,16 @@ export class TaskRun {
       this.refuse('InvalidParameter', this.#state === 'starting' ? 'continue-task before task-started' : 'continue-task after finish-task');
       return;
     }
-    const units = countDashScope(text);
+    if (this.#settings.ssml && this.#record.texts.length > 0) {
+      // enable_ssml allows one continue-task (the WebSocket page's sample names this error).
+      this.refuse('InvalidParameter', 'Text request limit violated, expected 1.');
+      return;
+    }
+    if (!this.#settings.ssml && looksLikeSsml(text)) {
+      this.refuse('InvalidParameter', 'SSML text needs enable_ssml: true in run-task');
+      return;
+    }
+    const units = this.#count(text);
     const record = this.#record;
     record.sequence.push('continue-task');
     record.texts.push(text);
@@ -98,9 +120,25 @@ export class TaskRun {
       return;
     }
     this.#armIdle();
+    if (this.#settings.ssml) {
+      const parsed = parseSsml(text);
+      if (!parsed.ok) {
+        this.refuse('InvalidParameter', parsed.message);
+        return;
+      }
+      const { utterances, pausesMs, phonemes } = parsed.value;
+      record.ssml = { pausesMs, phonemes };
+      // The bill is the document's count; each sentence bills its text, the last the tags as well.
+      const billed = utterances.reduce((sum, utterance) => sum + this.#count(utterance.text), 0);
+      const last = utterances.at(-1);
+      if (last) last.units = this.#count(last.text) + units - billed;
+      this.#queue.push(...utterances);
+      this.#pump();
+      return;
+    }
     const { sentences, rest } = takeSentences(this.#buffer + text);
     this.#buffer = rest;
-    this.#queue.push(...sentences);
+    this.#queue.push(...sentences.map(plainUtterance));
     this.#pump();
   }
 
@@ -112,9 +150,41 @@ export class TaskRun {
     this.#record.sequence.push('finish-task');
     this.#state = 'finishing';
     this.#clearIdle();
-    if (this.#buffer !== '') this.#queue.push(this.#buffer);
+    if (this.#buffer !== '') this.#queue.push(plainUtterance(this.#buffer));
     this.#buffer = '';
     this.#pump();
+  }
+
+  /**
+   * finish-task with the cancel directive: synthesis stops, audio not yet sent is dropped, and
+   * task-finished reports what was billed so far (the SDK's streaming_cancel waits for it, then
+   * closes). Accepted after a plain finish-task too: the SDK may cancel while the rest is spoken.
+   */
+  cancel(): void {
+    if (this.#state !== 'started' && this.#state !== 'finishing') {
+      this.refuse('InvalidParameter', this.#state === 'starting' ? 'finish-task before task-started' : 'cancel after the task ended');
+      return;
+    }
+    const record = this.#record;
+    record.sequence.push('finish-task:cancel');
+    record.cancelled = true;
+    this.#state = 'done';
+    this.stop();
+    if (this.#fault?.kind === 'cancelIgnored') {
+      this.faultApplied = true;
+      this.#seal();
+      return;
+    }
+    record.usageCharacters = this.#billed;
+    this.#seal();
+    void send(this.#ws, event(this.taskId, 'task-finished', { output: { sentence: { words: [] } }, usage: { characters: this.#billed } }));
+    record.sequence.push('task-finished');
+    this.#simulator.finish(record, 'cancelled');
+  }
+
+  /** The document's count (seeds/004), with SSML tags counted or not as the simulator is set. */
+  #count(text: string): number {
+    return countCharacters(text, { countSsmlTags: this.#simulator.settings.countSsmlTags });
   }
 
   /** task-failed for the client's own mistake. */
@@ -159,34 +229,67 @@ export class TaskRun {
     for (;;) {
       if (this.#state === 'done' || this.#gone.aborted) return;
       if (this.#applyAudioFault()) return;
-      const sentence = this.#queue.shift();
-      if (sentence === undefined) {
+      const utterance = this.#queue.shift();
+      if (utterance === undefined) {
         // Dropped in the same turn the queue was seen empty: several messages can arrive in one
         // read, and the next one must start a new loop rather than find the flag still up.
         this.#pumping = false;
         if (this.#state === 'finishing') await this.#finishTask();
         return;
       }
-      const index = this.#record.audioFrames;
-      const output = { sentence: { index, words: [] }, original_text: sentence };
-      if (!(await send(this.#ws, event(this.taskId, 'result-generated', { output: { type: 'sentence-begin', ...output } })))) return;
-      const durationMs = sentenceDurationMs(sentence, settings.msPerChar);
-      let wait = settings.rtf * durationMs;
-      if (index === 0) wait += settings.firstFrameDelayMs + (this.#fault?.kind === 'slowFirstFrame' ? this.#fault.delayMs : 0);
-      if (wait > 0 && !(await pause(wait, this.#gone))) return;
-      if (this.done) return;
-      const audio = sentenceAudio(sentence, this.#settings.format, this.#settings.sampleRate, settings.msPerChar, index === 0);
-      if (!(await send(this.#ws, event(this.taskId, 'result-generated', { output: { type: 'sentence-synthesis', ...output } })))) return;
-      if (!(await send(this.#ws, audio))) return;
-      const record = this.#record;
-      record.audioFrames += 1;
-      record.audioBytes += audio.length;
-      record.durationMs += durationMs;
-      this.#hash.update(audio);
-      this.#billed += countDashScope(sentence);
-      const usage = { characters: this.#billed };
-      if (!(await send(this.#ws, event(this.taskId, 'result-generated', { output: { type: 'sentence-end', ...output }, usage })))) return;
+      if (!(await this.#speakOne(utterance, settings.msPerChar))) return;
     }
+  }
+
+  /**
+   * One sentence: sentence-begin, then its audio in `framesPerSentence` binary frames each led by
+   * a sentence-synthesis event, then sentence-end with the cumulative usage (the event shapes of
+   * the server-events page). False once the task is over or the client gone.
+   */
+  async #speakOne(utterance: Utterance, msPerChar: number): Promise<boolean> {
+    const settings = this.#simulator.settings;
+    const record = this.#record;
+    const index = this.#sentences;
+    this.#sentences += 1;
+    const startMs = record.durationMs;
+    const words = this.#settings.wordTimestamps ? utteranceWords(utterance, startMs, msPerChar) : [];
+    const placement = settings.wordTimestamps;
+    const output = (type: string, shown: SimWord[], withText: boolean) => ({
+      output: { sentence: { index, words: shown }, type, ...(withText ? { original_text: utterance.text } : {}) },
+    });
+    if (!(await send(this.#ws, event(this.taskId, 'result-generated', output('sentence-begin', [], true))))) return false;
+    const durationMs = utteranceDurationMs(utterance, msPerChar);
+    let wait = settings.rtf * durationMs;
+    if (index === 0) wait += settings.firstFrameDelayMs + (this.#fault?.kind === 'slowFirstFrame' ? this.#fault.delayMs : 0);
+    if (wait > 0 && !(await pause(wait, this.#gone))) return false;
+    if (this.done) return false;
+    const frames = splitFrames(this.#utteranceAudio(utterance, msPerChar), settings.framesPerSentence);
+    for (const [k, frame] of frames.entries()) {
+      const shown = placement === 'every-event' ? words.slice(0, Math.ceil((words.length * (k + 1)) / frames.length)) : [];
+      if (!(await send(this.#ws, event(this.taskId, 'result-generated', output('sentence-synthesis', shown, false))))) return false;
+      // A cancel may land while a frame is on its way: nothing more is sent or counted after it.
+      if (this.done || !(await send(this.#ws, frame)) || this.done) return false;
+      record.audioFrames += 1;
+      record.audioBytes += frame.length;
+      this.#hash.update(frame);
+    }
+    record.durationMs += durationMs;
+    this.#words.push(...words);
+    this.#billed += utterance.units ?? this.#count(utterance.text);
+    const end = { ...output('sentence-end', placement === 'task-finished' ? [] : words, true), usage: { characters: this.#billed } };
+    return send(this.#ws, event(this.taskId, 'result-generated', end));
+  }
+
+  /** The sentence's audio: each piece encoded on its own, so the pieces concatenate (see audio.ts). */
+  #utteranceAudio(utterance: Utterance, msPerChar: number): Uint8Array {
+    const { format, sampleRate } = this.#settings;
+    const parts = utterance.pieces.map((piece, k) => {
+      const first = this.#record.audioBytes === 0 && k === 0;
+      return piece.kind === 'speech'
+        ? sentenceAudio(piece.text, format, sampleRate, msPerChar, first)
+        : silenceAudio(piece.ms, format, sampleRate, first);
+    });
+    return Buffer.concat(parts);
   }
 
   /** The injected failure due before the next frame (or before task-finished); true once applied. */
@@ -229,13 +332,15 @@ export class TaskRun {
     if (this.#state !== 'finishing') return;
     const record = this.#record;
     record.usageCharacters = this.#billed;
-    if (
-      !(await send(
-        this.#ws,
-        event(this.taskId, 'task-finished', { output: { sentence: { words: [] } }, usage: { characters: this.#billed } }),
-      ))
-    )
-      return;
+    const sentence =
+      this.#settings.wordTimestamps && this.#simulator.settings.wordTimestamps === 'task-finished'
+        ? { index: Math.max(0, this.#sentences - 1), words: this.#words }
+        : { words: [] };
+    const usage = { characters: this.#billed };
+    const shape = this.#simulator.settings.taskFinishedShape;
+    const payload = shape === 'usage-only' && sentence.words.length === 0 ? { usage } : { output: { sentence }, usage };
+    const finished = event(this.taskId, 'task-finished', payload, { request_uuid: randomUUID() });
+    if (!(await send(this.#ws, finished))) return;
     this.#state = 'done';
     record.sequence.push('task-finished');
     this.#seal();
@@ -247,8 +352,40 @@ export class TaskRun {
   }
 }
 
-export function event(taskId: string, name: string, payload: object): string {
-  return JSON.stringify({ header: { task_id: taskId, event: name, attributes: {} }, payload });
+export function event(taskId: string, name: string, payload: object, attributes: Record<string, string> = {}): string {
+  return JSON.stringify({ header: { task_id: taskId, event: name, attributes }, payload });
+}
+
+function plainUtterance(text: string): Utterance {
+  return { text, pieces: [{ kind: 'speech', text }] };
+}
+
+function utteranceDurationMs(utterance: Utterance, msPerChar: number): number {
+  return utterance.pieces.reduce((sum, piece) => sum + (piece.kind === 'speech' ? sentenceDurationMs(piece.text, msPerChar) : piece.ms), 0);
+}
+
+/** The words of the sentence's speech pieces, each piece starting where the audio before it ends. */
+function utteranceWords(utterance: Utterance, startMs: number, msPerChar: number): SimWord[] {
+  const words: SimWord[] = [];
+  let at = startMs;
+  for (const piece of utterance.pieces) {
+    if (piece.kind === 'pause') {
+      at += piece.ms;
+      continue;
+    }
+    words.push(...sentenceWords(piece.text, at, msPerChar));
+    at += sentenceDurationMs(piece.text, msPerChar);
+  }
+  return words;
+}
+
+/** `audio` cut into `count` frames of about equal size (never an empty one). */
+function splitFrames(audio: Uint8Array, count: number): Uint8Array[] {
+  const n = Math.max(1, Math.min(count, audio.length));
+  const size = Math.ceil(audio.length / n);
+  const frames: Uint8Array[] = [];
+  for (let at = 0; at < audio.length; at += size) frames.push(audio.subarray(at, at + size));
+  return frames;
 }
 
 export function taskFailedEvent(taskId: string, code: string, message: string): string {

@@ -6,19 +6,29 @@ export interface SimTaskSettings {
   voice: string;
   format: SimFormat;
   sampleRate: number;
+  /** `word_timestamp_enabled: true`: the sentence events carry word timestamps. */
+  wordTimestamps: boolean;
+  /** `enable_ssml: true`: the one continue-task is an SSML document. */
+  ssml: boolean;
   parameters: Record<string, unknown>;
 }
 
 export type ClientMessage =
   | { action: 'run-task'; taskId: string; payload: Record<string, unknown> }
   | { action: 'continue-task'; taskId: string; text: string }
-  | { action: 'finish-task'; taskId: string };
+  /** `cancel`: the SDK's streaming_cancel (finish-task with `payload.input.directive: "cancel"`). */
+  | { action: 'finish-task'; taskId: string; cancel: boolean };
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; message: string };
 
 const HEADER_KEYS = new Set(['action', 'task_id', 'streaming']);
 const RUN_TASK_KEYS = new Set(['task_group', 'task', 'function', 'model', 'parameters', 'input', 'resources']);
+/**
+ * The parameters the protocol page documents, plus `type` (the SDK's `synthesis_type`, which the
+ * official Python SDK sends in every run-task, default 0).
+ */
 const PARAMETER_KEYS = new Set([
+  'type',
   'text_type',
   'voice',
   'format',
@@ -32,6 +42,11 @@ const PARAMETER_KEYS = new Set([
   'seed',
   'language_hints',
 ]);
+/**
+ * continue-task payload: `input` per the protocol page; the official Python SDK repeats the
+ * run-task's `model`, `task_group`, `task` and `function` in every continue-task.
+ */
+const CONTINUE_TASK_KEYS = new Set(['input', 'model', 'task_group', 'task', 'function']);
 const FORMATS = ['mp3', 'wav', 'pcm', 'opus'];
 const SAMPLE_RATES = [8000, 16000, 22050, 24000, 44100, 48000];
 
@@ -63,7 +78,10 @@ export function parseClientMessage(text: string): Checked<ClientMessage> {
       if (Object.keys(input).length > 0) return fail('payload.input of run-task must be empty');
       return { ok: true, value: { action: 'run-task', taskId, payload } };
     case 'continue-task': {
-      for (const key of Object.keys(payload)) if (key !== 'input') return fail(`unexpected field payload.${key}`);
+      for (const key of Object.keys(payload)) if (!CONTINUE_TASK_KEYS.has(key)) return fail(`unexpected field payload.${key}`);
+      for (const key of ['model', 'task_group', 'task', 'function']) {
+        if (payload[key] !== undefined && typeof payload[key] !== 'string') return fail(`payload.${key} must be a string`);
+      }
       for (const key of Object.keys(input)) if (key !== 'text') return fail(`unexpected field payload.input.${key}`);
       const text = input.text;
       if (typeof text !== 'string' || text === '') return fail('payload.input.text must be a non-empty string');
@@ -72,7 +90,8 @@ export function parseClientMessage(text: string): Checked<ClientMessage> {
     case 'finish-task':
       for (const key of Object.keys(payload)) if (key !== 'input') return fail(`unexpected field payload.${key}`);
       for (const key of Object.keys(input)) if (key !== 'directive') return fail(`unexpected field payload.input.${key}`);
-      return { ok: true, value: { action: 'finish-task', taskId } };
+      if (input.directive !== undefined && input.directive !== 'cancel') return fail('payload.input.directive must be "cancel"');
+      return { ok: true, value: { action: 'finish-task', taskId, cancel: input.directive === 'cancel' } };
     default:
       return fail(`unknown action ${JSON.stringify(header.action)}`);
   }
@@ -104,11 +123,18 @@ export function validateRunTask(
   if (typeof sampleRate !== 'number' || !SAMPLE_RATES.includes(sampleRate))
     return fail(`parameters.sample_rate must be one of ${SAMPLE_RATES.join(', ')}`);
   const problem =
+    range(parameters.type, 'type', 0, Number.MAX_SAFE_INTEGER, true) ??
+    range(parameters.seed, 'seed', 0, 65_535, true) ??
     range(parameters.volume, 'volume', 0, 100, true) ??
     range(parameters.rate, 'rate', 0.5, 2, false) ??
     range(parameters.pitch, 'pitch', 0.5, 2, false);
   if (problem) return fail(problem);
-  return { ok: true, value: { model, voice, format: format as SimFormat, sampleRate, parameters } };
+  for (const flag of ['word_timestamp_enabled', 'enable_ssml']) {
+    if (parameters[flag] !== undefined && typeof parameters[flag] !== 'boolean') return fail(`parameters.${flag} must be a boolean`);
+  }
+  const wordTimestamps = parameters.word_timestamp_enabled === true;
+  const ssml = parameters.enable_ssml === true;
+  return { ok: true, value: { model, voice, format: format as SimFormat, sampleRate, wordTimestamps, ssml, parameters } };
 }
 
 function range(value: unknown, name: string, min: number, max: number, integer: boolean): string | undefined {

@@ -32,6 +32,13 @@ describe('client messages', () => {
     });
   });
 
+  it('a cancel is finish-task with payload.input.directive "cancel", as the SDK sends it', () => {
+    expect(JSON.parse(finishTaskMessage(TASK, 'cancel'))).toEqual({
+      header: { action: 'finish-task', task_id: TASK, streaming: 'duplex' },
+      payload: { input: { directive: 'cancel' } },
+    });
+  });
+
   it('continue-task and finish-task', () => {
     expect(JSON.parse(continueTaskMessage(TASK, '你好。'))).toEqual({
       header: { action: 'continue-task', task_id: TASK, streaming: 'duplex' },

@@ -72,6 +72,11 @@ describe('CosyVoice render options', () => {
     },
   );
 
+  it('takes wordTimestamps as a switch, and nothing else under that name', () => {
+    expect(resolve({ voiceSettings: { wordTimestamps: true } }).voiceSettings).toEqual({ wordTimestamps: true });
+    expect(refusal({ voiceSettings: { wordTimestamps: 'yes' } }).field).toBe('wordTimestamps');
+  });
+
   it('refuses a bitrate: CosyVoice takes one for opus only', () => {
     const error = refusal({ bitrate: 64000 });
     expect(error.field).toBe('bitrate');
@@ -106,6 +111,11 @@ describe('runTaskParameters', () => {
       rate: 1.25,
       pitch: 0.8,
     });
+  });
+
+  it('sends word_timestamp_enabled only when wordTimestamps is on (the service default is off)', () => {
+    expect(runTaskParameters({ ...base, voiceSettings: { wordTimestamps: true } })).toMatchObject({ word_timestamp_enabled: true });
+    expect(runTaskParameters({ ...base, voiceSettings: { wordTimestamps: false } })).not.toHaveProperty('word_timestamp_enabled');
   });
 
   it('sends the documented defaults when a setting is not given', () => {
