@@ -10,7 +10,7 @@ import { readSseOrJsonBody, type SseOrJsonAnswer } from '../shared/sse-or-json-b
 import { classifyHttpResponse, classifyNetworkError, type ClassifyOptions } from './classify-error.ts';
 import { SenseAudioEventAssembler } from './event-assembler.ts';
 import { SENSEAUDIO_LIMITS } from './limits.ts';
-import { buildRequestBody } from './request-body.ts';
+import { buildRequestBody, type RequestBodyOptions } from './request-body.ts';
 
 export interface SenseAudioClientOptions {
   apiKey: string;
@@ -21,6 +21,8 @@ export interface SenseAudioClientOptions {
   dispatcher?: Dispatcher;
   /** Sockets kept per origin by the client's own pool; unlimited by default. */
   connections?: number;
+  /** Send MiniMax's undocumented stream_options.exclude_aggregated_audio (default false: see config.ts). */
+  excludeAggregatedAudio?: boolean;
 }
 
 const PATH = '/v1/t2a_v2';
@@ -28,6 +30,13 @@ const PATH = '/v1/t2a_v2';
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** A one-shot JSON answer holds the whole segment as hex: 10,000 characters of speech fit easily. */
 const MAX_JSON_BODY_BYTES = 128 * 1024 * 1024;
+/**
+ * A status-2 event that repeats the whole audio (what a server sends unless told otherwise, now
+ * that MiniMax's exclude_aggregated_audio is not sent) is as large as a one-shot answer: same
+ * bound. The shared 64 Mi default would refuse the repeat of a long wav or pcm segment (over
+ * 32 MB of audio), and the retry would bill the segment again and fail the same way.
+ */
+const MAX_EVENT_CHARS = MAX_JSON_BODY_BYTES;
 
 /** SenseAudio text-to-speech over HTTP + SSE (docs/providers/senseaudio.md), streaming audio as it is decoded. */
 export class SenseAudioClient implements StreamingProvider {
@@ -41,6 +50,7 @@ export class SenseAudioClient implements StreamingProvider {
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #classify: ClassifyOptions;
+  readonly #bodyOptions: RequestBodyOptions;
   #closed = false;
 
   constructor(options: SenseAudioClientOptions) {
@@ -57,6 +67,7 @@ export class SenseAudioClient implements StreamingProvider {
     this.#timeouts = resolveHttpTimeouts(options.timeouts);
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher = options.dispatcher ?? createHttpAgent(this.#timeouts, options.connections);
+    this.#bodyOptions = { excludeAggregatedAudio: options.excludeAggregatedAudio ?? false };
     const apiKey = this.#apiKey;
     this.#classify = { redact: (text) => text.split(apiKey).join('[redacted]') };
   }
@@ -71,7 +82,7 @@ export class SenseAudioClient implements StreamingProvider {
         path: this.#path,
         bearer: () => this.#apiKey,
         accept: 'text/event-stream, application/json',
-        body: JSON.stringify(buildRequestBody(request)),
+        body: JSON.stringify(buildRequestBody(request, this.#bodyOptions)),
         timeouts: this.#timeouts,
         signal,
         maxErrorBodyBytes: MAX_ERROR_BODY_BYTES,
@@ -113,6 +124,7 @@ export class SenseAudioClient implements StreamingProvider {
       maxJsonBytes: MAX_JSON_BODY_BYTES,
       countBytesBeforeSniffing: false,
       streamEnd: 'final-event',
+      maxEventChars: MAX_EVENT_CHARS,
     });
   }
 

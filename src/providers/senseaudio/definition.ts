@@ -49,6 +49,10 @@ export const senseAudioDefinition: ProviderDefinition<typeof senseAudioConfigSch
     if (apiKey === undefined) {
       throw new ConfigError('SENSEAUDIO_API_KEY is not set: create a key in the SenseAudio console and export it');
     }
-    return new SenseAudioClient({ apiKey, baseUrl: config.SENSEAUDIO_BASE_URL });
+    return new SenseAudioClient({
+      apiKey,
+      baseUrl: config.SENSEAUDIO_BASE_URL,
+      excludeAggregatedAudio: config.SENSEAUDIO_EXCLUDE_AGGREGATED_AUDIO,
+    });
   },
 };

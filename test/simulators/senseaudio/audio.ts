@@ -35,13 +35,17 @@ export function spokenText(text: string): string {
   return text.replace(ANY_BREAK_TAG, '');
 }
 
+/** The pause of each `<break time=…>` in the text, in milliseconds (seed 001: the unit is ms; `s` read too). */
+export function pauseTagsMs(text: string): number[] {
+  return [...text.matchAll(BREAK_TAG)].map((match) => {
+    const amount = Number(match[1]);
+    return match[2]?.toLowerCase() === 's' ? amount * 1000 : amount;
+  });
+}
+
 /** Speech length: msPerChar per spoken code point plus every `<break time=…>` pause. */
 export function speechDurationMs(text: string, msPerChar: number): number {
-  let pauses = 0;
-  for (const match of text.matchAll(BREAK_TAG)) {
-    const amount = Number(match[1]);
-    pauses += match[2]?.toLowerCase() === 's' ? amount * 1000 : amount;
-  }
+  const pauses = pauseTagsMs(text).reduce((sum, ms) => sum + ms, 0);
   return Math.max(1, Math.round([...spokenText(text)].length * msPerChar + pauses));
 }
 
