@@ -38,6 +38,8 @@ export const senseAudioDefinition: ProviderDefinition<typeof senseAudioConfigSch
   voiceSettingsSchema: senseAudioVoiceSettingsSchema,
   // latex_read has no flag of its own: --set latex_read=true, or `settings` in the API.
   settingAliases: [SPEED_ALIAS, VOL_ALIAS, PITCH_ALIAS],
+  // Seed 001 documents `<break time=500>` (ms, at least 100) in the text: sent as a tag (pause-tags.ts).
+  pauseSupport: () => 'tag',
   setupHint: 'set SENSEAUDIO_API_KEY (and SENSEAUDIO_BASE_URL for a simulator)',
   validateVoice(voice) {
     if (VOICE_ID_FORM.test(voice)) return;

@@ -1,4 +1,5 @@
 import type { SynthesisRequest } from '../provider.ts';
+import { senseAudioPauseText } from './pause-tags.ts';
 
 /** Voice settings SenseAudio documents besides voice_id; anything else stays out of the body. */
 const VOICE_KEYS = ['speed', 'vol', 'pitch', 'latex_read'] as const;
@@ -26,7 +27,7 @@ export function buildRequestBody(request: SynthesisRequest, options: RequestBody
   if (request.audio.format === 'mp3' && request.audio.bitrate !== undefined) audioSetting.bitrate = request.audio.bitrate;
   return {
     model: request.model,
-    text: request.text,
+    text: senseAudioPauseText(request.text),
     stream: true,
     // Without it the final event may repeat all the audio (twice the bytes); the assembler drops such a repeat.
     ...(options.excludeAggregatedAudio === true ? { stream_options: { exclude_aggregated_audio: true } } : {}),
