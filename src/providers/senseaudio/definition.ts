@@ -3,6 +3,7 @@ import { InputError } from '../../errors/input-error.ts';
 import type { ProviderDefinition } from '../provider-definition.ts';
 import { PITCH_ALIAS, SPEED_ALIAS, VOL_ALIAS } from '../setting-aliases.ts';
 import { SenseAudioClient } from './client.ts';
+import { checkDictionary, senseAudioPronunciation } from './dictionary.ts';
 import { senseAudioConfigSchema } from './config.ts';
 import { SENSEAUDIO_LIMITS } from './limits.ts';
 import {
@@ -41,9 +42,16 @@ export const senseAudioDefinition: ProviderDefinition<typeof senseAudioConfigSch
   // Seed 001 documents `<break time=500>` (ms, at least 100) in the text: sent as a tag (pause-tags.ts).
   pauseSupport: () => 'tag',
   setupHint: 'set SENSEAUDIO_API_KEY (and SENSEAUDIO_BASE_URL for a simulator)',
-  validateVoice(voice) {
-    if (VOICE_ID_FORM.test(voice)) return;
-    throw new InputError('voice', 'a SenseAudio voice id is a letter, then letters, digits, _ or - (at most 256), e.g. male_0004_a', voice);
+  pronunciation: senseAudioPronunciation,
+  validateVoice(voice, _config, options) {
+    if (!VOICE_ID_FORM.test(voice)) {
+      throw new InputError(
+        'voice',
+        'a SenseAudio voice id is a letter, then letters, digits, _ or - (at most 256), e.g. male_0004_a',
+        voice,
+      );
+    }
+    if (options) checkDictionary(options.voiceSettings, { model: options.model, voice });
   },
   credentialsSet: (config) => config.SENSEAUDIO_API_KEY !== undefined,
   create(config) {

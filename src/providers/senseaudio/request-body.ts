@@ -25,6 +25,7 @@ export function buildRequestBody(request: SynthesisRequest, options: RequestBody
     channel: request.audio.channels,
   };
   if (request.audio.format === 'mp3' && request.audio.bitrate !== undefined) audioSetting.bitrate = request.audio.bitrate;
+  const dictionary = request.voiceSettings.dictionary;
   return {
     model: request.model,
     text: senseAudioPauseText(request.text),
@@ -33,5 +34,6 @@ export function buildRequestBody(request: SynthesisRequest, options: RequestBody
     ...(options.excludeAggregatedAudio === true ? { stream_options: { exclude_aggregated_audio: true } } : {}),
     voice_setting: voiceSetting,
     audio_setting: audioSetting,
+    ...(Array.isArray(dictionary) && dictionary.length > 0 ? { dictionary } : {}),
   };
 }
