@@ -6,6 +6,7 @@ import { SenseAudioClient } from './client.ts';
 import { checkDictionary, senseAudioPronunciation } from './dictionary.ts';
 import { senseAudioConfigSchema } from './config.ts';
 import { SENSEAUDIO_LIMITS } from './limits.ts';
+import { SENSEAUDIO_VOICE_LIST } from './voice-list.ts';
 import {
   SENSEAUDIO_BITRATES,
   SENSEAUDIO_CHANNELS,
@@ -53,6 +54,7 @@ export const senseAudioDefinition: ProviderDefinition<typeof senseAudioConfigSch
     }
     if (options) checkDictionary(options.voiceSettings, { model: options.model, voice });
   },
+  voiceList: () => SENSEAUDIO_VOICE_LIST,
   credentialsSet: (config) => config.SENSEAUDIO_API_KEY !== undefined,
   create(config) {
     const apiKey = config.SENSEAUDIO_API_KEY;
