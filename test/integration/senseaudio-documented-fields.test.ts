@@ -112,3 +112,24 @@ describe('SenseAudio: a repeated final event as large as a one-shot answer', () 
     expect(hash.digest('hex')).toBe(record?.audioSha256);
   }, 60_000);
 });
+
+describe('SenseAudio: a repeated final event past the client bound', () => {
+  // 2,000 characters at 3 ms: 6 s of 16 kHz mono pcm, 192,000 bytes, 384,000 hex characters.
+  const long = request({ text: 'x'.repeat(2000), audio: { format: 'pcm', sampleRate: 16000, channels: 1 } });
+
+  it('is fatal (one billed attempt, not one per retry) and says what avoids it', async () => {
+    const { simulator, client } = await setup({ finalEvent: 'repeat', chunkHexChars: 8000 }, { maxEventChars: 100_000 });
+    const error = await failure(client.synthesize(long));
+    expect(simulator.requests[0]?.audioBytes).toBe(192_000);
+    expect(error).toMatchObject({ kind: 'fatal', providerCode: 'EVENT_TOO_LARGE', retryable: false });
+    expect((error as Error).message).toMatch(
+      /likely a final event repeating the whole segment: .*SENSEAUDIO_EXCLUDE_AGGREGATED_AUDIO=true/,
+    );
+  });
+
+  it('an oversized event before any audio stays a retryable malformed answer', async () => {
+    const { client } = await setup({ chunkHexChars: 1 << 20 }, { maxEventChars: 100_000 });
+    const error = await failure(client.synthesize(long));
+    expect(error).toMatchObject({ kind: 'retryable', providerCode: 'MALFORMED_RESPONSE' });
+  });
+});

@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { ConfigError } from '../../errors/config-error.ts';
 import { IncompleteStreamError } from '../../errors/incomplete-stream-error.ts';
 import { ProviderError } from '../../errors/provider-error.ts';
+import { TtsBatchError } from '../../errors/tts-batch-error.ts';
 import type { StreamingProvider, SynthesisMeta, SynthesisRequest } from '../provider.ts';
 import { createHttpAgent, resolveHttpTimeouts, type HttpTimeouts } from '../shared/http-timeouts.ts';
 import { describeError } from '../shared/network-error.ts';
@@ -23,6 +24,8 @@ export interface SenseAudioClientOptions {
   connections?: number;
   /** Send MiniMax's undocumented stream_options.exclude_aggregated_audio (default false: see config.ts). */
   excludeAggregatedAudio?: boolean;
+  /** The largest SSE event read (default MAX_EVENT_CHARS); tests lower it. */
+  maxEventChars?: number;
 }
 
 const PATH = '/v1/t2a_v2';
@@ -51,6 +54,7 @@ export class SenseAudioClient implements StreamingProvider {
   readonly #ownsDispatcher: boolean;
   readonly #classify: ClassifyOptions;
   readonly #bodyOptions: RequestBodyOptions;
+  readonly #maxEventChars: number;
   #closed = false;
 
   constructor(options: SenseAudioClientOptions) {
@@ -68,6 +72,7 @@ export class SenseAudioClient implements StreamingProvider {
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher = options.dispatcher ?? createHttpAgent(this.#timeouts, options.connections);
     this.#bodyOptions = { excludeAggregatedAudio: options.excludeAggregatedAudio ?? false };
+    this.#maxEventChars = options.maxEventChars ?? MAX_EVENT_CHARS;
     const apiKey = this.#apiKey;
     this.#classify = { redact: (text) => text.split(apiKey).join('[redacted]') };
   }
@@ -117,14 +122,14 @@ export class SenseAudioClient implements StreamingProvider {
       readJson: (text) => this.#readOneShot(text, assembler),
       cut: (cause) => this.#cut(assembler, cause),
       jsonTooLarge: (maxBytes) => this.#malformed(assembler, `a JSON answer larger than ${maxBytes} bytes`),
-      sseUnreadable: (cause) => this.#malformed(assembler, describeError(cause)),
+      sseUnreadable: (cause) => this.#sseUnreadable(assembler, cause),
     };
     return readSseOrJsonBody(response.body, answer, {
       signal,
       maxJsonBytes: MAX_JSON_BODY_BYTES,
       countBytesBeforeSniffing: false,
       streamEnd: 'final-event',
-      maxEventChars: MAX_EVENT_CHARS,
+      maxEventChars: this.#maxEventChars,
     });
   }
 
@@ -150,6 +155,28 @@ export class SenseAudioClient implements StreamingProvider {
       `${how} before the final event (status 2), after ${assembler.audioEvents} audio events${trace}`,
       cause,
     );
+  }
+
+  /**
+   * An event past MAX_EVENT_CHARS after audio already came is, in all likelihood, a final event
+   * repeating all of a very long wav or pcm segment: the same request would get the same event,
+   * so the failure is fatal (one billed attempt, not one per retry) and says what avoids it.
+   */
+  #sseUnreadable(assembler: SenseAudioEventAssembler, cause: unknown): ProviderError {
+    if (!(cause instanceof TtsBatchError && cause.code === 'SSE_EVENT_TOO_LARGE' && assembler.bytes > 0)) {
+      return this.#malformed(assembler, describeError(cause));
+    }
+    const message =
+      `the provider sent an event over ${this.#maxEventChars} characters after ${assembler.bytes} bytes of audio, ` +
+      'likely a final event repeating the whole segment: ask for mp3 or fewer characters per segment, or set ' +
+      'SENSEAUDIO_EXCLUDE_AGGREGATED_AUDIO=true if the endpoint takes it';
+    return new ProviderError(message, {
+      provider: this.name,
+      kind: 'fatal',
+      providerCode: 'EVENT_TOO_LARGE',
+      cause,
+      ...(assembler.traceId === undefined ? {} : { traceId: assembler.traceId }),
+    });
   }
 
   #malformed(assembler: SenseAudioEventAssembler, what: string): ProviderError {
