@@ -20,6 +20,7 @@ import { rendersCreateRoute } from './routes/renders-create.ts';
 import { rendersEventsRoute } from './routes/renders-events.ts';
 import { rendersGetRoute } from './routes/renders-get.ts';
 import { rendersListRoute } from './routes/renders-list.ts';
+import { voicesRoute } from './routes/voices.ts';
 
 export interface ApiServerOptions {
   config: AppConfig;
@@ -116,6 +117,7 @@ async function registerRoutes(app: FastifyInstance, ctx: ApiContext): Promise<vo
       rendersCancelRoute(v1, ctx);
       rendersEventsRoute(v1, ctx);
       rendersAudioRoute(v1, ctx);
+      voicesRoute(v1, ctx);
       done();
     },
     { prefix: '/v1' },

@@ -14,6 +14,7 @@ import { providersCommand } from './providers-command.ts';
 import { renderCommand, type RenderCommandOptions } from './render-command.ts';
 import { settingAliasOption, settingAssignment } from './setting-flags.ts';
 import { statusCommand } from './status-command.ts';
+import { voicesCommand, type VoicesCommandOptions } from './voices-command.ts';
 import { workerCommand } from './worker-command.ts';
 
 const program = new Command('tts-batch')
@@ -105,6 +106,15 @@ program
   .description('list providers, their limits and whether their credentials are set')
   .action(() => {
     process.exitCode = providersCommand(loadConfig());
+  });
+
+program
+  .command('voices')
+  .description("list each provider's documented voices (id, name, languages, blend/ssml marks) and how other voice ids are accepted")
+  .argument('[provider]', 'only this provider')
+  .option('--json', 'print JSON, as GET /v1/voices returns it')
+  .action(async (provider: string | undefined, opts: VoicesCommandOptions) => {
+    process.exitCode = await voicesCommand(provider, opts, loadConfig());
   });
 
 const cache = program.command('cache').description('remove cached segment audio from an output (renders keep their audio files)');

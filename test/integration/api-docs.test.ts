@@ -22,6 +22,7 @@ const ROUTES: [string, string][] = [
   ['post', '/v1/cache/prune'],
   // HEAD is its own documented operation: it answers from storage.head without reading the audio.
   ['head', '/v1/renders/{id}/audio'],
+  ['get', '/v1/voices'],
   ['get', '/healthz'],
   ['get', '/readyz'],
   ['get', '/metrics'],

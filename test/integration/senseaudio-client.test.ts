@@ -70,9 +70,10 @@ describe('SenseAudioClient against the simulator', () => {
     const { chunks, audio, meta } = await collect(client.synthesize(request()));
     const [record] = simulator.requests;
     expect(record).toBeDefined();
+    // Issue 10 defect 2: MiniMax's stream_options.exclude_aggregated_audio is no longer sent.
     expect(record).toMatchObject({
       stream: true,
-      excludeAggregatedAudio: true,
+      excludeAggregatedAudio: false,
       model: 'SenseAudio-TTS-1.0',
       voice: 'male_0004_a',
       outcome: 'completed',

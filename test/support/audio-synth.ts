@@ -19,6 +19,8 @@ export interface SynthAudioOptions {
   xing?: boolean;
   /** Append a 128-byte ID3v1 TAG. */
   id3v1?: boolean;
+  /** Stretches of digital silence inside the tone (a simulated pause), each faded like the tone's ends. */
+  silences?: readonly { atMs: number; durationMs: number }[];
 }
 
 const FADE_MS = 10;
@@ -41,8 +43,13 @@ function toneSamples(options: SynthAudioOptions): Int16Array {
   const fade = Math.max(1, Math.round((FADE_MS * options.sampleRate) / 1000));
   const samples = new Int16Array(count);
   const step = (2 * Math.PI * frequency) / options.sampleRate;
+  const quiet = (options.silences ?? []).map((silence) => ({
+    from: Math.round((silence.atMs * options.sampleRate) / 1000),
+    to: Math.round(((silence.atMs + silence.durationMs) * options.sampleRate) / 1000),
+  }));
   for (let i = 0; i < count; i++) {
-    const envelope = Math.min(1, i / fade, (count - 1 - i) / fade);
+    let envelope = Math.min(1, i / fade, (count - 1 - i) / fade);
+    for (const { from, to } of quiet) envelope = Math.min(envelope, i < from ? (from - i) / fade : i >= to ? (i - to + 1) / fade : 0);
     samples[i] = Math.round(Math.sin(step * i) * AMPLITUDE * Math.max(0, envelope));
   }
   return samples;
@@ -99,6 +106,7 @@ export function synthMp3(options: SynthAudioOptions): Uint8Array {
     options.id3 ?? false,
     options.xing ?? false,
     options.id3v1 ?? false,
+    options.silences ?? [],
   ]);
   const cached = mp3Cache.get(key);
   if (cached) return cached.slice();

@@ -22,6 +22,7 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
       info: { title: 'tts-batch API', description: DESCRIPTION, version: packageJson.version },
       tags: [
         { name: 'renders', description: 'start, follow, cancel and download renders' },
+        { name: 'providers', description: 'what each provider documents: its voices' },
         { name: 'health', description: 'liveness and readiness probes' },
         { name: 'operations', description: 'metrics and the queue dashboard' },
       ],

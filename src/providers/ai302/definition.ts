@@ -4,6 +4,7 @@ import { Ai302Client } from './client.ts';
 import { ai302ConfigSchema } from './config.ts';
 import { AI302_DEFAULT_MAX_CHARS, ai302Limits } from './limits.ts';
 import { AI302_SETTING_ALIASES } from './setting-aliases.ts';
+import { AI302_VOICE_LIST } from './voice-list.ts';
 import { AI302_BITRATES, AI302_CHANNELS, AI302_DEFAULT_AUDIO, AI302_SAMPLE_RATES, ai302VoiceSettingsSchema } from './settings.ts';
 
 /** A speaker turn of Higgs multi-speaker text: a line starting `[SPEAKER0]`, `[SPEAKER1]`, … */
@@ -29,6 +30,7 @@ export const ai302Definition: ProviderDefinition<typeof ai302ConfigSchema> = {
   settingAliases: AI302_SETTING_ALIASES,
   planOptions: (settings) => (settings.multiSpeaker === true ? { turnLine: SPEAKER_TURN_LINE } : {}),
   setupHint: 'set AI302_API_KEY (and AI302_BASE_URL for a simulator)',
+  voiceList: () => AI302_VOICE_LIST,
   credentialsSet: (config) => config.AI302_API_KEY !== undefined,
   create(config) {
     const apiKey = config.AI302_API_KEY;

@@ -14,6 +14,7 @@ import {
   espeakVoiceSettingsSchema,
 } from './settings.ts';
 import { hasVoice, suggestVoices, voiceByDisplayName } from './voice-catalog.ts';
+import { espeakVoiceList } from './voice-list.ts';
 
 export const espeakDefinition: ProviderDefinition<typeof espeakConfigSchema> = {
   name: 'espeak',
@@ -33,6 +34,7 @@ export const espeakDefinition: ProviderDefinition<typeof espeakConfigSchema> = {
   settingAliases: [SPEED_ALIAS, VOL_ALIAS, PITCH_ALIAS],
   // No credentials: "set" means the program is there to run.
   setupHint: 'install espeak-ng (apt-get install espeak-ng) or set ESPEAK_NG_PATH',
+  voiceList: (config) => espeakVoiceList(config.ESPEAK_NG_PATH),
   credentialsSet: (config) => findEspeakInstallation(config.ESPEAK_NG_PATH) !== undefined,
   create: (config) => new EspeakProvider({ binary: config.ESPEAK_NG_PATH }),
   // Lazy and cached (espeak is asked once per process); accepts anything when espeak-ng cannot

@@ -2,6 +2,7 @@ import type { Dispatcher } from 'undici';
 import { ConfigError } from '../../errors/config-error.ts';
 import { IncompleteStreamError } from '../../errors/incomplete-stream-error.ts';
 import { ProviderError } from '../../errors/provider-error.ts';
+import { TtsBatchError } from '../../errors/tts-batch-error.ts';
 import type { StreamingProvider, SynthesisMeta, SynthesisRequest } from '../provider.ts';
 import { parseBaseUrl } from '../shared/base-url.ts';
 import { createHttpAgent, resolveHttpTimeouts, type HttpTimeouts } from '../shared/http-timeouts.ts';
@@ -11,7 +12,7 @@ import { readSseOrJsonBody, type SseOrJsonAnswer } from '../shared/sse-or-json-b
 import { classifyHttpResponse, classifyNetworkError, type ClassifyOptions } from './classify-error.ts';
 import { SenseAudioEventAssembler } from './event-assembler.ts';
 import { SENSEAUDIO_LIMITS } from './limits.ts';
-import { buildRequestBody } from './request-body.ts';
+import { buildRequestBody, type RequestBodyOptions } from './request-body.ts';
 
 export interface SenseAudioClientOptions {
   apiKey: string;
@@ -22,6 +23,10 @@ export interface SenseAudioClientOptions {
   dispatcher?: Dispatcher;
   /** Sockets kept per origin by the client's own pool; unlimited by default. */
   connections?: number;
+  /** Send MiniMax's undocumented stream_options.exclude_aggregated_audio (default false: see config.ts). */
+  excludeAggregatedAudio?: boolean;
+  /** The largest SSE event read (default MAX_EVENT_CHARS); tests lower it. */
+  maxEventChars?: number;
 }
 
 const PATH = '/v1/t2a_v2';
@@ -29,6 +34,13 @@ const PATH = '/v1/t2a_v2';
 const MAX_ERROR_BODY_BYTES = 64 * 1024;
 /** A one-shot JSON answer holds the whole segment as hex: 10,000 characters of speech fit easily. */
 const MAX_JSON_BODY_BYTES = 128 * 1024 * 1024;
+/**
+ * A status-2 event that repeats the whole audio (what a server sends unless told otherwise, now
+ * that MiniMax's exclude_aggregated_audio is not sent) is as large as a one-shot answer: same
+ * bound. The shared 64 Mi default would refuse the repeat of a long wav or pcm segment (over
+ * 32 MB of audio), and the retry would bill the segment again and fail the same way.
+ */
+const MAX_EVENT_CHARS = MAX_JSON_BODY_BYTES;
 
 /** SenseAudio text-to-speech over HTTP + SSE (docs/providers/senseaudio.md), streaming audio as it is decoded. */
 export class SenseAudioClient implements StreamingProvider {
@@ -42,6 +54,8 @@ export class SenseAudioClient implements StreamingProvider {
   readonly #dispatcher: Dispatcher;
   readonly #ownsDispatcher: boolean;
   readonly #classify: ClassifyOptions;
+  readonly #bodyOptions: RequestBodyOptions;
+  readonly #maxEventChars: number;
   #closed = false;
 
   constructor(options: SenseAudioClientOptions) {
@@ -53,6 +67,8 @@ export class SenseAudioClient implements StreamingProvider {
     this.#timeouts = resolveHttpTimeouts(options.timeouts);
     this.#ownsDispatcher = options.dispatcher === undefined;
     this.#dispatcher = options.dispatcher ?? createHttpAgent(this.#timeouts, options.connections);
+    this.#bodyOptions = { excludeAggregatedAudio: options.excludeAggregatedAudio ?? false };
+    this.#maxEventChars = options.maxEventChars ?? MAX_EVENT_CHARS;
     const apiKey = this.#apiKey;
     this.#classify = { redact: (text) => text.split(apiKey).join('[redacted]') };
   }
@@ -67,7 +83,7 @@ export class SenseAudioClient implements StreamingProvider {
         path: this.#path,
         bearer: () => this.#apiKey,
         accept: 'text/event-stream, application/json',
-        body: JSON.stringify(buildRequestBody(request)),
+        body: JSON.stringify(buildRequestBody(request, this.#bodyOptions)),
         timeouts: this.#timeouts,
         signal,
         maxErrorBodyBytes: MAX_ERROR_BODY_BYTES,
@@ -102,13 +118,14 @@ export class SenseAudioClient implements StreamingProvider {
       readJson: (text) => this.#readOneShot(text, assembler),
       cut: (cause) => this.#cut(assembler, cause),
       jsonTooLarge: (maxBytes) => this.#malformed(assembler, `a JSON answer larger than ${maxBytes} bytes`),
-      sseUnreadable: (cause) => this.#malformed(assembler, describeError(cause)),
+      sseUnreadable: (cause) => this.#sseUnreadable(assembler, cause),
     };
     return readSseOrJsonBody(response.body, answer, {
       signal,
       maxJsonBytes: MAX_JSON_BODY_BYTES,
       countBytesBeforeSniffing: false,
       streamEnd: 'final-event',
+      maxEventChars: this.#maxEventChars,
     });
   }
 
@@ -134,6 +151,28 @@ export class SenseAudioClient implements StreamingProvider {
       `${how} before the final event (status 2), after ${assembler.audioEvents} audio events${trace}`,
       cause,
     );
+  }
+
+  /**
+   * An event past MAX_EVENT_CHARS after audio already came is, in all likelihood, a final event
+   * repeating all of a very long wav or pcm segment: the same request would get the same event,
+   * so the failure is fatal (one billed attempt, not one per retry) and says what avoids it.
+   */
+  #sseUnreadable(assembler: SenseAudioEventAssembler, cause: unknown): ProviderError {
+    if (!(cause instanceof TtsBatchError && cause.code === 'SSE_EVENT_TOO_LARGE' && assembler.bytes > 0)) {
+      return this.#malformed(assembler, describeError(cause));
+    }
+    const message =
+      `the provider sent an event over ${this.#maxEventChars} characters after ${assembler.bytes} bytes of audio, ` +
+      'likely a final event repeating the whole segment: ask for mp3 or fewer characters per segment, or set ' +
+      'SENSEAUDIO_EXCLUDE_AGGREGATED_AUDIO=true if the endpoint takes it';
+    return new ProviderError(message, {
+      provider: this.name,
+      kind: 'fatal',
+      providerCode: 'EVENT_TOO_LARGE',
+      cause,
+      ...(assembler.traceId === undefined ? {} : { traceId: assembler.traceId }),
+    });
   }
 
   #malformed(assembler: SenseAudioEventAssembler, what: string): ProviderError {

@@ -3,8 +3,10 @@ import { InputError } from '../../errors/input-error.ts';
 import type { ProviderDefinition } from '../provider-definition.ts';
 import { PITCH_ALIAS, SPEED_ALIAS, VOL_ALIAS } from '../setting-aliases.ts';
 import { SenseAudioClient } from './client.ts';
+import { checkDictionary, senseAudioPronunciation } from './dictionary.ts';
 import { senseAudioConfigSchema } from './config.ts';
 import { SENSEAUDIO_LIMITS } from './limits.ts';
+import { SENSEAUDIO_VOICE_LIST } from './voice-list.ts';
 import {
   SENSEAUDIO_BITRATES,
   SENSEAUDIO_CHANNELS,
@@ -38,17 +40,31 @@ export const senseAudioDefinition: ProviderDefinition<typeof senseAudioConfigSch
   voiceSettingsSchema: senseAudioVoiceSettingsSchema,
   // latex_read has no flag of its own: --set latex_read=true, or `settings` in the API.
   settingAliases: [SPEED_ALIAS, VOL_ALIAS, PITCH_ALIAS],
+  // Seed 001 documents `<break time=500>` (ms, at least 100) in the text: sent as a tag (pause-tags.ts).
+  pauseSupport: () => 'tag',
   setupHint: 'set SENSEAUDIO_API_KEY (and SENSEAUDIO_BASE_URL for a simulator)',
-  validateVoice(voice) {
-    if (VOICE_ID_FORM.test(voice)) return;
-    throw new InputError('voice', 'a SenseAudio voice id is a letter, then letters, digits, _ or - (at most 256), e.g. male_0004_a', voice);
+  pronunciation: senseAudioPronunciation,
+  validateVoice(voice, _config, options) {
+    if (!VOICE_ID_FORM.test(voice)) {
+      throw new InputError(
+        'voice',
+        'a SenseAudio voice id is a letter, then letters, digits, _ or - (at most 256), e.g. male_0004_a',
+        voice,
+      );
+    }
+    if (options) checkDictionary(options.voiceSettings, { model: options.model, voice });
   },
+  voiceList: () => SENSEAUDIO_VOICE_LIST,
   credentialsSet: (config) => config.SENSEAUDIO_API_KEY !== undefined,
   create(config) {
     const apiKey = config.SENSEAUDIO_API_KEY;
     if (apiKey === undefined) {
       throw new ConfigError('SENSEAUDIO_API_KEY is not set: create a key in the SenseAudio console and export it');
     }
-    return new SenseAudioClient({ apiKey, baseUrl: config.SENSEAUDIO_BASE_URL });
+    return new SenseAudioClient({
+      apiKey,
+      baseUrl: config.SENSEAUDIO_BASE_URL,
+      excludeAggregatedAudio: config.SENSEAUDIO_EXCLUDE_AGGREGATED_AUDIO,
+    });
   },
 };

@@ -34,13 +34,26 @@ const voiceSettingsShape = z.strictObject({
   vol: z.number().gt(0).max(10).optional(),
   pitch: z.number().int().min(-12).max(12).optional(),
   latex_read: z.boolean().optional(),
+  /**
+   * Pronunciation fixes, sent as the request's `dictionary` (seed 001; providers.md §1 gives the
+   * shape `[{"original":"好干净","replacement":"[hao4]干净"}]`). No size limit is documented.
+   * Which models and voices take it is checked with the voice (definition.ts), not here.
+   */
+  dictionary: z
+    .array(
+      z.strictObject({
+        original: z.string().min(1, 'original must not be empty'),
+        replacement: z.string(),
+      }),
+    )
+    .optional(),
 });
 
 export type SenseAudioVoiceSettings = z.infer<typeof voiceSettingsShape>;
 
 /** Validated voice settings, with absent keys left out (never present-but-undefined). */
 export const senseAudioVoiceSettingsSchema: z.ZodType<VoiceSettings> = voiceSettingsShape.transform(
-  (settings) => Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as Record<string, number | boolean>,
+  (settings): VoiceSettings => Object.fromEntries(Object.entries(settings).filter(([, value]) => value !== undefined)) as VoiceSettings,
 );
 
 const oneOf = <T extends number>(values: readonly T[], what: string) =>

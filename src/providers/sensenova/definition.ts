@@ -15,7 +15,7 @@ import {
   senseNovaVoiceSettingsSchema,
 } from './settings.ts';
 import { BLEND_ALIAS } from './setting-aliases.ts';
-import { SENSENOVA_VOICES } from './voices.ts';
+import { SENSENOVA_VOICE_LIST, SENSENOVA_VOICES } from './voices.ts';
 
 const VOICE_TABLE: VoiceTable = {
   provider: 'sensenova',
@@ -69,6 +69,7 @@ export const senseNovaDefinition: ProviderDefinition<typeof senseNovaConfigSchem
     const blend = (options?.voiceSettings.blend ?? []) as readonly { voice: string }[];
     blend.forEach((entry, index) => checkVoiceInTable(VOICE_TABLE, entry.voice, config, `blend.${index}.voice`));
   },
+  voiceList: () => SENSENOVA_VOICE_LIST,
   credentialsSet(config) {
     return (
       config.SENSENOVA_API_KEY !== undefined ||

@@ -48,6 +48,8 @@ export interface SseOrJsonBodyOptions {
    * final event is then a cut stream).
    */
   streamEnd: 'final-event' | 'done-marker';
+  /** The largest SSE event read (default: the decoder's 64 Mi characters). */
+  maxEventChars?: number;
 }
 
 /** What the read loop needs from a provider: its assembler, its JSON answer, its errors. */
@@ -78,7 +80,7 @@ export async function* readSseOrJsonBody(
   const iterator = body[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   // The first byte decides, not the content type (see sniffBodyKind).
   let mode: BodyKind | undefined;
-  const sse = new SseDecoder();
+  const sse = new SseDecoder(options.maxEventChars === undefined ? {} : { maxEventChars: options.maxEventChars });
   const parts: Buffer[] = [];
   let jsonBytes = 0;
   for (;;) {

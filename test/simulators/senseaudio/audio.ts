@@ -35,14 +35,36 @@ export function spokenText(text: string): string {
   return text.replace(ANY_BREAK_TAG, '');
 }
 
+/** The pause of each `<break time=…>` in the text, in milliseconds (seed 001: the unit is ms; `s` read too). */
+export function pauseTagsMs(text: string): number[] {
+  return [...text.matchAll(BREAK_TAG)].map((match) => {
+    const amount = Number(match[1]);
+    return match[2]?.toLowerCase() === 's' ? amount * 1000 : amount;
+  });
+}
+
 /** Speech length: msPerChar per spoken code point plus every `<break time=…>` pause. */
 export function speechDurationMs(text: string, msPerChar: number): number {
-  let pauses = 0;
+  return speechTimeline(text, msPerChar).durationMs;
+}
+
+/**
+ * Where the speech is silent: each `<break time=N>` is N ms of silence at its place in the text,
+ * as the document says the tag pauses the speech there.
+ */
+export function speechTimeline(text: string, msPerChar: number): { durationMs: number; silences: { atMs: number; durationMs: number }[] } {
+  const silences: { atMs: number; durationMs: number }[] = [];
+  let atMs = 0;
+  let from = 0;
   for (const match of text.matchAll(BREAK_TAG)) {
-    const amount = Number(match[1]);
-    pauses += match[2]?.toLowerCase() === 's' ? amount * 1000 : amount;
+    atMs += [...spokenText(text.slice(from, match.index))].length * msPerChar;
+    const [ms = 0] = pauseTagsMs(match[0]);
+    silences.push({ atMs: Math.round(atMs), durationMs: ms });
+    atMs += ms;
+    from = match.index + match[0].length;
   }
-  return Math.max(1, Math.round([...spokenText(text)].length * msPerChar + pauses));
+  atMs += [...spokenText(text.slice(from))].length * msPerChar;
+  return { durationMs: Math.max(1, Math.round(atMs)), silences };
 }
 
 /** SenseAudio bills a Chinese character as 2, anything else as 1 (docs/providers/senseaudio.md). */
@@ -65,9 +87,10 @@ export function wordCount(text: string): number {
  * neighbouring segments differ) and whose length follows the text.
  */
 export function generateSenseAudioAudio(text: string, setting: SimAudioSetting, options: SimAudioOptions): SimAudio {
-  const durationMs = speechDurationMs(text, options.msPerChar);
+  const { durationMs, silences } = speechTimeline(text, options.msPerChar);
   const base = {
     durationMs,
+    ...(silences.length > 0 ? { silences } : {}),
     sampleRate: setting.sampleRate,
     channels: setting.channels,
     frequencyHz: 180 + (fnv1a(text) % 520),
@@ -93,7 +116,7 @@ export function generateSenseAudioAudio(text: string, setting: SimAudioSetting, 
  * we keep the rate and raise the bitrate to the next documented one that preserves it.
  */
 function encodeMp3(
-  base: { durationMs: number; sampleRate: number; channels: 1 | 2; frequencyHz: number },
+  base: { durationMs: number; sampleRate: number; channels: 1 | 2; frequencyHz: number; silences?: { atMs: number; durationMs: number }[] },
   setting: SimAudioSetting,
   options: SimAudioOptions,
 ): { bytes: Uint8Array; bitrate: number } {

@@ -3,6 +3,7 @@ import { integerOption, numberOption } from '../shared/run-until-signal.ts';
 import { parsedOption, simulatorCommand, type SimulatorCommandOptions } from '../shared/simulator-command.ts';
 import { FINAL_EVENT_VARIANTS, type FinalEventPlan } from './final-event.ts';
 import { startSenseAudioSimulator } from './server.ts';
+import type { UnknownFields } from './validate-request.ts';
 
 interface SenseAudioCommandOptions extends SimulatorCommandOptions {
   chunkHexChars: number;
@@ -10,9 +11,15 @@ interface SenseAudioCommandOptions extends SimulatorCommandOptions {
   mp3Tags: boolean;
   finalEvent?: FinalEventPlan;
   finalExtraInfo: boolean;
+  unknownFields: UnknownFields;
 }
 
 const FINAL_EVENT_CHOICES = [...FINAL_EVENT_VARIANTS, 'random'] as const;
+
+function unknownFieldsOption(value: string): UnknownFields {
+  if (value === 'refuse' || value === 'accept') return value;
+  throw new Error(`--unknown-fields must be refuse|accept, got ${JSON.stringify(value)}`);
+}
 
 function finalEventOption(value: string): FinalEventPlan {
   const choice = FINAL_EVENT_CHOICES.find((candidate) => candidate === value);
@@ -40,10 +47,16 @@ export function senseAudioCommand(): Command {
         .option('--no-mp3-tags', 'mp3 without ID3v2 tag and Info frame')
         .option(
           '--final-event <variant>',
-          `what the status-2 event carries: ${FINAL_EVENT_CHOICES.join('|')} (default: the whole audio, or none when exclude_aggregated_audio is asked)`,
+          `what the status-2 event carries: ${FINAL_EVENT_CHOICES.join('|')} (default: the whole audio, or none when a lenient server is asked exclude_aggregated_audio)`,
           parsedOption(finalEventOption),
         )
-        .option('--no-final-extra-info', 'status-2 event without extra_info (no usage_characters)'),
+        .option('--no-final-extra-info', 'status-2 event without extra_info (no usage_characters)')
+        .option(
+          '--unknown-fields <mode>',
+          'a body field no documented table names: refuse (2013, a strict server) or accept (and honour MiniMax stream_options)',
+          parsedOption(unknownFieldsOption),
+          'refuse',
+        ),
     start: (common, options: SenseAudioCommandOptions) =>
       startSenseAudioSimulator({
         ...common,
@@ -51,6 +64,7 @@ export function senseAudioCommand(): Command {
         eventIntervalMs: options.eventIntervalMs,
         mp3Tags: options.mp3Tags,
         finalExtraInfo: options.finalExtraInfo,
+        unknownFields: options.unknownFields,
         ...(options.finalEvent === undefined ? {} : { finalEvent: options.finalEvent }),
       }),
     envLines: (simulator) => [`SENSEAUDIO_BASE_URL=${simulator.url}`],

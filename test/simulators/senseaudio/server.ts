@@ -3,7 +3,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { generateSenseAudioAudio, usageCharacters, wordCount, type SimAudio, type SimAudioOptions, type SimAudioSetting } from './audio.ts';
 import { finalEventPicker, splitAudioEvents, type FinalEventPlan, type FinalEventVariant } from './final-event.ts';
 import { FaultPicker, type FaultPlan, type RandomFaults, type SenseAudioFault, type SenseAudioFaultKind } from './faults.ts';
-import { validateRequest, type SimRequest } from './validate-request.ts';
+import { validateRequest, type DictionaryEntry, type SimRequest, type UnknownFields } from './validate-request.ts';
 import { closeSignal, pause, readBody, sendJson, writeText } from '../shared/http-io.ts';
 import { frameEvent, type SseStyle } from '../shared/sse-frames.ts';
 import { faultPlanOf } from '../shared/fault-picker.ts';
@@ -22,6 +22,13 @@ export interface SenseAudioSimulatorOptions {
   models?: readonly string[];
   /** When set, any other voice_id is refused with 20132. */
   voices?: readonly string[];
+  /** Voices that refuse `dictionary` (system voices); default the seed's example `male_0004_a`. */
+  systemVoices?: readonly string[];
+  /**
+   * A body field outside the documented tables: `refuse` (default, 2013 naming it) or `accept`
+   * (then MiniMax's stream_options.exclude_aggregated_audio is honoured). See validate-request.ts.
+   */
+  unknownFields?: UnknownFields;
   /** Speech per spoken character; default 60 ms. Tests use 2–5 ms to keep encoding cheap. */
   msPerChar?: number;
   /** mp3 with an ID3v2 tag and a LAME Info frame like real providers (default true). */
@@ -33,11 +40,11 @@ export interface SenseAudioSimulatorOptions {
   /** A fixed wait before every answer, like a provider's processing time (default 0; benchmarks). */
   latencyMs?: number;
   sse?: SseStyle;
-  /** Behave like a server that ignores stream_options.exclude_aggregated_audio: always repeat. */
+  /** With unknownFields 'accept': ignore stream_options.exclude_aggregated_audio anyway (always repeat). */
   ignoreExcludeAggregatedAudio?: boolean;
   /**
    * What the status-2 event carries (see final-event.ts), whatever the request asked for.
-   * Unset: the whole audio again, or nothing when exclude_aggregated_audio was asked for.
+   * Unset: the whole audio again, or nothing when a lenient server was asked exclude_aggregated_audio.
    */
   finalEvent?: FinalEventPlan;
   /** Send the status-2 event without extra_info (default true: with it). */
@@ -75,6 +82,11 @@ export interface RecordedRequest {
   key?: string;
   model?: string;
   text?: string;
+  /** The body's top-level field names, as sent. */
+  fields?: string[];
+  /** The text as spoken once `dictionary` was applied (absent when no dictionary came). */
+  spokenText?: string;
+  dictionary?: DictionaryEntry[];
   voice?: string;
   stream?: boolean;
   excludeAggregatedAudio?: boolean;
@@ -254,7 +266,12 @@ class Simulator {
       this.#business(record, res, 2013, 'invalid params, body is not JSON', 'rejected');
       return;
     }
-    const validation = validateRequest(body, this.#options.models ?? DEFAULT_MODELS, this.#options.voices);
+    const validation = validateRequest(body, {
+      models: this.#options.models ?? DEFAULT_MODELS,
+      voices: this.#options.voices,
+      systemVoices: this.#options.systemVoices,
+      unknownFields: this.#options.unknownFields ?? 'refuse',
+    });
     if (!validation.ok) {
       this.#business(record, res, validation.code, validation.message, 'rejected');
       return;
@@ -275,8 +292,13 @@ class Simulator {
     gone: AbortSignal,
     finalEvent: FinalEventVariant | undefined,
   ): Promise<void> {
+    const spoken = applyDictionary(request.text, request.dictionary);
+    if (request.dictionary.length > 0) {
+      record.dictionary = [...request.dictionary];
+      record.spokenText = spoken;
+    }
     const audio = badAudio(
-      generateSenseAudioAudio(request.text, request.audio, {
+      generateSenseAudioAudio(spoken, request.audio, {
         msPerChar: this.#options.msPerChar ?? 60,
         mp3Tags: this.#options.mp3Tags ?? true,
       }),
@@ -481,9 +503,23 @@ function businessFault(
   }
 }
 
+/**
+ * Each `original` read as its `replacement`, in one pass (a replacement is not looked at again),
+ * the longest original first where two start at the same place.
+ */
+function applyDictionary(text: string, entries: readonly DictionaryEntry[]): string {
+  if (entries.length === 0) return text;
+  const byOriginal = new Map(entries.map((entry) => [entry.original, entry.replacement]));
+  const originals = [...byOriginal.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map((original) => original.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'));
+  return text.replace(new RegExp(originals.join('|'), 'gu'), (found) => byOriginal.get(found) ?? found);
+}
+
 function describeBody(record: RecordedRequest, body: unknown): void {
   if (typeof body !== 'object' || body === null) return;
   const fields = body as Record<string, unknown>;
+  record.fields = Object.keys(fields);
   if (typeof fields.model === 'string') record.model = fields.model;
   if (typeof fields.text === 'string') record.text = fields.text;
   if (typeof fields.stream === 'boolean') record.stream = fields.stream;

@@ -40,7 +40,8 @@ describe('senseAudioDefinition', () => {
 });
 
 describe('buildRequestBody', () => {
-  it('asks for SSE without the aggregated repeat and maps voice and audio settings', () => {
+  // Issue 10 defect 2: MiniMax's stream_options is no longer sent by default (it was before).
+  it('asks for SSE with only the documented fields and maps voice and audio settings', () => {
     const body = buildRequestBody({
       text: '你好',
       voice: 'male_0004_a',
@@ -52,10 +53,23 @@ describe('buildRequestBody', () => {
       model: 'SenseAudio-TTS-1.0',
       text: '你好',
       stream: true,
-      stream_options: { exclude_aggregated_audio: true },
       voice_setting: { voice_id: 'male_0004_a', speed: 1.2, pitch: -3, latex_read: false },
       audio_setting: { format: 'mp3', sample_rate: 24000, channel: 1, bitrate: 64000 },
     });
+  });
+
+  it('adds MiniMax exclude_aggregated_audio only when asked (SENSEAUDIO_EXCLUDE_AGGREGATED_AUDIO)', () => {
+    const segment = {
+      text: 'x',
+      voice: 'v',
+      model: 'm',
+      audio: { format: 'pcm', sampleRate: 16000, channels: 1 },
+      voiceSettings: {},
+    } as const;
+    expect(buildRequestBody(segment)).not.toHaveProperty('stream_options');
+    expect(buildRequestBody(segment, { excludeAggregatedAudio: true }).stream_options).toEqual({ exclude_aggregated_audio: true });
+    expect(loadConfig({}).SENSEAUDIO_EXCLUDE_AGGREGATED_AUDIO).toBe(false);
+    expect(loadConfig({ SENSEAUDIO_EXCLUDE_AGGREGATED_AUDIO: 'true' }).SENSEAUDIO_EXCLUDE_AGGREGATED_AUDIO).toBe(true);
   });
 
   it('sends no bitrate for formats other than mp3', () => {

@@ -104,4 +104,18 @@ describe('SseDecoder', () => {
     expect(events).toHaveLength(20);
     expect(events.every((event) => event.data === `{"audio":"${hex}"}`)).toBe(true);
   });
+
+  it('reads one 32 Mi-character event in 64 KiB reads in linear time (a final event repeating 16 MB of audio as hex)', () => {
+    // Appending every read to one string and searching it again copied the whole line per read:
+    // 32 Mi characters took ~7 s of CPU; joined once, it takes well under 0.5 s.
+    const line = `data: {"data":{"audio":"${'ab'.repeat(16 * 1024 * 1024)}","status":2}}\n\n`;
+    const decoder = new SseDecoder({ maxEventChars: 64 * 1024 * 1024 });
+    const started = performance.now();
+    const events: SseEvent[] = [];
+    for (let at = 0; at < line.length; at += 65_536) events.push(...decoder.pushText(line.slice(at, at + 65_536)));
+    const elapsedMs = performance.now() - started;
+    expect(events).toHaveLength(1);
+    expect(events[0]?.data.length).toBe(line.length - 'data: '.length - 2);
+    expect(elapsedMs, 'quadratic copying takes seconds here').toBeLessThan(2_000);
+  });
 });
