@@ -11,6 +11,8 @@ export interface StitchInput {
   /** Optional title and chapter marks (mp3: written as ID3v2 TIT2 + CHAP/CTOC). */
   title?: string;
   chapters?: readonly { title: string; firstSegment: number }[];
+  /** Silence to insert after each segment, parallel to segmentKeys; missing or 0 = no pause. */
+  pausesAfterMs?: readonly number[];
 }
 
 export interface StitchedSegment {
@@ -21,6 +23,11 @@ export interface StitchedSegment {
   durationMs: number;
   /** Audio payload bytes taken from this segment (tags and headers excluded). */
   bytes: number;
+  /**
+   * Silence actually inserted after it (whole frames), 0 if none. Optional only until the join
+   * inserts silence (branch i10-join-silence makes it required); read as 0 when absent.
+   */
+  pauseAfterMs?: number;
 }
 
 export interface StitchResult {
