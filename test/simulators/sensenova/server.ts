@@ -88,6 +88,8 @@ export interface RecordedRequest {
   outputFormat?: string;
   /** timbre_weights exactly as received. */
   timbreWeights?: unknown;
+  /** `language` exactly as received (absent: the server's ZH default applies). */
+  language?: unknown;
   voiceSetting?: Record<string, unknown>;
   audioSetting?: SimAudioRequest;
   fault?: SenseNovaFaultKind;
@@ -566,6 +568,7 @@ function describeBody(record: RecordedRequest, body: unknown): void {
   if (typeof fields.stream === 'boolean') record.stream = fields.stream;
   if (typeof fields.output_format === 'string') record.outputFormat = fields.output_format;
   if (fields.timbre_weights !== undefined) record.timbreWeights = fields.timbre_weights;
+  if (fields.language !== undefined) record.language = fields.language;
   const voice = fields.voice_setting;
   if (typeof voice === 'object' && voice !== null) {
     record.voiceSetting = voice as Record<string, unknown>;
