@@ -1,8 +1,23 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { senseNovaDefinition } from '../../src/providers/sensenova/definition.ts';
+import type * as StitchModule from '../../src/stitcher/stitch.ts';
+import type { StitchInput } from '../../src/stitcher/stitch-types.ts';
 import { startSenseNovaSimulator, type SenseNovaSimulator } from '../simulators/sensenova/server.ts';
 import { requireFfmpeg } from '../support/ffmpeg.ts';
 import { startRenderEnv, type RenderEnv } from '../support/render-env.ts';
+
+/** What the stitch worker hands the join, per render (the real join still runs). */
+const joined = vi.hoisted(() => new Map<string, readonly number[] | undefined>());
+vi.mock('../../src/stitcher/stitch.ts', async (importOriginal) => {
+  const real = await importOriginal<typeof StitchModule>();
+  return {
+    ...real,
+    stitch: (input: StitchInput) => {
+      joined.set(input.outputKey.split('/')[0] ?? '', input.pausesAfterMs);
+      return real.stitch(input);
+    },
+  };
+});
 
 const KEY = 'sn-pauses-key-7c21';
 const book = (pause: string) =>
@@ -46,6 +61,7 @@ describe('SenseNova render with a pause tag (simulator)', () => {
     ).toBe(true);
     expect(sent.map((r) => r.language)).toEqual(['EN', 'EN']);
     expect((await env.store.outline('paused'))?.segments.map((s) => s.pauseAfter)).toEqual([{ ms: 800, reason: 'break-tag' }, undefined]);
+    expect(joined.get('paused'), 'the join is asked for the pause').toEqual([800, 0]);
     expect(manifest.billedCharacters).toBeGreaterThan(0);
   });
 
@@ -59,5 +75,6 @@ describe('SenseNova render with a pause tag (simulator)', () => {
     expect(manifest.cachedSegments).toBe(2);
     expect(simulator.requests.length).toBe(before);
     expect((await env.store.outline('repaused'))?.segments[0]?.pauseAfter).toEqual({ ms: 1500, reason: 'break-tag' });
+    expect(joined.get('repaused')).toEqual([1500, 0]);
   });
 });
