@@ -166,6 +166,14 @@ describe('SenseNovaClient streaming against the simulator', () => {
     ]);
   });
 
+  it('the simulator reads a pause tag as text (the page documents none): billed and spoken, no pause', async () => {
+    const { simulator, client } = await setup();
+    const text = 'Wait here.<break time=500>Now go.';
+    const { meta } = await collect(client.synthesize(request({ text })));
+    expect(meta.billedCharacters).toBe(codePoints(text));
+    expect(simulator.requests[0]?.durationMs).toBe(codePoints(text) * MS_PER_CHAR);
+  });
+
   it("the simulator takes the documented language spellings (ZH, EN, the examples' zh) and refuses others as a bad parameter", async () => {
     const { simulator } = await setup();
     const body = (language: unknown) => ({
