@@ -27,7 +27,7 @@ const outline: RenderOutline = {
 };
 const results: SegmentResult[] = [0, 1, 2].map((index) => ({ index, key: 'abc'[index] ?? '', cached: false, bytes: 10 }));
 
-function stitched(pauses: (number | undefined)[]): StitchResult {
+function stitched(pauses: number[]): StitchResult {
   return {
     durationMs: 3000,
     bytes: 30,
@@ -38,7 +38,7 @@ function stitched(pauses: (number | undefined)[]): StitchResult {
       startMs: position * 1000,
       durationMs: 900,
       bytes: 10,
-      ...(pauseAfterMs === undefined ? {} : { pauseAfterMs }),
+      pauseAfterMs,
     })),
   };
 }
@@ -55,7 +55,7 @@ describe('buildManifest: pauses', () => {
   });
 
   it('shows no pause where the join inserted none, whatever the plan asked', () => {
-    const manifest = buildManifest(spec, outline, results, stitched([undefined, 0, undefined]), 'r1/audio.mp3');
+    const manifest = buildManifest(spec, outline, results, stitched([0, 0, 0]), 'r1/audio.mp3');
     expect(manifest.segments.some((s) => 'pauseAfterMs' in s || 'pauseReason' in s)).toBe(false);
   });
 });
