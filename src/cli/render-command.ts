@@ -6,6 +6,7 @@ import { ConfigError } from '../errors/config-error.ts';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
 import { enqueueRender } from '../producer/enqueue-render.ts';
 import { planRender } from '../producer/plan.ts';
+import { providerPlanOptions } from '../producer/provider-plan-options.ts';
 import { checkRenderLimits, renderCaps } from '../producer/render-limits.ts';
 import { resolveRenderOptions } from '../producer/render-options.ts';
 import { providerLimits } from '../providers/provider-limits.ts';
@@ -60,11 +61,7 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
     voiceSettings: cliVoiceSettings(definition.settingAliases ?? [], opts.settingFlags ?? {}, opts.set ?? []),
   });
   if (opts.id !== undefined) assertRenderId(opts.id);
-  const plan = planRender(
-    await readTextFile(file),
-    providerLimits(definition, config, options),
-    definition.planOptions?.(options.voiceSettings),
-  );
+  const plan = planRender(await readTextFile(file), providerLimits(definition, config, options), providerPlanOptions(definition, options));
   checkRenderLimits(plan, options.audio, opts.title, renderCaps(config));
   const output = describeLocation(opts.out);
   definition.validateVoice?.(options.voice, config, options);

@@ -101,7 +101,15 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
   // The lists that grow with the book live apart from the record every status read parses.
   const outline: RenderOutline = {
     chapters: plan.chapters,
-    segments: jobs.map(({ segment, data }) => ({ index: segment.index, chapter: segment.chapter, chars: segment.chars, key: data.key })),
+    // A pause travels here, never in the segment's identity: changing one re-bills nothing.
+    segments: jobs.map(({ segment, data }) => ({
+      index: segment.index,
+      chapter: segment.chapter,
+      chars: segment.chars,
+      key: data.key,
+      ...(segment.pauseAfter === undefined ? {} : { pauseAfter: segment.pauseAfter }),
+    })),
+    ...(plan.pauseBefore === undefined ? {} : { pauseBefore: plan.pauseBefore }),
   };
 
   const timeoutMs = deps.enqueueTimeoutMs ?? DEFAULT_ENQUEUE_TIMEOUT_MS;

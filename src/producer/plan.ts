@@ -1,11 +1,14 @@
 import { InputError } from '../errors/input-error.ts';
 import type { TextLimits } from '../providers/provider.ts';
-import { detectChapters } from '../text/chapters.ts';
+import { cutAtBreakTags, type BreakPiece } from '../text/break-cuts.ts';
+import { findBreakTags } from '../text/break-tags.ts';
+import { detectChapters, type Chapter } from '../text/chapters.ts';
 import { countCodePoints } from '../text/count-units.ts';
 import { hasSomethingToSay } from '../text/speakable.ts';
 import { splitTextSpans, type TextSpan } from '../text/split-text.ts';
 import type { PlanOptions } from '../text/plan-options.ts';
 import { validateText } from '../text/validate-text.ts';
+import type { Pause } from '../text/pause.ts';
 
 /** Declared with the text knowledge, where provider definitions read it; named from here too. */
 export type { PlanOptions };
@@ -20,6 +23,8 @@ export interface PlannedSegment {
   units: number;
   /** Code points. */
   chars: number;
+  /** Silence the join puts after this segment: the pause tags cut out right after it (breakTags 'cut'). */
+  pauseAfter?: Pause;
 }
 
 export interface PlannedChapter {
@@ -36,6 +41,8 @@ export interface RenderPlan {
   characters: number;
   /** Provider units of all segments. */
   units: number;
+  /** Pause tags before the first word of the book (breakTags 'cut'): silence before segment 0. */
+  pauseBefore?: Pause;
 }
 
 /**
@@ -44,30 +51,81 @@ export interface RenderPlan {
  * on its own, so no segment crosses a chapter and a chapter's heading opens its first segment.
  * Segments with nothing to say (whitespace and invisible characters only) are dropped, and so
  * are chapters left without a segment; chapters and segments are numbered from 0.
+ *
+ * With `breakTags: 'cut'` each chapter is first cut at its pause tags (see PlanOptions): a cut
+ * there is forced however short the segment before it, no segment text holds a tag, and the
+ * tag's pause goes to the last segment planned before it (to `pauseBefore` when there is none
+ * yet). Chapter titles lose their tags too.
  */
 export function planRender(text: string, limits: TextLimits, options: PlanOptions = {}): RenderPlan {
   const clean = validateText(text);
+  const cut = options.breakTags === 'cut';
   const plan: RenderPlan = { chapters: [], segments: [], characters: 0, units: 0 };
+  const addPause = (ms: number): void => {
+    const last = plan.segments.at(-1);
+    const before = last === undefined ? plan.pauseBefore : last.pauseAfter;
+    const pause: Pause = { ms: (before?.ms ?? 0) + ms, reason: 'break-tag' };
+    if (last === undefined) plan.pauseBefore = pause;
+    else last.pauseAfter = pause;
+  };
   for (const chapter of detectChapters(clean)) {
-    const spans =
-      options.turnLine === undefined
-        ? splitTextSpans(clean, limits, chapter.start, chapter.end)
-        : splitTurnSpans(clean, limits, chapter.start, chapter.end, options.turnLine);
-    const spoken = spans.filter((span) => hasSomethingToSay(clean.slice(span.start, span.end)));
-    if (spoken.length === 0) continue;
-    const chapterIndex = plan.chapters.length;
-    plan.chapters.push({ index: chapterIndex, title: chapter.title, firstSegment: plan.segments.length });
-    for (const span of spoken) {
-      const segmentText = clean.slice(span.start, span.end);
-      const chars = countCodePoints(segmentText);
-      plan.segments.push({ index: plan.segments.length, chapter: chapterIndex, text: segmentText, units: span.units, chars });
-      plan.characters += chars;
-      plan.units += span.units;
+    const pieces: BreakPiece[] = cut ? cutAtBreakTags(clean, chapter.start, chapter.end) : [{ ...chapter, pauseAfterMs: 0 }];
+    if (cut && options.turnLine !== undefined) checkTagsBetweenTurns(clean, pieces, options.turnLine);
+    let chapterIndex: number | undefined;
+    for (const piece of pieces) {
+      const spans =
+        options.turnLine === undefined
+          ? splitTextSpans(clean, limits, piece.start, piece.end)
+          : splitTurnSpans(clean, limits, piece.start, piece.end, options.turnLine);
+      for (const span of spans) {
+        const segmentText = clean.slice(span.start, span.end);
+        if (!hasSomethingToSay(segmentText)) continue;
+        if (chapterIndex === undefined) {
+          chapterIndex = plan.chapters.length;
+          plan.chapters.push({ index: chapterIndex, title: cut ? untagged(chapter) : chapter.title, firstSegment: plan.segments.length });
+        }
+        const chars = countCodePoints(segmentText);
+        plan.segments.push({ index: plan.segments.length, chapter: chapterIndex, text: segmentText, units: span.units, chars });
+        plan.characters += chars;
+        plan.units += span.units;
+      }
+      if (piece.pauseAfterMs > 0) addPause(piece.pauseAfterMs);
     }
   }
   if (plan.segments.length === 0)
     throw new InputError('text', 'has nothing to say: only whitespace and invisible characters', `${text.length} code units`);
   return plan;
+}
+
+/** A chapter's title without pause tags (a heading line may hold one: `# One <break time=500>`). */
+function untagged(chapter: Chapter): string {
+  const tags = findBreakTags(chapter.title);
+  let title = chapter.title;
+  for (let i = tags.starts.length - 1; i >= 0; i -= 1) title = `${title.slice(0, tags.starts[i])} ${title.slice(tags.ends[i])}`;
+  return title.replace(/\s+/gu, ' ').trim();
+}
+
+/**
+ * A multi-speaker text is cut only between turns, and the text after a cut must open with its
+ * speaker tag, or it would be spoken by no one: a pause tag inside a turn is an InputError.
+ */
+function checkTagsBetweenTurns(text: string, pieces: readonly BreakPiece[], turnLine: RegExp): void {
+  const pattern = new RegExp(turnLine.source, turnLine.flags.replace(/[gy]/g, ''));
+  for (let i = 1; i < pieces.length; i += 1) {
+    const piece = pieces[i];
+    if (piece === undefined) continue;
+    const [start, end] = trimmed(text, piece.start, piece.end);
+    if (start === end) continue;
+    const newline = text.indexOf('\n', start);
+    if (pattern.test(text.slice(start, newline === -1 || newline > end ? end : newline))) continue;
+    const line = lineCounter(text)(piece.start);
+    throw new InputError(
+      'text',
+      `the pause tag ending on line ${line} falls inside a speaker turn; a multi-speaker text is only cut between turns: ` +
+        'move the tag to the end of the turn, or repeat the speaker tag after it',
+      { line },
+    );
+  }
 }
 
 /**

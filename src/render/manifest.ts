@@ -1,4 +1,5 @@
 import type { VoiceSettings } from '../providers/voice-settings.ts';
+import type { PauseReason } from '../text/pause.ts';
 import type { StitchResult } from '../stitcher/stitch-types.ts';
 import type { RenderOutline } from './render-outline.ts';
 import type { RenderSpec, SegmentResult } from './render-record.ts';
@@ -38,10 +39,19 @@ export interface Manifest {
     key: string;
     billedCharacters?: number;
     traceId?: string;
+    /** Silence the join put after this segment (whole frames or samples), and why; absent when none. */
+    pauseAfterMs?: number;
+    pauseReason?: PauseReason;
   }[];
 }
 
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+/** What the join inserted (counted from its frames, not the ms asked), with the plan's reason. */
+function pauseFields(insertedMs: number, reason: PauseReason | undefined): { pauseAfterMs?: number; pauseReason?: PauseReason } {
+  if (insertedMs <= 0) return {};
+  return { pauseAfterMs: round(insertedMs), ...(reason === undefined ? {} : { pauseReason: reason }) };
+}
 
 /** Joins what was planned, what each segment job reported, and what the stitcher counted. */
 export function buildManifest(
@@ -66,6 +76,7 @@ export function buildManifest(
       key: planned.key,
       ...(result.billedCharacters === undefined ? {} : { billedCharacters: result.billedCharacters }),
       ...(result.traceId === undefined ? {} : { traceId: result.traceId }),
+      ...pauseFields(timing.pauseAfterMs ?? 0, planned.pauseAfter?.reason),
     };
   });
   return {

@@ -1,4 +1,8 @@
 import { z } from 'zod';
+import { PAUSE_REASONS } from '../text/pause.ts';
+
+/** Silence the join puts at a place (src/text/pause.ts); absent on outlines written before pauses. */
+const pauseSchema = z.object({ ms: z.number().int().positive(), reason: z.enum(PAUSE_REASONS) });
 
 /**
  * A render's chapters and segments as planned: lists that grow with the book (a web novel has
@@ -7,7 +11,17 @@ import { z } from 'zod';
  */
 export const renderOutlineSchema = z.object({
   chapters: z.array(z.object({ index: z.number().int(), title: z.string(), firstSegment: z.number().int() })),
-  segments: z.array(z.object({ index: z.number().int(), chapter: z.number().int(), chars: z.number().int(), key: z.string() })),
+  segments: z.array(
+    z.object({
+      index: z.number().int(),
+      chapter: z.number().int(),
+      chars: z.number().int(),
+      key: z.string(),
+      pauseAfter: pauseSchema.optional(),
+    }),
+  ),
+  /** Silence before the first segment: pause tags before the book's first word. */
+  pauseBefore: pauseSchema.optional(),
 });
 export type RenderOutline = z.infer<typeof renderOutlineSchema>;
 

@@ -7,4 +7,11 @@ export interface PlanOptions {
    * is an InputError naming its line.
    */
   turnLine?: RegExp;
+  /**
+   * What becomes of `<break time=N>` tags. 'keep' (default): each stays in its segment, whole,
+   * for a provider that reads it (as the tag or as SSML). 'cut': for a provider that cannot
+   * pause, the text is cut at every tag, the tag dropped, and the segment before it asks the
+   * join for N ms of silence (consecutive tags add up); every tag's time is checked first.
+   */
+  breakTags?: 'keep' | 'cut';
 }

@@ -2,6 +2,7 @@ import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job } from
 import type { Logger } from 'pino';
 import type { MetricsRecorder } from '../metrics/metrics-recorder.ts';
 import { buildManifest } from '../render/manifest.ts';
+import type { RenderOutline } from '../render/render-outline.ts';
 import type { RenderStatus, SegmentResult } from '../render/render-record.ts';
 import type { RenderStore } from '../render/render-store.ts';
 import { stitch } from '../stitcher/stitch.ts';
@@ -39,6 +40,12 @@ function orderedResults(values: Record<string, unknown>, expected: number): Segm
   return results;
 }
 
+/** The outline's pauses for the join; none at all (the common case) leaves the join as it was. */
+function pausesOf(outline: RenderOutline): { pausesAfterMs?: number[] } {
+  const pausesAfterMs = outline.segments.map((segment) => segment.pauseAfter?.ms ?? 0);
+  return pausesAfterMs.some((ms) => ms > 0) ? { pausesAfterMs } : {};
+}
+
 /** Runs when every segment of a render is done: joins them and writes audio + manifest. */
 export async function processStitch(job: Job, deps: StitchDeps, token?: string): Promise<StitchOutcome> {
   const { renderId } = stitchJobDataSchema.parse(job.data);
@@ -69,6 +76,7 @@ export async function processStitch(job: Job, deps: StitchDeps, token?: string):
         outputKey: audioKey,
         ...(spec.title === undefined ? {} : { title: spec.title }),
         chapters: outline.chapters.map((c) => ({ title: c.title, firstSegment: c.firstSegment })),
+        ...pausesOf(outline),
       }),
     );
     await deps.metrics.stitched(Date.now() - started);

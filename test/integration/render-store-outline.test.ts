@@ -56,6 +56,18 @@ describe('RenderStore: outline apart from the record, charsDone counted', () => 
     expect(await redis.exists(`${prefix}:renders:fresh:outline`)).toBe(0);
   });
 
+  it('keeps the planned pauses in the outline (an outline written before pauses has none and still reads)', async () => {
+    const paused: RenderOutline = {
+      ...outline,
+      segments: [{ ...outline.segments[0]!, pauseAfter: { ms: 800, reason: 'break-tag' } }, outline.segments[1]!],
+      pauseBefore: { ms: 300, reason: 'break-tag' },
+    };
+    const spec: RenderSpec = { ...baseSpec, id: 'paused', segmentCount: 2, chapterCount: 1 };
+    expect(await store.create(spec, {}, paused)).toBe(true);
+    expect(await store.outline('paused')).toEqual(paused);
+    await store.remove('paused');
+  });
+
   it('still reads a record written before the outline moved out (lists inside its spec)', async () => {
     const legacySpec = { ...baseSpec, id: 'legacy', ...outline };
     await redis.hset(`${prefix}:renders:legacy`, { spec: JSON.stringify(legacySpec), status: 'running' });

@@ -153,6 +153,50 @@ describe('SenseNovaClient streaming against the simulator', () => {
     expect(record?.timbreWeights).toEqual([{ voice: 'female_chunzhen', weight: 0.55 }, ...blend]);
   });
 
+  it('sends language EN for an English paragraph and ZH for a Chinese one, or the language the setting forces', async () => {
+    const { simulator, client } = await setup();
+    const english = 'The harbour lights were out, and nobody in the town knew why. Bright moon, when did you first appear?';
+    await collect(client.synthesize(request({ text: english })));
+    await collect(client.synthesize(request({ text: '明月几时有，把酒问青天。' })));
+    await collect(client.synthesize(request({ text: english, voiceSettings: { language: 'ZH' } })));
+    expect(simulator.requests.map((r) => [r.outcome, r.language])).toEqual([
+      ['completed', 'EN'],
+      ['completed', 'ZH'],
+      ['completed', 'ZH'],
+    ]);
+  });
+
+  it('the simulator reads a pause tag as text (the page documents none): billed and spoken, no pause', async () => {
+    const { simulator, client } = await setup();
+    const text = 'Wait here.<break time=500>Now go.';
+    const { meta } = await collect(client.synthesize(request({ text })));
+    expect(meta.billedCharacters).toBe(codePoints(text));
+    expect(simulator.requests[0]?.durationMs).toBe(codePoints(text) * MS_PER_CHAR);
+  });
+
+  it("the simulator takes the documented language spellings (ZH, EN, the examples' zh) and refuses others as a bad parameter", async () => {
+    const { simulator } = await setup();
+    const body = (language: unknown) => ({
+      model: 'SenseNova-Audio-Fusion-0603',
+      input: '你好',
+      ...(language === undefined ? {} : { language }),
+      voice_setting: { voice: 'female_chunzhen' },
+    });
+    const post = async (language: unknown) => {
+      const response = await fetch(`${simulator.url}/audio/speech_fusion`, {
+        method: 'POST',
+        headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify(body(language)),
+      });
+      return [response.status, response.status === 200 ? '' : ((await response.json()) as { error: { message: string } }).error.message];
+    };
+    for (const language of [undefined, 'ZH', 'EN', 'zh', 'en']) expect(await post(language), String(language)).toEqual([200, '']);
+    for (const language of ['Zh', 'english', 'zh-CN', 'FR', 1, null]) {
+      expect(await post(language), String(language)).toEqual([400, `language must be ZH or EN, got ${JSON.stringify(language)}`]);
+    }
+    expect(simulator.requests.slice(0, 5).map((r) => r.language)).toEqual([undefined, 'ZH', 'EN', 'zh', 'en']);
+  });
+
   it('refuses a blend that names the main voice before sending anything', async () => {
     const { simulator, client } = await setup();
     const { error } = await failure(client.synthesize(request({ voiceSettings: { blend: [{ voice: 'female_chunzhen', weight: 0.4 }] } })));

@@ -6,6 +6,7 @@ import { pino } from 'pino';
 import type { AppConfig } from '../../src/runtime/app-config.ts';
 import { enqueueRender, type EnqueuedRender } from '../../src/producer/enqueue-render.ts';
 import { planRender, type RenderPlan } from '../../src/producer/plan.ts';
+import { providerPlanOptions } from '../../src/producer/provider-plan-options.ts';
 import { resolveRenderOptions, type RawRenderOptions, type RenderOptions } from '../../src/producer/render-options.ts';
 import type { Provider } from '../../src/providers/provider.ts';
 import type { ProviderDefinition } from '../../src/providers/provider-definition.ts';
@@ -65,7 +66,7 @@ export async function startRenderEnv(
     plan(text, raw = {}) {
       const resolved = resolveRenderOptions(definition, raw);
       return {
-        plan: planRender(text, providerLimits(definition, config, resolved), definition.planOptions?.(resolved.voiceSettings)),
+        plan: planRender(text, providerLimits(definition, config, resolved), providerPlanOptions(definition, resolved)),
         options: resolved,
       };
     },

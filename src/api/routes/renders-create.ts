@@ -4,6 +4,7 @@ import { EnqueueUnconfirmedError } from '../../errors/enqueue-error.ts';
 import { InputError } from '../../errors/input-error.ts';
 import { enqueueRender } from '../../producer/enqueue-render.ts';
 import { planRender } from '../../producer/plan.ts';
+import { providerPlanOptions } from '../../producer/provider-plan-options.ts';
 import { checkRenderLimits, renderCaps } from '../../producer/render-limits.ts';
 import { resolveRenderOptions } from '../../producer/render-options.ts';
 import type { ProviderDefinition } from '../../providers/provider-definition.ts';
@@ -72,7 +73,7 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
       const options = resolveRenderOptions(definition, rawOptions(body));
       definition.validateVoice?.(options.voice, ctx.config, options);
       const id = body.id === undefined ? newRenderId() : assertRenderId(body.id);
-      const plan = planRender(body.text, providerLimits(definition, ctx.config, options), definition.planOptions?.(options.voiceSettings));
+      const plan = planRender(body.text, providerLimits(definition, ctx.config, options), providerPlanOptions(definition, options));
       checkRenderLimits(plan, options.audio, body.title, renderCaps(ctx.config));
       const output = ctx.outputs.resolve(body.output);
       const webhook =

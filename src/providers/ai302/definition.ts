@@ -29,6 +29,8 @@ export const ai302Definition: ProviderDefinition<typeof ai302ConfigSchema> = {
   voiceSettingsSchema: ai302VoiceSettingsSchema,
   settingAliases: AI302_SETTING_ALIASES,
   planOptions: (settings) => (settings.multiSpeaker === true ? { turnLine: SPEAKER_TURN_LINE } : {}),
+  // No documented pause syntax (docs/providers/ai302.md, "Pauses"): the text is cut at a tag and the join is silent there.
+  pauseSupport: () => 'none',
   setupHint: 'set AI302_API_KEY (and AI302_BASE_URL for a simulator)',
   voiceList: () => AI302_VOICE_LIST,
   credentialsSet: (config) => config.AI302_API_KEY !== undefined,

@@ -32,6 +32,8 @@ export const espeakDefinition: ProviderDefinition<typeof espeakConfigSchema> = {
   channels: ESPEAK_CHANNELS,
   voiceSettingsSchema: espeakVoiceSettingsSchema,
   settingAliases: [SPEED_ALIAS, VOL_ALIAS, PITCH_ALIAS],
+  // The client rewrites each tag as SSML <break time="Nms"/> and runs espeak-ng with -m (docs/providers/espeak.md, "Pauses").
+  pauseSupport: () => 'ssml',
   // No credentials: "set" means the program is there to run.
   setupHint: 'install espeak-ng (apt-get install espeak-ng) or set ESPEAK_NG_PATH',
   voiceList: (config) => espeakVoiceList(config.ESPEAK_NG_PATH),

@@ -61,6 +61,8 @@ export const senseNovaDefinition: ProviderDefinition<typeof senseNovaConfigSchem
   channels: SENSENOVA_CHANNELS,
   voiceSettingsSchema: senseNovaVoiceSettingsSchema,
   settingAliases: [SPEED_ALIAS, VOL_ALIAS, PITCH_ALIAS, BLEND_ALIAS],
+  // No documented pause syntax (docs/providers/sensenova.md, "Pauses"): the text is cut at a tag and the join is silent there.
+  pauseSupport: () => 'none',
   setupHint: 'set SENSENOVA_API_KEY, or SENSENOVA_ACCESS_KEY_ID and SENSENOVA_SECRET_ACCESS_KEY (and SENSENOVA_BASE_URL for a simulator)',
   // The main voice and every blended one: each is sent to SenseNova by name.
   validateVoice(voice, config, options) {

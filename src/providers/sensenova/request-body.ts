@@ -1,6 +1,7 @@
 import { ProviderError } from '../../errors/provider-error.ts';
 import type { SynthesisRequest } from '../provider.ts';
 import { blendProblem, timbreWeights } from './blend.ts';
+import { languageFor } from './language.ts';
 import { senseNovaVoiceSettingsShape } from './settings.ts';
 
 /** How the audio comes back: SSE with audio inline, or one JSON answer carrying a link. */
@@ -42,6 +43,8 @@ export function buildRequestBody(request: SynthesisRequest, output: SenseNovaOut
     input: request.text,
     // url output exists only for one-shot answers (docs/providers/sensenova.md, "Request body").
     stream: output === 'stream',
+    // Per segment: the server's ZH default would speak English text as Chinese (language.ts).
+    language: languageFor(request.text, settings.language),
     voice_setting: voiceSetting,
     audio_setting: audioSetting,
     ...(weights === undefined ? {} : { timbre_weights: weights }),

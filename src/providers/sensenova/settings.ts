@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { AudioSettings } from '../../audio/audio-settings.ts';
 import type { VoiceSettings } from '../voice-settings.ts';
 import { blendProblem } from './blend.ts';
+import { SENSENOVA_LANGUAGE_SETTINGS } from './language.ts';
 
 /** audio_setting.response_format (docs/providers/sensenova.md, "Request body"). */
 export const SENSENOVA_FORMATS = ['mp3', 'wav', 'pcm'] as const;
@@ -25,10 +26,17 @@ const blendEntrySchema = z.looseObject({
   weight: z.number(),
 });
 
+/** `language`: auto, ZH or EN, in any case (`--set language=en`), kept upper-case as documented. */
+const languageSchema = z.preprocess(
+  (value) => (typeof value !== 'string' ? value : value.toLowerCase() === 'auto' ? 'auto' : value.toUpperCase()),
+  z.enum(SENSENOVA_LANGUAGE_SETTINGS, { message: 'must be auto, ZH or EN' }),
+);
+
 /**
  * Generic settings mapped onto voice_setting (docs/providers/sensenova.md, "Request body"): speed
- * [0.5, 2], vol → volume (0, 10], pitch an integer in [-12, 12]; `blend` becomes timbre_weights.
- * Strict: anything else is refused. The blend rules are checked here, before anything is enqueued.
+ * [0.5, 2], vol → volume (0, 10], pitch an integer in [-12, 12]; `blend` becomes timbre_weights;
+ * `language` picks the top-level `language` (language.ts). Strict: anything else is refused. The
+ * blend rules are checked here, before anything is enqueued.
  */
 export const senseNovaVoiceSettingsShape = z
   .strictObject({
@@ -36,6 +44,7 @@ export const senseNovaVoiceSettingsShape = z
     vol: z.number().gt(0).max(10).optional(),
     pitch: z.number().int().min(-12).max(12).optional(),
     blend: z.array(blendEntrySchema).optional(),
+    language: languageSchema.optional(),
   })
   .superRefine((settings, context) => {
     for (const [index, entry] of (settings.blend ?? []).entries()) {
@@ -55,12 +64,17 @@ export const senseNovaVoiceSettingsShape = z
 
 export type SenseNovaVoiceSettings = z.infer<typeof senseNovaVoiceSettingsShape>;
 
-/** Validated settings with absent keys left out, and an empty blend dropped (it means one voice). */
+/**
+ * Validated settings with absent keys left out, an empty blend dropped (it means one voice), and
+ * `language` always present ('auto' by default). It is part of every segment's cache key that
+ * way: audio cached before the language was sent (English spoken under ZH) is never reused.
+ */
 export const senseNovaVoiceSettingsSchema: z.ZodType<VoiceSettings> = senseNovaVoiceSettingsShape.transform((settings) => {
-  const out: Record<string, number | { voice: string; weight: number }[]> = {};
+  const out: Record<string, number | string | { voice: string; weight: number }[]> = {};
   if (settings.speed !== undefined) out.speed = settings.speed;
   if (settings.vol !== undefined) out.vol = settings.vol;
   if (settings.pitch !== undefined) out.pitch = settings.pitch;
   if (settings.blend !== undefined && settings.blend.length > 0) out.blend = settings.blend.map(({ voice, weight }) => ({ voice, weight }));
+  out.language = settings.language ?? 'auto';
   return out;
 });

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { generateSenseAudioAudio, spokenText, wordCount } from '../senseaudio/audio.ts';
+import { generateSenseAudioAudio, wordCount } from '../senseaudio/audio.ts';
 import { closeSignal, pause, readBody, sendJson, writeText } from '../shared/http-io.ts';
 import { frameEvent, type SseStyle } from '../shared/sse-frames.ts';
 import { AudioLinkStore } from './audio-links.ts';
@@ -88,6 +88,8 @@ export interface RecordedRequest {
   outputFormat?: string;
   /** timbre_weights exactly as received. */
   timbreWeights?: unknown;
+  /** `language` exactly as received (absent: the server's ZH default applies). */
+  language?: unknown;
   voiceSetting?: Record<string, unknown>;
   audioSetting?: SimAudioRequest;
   fault?: SenseNovaFaultKind;
@@ -327,7 +329,10 @@ class Simulator {
     fault: SenseNovaFault | undefined,
     gone: AbortSignal,
   ): Promise<void> {
-    const audio = generateSenseAudioAudio(request.input, request.audio, {
+    // The page documents no pause syntax: a `<break time=500>` is text like any other, read aloud
+    // and billed. The shared generator would honour it (SenseAudio's rule), so it never sees one.
+    const readAloud = request.input.replaceAll('<', '\uFF1C');
+    const audio = generateSenseAudioAudio(readAloud, request.audio, {
       msPerChar: this.#options.msPerChar ?? 60,
       mp3Tags: this.#options.mp3Tags ?? true,
     });
@@ -336,9 +341,8 @@ class Simulator {
     record.audioSha256 = createHash('sha256').update(bytes).digest('hex');
     record.durationMs = audio.durationMs;
     record.bitrate = audio.bitrate;
-    // The documented example bills 12 for 12 characters, Chinese included: code points, pause tags
-    // not read.
-    record.usageCharacters = [...spokenText(request.input)].length;
+    // The documented example bills 12 for 12 characters, Chinese included: code points, every one.
+    record.usageCharacters = [...request.input].length;
     const extraInfo = {
       length: audio.durationMs,
       size: bytes.length,
@@ -347,7 +351,7 @@ class Simulator {
       bitrate: request.audio.format === 'mp3' ? audio.bitrate : 0,
       response_format: request.audio.format,
       usage_characters: record.usageCharacters,
-      word_count: wordCount(request.input),
+      word_count: wordCount(readAloud),
     };
     if (request.outputFormat === 'url') {
       const { path } = this.#links.add({
@@ -566,6 +570,7 @@ function describeBody(record: RecordedRequest, body: unknown): void {
   if (typeof fields.stream === 'boolean') record.stream = fields.stream;
   if (typeof fields.output_format === 'string') record.outputFormat = fields.output_format;
   if (fields.timbre_weights !== undefined) record.timbreWeights = fields.timbre_weights;
+  if (fields.language !== undefined) record.language = fields.language;
   const voice = fields.voice_setting;
   if (typeof voice === 'object' && voice !== null) {
     record.voiceSetting = voice as Record<string, unknown>;

@@ -17,6 +17,8 @@ export interface SimRequest {
   audio: SimAudioRequest;
   /** Normalised to the array form; empty for one voice. */
   timbreWeights: { voice: string; weight: number }[];
+  /** The language spoken: as sent, upper-cased; ZH (the documented default) when absent. */
+  language: 'ZH' | 'EN';
 }
 
 export type Validation = { ok: true; request: SimRequest } | { ok: false; message: string };
@@ -34,6 +36,16 @@ const BITRATES = [32000, 64000, 128000, 256000];
 const TOP_KEYS = new Set(['model', 'input', 'stream', 'language', 'voice_setting', 'audio_setting', 'timbre_weights', 'output_format']);
 const VOICE_KEYS = new Set(['voice', 'speed', 'volume', 'pitch']);
 const AUDIO_KEYS = new Set(['sample_rate', 'channel', 'bitrate', 'response_format']);
+/**
+ * The parameter table lists "ZH, EN, 默认 ZH"; every example sends "zh". Those spellings pass and
+ * nothing else: a server that validates would not guess at `Zh`, `english` or `zh-CN`.
+ */
+const LANGUAGES = new Map<unknown, 'ZH' | 'EN'>([
+  ['ZH', 'ZH'],
+  ['EN', 'EN'],
+  ['zh', 'ZH'],
+  ['en', 'EN'],
+]);
 const MAX_VOICES = 4;
 const WEIGHT_TOLERANCE = 1e-6;
 
@@ -53,9 +65,8 @@ export function validateRequest(body: unknown, rules: ValidationRules): Validati
   if (length > rules.maxInputChars) return fail(`input is ${length} characters, over the ${rules.maxInputChars} limit`);
   const stream = body.stream ?? false;
   if (typeof stream !== 'boolean') return fail('stream must be a boolean');
-  if (body.language !== undefined && (typeof body.language !== 'string' || !['zh', 'en'].includes(body.language.toLowerCase()))) {
-    return fail(`language must be ZH or EN, got ${JSON.stringify(body.language)}`);
-  }
+  const language = body.language === undefined ? 'ZH' : LANGUAGES.get(body.language);
+  if (language === undefined) return fail(`language must be ZH or EN, got ${JSON.stringify(body.language)}`);
   const outputFormat = body.output_format ?? 'hex';
   if (outputFormat !== 'hex' && outputFormat !== 'url')
     return fail(`output_format must be hex or url, got ${JSON.stringify(outputFormat)}`);
@@ -108,6 +119,7 @@ export function validateRequest(body: unknown, rules: ValidationRules): Validati
       voiceSetting: voice,
       audio: { format: format as SimAudioRequest['format'], sampleRate, channels: channel, bitrate },
       timbreWeights: weights,
+      language,
     },
   };
 }

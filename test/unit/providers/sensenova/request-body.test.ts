@@ -61,10 +61,21 @@ describe('buildRequestBody', () => {
       model: 'SenseNova-Audio-Fusion-0603',
       input: '明月几时有，把酒问青天。',
       stream: true,
+      // Sent since issue 10 (defect 4): before, the server's ZH default applied to every text.
+      language: 'ZH',
       voice_setting: { voice: 'female_chunzhen', speed: 1.2, volume: 3, pitch: -2 },
       audio_setting: { sample_rate: 24000, channel: 1, response_format: 'mp3', bitrate: 64000 },
       output_format: 'hex',
     });
+  });
+
+  it('sends language per segment: EN for an English text, ZH for Chinese, the setting when forced', () => {
+    const english = 'The harbour lights were out, and nobody knew why.';
+    expect(buildRequestBody(request({ text: english }), 'stream').language).toBe('EN');
+    expect(buildRequestBody(request({ text: english, voiceSettings: { language: 'auto' } }), 'url').language).toBe('EN');
+    expect(buildRequestBody(request(), 'stream').language).toBe('ZH');
+    expect(buildRequestBody(request({ text: english, voiceSettings: { language: 'ZH' } }), 'stream').language).toBe('ZH');
+    expect(buildRequestBody(request({ voiceSettings: { language: 'EN' } }), 'stream').language).toBe('EN');
   });
 
   it('sends a blend as the seed array form with the main voice in it', () => {

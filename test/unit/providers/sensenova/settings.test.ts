@@ -20,9 +20,10 @@ function refusal(voiceSettings: RawRenderOptions['voiceSettings']): InputError {
 
 describe('SenseNova settings through resolveRenderOptions', () => {
   it('takes the documented voice settings at their bounds, under their generic names', () => {
-    expect(resolve({ speed: 0.5, vol: 10, pitch: -12 }).voiceSettings).toEqual({ speed: 0.5, vol: 10, pitch: -12 });
-    expect(resolve({ speed: 2, vol: 0.01, pitch: 12 }).voiceSettings).toEqual({ speed: 2, vol: 0.01, pitch: 12 });
-    expect(resolve({}).voiceSettings).toEqual({});
+    // `language` is always present since issue 10 (defect 4): it names the rule in every cache key.
+    expect(resolve({ speed: 0.5, vol: 10, pitch: -12 }).voiceSettings).toEqual({ speed: 0.5, vol: 10, pitch: -12, language: 'auto' });
+    expect(resolve({ speed: 2, vol: 0.01, pitch: 12 }).voiceSettings).toEqual({ speed: 2, vol: 0.01, pitch: 12, language: 'auto' });
+    expect(resolve({}).voiceSettings).toEqual({ language: 'auto' });
   });
 
   it('fills the documented model, the seed voice and mono mp3 at the documented rate', () => {
@@ -39,11 +40,19 @@ describe('SenseNova settings through resolveRenderOptions', () => {
       { voice: 'guy_wenrun', weight: 0.2 },
       { voice: 'woman_xiuse', weight: 0.1 },
     ];
-    expect(resolve({ blend }).voiceSettings).toEqual({ blend });
+    expect(resolve({ blend }).voiceSettings).toEqual({ blend, language: 'auto' });
   });
 
   it('treats an empty blend as one voice', () => {
-    expect(resolve({ blend: [] }).voiceSettings).toEqual({});
+    expect(resolve({ blend: [] }).voiceSettings).toEqual({ language: 'auto' });
+  });
+
+  it('takes language auto, ZH or EN in any case, and refuses any other naming the rule', () => {
+    expect(resolve({ language: 'EN' }).voiceSettings).toEqual({ language: 'EN' });
+    expect(resolve({ language: 'zh' }).voiceSettings).toEqual({ language: 'ZH' });
+    expect(resolve({ language: 'AUTO' }).voiceSettings).toEqual({ language: 'auto' });
+    expect(refusal({ language: 'FR' }).message).toBe('language: must be auto, ZH or EN (sensenova)');
+    expect(refusal({ language: 1 }).message).toMatch(/^language: must be auto, ZH or EN/);
   });
 
   it.each([
