@@ -1,4 +1,4 @@
-import { countCodePoints } from '../../text/count-units.ts';
+import { codePointLimits } from '../../text/text-limits.ts';
 import type { TextLimits } from '../provider.ts';
 
 /**
@@ -21,9 +21,5 @@ export const AI302_DEFAULT_MAX_CHARS = 2000;
  * Above 4,000 the target stops growing: a raised ceiling is room, not an invitation.
  */
 export function ai302Limits(maxChars: number): TextLimits {
-  return {
-    maxUnits: maxChars,
-    targetUnits: Math.max(1, Math.min(4000, Math.round(maxChars * 0.75))),
-    count: countCodePoints,
-  };
+  return codePointLimits(maxChars, 4000);
 }

@@ -1,4 +1,4 @@
-import { countCodePoints } from '../../text/count-units.ts';
+import { codePointLimits } from '../../text/text-limits.ts';
 import type { TextLimits } from '../provider.ts';
 
 /** The documentation gives no per-request ceiling; one third-party client caps at 2,000 (docs/providers/sensenova.md). */
@@ -14,9 +14,5 @@ export const SENSENOVA_DEFAULT_MAX_CHARS = 2000;
  * whole segment, so a raised ceiling should not make every segment (and every retry) huge.
  */
 export function senseNovaLimits(maxChars: number): TextLimits {
-  return {
-    maxUnits: maxChars,
-    targetUnits: Math.max(1, Math.min(3000, Math.round(maxChars * 0.75))),
-    count: countCodePoints,
-  };
+  return codePointLimits(maxChars, 3000);
 }
