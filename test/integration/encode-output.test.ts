@@ -130,6 +130,28 @@ describe('encodeOutput', () => {
     );
   });
 
+  it.each(['mp3', 'm4b'] as const)('writes all of 300 chapters to %s (nested ID3 tables; the QuickTime track)', async (format) => {
+    const source = join(scratch, 'thirty.wav');
+    await lavfiWav(source, { seconds: 30, sampleRate: 16_000, channels: 1 });
+    const many: OutputChapter[] = Array.from({ length: 300 }, (_, index) => ({
+      title: `Chapter ${index + 1}`,
+      startMs: index * 100,
+      endMs: (index + 1) * 100,
+    }));
+    const outputPath = join(scratch, 'many', `book.${format}`);
+    await encodeOutput({ input: source, outputPath, format, chapters: many, tags: {} });
+    const probed = await ffprobeAll(outputPath);
+    expect(probed.chapters.map((chapter) => chapter.tags?.title)).toEqual(many.map((chapter) => chapter.title));
+    probed.chapters.forEach((chapter, index) => {
+      expect(Math.abs(Number(chapter.start_time) * 1000 - index * 100)).toBeLessThanOrEqual(TOLERANCE_MS);
+    });
+    if (format === 'm4b') {
+      // Nero's count is one byte: ffmpeg writes the first 255 there; the chapter track has all.
+      const chpl = findBoxes(readBoxes(await readFile(outputPath)), 'moov/udta/chpl')[0];
+      expect(readNeroChapters(chpl?.body ?? Buffer.alloc(0))).toHaveLength(255);
+    }
+  });
+
   it('writes mp3 at CBR 192 kbps and 44.1 kHz when asked, every frame at that bitrate, from 24 kHz stereo f32', async () => {
     const source = join(scratch, 'stereo-f32.wav');
     await lavfiWav(source, { seconds: 3, sampleRate: 24_000, channels: 2, sampleFormat: 'f32' });

@@ -51,6 +51,7 @@ export async function readCover(path: string, signal: AbortSignal | undefined): 
     throw new InputError('coverPath', `${path} does not decode as an image: ${error.failure.stderr}`, path);
   }
   const { width = 0, height = 0 } = probed.streams?.[0] ?? {};
-  if (width <= 0 || height <= 0) throw new InputError('coverPath', `${path} has no width and height ffprobe can read`, path);
+  if (width <= 0 || height <= 0)
+    throw new InputError('coverPath', `${path} does not decode as an image: ffprobe reads no width and height`, path);
   return { path, mime, bytes, width, height };
 }

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
 import { MAX_CHAPTERS as ID3_MAX_CHAPTERS } from '../../audio/id3-chapters.ts';
+import { layer3Bitrates, type MpegVersion } from '../../audio/mp3-frame-header.ts';
 import { InputError } from '../../errors/input-error.ts';
 import type { EncodeRequest, OutputChapter, OutputTags } from './encode-types.ts';
 import { FORMAT_TRAITS, OUTPUT_FORMATS, type OutputFormat } from './output-formats.ts';
@@ -119,6 +120,26 @@ function nearestRate(rates: readonly number[], inputRate: number): number {
   return below.length > 0 ? Math.max(...below) : Math.min(...rates);
 }
 
+/**
+ * The bitrates an MP3 frame header can say at a rate, as LAME writes them: MPEG-1 (32–48 kHz)
+ * 32–320, MPEG-2 (16–24 kHz) 8–160, MPEG-2.5 (8–12 kHz) 8–64 (LAME's own cap). LAME rounds
+ * any other request silently (320 at 8 kHz comes out 64), so those are refused instead.
+ */
+export function mp3Bitrates(sampleRate: number): number[] {
+  const version: MpegVersion = sampleRate >= 32_000 ? '1' : sampleRate >= 16_000 ? '2' : '2.5';
+  const table = layer3Bitrates(version).filter((kbps) => kbps > 0);
+  return version === '2.5' ? table.filter((kbps) => kbps <= 64) : [...table];
+}
+
+function mp3Bitrate(request: EncodeRequest, sampleRate: number, fallback: number): number {
+  const allowed = mp3Bitrates(sampleRate);
+  if (request.bitrateKbps === undefined) return Math.max(...allowed.filter((kbps) => kbps <= fallback));
+  if (!allowed.includes(request.bitrateKbps)) {
+    throw new InputError('bitrateKbps', `mp3 at ${sampleRate} Hz takes ${allowed.join(', ')} kbps`, request.bitrateKbps);
+  }
+  return request.bitrateKbps;
+}
+
 /** Fills in the defaults (docs/outputs.md): the input's rate and channels, a bitrate per channel. */
 export function resolveSettings(request: EncodeRequest, input: InputAudio): EncodeSettings {
   const traits = FORMAT_TRAITS[request.format];
@@ -127,7 +148,10 @@ export function resolveSettings(request: EncodeRequest, input: InputAudio): Enco
     request.sampleRate ??
     traits.defaultSampleRate ??
     (traits.sampleRates === undefined ? input.sampleRate : nearestRate(traits.sampleRates, input.sampleRate));
+  const fallbackKbps = traits.defaultKbpsPerChannel === undefined ? undefined : traits.defaultKbpsPerChannel * channels;
   const bitrateKbps =
-    request.bitrateKbps ?? (traits.defaultKbpsPerChannel === undefined ? undefined : traits.defaultKbpsPerChannel * channels);
+    request.format === 'mp3' && fallbackKbps !== undefined
+      ? mp3Bitrate(request, sampleRate, fallbackKbps)
+      : (request.bitrateKbps ?? fallbackKbps);
   return { format: request.format, sampleRate, channels, cbr: request.cbr ?? true, ...(bitrateKbps === undefined ? {} : { bitrateKbps }) };
 }

@@ -35,7 +35,7 @@ const AAC_RATES = [7350, 8000, 11025, 12000, 16000, 22050, 24000, 32000, 44100, 
 const VORBIS_MAX_CHAPTERS = 999;
 
 export const FORMAT_TRAITS: Record<OutputFormat, FormatTraits> = {
-  mp3: { extension: 'mp3', lossy: true, defaultKbpsPerChannel: 64, kbpsRange: [32, 320], sampleRates: MP3_RATES, carriesMetadata: true },
+  mp3: { extension: 'mp3', lossy: true, defaultKbpsPerChannel: 64, kbpsRange: [8, 320], sampleRates: MP3_RATES, carriesMetadata: true },
   m4b: { extension: 'm4b', lossy: true, defaultKbpsPerChannel: 64, kbpsRange: [16, 320], sampleRates: AAC_RATES, carriesMetadata: true },
   opus: {
     extension: 'opus',
