@@ -130,6 +130,17 @@ describe('encodeOutput', () => {
     );
   });
 
+  it('pads an m4b to whole AAC frames, so a decoder that ignores the edit list hears the length it reports', async () => {
+    const source = join(scratch, 'speech-rate.wav');
+    await lavfiWav(source, { seconds: 6, sampleRate: 22_050, channels: 1 });
+    const outputPath = join(scratch, 'padded', 'book.m4b');
+    const result = await encodeOutput({ input: source, outputPath, format: 'm4b', chapters: CHAPTERS, tags: {} });
+    // ffmpeg 5.1 decodes the last AAC frame whole: unpadded, 37 ms more than the edit list says.
+    expect(Math.abs((await decodedMs(outputPath)) - result.durationMs)).toBeLessThanOrEqual(1);
+    expect(result.durationMs).toBeGreaterThanOrEqual(INPUT_MS);
+    expect(result.durationMs - INPUT_MS, 'less than one AAC frame of padding').toBeLessThan((1024 / 22_050) * 1000);
+  });
+
   it.each(['mp3', 'm4b'] as const)('writes all of 300 chapters to %s (nested ID3 tables; the QuickTime track)', async (format) => {
     const source = join(scratch, 'thirty.wav');
     await lavfiWav(source, { seconds: 30, sampleRate: 16_000, channels: 1 });

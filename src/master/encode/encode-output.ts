@@ -22,6 +22,18 @@ export type { EncodedFile, EncodeRequest, OutputChapter, OutputFormat, OutputTag
 
 /** How far the decoded output may be from the audio it was made from before it counts as broken. */
 const LENGTH_TOLERANCE_MS = 25;
+/** Samples in an AAC-LC frame. */
+const AAC_FRAME_SAMPLES = 1024;
+
+/**
+ * An m4b is padded with silence to whole AAC frames: ffmpeg 5.1 (and other decoders that ignore
+ * the MP4 edit list's end) would otherwise play the encoder's padding of the last frame, up to
+ * 1023 samples (46 ms at 22.05 kHz) past the length the file declares. Padded, every decoder
+ * agrees on the length. Returns the padded length in samples at the output rate.
+ */
+function wholeAacFrames(lengthMs: number, sampleRate: number): number {
+  return Math.ceil(Math.round((lengthMs * sampleRate) / 1000) / AAC_FRAME_SAMPLES) * AAC_FRAME_SAMPLES;
+}
 
 /** One file to write: what goes in, how it is encoded, what it carries. */
 interface FileJob {
@@ -133,6 +145,9 @@ async function writeOne(job: FileJob): Promise<EncodedFile> {
   const partial = join(folder, `.${basename(job.outputPath)}.${randomBytes(4).toString('hex')}.partial`);
   const metadataPath = `${partial}.ffmetadata`;
   const audioPath = settings.format === 'mp3' ? `${partial}.audio` : partial;
+  const sourceMs = job.slice === undefined ? job.input.durationMs : Math.min(job.slice.endMs, job.input.durationMs) - job.slice.startMs;
+  const padToSamples = settings.format === 'm4b' ? wholeAacFrames(sourceMs, settings.sampleRate) : undefined;
+  const expectedMs = padToSamples === undefined ? sourceMs : (padToSamples * 1000) / settings.sampleRate;
   try {
     const metadata = metadataEntries(job);
     if (metadata !== undefined)
@@ -140,6 +155,7 @@ async function writeOne(job: FileJob): Promise<EncodedFile> {
     const command: EncodeCommand = {
       inputPath: job.input.path,
       ...(job.slice === undefined ? {} : { slice: job.slice }),
+      ...(padToSamples === undefined ? {} : { padToSamples }),
       ...(metadata === undefined ? {} : { metadataPath }),
       chaptersFromMetadata: metadata?.chaptersFromMetadata ?? false,
       ...(job.cover !== undefined && (settings.format === 'm4b' || settings.format === 'flac') ? { coverPath: job.cover.path } : {}),
@@ -156,7 +172,6 @@ async function writeOne(job: FileJob): Promise<EncodedFile> {
       await rm(audioPath, { force: true });
     }
     const measured = await measureOutput(partial, settings.format, settings, job.what, signal);
-    const expectedMs = job.slice === undefined ? job.input.durationMs : job.slice.endMs - job.slice.startMs;
     if (Math.abs(measured.durationMs - expectedMs) > LENGTH_TOLERANCE_MS) {
       throw new EncodeError(
         `${job.what} decodes to ${measured.durationMs.toFixed(1)} ms of audio, not the ${expectedMs.toFixed(1)} ms it was made from`,

@@ -11,6 +11,8 @@ export interface EncodeCommand {
   chaptersFromMetadata: boolean;
   /** A cover as an attached picture stream (m4b and flac; mp3 and opus carry theirs in tags). */
   coverPath?: string;
+  /** Pads the audio with silence to this many samples at the output rate (m4b: whole AAC frames). */
+  padToSamples?: number;
   /** A three-letter ISO 639-2 code for the MP4 audio track's language. */
   trackLanguage?: string;
   settings: EncodeSettings;
@@ -81,6 +83,10 @@ export function encodeArguments(command: EncodeCommand): string[] {
   args.push('-map_metadata', metadataIndex === undefined ? '-1' : String(metadataIndex));
   args.push('-map_chapters', metadataIndex !== undefined && command.chaptersFromMetadata ? String(metadataIndex) : '-1');
   if (command.trackLanguage !== undefined) args.push('-metadata:s:a:0', `language=${command.trackLanguage}`);
+  if (command.padToSamples !== undefined) {
+    // Resampled first (a no-op at the same rate), so the length is counted at the output rate.
+    args.push('-af', `aresample=${command.settings.sampleRate},apad=whole_len=${command.padToSamples}`);
+  }
   args.push('-ar', String(command.settings.sampleRate), '-ac', String(command.settings.channels));
   args.push(...codecArguments(command.settings), command.outputPath);
   return args;
