@@ -91,6 +91,8 @@ describe('encodeOutput', () => {
 
     const pictures = probed.streams.filter((stream) => stream.disposition?.attached_pic === 1);
     expect(pictures.map((stream) => stream.codec_name)).toEqual([picture]);
+    // ID3 APIC and FLAC pictures have a type; MP4's covr has none.
+    if (format !== 'm4b') expect(pictures[0]?.tags?.comment).toBe('Cover (front)');
 
     const tags = tagsOf(probed);
     expect(tags).toMatchObject({
