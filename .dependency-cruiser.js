@@ -13,7 +13,7 @@ export const layers = [
   { name: 'around a render', folders: ['webhooks', 'metrics', 'cache'] },
   { name: 'queue contracts', folders: ['queue'] },
   { name: 'render records', folders: ['render'] },
-  { name: 'stitching, process runtime', folders: ['stitcher', 'runtime'] },
+  { name: 'stitching, mastering, runtime', folders: ['stitcher', 'master', 'runtime'] },
   { name: 'providers, storage', folders: ['providers', 'storage'] },
   { name: 'text, audio, configuration', folders: ['text', 'audio', 'config'] },
   { name: 'base', folders: ['errors', 'util'] },

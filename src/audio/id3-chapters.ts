@@ -16,6 +16,8 @@ export interface ChapterMark {
 export interface Id3ChapterTagInput {
   title?: string;
   chapters: readonly ChapterMark[];
+  /** More frames (built with `id3Frame`: tags, a cover), written after the title, before the chapters. */
+  frames?: readonly Uint8Array[];
 }
 
 /** CTOC stores its entry count in one byte. */
@@ -57,7 +59,8 @@ function u32(value: number): Uint8Array {
   return out;
 }
 
-function frame(id: string, body: Uint8Array): Uint8Array {
+/** One ID3v2.3 frame: a four-character id, a plain 32-bit size, no flags, then the body. */
+export function id3Frame(id: string, body: Uint8Array): Uint8Array {
   const header = new Uint8Array(10);
   for (let i = 0; i < 4; i++) header[i] = id.charCodeAt(i);
   header.set(u32(body.length), 4);
@@ -65,14 +68,14 @@ function frame(id: string, body: Uint8Array): Uint8Array {
 }
 
 function titleFrame(title: string): Uint8Array {
-  return frame('TIT2', latin1OrUtf16(title));
+  return id3Frame('TIT2', latin1OrUtf16(title));
 }
 
 const TOP_LEVEL_ORDERED = 0x03;
 const ORDERED = 0x01;
 
 function tocFrame(id: string, flags: number, entries: readonly string[]): Uint8Array {
-  return frame('CTOC', Buffer.concat([asciiz(id), Uint8Array.of(flags, entries.length), ...entries.map(asciiz)]));
+  return id3Frame('CTOC', Buffer.concat([asciiz(id), Uint8Array.of(flags, entries.length), ...entries.map(asciiz)]));
 }
 
 /** One top-level table of the chapter ids, or (past 255) a top-level table of child tables. */
@@ -99,12 +102,13 @@ export function buildId3ChapterTag(input: Id3ChapterTagInput): Uint8Array {
   }
   const frames: Uint8Array[] = [];
   if (input.title !== undefined) frames.push(titleFrame(input.title));
+  frames.push(...(input.frames ?? []));
   if (input.chapters.length > 0) {
     const ids = input.chapters.map((_, index) => `ch${index}`);
     frames.push(...tocFrames(ids));
     input.chapters.forEach((chapter, index) => {
       const times = Buffer.concat([u32(Math.round(chapter.startMs)), u32(Math.round(chapter.endMs)), u32(0xffffffff), u32(0xffffffff)]);
-      frames.push(frame('CHAP', Buffer.concat([asciiz(ids[index] ?? `ch${index}`), times, titleFrame(chapter.title)])));
+      frames.push(id3Frame('CHAP', Buffer.concat([asciiz(ids[index] ?? `ch${index}`), times, titleFrame(chapter.title)])));
     });
   }
   const body = Buffer.concat(frames);
