@@ -131,7 +131,10 @@ describe('302.AI tasks and the worker', () => {
 
   it("holds no worker slot while tasks run: one slot keeps every segment's task in flight at once", async () => {
     await requireFfmpeg();
-    const simulator = await startAi302Simulator({ apiKey: API_KEY, msPerChar: 2, stageMs: 800 });
+    // Each task lives 2 stages; they must outlast creating the other tasks one by one through a
+    // single slot, which includes waiting for the first task's first poll (the task route gate)
+    // and, on a loaded 2-core machine, took longer than 2 × 800 ms (14 of 15 overlapped once).
+    const simulator = await startAi302Simulator({ apiKey: API_KEY, msPerChar: 2, stageMs: 2500 });
     cleanup.push(() => simulator.close());
     const env = await startRenderEnv(ai302Definition, { ...simulatorEnv(simulator), WORKER_CONCURRENCY: '1' });
     cleanup.push(() => env.close());
