@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { countCodePoints } from '../text/count-units.ts';
+import { DEFAULT_PAUSE_RULES, MAX_RULE_MS, PAUSE_RULE_NAMES } from '../text/pause-rules.ts';
 import { PROVIDERS } from '../providers/registry.ts';
 import { collectSettingAliases, type SettingAlias } from '../providers/setting-aliases.ts';
 
@@ -36,6 +37,14 @@ export function createRenderBodySchema(maxTextChars: number) {
     channels: z.number().int().positive().optional(),
     ...settingFields,
     title: z.string().min(1).max(500).optional().describe('written into the audio tags and manifest'),
+    // Checked by resolvePauseRules, which names every bad rule and value in one line.
+    pauses: z
+      .record(z.string(), z.unknown())
+      .optional()
+      .describe(
+        `silence the join puts by the book's structure, in ms (whole numbers, 0–${MAX_RULE_MS}); any of ` +
+          `${PAUSE_RULE_NAMES.map((name) => `${name} (default ${DEFAULT_PAUSE_RULES[name]})`).join(', ')}`,
+      ),
     id: z.string().optional().describe('name the render (1–64 letters, digits, _ or -); an id is never reused'),
     output: z.string().min(1).optional().describe('folder or s3://bucket/prefix (default API_DEFAULT_OUTPUT; limited by API_OUTPUT_ROOT)'),
     webhook: z

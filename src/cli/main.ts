@@ -11,6 +11,7 @@ import { cancelCommand } from './cancel-command.ts';
 import { oneLine } from './one-line.ts';
 import { numberOption } from './parse-number.ts';
 import { providersCommand } from './providers-command.ts';
+import { DEFAULT_PAUSE_RULES, MAX_RULE_MS, PAUSE_RULE_NAMES } from '../text/pause-rules.ts';
 import { renderCommand, type RenderCommandOptions } from './render-command.ts';
 import { settingAliasOption, settingAssignment } from './setting-flags.ts';
 import { statusCommand } from './status-command.ts';
@@ -46,6 +47,10 @@ render
   .option('-o, --out <dir|s3://bucket/prefix>', 'where results go', './renders')
   .option('--id <id>', 'name the render (an id is never reused)')
   .option('--title <title>', 'title written into the audio tags and manifest')
+  .option(
+    '--pauses <rule=ms,…>',
+    `silence by structure, in ms (0–${MAX_RULE_MS}); rules and defaults: ${PAUSE_RULE_NAMES.map((name) => `${name}=${DEFAULT_PAUSE_RULES[name]}`).join(',')}`,
+  )
   .option('-w, --wait', 'show progress on stderr and exit when the render ends (0 = completed)')
   .option('--local', 'run the workers inside this process (implies --wait)')
   .action(async (file: string, opts: RenderCommandOptions & Record<string, unknown>) => {

@@ -11,6 +11,7 @@ import { checkRenderLimits, renderCaps } from '../producer/render-limits.ts';
 import { resolveRenderOptions } from '../producer/render-options.ts';
 import { providerLimits } from '../providers/provider-limits.ts';
 import { providerDefinition } from '../providers/registry.ts';
+import { parsePauseList, resolvePauseRules } from '../text/pause-rules.ts';
 import { STITCH_QUEUE } from '../queue/queue-names.ts';
 import { connectProducer, createRedisConnection } from '../queue/redis-connection.ts';
 import { assertRenderId } from '../render/render-id.ts';
@@ -42,6 +43,8 @@ export interface RenderCommandOptions {
   out: string;
   id?: string;
   title?: string;
+  /** `--pauses paragraph=750,chapter=2000`: overrides of DEFAULT_PAUSE_RULES, in ms. */
+  pauses?: string;
   wait?: boolean;
   local?: boolean;
 }
@@ -61,7 +64,9 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
     voiceSettings: cliVoiceSettings(definition.settingAliases ?? [], opts.settingFlags ?? {}, opts.set ?? []),
   });
   if (opts.id !== undefined) assertRenderId(opts.id);
-  const plan = planRender(await readTextFile(file), providerLimits(definition, config, options), providerPlanOptions(definition, options));
+  const pauses = resolvePauseRules('--pauses', opts.pauses === undefined ? undefined : parsePauseList(opts.pauses));
+  const text = await readTextFile(file);
+  const plan = planRender(text, providerLimits(definition, config, options), providerPlanOptions(definition, options), pauses);
   checkRenderLimits(plan, options.audio, opts.title, renderCaps(config));
   const output = describeLocation(opts.out);
   definition.validateVoice?.(options.voice, config, options);

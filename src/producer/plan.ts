@@ -8,7 +8,9 @@ import { hasSomethingToSay } from '../text/speakable.ts';
 import { splitTextSpans, type TextSpan } from '../text/split-text.ts';
 import type { PlanOptions } from '../text/plan-options.ts';
 import { validateText } from '../text/validate-text.ts';
-import type { Pause } from '../text/pause.ts';
+import type { Boundary, Pause } from '../text/pause.ts';
+import { NO_PAUSES, type PauseRules } from '../text/pause-rules.ts';
+import { endsParagraph, headingEnd, paragraphRanges } from '../text/structure-ranges.ts';
 
 /** Declared with the text knowledge, where provider definitions read it; named from here too. */
 export type { PlanOptions };
@@ -23,7 +25,13 @@ export interface PlannedSegment {
   units: number;
   /** Code points. */
   chars: number;
-  /** Silence the join puts after this segment: the pause tags cut out right after it (breakTags 'cut'). */
+  /** What follows this segment in the book: the place its pause rule is chosen by. */
+  boundary: Boundary;
+  /**
+   * Silence the join puts after this segment: the rule of its boundary plus the pause tags cut
+   * out right after it (breakTags 'cut'); absent when that is 0 ms. Its reason is the boundary,
+   * or 'break-tag' when a tag added to it.
+   */
   pauseAfter?: Pause;
 }
 
@@ -41,7 +49,7 @@ export interface RenderPlan {
   characters: number;
   /** Provider units of all segments. */
   units: number;
-  /** Pause tags before the first word of the book (breakTags 'cut'): silence before segment 0. */
+  /** Silence before segment 0: the head rule plus pause tags before the book's first word (breakTags 'cut'). */
   pauseBefore?: Pause;
 }
 
@@ -52,30 +60,46 @@ export interface RenderPlan {
  * Segments with nothing to say (whitespace and invisible characters only) are dropped, and so
  * are chapters left without a segment; chapters and segments are numbered from 0.
  *
+ * Structure is kept for the join: a heading line is a segment of its own and every paragraph
+ * (text between blank lines) is split on its own, so each segment knows what follows it
+ * (`boundary`) and the pause `pauses` gives that place lands exactly between two segments.
+ * Multi-speaker texts (`turnLine`) are cut between turns only; a blank line between two turns
+ * still counts as a paragraph end. Without `pauses` no structural pause is asked for: the
+ * defaults (DEFAULT_PAUSE_RULES) are chosen where a render is requested.
+ *
  * With `breakTags: 'cut'` each chapter is first cut at its pause tags (see PlanOptions): a cut
  * there is forced however short the segment before it, no segment text holds a tag, and the
- * tag's pause goes to the last segment planned before it (to `pauseBefore` when there is none
+ * tag's pause is added to the last segment planned before it (to `pauseBefore` when there is none
  * yet). Chapter titles lose their tags too.
  */
-export function planRender(text: string, limits: TextLimits, options: PlanOptions = {}): RenderPlan {
+export function planRender(
+  text: string,
+  limits: TextLimits,
+  options: PlanOptions = {},
+  pauses: Readonly<PauseRules> = NO_PAUSES,
+): RenderPlan {
   const clean = validateText(text);
   const cut = options.breakTags === 'cut';
   const plan: RenderPlan = { chapters: [], segments: [], characters: 0, units: 0 };
+  /** Where each segment lies in `clean`, and the ms of the pause tags cut out after it. */
+  const placed: { start: number; end: number; tagMs: number }[] = [];
+  /** Where each planned chapter's heading line ends (undefined: it has none). */
+  const headings: (number | undefined)[] = [];
+  let tagsBeforeMs = 0;
   const addPause = (ms: number): void => {
-    const last = plan.segments.at(-1);
-    const before = last === undefined ? plan.pauseBefore : last.pauseAfter;
-    const pause: Pause = { ms: (before?.ms ?? 0) + ms, reason: 'break-tag' };
-    if (last === undefined) plan.pauseBefore = pause;
-    else last.pauseAfter = pause;
+    const last = placed.at(-1);
+    if (last === undefined) tagsBeforeMs += ms;
+    else last.tagMs += ms;
   };
   for (const chapter of detectChapters(clean)) {
     const pieces: BreakPiece[] = cut ? cutAtBreakTags(clean, chapter.start, chapter.end) : [{ ...chapter, pauseAfterMs: 0 }];
     if (cut && options.turnLine !== undefined) checkTagsBetweenTurns(clean, pieces, options.turnLine);
+    const heading = headingEnd(clean, chapter);
     let chapterIndex: number | undefined;
     for (const piece of pieces) {
       const spans =
         options.turnLine === undefined
-          ? splitTextSpans(clean, limits, piece.start, piece.end)
+          ? paragraphRanges(clean, piece.start, piece.end, heading).flatMap(([from, to]) => splitTextSpans(clean, limits, from, to))
           : splitTurnSpans(clean, limits, piece.start, piece.end, options.turnLine);
       for (const span of spans) {
         const segmentText = clean.slice(span.start, span.end);
@@ -83,9 +107,12 @@ export function planRender(text: string, limits: TextLimits, options: PlanOption
         if (chapterIndex === undefined) {
           chapterIndex = plan.chapters.length;
           plan.chapters.push({ index: chapterIndex, title: cut ? untagged(chapter) : chapter.title, firstSegment: plan.segments.length });
+          headings.push(heading);
         }
         const chars = countCodePoints(segmentText);
-        plan.segments.push({ index: plan.segments.length, chapter: chapterIndex, text: segmentText, units: span.units, chars });
+        const segment = { index: plan.segments.length, chapter: chapterIndex, text: segmentText, units: span.units, chars };
+        plan.segments.push({ ...segment, boundary: 'tail' });
+        placed.push({ start: span.start, end: span.end, tagMs: 0 });
         plan.characters += chars;
         plan.units += span.units;
       }
@@ -94,7 +121,32 @@ export function planRender(text: string, limits: TextLimits, options: PlanOption
   }
   if (plan.segments.length === 0)
     throw new InputError('text', 'has nothing to say: only whitespace and invisible characters', `${text.length} code units`);
+
+  plan.segments.forEach((segment, i) => {
+    const here = placed[i];
+    const next = placed[i + 1];
+    if (here === undefined) return;
+    const nextChapter = plan.segments[i + 1]?.chapter;
+    const heading = headings[segment.chapter];
+    let boundary: Boundary;
+    if (next === undefined) boundary = 'tail';
+    else if (nextChapter !== segment.chapter) boundary = 'chapter';
+    else if (heading !== undefined && here.end <= heading) boundary = 'heading';
+    else boundary = endsParagraph(clean.slice(here.end, next.start)) ? 'paragraph' : 'sentence';
+    segment.boundary = boundary;
+    const pause = pauseAt(pauses[boundary], here.tagMs, boundary);
+    if (pause !== undefined) segment.pauseAfter = pause;
+  });
+  const head = pauseAt(pauses.head, tagsBeforeMs, 'head');
+  if (head !== undefined) plan.pauseBefore = head;
   return plan;
+}
+
+/** The rule's pause at a place plus the tags cut out there; a tag names the reason. None when 0 ms. */
+function pauseAt(ruleMs: number, tagMs: number, place: Boundary | 'head'): Pause | undefined {
+  const ms = ruleMs + tagMs;
+  if (ms <= 0) return undefined;
+  return { ms, reason: tagMs > 0 ? 'break-tag' : place };
 }
 
 /** A chapter's title without pause tags (a heading line may hold one: `# One <break time=500>`). */

@@ -18,6 +18,8 @@ export interface Manifest {
   bitrate?: number;
   /** Of the stitched audio, counted from its frames or samples. */
   durationMs: number;
+  /** Silence the join put before the first segment (the head, plus pause tags before the first word); absent when none. */
+  pauseBeforeMs?: number;
   bytes: number;
   audio: string;
   characters: number;
@@ -92,6 +94,7 @@ export function buildManifest(
     channels: stitched.channels,
     ...(spec.audio.bitrate === undefined ? {} : { bitrate: spec.audio.bitrate }),
     durationMs: round(stitched.durationMs),
+    ...(stitched.pauseBeforeMs > 0 ? { pauseBeforeMs: round(stitched.pauseBeforeMs) } : {}),
     bytes: stitched.bytes,
     audio: audioKey,
     characters: spec.characters,

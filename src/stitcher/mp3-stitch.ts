@@ -13,7 +13,7 @@ import type { Mp3Frame, Mp3WalkReport } from '../audio/mp3-frame-walker.ts';
 import { unitsCoveringMs } from '../audio/pause-length.ts';
 import { silentMp3Frame } from '../audio/silent-mp3-frame.ts';
 import { OutputBatcher } from './output-batcher.ts';
-import { pauseAskedAfter } from './pauses.ts';
+import { pauseAskedAfter, pauseAskedBefore } from './pauses.ts';
 import { putStreamWithHeader } from './put-stream.ts';
 import { readAhead } from './read-ahead.ts';
 import { segmentLabel } from './segment-label.ts';
@@ -46,6 +46,8 @@ interface Mp3Tally {
   lastReport: Mp3WalkReport | null;
   /** Built at the first pause, from the first frame: one frame's bytes, written as often as needed. */
   silence: Mp3Frame | null;
+  /** Silent frames written before segment 0's first frame (the head). */
+  headFrames: number;
 }
 
 function sameStream(a: Mp3FrameHeader, b: Mp3FrameHeader): boolean {
@@ -80,6 +82,10 @@ async function* countedFrames(input: StitchInput, tally: Mp3Tally): AsyncGenerat
         checkAgainstSettings(header, input, position, key);
         tally.template = header;
         tally.firstBitrate = header.bitrateKbps;
+        // The head needs the stream's format, known only now; this frame stays valid meanwhile
+        // (the walk does not move on until it is asked for the next one).
+        tally.headFrames = unitsCoveringMs(pauseAskedBefore(input), header.sampleRate, header.samplesPerFrame);
+        if (tally.headFrames > 0) yield* silentFrames(tally, tally.headFrames);
       } else if (!sameStream(header, tally.template)) {
         throw new SegmentDamagedError(
           position,
@@ -172,9 +178,12 @@ function lameTag(tally: Mp3Tally): LameTagInfo {
   };
 }
 
-function segmentTimes(tally: Mp3Tally, template: Mp3FrameHeader): { segments: StitchedSegment[]; durationMs: number } {
+function segmentTimes(
+  tally: Mp3Tally,
+  template: Mp3FrameHeader,
+): { segments: StitchedSegment[]; durationMs: number; pauseBeforeMs: number } {
   const msPerFrame = (template.samplesPerFrame * 1000) / template.sampleRate;
-  let startFrames = 0;
+  let startFrames = tally.headFrames;
   const segments = tally.segments.map((segment, position) => {
     const result = {
       position,
@@ -186,7 +195,7 @@ function segmentTimes(tally: Mp3Tally, template: Mp3FrameHeader): { segments: St
     startFrames += segment.frames + segment.pauseFrames;
     return result;
   });
-  return { segments, durationMs: startFrames * msPerFrame };
+  return { segments, durationMs: startFrames * msPerFrame, pauseBeforeMs: tally.headFrames * msPerFrame };
 }
 
 /** The ID3 tag's input with the given times; null when the render asks for no tag. */
@@ -217,6 +226,7 @@ export async function stitchMp3(input: StitchInput): Promise<StitchResult> {
     firstReport: null,
     lastReport: null,
     silence: null,
+    headFrames: 0,
   };
   const frames = countedFrames(input, tally);
   const first = await frames.next();
@@ -252,6 +262,6 @@ export async function stitchMp3(input: StitchInput): Promise<StitchResult> {
     // A put that failed before reading the body must not leave segment 0's read open.
     await frames.return(undefined);
   }
-  const { segments, durationMs } = segmentTimes(tally, template);
-  return { durationMs, bytes: written.size, sampleRate: template.sampleRate, channels: template.channels, segments };
+  const { segments, durationMs, pauseBeforeMs } = segmentTimes(tally, template);
+  return { durationMs, pauseBeforeMs, bytes: written.size, sampleRate: template.sampleRate, channels: template.channels, segments };
 }

@@ -8,8 +8,12 @@ import type { StitchInput } from './stitch-types.ts';
  */
 export const MAX_PAUSE_MS = 60_000;
 
-/** Refuses pausesAfterMs that are not parallel to the segments or not a pause length. */
-export function validatePauses(input: Pick<StitchInput, 'pausesAfterMs' | 'segmentKeys'>): void {
+/** Refuses pausesAfterMs that are not parallel to the segments, or any pause that is not a pause length. */
+export function validatePauses(input: Pick<StitchInput, 'pausesAfterMs' | 'pauseBeforeMs' | 'segmentKeys'>): void {
+  const head = input.pauseBeforeMs ?? 0;
+  if (!Number.isFinite(head) || head < 0 || head > MAX_PAUSE_MS) {
+    throw new InputError('pauseBeforeMs', `must be a number of milliseconds from 0 to ${MAX_PAUSE_MS}`, head);
+  }
   const pauses = input.pausesAfterMs ?? [];
   if (pauses.length > input.segmentKeys.length) {
     throw new InputError('pausesAfterMs', `has ${pauses.length} entries for ${input.segmentKeys.length} segments`, pauses.length);
@@ -24,4 +28,9 @@ export function validatePauses(input: Pick<StitchInput, 'pausesAfterMs' | 'segme
 /** The pause asked for after segment `position`, 0 when none. */
 export function pauseAskedAfter(input: Pick<StitchInput, 'pausesAfterMs'>, position: number): number {
   return input.pausesAfterMs?.[position] ?? 0;
+}
+
+/** The pause asked for before the first segment, 0 when none. */
+export function pauseAskedBefore(input: Pick<StitchInput, 'pauseBeforeMs'>): number {
+  return input.pauseBeforeMs ?? 0;
 }

@@ -2,7 +2,7 @@ import { CONTENT_TYPES } from '../audio/audio-settings.ts';
 import { asSegmentDamage, SegmentDamagedError } from '../errors/segment-damaged-error.ts';
 import { ByteReader } from '../util/byte-reader.ts';
 import { unitsCoveringMs } from '../audio/pause-length.ts';
-import { pauseAskedAfter } from './pauses.ts';
+import { pauseAskedAfter, pauseAskedBefore } from './pauses.ts';
 import { putStream } from './put-stream.ts';
 import { segmentLabel } from './segment-label.ts';
 import type { StitchedSegment, StitchInput, StitchResult } from './stitch-types.ts';
@@ -46,7 +46,9 @@ async function openSamples(reader: ByteReader, input: StitchInput, position: num
 export async function stitchPcm(input: StitchInput): Promise<StitchResult> {
   const blockAlign = 2 * input.audio.channels;
   const segmentBytes: { bytes: number; pauseBytes: number }[] = [];
+  const headBytes = unitsCoveringMs(pauseAskedBefore(input), input.audio.sampleRate) * blockAlign;
   async function* body(): AsyncGenerator<Uint8Array> {
+    yield* silenceChunks(headBytes);
     for (const [position, key] of input.segmentKeys.entries()) {
       const reader = new ByteReader(input.storage.get(key));
       let written = 0;
@@ -82,11 +84,18 @@ export async function stitchPcm(input: StitchInput): Promise<StitchResult> {
   }
   const info = await putStream(input.storage, input.outputKey, body(), CONTENT_TYPES.pcm);
   const bytesPerMs = (input.audio.sampleRate * blockAlign) / 1000;
-  let start = 0;
+  let start = headBytes;
   const segments: StitchedSegment[] = segmentBytes.map(({ bytes, pauseBytes }, position) => {
     const result = { position, startMs: start / bytesPerMs, durationMs: bytes / bytesPerMs, pauseAfterMs: pauseBytes / bytesPerMs, bytes };
     start += bytes + pauseBytes;
     return result;
   });
-  return { durationMs: start / bytesPerMs, bytes: info.size, sampleRate: input.audio.sampleRate, channels: input.audio.channels, segments };
+  return {
+    durationMs: start / bytesPerMs,
+    pauseBeforeMs: headBytes / bytesPerMs,
+    bytes: info.size,
+    sampleRate: input.audio.sampleRate,
+    channels: input.audio.channels,
+    segments,
+  };
 }

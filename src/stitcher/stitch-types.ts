@@ -17,12 +17,14 @@ export interface StitchInput {
    * whole silent frames of the segments' own stream (mp3) or zero samples (wav, pcm), rounded up.
    */
   pausesAfterMs?: readonly number[];
+  /** Silence before the first segment (the book's head), written like pausesAfterMs; missing or 0: none. */
+  pauseBeforeMs?: number;
 }
 
 export interface StitchedSegment {
   /** Position in segmentKeys. */
   position: number;
-  /** Counted from the audio itself (frames or samples), never from provider claims; pauses before it included. */
+  /** Counted from the audio itself (frames or samples), never from provider claims; the head and pauses before it included. */
   startMs: number;
   /** This segment's own audio, without the pause after it. */
   durationMs: number;
@@ -35,6 +37,8 @@ export interface StitchedSegment {
 export interface StitchResult {
   /** Every segment and every pause. */
   durationMs: number;
+  /** Silence actually inserted before the first segment (whole frames or samples); 0 if none. */
+  pauseBeforeMs: number;
   /** Size of the written object. */
   bytes: number;
   sampleRate: number;

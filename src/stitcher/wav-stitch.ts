@@ -4,7 +4,7 @@ import { asSegmentDamage, SegmentDamagedError } from '../errors/segment-damaged-
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
 import { ByteReader } from '../util/byte-reader.ts';
 import { unitsCoveringMs } from '../audio/pause-length.ts';
-import { pauseAskedAfter } from './pauses.ts';
+import { pauseAskedAfter, pauseAskedBefore } from './pauses.ts';
 import { putStream } from './put-stream.ts';
 import { segmentLabel } from './segment-label.ts';
 import type { StitchedSegment, StitchInput, StitchResult } from './stitch-types.ts';
@@ -85,9 +85,11 @@ async function* writeWav(
   header: Uint8Array,
   totalBytes: number,
   fmt: Uint8Array,
+  headBytes: number,
 ): AsyncGenerator<Uint8Array> {
   yield header;
   const silence = silentSampleByte(fmt);
+  yield* silenceChunks(headBytes, silence);
   for (const [position, key] of input.segmentKeys.entries()) {
     const expected = segments[position]?.dataBytes ?? 0;
     const pauseBytes = segments[position]?.pauseBytes ?? 0;
@@ -123,7 +125,8 @@ async function* writeWav(
 export async function stitchWav(input: StitchInput, options: WavStitchOptions = {}): Promise<StitchResult> {
   const { first, segments } = await surveyWav(input);
   const bytesPerMs = (first.sampleRate * first.blockAlign) / 1000;
-  let start = 0;
+  const headBytes = unitsCoveringMs(pauseAskedBefore(input), first.sampleRate) * first.blockAlign;
+  let start = headBytes;
   const stitched: StitchedSegment[] = segments.map((segment, position) => {
     const result = {
       position,
@@ -141,9 +144,15 @@ export async function stitchWav(input: StitchInput, options: WavStitchOptions = 
     blockAlign: first.blockAlign,
     ...(options.rf64AboveRiffSize === undefined ? {} : { rf64AboveRiffSize: options.rf64AboveRiffSize }),
   });
-  const written = await putStream(input.storage, input.outputKey, writeWav(input, segments, header, start, first.fmt), CONTENT_TYPES.wav);
+  const written = await putStream(
+    input.storage,
+    input.outputKey,
+    writeWav(input, segments, header, start, first.fmt, headBytes),
+    CONTENT_TYPES.wav,
+  );
   return {
     durationMs: start / bytesPerMs,
+    pauseBeforeMs: headBytes / bytesPerMs,
     bytes: written.size,
     sampleRate: first.sampleRate,
     channels: first.channels,

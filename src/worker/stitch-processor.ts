@@ -40,10 +40,14 @@ function orderedResults(values: Record<string, unknown>, expected: number): Segm
   return results;
 }
 
-/** The outline's pauses for the join; none at all (the common case) leaves the join as it was. */
-function pausesOf(outline: RenderOutline): { pausesAfterMs?: number[] } {
+/** The outline's pauses for the join (the head, then after each segment); none at all leaves the join as it was. */
+function pausesOf(outline: RenderOutline): { pausesAfterMs?: number[]; pauseBeforeMs?: number } {
   const pausesAfterMs = outline.segments.map((segment) => segment.pauseAfter?.ms ?? 0);
-  return pausesAfterMs.some((ms) => ms > 0) ? { pausesAfterMs } : {};
+  const pauseBeforeMs = outline.pauseBefore?.ms ?? 0;
+  return {
+    ...(pausesAfterMs.some((ms) => ms > 0) ? { pausesAfterMs } : {}),
+    ...(pauseBeforeMs > 0 ? { pauseBeforeMs } : {}),
+  };
 }
 
 /** Runs when every segment of a render is done: joins them and writes audio + manifest. */

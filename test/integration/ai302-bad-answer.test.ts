@@ -11,12 +11,12 @@ import { expectCleanStitchedMp3 } from '../support/stitched-mp3-assertions.ts';
 const API_KEY = 'ai302-bad-answer-key-5e1f';
 const AUDIO = { format: 'mp3', sampleRate: 24000, channels: 1, bitrate: 64000 } as const;
 
-/** Three chapters, so three segments; `tag` makes each scenario's text (and content keys) its own. */
+/** Three paragraphs, so three segments (each paragraph is cut on its own); `tag` makes each scenario's text (and content keys) its own. */
 function book(tag: string): string {
   return [
-    `Chapter 1: The Dock\n\nThe fog had not lifted yet, and the dock (${tag}) was already full of people.`,
-    `Chapter 2: The Map\n\nShe spread the old map (${tag}) on the table and circled three places.`,
-    `Chapter 3: The Bridge\n\nWe had agreed to meet at the bridge (${tag}), but neither of us waited.`,
+    `The fog had not lifted yet, and the dock (${tag}) was already full of people.`,
+    `She spread the old map (${tag}) on the table and circled three places.`,
+    `We had agreed to meet at the bridge (${tag}), but neither of us waited.`,
   ].join('\n\n');
 }
 

@@ -15,8 +15,8 @@ const ATTEMPTS = 12;
 
 function book(tag: string): string {
   return [
-    `Chapter 1: The Dock\n\nThe fog had not lifted yet, and the dock (${tag}) was already full of people.`,
-    `Chapter 2: The Map\n\nShe spread the old map (${tag}) on the table and circled three places.`,
+    `The fog had not lifted yet, and the dock (${tag}) was already full of people.`,
+    `She spread the old map (${tag}) on the table and circled three places.`,
   ].join('\n\n');
 }
 

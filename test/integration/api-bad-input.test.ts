@@ -68,6 +68,13 @@ describe('API input checks', () => {
     ['wrong type', { ...valid, speed: 'fast' }, 'speed', /invalid_type/],
     ['missing text', { provider: 'senseaudio' }, 'text', /invalid_type/],
     ['bad render id', { ...valid, id: 'a:b' }, 'id', /letters, digits/],
+    [
+      'pause rules out of range or unknown (issue 11 item 1)',
+      { ...valid, pauses: { paragraph: 20000, heading: 'long', chapterr: 1 } },
+      'pauses',
+      /paragraph must be a whole number of milliseconds from 0 to 10000, got 20000; heading must be a whole number of milliseconds from 0 to 10000, got "long"; unknown rule "chapterr"/,
+    ],
+    ['pause rules that are not an object', { ...valid, pauses: 750 }, 'pauses', /invalid_type/],
     ['output outside API_OUTPUT_ROOT', { ...valid, output: '/tmp/elsewhere' }, 'output', /must be inside file:\/\//],
     ['output escaping the root with ..', { ...valid, output: 'RELATIVE/../../..' }, 'output', /must be inside/],
     [

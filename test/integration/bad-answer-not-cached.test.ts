@@ -10,12 +10,12 @@ import { mp3FrameDigest } from '../support/frame-digest.ts';
 import { startRenderEnv, type RenderEnv } from '../support/render-env.ts';
 import { expectCleanStitchedMp3 } from '../support/stitched-mp3-assertions.ts';
 
-/** Three chapters, so three segments; `tag` makes each scenario's text (and content keys) its own. */
+/** Three paragraphs, so three segments (each paragraph is cut on its own); `tag` makes each scenario's text (and content keys) its own. */
 function book(tag: string): string {
   return [
-    `Chapter 1: The Dock\n\nThe fog had not lifted yet, and the dock (${tag}) was already full of people waiting for the boat.`,
-    `Chapter 2: The Map\n\nShe spread the old map (${tag}) on the table and circled three places with a pencil.`,
-    `Chapter 3: The Bridge\n\nWe had agreed to meet at the bridge (${tag}), but neither of us waited for the other.`,
+    `The fog had not lifted yet, and the dock (${tag}) was already full of people waiting for the boat.`,
+    `She spread the old map (${tag}) on the table and circled three places with a pencil.`,
+    `We had agreed to meet at the bridge (${tag}), but neither of us waited for the other.`,
   ].join('\n\n');
 }
 

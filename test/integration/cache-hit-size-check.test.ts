@@ -10,9 +10,9 @@ import { startRenderEnv, type RenderEnv } from '../support/render-env.ts';
 
 function book(tag: string): string {
   return [
-    `Chapter 1: The Lighthouse\n\nThe light (${tag}) swept the sea in circles, as if it were counting something.`,
-    `Chapter 2: The Winter\n\nThat winter (${tag}) was so cold that the river froze over with a thick layer of ice.`,
-    `Chapter 3: The Bell\n\nThe bell (${tag}) rang seven times, and the courtyard fell silent at once.`,
+    `The light (${tag}) swept the sea in circles, as if it were counting something.`,
+    `That winter (${tag}) was so cold that the river froze over with a thick layer of ice.`,
+    `The bell (${tag}) rang seven times, and the courtyard fell silent at once.`,
   ].join('\n\n');
 }
 

@@ -54,6 +54,17 @@ describe('tts-batch render refuses bad input with one clear line and enqueues no
       expected: /sampleRate: must be one of/,
     },
     {
+      name: 'bad pause rules, every one named (issue 11 item 1)',
+      args: (p) => ['render', p.book, '--provider', 'senseaudio', '--pauses', 'paragraph=abc,chapter=20000,pargraph=5'],
+      expected:
+        /^tts-batch: --pauses: paragraph must be a whole number of milliseconds from 0 to 10000, got "abc"; chapter must be a whole number of milliseconds from 0 to 10000, got 20000; unknown rule "pargraph" \(rules: sentence, paragraph, heading, chapter, head, tail\)$/,
+    },
+    {
+      name: 'a pause rule without a value',
+      args: (p) => ['render', p.book, '--provider', 'senseaudio', '--pauses', 'paragraph'],
+      expected: /--pauses: "paragraph" is not RULE=MS \(e\.g\. paragraph=750,chapter=2000\)/,
+    },
+    {
       name: 'bad render id',
       args: (p) => ['render', p.book, '--provider', 'senseaudio', '--id', '../etc'],
       expected: /id: must be 1–64 letters/,

@@ -7,7 +7,7 @@ import { startAi302Simulator, type Ai302Simulator } from '../simulators/ai302/se
 import { requireFfmpeg } from '../support/ffmpeg.ts';
 import { expectCleanStitchedMp3 } from '../support/stitched-mp3-assertions.ts';
 import { startRenderEnv, type RenderEnv } from '../support/render-env.ts';
-import { makeSampleBook } from '../support/sample-book.ts';
+import { makeSampleBook, withoutParagraphBreaks } from '../support/sample-book.ts';
 
 /**
  * The whole pipeline through 302.AI's task protocol: the 60,000-character sample book, real
@@ -37,7 +37,7 @@ describe('render pipeline (302.AI simulator, 25% faults)', () => {
       WORKER_CONCURRENCY: '6',
       RETRY_ATTEMPTS: '12',
     });
-    ({ plan, options } = env.plan(makeSampleBook(60_000, 7), {
+    ({ plan, options } = env.plan(withoutParagraphBreaks(makeSampleBook(60_000, 7)), {
       format: 'mp3',
       sampleRate: 24000,
       channels: 1,

@@ -36,7 +36,8 @@ describe('render caps are checked before anything is billed', () => {
 
   it.each([
     ['RENDER_MAX_CHAPTERS', '3', /^tts-batch: text: has 4 chapters, more than the 3 one render may have \(RENDER_MAX_CHAPTERS\)/],
-    ['RENDER_MAX_SEGMENTS', '3', /^tts-batch: text: splits into 4 segments, more than the 3 one render may have \(RENDER_MAX_SEGMENTS\)/],
+    // Each chapter's heading line is a segment of its own (issue 11 item 1): 4 chapters, 8 segments.
+    ['RENDER_MAX_SEGMENTS', '3', /^tts-batch: text: splits into 8 segments, more than the 3 one render may have \(RENDER_MAX_SEGMENTS\)/],
   ])('CLI render --local refuses a book over %s=%s: exit 2, one line, zero keys, zero requests', async (name, value, expected) => {
     const prefix = uniquePrefix('caps');
     const result = await runCli(['render', book, '--provider', 'senseaudio', '--out', join(dir, 'out'), '--local'], {

@@ -8,7 +8,7 @@ import { ffprobeChapters, requireFfmpeg } from '../support/ffmpeg.ts';
 import { startRenderEnv, type RenderEnv } from '../support/render-env.ts';
 
 const CHAPTERS = 1000;
-/** One short sentence per chapter, so each chapter is one segment: a web novel in miniature. */
+/** One short sentence per chapter, so each chapter is two segments (its heading, its line): a web novel in miniature. */
 const BOOK = Array.from({ length: CHAPTERS }, (_, index) => `# Chapter ${index + 1}\nLine ${index + 1}.`).join('\n');
 
 /**
@@ -42,7 +42,8 @@ describe('a 1,000-chapter MP3 book', () => {
   it('renders with every chapter that ffprobe -show_chapters reads, and a record that stays small', async () => {
     const { plan, options } = env.plan(BOOK, { format: 'mp3', sampleRate: 24000, channels: 1, bitrate: 64000 });
     expect(plan.chapters).toHaveLength(CHAPTERS);
-    expect(plan.segments).toHaveLength(CHAPTERS);
+    // A heading line is a segment of its own (issue 11 item 1).
+    expect(plan.segments).toHaveLength(2 * CHAPTERS);
     await env.enqueue('web-novel', plan, options);
 
     // The hot record holds no per-segment or per-chapter list: its size does not depend on the book.
@@ -52,8 +53,8 @@ describe('a 1,000-chapter MP3 book', () => {
 
     const manifest = await env.finish('web-novel', 120_000);
     expect(manifest.chapters).toHaveLength(CHAPTERS);
-    expect(manifest.segments).toHaveLength(CHAPTERS);
-    expect(simulator.requests.filter((r) => r.outcome === 'completed')).toHaveLength(CHAPTERS);
+    expect(manifest.segments).toHaveLength(2 * CHAPTERS);
+    expect(simulator.requests.filter((r) => r.outcome === 'completed')).toHaveLength(2 * CHAPTERS);
 
     const chapters = await ffprobeChapters(join(env.out, 'web-novel', 'audio.mp3'));
     expect(chapters).toHaveLength(CHAPTERS);
@@ -69,8 +70,8 @@ describe('a 1,000-chapter MP3 book', () => {
     expect(state?.status).toBe('completed');
     const progress = progressOf(state!);
     expect(progress).toMatchObject({
-      segmentsDone: CHAPTERS,
-      segmentsTotal: CHAPTERS,
+      segmentsDone: 2 * CHAPTERS,
+      segmentsTotal: 2 * CHAPTERS,
       charsDone: plan.characters,
       charsTotal: plan.characters,
     });

@@ -8,7 +8,7 @@ import { requireFfmpeg } from '../support/ffmpeg.ts';
 import { mp3FrameDigest } from '../support/frame-digest.ts';
 import { expectCleanStitchedMp3 } from '../support/stitched-mp3-assertions.ts';
 import { startRenderEnv, type RenderEnv } from '../support/render-env.ts';
-import { makeSampleBook } from '../support/sample-book.ts';
+import { makeSampleBook, withoutParagraphBreaks } from '../support/sample-book.ts';
 
 /**
  * The spine, end to end: a 60,000-character mixed Chinese/English book with chapters, through
@@ -31,7 +31,12 @@ describe('render pipeline (SenseAudio simulator, 25% faults)', () => {
       WORKER_CONCURRENCY: '6',
       RETRY_ATTEMPTS: '12',
     });
-    ({ plan, options } = env.plan(makeSampleBook(60_000, 7), { format: 'mp3', sampleRate: 24000, channels: 1, bitrate: 64000 }));
+    ({ plan, options } = env.plan(withoutParagraphBreaks(makeSampleBook(60_000, 7)), {
+      format: 'mp3',
+      sampleRate: 24000,
+      channels: 1,
+      bitrate: 64000,
+    }));
   });
 
   afterAll(async () => {

@@ -7,7 +7,7 @@ import { startSenseNovaSimulator, type SenseNovaSimulator } from '../simulators/
 import { requireFfmpeg } from '../support/ffmpeg.ts';
 import { expectCleanStitchedMp3 } from '../support/stitched-mp3-assertions.ts';
 import { startRenderEnv, type RenderEnv } from '../support/render-env.ts';
-import { makeSampleBook } from '../support/sample-book.ts';
+import { makeSampleBook, withoutParagraphBreaks } from '../support/sample-book.ts';
 
 /**
  * The 60,000-character sample book through the real flow on real Redis, against the SenseNova
@@ -41,7 +41,7 @@ describe('render pipeline (SenseNova simulator, JWT auth, 25% faults)', () => {
       WORKER_CONCURRENCY: '6',
       RETRY_ATTEMPTS: '12',
     });
-    ({ plan, options } = env.plan(makeSampleBook(60_000, 11), {
+    ({ plan, options } = env.plan(withoutParagraphBreaks(makeSampleBook(60_000, 11)), {
       format: 'mp3',
       sampleRate: 24000,
       channels: 1,

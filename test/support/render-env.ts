@@ -16,6 +16,7 @@ import { connectProducer, createRedisConnection } from '../../src/queue/redis-co
 import type { Manifest } from '../../src/render/manifest.ts';
 import { RenderStore } from '../../src/render/render-store.ts';
 import { describeLocation } from '../../src/storage/open-storage.ts';
+import { NO_PAUSES, type PauseRules } from '../../src/text/pause-rules.ts';
 import { startWorkers, type WorkerRuntime } from '../../src/worker/start-workers.ts';
 import { deletePrefix, testConfig } from './test-config.ts';
 
@@ -24,7 +25,8 @@ export interface RenderEnv {
   /** Local output folder (absolute path). */
   out: string;
   store: RenderStore;
-  plan(text: string, raw?: RawRenderOptions): { plan: RenderPlan; options: RenderOptions };
+  /** Without `pauses` the plan asks for no structural pause (tests about other things keep their times). */
+  plan(text: string, raw?: RawRenderOptions, pauses?: Readonly<PauseRules>): { plan: RenderPlan; options: RenderOptions };
   enqueue(id: string, plan: RenderPlan, options: RenderOptions): Promise<EnqueuedRender>;
   /** Waits for the render's stitch job to finish (by event) and reads its manifest. */
   finish(id: string, timeoutMs?: number): Promise<Manifest>;
@@ -63,10 +65,10 @@ export async function startRenderEnv(
     config,
     out,
     store,
-    plan(text, raw = {}) {
+    plan(text, raw = {}, pauses = NO_PAUSES) {
       const resolved = resolveRenderOptions(definition, raw);
       return {
-        plan: planRender(text, providerLimits(definition, config, resolved), providerPlanOptions(definition, resolved)),
+        plan: planRender(text, providerLimits(definition, config, resolved), providerPlanOptions(definition, resolved), pauses),
         options: resolved,
       };
     },

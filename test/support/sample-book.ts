@@ -147,3 +147,14 @@ export function makeSampleBook(targetChars: number, seed = 1): string {
   }
   return `${blocks.join('\n\n')}\n`;
 }
+
+/**
+ * `book` with its blank lines made single line breaks: no paragraph ends, so segments pack
+ * several paragraphs up to the provider's target, as they did before issue 11 cut at every
+ * paragraph. For pipeline tests about faults and billing, which count one provider call per
+ * segment text: the sample book's short paragraphs repeat, and two segments with one text share
+ * one cache key.
+ */
+export function withoutParagraphBreaks(book: string): string {
+  return book.replace(/\n[ \t]*\n[\n \t]*/gu, '\n');
+}

@@ -19,6 +19,7 @@ import { HttpError } from '../http-error.ts';
 import { createRenderBodySchema, RENDER_SETTING_ALIASES, type CreateRenderBody } from '../render-request-schema.ts';
 import { renderPath } from '../render-view.ts';
 import { providerLimits } from '../../providers/provider-limits.ts';
+import { resolvePauseRules } from '../../text/pause-rules.ts';
 import { checkOutputWritable } from '../../storage/check-output.ts';
 
 const acceptedSchema = z.object({
@@ -73,7 +74,8 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
       const options = resolveRenderOptions(definition, rawOptions(body));
       definition.validateVoice?.(options.voice, ctx.config, options);
       const id = body.id === undefined ? newRenderId() : assertRenderId(body.id);
-      const plan = planRender(body.text, providerLimits(definition, ctx.config, options), providerPlanOptions(definition, options));
+      const pauses = resolvePauseRules('pauses', body.pauses);
+      const plan = planRender(body.text, providerLimits(definition, ctx.config, options), providerPlanOptions(definition, options), pauses);
       checkRenderLimits(plan, options.audio, body.title, renderCaps(ctx.config));
       const output = ctx.outputs.resolve(body.output);
       const webhook =

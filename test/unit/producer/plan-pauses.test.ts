@@ -103,7 +103,11 @@ describe("planRender with breakTags 'cut' (a provider that cannot pause)", () =>
   it("changes nothing with 'keep' (the default): the tag stays whole in its segment", () => {
     const text = '# One <break time=700>\nHi. <break time=abc> There.';
     const kept = planRender(text, LIMITS);
-    expect(kept.segments.map((s) => [s.text, s.pauseAfter])).toEqual([['# One <break time=700>\nHi. <break time=abc> There.', undefined]]);
+    // The heading line is a segment of its own (issue 11 item 1); the tags stay in their segments.
+    expect(kept.segments.map((s) => [s.text, s.pauseAfter])).toEqual([
+      ['# One <break time=700>', undefined],
+      ['Hi. <break time=abc> There.', undefined],
+    ]);
     expect(planRender(text, LIMITS, { breakTags: 'keep' })).toEqual(kept);
   });
 });

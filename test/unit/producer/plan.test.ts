@@ -82,11 +82,14 @@ describe('planRender', () => {
     const small = planRender(text, { targetUnits: 100, maxUnits: 200, count: countCodePoints });
     expect(small.chapters).toEqual([
       { index: 0, title: '第一章 开始', firstSegment: 0 },
-      { index: 1, title: 'Chapter 2', firstSegment: 1 },
+      { index: 1, title: 'Chapter 2', firstSegment: 2 },
     ]);
+    // A heading line is a segment of its own, so the pause after it falls between two segments.
     expect(small.segments.map((s) => [s.chapter, s.text])).toEqual([
-      [0, '第一章 开始\n他来了。'],
-      [1, 'Chapter 2\nThe end.'],
+      [0, '第一章 开始'],
+      [0, '他来了。'],
+      [1, 'Chapter 2'],
+      [1, 'The end.'],
     ]);
   });
 

@@ -9,7 +9,14 @@ import { MAX_CHAPTERS } from '../../../src/audio/id3-chapters.ts';
 function planOf(chapters: number, title = (index: number) => `Chapter ${index + 1}`): RenderPlan {
   return {
     chapters: Array.from({ length: chapters }, (_, index) => ({ index, title: title(index), firstSegment: index })),
-    segments: Array.from({ length: chapters }, (_, index) => ({ index, chapter: index, text: 'Hi.', units: 3, chars: 3 })),
+    segments: Array.from({ length: chapters }, (_, index) => ({
+      index,
+      chapter: index,
+      text: 'Hi.',
+      units: 3,
+      chars: 3,
+      boundary: 'chapter' as const,
+    })),
     characters: 3 * chapters,
     units: 3 * chapters,
   };

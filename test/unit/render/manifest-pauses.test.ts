@@ -27,9 +27,10 @@ const outline: RenderOutline = {
 };
 const results: SegmentResult[] = [0, 1, 2].map((index) => ({ index, key: 'abc'[index] ?? '', cached: false, bytes: 10 }));
 
-function stitched(pauses: number[]): StitchResult {
+function stitched(pauses: number[], pauseBeforeMs = 0): StitchResult {
   return {
     durationMs: 3000,
+    pauseBeforeMs,
     bytes: 30,
     sampleRate: 32000,
     channels: 1,
@@ -57,5 +58,11 @@ describe('buildManifest: pauses', () => {
   it('shows no pause where the join inserted none, whatever the plan asked', () => {
     const manifest = buildManifest(spec, outline, results, stitched([0, 0, 0]), 'r1/audio.mp3');
     expect(manifest.segments.some((s) => 'pauseAfterMs' in s || 'pauseReason' in s)).toBe(false);
+    expect(manifest).not.toHaveProperty('pauseBeforeMs');
+  });
+
+  it('shows the head silence the join inserted before the first segment', () => {
+    const manifest = buildManifest(spec, outline, results, stitched([828, 108, 0], 756), 'r1/audio.mp3');
+    expect(manifest.pauseBeforeMs).toBe(756);
   });
 });
