@@ -13,6 +13,7 @@ export const layers = [
   { name: 'around a render', folders: ['webhooks', 'metrics', 'cache'] },
   { name: 'queue contracts', folders: ['queue'] },
   { name: 'render records', folders: ['render'] },
+  { name: 'mastering', folders: ['master'] },
   { name: 'stitching, process runtime', folders: ['stitcher', 'runtime'] },
   { name: 'providers, storage', folders: ['providers', 'storage'] },
   { name: 'text, audio, configuration', folders: ['text', 'audio', 'config'] },
