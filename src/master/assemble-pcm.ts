@@ -1,6 +1,6 @@
 import type { AudioSettings } from '../audio/audio-settings.ts';
+import { decodeSegment } from './decode-segment.ts';
 import { unitsCoveringMs } from '../audio/pause-length.ts';
-import { passThroughOrTranscode } from '../audio/transcode.ts';
 import { asSegmentDamage, SegmentDamagedError } from '../errors/segment-damaged-error.ts';
 import { silenceChunks } from '../stitcher/silence-chunks.ts';
 import { segmentLabel } from '../stitcher/segment-label.ts';
@@ -36,54 +36,74 @@ export interface AssemblyTally {
 }
 
 /**
- * The book as one s16le stream: the head pause, then each segment decoded in order (one ffmpeg
- * per segment, stdin → stdout, so only a pipe's worth is in memory; a segment already s16le at
- * the master's rate and channels passes through untouched), each followed by its pause as zero
- * samples. Segment starts are counted in the sample frames yielded, so they are exact in the
+ * The book as one s16le stream: the head pause, then each segment decoded in order
+ * (decode-segment.ts: a pipe's worth in memory at a time, the next one's decode started ahead),
+ * each followed by its pause as zero samples. Segment starts are counted in the sample frames yielded, so they are exact in the
  * master whatever the segment's codec did (issue 11 item 7).
  */
+interface Opened {
+  decoded: AsyncGenerator<Uint8Array, void, undefined>;
+  first: Promise<IteratorResult<Uint8Array, void>>;
+}
+
+function openSegment(plan: AssemblyPlan, position: number): Opened {
+  const key = plan.segmentKeys[position] ?? '';
+  const decoded = decodeSegment({ ...plan, key, position });
+  const first = decoded.next();
+  // Awaited where it is used, or settled in the assembly's finally.
+  first.catch(() => undefined);
+  return { decoded, first };
+}
+
 export function assemblePcm(plan: AssemblyPlan): { stream: AsyncGenerator<Uint8Array, void, undefined>; tally: AssemblyTally } {
   const tally: AssemblyTally = { headSamples: 0, segments: [], totalSamples: 0 };
   const frameBytes = 2 * plan.channels;
-  const target: AudioSettings = { format: 'pcm', sampleRate: plan.sampleRate, channels: plan.channels };
   async function* stream(): AsyncGenerator<Uint8Array, void, undefined> {
     tally.headSamples = unitsCoveringMs(plan.pauseBeforeMs, plan.sampleRate);
     yield* silenceChunks(tally.headSamples * frameBytes);
     let written = tally.headSamples;
-    for (const [position, key] of plan.segmentKeys.entries()) {
-      plan.signal?.throwIfAborted();
-      let bytes = 0;
-      const decoded = passThroughOrTranscode(plan.storage.get(key), target, {
-        inputFormat: plan.segmentAudio.format,
-        inputSampleRate: plan.segmentAudio.sampleRate,
-        inputChannels: plan.segmentAudio.channels,
-        ...(plan.signal === undefined ? {} : { signal: plan.signal }),
-        ...(plan.ffmpegPath === undefined ? {} : { ffmpegPath: plan.ffmpegPath }),
-      });
-      try {
-        for await (const chunk of decoded) {
-          bytes += chunk.length;
-          yield chunk;
-        }
-      } catch (error) {
+    // The next segment's decode starts while this one streams (its first chunk fetched, at most a
+    // pipe's worth buffered), so ffmpeg's start-up overlaps the copy instead of adding to it.
+    let upcoming: Opened | null = openSegment(plan, 0);
+    try {
+      for (const [position, key] of plan.segmentKeys.entries()) {
         plan.signal?.throwIfAborted();
-        asSegmentDamage(position, key)(error);
+        const current: Opened = upcoming ?? openSegment(plan, position);
+        upcoming = position + 1 < plan.segmentKeys.length ? openSegment(plan, position + 1) : null;
+        let bytes = 0;
+        try {
+          for (let step = await current.first; step.done !== true; step = await current.decoded.next()) {
+            bytes += step.value.length;
+            yield step.value;
+          }
+        } catch (error) {
+          plan.signal?.throwIfAborted();
+          asSegmentDamage(position, key)(error);
+        } finally {
+          await current.decoded.return();
+        }
+        if (bytes % frameBytes !== 0) {
+          throw new SegmentDamagedError(
+            position,
+            key,
+            `${segmentLabel(position, key)} decoded to ${bytes} bytes, not whole ${frameBytes}-byte sample frames`,
+          );
+        }
+        const samples = bytes / frameBytes;
+        if (samples === 0) throw new SegmentDamagedError(position, key, `${segmentLabel(position, key)} holds no audio samples`);
+        const pauseAfterSamples = unitsCoveringMs(plan.pausesAfterMs[position] ?? 0, plan.sampleRate);
+        tally.segments.push({ position, startSample: written, samples, pauseAfterSamples });
+        written += samples;
+        yield* silenceChunks(pauseAfterSamples * frameBytes);
+        written += pauseAfterSamples;
+        tally.totalSamples = written;
       }
-      if (bytes % frameBytes !== 0) {
-        throw new SegmentDamagedError(
-          position,
-          key,
-          `${segmentLabel(position, key)} decoded to ${bytes} bytes, not whole ${frameBytes}-byte sample frames`,
-        );
+    } finally {
+      // Stopped early (abort, a failed segment, ffmpeg gone): the prefetched decode ends too.
+      if (upcoming !== null) {
+        await upcoming.first.catch(() => undefined);
+        await upcoming.decoded.return();
       }
-      const samples = bytes / frameBytes;
-      if (samples === 0) throw new SegmentDamagedError(position, key, `${segmentLabel(position, key)} holds no audio samples`);
-      const pauseAfterSamples = unitsCoveringMs(plan.pausesAfterMs[position] ?? 0, plan.sampleRate);
-      tally.segments.push({ position, startSample: written, samples, pauseAfterSamples });
-      written += samples;
-      yield* silenceChunks(pauseAfterSamples * frameBytes);
-      written += pauseAfterSamples;
-      tally.totalSamples = written;
     }
     tally.totalSamples = written;
   }

@@ -31,3 +31,11 @@ export function trackFolder(folder: string): () => void {
   folders.add(folder);
   return () => folders.delete(folder);
 }
+
+/**
+ * Kills every ffmpeg the mastering stage has running (SIGKILL): for a shutdown that cannot
+ * wait. Each masterBook in flight then fails and removes its own temp folder.
+ */
+export function killLiveFfmpeg(): void {
+  for (const child of children) child.kill('SIGKILL');
+}
