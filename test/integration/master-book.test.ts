@@ -4,6 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ConfigError } from '../../src/errors/config-error.ts';
+import { SegmentDamagedError } from '../../src/errors/segment-damaged-error.ts';
 import { LocalStorage } from '../../src/storage/local-storage.ts';
 import { bytesBody } from '../../src/util/bytes-body.ts';
 import { encodeOutputFallback } from '../../src/master/encode-fallback.ts';
@@ -164,6 +166,34 @@ describe('masterBook with real ffmpeg on espeak speech', () => {
       await result.dispose();
     }
     await expect(stat(result.tempDir)).rejects.toThrow(/ENOENT/);
+  });
+
+  it("a segment ffmpeg cannot decode fails as SegmentDamagedError naming it, with ffmpeg's words, and leaves no temp file", async () => {
+    await storage.put('segments/broken.mp3', bytesBody(new Uint8Array(4096).fill(0x55)));
+    const tempRoot = await mkdtemp(join(root, 'broken-'));
+    const error = await masterBook({
+      storage,
+      segmentKeys: ['segments/broken.mp3'],
+      segmentAudio: { format: 'mp3', sampleRate: 22_050, channels: 1 },
+      profile: 'audiobook',
+      tempRoot,
+    }).then(
+      () => null,
+      (caught: unknown) => caught,
+    );
+    expect(error).toBeInstanceOf(SegmentDamagedError);
+    expect((error as SegmentDamagedError).position).toBe(0);
+    expect((error as SegmentDamagedError).key).toBe('segments/broken.mp3');
+    expect((error as SegmentDamagedError).message).toMatch(/ffmpeg/);
+    expect(await readdir(tempRoot)).toEqual([]);
+  });
+
+  it('a missing ffmpeg is a ConfigError; raw is refused as not mastered; bad pauses are refused before any work', async () => {
+    const base = { storage, segmentKeys: keys, segmentAudio, tempRoot: root } as const;
+    await expect(masterBook({ ...base, profile: 'acx', ffmpegPath: '/nonexistent/ffmpeg' })).rejects.toBeInstanceOf(ConfigError);
+    await expect(masterBook({ ...base, profile: 'raw' })).rejects.toThrow(/^profile: raw is not mastered/);
+    await expect(masterBook({ ...base, profile: 'audiobook', pausesAfterMs: [-1] })).rejects.toThrow(/pausesAfterMs\[0\]/);
+    await expect(masterBook({ ...base, profile: 'loud' as 'acx' })).rejects.toThrow(/must be one of audiobook, acx, podcast, raw/);
   });
 
   it('a failed rule is reported with its measured value, not hidden', () => {
