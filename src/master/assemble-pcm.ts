@@ -26,6 +26,8 @@ export interface AssemblyPlan {
   channels: 1 | 2;
   signal?: AbortSignal | undefined;
   ffmpegPath?: string | undefined;
+  /** The mastering's temp folder: compressed segments are decoded from a copy there. */
+  tempDir: string;
 }
 
 /** Filled in while the assembly streams; complete once it has ended. */

@@ -119,6 +119,7 @@ export async function masterBook(input: MasterBookInput): Promise<MasterBookResu
       channels,
       signal: input.signal,
       ffmpegPath: input.ffmpegPath,
+      tempDir,
     });
     // Step 1: one pass over the decoded book measures it and keeps it on disk for step 2.
     const measuredStderr = await runFfmpeg({

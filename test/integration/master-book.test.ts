@@ -28,6 +28,7 @@ const SENTENCES = [
 let root: string;
 let storage: LocalStorage;
 const keys: string[] = [];
+const mp3Keys: string[] = [];
 
 /** espeak-ng speaks each sentence to a WAV (22.05 kHz mono), stored as a segment. */
 beforeAll(async () => {
@@ -39,6 +40,21 @@ beforeAll(async () => {
     const key = `segments/s${index}.wav`;
     await storage.put(key, bytesBody(new Uint8Array(stdout)));
     keys.push(key);
+    // The same speech as a provider's MP3 (64 kbps CBR), for the ffmpeg-decoded path.
+    const mp3Key = `segments/s${index}.mp3`;
+    await run('ffmpeg', [
+      '-v',
+      'error',
+      '-y',
+      '-i',
+      join(storage.root, key),
+      '-c:a',
+      'libmp3lame',
+      '-b:a',
+      '64k',
+      join(storage.root, mp3Key),
+    ]);
+    mp3Keys.push(mp3Key);
   }
 });
 
@@ -139,34 +155,43 @@ describe('masterBook with real ffmpeg on espeak speech', () => {
     }
   });
 
-  it('counts segment starts in the sample frames written: each start is the sum before it, and the WAV has exactly the total', async () => {
-    const pauses = [250, 0, 1000, 400];
-    const result = await masterBook({
-      storage,
-      segmentKeys: keys,
-      segmentAudio,
-      pausesAfterMs: pauses,
-      pauseBeforeMs: 100,
-      profile: 'audiobook',
-      tempRoot: root,
-    });
-    try {
-      let expected = Math.ceil((100 * 22_050) / 1000);
-      expect(result.headSamples).toBe(expected);
-      for (const [position, segment] of result.segments.entries()) {
-        expect(segment.startSample).toBe(expected);
-        expect(segment.samples).toBe(await decodedSamples(keys[position]!, 22_050));
-        expect(segment.pauseAfterSamples).toBe(pauses[position] === 0 ? 0 : Math.ceil((pauses[position]! * 22_050) / 1000 - 1e-9));
-        expect(segment.startMs).toBeCloseTo((segment.startSample * 1000) / 22_050, 6);
-        expected += segment.samples + segment.pauseAfterSamples;
+  it.each([
+    ['WAV segments (copied without ffmpeg)', 'wav'],
+    ['MP3 segments (each decoded by ffmpeg)', 'mp3'],
+  ] as const)(
+    'counts segment starts in the sample frames written, %s: each start is the sum before it, the WAV has exactly the total',
+    async (_, format) => {
+      const pauses = [250, 0, 1000, 400];
+      const segmentKeys = format === 'wav' ? keys : mp3Keys;
+      const result = await masterBook({
+        storage,
+        segmentKeys,
+        segmentAudio: { ...segmentAudio, format },
+        pausesAfterMs: pauses,
+        pauseBeforeMs: 100,
+        profile: 'audiobook',
+        tempRoot: root,
+      });
+      try {
+        let expected = Math.ceil((100 * 22_050) / 1000);
+        expect(result.headSamples).toBe(expected);
+        for (const [position, segment] of result.segments.entries()) {
+          expect(segment.startSample).toBe(expected);
+          expect(segment.samples).toBe(await decodedSamples(segmentKeys[position]!, 22_050));
+          // MP3 decoded gapless (LAME delay and padding dropped): exactly the speech's own samples, no seam silence.
+          expect(segment.samples).toBe(await decodedSamples(keys[position]!, 22_050));
+          expect(segment.pauseAfterSamples).toBe(pauses[position] === 0 ? 0 : Math.ceil((pauses[position]! * 22_050) / 1000 - 1e-9));
+          expect(segment.startMs).toBeCloseTo((segment.startSample * 1000) / 22_050, 6);
+          expected += segment.samples + segment.pauseAfterSamples;
+        }
+        expect(result.totalSamples).toBe(expected);
+        expect(await wavSampleFrames(result.wavPath)).toBe(expected);
+      } finally {
+        await result.dispose();
       }
-      expect(result.totalSamples).toBe(expected);
-      expect(await wavSampleFrames(result.wavPath)).toBe(expected);
-    } finally {
-      await result.dispose();
-    }
-    await expect(stat(result.tempDir)).rejects.toThrow(/ENOENT/);
-  });
+      await expect(stat(result.tempDir)).rejects.toThrow(/ENOENT/);
+    },
+  );
 
   it("a segment ffmpeg cannot decode fails as SegmentDamagedError naming it, with ffmpeg's words, and leaves no temp file", async () => {
     await storage.put('segments/broken.mp3', bytesBody(new Uint8Array(4096).fill(0x55)));
