@@ -19,9 +19,9 @@ export interface MasterBookInput {
   segmentKeys: readonly string[];
   /** What the stored segments are. */
   segmentAudio: AudioSettings;
-  /** Pause after each segment (ms), parallel to segmentKeys; the last one is the book's tail. */
+  /** Pause after each segment (ms), parallel to segmentKeys; the last one is the book's tail (default: the profile's tailMs). */
   pausesAfterMs?: readonly number[];
-  /** Pause before the first segment (the head), ms. */
+  /** Pause before the first segment (the head), ms; default: the profile's headMs. */
   pauseBeforeMs?: number;
   profile: MasteringProfile | ProfileName;
   /** Room tone level (dBFS pink-noise amplitude) or null for none; default: the profile's. */
@@ -90,7 +90,7 @@ export async function masterBook(input: MasterBookInput): Promise<MasterBookResu
   }
   if (input.segmentKeys.length === 0) throw new InputError('segmentKeys', 'at least one segment is needed to master', input.segmentKeys);
   validatePauses({ segmentKeys: input.segmentKeys, ...(input.pausesAfterMs === undefined ? {} : { pausesAfterMs: input.pausesAfterMs }) });
-  const pauseBeforeMs = input.pauseBeforeMs ?? 0;
+  const pauseBeforeMs = input.pauseBeforeMs ?? named.headMs;
   if (!Number.isFinite(pauseBeforeMs) || pauseBeforeMs < 0 || pauseBeforeMs > 60_000) {
     throw new InputError('pauseBeforeMs', 'must be a number of milliseconds from 0 to 60000', pauseBeforeMs);
   }
@@ -113,7 +113,7 @@ export async function masterBook(input: MasterBookInput): Promise<MasterBookResu
       storage: input.storage,
       segmentKeys: input.segmentKeys,
       segmentAudio: input.segmentAudio,
-      pausesAfterMs: input.pausesAfterMs ?? [],
+      pausesAfterMs: withTail(input.pausesAfterMs ?? [], input.segmentKeys.length, named.tailMs),
       pauseBeforeMs,
       sampleRate,
       channels,
@@ -236,6 +236,14 @@ export async function masterBook(input: MasterBookInput): Promise<MasterBookResu
     await dispose();
     throw error;
   }
+}
+
+/** The pauses with the profile's tail after the last segment when none was given for it. */
+function withTail(pauses: readonly number[], segments: number, tailMs: number): readonly number[] {
+  if (pauses.length >= segments) return pauses;
+  const filled = Array.from({ length: segments }, (_, index) => pauses[index] ?? 0);
+  filled[segments - 1] = tailMs;
+  return filled;
 }
 
 /** dB to bring the measured book to the profile's target; 0 for silence (nothing to measure). */

@@ -85,8 +85,8 @@ describe('masterBook with real ffmpeg on espeak speech', () => {
       storage,
       segmentKeys: keys,
       segmentAudio,
-      pausesAfterMs: [750, 750, 750, 2000],
-      pauseBeforeMs: 750,
+      // No head and no tail given: the profile's (750 ms, 2 s) are used.
+      pausesAfterMs: [750, 750, 750],
       profile: 'acx',
       tempRoot: root,
     });
@@ -111,6 +111,8 @@ describe('masterBook with real ffmpeg on espeak speech', () => {
       expect(measured.loudness.noiseFloorDb).not.toBeNull();
       expect(measured.loudness.noiseFloorDb).toBeLessThanOrEqual(-60);
       expect(measured.sampleRate).toBe(44_100);
+      expect(result.headSamples).toBe(Math.ceil(0.75 * 44_100));
+      expect(result.segments.at(-1)?.pauseAfterSamples).toBe(2 * 44_100);
       const report = complianceReport(PROFILES.acx, { files: [measured] });
       console.info('acx compliance', JSON.stringify(report));
       expect(report.filter((entry) => !entry.pass)).toEqual([]);
