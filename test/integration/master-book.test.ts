@@ -9,6 +9,7 @@ import { SegmentDamagedError } from '../../src/errors/segment-damaged-error.ts';
 import { LocalStorage } from '../../src/storage/local-storage.ts';
 import { bytesBody } from '../../src/util/bytes-body.ts';
 import { encodeOutputFallback } from '../../src/master/encode-fallback.ts';
+import { chapterCuts } from '../../src/master/chapter-cuts.ts';
 import { complianceReport } from '../../src/master/compliance.ts';
 import { masterBook } from '../../src/master/master-book.ts';
 import { measureLoudness } from '../../src/master/measure-loudness.ts';
@@ -117,6 +118,46 @@ describe('masterBook with real ffmpeg on espeak speech', () => {
       console.info('acx compliance', JSON.stringify(report));
       expect(report.filter((entry) => !entry.pass)).toEqual([]);
       expect(report.map((entry) => entry.rule)).toContain('true peak');
+    } finally {
+      await result.dispose();
+    }
+  });
+
+  it('acx, one file per chapter cut by chapterCuts: every file passes every rule, head and tail room tone included', async () => {
+    const result = await masterBook({
+      storage,
+      segmentKeys: keys,
+      segmentAudio,
+      pausesAfterMs: [750, 2000, 750],
+      profile: 'acx',
+      tempRoot: root,
+    });
+    try {
+      const cuts = chapterCuts(result.segments, [{ firstSegment: 0 }, { firstSegment: 2 }], {
+        headSamples: result.headSamples,
+        totalSamples: result.totalSamples,
+      });
+      const files = [];
+      for (const cut of cuts) {
+        const wav = join(result.tempDir, `chapter-${cut.chapter}.wav`);
+        await run('ffmpeg', [
+          '-v',
+          'error',
+          '-y',
+          '-i',
+          result.wavPath,
+          '-af',
+          `atrim=start_sample=${cut.startSample}:end_sample=${cut.endSample}`,
+          wav,
+        ]);
+        const mp3 = join(root, `acx-chapter-${cut.chapter}.mp3`);
+        await encodeOutputFallback({ input: wav, outputPath: mp3, format: 'mp3', sampleRate: 44_100, bitrateKbps: 192, cbr: true });
+        files.push({ ...(await measureLoudness(mp3)), name: `chapter ${cut.chapter + 1}` });
+      }
+      const report = complianceReport(PROFILES.acx, { files });
+      console.info('acx per chapter', JSON.stringify(report.map((entry) => [entry.rule, entry.measured])));
+      expect(report.filter((entry) => !entry.pass)).toEqual([]);
+      expect(report.filter((entry) => entry.rule.endsWith('head silence'))).toHaveLength(2);
     } finally {
       await result.dispose();
     }
