@@ -9,3 +9,4 @@ export { NotFoundError } from './not-found-error.ts';
 export { BadAudioError } from './bad-audio-error.ts';
 export { SegmentDamagedError } from './segment-damaged-error.ts';
 export { EnqueueCleanupError, EnqueueExpiredError, EnqueueUnconfirmedError } from './enqueue-error.ts';
+export { FfmpegError, type FfmpegFailure } from './ffmpeg-error.ts';

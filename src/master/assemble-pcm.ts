@@ -1,0 +1,113 @@
+import type { AudioSettings } from '../audio/audio-settings.ts';
+import { decodeSegment } from './decode-segment.ts';
+import { unitsCoveringMs } from '../audio/pause-length.ts';
+import { asSegmentDamage, SegmentDamagedError } from '../errors/segment-damaged-error.ts';
+import { silenceChunks } from '../stitcher/silence-chunks.ts';
+import { segmentLabel } from '../stitcher/segment-label.ts';
+import type { Storage } from '../storage/storage.ts';
+
+/** Where one segment landed in the assembled book, counted in the sample frames written. */
+export interface PlacedSegment {
+  position: number;
+  startSample: number;
+  samples: number;
+  pauseAfterSamples: number;
+}
+
+export interface AssemblyPlan {
+  storage: Storage;
+  segmentKeys: readonly string[];
+  /** What the stored segments are (their format tells ffmpeg how to read them). */
+  segmentAudio: AudioSettings;
+  pausesAfterMs: readonly number[];
+  pauseBeforeMs: number;
+  /** The master's format: every segment is decoded (and resampled) to s16le at this rate and channel count. */
+  sampleRate: number;
+  channels: 1 | 2;
+  signal?: AbortSignal | undefined;
+  ffmpegPath?: string | undefined;
+  /** The mastering's temp folder: compressed segments are decoded from a copy there. */
+  tempDir: string;
+}
+
+/** Filled in while the assembly streams; complete once it has ended. */
+export interface AssemblyTally {
+  headSamples: number;
+  segments: PlacedSegment[];
+  totalSamples: number;
+}
+
+/**
+ * The book as one s16le stream: the head pause, then each segment decoded in order
+ * (decode-segment.ts: a pipe's worth in memory at a time, the next one's decode started ahead),
+ * each followed by its pause as zero samples. Segment starts are counted in the sample frames yielded, so they are exact in the
+ * master whatever the segment's codec did (issue 11 item 7).
+ */
+interface Opened {
+  decoded: AsyncGenerator<Uint8Array, void, undefined>;
+  first: Promise<IteratorResult<Uint8Array, void>>;
+}
+
+function openSegment(plan: AssemblyPlan, position: number): Opened {
+  const key = plan.segmentKeys[position] ?? '';
+  const decoded = decodeSegment({ ...plan, key, position });
+  const first = decoded.next();
+  // Awaited where it is used, or settled in the assembly's finally.
+  first.catch(() => undefined);
+  return { decoded, first };
+}
+
+export function assemblePcm(plan: AssemblyPlan): { stream: AsyncGenerator<Uint8Array, void, undefined>; tally: AssemblyTally } {
+  const tally: AssemblyTally = { headSamples: 0, segments: [], totalSamples: 0 };
+  const frameBytes = 2 * plan.channels;
+  async function* stream(): AsyncGenerator<Uint8Array, void, undefined> {
+    tally.headSamples = unitsCoveringMs(plan.pauseBeforeMs, plan.sampleRate);
+    yield* silenceChunks(tally.headSamples * frameBytes);
+    let written = tally.headSamples;
+    // The next segment's decode starts while this one streams (its first chunk fetched, at most a
+    // pipe's worth buffered), so ffmpeg's start-up overlaps the copy instead of adding to it.
+    let upcoming: Opened | null = openSegment(plan, 0);
+    try {
+      for (const [position, key] of plan.segmentKeys.entries()) {
+        plan.signal?.throwIfAborted();
+        const current: Opened = upcoming ?? openSegment(plan, position);
+        upcoming = position + 1 < plan.segmentKeys.length ? openSegment(plan, position + 1) : null;
+        let bytes = 0;
+        try {
+          for (let step = await current.first; step.done !== true; step = await current.decoded.next()) {
+            bytes += step.value.length;
+            yield step.value;
+          }
+        } catch (error) {
+          plan.signal?.throwIfAborted();
+          asSegmentDamage(position, key)(error);
+        } finally {
+          await current.decoded.return();
+        }
+        if (bytes % frameBytes !== 0) {
+          throw new SegmentDamagedError(
+            position,
+            key,
+            `${segmentLabel(position, key)} decoded to ${bytes} bytes, not whole ${frameBytes}-byte sample frames`,
+          );
+        }
+        const samples = bytes / frameBytes;
+        if (samples === 0) throw new SegmentDamagedError(position, key, `${segmentLabel(position, key)} holds no audio samples`);
+        const pauseAfterSamples = unitsCoveringMs(plan.pausesAfterMs[position] ?? 0, plan.sampleRate);
+        tally.segments.push({ position, startSample: written, samples, pauseAfterSamples });
+        written += samples;
+        yield* silenceChunks(pauseAfterSamples * frameBytes);
+        written += pauseAfterSamples;
+        tally.totalSamples = written;
+      }
+    } finally {
+      // Stopped early (abort, a failed segment, ffmpeg gone): the prefetched decode ends too.
+      if (upcoming !== null) {
+        await upcoming.first.catch(() => undefined);
+        await upcoming.decoded.return();
+      }
+    }
+    tally.totalSamples = written;
+  }
+  return { stream: stream(), tally };
+}

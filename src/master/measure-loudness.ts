@@ -1,0 +1,125 @@
+import { execFile } from 'node:child_process';
+import { open } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { AudioFormatError } from '../errors/audio-format-error.ts';
+import { measuringFilters, parseMeasurements, type Loudness, type SilenceSpan } from './parse-measurements.ts';
+import { runFfmpeg } from './run-ffmpeg.ts';
+
+const execFileAsync = promisify(execFile);
+
+/**
+ * A pause is what silencedetect finds under −50 dB for at least 0.2 s: room tone at ACX's −60 dB
+ * floor counts as silence, the quietest speech does not.
+ */
+export const SILENCE_THRESHOLD_DB = -50;
+const MIN_SILENCE_S = 0.2;
+
+/** Everything the compliance report checks, measured on one encoded file. */
+export interface FileMeasurement {
+  loudness: Loudness;
+  /** From decoded samples (astats' count), not the container's claim. */
+  durationMs: number;
+  sampleRate: number;
+  channels: number;
+  codec: string;
+  /** Container bit rate, kbps; null when ffprobe gives none (wav gives one, pcm does not). */
+  bitrateKbps: number | null;
+  /** mp3: an Info tag (LAME's mark of a constant bit rate) rather than Xing; null for other codecs. */
+  cbr: boolean | null;
+  /** Silence at the very start and the very end (0 when the audio starts or ends with sound). */
+  headSilenceMs: number;
+  tailSilenceMs: number;
+  silences: SilenceSpan[];
+}
+
+/**
+ * Decodes the encoded file once with ffmpeg (`-af ebur128=peak=true,astats,silencedetect`) and
+ * ffprobe's stream facts. Measured on the encoded output because encoding raises inter-sample
+ * peaks (audio.md). Aborting kills ffmpeg.
+ */
+export async function measureLoudness(path: string, options: { signal?: AbortSignal; ffmpegPath?: string } = {}): Promise<FileMeasurement> {
+  const stream = await probeStream(path, options.signal);
+  const stderr = await runFfmpeg({
+    step: 'measure',
+    args: [
+      '-nostats',
+      '-i',
+      path,
+      '-map',
+      '0:a:0',
+      '-af',
+      measuringFilters({ thresholdDb: SILENCE_THRESHOLD_DB, minSeconds: MIN_SILENCE_S }),
+      '-f',
+      'null',
+      '-',
+    ],
+    signal: options.signal,
+    ffmpegPath: options.ffmpegPath,
+  });
+  const parsed = parseMeasurements(stderr);
+  const durationMs = (parsed.samples / stream.sampleRate) * 1000;
+  const head = parsed.silences.find((span) => span.startMs <= 1);
+  // silencedetect closes a silence still open at the end at the last sample.
+  const tailSpan = parsed.silences.at(-1);
+  const tail = tailSpan !== undefined && durationMs - tailSpan.endMs <= 30 ? tailSpan : undefined;
+  return {
+    loudness: parsed.loudness,
+    durationMs,
+    ...stream,
+    cbr: stream.codec === 'mp3' ? await hasInfoTag(path) : null,
+    headSilenceMs: head === undefined ? 0 : head.endMs - head.startMs,
+    tailSilenceMs: tail === undefined ? 0 : durationMs - tail.startMs,
+    silences: parsed.silences,
+  };
+}
+
+async function probeStream(
+  path: string,
+  signal: AbortSignal | undefined,
+): Promise<{ sampleRate: number; channels: number; codec: string; bitrateKbps: number | null }> {
+  const { stdout } = await execFileAsync(
+    'ffprobe',
+    ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=codec_name,sample_rate,channels,bit_rate', '-of', 'json', path],
+    signal === undefined ? {} : { signal },
+  );
+  const parsed = JSON.parse(stdout) as { streams?: { codec_name?: string; sample_rate?: string; channels?: number; bit_rate?: string }[] };
+  const audio = parsed.streams?.[0];
+  const sampleRate = Number(audio?.sample_rate);
+  if (audio === undefined || !Number.isFinite(sampleRate) || audio.channels === undefined) {
+    throw new AudioFormatError(`ffprobe found no audio stream in ${path}`, path);
+  }
+  const bitrate = Number(audio.bit_rate);
+  return {
+    sampleRate,
+    channels: audio.channels,
+    codec: audio.codec_name ?? 'unknown',
+    bitrateKbps: Number.isFinite(bitrate) ? Math.round(bitrate / 1000) : null,
+  };
+}
+
+/** LAME writes "Info" in the first frame of a CBR file and "Xing" for VBR (after any ID3v2 tag); null: neither. */
+async function hasInfoTag(path: string): Promise<boolean | null> {
+  const file = await open(path, 'r');
+  try {
+    const header = Buffer.alloc(10);
+    await file.read(header, 0, 10, 0);
+    // ID3v2 size is syncsafe (7 bits a byte), +10 for the header, +10 more with a footer.
+    const tagBytes =
+      header.toString('latin1', 0, 3) === 'ID3'
+        ? 10 +
+          ((header[6] ?? 0) << 21) +
+          ((header[7] ?? 0) << 14) +
+          ((header[8] ?? 0) << 7) +
+          (header[9] ?? 0) +
+          ((header[5] ?? 0) & 0x10 ? 10 : 0)
+        : 0;
+    const frame = Buffer.alloc(200);
+    const { bytesRead } = await file.read(frame, 0, frame.length, tagBytes);
+    const text = frame.subarray(0, bytesRead).toString('latin1');
+    if (text.includes('Info')) return true;
+    if (text.includes('Xing')) return false;
+    return null;
+  } finally {
+    await file.close();
+  }
+}
