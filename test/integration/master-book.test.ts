@@ -8,7 +8,7 @@ import { ConfigError } from '../../src/errors/config-error.ts';
 import { SegmentDamagedError } from '../../src/errors/segment-damaged-error.ts';
 import { LocalStorage } from '../../src/storage/local-storage.ts';
 import { bytesBody } from '../../src/util/bytes-body.ts';
-import { encodeOutputFallback } from '../../src/master/encode-fallback.ts';
+import { encodeOutput } from '../../src/master/encode/encode-output.ts';
 import { chapterCuts } from '../../src/master/chapter-cuts.ts';
 import { complianceReport } from '../../src/master/compliance.ts';
 import { masterBook } from '../../src/master/master-book.ts';
@@ -93,10 +93,12 @@ describe('masterBook with real ffmpeg on espeak speech', () => {
     });
     try {
       const mp3 = join(root, 'acx.mp3');
-      await encodeOutputFallback({
+      await encodeOutput({
         input: result.wavPath,
         outputPath: mp3,
         format: 'mp3',
+        chapters: [],
+        tags: {},
         sampleRate: 44_100,
         bitrateKbps: 192,
         cbr: true,
@@ -151,7 +153,16 @@ describe('masterBook with real ffmpeg on espeak speech', () => {
           wav,
         ]);
         const mp3 = join(root, `acx-chapter-${cut.chapter}.mp3`);
-        await encodeOutputFallback({ input: wav, outputPath: mp3, format: 'mp3', sampleRate: 44_100, bitrateKbps: 192, cbr: true });
+        await encodeOutput({
+          input: wav,
+          outputPath: mp3,
+          format: 'mp3',
+          sampleRate: 44_100,
+          bitrateKbps: 192,
+          cbr: true,
+          chapters: [],
+          tags: {},
+        });
         files.push({ ...(await measureLoudness(mp3)), name: `chapter ${cut.chapter + 1}` });
       }
       const report = complianceReport(PROFILES.acx, { files });
@@ -176,7 +187,7 @@ describe('masterBook with real ffmpeg on espeak speech', () => {
     });
     try {
       const mp3 = join(root, 'audiobook.mp3');
-      await encodeOutputFallback({ input: result.wavPath, outputPath: mp3, format: 'mp3', bitrateKbps: 128 });
+      await encodeOutput({ input: result.wavPath, outputPath: mp3, format: 'mp3', bitrateKbps: 128, chapters: [], tags: {} });
       const measured = await measureLoudness(mp3);
       console.info('audiobook measured on mp3', JSON.stringify({ ...measured.loudness, gainDb: result.gainDb }));
       expect(Math.abs((measured.loudness.integratedLufs ?? -Infinity) - -18)).toBeLessThanOrEqual(1);
