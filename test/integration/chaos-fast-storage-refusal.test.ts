@@ -46,7 +46,8 @@ describe('chaos (fast): a storage that refuses every call', () => {
     const options = resolveRenderOptions(senseAudioDefinition, { format: 'mp3' });
     await driver.enqueue({
       id: 'refused',
-      plan: planRender('Chapter 1\n\nNo bucket will take this.', senseAudioDefinition.limits),
+      // One segment, so the first 403 is segment 0's (a heading would now be a segment of its own).
+      plan: planRender('No bucket will take this.', senseAudioDefinition.limits),
       options,
       output: describeLocation(`s3://${s3.bucket}/p`),
     });
