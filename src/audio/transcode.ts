@@ -3,6 +3,7 @@ import type { Readable, Writable } from 'node:stream';
 import { AudioFormatError } from '../errors/audio-format-error.ts';
 import { ConfigError } from '../errors/config-error.ts';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
+import { writeToStdin } from '../util/write-to-stdin.ts';
 import { MAX_HEAD_BYTES, readAudioHead, type AudioHead } from './audio-head.ts';
 import type { AudioSettings } from './audio-settings.ts';
 
@@ -106,7 +107,7 @@ async function* runFfmpeg(
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
   let inputFailure: { error: unknown } | undefined;
-  const pumped = pumpInput(guardLength(peeked.replay, peeked.head), child.stdin).catch((error: unknown) => {
+  const pumped = writeToStdin(guardLength(peeked.replay, peeked.head), child.stdin).catch((error: unknown) => {
     inputFailure = { error };
     kill();
   });
@@ -203,30 +204,6 @@ export function ffmpegArguments(
   }
   args.push('pipe:1');
   return args;
-}
-
-/** Writes the input into ffmpeg's stdin, waiting for 'drain' whenever the pipe is full. */
-async function pumpInput(input: AsyncIterable<Uint8Array>, stdin: Writable): Promise<void> {
-  for await (const chunk of input) {
-    if (stdin.destroyed || stdin.writableEnded) return; // ffmpeg stopped reading; leaving the loop closes the input
-    if (!stdin.write(chunk)) await drained(stdin);
-  }
-  if (!stdin.destroyed) stdin.end();
-}
-
-function drained(stream: Writable): Promise<void> {
-  if (stream.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      stream.off('error', done);
-      resolve();
-    };
-    stream.on('drain', done);
-    stream.on('close', done);
-    stream.on('error', done);
-  });
 }
 
 interface PeekedInput {

@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
-import type { Writable } from 'node:stream';
 import { ConfigError } from '../errors/config-error.ts';
 import { FfmpegError } from '../errors/ffmpeg-error.ts';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
+import { writeToStdin } from '../util/write-to-stdin.ts';
 import { trackChild } from './live-processes.ts';
 
 export interface FfmpegRun {
@@ -52,11 +52,13 @@ export async function runFfmpeg(run: FfmpegRun): Promise<string> {
     if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
   };
   signal?.addEventListener('abort', kill, { once: true });
+  // Writes fail with EPIPE once ffmpeg is gone; its exit status tells the real story.
+  child.stdin?.on('error', () => undefined);
   let inputFailure: { error: unknown } | undefined;
   const pumped =
     run.stdin === undefined || child.stdin === null
       ? Promise.resolve()
-      : pump(run.stdin, child.stdin).catch((error: unknown) => {
+      : writeToStdin(run.stdin, child.stdin).catch((error: unknown) => {
           inputFailure = { error };
           kill();
         });
@@ -74,30 +76,6 @@ export async function runFfmpeg(run: FfmpegRun): Promise<string> {
     await exited;
     untrack();
   }
-}
-
-/** Writes the source into ffmpeg's stdin, waiting for 'drain' whenever the pipe is full. */
-async function pump(source: AsyncIterable<Uint8Array>, stdin: Writable): Promise<void> {
-  // Writes fail with EPIPE once ffmpeg is gone; its exit status tells the real story.
-  stdin.on('error', () => undefined);
-  for await (const chunk of source) {
-    if (stdin.destroyed || stdin.writableEnded) return;
-    if (!stdin.write(chunk)) await drained(stdin);
-  }
-  if (!stdin.destroyed) stdin.end();
-}
-
-function drained(stream: Writable): Promise<void> {
-  if (stream.destroyed) return Promise.resolve();
-  return new Promise((resolve) => {
-    const done = (): void => {
-      stream.off('drain', done);
-      stream.off('close', done);
-      resolve();
-    };
-    stream.on('drain', done);
-    stream.on('close', done);
-  });
 }
 
 function spawnFailure(error: Error & { code?: unknown }, command: string): TtsBatchError {
