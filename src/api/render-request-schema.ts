@@ -1,4 +1,7 @@
 import { z } from 'zod';
+import { MAX_COVER_BYTES } from '../master/encode/cover-image.ts';
+import { OUTPUT_FORMATS } from '../master/encode/output-formats.ts';
+import { PROFILE_NAMES } from '../master/profiles.ts';
 import { countCodePoints } from '../text/count-units.ts';
 import { DEFAULT_PAUSE_RULES, MAX_RULE_MS, PAUSE_RULE_NAMES } from '../text/pause-rules.ts';
 import { PROVIDERS } from '../providers/registry.ts';
@@ -31,12 +34,35 @@ export function createRenderBodySchema(maxTextChars: number) {
     provider: z.string().min(1).describe('speech provider, e.g. senseaudio'),
     voice: z.string().min(1).optional().describe('voice id (default: the provider default)'),
     model: z.string().min(1).optional(),
-    format: z.string().min(1).optional().describe('mp3 | wav | pcm'),
-    sampleRate: z.number().int().positive().optional(),
-    bitrate: z.number().int().positive().optional().describe('mp3 only, bits/s'),
+    profile: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(`mastering: ${PROFILE_NAMES.join(' | ')} (default audiobook; docs/mastering.md)`),
+    format: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(`output: ${OUTPUT_FORMATS.join(' | ')} (default: the profile's, mp3; raw: the segments')`),
+    split: z.string().min(1).optional().describe('chapter: also one file per chapter (acx: always)'),
+    outputBitrate: z.number().int().positive().optional().describe('mp3, m4b or opus output bitrate, kbps'),
+    segmentFormat: z.string().min(1).optional().describe("what the provider is asked for (default: the provider's; docs/outputs.md)"),
+    sampleRate: z.number().int().positive().optional().describe("the segments' sample rate, asked of the provider"),
+    bitrate: z.number().int().positive().optional().describe("the segments' mp3 bitrate, bits/s, asked of the provider"),
     channels: z.number().int().positive().optional(),
     ...settingFields,
-    title: z.string().min(1).max(500).optional().describe('written into the audio tags and manifest'),
+    title: z.string().min(1).max(500).optional().describe("the book's title: tags, manifest, folder and file names (default: the id)"),
+    author: z.string().min(1).max(500).optional(),
+    narrator: z.string().min(1).max(500).optional().describe('default: the voice'),
+    year: z.number().int().optional(),
+    genre: z.string().min(1).max(200).optional(),
+    language: z.string().min(1).max(35).optional().describe('ISO 639-2, e.g. eng'),
+    cover: z
+      .string()
+      .min(1)
+      .max(Math.ceil((MAX_COVER_BYTES * 4) / 3) + 4)
+      .optional()
+      .describe('cover art, a JPEG or PNG of at most 8 MiB, base64'),
     // Checked by resolvePauseRules, which names every bad rule and value in one line.
     pauses: z
       .record(z.string(), z.unknown())

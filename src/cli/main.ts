@@ -1,3 +1,5 @@
+import { OUTPUT_FORMATS } from '../master/encode/output-formats.ts';
+import { PROFILE_NAMES } from '../master/profiles.ts';
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfig } from '../runtime/app-config.ts';
 import { InputError } from '../errors/input-error.ts';
@@ -33,9 +35,13 @@ const render = program
   .requiredOption('-p, --provider <name>', 'speech provider (see `tts-batch providers`)')
   .option('-v, --voice <id>', 'voice id (default: the provider default)')
   .option('--model <name>', 'provider model (default: the provider default)')
-  .option('-f, --format <format>', 'mp3 | wav | pcm (flac is not supported yet)')
-  .option('--sample-rate <hz>', 'sample rate in Hz', numberOption('sampleRate'))
-  .option('--bitrate <bps>', 'mp3 bitrate in bits/s', numberOption('bitrate'))
+  .option('--profile <name>', `mastering: ${PROFILE_NAMES.join(' | ')} (default audiobook; docs/mastering.md)`)
+  .option('-f, --format <format>', `output: ${OUTPUT_FORMATS.join(' | ')} (default: the profile's, mp3; raw: the segments')`)
+  .option('--split <mode>', 'chapter: also one file per chapter, "NN - Title.ext" (acx: always)')
+  .option('--output-bitrate <kbps>', "mp3, m4b or opus output bitrate in kbps (default: the profile's)", numberOption('outputBitrate'))
+  .option('--segment-format <format>', "what the provider is asked for: mp3 | wav | pcm … (default: the provider's, docs/outputs.md)")
+  .option('--sample-rate <hz>', "the segments' sample rate in Hz (asked of the provider)", numberOption('sampleRate'))
+  .option('--bitrate <bps>', "the segments' mp3 bitrate in bits/s (asked of the provider)", numberOption('bitrate'))
   .option('--channels <n>', '1 or 2', numberOption('channels'));
 for (const alias of settingAliases) render.addOption(settingAliasOption(alias));
 render
@@ -46,7 +52,13 @@ render
   )
   .option('-o, --out <dir|s3://bucket/prefix>', 'where results go', './renders')
   .option('--id <id>', 'name the render (an id is never reused)')
-  .option('--title <title>', 'title written into the audio tags and manifest')
+  .option('--title <title>', "the book's title: its tags, manifest, folder and file names (default: the file name)")
+  .option('--author <name>', 'tags: artist / author')
+  .option('--narrator <name>', 'tags: narrator / composer (default: the voice)')
+  .option('--cover <file>', 'cover art, JPEG or PNG, at most 8 MiB')
+  .option('--year <yyyy>', 'tags: year', numberOption('year'))
+  .option('--genre <genre>', 'tags: genre')
+  .option('--language <code>', 'tags: language (ISO 639-2, e.g. eng)')
   .option(
     '--pauses <rule=ms,…>',
     `silence by structure, in ms (0–${MAX_RULE_MS}); rules and defaults: ${PAUSE_RULE_NAMES.map((name) => `${name}=${DEFAULT_PAUSE_RULES[name]}`).join(',')}`,

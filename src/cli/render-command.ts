@@ -18,7 +18,13 @@ import { assertRenderId } from '../render/render-id.ts';
 import { getRenderStatus, progressOf } from '../render/render-status.ts';
 import { RenderStore, type RenderState } from '../render/render-store.ts';
 import { checkOutputWritable } from '../storage/check-output.ts';
-import { describeLocation } from '../storage/open-storage.ts';
+import { describeLocation, openStorage } from '../storage/open-storage.ts';
+import { readCover } from '../master/encode/cover-image.ts';
+import { resolveDelivery, segmentFormatAsked } from '../producer/delivery-options.ts';
+import { storeCover } from '../producer/store-cover.ts';
+import { nameOfInputFile } from '../render/book-name.ts';
+import { fileURLToPath } from 'node:url';
+import { InputError } from '../errors/input-error.ts';
 import { createLogger } from '../util/logger.ts';
 import { startWorkers, type WorkerRuntime } from '../worker/start-workers.ts';
 import { LocalCredentialFailure } from './local-credentials.ts';
@@ -32,7 +38,18 @@ export interface RenderCommandOptions {
   provider: string;
   voice?: string;
   model?: string;
+  /** The output format (mp3, m4b, …); the segments' is `segmentFormat`. */
   format?: string;
+  segmentFormat?: string;
+  profile?: string;
+  split?: string;
+  outputBitrate?: number;
+  author?: string;
+  narrator?: string;
+  cover?: string;
+  year?: number;
+  genre?: string;
+  language?: string;
   sampleRate?: number;
   bitrate?: number;
   channels?: number;
@@ -56,16 +73,18 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
   const options = resolveRenderOptions(definition, {
     model: opts.model,
     voice: opts.voice,
-    format: opts.format,
+    format: segmentFormatAsked(opts),
     sampleRate: opts.sampleRate,
     bitrate: opts.bitrate,
     channels: opts.channels,
     // Each provider's strict schema takes what it knows and refuses the rest by name.
     voiceSettings: cliVoiceSettings(definition.settingAliases ?? [], opts.settingFlags ?? {}, opts.set ?? []),
   });
+  const delivery = resolveDelivery(opts, options.audio, options.voice);
   if (opts.id !== undefined) assertRenderId(opts.id);
   const pauses = resolvePauseRules('--pauses', opts.pauses === undefined ? undefined : parsePauseList(opts.pauses));
   const text = await readTextFile(file);
+  const cover = opts.cover === undefined ? undefined : await readCover(opts.cover, undefined).catch(renameField('cover'));
   const plan = planRender(text, providerLimits(definition, config, options), providerPlanOptions(definition, options), pauses);
   checkRenderLimits(plan, options.audio, opts.title, renderCaps(config));
   const output = describeLocation(opts.out);
@@ -75,6 +94,7 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
   }
   // Last of the checks (it is the only one that talks to the network): a probe write and delete.
   await checkOutputWritable(output, config);
+  const outputStorage = openStorage(output, config);
 
   // --local is self-contained: a private prefix, so its workers serve only its own render.
   const prefix = opts.local ? localQueuePrefix(config.QUEUE_PREFIX) : config.QUEUE_PREFIX;
@@ -100,8 +120,21 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
         store,
         retry: { attempts: config.RETRY_ATTEMPTS, backoffMs: config.RETRY_BACKOFF_MS },
         enqueueTimeoutMs: config.ENQUEUE_RECONCILE_MS,
+        outputStorage,
       },
-      { id: opts.id, title: opts.title, plan, provider: definition, options, output },
+      {
+        id: opts.id,
+        title: opts.title,
+        plan,
+        provider: definition,
+        options,
+        output,
+        delivery: {
+          options: delivery,
+          name: nameOfInputFile(file),
+          ...(cover === undefined ? {} : { cover: await storeCover(outputStorage, cover) }),
+        },
+      },
     );
     localFailure.bind(store, render.id);
     process.stdout.write(`${render.id}\n`);
@@ -112,6 +145,7 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
     const notice = opts.local ? undefined : new WorkerNotice(connection, prefix, definition.name);
     return await followRender(connection, store, new Queue(STITCH_QUEUE, { connection, prefix }), render.id, notice);
   } finally {
+    await outputStorage.close();
     await runtime?.close();
     if (opts.local && connection.status === 'ready') {
       // Best effort, but said: the render's outcome stands either way.
@@ -158,7 +192,8 @@ async function followRender(connection: Redis, store: RenderStore, stitchQueue: 
       const line = formatProgress(state.status, progressOf(state));
       if (state.status === 'completed' && state.result) {
         reporter.done(`${line} · ${(state.result.durationMs / 1000).toFixed(1)} s of audio`);
-        process.stdout.write(`${state.result.location}\n`);
+        // A path a shell can use (or an s3:// URL), not a file:// URL.
+        process.stdout.write(`${displayLocation(state.result.location)}\n`);
         return 0;
       }
       if (state.status === 'failed' || state.status === 'cancelled') {
@@ -173,4 +208,17 @@ async function followRender(connection: Redis, store: RenderStore, stitchQueue: 
   } finally {
     await stitchQueue.close();
   }
+}
+
+/** A local output's file as a path; an s3:// location as it is. */
+export function displayLocation(location: string): string {
+  return location.startsWith('file:') ? fileURLToPath(new URL(location)) : location;
+}
+
+/** readCover names its field coverPath (the encoder's); the CLI's user knows --cover. */
+function renameField(field: string): (error: unknown) => never {
+  return (error: unknown) => {
+    if (error instanceof InputError) throw new InputError(field, error.message.slice(error.field.length + 2), error.value);
+    throw error;
+  };
 }

@@ -13,6 +13,11 @@ import type { RenderStore } from '../render/render-store.ts';
 import type { StitchJobData, SynthesizeJobData } from '../queue/job-data.ts';
 import type { RenderPlan } from './plan.ts';
 import type { RenderOptions } from './render-options.ts';
+import type { DeliveryOptions } from './delivery-options.ts';
+import { claimBookFolder, releaseBookFolder } from './claim-book-folder.ts';
+import { bookFileName, bookSlug } from '../render/book-name.ts';
+import type { DeliverySpec } from '../render/delivery-spec.ts';
+import type { Storage } from '../storage/storage.ts';
 import { segmentKey, type SegmentIdentity } from '../queue/segment-key.ts';
 import { toSpeechText } from '../text/speech-text.ts';
 
@@ -27,6 +32,12 @@ export interface RenderRequest {
   output: string;
   /** Where to POST the final event, signed with `secret` (kept out of the spec and job data). */
   webhook?: { url: string; secret: string } | undefined;
+  /**
+   * How the book is delivered (resolveDelivery) and what it is called: `name` is the title, else
+   * the input file's name, else the render id; the folder and the files are named after it.
+   * Absent: the raw join under `<id>/`, as before delivery existed (tests of the queue use it).
+   */
+  delivery?: { options: DeliveryOptions; name?: string | undefined; cover?: DeliverySpec['cover'] } | undefined;
   /** The Idempotency-Key the caller claimed for this id: kept a day once the flow exists, released if it never does. */
   idempotencyKey?: string | undefined;
 }
@@ -45,6 +56,8 @@ export interface EnqueueDeps {
   retry: RetryPolicy;
   /** ENQUEUE_RECONCILE_MS: past this, a render whose flow is not added is failed by the reconciler. */
   enqueueTimeoutMs?: number | undefined;
+  /** The output, to see whether a folder name is already used by files there (see claim-book-folder.ts). */
+  outputStorage?: Storage | undefined;
 }
 
 const DEFAULT_ENQUEUE_TIMEOUT_MS = 60_000;
@@ -83,6 +96,7 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
     return { segment, data };
   });
 
+  const delivery = request.delivery === undefined ? undefined : await deliverySpec(deps, request, id);
   const spec: RenderSpec = {
     id,
     createdAt: new Date().toISOString(),
@@ -93,6 +107,7 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
     voiceSettings: options.voiceSettings,
     audio: options.audio,
     output: request.output,
+    ...(delivery === undefined ? {} : { delivery }),
     ...(request.webhook ? { webhook: { url: request.webhook.url } } : {}),
     characters: plan.characters,
     segmentCount: plan.segments.length,
@@ -119,6 +134,8 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
     outline,
   );
   if (!created) {
+    if (delivery !== undefined)
+      await releaseBookFolder(deps.connection, deps.prefix, { output: request.output, folder: delivery.folder, renderId: id });
     throw new InputError('id', `a render with id "${id}" already exists; choose another id`, id);
   }
   const flows = new FlowProducer({ connection: deps.connection, prefix: deps.prefix });
@@ -137,6 +154,10 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
       })),
     });
   } catch (error) {
+    if (delivery !== undefined)
+      await releaseBookFolder(deps.connection, deps.prefix, { output: request.output, folder: delivery.folder, renderId: id }).catch(
+        () => undefined,
+      );
     await undoCreate(deps, id, error);
   } finally {
     await flows.close();
@@ -176,4 +197,23 @@ async function takeBackFlow(deps: EnqueueDeps, id: string): Promise<void> {
   } finally {
     await stitch.close();
   }
+}
+
+/** The delivery as stored: the options, the folder claimed for the book, the files' base name. */
+async function deliverySpec(deps: EnqueueDeps, request: RenderRequest, id: string): Promise<DeliverySpec> {
+  const { options, name, cover } = request.delivery as NonNullable<RenderRequest['delivery']>;
+  const named = request.title ?? name ?? id;
+  const slug = bookSlug(named) || bookSlug(id) || 'book';
+  const folder = await claimBookFolder(deps.connection, deps.prefix, {
+    output: request.output,
+    slug,
+    renderId: id,
+    storage: deps.outputStorage,
+  });
+  return {
+    ...options,
+    ...(cover === undefined ? {} : { cover }),
+    folder,
+    baseName: bookFileName(named) || slug,
+  };
 }

@@ -1,8 +1,24 @@
+import type { ComplianceEntry } from '../master/compliance.ts';
+import type { Loudness } from '../master/parse-measurements.ts';
 import type { VoiceSettings } from '../providers/voice-settings.ts';
 import type { PauseReason } from '../text/pause.ts';
-import type { StitchResult } from '../stitcher/stitch-types.ts';
 import type { RenderOutline } from './render-outline.ts';
+import type { AudioSettings } from '../audio/audio-settings.ts';
 import type { RenderSpec, SegmentResult } from './render-record.ts';
+
+/** One file the render wrote, relative to its folder: tools read names here, never guess them. */
+export interface ManifestFile {
+  name: string;
+  role: 'book' | 'chapter' | 'cover';
+  format: string;
+  bytes: number;
+  /** Decoded from the written file. */
+  durationMs?: number;
+  /** The chapters it holds (indexes, inclusive). */
+  chapters?: { first: number; last: number };
+  /** Measured on this file (the book file's is also the manifest's `loudness`). */
+  loudness?: Loudness;
+}
 
 export interface Manifest {
   id: string;
@@ -12,75 +28,130 @@ export interface Manifest {
   model: string;
   voice: string;
   voiceSettings: VoiceSettings;
+  /** The mastering profile (raw: the segments joined as they are). */
+  profile: string;
+  /** The output's format, rate and channels, measured on the written file. */
   format: string;
   sampleRate: number;
   channels: number;
-  bitrate?: number;
-  /** Of the stitched audio, counted from its frames or samples. */
+  /** Kbps of a lossy output, as ffprobe reads it. */
+  bitrateKbps?: number;
+  /** What the segments were asked and stored as (part of their cache keys). */
+  segmentAudio: AudioSettings;
+  /** Decoded from the whole-book file: encoder delay and padding excluded. */
   durationMs: number;
-  /** Silence the join put before the first segment (the head, plus pause tags before the first word); absent when none. */
+  /** Silence before the first segment (the head, plus pause tags before the first word); absent when none. */
   pauseBeforeMs?: number;
+  /** The whole-book file's size. */
   bytes: number;
+  /** Its storage key. */
   audio: string;
+  /** The render's folder (every `files[].name` is under it). */
+  folder: string;
+  files: ManifestFile[];
+  /** Measured on the encoded whole-book file. */
+  loudness: Loudness;
+  /** Each rule of the profile, measured on the files it delivers, pass or fail; empty for raw. */
+  compliance: ComplianceEntry[];
+  /** Gain the mastering applied, dB; absent for raw. */
+  gainDb?: number;
+  tags: Record<string, string | number>;
   characters: number;
   /** What the provider reported billing for this render (cached segments bill 0). */
   billedCharacters: number;
   cachedSegments: number;
   createdAt: string;
   completedAt: string;
-  chapters: { index: number; title: string; startMs: number }[];
+  /** Each from its start (inside the pause before it; the first from 0) to the next one's. */
+  chapters: { index: number; title: string; startMs: number; endMs: number }[];
   segments: {
     index: number;
     chapter: number;
     chars: number;
     startMs: number;
     durationMs: number;
+    /** Bytes of the segment's stored audio. */
     bytes: number;
     cached: boolean;
     /** The segment's storage key (cache eviction and pruning read it). */
     key: string;
     billedCharacters?: number;
     traceId?: string;
-    /** Silence the join put after this segment (whole frames or samples), and why; absent when none. */
+    /** Silence put after this segment (whole frames or samples), and why; absent when none. */
     pauseAfterMs?: number;
     pauseReason?: PauseReason;
   }[];
 }
 
+/** Where every segment and chapter lies in the delivered book, and what was written: from the stitch or the mastering. */
+export interface BookTiming {
+  durationMs: number;
+  pauseBeforeMs: number;
+  sampleRate: number;
+  channels: number;
+  bitrateKbps?: number | null;
+  segments: readonly { startMs: number; durationMs: number; pauseAfterMs: number }[];
+  /** Chapter spans; absent: each chapter from its first segment's start to the next's. */
+  chapters?: readonly { startMs: number; endMs: number }[];
+}
+
+export interface DeliveryFacts {
+  profile: string;
+  format: string;
+  folder: string;
+  audioKey: string;
+  bytes: number;
+  files: ManifestFile[];
+  loudness: Loudness;
+  compliance: ComplianceEntry[];
+  gainDb?: number;
+  tags: Record<string, string | number | undefined>;
+}
+
 const round = (ms: number): number => Math.round(ms * 1000) / 1000;
 
-/** What the join inserted (counted from its frames, not the ms asked), with the plan's reason. */
+/** What the join inserted (counted from its frames or samples, not the ms asked), with the plan's reason. */
 function pauseFields(insertedMs: number, reason: PauseReason | undefined): { pauseAfterMs?: number; pauseReason?: PauseReason } {
   if (insertedMs <= 0) return {};
   return { pauseAfterMs: round(insertedMs), ...(reason === undefined ? {} : { pauseReason: reason }) };
 }
 
-/** Joins what was planned, what each segment job reported, and what the stitcher counted. */
+/** Joins what was planned, what each segment job reported, where the book put each segment, and what was delivered. */
 export function buildManifest(
   spec: RenderSpec,
   outline: RenderOutline,
   results: readonly SegmentResult[],
-  stitched: StitchResult,
-  audioKey: string,
+  timing: BookTiming,
+  delivered: DeliveryFacts,
 ): Manifest {
   const segments = outline.segments.map((planned, position) => {
     const result = results[position];
-    const timing = stitched.segments[position];
-    if (!result || !timing) throw new Error(`manifest: segment ${position} has no result or timing`);
+    const place = timing.segments[position];
+    if (!result || !place) throw new Error(`manifest: segment ${position} has no result or timing`);
     return {
       index: planned.index,
       chapter: planned.chapter,
       chars: planned.chars,
-      startMs: round(timing.startMs),
-      durationMs: round(timing.durationMs),
-      bytes: timing.bytes,
+      startMs: round(place.startMs),
+      durationMs: round(place.durationMs),
+      bytes: result.bytes,
       cached: result.cached,
       key: planned.key,
       ...(result.billedCharacters === undefined ? {} : { billedCharacters: result.billedCharacters }),
       ...(result.traceId === undefined ? {} : { traceId: result.traceId }),
-      ...pauseFields(timing.pauseAfterMs ?? 0, planned.pauseAfter?.reason),
+      ...pauseFields(place.pauseAfterMs, planned.pauseAfter?.reason),
     };
   });
+  const chapterStart = (index: number, firstSegment: number): number =>
+    timing.chapters?.[index]?.startMs ?? (index === 0 ? 0 : (segments[firstSegment]?.startMs ?? 0));
+  const chapters = outline.chapters.map((chapter, index) => ({
+    index: chapter.index,
+    title: chapter.title,
+    startMs: round(chapterStart(index, chapter.firstSegment)),
+  }));
+  const tags = Object.fromEntries(
+    Object.entries(delivered.tags).filter((entry): entry is [string, string | number] => entry[1] !== undefined),
+  );
   return {
     id: spec.id,
     status: 'completed',
@@ -89,23 +160,30 @@ export function buildManifest(
     model: spec.model,
     voice: spec.voice,
     voiceSettings: spec.voiceSettings,
-    format: spec.audio.format,
-    sampleRate: stitched.sampleRate,
-    channels: stitched.channels,
-    ...(spec.audio.bitrate === undefined ? {} : { bitrate: spec.audio.bitrate }),
-    durationMs: round(stitched.durationMs),
-    ...(stitched.pauseBeforeMs > 0 ? { pauseBeforeMs: round(stitched.pauseBeforeMs) } : {}),
-    bytes: stitched.bytes,
-    audio: audioKey,
+    profile: delivered.profile,
+    format: delivered.format,
+    sampleRate: timing.sampleRate,
+    channels: timing.channels,
+    ...(timing.bitrateKbps === undefined || timing.bitrateKbps === null ? {} : { bitrateKbps: timing.bitrateKbps }),
+    segmentAudio: spec.audio,
+    durationMs: round(timing.durationMs),
+    ...(timing.pauseBeforeMs > 0 ? { pauseBeforeMs: round(timing.pauseBeforeMs) } : {}),
+    bytes: delivered.bytes,
+    audio: delivered.audioKey,
+    folder: delivered.folder,
+    files: delivered.files,
+    loudness: delivered.loudness,
+    compliance: delivered.compliance,
+    ...(delivered.gainDb === undefined ? {} : { gainDb: Math.round(delivered.gainDb * 100) / 100 }),
+    tags,
     characters: spec.characters,
     billedCharacters: results.reduce((sum, r) => sum + (r.billedCharacters ?? 0), 0),
     cachedSegments: results.filter((r) => r.cached).length,
     createdAt: spec.createdAt,
     completedAt: new Date().toISOString(),
-    chapters: outline.chapters.map((chapter) => ({
-      index: chapter.index,
-      title: chapter.title,
-      startMs: segments[chapter.firstSegment]?.startMs ?? 0,
+    chapters: chapters.map((chapter, index) => ({
+      ...chapter,
+      endMs: round(timing.chapters?.[index]?.endMs ?? chapters[index + 1]?.startMs ?? timing.durationMs),
     })),
     segments,
   };

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { AUDIO_FORMATS } from '../audio/audio-settings.ts';
 import { voiceSettingsRecordSchema } from '../providers/voice-settings.ts';
+import { deliverySpecSchema } from './delivery-spec.ts';
 
 export const RENDER_STATUSES = ['queued', 'running', 'stitching', 'completed', 'failed', 'cancelled'] as const;
 export type RenderStatus = (typeof RENDER_STATUSES)[number];
@@ -29,8 +30,11 @@ export const renderSpecSchema = z.preprocess(
     model: z.string(),
     voice: z.string(),
     voiceSettings: voiceSettingsRecordSchema,
+    /** What the segments are asked and stored as (part of their cache keys). */
     audio: audioSettingsSchema,
     output: z.string(),
+    /** How the book is mastered, encoded, named and tagged; absent on records from before it existed (raw, `<id>/audio.<format>`). */
+    delivery: deliverySpecSchema.optional(),
     /** Where to POST the final event; its signing secret is kept apart (RenderStore.webhookSecret). */
     webhook: z.object({ url: z.string() }).optional(),
     characters: z.number().int().nonnegative(),

@@ -1,4 +1,4 @@
-import type { AudioSettings } from '../audio/audio-settings.ts';
+import type { AudioFormat, AudioSettings } from '../audio/audio-settings.ts';
 import type { Storage } from '../storage/storage.ts';
 
 export interface StitchInput {
@@ -8,6 +8,11 @@ export interface StitchInput {
   /** What every segment is expected to be; a segment that differs is an AudioFormatError. */
   audio: AudioSettings;
   outputKey: string;
+  /**
+   * What to write; default: the segments' own format. wav segments may be written as pcm and
+   * pcm as wav (the same samples, another container); anything else is an AudioFormatError.
+   */
+  outputFormat?: AudioFormat;
   /** Optional title and chapter marks (mp3: written as ID3v2 TIT2 + CHAP/CTOC). */
   title?: string;
   chapters?: readonly { title: string; firstSegment: number }[];

@@ -17,6 +17,12 @@ export async function stitch(input: StitchInput): Promise<StitchResult> {
   if (input.segmentKeys.length === 0) throw new InputError('segmentKeys', 'at least one segment is needed to stitch', input.segmentKeys);
   validateChapters(input.chapters ?? [], input.segmentKeys.length);
   validatePauses(input);
+  const outputFormat = input.outputFormat ?? input.audio.format;
+  if (outputFormat !== input.audio.format) {
+    // stitchPcm reads WAV-headed segments already: wav → pcm is its job.
+    if (input.audio.format === 'wav' && outputFormat === 'pcm') return stitchPcm(input);
+    throw new AudioFormatError(`${input.audio.format} segments cannot be joined into ${outputFormat} without re-encoding`, outputFormat);
+  }
   switch (input.audio.format) {
     case 'mp3':
       return stitchMp3(input);

@@ -15,6 +15,7 @@ import type { S3UploadSettings } from './s3-upload.ts';
 import { StorageError } from './storage-error.ts';
 import { assertSafeKey, assertSafePrefix, describePathProblem, quoteForMessage } from './storage-key.ts';
 import type { ListedObject, ObjectInfo, Storage } from './storage.ts';
+import { contentDisposition } from './content-disposition.ts';
 
 const MIB = 1024 * 1024;
 /** S3's floor for every part but the last. */
@@ -158,7 +159,7 @@ export class S3Storage implements Storage {
     const command = new GetObjectCommand({
       Bucket: this.bucket,
       Key: this.objectKey(key),
-      ResponseContentDisposition: `inline; filename="${options.filename}"`,
+      ResponseContentDisposition: contentDisposition(options.filename),
     });
     return getSignedUrl(this.client, command, { expiresIn: options.ttlSeconds });
   }

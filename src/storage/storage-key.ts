@@ -3,7 +3,16 @@ import { InputError } from '../errors/input-error.ts';
 /** S3's own ceiling for a key, and far below any file system's path limit for a relative path. */
 export const MAX_KEY_BYTES = 1024;
 
-const SEGMENT = /^[A-Za-z0-9._-]+$/;
+/**
+ * A segment: letters, marks and digits of any script, and `. _ - ' , ( ) & ! +` and inner spaces,
+ * so a render's files can carry a book's and its chapters' titles ("01 - Chapter One.mp3",
+ * "三体.m4b"). What could leave the root or confuse a file system stays out: separators, ":",
+ * control and format characters (a right-to-left override, a zero-width space), leading or
+ * trailing spaces.
+ */
+const SEGMENT = /^[\p{L}\p{M}\p{N}._\-',()&!+]([\p{L}\p{M}\p{N}._\-',()&!+ ]*[\p{L}\p{M}\p{N}._\-',()&!+])?$/u;
+/** Every character a segment may hold except the space. */
+const NAME_CHARACTER = /[\p{L}\p{M}\p{N}._\-',()&!+]/u;
 
 /**
  * Says what is wrong with `path` as a relative POSIX path of safe segments, or returns undefined
@@ -18,7 +27,8 @@ export function describePathProblem(path: string): string | undefined {
   for (const segment of path.split('/')) {
     if (segment === '') return 'has an empty segment ("//" or a trailing "/")';
     if (segment === '.' || segment === '..') return `has a "${segment}" segment`;
-    if (!SEGMENT.test(segment)) return `segment ${quoteForMessage(segment)} has characters other than A-Z a-z 0-9 . _ -`;
+    if (!SEGMENT.test(segment))
+      return `segment ${quoteForMessage(segment)} has characters other than letters, digits, inner spaces and . _ - ' , ( ) & ! +`;
   }
   return undefined;
 }
@@ -50,4 +60,25 @@ export function assertSafePrefix(prefix: string): string {
 /** Quotes a path for an error message, shortened so a hostile 1 MB key cannot flood a log line. */
 export function quoteForMessage(path: string): string {
   return JSON.stringify(path.length > 120 ? `${path.slice(0, 120)}…` : path);
+}
+
+/**
+ * `text` made into one safe key segment for a file name: NFC (macOS and Linux agree on the
+ * bytes), every character a segment cannot hold a space, runs of spaces one, no dot or space
+ * at either end (a leading dot hides a file), cut to `maxBytes` of UTF-8 without splitting a
+ * character. "" when nothing is left.
+ */
+export function toSafeName(text: string, maxBytes: number): string {
+  let cleaned = '';
+  for (const char of text.normalize('NFC')) cleaned += NAME_CHARACTER.test(char) ? char : ' ';
+  cleaned = cleaned.replace(/ +/g, ' ').replace(/^[ .]+/, '');
+  let out = '';
+  let bytes = 0;
+  for (const char of cleaned) {
+    const size = Buffer.byteLength(char, 'utf8');
+    if (bytes + size > maxBytes) break;
+    out += char;
+    bytes += size;
+  }
+  return out.replace(/[ .]+$/, '');
 }

@@ -137,6 +137,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     logger: logger.child({ queue: STITCH_QUEUE }),
     metrics,
     renderEnded,
+    aborts,
     heal: {
       queues: healQueues,
       maxHeals: config.STITCH_MAX_HEALS,

@@ -5,7 +5,16 @@ import { buildManifest } from '../render/manifest.ts';
 import type { RenderOutline } from '../render/render-outline.ts';
 import type { RenderStatus, SegmentResult } from '../render/render-record.ts';
 import type { RenderStore } from '../render/render-store.ts';
-import { stitch } from '../stitcher/stitch.ts';
+import type { AudioFormat } from '../audio/audio-settings.ts';
+import { deliverBook } from '../master/deliver-book.ts';
+import type { OutputTags } from '../master/encode/encode-types.ts';
+import { deliverRaw } from '../master/deliver-raw.ts';
+import type { DeliverySpec } from '../render/delivery-spec.ts';
+import type { BookTiming, DeliveryFacts } from '../render/manifest.ts';
+import type { RenderSpec } from '../render/render-record.ts';
+import type { Storage } from '../storage/storage.ts';
+import { handBackJob } from './hand-back-job.ts';
+import { RenderEndedError, WorkerShutdownError, type RenderAborts } from './render-aborts.ts';
 import { bytesBody } from '../util/bytes-body.ts';
 import { classifyFailure } from './classify-failure.ts';
 import { stitchOrHeal, type HealDeps } from './heal-segment.ts';
@@ -20,6 +29,8 @@ export interface StitchDeps {
   logger: Logger;
   metrics: MetricsRecorder;
   renderEnded: AnnounceRenderEnd;
+  /** Mastering in flight, by render: a cancel or a forced shutdown aborts it. */
+  aborts?: RenderAborts;
   /** Sends a damaged cached segment back to synthesis (see heal-segment.ts). */
   heal: Omit<HealDeps, 'logger'>;
 }
@@ -50,6 +61,125 @@ function pausesOf(outline: RenderOutline): { pausesAfterMs?: number[]; pauseBefo
   };
 }
 
+/** A render enqueued before delivery existed: the raw join, where it always went. */
+function legacyDelivery(spec: RenderSpec): DeliverySpec {
+  return {
+    profile: 'raw',
+    format: spec.audio.format,
+    split: 'none',
+    tags: spec.title === undefined ? {} : { title: spec.title },
+    folder: spec.id,
+    baseName: 'audio',
+  };
+}
+
+/** Masters and encodes (or, raw, joins) the book into its folder; what the manifest needs about it. */
+async function deliver(
+  spec: RenderSpec,
+  delivery: DeliverySpec,
+  outline: RenderOutline,
+  results: readonly SegmentResult[],
+  storage: Storage,
+  signal: AbortSignal,
+): Promise<{ timing: BookTiming; facts: DeliveryFacts }> {
+  const chapters = outline.chapters.map((c) => ({ title: c.title, firstSegment: c.firstSegment }));
+  const segmentKeys = results.map((r) => r.key);
+  const tags = { ...delivery.tags };
+  if (delivery.profile === 'raw') {
+    const audioKey = `${delivery.folder}/${delivery.baseName}.${delivery.format}`;
+    const { stitched, measurement } = await deliverRaw({
+      storage,
+      segmentKeys,
+      segmentAudio: spec.audio,
+      format: delivery.format as AudioFormat,
+      outputKey: audioKey,
+      ...(spec.title === undefined ? {} : { title: spec.title }),
+      chapters,
+      ...pausesOf(outline),
+      signal,
+    });
+    const name = audioKey.slice(delivery.folder.length + 1);
+    return {
+      timing: { ...stitched, bitrateKbps: measurement.bitrateKbps },
+      facts: {
+        profile: 'raw',
+        format: delivery.format,
+        folder: delivery.folder,
+        audioKey,
+        bytes: stitched.bytes,
+        files: [
+          {
+            name,
+            role: 'book',
+            format: delivery.format,
+            bytes: stitched.bytes,
+            durationMs: round(measurement.durationMs),
+            chapters: { first: 0, last: Math.max(0, chapters.length - 1) },
+            loudness: measurement.loudness,
+          },
+        ],
+        loudness: measurement.loudness,
+        compliance: [],
+        tags,
+      },
+    };
+  }
+  const book = await deliverBook({
+    storage,
+    segmentKeys,
+    segmentAudio: spec.audio,
+    ...pausesOf(outline),
+    chapters,
+    profile: delivery.profile,
+    format: delivery.format,
+    split: delivery.split,
+    ...(delivery.bitrateKbps === undefined ? {} : { bitrateKbps: delivery.bitrateKbps }),
+    tags: definedTags(delivery.tags),
+    ...(delivery.cover === undefined ? {} : { cover: delivery.cover }),
+    folder: delivery.folder,
+    baseName: delivery.baseName,
+    signal,
+  });
+  return {
+    timing: {
+      durationMs: book.durationMs,
+      pauseBeforeMs: book.pauseBeforeMs,
+      sampleRate: book.sampleRate,
+      channels: book.channels,
+      bitrateKbps: book.measurement.bitrateKbps,
+      segments: book.segments,
+      chapters: book.chapters,
+    },
+    facts: {
+      profile: delivery.profile,
+      format: delivery.format,
+      folder: delivery.folder,
+      audioKey: book.bookKey,
+      bytes: book.files.find((file) => file.role === 'book')?.bytes ?? 0,
+      files: book.files.map((file) => ({
+        name: file.name,
+        role: file.role,
+        format: file.format,
+        bytes: file.bytes,
+        ...(file.durationMs === undefined ? {} : { durationMs: round(file.durationMs) }),
+        ...(file.chapters === undefined ? {} : { chapters: file.chapters }),
+        ...(file.measurement === undefined ? {} : { loudness: file.measurement.loudness }),
+      })),
+      loudness: book.measurement.loudness,
+      compliance: book.compliance,
+      gainDb: book.gainDb,
+      tags,
+    },
+  };
+}
+
+const round = (ms: number): number => Math.round(ms * 1000) / 1000;
+
+/** The tags that are set (a parsed record's optional fields may hold undefined). */
+function definedTags(tags: DeliverySpec['tags']): OutputTags {
+  return Object.fromEntries(Object.entries(tags).filter(([, value]) => value !== undefined)) as OutputTags;
+}
+
 /** Runs when every segment of a render is done: joins them and writes audio + manifest. */
 export async function processStitch(job: Job, deps: StitchDeps, token?: string): Promise<StitchOutcome> {
   const { renderId } = stitchJobDataSchema.parse(job.data);
@@ -69,23 +199,33 @@ export async function processStitch(job: Job, deps: StitchDeps, token?: string):
     if (!outline) throw new UnrecoverableError(`stitch: render ${renderId} has no outline`);
     const results = orderedResults(await job.getChildrenValues(), spec.segmentCount);
     const storage = deps.storages.get(spec.output);
-    const audioKey = `${renderId}/audio.${spec.audio.format}`;
+    const delivery = spec.delivery ?? legacyDelivery(spec);
     const started = Date.now();
     const heal = { job, token, spec, results, storage, deps: { ...deps.heal, logger: deps.logger } };
-    const stitched = await stitchOrHeal(heal, () =>
-      stitch({
-        storage,
-        segmentKeys: results.map((r) => r.key),
-        audio: spec.audio,
-        outputKey: audioKey,
-        ...(spec.title === undefined ? {} : { title: spec.title }),
-        chapters: outline.chapters.map((c) => ({ title: c.title, firstSegment: c.firstSegment })),
-        ...pausesOf(outline),
-      }),
-    );
+    // A cancel aborts the mastering (its ffmpeg killed, its temp files and puts removed); a
+    // forced shutdown hands the job back to the queue for another worker.
+    const tracked = deps.aborts?.track(renderId);
+    let delivered: Awaited<ReturnType<typeof deliver>>;
+    try {
+      delivered = await stitchOrHeal(heal, () =>
+        deliver(spec, delivery, outline, results, storage, tracked?.signal ?? new AbortController().signal),
+      );
+    } catch (error) {
+      if (tracked?.signal.aborted && tracked.signal.reason instanceof WorkerShutdownError) return await handBackJob(job, token);
+      if (tracked?.signal.aborted && tracked.signal.reason instanceof RenderEndedError) {
+        const ended = (await deps.store.get(renderId))?.status ?? 'cancelled';
+        deps.logger.info({ renderId, status: ended }, 'render ended while mastering; nothing delivered');
+        return { ended };
+      }
+      throw error;
+    } finally {
+      tracked?.release();
+    }
     await deps.metrics.stitched(Date.now() - started);
-    const manifest = buildManifest(spec, outline, results, stitched, audioKey);
-    const manifestKey = `${renderId}/manifest.json`;
+    const { timing, facts } = delivered;
+    const audioKey = facts.audioKey;
+    const manifest = buildManifest(spec, outline, results, timing, facts);
+    const manifestKey = `${delivery.folder}/manifest.json`;
     await storage.put(manifestKey, bytesBody(`${JSON.stringify(manifest, null, 2)}\n`), { contentType: 'application/json' });
     const location = `${storage.url}/${audioKey}`;
     const completed = await deps.store.markCompleted(renderId, {
@@ -99,7 +239,11 @@ export async function processStitch(job: Job, deps: StitchDeps, token?: string):
       const ended = (await deps.store.get(renderId))?.status ?? 'cancelled';
       // Cancelled while stitching: a cancelled render leaves no result behind. (Any other end
       // was reached by another run of this job, whose result this is: it stays.)
-      if (ended === 'cancelled') await Promise.allSettled([storage.delete(audioKey), storage.delete(manifestKey)]);
+      if (ended === 'cancelled')
+        await Promise.allSettled([
+          ...facts.files.map((file) => storage.delete(`${delivery.folder}/${file.name}`)),
+          storage.delete(manifestKey),
+        ]);
       deps.logger.info({ renderId, status: ended }, 'render ended while stitching');
       return { ended };
     }

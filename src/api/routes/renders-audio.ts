@@ -1,6 +1,7 @@
 import { Readable } from 'node:stream';
 import { z } from 'zod';
-import { CONTENT_TYPES, type AudioSettings } from '../../audio/audio-settings.ts';
+import type { AudioSettings } from '../../audio/audio-settings.ts';
+import { OUTPUT_CONTENT_TYPES, type OutputFormat } from '../../master/encode/output-formats.ts';
 import { assertRenderId } from '../../render/render-id.ts';
 import type { ApiContext } from '../api-context.ts';
 import { BEARER_SECURITY, commonErrors, renderIdParams, type ApiApp } from '../api-app.ts';
@@ -8,6 +9,7 @@ import { audioKeyOf, presignedAudioUrl } from '../audio-source.ts';
 import { errorBodySchema } from '../errors.ts';
 import { HttpError, renderNotFound } from '../http-error.ts';
 import { parseRangeHeader } from '../range-header.ts';
+import { contentDisposition } from '../../storage/content-disposition.ts';
 
 /** Binary: any body (a stream here); the schema only documents the media types. */
 const audioBytes = z.any().describe('the audio bytes');
@@ -54,12 +56,20 @@ export function rendersAudioRoute(app: ApiApp, ctx: ApiContext): void {
         throw new HttpError(409, 'AUDIO_NOT_READY', why, { details: { status: state.status } });
       }
       const audio = state.spec.audio;
+      const delivery = state.spec.delivery;
       const storage = ctx.storages.get(state.spec.output);
       const key = audioKeyOf(storage, state.result.location);
-      const filename = `${id}.${audio.format}`;
+      // The book's own file name (delivery.baseName), as the render wrote it; older renders keep their id.
+      const filename = key.slice(key.lastIndexOf('/') + 1);
+      const format = delivery?.format ?? audio.format;
 
       if (ctx.config.API_AUDIO_REDIRECT) {
-        const url = await presignedAudioUrl(storage, key, ctx.config.API_AUDIO_URL_TTL_S, filename);
+        const url = await presignedAudioUrl(
+          storage,
+          key,
+          ctx.config.API_AUDIO_URL_TTL_S,
+          delivery === undefined ? `${id}.${audio.format}` : filename,
+        );
         if (url !== undefined) return reply.code(302).header('cache-control', 'no-store').redirect(url);
       }
 
@@ -73,9 +83,9 @@ export function rendersAudioRoute(app: ApiApp, ctx: ApiContext): void {
         });
       }
       void reply
-        .header('content-type', contentTypeOf(audio))
+        .header('content-type', contentTypeOf(format, audio))
         .header('accept-ranges', 'bytes')
-        .header('content-disposition', `inline; filename="${filename}"`);
+        .header('content-disposition', contentDisposition(delivery === undefined ? `${id}.${audio.format}` : filename));
       // HEAD (Fastify routes it here) is answered from storage.head alone: no GetObject, no file read.
       const headOnly = request.method === 'HEAD';
       if (range === undefined) {
@@ -92,7 +102,7 @@ export function rendersAudioRoute(app: ApiApp, ctx: ApiContext): void {
 }
 
 /** Raw PCM says nothing about itself: its rate and channels go in the media type (RFC 2586 style). */
-function contentTypeOf(audio: AudioSettings): string {
-  const type = CONTENT_TYPES[audio.format];
-  return audio.format === 'pcm' ? `${type};rate=${audio.sampleRate};channels=${audio.channels}` : type;
+function contentTypeOf(format: OutputFormat, audio: AudioSettings): string {
+  const type = OUTPUT_CONTENT_TYPES[format];
+  return format === 'pcm' ? `${type};rate=${audio.sampleRate};channels=${audio.channels}` : type;
 }

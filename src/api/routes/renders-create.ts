@@ -7,6 +7,9 @@ import { planRender } from '../../producer/plan.ts';
 import { providerPlanOptions } from '../../producer/provider-plan-options.ts';
 import { checkRenderLimits, renderCaps } from '../../producer/render-limits.ts';
 import { resolveRenderOptions } from '../../producer/render-options.ts';
+import { resolveDelivery, segmentFormatAsked } from '../../producer/delivery-options.ts';
+import { storeCover } from '../../producer/store-cover.ts';
+import { coverFromBase64 } from '../cover-upload.ts';
 import type { ProviderDefinition } from '../../providers/provider-definition.ts';
 import type { SettingValue } from '../../providers/voice-settings.ts';
 import { RENDER_STATUSES } from '../../render/render-record.ts';
@@ -72,6 +75,8 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
       const body = request.body;
       const definition = providerOf(ctx.providers, body.provider);
       const options = resolveRenderOptions(definition, rawOptions(body));
+      const delivery = resolveDelivery(body, options.audio, options.voice);
+      const cover = body.cover === undefined ? undefined : await coverFromBase64(body.cover);
       definition.validateVoice?.(options.voice, ctx.config, options);
       const id = body.id === undefined ? newRenderId() : assertRenderId(body.id);
       const pauses = resolvePauseRules('pauses', body.pauses);
@@ -126,8 +131,19 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
             store: ctx.store,
             retry: { attempts: ctx.config.RETRY_ATTEMPTS, backoffMs: ctx.config.RETRY_BACKOFF_MS },
             enqueueTimeoutMs: ctx.config.ENQUEUE_RECONCILE_MS,
+            outputStorage: ctx.storages.get(output),
           },
-          { id, title: body.title, plan, provider: definition, options, output, webhook, idempotencyKey },
+          {
+            id,
+            title: body.title,
+            plan,
+            provider: definition,
+            options,
+            output,
+            webhook,
+            idempotencyKey,
+            delivery: { options: delivery, ...(cover === undefined ? {} : { cover: await storeCover(ctx.storages.get(output), cover) }) },
+          },
         );
       } catch (error) {
         // A render whose flow exists keeps its claim: a retry must get it back, not start another.
@@ -178,7 +194,7 @@ function rawOptions(body: CreateRenderBody) {
   return {
     model: body.model,
     voice: body.voice,
-    format: body.format,
+    format: segmentFormatAsked(body),
     sampleRate: body.sampleRate,
     bitrate: body.bitrate,
     channels: body.channels,

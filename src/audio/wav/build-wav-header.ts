@@ -52,3 +52,16 @@ export function buildWavHeader(input: WavHeaderInput): Uint8Array {
 export function wavTrailer(dataBytes: number): Uint8Array {
   return new Uint8Array(dataBytes & 1);
 }
+
+/** The `fmt ` chunk body of 16-bit signed little-endian PCM (WAVE_FORMAT_PCM). */
+export function pcm16FmtChunk(sampleRate: number, channels: number): Uint8Array {
+  const fmt = new Uint8Array(16);
+  const view = new DataView(fmt.buffer);
+  view.setUint16(0, 1, true);
+  view.setUint16(2, channels, true);
+  view.setUint32(4, sampleRate, true);
+  view.setUint32(8, sampleRate * channels * 2, true);
+  view.setUint16(12, channels * 2, true);
+  view.setUint16(14, 16, true);
+  return fmt;
+}

@@ -27,10 +27,11 @@ function text(field: string, value: unknown): void {
   if (value.includes('\u0000')) throw new InputError(field, 'must not contain a NUL character', value);
 }
 
-function checkTags(tags: OutputTags): void {
-  for (const field of TAG_FIELDS) if (tags[field] !== undefined) text(`tags.${field}`, tags[field]);
+/** The tags' rules; `prefix` names the fields as the caller's user knows them ('tags.' here, '' for a render's flags). */
+export function checkTags(tags: OutputTags, prefix = 'tags.'): void {
+  for (const field of TAG_FIELDS) if (tags[field] !== undefined) text(`${prefix}${field}`, tags[field]);
   if (tags.year !== undefined && (!Number.isInteger(tags.year) || tags.year < 1000 || tags.year > 9999)) {
-    throw new InputError('tags.year', 'must be a four-digit year (1000–9999)', tags.year);
+    throw new InputError(`${prefix}year`, 'must be a four-digit year (1000–9999)', tags.year);
   }
 }
 

@@ -51,3 +51,13 @@ export const FORMAT_TRAITS: Record<OutputFormat, FormatTraits> = {
   wav: { extension: 'wav', lossy: false, carriesMetadata: false },
   pcm: { extension: 'pcm', lossy: false, carriesMetadata: false },
 };
+
+/** The Content-Type each output is stored and served with. */
+export const OUTPUT_CONTENT_TYPES: Record<OutputFormat, string> = {
+  mp3: 'audio/mpeg',
+  m4b: 'audio/mp4',
+  flac: 'audio/flac',
+  opus: 'audio/ogg',
+  wav: 'audio/wav',
+  pcm: 'audio/L16',
+};

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildManifest } from '../../../src/render/manifest.ts';
+import { buildManifest, type DeliveryFacts } from '../../../src/render/manifest.ts';
 import type { RenderOutline } from '../../../src/render/render-outline.ts';
 import type { RenderSpec, SegmentResult } from '../../../src/render/render-record.ts';
 import type { StitchResult } from '../../../src/stitcher/stitch-types.ts';
@@ -44,9 +44,22 @@ function stitched(pauses: number[], pauseBeforeMs = 0): StitchResult {
   };
 }
 
+const silence = { integratedLufs: null, lraLu: 0, truePeakDbtp: null, rmsDb: null, noiseFloorDb: null };
+const facts: DeliveryFacts = {
+  profile: 'raw',
+  format: 'mp3',
+  folder: 'r1',
+  audioKey: 'r1/audio.mp3',
+  bytes: 30,
+  files: [{ name: 'audio.mp3', role: 'book', format: 'mp3', bytes: 30 }],
+  loudness: silence,
+  compliance: [],
+  tags: {},
+};
+
 describe('buildManifest: pauses', () => {
   it("shows the silence the join inserted after a segment, with the plan's reason", () => {
-    const manifest = buildManifest(spec, outline, results, stitched([828, 108, 0]), 'r1/audio.mp3');
+    const manifest = buildManifest(spec, outline, results, stitched([828, 108, 0]), facts);
     expect(manifest.segments.map((s) => [s.pauseAfterMs, s.pauseReason])).toEqual([
       [828, 'break-tag'],
       [108, 'break-tag'],
@@ -56,13 +69,13 @@ describe('buildManifest: pauses', () => {
   });
 
   it('shows no pause where the join inserted none, whatever the plan asked', () => {
-    const manifest = buildManifest(spec, outline, results, stitched([0, 0, 0]), 'r1/audio.mp3');
+    const manifest = buildManifest(spec, outline, results, stitched([0, 0, 0]), facts);
     expect(manifest.segments.some((s) => 'pauseAfterMs' in s || 'pauseReason' in s)).toBe(false);
     expect(manifest).not.toHaveProperty('pauseBeforeMs');
   });
 
   it('shows the head silence the join inserted before the first segment', () => {
-    const manifest = buildManifest(spec, outline, results, stitched([828, 108, 0], 756), 'r1/audio.mp3');
+    const manifest = buildManifest(spec, outline, results, stitched([828, 108, 0], 756), facts);
     expect(manifest.pauseBeforeMs).toBe(756);
   });
 });

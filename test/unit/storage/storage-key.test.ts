@@ -5,7 +5,16 @@ import { thrownBy } from '../../support/storage-contract.ts';
 
 describe('assertSafeKey', () => {
   it('returns safe keys unchanged', () => {
-    for (const key of ['a', 'renders/abc/audio.mp3', 'x/.hidden/y_z-1.2', '...', 'a..b/c', 'a'.repeat(MAX_KEY_BYTES)]) {
+    for (const key of [
+      'a',
+      'renders/abc/audio.mp3',
+      'x/.hidden/y_z-1.2',
+      '...',
+      'a..b/c',
+      'a'.repeat(MAX_KEY_BYTES),
+      'The Sample Book/01 - Chapter One.mp3',
+      'café/三体.m4b',
+    ]) {
       expect(assertSafeKey(key)).toBe(key);
     }
   });
@@ -21,9 +30,12 @@ describe('assertSafeKey', () => {
     ['a\0b', /NUL/],
     ['a//b', /empty segment/],
     ['a/', /empty segment/],
-    ['a b', /characters other than/],
+    [' a', /characters other than/],
+    ['a ', /characters other than/],
+    ['a\u202eb', /characters other than/],
+    ['a\u200bb', /characters other than/],
     ['a:b', /characters other than/],
-    ['café', /characters other than/],
+    ['a;b', /characters other than/],
     ['a'.repeat(MAX_KEY_BYTES + 1), /longer than 1024 bytes/],
   ])('refuses %j: %s', (key, problem) => {
     const error = thrownBy(() => assertSafeKey(key));

@@ -1,0 +1,235 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { AudioSettings } from '../audio/audio-settings.ts';
+import { putStream } from '../stitcher/put-stream.ts';
+import type { Storage } from '../storage/storage.ts';
+import { chapterCuts } from './chapter-cuts.ts';
+import { complianceReport, type ComplianceEntry } from './compliance.ts';
+import { encodeChapterFiles, encodeOutput, type EncodedFile, type OutputChapter, type OutputTags } from './encode/encode-output.ts';
+import type { EncodeRequest } from './encode/encode-types.ts';
+import { FORMAT_TRAITS, OUTPUT_CONTENT_TYPES, type OutputFormat } from './encode/output-formats.ts';
+import { trackFolder } from './live-processes.ts';
+import { masterBook, type MasterBookResult } from './master-book.ts';
+import { measureLoudness, type FileMeasurement } from './measure-loudness.ts';
+import { getProfile, profileFor, type ProfileName } from './profiles.ts';
+
+export interface DeliverBookInput {
+  storage: Storage;
+  /** Segment objects in spoken order, what they are, and the pauses the plan puts around them. */
+  segmentKeys: readonly string[];
+  segmentAudio: AudioSettings;
+  pausesAfterMs?: readonly number[];
+  pauseBeforeMs?: number;
+  /** The plan's chapters, by their first segment; none: the whole book is one. */
+  chapters: readonly { title: string; firstSegment: number }[];
+  profile: ProfileName;
+  format: OutputFormat;
+  split: 'none' | 'chapter';
+  bitrateKbps?: number;
+  tags: OutputTags;
+  /** A cover already in `storage`, and what it is. */
+  cover?: { key: string; contentType: 'image/jpeg' | 'image/png' };
+  /** The storage folder every file goes to, and the whole-book file's name without extension. */
+  folder: string;
+  baseName: string;
+  signal?: AbortSignal;
+  tempRoot?: string;
+}
+
+/** One file written into the render's folder; what the manifest's `files` lists. */
+export interface DeliveredFile {
+  /** Relative to the folder. */
+  name: string;
+  key: string;
+  role: 'book' | 'chapter' | 'cover';
+  format: OutputFormat | 'jpeg' | 'png';
+  bytes: number;
+  /** Decoded from the written file; absent for the cover. */
+  durationMs?: number;
+  /** The chapters the file holds, first and last index. */
+  chapters?: { first: number; last: number };
+  measurement?: FileMeasurement;
+}
+
+export interface DeliveredBook {
+  files: DeliveredFile[];
+  /** The whole-book file's key. */
+  bookKey: string;
+  /** Decoded from the whole-book file. */
+  durationMs: number;
+  sampleRate: number;
+  channels: 1 | 2;
+  pauseBeforeMs: number;
+  /** Sample-exact in the master, which the encoded book decodes to (within the encoder's checked 25 ms). */
+  segments: { position: number; startMs: number; durationMs: number; pauseAfterMs: number }[];
+  chapters: OutputChapter[];
+  /** Measured on the encoded whole-book file. */
+  measurement: FileMeasurement;
+  compliance: ComplianceEntry[];
+  gainDb: number;
+}
+
+const COVER_NAMES = { 'image/jpeg': 'cover.jpg', 'image/png': 'cover.png' } as const;
+
+/**
+ * Masters the book (masterBook), encodes it once into the chosen format with chapters, cover and
+ * tags, and with `split: 'chapter'` one file per chapter, each cut inside the pause before its
+ * chapter so every file opens and closes with silence. Every file is measured by decoding it,
+ * the profile's rules are checked on the files it delivers (ACX: each chapter file; otherwise
+ * the book), and only then is anything put into storage. Abort or failure: ffmpeg killed, temp
+ * folder removed, and any file already put deleted again, so nothing partial is left.
+ */
+export async function deliverBook(input: DeliverBookInput): Promise<DeliveredBook> {
+  input.signal?.throwIfAborted();
+  const profile = profileFor(getProfile(input.profile), input.segmentAudio.channels);
+  const temp = await mkdtemp(join(input.tempRoot ?? tmpdir(), 'tts-batch-deliver-'));
+  const untrack = trackFolder(temp);
+  let master: MasterBookResult | undefined;
+  const put: string[] = [];
+  try {
+    const coverPath =
+      input.cover === undefined
+        ? undefined
+        : await download(input.storage, input.cover.key, join(temp, COVER_NAMES[input.cover.contentType]), input.signal);
+    master = await masterBook({
+      storage: input.storage,
+      segmentKeys: input.segmentKeys,
+      segmentAudio: input.segmentAudio,
+      ...(input.pausesAfterMs === undefined ? {} : { pausesAfterMs: input.pausesAfterMs }),
+      ...(input.pauseBeforeMs === undefined ? {} : { pauseBeforeMs: input.pauseBeforeMs }),
+      profile: input.profile,
+      tempRoot: temp,
+      ...(input.signal === undefined ? {} : { signal: input.signal }),
+    });
+    const chapters = outputChapters(master, input);
+    const request: EncodeRequest = {
+      input: master.wavPath,
+      outputPath: join(temp, 'out', `${input.baseName}.${extensionOf(input.format)}`),
+      format: input.format,
+      ...(profile.sampleRate === null ? {} : { sampleRate: profile.sampleRate }),
+      ...(input.bitrateKbps === undefined ? {} : { bitrateKbps: input.bitrateKbps }),
+      ...(input.format === 'mp3' && profile.output.cbr !== undefined ? { cbr: profile.output.cbr } : {}),
+      chapters,
+      tags: input.tags,
+      ...(coverPath === undefined ? {} : { coverPath }),
+      ...(input.signal === undefined ? {} : { signal: input.signal }),
+    };
+    const book = await encodeOutput(request);
+    const chapterFiles = input.split === 'chapter' ? await encodeChapterFiles(request, join(temp, 'out', 'chapters')) : [];
+    await master.dispose();
+    const measure = (file: EncodedFile): Promise<FileMeasurement> =>
+      measureLoudness(file.path, input.signal === undefined ? {} : { signal: input.signal });
+    const bookMeasurement = await measure(book);
+    const chapterMeasurements: FileMeasurement[] = [];
+    for (const file of chapterFiles) chapterMeasurements.push(await measure(file));
+
+    const baseOf = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
+    const delivered = profile.name === 'acx' && chapterFiles.length > 0 ? 'chapters' : 'book';
+    const compliance = complianceReport(profile, {
+      files:
+        delivered === 'chapters'
+          ? chapterFiles.map((file, index) => ({ ...(chapterMeasurements[index] as FileMeasurement), name: baseOf(file.path) }))
+          : [{ ...bookMeasurement, name: baseOf(book.path) }],
+    });
+
+    const files: DeliveredFile[] = [];
+    const upload = async (path: string, name: string, contentType: string): Promise<{ key: string; bytes: number }> => {
+      const key = `${input.folder}/${name}`;
+      const info = await putStream(input.storage, key, Readable.from(createReadStream(path)), contentType);
+      put.push(key);
+      return { key, bytes: info.size };
+    };
+    const bookName = baseOf(book.path);
+    const bookPut = await upload(book.path, bookName, OUTPUT_CONTENT_TYPES[input.format]);
+    files.push({
+      name: bookName,
+      key: bookPut.key,
+      role: 'book',
+      format: input.format,
+      bytes: bookPut.bytes,
+      durationMs: bookMeasurement.durationMs,
+      chapters: { first: 0, last: Math.max(0, chapters.length - 1) },
+      measurement: bookMeasurement,
+    });
+    for (const [index, file] of chapterFiles.entries()) {
+      const name = `chapters/${baseOf(file.path)}`;
+      const uploaded = await upload(file.path, name, OUTPUT_CONTENT_TYPES[input.format]);
+      const measurement = chapterMeasurements[index] as FileMeasurement;
+      files.push({
+        name,
+        key: uploaded.key,
+        role: 'chapter',
+        format: input.format,
+        bytes: uploaded.bytes,
+        durationMs: measurement.durationMs,
+        chapters: { first: index, last: index },
+        measurement,
+      });
+    }
+    if (coverPath !== undefined && input.cover !== undefined) {
+      const name = COVER_NAMES[input.cover.contentType];
+      const uploaded = await upload(coverPath, name, input.cover.contentType);
+      files.push({
+        name,
+        key: uploaded.key,
+        role: 'cover',
+        format: input.cover.contentType === 'image/png' ? 'png' : 'jpeg',
+        bytes: uploaded.bytes,
+      });
+    }
+    const msPerSample = 1000 / master.sampleRate;
+    return {
+      files,
+      bookKey: bookPut.key,
+      durationMs: bookMeasurement.durationMs,
+      sampleRate: bookMeasurement.sampleRate,
+      channels: master.channels,
+      pauseBeforeMs: master.headSamples * msPerSample,
+      segments: master.segments.map((segment) => ({
+        position: segment.position,
+        startMs: segment.startMs,
+        durationMs: segment.samples * msPerSample,
+        pauseAfterMs: segment.pauseAfterSamples * msPerSample,
+      })),
+      chapters,
+      measurement: bookMeasurement,
+      compliance,
+      gainDb: master.gainDb,
+    };
+  } catch (error) {
+    await Promise.allSettled(put.map((key) => input.storage.delete(key)));
+    throw error;
+  } finally {
+    await master?.dispose();
+    await rm(temp, { recursive: true, force: true });
+    untrack();
+  }
+}
+
+/** The chapters in ms of the master: each from its cut (inside the pause before it) to the next; the first from 0. */
+function outputChapters(master: MasterBookResult, input: DeliverBookInput): OutputChapter[] {
+  const planned = input.chapters.length > 0 ? input.chapters : [{ title: input.tags.title ?? input.baseName, firstSegment: 0 }];
+  const profile = getProfile(input.profile);
+  const headSamples = Math.round((profile.headMs * master.sampleRate) / 1000);
+  const cuts = chapterCuts(master.segments, planned, { headSamples, totalSamples: master.totalSamples });
+  const msPerSample = 1000 / master.sampleRate;
+  return cuts.map((cut, index) => ({
+    title: planned[index]?.title ?? `Chapter ${index + 1}`,
+    startMs: cut.startSample * msPerSample,
+    endMs: cut.endSample * msPerSample,
+  }));
+}
+
+function extensionOf(format: OutputFormat): string {
+  return FORMAT_TRAITS[format].extension;
+}
+
+async function download(storage: Storage, key: string, path: string, signal: AbortSignal | undefined): Promise<string> {
+  await mkdir(join(path, '..'), { recursive: true });
+  await pipeline(Readable.from(storage.get(key)), createWriteStream(path), signal === undefined ? {} : { signal });
+  return path;
+}

@@ -1,0 +1,87 @@
+import { createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { AudioFormat, AudioSettings } from '../audio/audio-settings.ts';
+import { buildWavHeader, pcm16FmtChunk } from '../audio/wav/build-wav-header.ts';
+import { stitch } from '../stitcher/stitch.ts';
+import type { StitchResult } from '../stitcher/stitch-types.ts';
+import type { Storage } from '../storage/storage.ts';
+import { trackFolder } from './live-processes.ts';
+import { measureLoudness, type FileMeasurement } from './measure-loudness.ts';
+
+export interface DeliverRawInput {
+  storage: Storage;
+  segmentKeys: readonly string[];
+  segmentAudio: AudioSettings;
+  /** wav or pcm segments may be written as the other (same samples, another container); otherwise the segments' own. */
+  format: AudioFormat;
+  outputKey: string;
+  title?: string;
+  chapters: readonly { title: string; firstSegment: number }[];
+  pausesAfterMs?: readonly number[];
+  pauseBeforeMs?: number;
+  signal?: AbortSignal;
+  tempRoot?: string;
+}
+
+export interface DeliveredRaw {
+  stitched: StitchResult;
+  /** Measured by decoding the written object (a temp copy of it). */
+  measurement: FileMeasurement;
+}
+
+/**
+ * The raw profile: the stitcher's frame-exact join (nothing re-encoded; pauses as silent frames
+ * or zero samples), then the written object measured like any other delivery. The object is
+ * removed again if the measuring fails or is aborted, so a failed delivery leaves nothing.
+ */
+export async function deliverRaw(input: DeliverRawInput): Promise<DeliveredRaw> {
+  input.signal?.throwIfAborted();
+  const stitched = await stitch({
+    storage: input.storage,
+    segmentKeys: input.segmentKeys,
+    audio: input.segmentAudio,
+    outputFormat: input.format,
+    outputKey: input.outputKey,
+    ...(input.title === undefined ? {} : { title: input.title }),
+    chapters: input.chapters,
+    ...(input.pausesAfterMs === undefined ? {} : { pausesAfterMs: input.pausesAfterMs }),
+    ...(input.pauseBeforeMs === undefined ? {} : { pauseBeforeMs: input.pauseBeforeMs }),
+  });
+  const temp = await mkdtemp(join(input.tempRoot ?? tmpdir(), 'tts-batch-raw-'));
+  const untrack = trackFolder(temp);
+  try {
+    // Headerless pcm is measured as the WAV it would be: the same samples, a header ffmpeg can read.
+    const copy = join(temp, input.format === 'pcm' ? 'book.wav' : `book.${input.format}`);
+    const header =
+      input.format === 'pcm'
+        ? [
+            buildWavHeader({
+              fmt: pcm16FmtChunk(stitched.sampleRate, stitched.channels),
+              dataBytes: stitched.bytes,
+              blockAlign: 2 * stitched.channels,
+            }),
+          ]
+        : [];
+    async function* withHeader(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+      yield* header;
+      yield* body;
+    }
+    await pipeline(
+      Readable.from(withHeader(input.storage.get(input.outputKey))),
+      createWriteStream(copy),
+      input.signal === undefined ? {} : { signal: input.signal },
+    );
+    const measurement = await measureLoudness(copy, input.signal === undefined ? {} : { signal: input.signal });
+    return { stitched, measurement };
+  } catch (error) {
+    await input.storage.delete(input.outputKey).catch(() => undefined);
+    throw error;
+  } finally {
+    await rm(temp, { recursive: true, force: true });
+    untrack();
+  }
+}
