@@ -59,7 +59,8 @@ export function renderBasics(state: RenderState): RenderBasics {
   const { spec } = state;
   return {
     voice: spec.voice,
-    format: spec.audio.format,
+    // The output's format (what the render delivers); records from before delivery: the segments'.
+    format: spec.delivery?.format ?? spec.audio.format,
     output: spec.output,
     createdAt: spec.createdAt,
     ...(state.startedAt ? { startedAt: state.startedAt } : {}),

@@ -177,7 +177,7 @@ const round = (ms: number): number => Math.round(ms * 1000) / 1000;
 
 /** The tags that are set (a parsed record's optional fields may hold undefined). */
 function definedTags(tags: DeliverySpec['tags']): OutputTags {
-  return Object.fromEntries(Object.entries(tags).filter(([, value]) => value !== undefined)) as OutputTags;
+  return Object.fromEntries(Object.entries(tags).filter(([, value]) => value !== undefined));
 }
 
 /** Runs when every segment of a render is done: joins them and writes audio + manifest. */

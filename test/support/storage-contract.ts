@@ -1,3 +1,4 @@
+import { bytesBody } from '../../src/util/bytes-body.ts';
 import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { InputError } from '../../src/errors/input-error.ts';
@@ -63,8 +64,11 @@ export const UNSAFE_KEYS = [
   './a',
   'a/./b',
   '..',
-  'a b',
-  'ä',
+  ' a',
+  'a ',
+  'a:b',
+  'a\u202eb', // a right-to-left override: a name that reads as another
+  'a\u200bb', // a zero-width space
 ];
 
 /**
@@ -228,6 +232,26 @@ export function describeStorageContract(name: string, makeStorage: () => Promise
         expect(() => storage.get(key), label).toThrow(InputError);
         expect(pulled, `${label}: body was read`).toBe(false);
       }
+    });
+
+    it('stores, lists and serves keys named after a book: inner spaces, punctuation, letters of any script', async () => {
+      const keys = [
+        keyFor("The Hitchhiker's Guide (2nd, ed.) & more!/01 - Chapter One.mp3"),
+        keyFor('三体/第一章 疯狂年代.m4b'),
+        keyFor('café/Ærø.flac'),
+      ];
+      for (const [index, key] of keys.entries()) {
+        const bytes = Buffer.from(`book ${index}`);
+        await storage.put(key, bytesBody(bytes));
+        expect((await storage.head(key))?.size, key).toBe(bytes.length);
+        expectSameBytes(await readAll(storage.get(key)), bytes, key);
+      }
+      const folder = keys[1]?.slice(0, keys[1].lastIndexOf('/')) ?? '';
+      const listed: string[] = [];
+      for await (const object of storage.list(folder)) listed.push(object.key);
+      expect(listed).toEqual([keys[1]]);
+      for (const key of keys) await storage.delete(key);
+      for (const key of keys) expect(await storage.head(key)).toBeNull();
     });
 
     it('writes a deferred header in front of the body, asking for it only after the body is drained', async () => {

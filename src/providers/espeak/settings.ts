@@ -14,8 +14,13 @@ export const ESPEAK_SAMPLE_RATES = [16000, 22050, 24000, 32000, 44100, 48000] as
 export const ESPEAK_BITRATES = [32000, 40000, 48000, 56000, 64000, 80000, 96000, 112000, 128000, 160000, 192000] as const;
 export const ESPEAK_CHANNELS = [1, 2] as const;
 
-/** espeak's own rate and voice: mono 22,050 Hz, so nothing is resampled; 64 kbit/s is plenty for it. */
-export const ESPEAK_DEFAULT_AUDIO: AudioSettings = { format: 'mp3', sampleRate: 22050, channels: 1, bitrate: 64000 };
+/**
+ * espeak's own output: 16-bit WAV, mono 22,050 Hz, so nothing is resampled or encoded twice.
+ * The book is encoded once, by the mastering; nothing crosses a network, so the bigger segments
+ * cost only local disk (about 2.6 MB a minute), and WAV segments are joined without an ffmpeg
+ * process each.
+ */
+export const ESPEAK_DEFAULT_AUDIO: AudioSettings = { format: 'wav', sampleRate: 22050, channels: 1 };
 
 /** espeak-ng's defaults for `-s` (words per minute), `-p` (0–99) and `-a` (0–200). */
 export const ESPEAK_DEFAULT_WPM = 175;
