@@ -1,9 +1,6 @@
-import { spawn, type ChildProcessByStdio } from 'node:child_process';
-import type { Readable, Writable } from 'node:stream';
 import { AudioFormatError } from '../errors/audio-format-error.ts';
-import { ConfigError } from '../errors/config-error.ts';
-import { TtsBatchError } from '../errors/tts-batch-error.ts';
-import { writeToStdin } from '../util/write-to-stdin.ts';
+import { blameInput } from './ffmpeg/blame-input.ts';
+import { streamTool } from './ffmpeg/run-tool.ts';
 import { MAX_HEAD_BYTES, readAudioHead, type AudioHead } from './audio-head.ts';
 import type { AudioSettings } from './audio-settings.ts';
 
@@ -20,11 +17,8 @@ export interface TranscodeOptions {
   ffmpegPath?: string;
 }
 
-const INSTALL_HINT = 'install ffmpeg (apt-get install ffmpeg)';
 /** mp3 output when the target names no bitrate. */
 const DEFAULT_MP3_BITRATE = 128_000;
-/** Enough of ffmpeg's stderr to say what went wrong; the rest is the same complaint repeated. */
-const STDERR_TAIL_CHARS = 600;
 
 /**
  * Converts audio to `target` through a child ffmpeg (stdin → stdout), streaming: input is
@@ -77,71 +71,20 @@ async function* runFfmpeg(
   target: AudioSettings,
   options: TranscodeOptions,
 ): AsyncGenerator<Uint8Array, void, undefined> {
-  const { signal } = options;
-  signal?.throwIfAborted();
   // ffmpeg marks the short last read of a wav of unknown length "corrupt"; -xerror would fail
   // every streamed wav for it. Those are checked here instead (whole samples only).
   const exitOnDecodeError = !(peeked.head.container === 'wav' && peeked.head.declaredBytes === undefined);
-  const args = ffmpegArguments(target, { ...options, exitOnDecodeError });
-  const child: ChildProcessByStdio<Writable, Readable, Readable> = spawn(options.ffmpegPath ?? 'ffmpeg', args, {
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let spawnError: (Error & { code?: unknown }) | undefined;
-  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    // `on`, not `once`: a second 'error' (a failed kill) must not go unhandled.
-    child.on('error', (error) => {
-      spawnError ??= error;
-      resolve({ code: null, signal: null });
-    });
-    child.once('close', (code, exitSignal) => resolve({ code, signal: exitSignal }));
-  });
-  let stderr = '';
-  child.stderr.setEncoding('utf8');
-  child.stderr.on('data', (text: string) => {
-    stderr = (stderr + text).slice(-4 * STDERR_TAIL_CHARS);
-  });
-  // Writes fail with EPIPE once ffmpeg is gone; its exit status tells the real story.
-  child.stdin.on('error', () => undefined);
-
-  const kill = (): void => {
-    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
-  };
-  let inputFailure: { error: unknown } | undefined;
-  const pumped = writeToStdin(guardLength(peeked.replay, peeked.head), child.stdin).catch((error: unknown) => {
-    inputFailure = { error };
-    kill();
-  });
-  const onAbort = (): void => {
-    kill();
-    child.stdout.destroy(signal?.reason instanceof Error ? signal.reason : new Error('aborted'));
-  };
-  signal?.addEventListener('abort', onAbort, { once: true });
   try {
-    for await (const chunk of child.stdout as AsyncIterable<Buffer>) {
-      yield chunk;
-    }
-    const exit = await exited;
-    await pumped;
-    signal?.throwIfAborted();
-    if (spawnError !== undefined) throw spawnFailure(spawnError, options.ffmpegPath ?? 'ffmpeg');
-    if (inputFailure !== undefined) throw inputFailure.error;
-    if (exit.code !== 0) {
-      const how = exit.code === null ? `was killed by ${exit.signal ?? 'a signal'}` : `exited with code ${exit.code}`;
-      throw new AudioFormatError(`ffmpeg could not convert the audio to ${describeTarget(target)}: it ${how}: ${tail(stderr)}`, {
-        exitCode: exit.code,
-        signal: exit.signal,
-      });
-    }
+    yield* streamTool({
+      tool: 'ffmpeg',
+      what: `the conversion to ${describeTarget(target)}`,
+      args: ffmpegArguments(target, { ...options, exitOnDecodeError }),
+      stdin: guardLength(peeked.replay, peeked.head),
+      signal: options.signal,
+      binary: options.ffmpegPath,
+    });
   } catch (error) {
-    signal?.throwIfAborted();
-    if (spawnError !== undefined) throw spawnFailure(spawnError, options.ffmpegPath ?? 'ffmpeg');
-    if (inputFailure !== undefined) throw inputFailure.error;
-    throw error;
-  } finally {
-    signal?.removeEventListener('abort', onAbort);
-    kill();
-    child.stdout.destroy();
-    await exited;
+    throw blameInput(error, `could not convert the audio to ${describeTarget(target)}`);
   }
 }
 
@@ -157,7 +100,8 @@ export function ffmpegArguments(
   target: AudioSettings,
   options: Pick<TranscodeOptions, 'inputFormat' | 'inputSampleRate' | 'inputChannels'> & { exitOnDecodeError?: boolean } = {},
 ): string[] {
-  const args = ['-hide_banner', '-nostats', '-loglevel', 'error'];
+  // run-tool.ts puts -hide_banner first.
+  const args = ['-nostats', '-loglevel', 'error'];
   // A decode error means damaged input: fail instead of converting what could be read.
   if (options.exitOnDecodeError !== false) args.push('-xerror');
   switch (options.inputFormat) {
@@ -303,19 +247,4 @@ function matchesTarget(head: AudioHead, target: AudioSettings, options: Transcod
     case 'flac':
       return head.bitsPerSample === 16;
   }
-}
-
-function spawnFailure(error: Error & { code?: unknown }, command: string): TtsBatchError {
-  if (error.code === 'ENOENT') return new ConfigError(`ffmpeg was not found (${command}): ${INSTALL_HINT}`, command);
-  return new TtsBatchError('FFMPEG_FAILED', `ffmpeg could not be started (${command}): ${error.message}`, {
-    value: error.code,
-    retryable: true,
-  });
-}
-
-/** The end of ffmpeg's stderr on one line; it puts the cause last. */
-function tail(stderr: string): string {
-  const oneLine = stderr.trim().split(/\r?\n/).join(' | ');
-  if (oneLine === '') return 'no message';
-  return oneLine.length > STDERR_TAIL_CHARS ? `…${oneLine.slice(-STDERR_TAIL_CHARS)}` : oneLine;
 }

@@ -2,16 +2,16 @@ import { mkdtemp, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AudioSettings } from '../audio/audio-settings.ts';
+import { trackFolder } from '../audio/ffmpeg/live-processes.ts';
+import { runTool } from '../audio/ffmpeg/run-tool.ts';
 import { InputError } from '../errors/input-error.ts';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
 import { validatePauses } from '../stitcher/pauses.ts';
 import type { Storage } from '../storage/storage.ts';
 import { assemblePcm } from './assemble-pcm.ts';
-import { trackFolder } from './live-processes.ts';
 import { masteringFilter } from './mastering-filter.ts';
 import { measuringFilters, parseMeasurements, type Loudness } from './parse-measurements.ts';
 import { getProfile, profileFor, type MasteringProfile, type ProfileName } from './profiles.ts';
-import { runFfmpeg } from './run-ffmpeg.ts';
 
 export interface MasterBookInput {
   storage: Storage;
@@ -122,8 +122,9 @@ export async function masterBook(input: MasterBookInput): Promise<MasterBookResu
       tempDir,
     });
     // Step 1: one pass over the decoded book measures it and keeps it on disk for step 2.
-    const measuredStderr = await runFfmpeg({
-      step: 'measure the assembled book',
+    const { stderr: measuredStderr } = await runTool({
+      tool: 'ffmpeg',
+      what: 'the measuring pass over the assembled book',
       args: [
         '-nostats',
         ...pcmInput,
@@ -146,7 +147,7 @@ export async function masterBook(input: MasterBookInput): Promise<MasterBookResu
       ],
       stdin: assembly.stream,
       signal: input.signal,
-      ffmpegPath: input.ffmpegPath,
+      binary: input.ffmpegPath,
     });
     const { tally } = assembly;
     const frameBytes = 2 * channels;
@@ -164,8 +165,9 @@ export async function masterBook(input: MasterBookInput): Promise<MasterBookResu
     const measuredBefore = parseMeasurements(measuredStderr).loudness;
     // Step 2: gain, limiter and room tone; the temp file is read by ffmpeg itself (no pipe needed).
     const masterAt = async (gainDb: number): Promise<Loudness> => {
-      const stderr = await runFfmpeg({
-        step: 'master',
+      const { stderr } = await runTool({
+        tool: 'ffmpeg',
+        what: 'the mastering pass',
         args: [
           '-nostats',
           ...pcmInput,
@@ -203,7 +205,7 @@ export async function masterBook(input: MasterBookInput): Promise<MasterBookResu
           '-',
         ],
         signal: input.signal,
-        ffmpegPath: input.ffmpegPath,
+        binary: input.ffmpegPath,
       });
       return parseMeasurements(stderr).loudness;
     };

@@ -1,11 +1,7 @@
-import { execFile } from 'node:child_process';
 import { open } from 'node:fs/promises';
-import { promisify } from 'node:util';
+import { runTool } from '../audio/ffmpeg/run-tool.ts';
 import { AudioFormatError } from '../errors/audio-format-error.ts';
 import { measuringFilters, parseMeasurements, type Loudness, type SilenceSpan } from './parse-measurements.ts';
-import { runFfmpeg } from './run-ffmpeg.ts';
-
-const execFileAsync = promisify(execFile);
 
 /**
  * A pause is what silencedetect finds under −50 dB for at least 0.2 s: room tone at ACX's −60 dB
@@ -35,12 +31,13 @@ export interface FileMeasurement {
 /**
  * Decodes the encoded file once with ffmpeg (`-af ebur128=peak=true,astats,silencedetect`) and
  * ffprobe's stream facts. Measured on the encoded output because encoding raises inter-sample
- * peaks (audio.md). Aborting kills ffmpeg.
+ * peaks (audio.md). Aborting kills ffprobe or ffmpeg, whichever runs, and throws the signal's reason.
  */
 export async function measureLoudness(path: string, options: { signal?: AbortSignal; ffmpegPath?: string } = {}): Promise<FileMeasurement> {
   const stream = await probeStream(path, options.signal);
-  const stderr = await runFfmpeg({
-    step: 'measure',
+  const { stderr } = await runTool({
+    tool: 'ffmpeg',
+    what: `measuring ${path}`,
     args: [
       '-nostats',
       '-i',
@@ -54,7 +51,7 @@ export async function measureLoudness(path: string, options: { signal?: AbortSig
       '-',
     ],
     signal: options.signal,
-    ffmpegPath: options.ffmpegPath,
+    binary: options.ffmpegPath,
   });
   const parsed = parseMeasurements(stderr);
   const durationMs = (parsed.samples / stream.sampleRate) * 1000;
@@ -77,12 +74,25 @@ async function probeStream(
   path: string,
   signal: AbortSignal | undefined,
 ): Promise<{ sampleRate: number; channels: number; codec: string; bitrateKbps: number | null }> {
-  const { stdout } = await execFileAsync(
-    'ffprobe',
-    ['-v', 'error', '-select_streams', 'a:0', '-show_entries', 'stream=codec_name,sample_rate,channels,bit_rate', '-of', 'json', path],
-    signal === undefined ? {} : { signal },
-  );
-  const parsed = JSON.parse(stdout) as { streams?: { codec_name?: string; sample_rate?: string; channels?: number; bit_rate?: string }[] };
+  const { stdout } = await runTool({
+    tool: 'ffprobe',
+    what: `probing ${path}`,
+    args: [
+      '-v',
+      'error',
+      '-select_streams',
+      'a:0',
+      '-show_entries',
+      'stream=codec_name,sample_rate,channels,bit_rate',
+      '-of',
+      'json',
+      path,
+    ],
+    signal,
+  });
+  const parsed = JSON.parse(stdout.toString('utf8')) as {
+    streams?: { codec_name?: string; sample_rate?: string; channels?: number; bit_rate?: string }[];
+  };
   const audio = parsed.streams?.[0];
   const sampleRate = Number(audio?.sample_rate);
   if (audio === undefined || !Number.isFinite(sampleRate) || audio.channels === undefined) {

@@ -2,6 +2,8 @@ import { mkdir, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { killLiveFfmpeg } from '../../src/audio/ffmpeg/live-processes.ts';
+import { FfmpegError } from '../../src/errors/ffmpeg-error.ts';
 import { encodeChapterFiles, encodeOutput } from '../../src/master/encode/encode-output.ts';
 import { childProcesses } from '../support/child-processes.ts';
 import { lavfiWav } from '../support/lavfi.ts';
@@ -68,31 +70,36 @@ async function partialBytes(folder: string): Promise<number> {
   return sizes.reduce((sum, size) => sum + size, 0);
 }
 
+/** Starts encoding the whole input to one m4b in `folder`; returns (its outcome, settled) once ffmpeg has written part of it. */
+async function startLongEncode(folder: string, signal: AbortSignal | undefined): Promise<{ outcome: Promise<unknown> }> {
+  const outcome = encodeOutput({
+    input,
+    outputPath: join(folder, 'book.m4b'),
+    format: 'm4b',
+    chapters: [{ title: 'All', startMs: 0, endMs: INPUT_SECONDS * 1000 }],
+    tags: { title: 'Long' },
+    ...(signal === undefined ? {} : { signal }),
+  }).then(
+    () => 'resolved',
+    (error: unknown) => error,
+  );
+  await pollUntil(
+    'ffmpeg has written part of the output',
+    () => partialBytes(folder),
+    (bytes) => bytes > 0,
+    30_000,
+    20,
+  );
+  return { outcome };
+}
+
 describe('cancelling an encode', () => {
   it('kills ffmpeg mid-write, reaps it, removes the partial file and rejects with the reason', async () => {
     const folder = join(scratch, 'one');
     await mkdir(folder);
     const controller = new AbortController();
     const reason = new Error('render cancelled');
-    const encoding = encodeOutput({
-      input,
-      outputPath: join(folder, 'book.m4b'),
-      format: 'm4b',
-      chapters: [{ title: 'All', startMs: 0, endMs: INPUT_SECONDS * 1000 }],
-      tags: { title: 'Long' },
-      signal: controller.signal,
-    });
-    const outcome = encoding.then(
-      () => 'resolved',
-      (error: unknown) => error,
-    );
-    await pollUntil(
-      'ffmpeg has written part of the output',
-      () => partialBytes(folder),
-      (bytes) => bytes > 0,
-      30_000,
-      20,
-    );
+    const { outcome } = await startLongEncode(folder, controller.signal);
     expect(await ffmpegChildren(), 'ffmpeg is running').not.toEqual([]);
     const beforeAbort = await bytesIn(folder);
     controller.abort(reason);
@@ -102,6 +109,19 @@ describe('cancelling an encode', () => {
     // running, it would write the rest of the book (about 2 MB) before anyone noticed.
     expect(afterAbort - beforeAbort, 'bytes written after the abort').toBeLessThan(256 * 1024);
     expect(await ffmpegChildren(), 'no ffmpeg left, not even a zombie').toEqual([]);
+    expect(await readdir(folder), 'no partial output').toEqual([]);
+  });
+
+  it('a shutdown that cannot wait (killLiveFfmpeg) kills the encoding ffmpeg too; the encode fails retryably, leaving nothing', async () => {
+    const folder = join(scratch, 'killed');
+    await mkdir(folder);
+    const { outcome } = await startLongEncode(folder, undefined);
+    killLiveFfmpeg();
+    const error = await outcome;
+    expect(error).toBeInstanceOf(FfmpegError);
+    expect((error as FfmpegError).failure).toMatchObject({ tool: 'ffmpeg', what: 'the m4b output', exitCode: null, signal: 'SIGKILL' });
+    expect((error as FfmpegError).retryable, 'another worker can encode it again').toBe(true);
+    expect(await ffmpegChildren()).toEqual([]);
     expect(await readdir(folder), 'no partial output').toEqual([]);
   });
 

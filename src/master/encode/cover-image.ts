@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises';
-import { EncodeError } from '../../errors/encode-error.ts';
+import { runTool } from '../../audio/ffmpeg/run-tool.ts';
+import { FfmpegError } from '../../errors/ffmpeg-error.ts';
 import { InputError } from '../../errors/input-error.ts';
-import { runTool } from './run-tool.ts';
 
 export interface CoverImage {
   path: string;
@@ -41,14 +41,16 @@ export async function readCover(path: string, signal: AbortSignal | undefined): 
   if (mime === undefined) throw new InputError('coverPath', `${path} is neither a JPEG nor a PNG image`, path);
   let probed: { streams?: { width?: number; height?: number }[] };
   try {
-    const stdout = await runTool('ffprobe', ['-v', 'error', '-show_entries', 'stream=width,height', '-of', 'json', path], {
+    const { stdout } = await runTool({
+      tool: 'ffprobe',
       what: 'the cover',
+      args: ['-v', 'error', '-show_entries', 'stream=width,height', '-of', 'json', path],
       signal,
     });
     probed = JSON.parse(stdout.toString('utf8')) as typeof probed;
   } catch (error) {
-    if (!(error instanceof EncodeError)) throw error;
-    throw new InputError('coverPath', `${path} does not decode as an image: ${error.failure.stderr}`, path);
+    if (!(error instanceof FfmpegError)) throw error;
+    throw new InputError('coverPath', `${path} does not decode as an image: ${error.failure.stderrTail}`, path);
   }
   const { width = 0, height = 0 } = probed.streams?.[0] ?? {};
   if (width <= 0 || height <= 0)

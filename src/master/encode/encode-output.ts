@@ -3,6 +3,7 @@ import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { runTool } from '../../audio/ffmpeg/run-tool.ts';
 import { EncodeError } from '../../errors/encode-error.ts';
 import { InputError } from '../../errors/input-error.ts';
 import { chapterFileName } from './chapter-file-name.ts';
@@ -16,7 +17,6 @@ import { flacPictureBlock } from './flac-picture.ts';
 import { buildId3BookTag } from './id3-book-tag.ts';
 import { FORMAT_TRAITS } from './output-formats.ts';
 import { measureOutput, probeInput, type InputAudio } from './probe.ts';
-import { runTool } from './run-tool.ts';
 
 export type { EncodedFile, EncodeRequest, OutputChapter, OutputFormat, OutputTags } from './encode-types.ts';
 
@@ -165,7 +165,7 @@ async function writeOne(job: FileJob): Promise<EncodedFile> {
       settings,
       outputPath: audioPath,
     };
-    await runTool('ffmpeg', encodeArguments(command), { what: job.what, signal });
+    await runTool({ tool: 'ffmpeg', what: job.what, args: encodeArguments(command), signal });
     if (settings.format === 'mp3') {
       await writeFile(partial, buildId3BookTag(job.tags, job.chapters, job.cover));
       await pipeline(createReadStream(audioPath), createWriteStream(partial, { flags: 'a' }), signal === undefined ? {} : { signal });
@@ -175,13 +175,8 @@ async function writeOne(job: FileJob): Promise<EncodedFile> {
     if (Math.abs(measured.durationMs - expectedMs) > LENGTH_TOLERANCE_MS) {
       throw new EncodeError(
         `${job.what} decodes to ${measured.durationMs.toFixed(1)} ms of audio, not the ${expectedMs.toFixed(1)} ms it was made from`,
-        {
-          tool: 'ffmpeg',
-          what: job.what,
-          exitCode: 0,
-          signal: null,
-          stderr: '',
-        },
+        job.what,
+        { durationMs: measured.durationMs, expectedMs },
       );
     }
     const { size } = await stat(partial);

@@ -63,9 +63,9 @@ function codecArguments(settings: EncodeSettings): string[] {
   }
 }
 
-/** The ffmpeg command line for one output file (exported for tests and logs). */
+/** The ffmpeg command line for one output file (exported for tests and logs); run-tool.ts puts -hide_banner -nostdin first. */
 export function encodeArguments(command: EncodeCommand): string[] {
-  const args = ['-hide_banner', '-nostdin', '-nostats', '-loglevel', 'error', '-y'];
+  const args = ['-nostats', '-loglevel', 'error', '-y'];
   // Input options: seeking a WAV is a byte seek, and ffmpeg trims to the exact sample.
   if (command.slice !== undefined)
     args.push('-ss', seconds(command.slice.startMs), '-t', seconds(command.slice.endMs - command.slice.startMs));

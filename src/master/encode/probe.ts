@@ -1,9 +1,10 @@
 import { stat } from 'node:fs/promises';
+import { runTool } from '../../audio/ffmpeg/run-tool.ts';
 import { AudioFormatError } from '../../errors/audio-format-error.ts';
 import { EncodeError } from '../../errors/encode-error.ts';
+import { FfmpegError } from '../../errors/ffmpeg-error.ts';
 import { InputError } from '../../errors/input-error.ts';
 import type { OutputFormat } from './output-formats.ts';
-import { runTool } from './run-tool.ts';
 
 /** The mastered book as ffprobe sees it. */
 export interface InputAudio {
@@ -31,9 +32,10 @@ interface Probed {
 }
 
 async function ffprobeJson(path: string, inputArgs: readonly string[], what: string, signal: AbortSignal | undefined): Promise<Probed> {
-  const stdout = await runTool(
-    'ffprobe',
-    [
+  const { stdout } = await runTool({
+    tool: 'ffprobe',
+    what,
+    args: [
       '-v',
       'error',
       ...inputArgs,
@@ -45,8 +47,8 @@ async function ffprobeJson(path: string, inputArgs: readonly string[], what: str
       'json',
       path,
     ],
-    { what, signal },
-  );
+    signal,
+  });
   return JSON.parse(stdout.toString('utf8')) as Probed;
 }
 
@@ -63,8 +65,8 @@ export async function probeInput(path: string, signal: AbortSignal | undefined):
   try {
     probed = await ffprobeJson(path, [], 'the input', signal);
   } catch (error) {
-    if (!(error instanceof EncodeError)) throw error;
-    throw new AudioFormatError(`input: ${path} is not audio ffprobe can read: ${error.failure.stderr}`, path);
+    if (!(error instanceof FfmpegError)) throw error;
+    throw new AudioFormatError(`input: ${path} is not audio ffprobe can read: ${error.failure.stderrTail}`, path);
   }
   const stream = probed.streams?.[0];
   const formatName = probed.format?.format_name ?? 'unknown';
@@ -110,42 +112,18 @@ export async function measureOutput(
   const sampleRate = Number(stream?.sample_rate);
   const channels = stream?.channels ?? 0;
   if (!Number.isFinite(sampleRate) || sampleRate <= 0 || channels <= 0) {
-    throw new EncodeError(`${what} has no audio stream ffprobe can read`, {
-      tool: 'ffprobe',
-      what,
-      exitCode: 0,
-      signal: null,
-      stderr: JSON.stringify(probed),
-    });
+    throw new EncodeError(`${what} has no audio stream ffprobe can read`, what, probed);
   }
   let decodedBytes = 0;
-  await runTool(
-    'ffmpeg',
-    [
-      '-hide_banner',
-      '-nostdin',
-      '-v',
-      'error',
-      '-xerror',
-      ...inputArgs,
-      '-i',
-      path,
-      '-map',
-      '0:a:0',
-      '-c:a',
-      'pcm_s16le',
-      '-f',
-      's16le',
-      'pipe:1',
-    ],
-    {
-      what: `decoding ${what}`,
-      signal,
-      onStdout: (chunk) => {
-        decodedBytes += chunk.length;
-      },
+  await runTool({
+    tool: 'ffmpeg',
+    what: `decoding ${what}`,
+    args: ['-v', 'error', '-xerror', ...inputArgs, '-i', path, '-map', '0:a:0', '-c:a', 'pcm_s16le', '-f', 's16le', 'pipe:1'],
+    signal,
+    onStdout: (chunk) => {
+      decodedBytes += chunk.length;
     },
-  );
+  });
   let samples = decodedBytes / (2 * channels);
   if (format === 'm4b' && stream?.duration_ts !== undefined && stream.time_base === `1/${sampleRate}`) {
     samples = Math.min(samples, stream.duration_ts);

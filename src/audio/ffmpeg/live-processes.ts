@@ -2,10 +2,11 @@ import type { ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 
 /**
- * ffmpeg processes and temp folders the mastering stage has running or open, so that an exit
- * (the worker's SIGTERM shutdown ends in process.exit) leaves no ffmpeg behind and no temp file:
- * 'exit' handlers run synchronously, which kill() and rmSync() are. A cancelled render does the
- * same earlier, through its AbortSignal.
+ * The ffmpeg and ffprobe processes this process has running (every run of run-tool.ts: the
+ * mastering, the encoding, transcoding) and the temp folders the mastering has open, so that an
+ * exit (the worker's SIGTERM shutdown ends in process.exit) leaves no ffmpeg behind and no temp
+ * file: 'exit' handlers run synchronously, which kill() and rmSync() are. A cancelled render does
+ * the same earlier, through its AbortSignal.
  */
 const children = new Set<ChildProcess>();
 const folders = new Set<string>();
@@ -15,7 +16,7 @@ function hookExit(): void {
   if (hooked) return;
   hooked = true;
   process.once('exit', () => {
-    for (const child of children) child.kill('SIGKILL');
+    killLiveFfmpeg();
     for (const folder of folders) rmSync(folder, { recursive: true, force: true });
   });
 }
@@ -33,8 +34,9 @@ export function trackFolder(folder: string): () => void {
 }
 
 /**
- * Kills every ffmpeg the mastering stage has running (SIGKILL): for a shutdown that cannot
- * wait. Each masterBook in flight then fails and removes its own temp folder.
+ * Kills every ffmpeg and ffprobe still running (SIGKILL): for a shutdown that cannot wait. Each
+ * run in flight then fails with a retryable FfmpegError (killed by a signal), and a masterBook
+ * removes its own temp folder.
  */
 export function killLiveFfmpeg(): void {
   for (const child of children) child.kill('SIGKILL');

@@ -1,0 +1,44 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { measureLoudness } from '../../src/master/measure-loudness.ts';
+import { childProcesses } from '../support/child-processes.ts';
+import { requireFfmpeg } from '../support/ffmpeg.ts';
+import { pollUntil } from '../support/poll-until.ts';
+
+let scratch: string;
+
+beforeAll(async () => {
+  await requireFfmpeg();
+  scratch = await mkdtemp(join(tmpdir(), 'tts-batch-measure-abort-'));
+});
+
+afterAll(async () => {
+  await rm(scratch, { recursive: true, force: true });
+});
+
+describe('measureLoudness, aborted', () => {
+  it('kills the ffprobe it is waiting for, reaps it and rejects with the reason', async () => {
+    // ffprobe blocks opening a FIFO nobody writes: only the abort ends it.
+    const fifo = join(scratch, 'book.mp3');
+    execFileSync('mkfifo', [fifo]);
+    const controller = new AbortController();
+    const reason = new Error('render cancelled');
+    const measuring = measureLoudness(fifo, { signal: controller.signal }).then(
+      () => 'resolved',
+      (error: unknown) => error,
+    );
+    await pollUntil(
+      'ffprobe waiting on the FIFO',
+      async () => (await childProcesses()).map((child) => child.command),
+      (commands) => commands.includes('ffprobe'),
+      10_000,
+      10,
+    );
+    controller.abort(reason);
+    expect(await measuring).toBe(reason);
+    expect(await childProcesses(), 'no ffprobe left, not even a zombie').toEqual([]);
+  });
+});
