@@ -12,7 +12,7 @@ import { complianceReport, type ComplianceEntry } from './compliance.ts';
 import { encodeChapterFiles, encodeOutput, type EncodedFile, type OutputChapter, type OutputTags } from './encode/encode-output.ts';
 import type { EncodeRequest } from './encode/encode-types.ts';
 import { FORMAT_TRAITS, OUTPUT_CONTENT_TYPES, type OutputFormat } from './encode/output-formats.ts';
-import { trackFolder } from './live-processes.ts';
+import { trackFolder } from '../audio/ffmpeg/live-processes.ts';
 import { masterBook, type MasterBookResult } from './master-book.ts';
 import { measureLoudness, type FileMeasurement } from './measure-loudness.ts';
 import { getProfile, profileFor, type ProfileName } from './profiles.ts';

@@ -9,7 +9,7 @@ import { buildWavHeader, pcm16FmtChunk } from '../audio/wav/build-wav-header.ts'
 import { stitch } from '../stitcher/stitch.ts';
 import type { StitchResult } from '../stitcher/stitch-types.ts';
 import type { Storage } from '../storage/storage.ts';
-import { trackFolder } from './live-processes.ts';
+import { trackFolder } from '../audio/ffmpeg/live-processes.ts';
 import { measureLoudness, type FileMeasurement } from './measure-loudness.ts';
 
 export interface DeliverRawInput {
