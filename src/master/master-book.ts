@@ -54,9 +54,9 @@ export interface MasterBookResult {
   totalSamples: number;
   durationMs: number;
   segments: MasteredSegment[];
-  /** Measured on the assembled book before any gain. */
+  /** Measured on the assembled book before any gain (without true peak: truePeakDbtp is null). */
   measuredBefore: Loudness;
-  /** Measured on the mastered WAV (before encoding: the manifest's figures come from the encoded file). */
+  /** Measured on the mastered WAV, without true peak (the manifest's figures, true peak included, come from the encoded file). */
   measuredAfter: Loudness;
   /** The gain applied before the limiter, dB (after the correction pass, if one ran). */
   gainDb: number;
@@ -133,7 +133,7 @@ export async function masterBook(input: MasterBookInput): Promise<MasterBookResu
         '-map',
         '0:a',
         '-af',
-        measuringFilters(),
+        measuringFilters({ truePeak: false }),
         '-f',
         'null',
         '-',

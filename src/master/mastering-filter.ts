@@ -31,7 +31,7 @@ export function masteringFilter(options: MasteringFilterOptions): string {
     chain.push(`alimiter=limit=${dbToAmplitude(options.ceilingDb).toFixed(6)}:level=0:latency=1:attack=5:release=50`);
   }
   // The master is measured as it is written ([measured], to a null output): the limiter's loss of loudness decides a correction pass.
-  const pin = `atrim=end_sample=${options.totalSamples},apad=whole_len=${options.totalSamples},asplit=2[out][tap];[tap]${measuringFilters()}[measured]`;
+  const pin = `atrim=end_sample=${options.totalSamples},apad=whole_len=${options.totalSamples},asplit=2[out][tap];[tap]${measuringFilters({ truePeak: false })}[measured]`;
   if (options.roomToneDb === null) return `[0:a]${chain.join(',')},${pin}`;
   const layout = options.channels === 1 ? 'mono' : 'stereo';
   const noise = `anoisesrc=r=${options.sampleRate}:a=${dbToAmplitude(options.roomToneDb).toFixed(6)}:c=pink:seed=20261102,aformat=sample_fmts=dbl:channel_layouts=${layout}`;

@@ -45,7 +45,7 @@ export async function measureLoudness(path: string, options: { signal?: AbortSig
       '-map',
       '0:a:0',
       '-af',
-      measuringFilters({ thresholdDb: SILENCE_THRESHOLD_DB, minSeconds: MIN_SILENCE_S }),
+      measuringFilters({ silence: { thresholdDb: SILENCE_THRESHOLD_DB, minSeconds: MIN_SILENCE_S } }),
       '-f',
       'null',
       '-',
