@@ -39,6 +39,8 @@ const SHUTDOWN_TIMEOUT_MS = 500;
 const TEMP_NAMES = /^tts-batch-(deliver|master)-/;
 /** The mastering's steps, told apart by their ffmpeg's arguments. */
 const STEPS = {
+  /** masterBook step 1: the decoded book on stdin, measured and written to the temp s16le file. */
+  assemble: /-i pipe:0 .*assembled\.s16le/,
   /** masterBook step 2: gain and limiter from the temp file to the mastered WAV. */
   master: /assembled\.s16le -filter_complex /,
   /** encodeOutput: the mastered WAV to the hidden partial MP3. */
@@ -130,9 +132,11 @@ describe('stopping a render while it is mastered', () => {
     for (const step of cleanup.reverse()) await step().catch(() => undefined);
   });
 
-  async function startWorker(): Promise<WorkerProcess> {
-    const worker = spawnWorker(workerEnv, ['--shutdown-timeout', String(SHUTDOWN_TIMEOUT_MS)]);
-    cleanup.push(() => Promise.resolve().then(() => worker.child.kill('SIGKILL')));
+  async function startWorker(options: { detached?: boolean } = {}): Promise<WorkerProcess> {
+    const worker = spawnWorker(workerEnv, ['--shutdown-timeout', String(SHUTDOWN_TIMEOUT_MS)], options);
+    // A detached worker leads its own process group: kill the group, whatever is left of it.
+    const target = options.detached === true ? -(worker.child.pid ?? 0) : (worker.child.pid ?? 0);
+    cleanup.push(() => Promise.resolve().then(() => process.kill(target, 'SIGKILL')));
     await worker.ready;
     return worker;
   }
@@ -263,6 +267,29 @@ describe('stopping a render while it is mastered', () => {
       next.child.kill('SIGTERM');
       expect(await next.exited).toBe(0);
       await rm(join(out, folder), { recursive: true });
+    },
+  );
+
+  it(
+    'SIGTERM to the whole process group (systemd, a terminal) while mastering: the stitch is handed back, not failed',
+    { timeout: 60_000 },
+    async () => {
+      const worker = await startWorker({ detached: true });
+      await enqueue('group-sigterm', 33);
+      const running = await masteringStep('group-sigterm', worker, STEPS.assemble);
+
+      const signalledAt = Date.now();
+      // ffmpeg gets the signal too, and stops on its own: that must not pass for a failed mastering.
+      process.kill(-(worker.child.pid ?? 0), 'SIGTERM');
+      const code = await worker.exited;
+      const exitMs = Date.now() - signalledAt;
+      console.info('group SIGTERM while mastering', JSON.stringify({ exitMs }));
+      expect(code, worker.stderr()).toBe(0);
+      expect(exitMs, `exited ${exitMs} ms after SIGTERM`).toBeLessThan(SHUTDOWN_TIMEOUT_MS + 3000);
+      expect(running.filter(alive), 'no ffmpeg outlives the worker').toEqual([]);
+      await expectNothingLeft();
+      await expectHandedBack('group-sigterm');
+      expect(worker.stderr()).toMatch(/stitch stopped while the worker shuts down; handing it back/);
     },
   );
 });
