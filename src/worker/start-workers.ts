@@ -131,6 +131,8 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     guards.set(name, deps.credentials);
   }
   const healQueues = new SynthesizeQueues(shared, config.QUEUE_PREFIX);
+  // Set synchronously by close(), so a stitch whose ffmpeg the same signal stopped sees it.
+  let shuttingDown = false;
   const stitchDeps = {
     storages,
     store,
@@ -138,6 +140,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     metrics,
     renderEnded,
     aborts,
+    shuttingDown: () => shuttingDown,
     heal: {
       queues: healQueues,
       maxHeals: config.STITCH_MAX_HEALS,
@@ -214,6 +217,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
   return {
     providers: names,
     close(timeoutMs = 30_000) {
+      shuttingDown = true;
       closing ??= (async () => {
         // First, so readiness checks stop counting this process while it drains.
         for (const guard of guards.values()) guard.close();

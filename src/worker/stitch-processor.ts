@@ -31,6 +31,8 @@ export interface StitchDeps {
   renderEnded: AnnounceRenderEnd;
   /** Mastering in flight, by render: a cancel or a forced shutdown aborts it. */
   aborts?: RenderAborts;
+  /** True once the worker has begun shutting down (SIGTERM/SIGINT): see the hand-back in processStitch. */
+  shuttingDown?: () => boolean;
   /** Sends a damaged cached segment back to synthesis (see heal-segment.ts). */
   heal: Omit<HealDeps, 'logger'>;
 }
@@ -216,6 +218,18 @@ export async function processStitch(job: Job, deps: StitchDeps, token?: string):
         const ended = (await deps.store.get(renderId))?.status ?? 'cancelled';
         deps.logger.info({ renderId, status: ended }, 'render ended while mastering; nothing delivered');
         return { ended };
+      }
+      // A SIGTERM sent to every process of the worker (systemd's default KillMode=control-group,
+      // `kill -TERM -PGID`; a terminal's Ctrl-C sends SIGINT alike) stops ffmpeg too, before the
+      // worker decides anything: its exit then says nothing about the book. Failing during a
+      // shutdown, the stitch goes back to the queue without spending an attempt (before: one spent
+      // per such shutdown, the render failed on its last); a real fault fails on the next worker.
+      if (deps.shuttingDown?.() === true && !(error instanceof WaitingChildrenError) && !(error instanceof DelayedError)) {
+        deps.logger.info(
+          { renderId, reason: error instanceof Error ? error.message : String(error) },
+          'stitch stopped while the worker shuts down; handing it back',
+        );
+        return await handBackJob(job, token);
       }
       throw error;
     } finally {

@@ -9,10 +9,10 @@ export interface ChildProcessInfo {
 }
 
 /**
- * The processes whose parent is this one, read from /proc (Linux): a zombie shows up here too,
- * so an empty list means every child was both stopped and reaped.
+ * The processes whose parent is `parent` (default: this one), read from /proc (Linux): a zombie
+ * shows up here too, so an empty list means every child was both stopped and reaped.
  */
-export async function childProcesses(): Promise<ChildProcessInfo[]> {
+export async function childProcesses(parent: number = process.pid): Promise<ChildProcessInfo[]> {
   const children: ChildProcessInfo[] = [];
   for (const entry of await readdir('/proc')) {
     if (!/^\d+$/.test(entry)) continue;
@@ -21,7 +21,7 @@ export async function childProcesses(): Promise<ChildProcessInfo[]> {
     // pid (comm) state ppid …: comm may hold spaces and parentheses, so split after the last ')'.
     const close = stat.lastIndexOf(')');
     const [state = '', ppid = ''] = stat.slice(close + 2).split(' ');
-    if (Number(ppid) !== process.pid) continue;
+    if (Number(ppid) !== parent) continue;
     children.push({ pid: Number(entry), command: stat.slice(stat.indexOf('(') + 1, close), state });
   }
   return children;

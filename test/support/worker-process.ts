@@ -11,10 +11,19 @@ export interface WorkerProcess {
   exited: Promise<number | null>;
 }
 
-/** Starts `tts-batch worker` as a real child process (so it can be SIGKILLed). */
-export function spawnWorker(env: Record<string, string>, args: readonly string[] = []): WorkerProcess {
+/**
+ * Starts `tts-batch worker` as a real child process (so it can be SIGKILLed). `detached`: the
+ * worker leads a process group of its own, so a test can signal the group as a whole, as
+ * systemd (KillMode=control-group) or a terminal's Ctrl-C do.
+ */
+export function spawnWorker(
+  env: Record<string, string>,
+  args: readonly string[] = [],
+  options: { detached?: boolean } = {},
+): WorkerProcess {
   const child = spawn(process.execPath, [CLI, 'worker', ...args], {
     cwd: REPO_ROOT,
+    detached: options.detached ?? false,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/tmp', LOG_LEVEL: 'info', ...env },
     stdio: ['ignore', 'ignore', 'pipe'],
   });
