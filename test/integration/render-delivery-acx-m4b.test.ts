@@ -283,12 +283,18 @@ describe('delivery of an English book (espeak-ng, CLI --local, issue 11 "Done wh
       'm4b delivery, measured',
       JSON.stringify({
         chapterStartDeltasMs: deltas,
+        lastChapterEndMs: (probed.at(-1)?.endSeconds ?? Number.NaN) * 1000,
+        manifestLastChapterEndMs: manifest.chapters.at(-1)?.endMs,
         decodedMs: durationMs,
         manifestMs: manifest.durationMs,
         deltaMs: durationMs - manifest.durationMs,
       }),
     );
     expect(Math.abs(durationMs - manifest.durationMs), 'decoded length vs manifest durationMs').toBeLessThanOrEqual(25);
+    // The chapters cover the whole file: the last one ends where the audio does, in the file and in the manifest.
+    const lastEndMs = (probed.at(-1)?.endSeconds ?? Number.NaN) * 1000;
+    expect(Math.abs(lastEndMs - durationMs), 'last chapter end (ffprobe) vs decoded length').toBeLessThanOrEqual(25);
+    expect(Math.abs((manifest.chapters.at(-1)?.endMs ?? Number.NaN) - durationMs), 'manifest last chapter end').toBeLessThanOrEqual(25);
     // The marks point at the book's pauses: every chapter after the first starts in the silence before its heading.
     const silences = await ffmpegSilences(bookPath, { noiseDb: -60, minSeconds: 0.4 });
     for (const chapter of probed.slice(1)) {
