@@ -11,6 +11,7 @@ import { chapterCuts } from './chapter-cuts.ts';
 import { complianceReport, type ComplianceEntry } from './compliance.ts';
 import { encodeChapterFiles, encodeOutput, type EncodedFile, type OutputChapter, type OutputTags } from './encode/encode-output.ts';
 import type { EncodeRequest } from './encode/encode-types.ts';
+import { lastChapterTo } from './encode/last-chapter-to.ts';
 import { FORMAT_TRAITS, OUTPUT_CONTENT_TYPES, type OutputFormat } from './encode/output-formats.ts';
 import { trackFolder } from '../audio/ffmpeg/live-processes.ts';
 import { masterBook, type MasterBookResult } from './master-book.ts';
@@ -195,7 +196,8 @@ export async function deliverBook(input: DeliverBookInput): Promise<DeliveredBoo
         durationMs: segment.samples * msPerSample,
         pauseAfterMs: segment.pauseAfterSamples * msPerSample,
       })),
-      chapters,
+      // The manifest's chapters end where the book file decodes to (an m4b's padding included).
+      chapters: lastChapterTo(chapters, bookMeasurement.durationMs),
       measurement: bookMeasurement,
       compliance,
       gainDb: master.gainDb,

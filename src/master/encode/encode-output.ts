@@ -15,6 +15,7 @@ import { ffmetadata, vorbisChapterComments } from './ffmetadata.ts';
 import { bookFileTags, chapterFileTags, mp4Metadata, vorbisComments, type FileTags, type MetadataEntry } from './file-tags.ts';
 import { flacPictureBlock } from './flac-picture.ts';
 import { buildId3BookTag } from './id3-book-tag.ts';
+import { lastChapterTo } from './last-chapter-to.ts';
 import { FORMAT_TRAITS } from './output-formats.ts';
 import { measureOutput, probeInput, type InputAudio } from './probe.ts';
 
@@ -148,10 +149,11 @@ async function writeOne(job: FileJob): Promise<EncodedFile> {
   const sourceMs = job.slice === undefined ? job.input.durationMs : Math.min(job.slice.endMs, job.input.durationMs) - job.slice.startMs;
   const padToSamples = settings.format === 'm4b' ? wholeAacFrames(sourceMs, settings.sampleRate) : undefined;
   const expectedMs = padToSamples === undefined ? sourceMs : (padToSamples * 1000) / settings.sampleRate;
+  // The padding is part of the file: the last chapter mark runs to its end.
+  const chapters = padToSamples === undefined ? job.chapters : lastChapterTo(job.chapters, expectedMs);
   try {
     const metadata = metadataEntries(job);
-    if (metadata !== undefined)
-      await writeFile(metadataPath, ffmetadata(metadata.entries, metadata.chaptersFromMetadata ? job.chapters : []));
+    if (metadata !== undefined) await writeFile(metadataPath, ffmetadata(metadata.entries, metadata.chaptersFromMetadata ? chapters : []));
     const command: EncodeCommand = {
       inputPath: job.input.path,
       ...(job.slice === undefined ? {} : { slice: job.slice }),
