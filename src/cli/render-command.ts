@@ -20,7 +20,7 @@ import { RenderStore, type RenderState } from '../render/render-store.ts';
 import { checkOutputWritable } from '../storage/check-output.ts';
 import { describeLocation, openStorage } from '../storage/open-storage.ts';
 import { readCover } from '../master/encode/cover-image.ts';
-import { resolveDelivery, segmentFormatAsked } from '../producer/delivery-options.ts';
+import { checkPausesForProfile, resolveDelivery, segmentFormatAsked } from '../producer/delivery-options.ts';
 import { storeCover } from '../producer/store-cover.ts';
 import { nameOfInputFile } from '../render/book-name.ts';
 import { fileURLToPath } from 'node:url';
@@ -83,6 +83,7 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
   const delivery = resolveDelivery(opts, options.audio, options.voice);
   if (opts.id !== undefined) assertRenderId(opts.id);
   const pauses = resolvePauseRules('--pauses', opts.pauses === undefined ? undefined : parsePauseList(opts.pauses));
+  checkPausesForProfile('--pauses', delivery, pauses);
   const text = await readTextFile(file);
   const cover = opts.cover === undefined ? undefined : await readCover(opts.cover, undefined).catch(renameField('cover'));
   const plan = planRender(text, providerLimits(definition, config, options), providerPlanOptions(definition, options), pauses);

@@ -4,6 +4,7 @@ import { checkTags, mp3Bitrates } from '../master/encode/encode-request.ts';
 import type { OutputTags } from '../master/encode/encode-types.ts';
 import { FORMAT_TRAITS, OUTPUT_FORMATS, type OutputFormat } from '../master/encode/output-formats.ts';
 import { getProfile, type ProfileName } from '../master/profiles.ts';
+import type { PauseRules } from '../text/pause-rules.ts';
 
 /** How a user asks for the delivery (CLI flags or API fields), before validation. */
 export interface RawDelivery {
@@ -135,4 +136,36 @@ export function segmentFormatAsked(raw: {
   if (raw.profile === 'raw' && raw.format !== undefined)
     return raw.format === 'wav' || raw.format === 'pcm' || raw.format === 'mp3' ? raw.format : undefined;
   return undefined;
+}
+
+/**
+ * Pauses a profile's rules can never pass with, refused up front (one line, nothing billed):
+ * the head and tail of every file, and (split by chapter) a chapter pause long enough to give
+ * the file before its tail minimum and the file after its head minimum.
+ */
+export function checkPausesForProfile(field: string, delivery: DeliveryOptions, pauses: Readonly<PauseRules>): void {
+  const { rules } = getProfile(delivery.profile);
+  const within = (name: 'head' | 'tail', range: { min: number; max: number } | undefined): void => {
+    if (range === undefined) return;
+    const value = pauses[name];
+    if (value < range.min || value > range.max) {
+      throw new InputError(
+        `${field}.${name}`,
+        `the ${delivery.profile} profile needs ${range.min}–${range.max} ms at the ${name} of every file`,
+        value,
+      );
+    }
+  };
+  within('head', rules.headMs);
+  within('tail', rules.tailMs);
+  if (delivery.split === 'chapter' && rules.headMs !== undefined && rules.tailMs !== undefined) {
+    const least = rules.headMs.min + rules.tailMs.min;
+    if (pauses.chapter < least) {
+      throw new InputError(
+        `${field}.chapter`,
+        `the ${delivery.profile} profile cuts each chapter inside the pause before it: at least ${least} ms (a ${rules.tailMs.min} ms tail and a ${rules.headMs.min} ms head)`,
+        pauses.chapter,
+      );
+    }
+  }
 }

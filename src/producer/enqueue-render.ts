@@ -212,6 +212,8 @@ async function deliverySpec(deps: EnqueueDeps, request: RenderRequest, id: strin
   });
   return {
     ...options,
+    // Untitled, the book is still called something in players: its file's (or the render's) name.
+    tags: { ...options.tags, title: options.tags.title ?? named },
     ...(cover === undefined ? {} : { cover }),
     folder,
     baseName: bookFileName(named) || slug,

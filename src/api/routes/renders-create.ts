@@ -7,7 +7,7 @@ import { planRender } from '../../producer/plan.ts';
 import { providerPlanOptions } from '../../producer/provider-plan-options.ts';
 import { checkRenderLimits, renderCaps } from '../../producer/render-limits.ts';
 import { resolveRenderOptions } from '../../producer/render-options.ts';
-import { resolveDelivery, segmentFormatAsked } from '../../producer/delivery-options.ts';
+import { checkPausesForProfile, resolveDelivery, segmentFormatAsked } from '../../producer/delivery-options.ts';
 import { storeCover } from '../../producer/store-cover.ts';
 import { coverFromBase64 } from '../cover-upload.ts';
 import type { ProviderDefinition } from '../../providers/provider-definition.ts';
@@ -80,6 +80,7 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
       definition.validateVoice?.(options.voice, ctx.config, options);
       const id = body.id === undefined ? newRenderId() : assertRenderId(body.id);
       const pauses = resolvePauseRules('pauses', body.pauses);
+      checkPausesForProfile('pauses', delivery, pauses);
       const plan = planRender(body.text, providerLimits(definition, ctx.config, options), providerPlanOptions(definition, options), pauses);
       checkRenderLimits(plan, options.audio, body.title, renderCaps(ctx.config));
       const output = ctx.outputs.resolve(body.output);
