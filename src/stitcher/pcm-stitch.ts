@@ -39,16 +39,22 @@ async function openSamples(reader: ByteReader, input: StitchInput, position: num
   return layout.declaredDataBytes;
 }
 
+/** Filled in while `pcmBook` streams; complete once its body has ended. */
+export interface PcmTally {
+  headBytes: number;
+  segments: { bytes: number; pauseBytes: number }[];
+}
+
 /**
- * Joins raw signed 16-bit little-endian segments: no header, so one pass. A trailing partial
- * sample frame is dropped so that channels never swap after a join; a pause is zero samples.
+ * The book as one s16le stream: the head's zero samples, then each segment's samples and its
+ * pause. A trailing partial sample frame is dropped so that channels never swap after a join.
+ * Shared by the pcm and the WAV writers: the same samples, another container.
  */
-export async function stitchPcm(input: StitchInput): Promise<StitchResult> {
+export function pcmBook(input: StitchInput): { body: AsyncGenerator<Uint8Array>; tally: PcmTally } {
   const blockAlign = 2 * input.audio.channels;
-  const segmentBytes: { bytes: number; pauseBytes: number }[] = [];
-  const headBytes = unitsCoveringMs(pauseAskedBefore(input), input.audio.sampleRate) * blockAlign;
+  const tally: PcmTally = { headBytes: unitsCoveringMs(pauseAskedBefore(input), input.audio.sampleRate) * blockAlign, segments: [] };
   async function* body(): AsyncGenerator<Uint8Array> {
-    yield* silenceChunks(headBytes);
+    yield* silenceChunks(tally.headBytes);
     for (const [position, key] of input.segmentKeys.entries()) {
       const reader = new ByteReader(input.storage.get(key));
       let written = 0;
@@ -77,25 +83,46 @@ export async function stitchPcm(input: StitchInput): Promise<StitchResult> {
         await reader.close();
       }
       if (written === 0) throw new SegmentDamagedError(position, key, `${segmentLabel(position, key)} holds no audio samples`);
-      const pauseBytes = unitsCoveringMs(pauseAskedAfter(input, position), input.audio.sampleRate) * blockAlign;
-      segmentBytes.push({ bytes: written, pauseBytes });
+      const pauseBytes = pauseBytesAfter(input, position);
+      tally.segments.push({ bytes: written, pauseBytes });
       yield* silenceChunks(pauseBytes);
     }
   }
-  const info = await putStream(input.storage, input.outputKey, body(), CONTENT_TYPES.pcm);
-  const bytesPerMs = (input.audio.sampleRate * blockAlign) / 1000;
-  let start = headBytes;
-  const segments: StitchedSegment[] = segmentBytes.map(({ bytes, pauseBytes }, position) => {
+  return { body: body(), tally };
+}
+
+/** The zero bytes of the pause after segment `position`: whole sample frames, rounded up. */
+export function pauseBytesAfter(input: StitchInput, position: number): number {
+  return unitsCoveringMs(pauseAskedAfter(input, position), input.audio.sampleRate) * 2 * input.audio.channels;
+}
+
+/** Where every segment landed, counted from the bytes `pcmBook` wrote; `objectBytes` is the written object's size. */
+export function pcmStitchResult(input: StitchInput, tally: PcmTally, objectBytes: number): StitchResult {
+  const bytesPerMs = (input.audio.sampleRate * 2 * input.audio.channels) / 1000;
+  let start = tally.headBytes;
+  const segments: StitchedSegment[] = tally.segments.map(({ bytes, pauseBytes }, position) => {
     const result = { position, startMs: start / bytesPerMs, durationMs: bytes / bytesPerMs, pauseAfterMs: pauseBytes / bytesPerMs, bytes };
     start += bytes + pauseBytes;
     return result;
   });
   return {
     durationMs: start / bytesPerMs,
-    pauseBeforeMs: headBytes / bytesPerMs,
-    bytes: info.size,
+    pauseBeforeMs: tally.headBytes / bytesPerMs,
+    bytes: objectBytes,
     sampleRate: input.audio.sampleRate,
     channels: input.audio.channels,
     segments,
   };
+}
+
+/** Bytes of samples `pcmBook` wrote: the head, every segment and every pause. */
+export function pcmTallyBytes(tally: PcmTally): number {
+  return tally.segments.reduce((sum, segment) => sum + segment.bytes + segment.pauseBytes, tally.headBytes);
+}
+
+/** Joins raw signed 16-bit little-endian segments into headerless pcm: no header, so one pass; a pause is zero samples. */
+export async function stitchPcm(input: StitchInput): Promise<StitchResult> {
+  const { body, tally } = pcmBook(input);
+  const info = await putStream(input.storage, input.outputKey, body, CONTENT_TYPES.pcm);
+  return pcmStitchResult(input, tally, info.size);
 }

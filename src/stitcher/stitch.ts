@@ -4,6 +4,7 @@ import { validateChapters } from './chapter-marks.ts';
 import { stitchMp3 } from './mp3-stitch.ts';
 import { validatePauses } from './pauses.ts';
 import { stitchPcm } from './pcm-stitch.ts';
+import { stitchPcmAsWav } from './pcm-to-wav.ts';
 import type { StitchInput, StitchResult } from './stitch-types.ts';
 import { stitchWav } from './wav-stitch.ts';
 
@@ -19,8 +20,10 @@ export async function stitch(input: StitchInput): Promise<StitchResult> {
   validatePauses(input);
   const outputFormat = input.outputFormat ?? input.audio.format;
   if (outputFormat !== input.audio.format) {
-    // stitchPcm reads WAV-headed segments already: wav → pcm is its job.
+    // The same samples in another container: stitchPcm reads WAV-headed segments already (wav →
+    // pcm), and stitchPcmAsWav puts a header on its samples (pcm → wav).
     if (input.audio.format === 'wav' && outputFormat === 'pcm') return stitchPcm(input);
+    if (input.audio.format === 'pcm' && outputFormat === 'wav') return stitchPcmAsWav(input);
     throw new AudioFormatError(`${input.audio.format} segments cannot be joined into ${outputFormat} without re-encoding`, outputFormat);
   }
   switch (input.audio.format) {

@@ -21,6 +21,11 @@ export interface SynthAudioOptions {
   id3v1?: boolean;
   /** Stretches of digital silence inside the tone (a simulated pause), each faded like the tone's ends. */
   silences?: readonly { atMs: number; durationMs: number }[];
+  /**
+   * Fade in at the start and out at the end (default true). False: the tone starts and stops at
+   * full level, so files of whole periods joined back to back are one unbroken tone.
+   */
+  fadeEnds?: boolean;
 }
 
 const FADE_MS = 10;
@@ -48,7 +53,7 @@ function toneSamples(options: SynthAudioOptions): Int16Array {
     to: Math.round(((silence.atMs + silence.durationMs) * options.sampleRate) / 1000),
   }));
   for (let i = 0; i < count; i++) {
-    let envelope = Math.min(1, i / fade, (count - 1 - i) / fade);
+    let envelope = options.fadeEnds === false ? 1 : Math.min(1, i / fade, (count - 1 - i) / fade);
     for (const { from, to } of quiet) envelope = Math.min(envelope, i < from ? (from - i) / fade : i >= to ? (i - to + 1) / fade : 0);
     samples[i] = Math.round(Math.sin(step * i) * AMPLITUDE * Math.max(0, envelope));
   }
@@ -107,6 +112,7 @@ export function synthMp3(options: SynthAudioOptions): Uint8Array {
     options.xing ?? false,
     options.id3v1 ?? false,
     options.silences ?? [],
+    options.fadeEnds ?? true,
   ]);
   const cached = mp3Cache.get(key);
   if (cached) return cached.slice();

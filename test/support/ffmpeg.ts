@@ -104,11 +104,19 @@ export interface DecodedSamples {
   samples: Int16Array;
 }
 
-/** Decodes the whole file to s16le samples (`ffmpeg -v error -xerror -i FILE -f s16le -`); for tests' short files. */
-export async function ffmpegDecodeSamples(path: string, inputArgs: readonly string[] = []): Promise<DecodedSamples> {
+/**
+ * Decodes the whole file to s16le samples (`ffmpeg -v error -xerror -i FILE -f s16le -`); for
+ * tests' short files. `outputArgs` go after the input (`-ar 32000 -ac 1` to compare files of
+ * other rates).
+ */
+export async function ffmpegDecodeSamples(
+  path: string,
+  inputArgs: readonly string[] = [],
+  outputArgs: readonly string[] = [],
+): Promise<DecodedSamples> {
   await requireFfmpeg();
   return new Promise((resolve, reject) => {
-    const child = spawn('ffmpeg', ['-nostdin', '-v', 'error', '-xerror', ...inputArgs, '-i', path, '-f', 's16le', '-'], {
+    const child = spawn('ffmpeg', ['-nostdin', '-v', 'error', '-xerror', ...inputArgs, '-i', path, ...outputArgs, '-f', 's16le', '-'], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     const chunks: Buffer[] = [];

@@ -1,4 +1,4 @@
-import { synthAudio } from '../../support/audio-synth.ts';
+import { synthAudio, type SynthAudioOptions } from '../../support/audio-synth.ts';
 import { encodeFlacVerbatim } from '../shared/flac-verbatim.ts';
 import { firstMp3AudioFrame } from '../shared/mp3-frame-info.ts';
 import { fnv1a } from '../../support/seeded-random.ts';
@@ -16,7 +16,24 @@ export interface SimAudioOptions {
   msPerChar: number;
   /** mp3: wrap like real providers do (ID3v2 tag + LAME Info frame), so stitchers must strip them. */
   mp3Tags: boolean;
+  /** What the speech sounds like (see SimTone); default 'per-text'. */
+  tone?: SimTone;
 }
+
+/**
+ * The audio's content, which the provider documents do not describe (they promise speech):
+ * - `per-text`: a tone whose pitch comes from a hash of the text, faded in and out, so
+ *   neighbouring segments are told apart;
+ * - `continuous`: one pitch for every answer (≈440 Hz, a whole number of samples a period),
+ *   full level from the first sample to the last, each answer a whole number of periods: the
+ *   answers joined back to back are one unbroken tone, so any hole a join leaves is measurable.
+ *   Lengths round up to the next whole period (under 2.3 ms); `<break>` pauses stay silent.
+ */
+export type SimTone = 'per-text' | 'continuous';
+
+export const SIM_TONES: readonly SimTone[] = ['per-text', 'continuous'];
+
+const CONTINUOUS_TONE_HZ = 440;
 
 export interface SimAudio {
   bytes: Uint8Array;
@@ -83,17 +100,21 @@ export function wordCount(text: string): number {
 }
 
 /**
- * Real, decodable audio for a text: a tone whose pitch comes from a hash of the text (so
- * neighbouring segments differ) and whose length follows the text.
+ * Real, decodable audio for a text: a tone (`options.tone`, see SimTone: by default its pitch
+ * comes from a hash of the text, so neighbouring segments differ) whose length follows the text.
  */
 export function generateSenseAudioAudio(text: string, setting: SimAudioSetting, options: SimAudioOptions): SimAudio {
-  const { durationMs, silences } = speechTimeline(text, options.msPerChar);
+  const timeline = speechTimeline(text, options.msPerChar);
+  const { silences } = timeline;
+  const shape = options.tone === 'continuous' ? continuousTone(timeline.durationMs, setting.sampleRate) : null;
+  const durationMs = shape === null ? timeline.durationMs : Math.round(shape.durationMs);
   const base = {
-    durationMs,
+    durationMs: shape?.durationMs ?? timeline.durationMs,
     ...(silences.length > 0 ? { silences } : {}),
     sampleRate: setting.sampleRate,
     channels: setting.channels,
-    frequencyHz: 180 + (fnv1a(text) % 520),
+    frequencyHz: shape?.frequencyHz ?? 180 + (fnv1a(text) % 520),
+    ...(shape === null ? {} : { fadeEnds: false }),
   };
   switch (setting.format) {
     case 'mp3':
@@ -111,12 +132,23 @@ export function generateSenseAudioAudio(text: string, setting: SimAudioSetting, 
 }
 
 /**
+ * The continuous tone's pitch and length at this rate: a period of exactly `period` samples
+ * (the rate over it is the pitch), and the length rounded up to whole periods, so every answer
+ * ends where the next one's sine starts (phase 0).
+ */
+function continuousTone(durationMs: number, sampleRate: number): { frequencyHz: number; durationMs: number } {
+  const period = Math.round(sampleRate / CONTINUOUS_TONE_HZ);
+  const samples = Math.ceil(Math.round((durationMs * sampleRate) / 1000) / period) * period;
+  return { frequencyHz: sampleRate / period, durationMs: (samples * 1000) / sampleRate };
+}
+
+/**
  * lamejs quietly resamples when the bitrate is low for the rate (32 kbps at 44.1 kHz comes out
  * at 22.05 kHz) and caps MPEG-2 rates at 160 kbps. A real provider honours the sample rate, so
  * we keep the rate and raise the bitrate to the next documented one that preserves it.
  */
 function encodeMp3(
-  base: { durationMs: number; sampleRate: number; channels: 1 | 2; frequencyHz: number; silences?: { atMs: number; durationMs: number }[] },
+  base: Omit<SynthAudioOptions, 'bitrate' | 'id3' | 'xing' | 'id3v1'>,
   setting: SimAudioSetting,
   options: SimAudioOptions,
 ): { bytes: Uint8Array; bitrate: number } {

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { integerOption, numberOption } from '../shared/run-until-signal.ts';
 import { parsedOption, simulatorCommand, type SimulatorCommandOptions } from '../shared/simulator-command.ts';
 import { FINAL_EVENT_VARIANTS, type FinalEventPlan } from './final-event.ts';
+import { SIM_TONES, type SimTone } from './audio.ts';
 import { startSenseAudioSimulator } from './server.ts';
 import type { UnknownFields } from './validate-request.ts';
 
@@ -9,6 +10,7 @@ interface SenseAudioCommandOptions extends SimulatorCommandOptions {
   chunkHexChars: number;
   eventIntervalMs: number;
   mp3Tags: boolean;
+  tone: SimTone;
   finalEvent?: FinalEventPlan;
   finalExtraInfo: boolean;
   unknownFields: UnknownFields;
@@ -19,6 +21,12 @@ const FINAL_EVENT_CHOICES = [...FINAL_EVENT_VARIANTS, 'random'] as const;
 function unknownFieldsOption(value: string): UnknownFields {
   if (value === 'refuse' || value === 'accept') return value;
   throw new Error(`--unknown-fields must be refuse|accept, got ${JSON.stringify(value)}`);
+}
+
+function toneOption(value: string): SimTone {
+  const tone = SIM_TONES.find((candidate) => candidate === value);
+  if (tone === undefined) throw new Error(`--tone must be one of ${SIM_TONES.join('|')}, got ${JSON.stringify(value)}`);
+  return tone;
 }
 
 function finalEventOption(value: string): FinalEventPlan {
@@ -46,6 +54,12 @@ export function senseAudioCommand(): Command {
         .option('--event-interval-ms <ms>', 'pause between SSE events', parsedOption(numberOption('--event-interval-ms', 0, 60_000)), 0)
         .option('--no-mp3-tags', 'mp3 without ID3v2 tag and Info frame')
         .option(
+          '--tone <kind>',
+          'the audio: per-text (a pitch from a hash of the text, faded in and out) or continuous (one ~440 Hz tone at full level to both ends, whole periods: answers joined back to back are one unbroken tone)',
+          parsedOption(toneOption),
+          'per-text',
+        )
+        .option(
           '--final-event <variant>',
           `what the status-2 event carries: ${FINAL_EVENT_CHOICES.join('|')} (default: the whole audio, or none when a lenient server is asked exclude_aggregated_audio)`,
           parsedOption(finalEventOption),
@@ -63,6 +77,7 @@ export function senseAudioCommand(): Command {
         chunkHexChars: options.chunkHexChars,
         eventIntervalMs: options.eventIntervalMs,
         mp3Tags: options.mp3Tags,
+        tone: options.tone,
         finalExtraInfo: options.finalExtraInfo,
         unknownFields: options.unknownFields,
         ...(options.finalEvent === undefined ? {} : { finalEvent: options.finalEvent }),

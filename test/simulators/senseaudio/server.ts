@@ -1,6 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { generateSenseAudioAudio, usageCharacters, wordCount, type SimAudio, type SimAudioOptions, type SimAudioSetting } from './audio.ts';
+import {
+  generateSenseAudioAudio,
+  usageCharacters,
+  wordCount,
+  type SimAudio,
+  type SimAudioOptions,
+  type SimAudioSetting,
+  type SimTone,
+} from './audio.ts';
 import { finalEventPicker, splitAudioEvents, type FinalEventPlan, type FinalEventVariant } from './final-event.ts';
 import { FaultPicker, type FaultPlan, type RandomFaults, type SenseAudioFault, type SenseAudioFaultKind } from './faults.ts';
 import { validateRequest, type DictionaryEntry, type SimRequest, type UnknownFields } from './validate-request.ts';
@@ -33,6 +41,8 @@ export interface SenseAudioSimulatorOptions {
   msPerChar?: number;
   /** mp3 with an ID3v2 tag and a LAME Info frame like real providers (default true). */
   mp3Tags?: boolean;
+  /** What the audio sounds like (audio.ts SimTone): a pitch per text (default) or one continuous tone. */
+  tone?: SimTone;
   /** Hex characters per status-1 event (default 8192); an odd value splits bytes across events. */
   chunkHexChars?: number;
   /** Pause between SSE events (default 0). */
@@ -297,15 +307,12 @@ class Simulator {
       record.dictionary = [...request.dictionary];
       record.spokenText = spoken;
     }
-    const audio = badAudio(
-      generateSenseAudioAudio(spoken, request.audio, {
-        msPerChar: this.#options.msPerChar ?? 60,
-        mp3Tags: this.#options.mp3Tags ?? true,
-      }),
-      request,
-      fault,
-      { msPerChar: this.#options.msPerChar ?? 60, mp3Tags: this.#options.mp3Tags ?? true },
-    );
+    const audioOptions: SimAudioOptions = {
+      msPerChar: this.#options.msPerChar ?? 60,
+      mp3Tags: this.#options.mp3Tags ?? true,
+      tone: this.#options.tone ?? 'per-text',
+    };
+    const audio = badAudio(generateSenseAudioAudio(spoken, request.audio, audioOptions), request, fault, audioOptions);
     const hex = Buffer.from(audio.bytes.buffer, audio.bytes.byteOffset, audio.bytes.byteLength).toString('hex');
     record.audioBytes = audio.bytes.length;
     record.audioSha256 = createHash('sha256').update(audio.bytes).digest('hex');
