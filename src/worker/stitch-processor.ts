@@ -102,7 +102,8 @@ async function deliver(
     });
     const name = audioKey.slice(delivery.folder.length + 1);
     return {
-      timing: { ...stitched, bitrateKbps: measurement.bitrateKbps },
+      // The book's length as a player decodes it (an MP3 join's frame count includes each segment's encoder delay and padding).
+      timing: { ...stitched, durationMs: measurement.durationMs, bitrateKbps: measurement.bitrateKbps },
       facts: {
         profile: 'raw',
         format: delivery.format,
@@ -130,7 +131,9 @@ async function deliver(
     storage,
     segmentKeys,
     segmentAudio: spec.audio,
-    ...pausesOf(outline),
+    // Every pause as planned, zeros included: an explicit head=0 or tail=0 is not "the profile's default".
+    pausesAfterMs: outline.segments.map((segment) => segment.pauseAfter?.ms ?? 0),
+    pauseBeforeMs: outline.pauseBefore?.ms ?? 0,
     chapters,
     profile: delivery.profile,
     format: delivery.format,
