@@ -102,8 +102,10 @@ async function deliver(
     });
     const name = audioKey.slice(delivery.folder.length + 1);
     return {
-      // The book's length as a player decodes it (an MP3 join's frame count includes each segment's encoder delay and padding).
-      timing: { ...stitched, durationMs: measurement.durationMs, bitrateKbps: measurement.bitrateKbps },
+      // Raw times are the join's own frame or sample counts, one timeline with the segments'. For an
+      // MP3 join that counts the first segment's encoder delay and the last one's padding, which a
+      // gapless player drops: `files[0].durationMs` is the decoded length (docs/outputs.md).
+      timing: { ...stitched, bitrateKbps: measurement.bitrateKbps },
       facts: {
         profile: 'raw',
         format: delivery.format,
