@@ -2,16 +2,22 @@ import { z } from 'zod';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
 import type { Storage } from '../storage/storage.ts';
 
-/** A finished render's manifest, at `<renderId>/manifest.json` in its output. */
-export function manifestKeyOf(renderId: string): string {
-  return `${renderId}/manifest.json`;
+/**
+ * Where a render's manifest is: `<folder>/manifest.json`, the folder named after its book
+ * (spec.delivery.folder); a render from before delivery existed used its id as the folder.
+ */
+export function manifestKeyOf(folder: string): string {
+  return `${folder}/manifest.json`;
 }
 
-const MANIFEST_KEY = /^([A-Za-z0-9][A-Za-z0-9_-]{0,63})\/manifest\.json$/;
-
-/** The render id of a manifest key, or undefined when `key` is no manifest. */
-export function renderIdOfManifestKey(key: string): string | undefined {
-  return MANIFEST_KEY.exec(key)?.[1];
+/**
+ * Whether `key` is a render's manifest: `manifest.json` in a folder at the top of the output,
+ * whatever the folder is called (a book's title, an id), never one inside the segment cache
+ * or another dot folder.
+ */
+export function isManifestKey(key: string): boolean {
+  const slash = key.indexOf('/');
+  return slash > 0 && !key.startsWith('.') && key.slice(slash + 1) === 'manifest.json';
 }
 
 /** Only what the cache needs; manifests written before segment keys were recorded have none. */

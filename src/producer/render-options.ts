@@ -32,11 +32,15 @@ export function resolveRenderOptions(definition: ProviderDefinition, raw: RawRen
 
   const format = raw.format ?? definition.defaultAudio.format;
   if (format === 'flac') {
-    throw new InputError('format', 'flac output is not supported yet; use mp3, wav or pcm', format);
+    throw new InputError(
+      'segmentFormat',
+      'flac segments are not supported yet; use mp3, wav or pcm (the output can be flac: --format flac)',
+      format,
+    );
   }
   if (!STITCHABLE.has(format) || !(definition.formats as readonly string[]).includes(format)) {
     const allowed = definition.formats.filter((f) => STITCHABLE.has(f));
-    throw new InputError('format', `must be one of ${allowed.join(', ')} for ${definition.name}`, format);
+    throw new InputError('segmentFormat', `must be one of ${allowed.join(', ')} for ${definition.name}`, format);
   }
   const audio: AudioSettings = {
     format: format as AudioSettings['format'],

@@ -22,6 +22,7 @@ describe('API audio from S3 output', () => {
   let redirecting: ApiHarness;
   let id = '';
   let stored: Buffer;
+  let audioKey = '';
 
   beforeAll(async () => {
     s3 = await startS3Server();
@@ -50,7 +51,11 @@ describe('API audio from S3 output', () => {
     expect((events.at(-1)?.data as RenderView).status).toBe('completed');
     const client = new S3Client({ region: s3.region, endpoint: s3.endpoint, forcePathStyle: true, credentials: s3.credentials });
     try {
-      const object = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `books/api/${id}/audio.mp3` }));
+      // Where the render put its book (named after it: docs/outputs.md), as its status says.
+      const view = (await (await streaming.request(`/v1/renders/${id}`)).json()) as RenderView;
+      audioKey = (view.result?.location ?? '').slice(`s3://${s3.bucket}/`.length);
+      expect(audioKey.startsWith('books/api/'), audioKey).toBe(true);
+      const object = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: audioKey }));
       stored = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
     } finally {
       client.destroy();
@@ -81,7 +86,7 @@ describe('API audio from S3 output', () => {
     const response = await redirecting.request(`/v1/renders/${id}/audio`, { redirect: 'manual' });
     expect(response.status).toBe(302);
     const location = response.headers.get('location') ?? '';
-    expect(location.startsWith(`${s3.endpoint}/${s3.bucket}/books/api/${id}/audio.mp3?`), location).toBe(true);
+    expect(location.startsWith(`${s3.endpoint}/${s3.bucket}/${audioKey}?`), location).toBe(true);
     expect(new URL(location).searchParams.get('X-Amz-Expires')).toBe('120');
     const download = await fetch(location);
     expect(download.status).toBe(200);

@@ -1,3 +1,4 @@
+import { renderAudioPath } from '../support/render-output.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -114,7 +115,7 @@ describe('API: a render from POST to downloaded audio', () => {
     const response = await api.request(`/v1/renders/${id}`);
     const view = (await response.json()) as RenderView;
     expect(response.status).toBe(200);
-    const file = await readFile(join(out, id, 'audio.mp3'));
+    const file = await readFile(await renderAudioPath(out, id));
     expect(view).toMatchObject({
       id,
       status: 'completed',
@@ -127,13 +128,14 @@ describe('API: a render from POST to downloaded audio', () => {
     });
     expect(view.progress.charsDone).toBe(view.progress.charsTotal);
     expect(view.result?.durationMs).toBeGreaterThan(0);
-    expect(view.result?.location).toMatch(new RegExp(`/${id}/audio\\.mp3$`));
+    // Named after the book (docs/outputs.md, "Names"): its title's slug, then the title.
+    expect(view.result?.location).toMatch(/\/an-api-book\/An API book\.mp3$/);
     expect(view.error).toBeUndefined();
     expect(view).not.toHaveProperty('text');
   });
 
   it('downloads the audio byte-identical to the file on disk', async () => {
-    const file = await readFile(join(out, id, 'audio.mp3'));
+    const file = await readFile(await renderAudioPath(out, id));
     const response = await api.request(`/v1/renders/${id}/audio`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('audio/mpeg');
@@ -145,7 +147,7 @@ describe('API: a render from POST to downloaded audio', () => {
   });
 
   it('serves byte ranges, and 416 for one past the end', async () => {
-    const file = await readFile(join(out, id, 'audio.mp3'));
+    const file = await readFile(await renderAudioPath(out, id));
     const middle = await api.request(`/v1/renders/${id}/audio`, { headers: { range: 'bytes=100-1099' } });
     expect(middle.status).toBe(206);
     expect(middle.headers.get('content-range')).toBe(`bytes 100-1099/${file.length}`);

@@ -1,3 +1,4 @@
+import { renderManifest } from '../support/render-output.ts';
 import { readFile, readdir, stat, utimes, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -28,16 +29,13 @@ afterAll(async () => {
 
 const out = () => path.join(folder, 'renders');
 
-async function render(id: string): Promise<{ cachedSegments: number; segments: { key: string }[] }> {
+async function render(id: string): Promise<Manifest> {
   const result = await runCli(
     ['render', path.join(folder, 'book.txt'), '--provider', 'espeak', '--voice', 'en-us', '--local', '--out', out(), '--id', id],
     env,
   );
   expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(await readFile(path.join(out(), id, 'manifest.json'), 'utf8')) as {
-    cachedSegments: number;
-    segments: { key: string }[];
-  };
+  return await renderManifest(out(), id);
 }
 
 async function cache(args: string[]): Promise<CacheReport> {
@@ -61,7 +59,7 @@ describe('tts-batch cache', () => {
   it('prune keeps what a young manifest uses, frees it once unused for N days, and a re-render pays again', async () => {
     const manifest = await render('book-one');
     expect(manifest.segments.length).toBeGreaterThanOrEqual(2);
-    for (const segment of manifest.segments) expect(segment.key).toMatch(/^\.segments\/espeak\/[0-9a-f]{2}\/[0-9a-f]{64}\.mp3$/);
+    for (const segment of manifest.segments) expect(segment.key).toMatch(/^\.segments\/espeak\/[0-9a-f]{2}\/[0-9a-f]{64}\.wav$/);
     const segmentFiles = await filesUnder(path.join(out(), '.segments'));
     expect(segmentFiles.length, 'audio and sidecar per segment').toBe(2 * manifest.segments.length);
 
@@ -73,7 +71,10 @@ describe('tts-batch cache', () => {
     const pruned = await cache(['prune', '--unused-days', '1']);
     expect(pruned).toMatchObject({ dryRun: false, deletedObjects: segmentFiles.length, deletedBytes: sizes.reduce((a, b) => a + b, 0) });
     expect(await filesUnder(path.join(out(), '.segments'))).toEqual([]);
-    expect((await filesUnder(path.join(out(), 'book-one'))).sort()).toEqual(['book-one/audio.mp3', 'book-one/manifest.json']);
+    // The book itself stays: its folder (named after book.txt) holds what its manifest lists.
+    expect((await filesUnder(path.join(out(), manifest.folder))).sort()).toEqual(
+      [...manifest.files.map((file) => `${manifest.folder}/${file.name}`), `${manifest.folder}/manifest.json`].sort(),
+    );
 
     const again = await render('book-two');
     expect(again.cachedSegments, 'nothing was cached any more').toBe(0);

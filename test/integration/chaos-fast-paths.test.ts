@@ -1,3 +1,4 @@
+import { renderManifest } from '../support/render-output.ts';
 import { Queue, QueueEvents } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
@@ -48,6 +49,7 @@ describe('chaos (fast): hostile ids, titles, locations and keys never leave the 
   const evil = `ttsb-evil-${randomBytes(4).toString('hex')}`;
   const prefixes: string[] = [];
   let refused = 0;
+  let titledFolder = 'not rendered';
 
   beforeAll(async () => {
     parent = await mkdtemp(join(tmpdir(), 'ttsb-paths-'));
@@ -127,12 +129,17 @@ describe('chaos (fast): hostile ids, titles, locations and keys never leave the 
     refused += 4;
   });
 
-  it('keeps a hostile title as data: the render completes and writes only under out/<id>/ and out/.segments/', async () => {
+  it('keeps a hostile title as data: the render completes and writes only under its folder and out/.segments/', async () => {
     const title = `../../${evil}/x\n\tPart 1 ${'T'.repeat(10_000)}`;
     const { result } = await cli(['--id', 'titled', '--title', title, '--local']);
     expect(result.code, result.stderr).toBe(0);
-    const manifest = JSON.parse(await readFile(join(parent, 'out', 'titled', 'manifest.json'), 'utf8')) as Manifest;
+    const manifest = await renderManifest(join(parent, 'out'), 'titled');
     expect(manifest.title).toBe(title);
+    // Named after the title, made safe: one folder directly under the output, no "..", no separator.
+    titledFolder = manifest.folder;
+    expect(titledFolder).toMatch(/^ttsb-evil-[0-9a-f]+-x-part-1$/); // the 10,000-letter word does not fit a slug
+    expect(manifest.audio.startsWith(`${titledFolder}/`)).toBe(true);
+    expect(manifest.audio.slice(titledFolder.length + 1)).not.toContain('/');
     expect(await exists(join(tmpdir(), evil))).toBe(false);
   });
 
@@ -177,16 +184,16 @@ describe('chaos (fast): hostile ids, titles, locations and keys never leave the 
   it('wrote nothing outside the output root (the temp parent listed before and after)', async () => {
     const after = await listTree(parent);
     const added = [...after].filter((path) => !before.has(path));
-    const outside = added.filter((path) => !path.startsWith(`out/titled`) && !path.startsWith('out/.segments'));
-    expect(outside, 'written outside out/<id>/ and out/.segments/').toEqual([]);
+    const outside = added.filter((path) => !path.startsWith(`out/${titledFolder}`) && !path.startsWith('out/.segments'));
+    expect(outside, 'written outside out/<its folder>/ and out/.segments/').toEqual([]);
     expect(
-      added.some((path) => path === 'out/titled/audio.mp3'),
+      added.some((path) => path.startsWith(`out/${titledFolder}/`) && path.endsWith('.mp3')),
       'the titled render must have written its audio',
     ).toBe(true);
     expect(await exists(join(tmpdir(), `${evil}.mp3`))).toBe(false);
     reportFigure(
       'paths',
-      `${refused} hostile ids, locations, file names and keys refused (CLI: exit 2, one line); a 10,000-character title with ../ and control characters kept as data; ${added.length} paths added, all under out/titled/ and out/.segments/`,
+      `${refused} hostile ids, locations, file names and keys refused (CLI: exit 2, one line); a 10,000-character title with ../ and control characters kept as data; ${added.length} paths added, all under out/<its folder>/ and out/.segments/`,
     );
   });
 });

@@ -39,14 +39,39 @@ describe('tts-batch render refuses bad input with one clear line and enqueues no
       expected: /speed: must be a number/,
     },
     {
-      name: 'flac refused until supported',
-      args: (p) => ['render', p.book, '--provider', 'senseaudio', '--format', 'flac'],
-      expected: /format: flac output is not supported yet/,
+      name: 'flac segments refused until supported (a flac output is fine)',
+      args: (p) => ['render', p.book, '--provider', 'senseaudio', '--segment-format', 'flac'],
+      expected: /segmentFormat: flac segments are not supported yet/,
     },
     {
       name: 'unknown format',
       args: (p) => ['render', p.book, '--provider', 'senseaudio', '--format', 'ogg'],
-      expected: /format: must be one of mp3, wav, pcm/,
+      expected: /format: must be one of mp3, m4b, flac, opus, wav, pcm/,
+    },
+    {
+      name: 'segment format the provider lacks',
+      args: (p) => ['render', p.book, '--provider', 'senseaudio', '--segment-format', 'ogg'],
+      expected: /segmentFormat: must be one of mp3, wav, pcm for senseaudio/,
+    },
+    {
+      name: 'acx in another format than mp3',
+      args: (p) => ['render', p.book, '--provider', 'senseaudio', '--profile', 'acx', '--format', 'm4b'],
+      expected: /format: the acx profile delivers MP3/,
+    },
+    {
+      name: 'raw asked to re-encode',
+      args: (p) => ['render', p.book, '--provider', 'senseaudio', '--profile', 'raw', '--format', 'm4b'],
+      expected: /format: the raw profile joins the mp3 segments as they are/,
+    },
+    {
+      name: 'acx head pause outside ACX',
+      args: (p) => ['render', p.book, '--provider', 'senseaudio', '--profile', 'acx', '--pauses', 'head=100'],
+      expected: /--pauses\.head: the acx profile needs 500–1000 ms at the head of every file/,
+    },
+    {
+      name: 'a cover that is no image',
+      args: (p) => ['render', p.book, '--provider', 'senseaudio', '--cover', p.book],
+      expected: /cover: .* is neither a JPEG nor a PNG image/,
     },
     {
       name: 'sample rate not offered',

@@ -75,7 +75,8 @@ describe('render pipeline (espeak-ng, with process faults)', () => {
       RETRY_BACKOFF_MS: '10',
     });
     book = englishBook(11);
-    ({ plan, options } = env.plan(book, {}));
+    // MP3 segments, as this test compares frames (espeak's default segments are WAV).
+    ({ plan, options } = env.plan(book, { format: 'mp3', bitrate: 64000 }));
   });
 
   afterAll(async () => {
