@@ -1,5 +1,6 @@
+import type { Manifest } from '../../src/render/manifest.ts';
 import { renderManifest } from '../support/render-output.ts';
-import { readFile, readdir, stat, utimes, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { readdir, stat, utimes, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';

@@ -1,7 +1,7 @@
 import { renderManifest } from '../support/render-output.ts';
 import { Queue, QueueEvents } from 'bullmq';
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
 import { pino } from 'pino';
@@ -10,7 +10,6 @@ import { InputError } from '../../src/errors/input-error.ts';
 import { resolveRenderOptions } from '../../src/producer/render-options.ts';
 import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.ts';
 import { synthesizeQueueName } from '../../src/queue/queue-names.ts';
-import type { Manifest } from '../../src/render/manifest.ts';
 import { assertRenderId } from '../../src/render/render-id.ts';
 import { LocalStorage } from '../../src/storage/local-storage.ts';
 import { describeLocation } from '../../src/storage/open-storage.ts';
