@@ -50,8 +50,10 @@ describe('302.AI tasks and the worker', () => {
 
   it('polls the persisted tasks after a worker is killed mid-poll: exactly one task per segment', async () => {
     await requireFfmpeg();
-    // Tasks take ~3 s and every query ~150 ms, so at the kill segments are mid-poll or waiting for their next poll.
-    const simulator = await startAi302Simulator({ apiKey: API_KEY, msPerChar: 2, stageMs: 1500, queryLatencyMs: 150 });
+    // Tasks take ~6 s and every query ~150 ms, so at the kill segments are mid-poll or waiting for
+    // their next poll. (3 s was too short on two loaded cores: the route gate creates the tasks one
+    // after the first query answers, and the first task could finish before the last was created.)
+    const simulator = await startAi302Simulator({ apiKey: API_KEY, msPerChar: 2, stageMs: 3000, queryLatencyMs: 150 });
     cleanup.push(() => simulator.close());
     const config = testConfig(simulatorEnv(simulator));
     cleanup.push(() => deletePrefix(config.REDIS_URL, config.QUEUE_PREFIX));
