@@ -14,7 +14,8 @@ import { errorTexts, speak } from '../support/provider-contract.ts';
 import { probeAudio } from '../unit/audio/probe-audio.ts';
 
 const KEY = 'ai302-client-test-key-51f0';
-const STAGE_MS = 40;
+// Long enough that the first poll after a create lands inside the pending stage on two loaded cores (40 ms did not).
+const STAGE_MS = 250;
 
 const generateRequest = (text: string, extra: Partial<SynthesisRequest> = {}): SynthesisRequest => ({
   text,

@@ -51,7 +51,9 @@ describe('render pipeline (302.AI simulator, 25% faults)', () => {
     await simulator?.close();
   });
 
-  it('produces one clean mp3 with every segment paid for once, in order', async () => {
+  // 180 s: an hour of book, polled through tasks, then stitched and measured (ebur128 with true
+  // peak over the whole file) — past 60 s on two loaded cores.
+  it('produces one clean mp3 with every segment paid for once, in order', { timeout: 180_000 }, async () => {
     await env.enqueue('ai302-book', plan, options);
     const manifest = await env.finish('ai302-book');
     expect(plan.characters).toBeGreaterThanOrEqual(55_000);
