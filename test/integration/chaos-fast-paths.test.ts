@@ -2,7 +2,7 @@ import { Queue, QueueEvents } from 'bullmq';
 import { randomBytes } from 'node:crypto';
 import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { InputError } from '../../src/errors/input-error.ts';
@@ -46,6 +46,8 @@ describe('chaos (fast): hostile ids, titles, locations and keys never leave the 
   let before: Set<string>;
   let simulator: SenseAudioSimulator;
   const evil = `ttsb-evil-${randomBytes(4).toString('hex')}`;
+  /** The hostile title's book folder (issue 11 item 6: named after the title, not the id). */
+  const titledFolder = `${evil}-x-part-1`;
   const prefixes: string[] = [];
   let refused = 0;
 
@@ -127,11 +129,16 @@ describe('chaos (fast): hostile ids, titles, locations and keys never leave the 
     refused += 4;
   });
 
-  it('keeps a hostile title as data: the render completes and writes only under out/<id>/ and out/.segments/', async () => {
+  it('keeps a hostile title as data: the render completes and writes only under out/<book>/ and out/.segments/', async () => {
     const title = `../../${evil}/x\n\tPart 1 ${'T'.repeat(10_000)}`;
     const { result } = await cli(['--id', 'titled', '--title', title, '--local']);
     expect(result.code, result.stderr).toBe(0);
-    const manifest = JSON.parse(await readFile(join(parent, 'out', 'titled', 'manifest.json'), 'utf8')) as Manifest;
+    // The folder is the title's slug: separators and controls become "-", the 10,000-letter word is too long to keep.
+    const bookPath = result.stdout.trimEnd().split('\n').at(-1) ?? '';
+    expect(relative(join(parent, 'out'), dirname(bookPath))).toBe(titledFolder);
+    // The file's name: the title's characters a name cannot hold become spaces, leading dots go, cut to 200 bytes.
+    expect(relative(join(parent, 'out'), bookPath)).toBe(`${titledFolder}/${`${evil} x Part 1 ${'T'.repeat(10_000)}`.slice(0, 200)}.mp3`);
+    const manifest = JSON.parse(await readFile(join(parent, 'out', titledFolder, 'manifest.json'), 'utf8')) as Manifest;
     expect(manifest.title).toBe(title);
     expect(await exists(join(tmpdir(), evil))).toBe(false);
   });
@@ -177,16 +184,16 @@ describe('chaos (fast): hostile ids, titles, locations and keys never leave the 
   it('wrote nothing outside the output root (the temp parent listed before and after)', async () => {
     const after = await listTree(parent);
     const added = [...after].filter((path) => !before.has(path));
-    const outside = added.filter((path) => !path.startsWith(`out/titled`) && !path.startsWith('out/.segments'));
-    expect(outside, 'written outside out/<id>/ and out/.segments/').toEqual([]);
+    const outside = added.filter((path) => !path.startsWith(`out/${titledFolder}`) && !path.startsWith('out/.segments'));
+    expect(outside, 'written outside out/<book>/ and out/.segments/').toEqual([]);
     expect(
-      added.some((path) => path === 'out/titled/audio.mp3'),
-      'the titled render must have written its audio',
+      added.some((path) => path === `out/${titledFolder}/manifest.json`),
+      'the titled render must have written its book',
     ).toBe(true);
     expect(await exists(join(tmpdir(), `${evil}.mp3`))).toBe(false);
     reportFigure(
       'paths',
-      `${refused} hostile ids, locations, file names and keys refused (CLI: exit 2, one line); a 10,000-character title with ../ and control characters kept as data; ${added.length} paths added, all under out/titled/ and out/.segments/`,
+      `${refused} hostile ids, locations, file names and keys refused (CLI: exit 2, one line); a 10,000-character title with ../ and control characters kept as data; ${added.length} paths added, all under out/<book>/ and out/.segments/`,
     );
   });
 });
