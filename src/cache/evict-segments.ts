@@ -5,7 +5,7 @@ import { TERMINAL_STATUSES } from '../render/render-record.ts';
 import type { Storage } from '../storage/storage.ts';
 import { activeRenderKeys } from './active-render-keys.ts';
 import { emptyReport, type CacheReport } from './cache-report.ts';
-import { manifestKeyOf, readManifestReferences } from './manifest-references.ts';
+import { findManifestReferences } from './manifest-references.ts';
 import { assertSegmentKey, segmentObjectKeys } from './segment-objects.ts';
 
 export type EvictTarget = { render: string } | { key: string };
@@ -50,12 +50,12 @@ async function renderSegmentKeys(storage: Storage, store: RenderStore, id: strin
   if (state !== null && !TERMINAL_STATUSES.has(state.status)) {
     throw new InputError('render', `render "${id}" is ${state.status}: cancel it or let it end before evicting its segments`, id);
   }
-  const manifest = await readManifestReferences(storage, manifestKeyOf(id));
+  const manifest = await findManifestReferences(storage, id, state?.spec.delivery?.folder);
   const keys = manifest?.keys ?? (await store.outline(id))?.segments.map((segment) => segment.key);
   if (keys === undefined) {
     throw new InputError(
       'render',
-      `no manifest at ${manifestKeyOf(id)} in ${storage.url} and no render record for "${id}": its segments are unknown`,
+      `no manifest in ${storage.url} names render "${id}" and no render record for it: its segments are unknown`,
       id,
     );
   }

@@ -3,7 +3,7 @@ import type { RenderStore } from '../render/render-store.ts';
 import type { ListedObject, Storage } from '../storage/storage.ts';
 import { activeRenderKeys } from './active-render-keys.ts';
 import { emptyReport, type CacheReport } from './cache-report.ts';
-import { readManifestReferences, renderIdOfManifestKey } from './manifest-references.ts';
+import { isManifestKey, readManifestReferences } from './manifest-references.ts';
 import { audioKeyOfSidecar, isSegmentAudioKey, SEGMENTS_PREFIX } from './segment-objects.ts';
 
 const DAY_MS = 24 * 3600 * 1000;
@@ -42,7 +42,7 @@ export async function pruneSegments(options: PruneOptions): Promise<CacheReport>
   const youngManifests: string[] = [];
   for await (const object of storage.list('')) {
     if (object.key.startsWith(`${SEGMENTS_PREFIX}/`)) segments.push(object);
-    else if (renderIdOfManifestKey(object.key) !== undefined && object.lastModified.getTime() >= cutoff) youngManifests.push(object.key);
+    else if (isManifestKey(object.key) && object.lastModified.getTime() >= cutoff) youngManifests.push(object.key);
   }
   const referenced = new Set<string>();
   const protectedProviders = new Set<string>();

@@ -28,16 +28,19 @@ afterAll(async () => {
 
 const out = () => path.join(folder, 'renders');
 
-async function render(id: string): Promise<{ cachedSegments: number; segments: { key: string }[] }> {
+/** Renders book.txt; its folder (named after the file: book/, then book-xxxx/) is where the last stdout line says. */
+async function render(id: string): Promise<{ cachedSegments: number; segments: { key: string }[]; folder: string }> {
   const result = await runCli(
     ['render', path.join(folder, 'book.txt'), '--provider', 'espeak', '--voice', 'en-us', '--local', '--out', out(), '--id', id],
     env,
   );
   expect(result.code, result.stderr).toBe(0);
-  return JSON.parse(await readFile(path.join(out(), id, 'manifest.json'), 'utf8')) as {
+  const bookFolder = path.dirname(result.stdout.trimEnd().split('\n').at(-1) ?? '');
+  const manifest = JSON.parse(await readFile(path.join(bookFolder, 'manifest.json'), 'utf8')) as {
     cachedSegments: number;
     segments: { key: string }[];
   };
+  return { ...manifest, folder: path.relative(out(), bookFolder) };
 }
 
 async function cache(args: string[]): Promise<CacheReport> {
@@ -61,7 +64,7 @@ describe('tts-batch cache', () => {
   it('prune keeps what a young manifest uses, frees it once unused for N days, and a re-render pays again', async () => {
     const manifest = await render('book-one');
     expect(manifest.segments.length).toBeGreaterThanOrEqual(2);
-    for (const segment of manifest.segments) expect(segment.key).toMatch(/^\.segments\/espeak\/[0-9a-f]{2}\/[0-9a-f]{64}\.mp3$/);
+    for (const segment of manifest.segments) expect(segment.key).toMatch(/^\.segments\/espeak\/[0-9a-f]{2}\/[0-9a-f]{64}\.wav$/);
     const segmentFiles = await filesUnder(path.join(out(), '.segments'));
     expect(segmentFiles.length, 'audio and sidecar per segment').toBe(2 * manifest.segments.length);
 
@@ -73,7 +76,8 @@ describe('tts-batch cache', () => {
     const pruned = await cache(['prune', '--unused-days', '1']);
     expect(pruned).toMatchObject({ dryRun: false, deletedObjects: segmentFiles.length, deletedBytes: sizes.reduce((a, b) => a + b, 0) });
     expect(await filesUnder(path.join(out(), '.segments'))).toEqual([]);
-    expect((await filesUnder(path.join(out(), 'book-one'))).sort()).toEqual(['book-one/audio.mp3', 'book-one/manifest.json']);
+    expect(manifest.folder).toBe('book');
+    expect((await filesUnder(path.join(out(), 'book'))).sort()).toEqual(['book/book.mp3', 'book/manifest.json']);
 
     const again = await render('book-two');
     expect(again.cachedSegments, 'nothing was cached any more').toBe(0);
@@ -88,7 +92,7 @@ describe('tts-batch cache', () => {
   it('refuses bad input with one line naming the field, before touching anything', async () => {
     for (const args of [
       ['prune', '--unused-days', '0'],
-      ['evict', 'book-one/audio.mp3'],
+      ['evict', 'book/book.mp3'],
     ]) {
       const result = await runCli(['cache', ...args, '--out', out()], env);
       expect(result.code, args.join(' ')).toBe(2);
