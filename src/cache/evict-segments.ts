@@ -5,7 +5,7 @@ import { TERMINAL_STATUSES } from '../render/render-record.ts';
 import type { Storage } from '../storage/storage.ts';
 import { activeRenderKeys } from './active-render-keys.ts';
 import { emptyReport, type CacheReport } from './cache-report.ts';
-import { isManifestKey, manifestKeyOf, readManifestReferences } from './manifest-references.ts';
+import { findManifestReferences } from './manifest-references.ts';
 import { assertSegmentKey, segmentObjectKeys } from './segment-objects.ts';
 
 export type EvictTarget = { render: string } | { key: string };
@@ -50,27 +50,14 @@ async function renderSegmentKeys(storage: Storage, store: RenderStore, id: strin
   if (state !== null && !TERMINAL_STATUSES.has(state.status)) {
     throw new InputError('render', `render "${id}" is ${state.status}: cancel it or let it end before evicting its segments`, id);
   }
-  const manifestKey = await findManifestKey(storage, state?.spec.delivery?.folder, id);
-  const manifest = manifestKey === undefined ? null : await readManifestReferences(storage, manifestKey);
+  const manifest = await findManifestReferences(storage, id, state?.spec.delivery?.folder);
   const keys = manifest?.keys ?? (await store.outline(id))?.segments.map((segment) => segment.key);
   if (keys === undefined) {
-    throw new InputError('render', `no manifest of "${id}" in ${storage.url} and no render record for it: its segments are unknown`, id);
+    throw new InputError(
+      'render',
+      `no manifest in ${storage.url} names render "${id}" and no render record for it: its segments are unknown`,
+      id,
+    );
   }
   return keys.map((key) => assertSegmentKey(key));
-}
-
-/**
- * The render's manifest key: in the folder its record names; else (the record expired) at
- * `<id>/manifest.json` as renders before delivery wrote it; else the manifest under the output
- * whose id it is (one listing and a read per manifest: an evict is a rare, deliberate command).
- */
-async function findManifestKey(storage: Storage, folder: string | undefined, id: string): Promise<string | undefined> {
-  if (folder !== undefined) return manifestKeyOf(folder);
-  if ((await storage.head(manifestKeyOf(id))) !== null) return manifestKeyOf(id);
-  for await (const object of storage.list('')) {
-    if (!isManifestKey(object.key)) continue;
-    const references = await readManifestReferences(storage, object.key).catch(() => null);
-    if (references?.renderId === id) return object.key;
-  }
-  return undefined;
 }

@@ -2,22 +2,19 @@ import { z } from 'zod';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
 import type { Storage } from '../storage/storage.ts';
 
-/**
- * Where a render's manifest is: `<folder>/manifest.json`, the folder named after its book
- * (spec.delivery.folder); a render from before delivery existed used its id as the folder.
- */
+/** A finished render's manifest: `manifest.json` in its folder (the book's name since issue 11, `<renderId>` before). */
 export function manifestKeyOf(folder: string): string {
   return `${folder}/manifest.json`;
 }
 
 /**
- * Whether `key` is a render's manifest: `manifest.json` in a folder at the top of the output,
- * whatever the folder is called (a book's title, an id), never one inside the segment cache
- * or another dot folder.
+ * A manifest's key: `manifest.json` in a folder at the top of the output, whatever script the
+ * folder is named in (`三体/`, `the-sample-book-4f2a/`, or a render id); not in `.segments` or `.covers`.
  */
+const MANIFEST_KEY = /^[^./][^/]*\/manifest\.json$/;
+
 export function isManifestKey(key: string): boolean {
-  const slash = key.indexOf('/');
-  return slash > 0 && !key.startsWith('.') && key.slice(slash + 1) === 'manifest.json';
+  return MANIFEST_KEY.test(key);
 }
 
 /** Only what the cache needs; manifests written before segment keys were recorded have none. */
@@ -68,4 +65,32 @@ export async function readManifestReferences(storage: Storage, key: string): Pro
   const keys = parsed.segments.map((segment) => segment.key);
   const complete = keys.every((k): k is string => k !== undefined);
   return { renderId: parsed.id, provider: parsed.provider, keys: complete ? keys : null };
+}
+
+/**
+ * The manifest of render `id`: in `folder` (its record's book folder) when known, else in
+ * `<id>/` (renders from before book folders), else whichever manifest in the output names the
+ * id (its record gone: a --local render, or one past its retention). One that cannot be read
+ * is passed over while looking: it cannot be shown to be this render's. null when none is.
+ */
+export async function findManifestReferences(storage: Storage, id: string, folder?: string): Promise<ManifestReferences | null> {
+  const tried = new Set<string>();
+  const at = async (key: string, strict: boolean): Promise<ManifestReferences | null> => {
+    tried.add(key);
+    const found = await readManifestReferences(storage, key).catch((error: unknown) => {
+      if (strict || !(error instanceof TtsBatchError) || error.code !== 'MANIFEST_UNREADABLE') throw error;
+      return null;
+    });
+    return found?.renderId === id ? found : null;
+  };
+  for (const key of new Set([...(folder === undefined ? [] : [manifestKeyOf(folder)]), manifestKeyOf(id)])) {
+    const found = await at(key, true);
+    if (found !== null) return found;
+  }
+  for await (const object of storage.list('')) {
+    if (!isManifestKey(object.key) || tried.has(object.key)) continue;
+    const found = await at(object.key, false);
+    if (found !== null) return found;
+  }
+  return null;
 }

@@ -212,9 +212,18 @@ export async function deliverBook(input: DeliverBookInput): Promise<DeliveredBoo
   }
 }
 
-/** The chapters in ms of the master: each from its cut (inside the pause before it) to the next; the first from 0. */
+/**
+ * The chapters in ms of the master: each from its cut (inside the pause before it) to the next;
+ * the first from 0. Text before the first heading, or a book with none, is a chapter titled ''
+ * in the plan (src/text/chapters.ts); every format's chapter marks need a title, so it is
+ * called after the book, as players show the opening of a book anyway.
+ */
 function outputChapters(master: MasterBookResult, input: DeliverBookInput): OutputChapter[] {
-  const planned = input.chapters.length > 0 ? input.chapters : [{ title: input.tags.title ?? input.baseName, firstSegment: 0 }];
+  const bookTitle = input.tags.title ?? input.baseName;
+  const planned = (input.chapters.length > 0 ? input.chapters : [{ title: bookTitle, firstSegment: 0 }]).map((chapter, index) => ({
+    ...chapter,
+    title: chapter.title.trim() !== '' ? chapter.title : index === 0 ? bookTitle : `Chapter ${index + 1}`,
+  }));
   const profile = getProfile(input.profile);
   const headSamples = Math.round((profile.headMs * master.sampleRate) / 1000);
   const cuts = chapterCuts(master.segments, planned, { headSamples, totalSamples: master.totalSamples });

@@ -28,7 +28,12 @@ export async function claimBookFolder(
     const field = `${options.output}\n${folder}`;
     const won = await redis.hsetnx(folderClaimsKey(prefix), field, options.renderId);
     if (won === 0 && (await redis.hget(folderClaimsKey(prefix), field)) !== options.renderId) continue;
-    if (won === 1 && options.storage !== undefined && (await holdsAnything(options.storage, folder))) continue;
+    if (won === 1 && options.storage !== undefined && (await holdsAnything(options.storage, folder))) {
+      // Not ours after all: kept, the claim would hand this render the folder with the old files
+      // the next time it asks (a retried enqueue), though it was given a suffixed one now.
+      await releaseBookFolder(redis, prefix, { output: options.output, folder, renderId: options.renderId });
+      continue;
+    }
     return folder;
   }
   // Five hash slices all taken means a broken claims hash, not bad luck: the id itself is unique.

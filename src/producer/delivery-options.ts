@@ -141,10 +141,13 @@ export function segmentFormatAsked(raw: {
 /**
  * Pauses a profile's rules can never pass with, refused up front (one line, nothing billed):
  * the head and tail of every file, and (split by chapter) a chapter pause long enough to give
- * the file before its tail minimum and the file after its head minimum.
+ * the file before its tail minimum and the file after its head minimum, and short enough that
+ * the file before keeps no more than the tail maximum: the cut (chapter-cuts.ts) gives the next
+ * file the profile's head and leaves the rest of the pause, and the speech's own trailing
+ * silence, to the file before (acx, --pauses chapter=8000: that file's tail measured 7551 ms).
  */
 export function checkPausesForProfile(field: string, delivery: DeliveryOptions, pauses: Readonly<PauseRules>): void {
-  const { rules } = getProfile(delivery.profile);
+  const { rules, headMs: cutHeadMs } = getProfile(delivery.profile);
   const within = (name: 'head' | 'tail', range: { min: number; max: number } | undefined): void => {
     if (range === undefined) return;
     const value = pauses[name];
@@ -164,6 +167,14 @@ export function checkPausesForProfile(field: string, delivery: DeliveryOptions, 
       throw new InputError(
         `${field}.chapter`,
         `the ${delivery.profile} profile cuts each chapter inside the pause before it: at least ${least} ms (a ${rules.tailMs.min} ms tail and a ${rules.headMs.min} ms head)`,
+        pauses.chapter,
+      );
+    }
+    const most = cutHeadMs + rules.tailMs.max;
+    if (pauses.chapter > most) {
+      throw new InputError(
+        `${field}.chapter`,
+        `the ${delivery.profile} profile cuts each chapter inside the pause before it: at most ${most} ms (a ${cutHeadMs} ms head for the next file, a tail of at most ${rules.tailMs.max} ms)`,
         pauses.chapter,
       );
     }

@@ -15,7 +15,7 @@ import type { RenderPlan } from './plan.ts';
 import type { RenderOptions } from './render-options.ts';
 import type { DeliveryOptions } from './delivery-options.ts';
 import { claimBookFolder, releaseBookFolder } from './claim-book-folder.ts';
-import { bookFileName, bookSlug } from '../render/book-name.ts';
+import { bookNames } from '../render/book-name.ts';
 import type { DeliverySpec } from '../render/delivery-spec.ts';
 import type { Storage } from '../storage/storage.ts';
 import { segmentKey, type SegmentIdentity } from '../queue/segment-key.ts';
@@ -203,7 +203,8 @@ async function takeBackFlow(deps: EnqueueDeps, id: string): Promise<void> {
 async function deliverySpec(deps: EnqueueDeps, request: RenderRequest, id: string): Promise<DeliverySpec> {
   const { options, name, cover } = request.delivery as NonNullable<RenderRequest['delivery']>;
   const named = request.title ?? name ?? id;
-  const slug = bookSlug(named) || bookSlug(id) || 'book';
+  // Each from the first of the names that leaves something: an emoji title still gets the file's name.
+  const { slug, baseName } = bookNames([request.title, name, id]);
   const folder = await claimBookFolder(deps.connection, deps.prefix, {
     output: request.output,
     slug,
@@ -216,6 +217,6 @@ async function deliverySpec(deps: EnqueueDeps, request: RenderRequest, id: strin
     tags: { ...options.tags, title: options.tags.title ?? named },
     ...(cover === undefined ? {} : { cover }),
     folder,
-    baseName: bookFileName(named) || slug,
+    baseName,
   };
 }

@@ -1,4 +1,5 @@
 import { InputError } from '../errors/input-error.ts';
+import { cutText, graphemes } from '../util/characters.ts';
 
 /** S3's own ceiling for a key, and far below any file system's path limit for a relative path. */
 export const MAX_KEY_BYTES = 1024;
@@ -62,23 +63,23 @@ export function quoteForMessage(path: string): string {
   return JSON.stringify(path.length > 120 ? `${path.slice(0, 120)}…` : path);
 }
 
+/** A character (grapheme) a name keeps starts with one a segment holds and is not a mark. */
+const NAME_CHARACTER_START = /^[\p{L}\p{N}._\-',()&!+]/u;
+
 /**
  * `text` made into one safe key segment for a file name: NFC (macOS and Linux agree on the
  * bytes), every character a segment cannot hold a space, runs of spaces one, no dot or space
- * at either end (a leading dot hides a file), cut to `maxBytes` of UTF-8 without splitting a
- * character. "" when nothing is left.
+ * at either end (a leading dot hides a file), cut to `maxBytes` of UTF-8 between whole
+ * characters (a letter keeps its combining marks). A character is a grapheme: an emoji goes
+ * with its variation selector, which would otherwise stay as an invisible mark ("❤️ Love"),
+ * and a kept letter loses only the format characters inside it (a zero-width joiner).
+ * "" when nothing is left.
  */
 export function toSafeName(text: string, maxBytes: number): string {
   let cleaned = '';
-  for (const char of text.normalize('NFC')) cleaned += NAME_CHARACTER.test(char) ? char : ' ';
-  cleaned = cleaned.replace(/ +/g, ' ').replace(/^[ .]+/, '');
-  let out = '';
-  let bytes = 0;
-  for (const char of cleaned) {
-    const size = Buffer.byteLength(char, 'utf8');
-    if (bytes + size > maxBytes) break;
-    out += char;
-    bytes += size;
+  for (const character of graphemes(text.normalize('NFC'))) {
+    cleaned += NAME_CHARACTER_START.test(character) ? [...character].filter((c) => NAME_CHARACTER.test(c)).join('') : ' ';
   }
-  return out.replace(/[ .]+$/, '');
+  cleaned = cleaned.replace(/ +/g, ' ').replace(/^[ .]+/, '');
+  return cutText(cleaned, { maxBytes }).replace(/[ .]+$/, '');
 }

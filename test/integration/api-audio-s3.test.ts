@@ -22,7 +22,6 @@ describe('API audio from S3 output', () => {
   let redirecting: ApiHarness;
   let id = '';
   let stored: Buffer;
-  let audioKey = '';
 
   beforeAll(async () => {
     s3 = await startS3Server();
@@ -51,11 +50,7 @@ describe('API audio from S3 output', () => {
     expect((events.at(-1)?.data as RenderView).status).toBe('completed');
     const client = new S3Client({ region: s3.region, endpoint: s3.endpoint, forcePathStyle: true, credentials: s3.credentials });
     try {
-      // Where the render put its book (named after it: docs/outputs.md), as its status says.
-      const view = (await (await streaming.request(`/v1/renders/${id}`)).json()) as RenderView;
-      audioKey = (view.result?.location ?? '').slice(`s3://${s3.bucket}/`.length);
-      expect(audioKey.startsWith('books/api/'), audioKey).toBe(true);
-      const object = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: audioKey }));
+      const object = await client.send(new GetObjectCommand({ Bucket: s3.bucket, Key: `books/api/${id}/${id}.mp3` }));
       stored = Buffer.from((await object.Body?.transformToByteArray()) ?? []);
     } finally {
       client.destroy();
@@ -75,6 +70,7 @@ describe('API audio from S3 output', () => {
   it('streams the S3 object through the API, ranges included', async () => {
     const whole = await streaming.request(`/v1/renders/${id}/audio`);
     expect(whole.status).toBe(200);
+    expect(whole.headers.get('content-disposition')).toBe(`inline; filename="${id}.mp3"; filename*=UTF-8''${id}.mp3`);
     expect(whole.headers.get('content-length')).toBe(String(stored.length));
     expect(Buffer.from(await whole.arrayBuffer()).equals(stored)).toBe(true);
     const part = await streaming.request(`/v1/renders/${id}/audio`, { headers: { range: 'bytes=0-99' } });
@@ -86,10 +82,14 @@ describe('API audio from S3 output', () => {
     const response = await redirecting.request(`/v1/renders/${id}/audio`, { redirect: 'manual' });
     expect(response.status).toBe(302);
     const location = response.headers.get('location') ?? '';
-    expect(location.startsWith(`${s3.endpoint}/${s3.bucket}/${audioKey}?`), location).toBe(true);
+    // Untitled, the book is named after its id: <id>/<id>.mp3 (issue 11 item 6).
+    expect(location.startsWith(`${s3.endpoint}/${s3.bucket}/books/api/${id}/${id}.mp3?`), location).toBe(true);
     expect(new URL(location).searchParams.get('X-Amz-Expires')).toBe('120');
     const download = await fetch(location);
     expect(download.status).toBe(200);
+    expect(download.headers.get('content-disposition'), 'the presigned URL carries the file name').toBe(
+      `inline; filename="${id}.mp3"; filename*=UTF-8''${id}.mp3`,
+    );
     expect(Buffer.from(await download.arrayBuffer()).equals(stored)).toBe(true);
   });
 

@@ -1,7 +1,7 @@
-import { renderAudioPath } from '../support/render-output.ts';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RenderView } from '../../src/api/render-view.ts';
@@ -19,6 +19,9 @@ import { API_TOKEN, postJson, readEventStream, startApi, type ApiErrorBody, type
  * events from before any worker runs until it completes (in-process workers, SenseAudio
  * simulator), then its status and its audio are read back through the API.
  */
+/** The book's folder and file, named after its title (issue 11 item 6). */
+const BOOK_FILE = join('an-api-book', 'An API book.mp3');
+
 describe('API: a render from POST to downloaded audio', () => {
   const API_KEY = 'sim-key-api-render-4b2e';
   let simulator: SenseAudioSimulator;
@@ -115,7 +118,7 @@ describe('API: a render from POST to downloaded audio', () => {
     const response = await api.request(`/v1/renders/${id}`);
     const view = (await response.json()) as RenderView;
     expect(response.status).toBe(200);
-    const file = await readFile(await renderAudioPath(out, id));
+    const file = await readFile(join(out, BOOK_FILE));
     expect(view).toMatchObject({
       id,
       status: 'completed',
@@ -128,14 +131,13 @@ describe('API: a render from POST to downloaded audio', () => {
     });
     expect(view.progress.charsDone).toBe(view.progress.charsTotal);
     expect(view.result?.durationMs).toBeGreaterThan(0);
-    // Named after the book (docs/outputs.md, "Names"): its title's slug, then the title.
-    expect(view.result?.location).toMatch(/\/an-api-book\/An API book\.mp3$/);
+    expect(fileURLToPath(view.result?.location ?? '')).toBe(join(out, BOOK_FILE));
     expect(view.error).toBeUndefined();
     expect(view).not.toHaveProperty('text');
   });
 
   it('downloads the audio byte-identical to the file on disk', async () => {
-    const file = await readFile(await renderAudioPath(out, id));
+    const file = await readFile(join(out, BOOK_FILE));
     const response = await api.request(`/v1/renders/${id}/audio`);
     expect(response.status).toBe(200);
     expect(response.headers.get('content-type')).toBe('audio/mpeg');
@@ -147,7 +149,7 @@ describe('API: a render from POST to downloaded audio', () => {
   });
 
   it('serves byte ranges, and 416 for one past the end', async () => {
-    const file = await readFile(await renderAudioPath(out, id));
+    const file = await readFile(join(out, BOOK_FILE));
     const middle = await api.request(`/v1/renders/${id}/audio`, { headers: { range: 'bytes=100-1099' } });
     expect(middle.status).toBe(206);
     expect(middle.headers.get('content-range')).toBe(`bytes 100-1099/${file.length}`);

@@ -50,17 +50,18 @@ async function putSegment(label: string, ageDays: number, bytes = 1000, provider
   return key;
 }
 
-async function putManifest(id: string, keys: (string | undefined)[], ageDays: number, provider = 'senseaudio'): Promise<void> {
+/** A finished render's manifest and audio in `folder`: `<id>/` before delivery, the book's name since (issue 11 item 6). */
+async function putManifest(id: string, keys: (string | undefined)[], ageDays: number, provider = 'senseaudio', folder = id): Promise<void> {
   const manifest = {
     id,
     status: 'completed',
     provider,
     segments: keys.map((key, index) => ({ index, ...(key === undefined ? {} : { key }) })),
   };
-  await storage.put(`${id}/manifest.json`, bodyOf(Buffer.from(JSON.stringify(manifest))));
-  await storage.put(`${id}/audio.mp3`, bodyOf(randomBytes(5000)));
-  await age(`${id}/manifest.json`, ageDays);
-  await age(`${id}/audio.mp3`, ageDays);
+  await storage.put(`${folder}/manifest.json`, bodyOf(Buffer.from(JSON.stringify(manifest))));
+  await storage.put(`${folder}/audio.mp3`, bodyOf(randomBytes(5000)));
+  await age(`${folder}/manifest.json`, ageDays);
+  await age(`${folder}/audio.mp3`, ageDays);
 }
 
 async function age(key: string, days: number): Promise<void> {
@@ -131,6 +132,18 @@ describe('cache prune', () => {
     expect(await keysIn('.segments/senseaudio')).toEqual([old, `${old}.json`]);
   });
 
+  it("a young manifest in a book's folder protects its segments, whatever script the folder's name is in", async () => {
+    const byChinese = await putSegment('used-by-三体', 40);
+    const byFrench = await putSegment('used-by-l-étranger', 40);
+    const bySuffixed = await putSegment('used-by-suffixed', 40);
+    const orphan = await putSegment('orphan', 40);
+    await putManifest('r20260101000000-aaaa0001', [byChinese], 2, 'senseaudio', '三体');
+    await putManifest('r20260101000000-aaaa0002', [byFrench], 2, 'senseaudio', 'l-étranger');
+    await putManifest('r20260101000000-aaaa0003', [bySuffixed], 2, 'senseaudio', 'the-sample-book-4f2a');
+    const report = await pruneSegments({ storage, store, unusedDays: 30 });
+    expect(report.deleted).toEqual([orphan, `${orphan}.json`].sort());
+  });
+
   it('refuses a non-positive number of days before touching anything', async () => {
     await putSegment('kept', 40);
     for (const unusedDays of [0, -1, Number.NaN]) {
@@ -168,9 +181,37 @@ describe('cache evict', () => {
     expect((await evictSegments({ storage, store, target: { render: id } })).deletedObjects).toBe(2);
   });
 
+  it("finds a render's manifest in its book's folder: from its Redis record, or by its id when the record is gone", async () => {
+    const a = await putSegment('book-a', 1);
+    const b = await putSegment('book-b', 1);
+    const keep = await putSegment('book-keep', 1);
+    // Gone from Redis (a --local render, or past its retention): only the manifest in 三体/ names it.
+    await putManifest('r20260101000000-bbbb0001', [a], 1, 'senseaudio', '三体');
+    expect((await evictSegments({ storage, store, target: { render: 'r20260101000000-bbbb0001' } })).deleted).toEqual([a, `${a}.json`]);
+    // Still in Redis, ended: its record says the folder.
+    const id = `named-${randomBytes(3).toString('hex')}`;
+    const spec: RenderSpec = {
+      ...specOf(id, [b]),
+      delivery: {
+        profile: 'audiobook',
+        format: 'mp3',
+        split: 'none',
+        tags: {},
+        folder: 'the-sample-book-9c1e',
+        baseName: 'The Sample Book',
+      },
+    };
+    await store.create(spec, {}, outlineOf([keep]));
+    await store.cancel(id);
+    await putManifest(id, [b], 1, 'senseaudio', 'the-sample-book-9c1e');
+    // The manifest (what the render used), not the record's outline, decides what goes.
+    expect((await evictSegments({ storage, store, target: { render: id } })).deleted).toEqual([b, `${b}.json`]);
+    expect(await keysIn('.segments')).toEqual([keep, `${keep}.json`]);
+  });
+
   it('names the render when neither a manifest nor a record knows it', async () => {
     await expect(evictSegments({ storage, store, target: { render: 'never-was' } })).rejects.toThrow(
-      /render: no manifest at never-was\/manifest.json/,
+      /render: no manifest in file:\/\/.+ names render "never-was" and no render record for it/,
     );
   });
 });

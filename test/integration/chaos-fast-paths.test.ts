@@ -1,15 +1,15 @@
-import { renderManifest } from '../support/render-output.ts';
 import { Queue, QueueEvents } from 'bullmq';
 import { randomBytes } from 'node:crypto';
-import { access, mkdir, mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { access, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { pino } from 'pino';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { InputError } from '../../src/errors/input-error.ts';
 import { resolveRenderOptions } from '../../src/producer/render-options.ts';
 import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.ts';
 import { synthesizeQueueName } from '../../src/queue/queue-names.ts';
+import type { Manifest } from '../../src/render/manifest.ts';
 import { assertRenderId } from '../../src/render/render-id.ts';
 import { LocalStorage } from '../../src/storage/local-storage.ts';
 import { describeLocation } from '../../src/storage/open-storage.ts';
@@ -46,9 +46,10 @@ describe('chaos (fast): hostile ids, titles, locations and keys never leave the 
   let before: Set<string>;
   let simulator: SenseAudioSimulator;
   const evil = `ttsb-evil-${randomBytes(4).toString('hex')}`;
+  /** The hostile title's book folder (issue 11 item 6: named after the title, not the id). */
+  const titledFolder = `${evil}-x-part-1`;
   const prefixes: string[] = [];
   let refused = 0;
-  let titledFolder = 'not rendered';
 
   beforeAll(async () => {
     parent = await mkdtemp(join(tmpdir(), 'ttsb-paths-'));
@@ -128,17 +129,17 @@ describe('chaos (fast): hostile ids, titles, locations and keys never leave the 
     refused += 4;
   });
 
-  it('keeps a hostile title as data: the render completes and writes only under its folder and out/.segments/', async () => {
+  it('keeps a hostile title as data: the render completes and writes only under out/<book>/ and out/.segments/', async () => {
     const title = `../../${evil}/x\n\tPart 1 ${'T'.repeat(10_000)}`;
     const { result } = await cli(['--id', 'titled', '--title', title, '--local']);
     expect(result.code, result.stderr).toBe(0);
-    const manifest = await renderManifest(join(parent, 'out'), 'titled');
+    // The folder is the title's slug: separators and controls become "-", the 10,000-letter word is too long to keep.
+    const bookPath = result.stdout.trimEnd().split('\n').at(-1) ?? '';
+    expect(relative(join(parent, 'out'), dirname(bookPath))).toBe(titledFolder);
+    // The file's name: the title's characters a name cannot hold become spaces, leading dots go, cut to 200 bytes.
+    expect(relative(join(parent, 'out'), bookPath)).toBe(`${titledFolder}/${`${evil} x Part 1 ${'T'.repeat(10_000)}`.slice(0, 200)}.mp3`);
+    const manifest = JSON.parse(await readFile(join(parent, 'out', titledFolder, 'manifest.json'), 'utf8')) as Manifest;
     expect(manifest.title).toBe(title);
-    // Named after the title, made safe: one folder directly under the output, no "..", no separator.
-    titledFolder = manifest.folder;
-    expect(titledFolder).toMatch(/^ttsb-evil-[0-9a-f]+-x-part-1$/); // the 10,000-letter word does not fit a slug
-    expect(manifest.audio.startsWith(`${titledFolder}/`)).toBe(true);
-    expect(manifest.audio.slice(titledFolder.length + 1)).not.toContain('/');
     expect(await exists(join(tmpdir(), evil))).toBe(false);
   });
 
@@ -184,15 +185,15 @@ describe('chaos (fast): hostile ids, titles, locations and keys never leave the 
     const after = await listTree(parent);
     const added = [...after].filter((path) => !before.has(path));
     const outside = added.filter((path) => !path.startsWith(`out/${titledFolder}`) && !path.startsWith('out/.segments'));
-    expect(outside, 'written outside out/<its folder>/ and out/.segments/').toEqual([]);
+    expect(outside, 'written outside out/<book>/ and out/.segments/').toEqual([]);
     expect(
-      added.some((path) => path.startsWith(`out/${titledFolder}/`) && path.endsWith('.mp3')),
-      'the titled render must have written its audio',
+      added.some((path) => path === `out/${titledFolder}/manifest.json`),
+      'the titled render must have written its book',
     ).toBe(true);
     expect(await exists(join(tmpdir(), `${evil}.mp3`))).toBe(false);
     reportFigure(
       'paths',
-      `${refused} hostile ids, locations, file names and keys refused (CLI: exit 2, one line); a 10,000-character title with ../ and control characters kept as data; ${added.length} paths added, all under out/<its folder>/ and out/.segments/`,
+      `${refused} hostile ids, locations, file names and keys refused (CLI: exit 2, one line); a 10,000-character title with ../ and control characters kept as data; ${added.length} paths added, all under out/<book>/ and out/.segments/`,
     );
   });
 });
