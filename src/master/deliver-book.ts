@@ -228,10 +228,8 @@ function outputChapters(master: MasterBookResult, input: DeliverBookInput): Outp
   const headSamples = Math.round((profile.headMs * master.sampleRate) / 1000);
   const cuts = chapterCuts(master.segments, planned, { headSamples, totalSamples: master.totalSamples });
   const msPerSample = 1000 / master.sampleRate;
-  // A book without headings is one chapter with no title: players still show one, the book's.
-  const untitled = (index: number): string => (planned.length === 1 ? (input.tags.title ?? input.baseName) : `Chapter ${index + 1}`);
   return cuts.map((cut, index) => ({
-    title: planned[index]?.title.trim() || untitled(index),
+    title: planned[index]?.title ?? `Chapter ${index + 1}`,
     startMs: cut.startSample * msPerSample,
     endMs: cut.endSample * msPerSample,
   }));

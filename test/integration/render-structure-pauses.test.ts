@@ -55,7 +55,8 @@ describe('pauses by the structure of the book (espeak-ng, issue 11 item 1)', () 
   });
 
   async function renderAndMeasure(id: string, pauses: Readonly<PauseRules>) {
-    const { plan, options } = env.plan(BOOK, {}, pauses);
+    // MP3 segments, as before espeak's default became WAV: the raw join's frames are measured here.
+    const { plan, options } = env.plan(BOOK, { format: 'mp3', bitrate: 64000 }, pauses);
     await env.enqueue(id, plan, options);
     const manifest = await env.finish(id, 120_000);
     const path = join(env.out, id, 'audio.mp3');
