@@ -20,7 +20,8 @@ export const ESPEAK_CHANNELS = [1, 2] as const;
  * cost only local disk (about 2.6 MB a minute), and WAV segments are joined without an ffmpeg
  * process each.
  */
-export const ESPEAK_DEFAULT_AUDIO: AudioSettings = { format: 'wav', sampleRate: 22050, channels: 1 };
+// bitrate: what an mp3 segment (--segment-format mp3) is asked at; a WAV segment has none.
+export const ESPEAK_DEFAULT_AUDIO: AudioSettings = { format: 'wav', sampleRate: 22050, channels: 1, bitrate: 64000 };
 
 /** espeak-ng's defaults for `-s` (words per minute), `-p` (0–99) and `-a` (0–200). */
 export const ESPEAK_DEFAULT_WPM = 175;

@@ -86,8 +86,8 @@ describe('CosyVoice render options', () => {
   it.each([
     [{ channels: 2 }, 'channels'],
     [{ sampleRate: 32000 }, 'sampleRate'],
-    [{ format: 'opus' }, 'format'],
-    [{ format: 'flac' }, 'format'],
+    [{ format: 'opus' }, 'segmentFormat'],
+    [{ format: 'flac' }, 'segmentFormat'],
   ] satisfies [RawRenderOptions, string][])('refuses %j', (raw, field) => {
     expect(refusal(raw).field).toBe(field);
   });

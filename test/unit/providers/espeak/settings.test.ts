@@ -14,11 +14,11 @@ function refusal(raw: RawRenderOptions): InputError {
 }
 
 describe('espeak render options', () => {
-  it('defaults to en-us, mono 22,050 Hz mp3 at 64 kbit/s (espeak own rate: nothing resampled)', () => {
+  it("defaults to en-us, mono 22,050 Hz WAV segments (espeak's own output: nothing resampled or encoded twice)", () => {
     expect(resolveRenderOptions(espeakDefinition, {})).toEqual({
       model: 'espeak-ng',
       voice: 'en-us',
-      audio: { format: 'mp3', sampleRate: 22050, channels: 1, bitrate: 64000 },
+      audio: { format: 'wav', sampleRate: 22050, channels: 1 },
       voiceSettings: {},
     });
   });
@@ -61,10 +61,11 @@ describe('espeak render options', () => {
       sampleRate: 22050,
       channels: 2,
     });
-    expect(resolveRenderOptions(espeakDefinition, { bitrate: 32000 }).audio.bitrate).toBe(32000);
-    expect(resolveRenderOptions(espeakDefinition, { bitrate: 192000, sampleRate: 44100 }).audio.bitrate).toBe(192000);
+    expect(resolveRenderOptions(espeakDefinition, { format: 'mp3', bitrate: 32000 }).audio.bitrate).toBe(32000);
+    expect(resolveRenderOptions(espeakDefinition, { format: 'mp3', bitrate: 192000, sampleRate: 44100 }).audio.bitrate).toBe(192000);
+    expect(resolveRenderOptions(espeakDefinition, { format: 'mp3' }).audio.bitrate).toBe(64000);
     expect(refusal({ sampleRate: 8000 }).field).toBe('sampleRate');
-    expect(refusal({ bitrate: 256000 }).field).toBe('bitrate');
-    expect(refusal({ format: 'flac' }).field).toBe('format');
+    expect(refusal({ format: 'mp3', bitrate: 256000 }).field).toBe('bitrate');
+    expect(refusal({ format: 'flac' }).field).toBe('segmentFormat');
   });
 });
