@@ -46,7 +46,9 @@ describe('tts-batch api', () => {
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
     const exited = once(child, 'exit');
-    const deadline = new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 15_000).unref());
+    // 40 s: starting the API (loading its TypeScript, connecting Redis) took over 15 s on two cores
+    // busy with the rest of the suite, twice this session; a process that lingers never exits at all.
+    const deadline = new Promise<'still running'>((resolve) => setTimeout(() => resolve('still running'), 40_000).unref());
     try {
       const outcome = await Promise.race([exited, deadline]);
       expect(outcome, `tts-batch api should exit when it cannot listen:\n${stderr}`).not.toBe('still running');
