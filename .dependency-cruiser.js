@@ -15,7 +15,7 @@ export const layers = [
   { name: 'render records', folders: ['render'] },
   { name: 'mastering', folders: ['master'] },
   { name: 'stitching, process runtime', folders: ['stitcher', 'runtime'] },
-  { name: 'providers, storage', folders: ['providers', 'storage'] },
+  { name: 'providers, storage, books', folders: ['providers', 'storage', 'book'] },
   { name: 'text, audio, configuration', folders: ['text', 'audio', 'config'] },
   { name: 'base', folders: ['errors', 'util'] },
 ];

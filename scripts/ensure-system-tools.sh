@@ -9,6 +9,8 @@ command -v ffprobe >/dev/null 2>&1 || missing+=(ffmpeg)
 command -v espeak-ng >/dev/null 2>&1 || missing+=(espeak-ng)
 # chromium: the headless browser the Bull Board test drives (through playwright-core, never its own download).
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
+# epubcheck: the EPUB fixtures the book tests read must pass the W3C checker (Java, run as a program).
+command -v epubcheck >/dev/null 2>&1 || missing+=(epubcheck)
 if [ "${#missing[@]}" -gt 0 ]; then
   as_root=""
   [ "$(id -u)" -eq 0 ] || as_root="sudo"
