@@ -38,6 +38,8 @@ export interface RenderRequest {
    * Absent: the raw join under `<id>/`, as before delivery existed (tests of the queue use it).
    */
   delivery?: { options: DeliveryOptions; name?: string | undefined; cover?: DeliverySpec['cover'] } | undefined;
+  /** The file the book was read from (its name, the format it was read as, sha256), for the manifest. */
+  source?: RenderSpec['source'] | undefined;
   /** The Idempotency-Key the caller claimed for this id: kept a day once the flow exists, released if it never does. */
   idempotencyKey?: string | undefined;
 }
@@ -108,6 +110,7 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
     audio: options.audio,
     output: request.output,
     ...(delivery === undefined ? {} : { delivery }),
+    ...(request.source === undefined ? {} : { source: request.source }),
     ...(request.webhook ? { webhook: { url: request.webhook.url } } : {}),
     characters: plan.characters,
     segmentCount: plan.segments.length,

@@ -2,7 +2,7 @@ import { InputError } from '../errors/input-error.ts';
 import type { TextLimits } from '../providers/provider.ts';
 import { cutAtBreakTags, type BreakPiece } from '../text/break-cuts.ts';
 import { findBreakTags } from '../text/break-tags.ts';
-import { detectChapters, type Chapter } from '../text/chapters.ts';
+import { detectChapters, type Chapter, type GivenChapter, type StructuredText } from '../text/chapters.ts';
 import { countCodePoints } from '../text/count-units.ts';
 import { hasSomethingToSay } from '../text/speakable.ts';
 import { splitTextSpans, type TextSpan } from '../text/split-text.ts';
@@ -40,6 +40,13 @@ export interface PlannedChapter {
   /** '' for text before the first heading, or for a book without headings. */
   title: string;
   firstSegment: number;
+  /** For a book read from EPUB, HTML or Markdown: where the chapter comes from in the source. */
+  source?: string;
+  /** Its position in the book's table of contents, from 1 (what `--chapters` selects). */
+  number?: number;
+  /** Where the chapter lies in the planned text (UTF-16 code units, `[start, end)`). */
+  textStart: number;
+  textEnd: number;
 }
 
 export interface RenderPlan {
@@ -73,12 +80,14 @@ export interface RenderPlan {
  * yet). Chapter titles lose their tags too.
  */
 export function planRender(
-  text: string,
+  input: string | StructuredText,
   limits: TextLimits,
   options: PlanOptions = {},
   pauses: Readonly<PauseRules> = NO_PAUSES,
 ): RenderPlan {
+  const text = typeof input === 'string' ? input : input.text;
   const clean = validateText(text);
+  const chapters: readonly (Chapter | GivenChapter)[] = typeof input === 'string' ? detectChapters(clean) : givenChapters(input, clean);
   const cut = options.breakTags === 'cut';
   const plan: RenderPlan = { chapters: [], segments: [], characters: 0, units: 0 };
   /** Where each segment lies in `clean`, and the ms of the pause tags cut out after it. */
@@ -91,10 +100,10 @@ export function planRender(
     if (last === undefined) tagsBeforeMs += ms;
     else last.tagMs += ms;
   };
-  for (const chapter of detectChapters(clean)) {
+  for (const chapter of chapters) {
     const pieces: BreakPiece[] = cut ? cutAtBreakTags(clean, chapter.start, chapter.end) : [{ ...chapter, pauseAfterMs: 0 }];
     if (cut && options.turnLine !== undefined) checkTagsBetweenTurns(clean, pieces, options.turnLine);
-    const heading = headingEnd(clean, chapter);
+    const heading = 'heading' in chapter && !chapter.heading ? undefined : headingEnd(clean, chapter);
     let chapterIndex: number | undefined;
     for (const piece of pieces) {
       const spans =
@@ -106,7 +115,15 @@ export function planRender(
         if (!hasSomethingToSay(segmentText)) continue;
         if (chapterIndex === undefined) {
           chapterIndex = plan.chapters.length;
-          plan.chapters.push({ index: chapterIndex, title: cut ? untagged(chapter) : chapter.title, firstSegment: plan.segments.length });
+          plan.chapters.push({
+            index: chapterIndex,
+            title: cut ? untagged(chapter) : chapter.title,
+            firstSegment: plan.segments.length,
+            ...('source' in chapter && chapter.source !== undefined ? { source: chapter.source } : {}),
+            ...('number' in chapter && chapter.number !== undefined ? { number: chapter.number } : {}),
+            textStart: chapter.start,
+            textEnd: chapter.end,
+          });
           headings.push(heading);
         }
         const chars = countCodePoints(segmentText);
@@ -140,6 +157,24 @@ export function planRender(
   const head = pauseAt(pauses.head, tagsBeforeMs, 'head');
   if (head !== undefined) plan.pauseBefore = head;
   return plan;
+}
+
+/**
+ * A reader's chapters, checked against the text it built: the same text after validation (a
+ * reader collapses whitespace, so there is no BOM or carriage return to drop) and chapters in
+ * order inside it. A mismatch is a reader's bug, not the user's.
+ */
+function givenChapters(input: StructuredText, clean: string): readonly GivenChapter[] {
+  if (clean !== input.text) throw new Error('planRender: a book reader produced text that validation changes (BOM or CR)');
+  let end = 0;
+  for (const chapter of input.chapters) {
+    if (chapter.start < end || chapter.end < chapter.start || chapter.end > clean.length)
+      throw new Error(
+        `planRender: given chapter "${chapter.title}" [${chapter.start}, ${chapter.end}) is out of order or outside the text`,
+      );
+    end = chapter.end;
+  }
+  return input.chapters;
 }
 
 /** The rule's pause at a place plus the tags cut out there; a tag names the reason. None when 0 ms. */

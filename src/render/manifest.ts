@@ -63,7 +63,19 @@ export interface Manifest {
   createdAt: string;
   completedAt: string;
   /** Each from its start (inside the pause before it; the first from 0) to the next one's. */
-  chapters: { index: number; title: string; startMs: number; endMs: number }[];
+  chapters: {
+    index: number;
+    title: string;
+    startMs: number;
+    endMs: number;
+    /** Its number in the book (from 1), where it comes from in the source, and where it lies in the planned text. */
+    number?: number;
+    source?: string;
+    textStart?: number;
+    textEnd?: number;
+  }[];
+  /** The file the book was read from: name, format read as, sha256 of its bytes. Absent for text sent as text. */
+  source?: { name: string; format: string; sha256: string; bytes: number };
   segments: {
     index: number;
     chapter: number;
@@ -148,6 +160,10 @@ export function buildManifest(
     index: chapter.index,
     title: chapter.title,
     startMs: round(chapterStart(index, chapter.firstSegment)),
+    ...(chapter.number === undefined ? {} : { number: chapter.number }),
+    ...(chapter.source === undefined ? {} : { source: chapter.source }),
+    ...(chapter.textStart === undefined ? {} : { textStart: chapter.textStart }),
+    ...(chapter.textEnd === undefined ? {} : { textEnd: chapter.textEnd }),
   }));
   const tags = Object.fromEntries(
     Object.entries(delivered.tags).filter((entry): entry is [string, string | number] => entry[1] !== undefined),
@@ -181,6 +197,7 @@ export function buildManifest(
     cachedSegments: results.filter((r) => r.cached).length,
     createdAt: spec.createdAt,
     completedAt: new Date().toISOString(),
+    ...(spec.source === undefined ? {} : { source: spec.source }),
     chapters: chapters.map((chapter, index) => ({
       ...chapter,
       endMs: round(timing.chapters?.[index]?.endMs ?? chapters[index + 1]?.startMs ?? timing.durationMs),

@@ -10,7 +10,20 @@ const pauseSchema = z.object({ ms: z.number().int().positive(), reason: z.enum(P
  * they are needed (the stitch and its manifest), never by status reads, lists or events.
  */
 export const renderOutlineSchema = z.object({
-  chapters: z.array(z.object({ index: z.number().int(), title: z.string(), firstSegment: z.number().int() })),
+  chapters: z.array(
+    z.object({
+      index: z.number().int(),
+      title: z.string(),
+      firstSegment: z.number().int(),
+      /** Where the chapter comes from in the source (EPUB spine item and fragment, heading anchor); absent for plain text. */
+      source: z.string().optional(),
+      /** Its number in the book, from 1 (what `--chapters` selects); absent on outlines from before it. */
+      number: z.number().int().positive().optional(),
+      /** Where it lies in the planned text, UTF-16 code units `[textStart, textEnd)`; absent on outlines from before it. */
+      textStart: z.number().int().nonnegative().optional(),
+      textEnd: z.number().int().nonnegative().optional(),
+    }),
+  ),
   segments: z.array(
     z.object({
       index: z.number().int(),

@@ -20,6 +20,13 @@ export const audioSettingsSchema = z.object({
  * Every status read, list and event parses it, so it holds counts only: the per-chapter and
  * per-segment lists, which grow with the book, are its outline (see render-outline.ts).
  */
+export const inputSourceSchema = z.object({
+  name: z.string(),
+  format: z.enum(['text', 'markdown', 'html', 'epub']),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/u),
+  bytes: z.number().int().nonnegative(),
+});
+
 export const renderSpecSchema = z.preprocess(
   withCounts,
   z.object({
@@ -35,6 +42,8 @@ export const renderSpecSchema = z.preprocess(
     output: z.string(),
     /** How the book is mastered, encoded, named and tagged; absent on records from before it existed (raw, `<id>/audio.<format>`). */
     delivery: deliverySpecSchema.optional(),
+    /** The file the book was read from (absent for text sent as text): its name, the format it was read as, its bytes' sha256. */
+    source: inputSourceSchema.optional(),
     /** Where to POST the final event; its signing secret is kept apart (RenderStore.webhookSecret). */
     webhook: z.object({ url: z.string() }).optional(),
     characters: z.number().int().nonnegative(),

@@ -8,6 +8,26 @@ export interface Chapter {
   end: number;
 }
 
+/**
+ * A chapter a book reader found (EPUB table of contents, HTML or Markdown heading) rather than
+ * one detected from heading lines: the planner takes these as given.
+ */
+export interface GivenChapter extends Chapter {
+  /** Whether the chapter's text opens with its title as a heading line (`--speak-headings`). */
+  heading: boolean;
+  /** Where it comes from in the source (`OEBPS/ch01.xhtml#start`, `#chapter-one`). */
+  source?: string;
+  /** Its position in the book's table of contents, from 1 (`--chapters` counts these). */
+  number?: number;
+}
+
+/** Text with its chapters already known: what a book reader hands the planner. */
+export interface StructuredText {
+  text: string;
+  /** In order, not overlapping, inside `text`. */
+  chapters: readonly GivenChapter[];
+}
+
 /** A heading is a whole line, and a short one: a sentence that mentions a chapter is not a heading. */
 const MAX_HEADING_LENGTH = 80;
 

@@ -73,7 +73,7 @@ describe('planRender', () => {
 
   it('gives a book without headings one untitled chapter', () => {
     const simple = planRender('One sentence. Another sentence.', { targetUnits: 15, maxUnits: 20, count: countCodePoints });
-    expect(simple.chapters).toEqual([{ index: 0, title: '', firstSegment: 0 }]);
+    expect(simple.chapters).toEqual([{ index: 0, title: '', firstSegment: 0, textStart: 0, textEnd: 31 }]);
     expect(simple.segments.map((s) => s.text)).toEqual(['One sentence.', 'Another sentence.']);
   });
 
@@ -81,8 +81,9 @@ describe('planRender', () => {
     const text = '\uFEFF  \r\n\r\n第一章 开始\r\n他来了。\r\n\r\nChapter 2\r\nThe end.';
     const small = planRender(text, { targetUnits: 100, maxUnits: 200, count: countCodePoints });
     expect(small.chapters).toEqual([
-      { index: 0, title: '第一章 开始', firstSegment: 0 },
-      { index: 1, title: 'Chapter 2', firstSegment: 2 },
+      // Offsets into the text as validated: the BOM gone and each CRLF one newline.
+      { index: 0, title: '第一章 开始', firstSegment: 0, textStart: 0, textEnd: 17 },
+      { index: 1, title: 'Chapter 2', firstSegment: 2, textStart: 17, textEnd: 35 },
     ]);
     // A heading line is a segment of its own, so the pause after it falls between two segments.
     expect(small.segments.map((s) => [s.chapter, s.text])).toEqual([

@@ -8,7 +8,13 @@ import { MAX_CHAPTERS } from '../../../src/audio/id3-chapters.ts';
 /** A plan of `chapters` one-segment chapters (the limits look only at counts and titles). */
 function planOf(chapters: number, title = (index: number) => `Chapter ${index + 1}`): RenderPlan {
   return {
-    chapters: Array.from({ length: chapters }, (_, index) => ({ index, title: title(index), firstSegment: index })),
+    chapters: Array.from({ length: chapters }, (_, index) => ({
+      index,
+      title: title(index),
+      firstSegment: index,
+      textStart: index * 3,
+      textEnd: index * 3 + 3,
+    })),
     segments: Array.from({ length: chapters }, (_, index) => ({
       index,
       chapter: index,
