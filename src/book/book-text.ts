@@ -1,6 +1,6 @@
 import type { GivenChapter, StructuredText } from '../text/chapters.ts';
 import type { Book, BookChapter } from './book.ts';
-import type { ChapterSelection } from './chapter-selection.ts';
+import { parseChapterSelection, type ChapterSelection } from './chapter-selection.ts';
 
 export interface BookTextOptions {
   /** Chapter numbers to read (from 1, all chapters of the book counted); absent: every chapter. */
@@ -46,4 +46,27 @@ export function bookText(book: Book, options: BookTextOptions): StructuredText {
 /** Readers give one-line paragraphs; a stray line break would read as a heading or turn line. */
 function oneLine(text: string): string {
   return text.replace(/\s+/gu, ' ').trim();
+}
+
+/** The reading choices as the CLI and the API take them, before the book is known. */
+export interface RawReadingOptions {
+  /** `--chapters 1-3,7`. */
+  chapters?: string | undefined;
+  /** Default: on for EPUB (its front matter is marked), off for the rest. */
+  skipFrontMatter?: boolean | undefined;
+  /** Default: on. */
+  speakHeadings?: boolean | undefined;
+}
+
+/** The reading choices for one book, checked against it (a chapter past its last is an InputError). */
+export function resolveReadingOptions(
+  format: Book['format'] | 'text',
+  chapterTotal: number,
+  raw: RawReadingOptions,
+): BookTextOptions {
+  return {
+    skipFrontMatter: raw.skipFrontMatter ?? format === 'epub',
+    speakHeadings: raw.speakHeadings ?? true,
+    ...(raw.chapters === undefined ? {} : { chapters: parseChapterSelection(raw.chapters, chapterTotal) }),
+  };
 }

@@ -10,6 +10,7 @@ import { StoragePreflightError } from '../storage/storage-preflight-error.ts';
 import { apiCommand } from './api-command.ts';
 import { cacheEvictCommand, cachePruneCommand, type CacheEvictOptions, type CachePruneOptions } from './cache-command.ts';
 import { cancelCommand } from './cancel-command.ts';
+import { chaptersCommand, type ChaptersCommandOptions } from './chapters-command.ts';
 import { oneLine } from './one-line.ts';
 import { numberOption } from './parse-number.ts';
 import { providersCommand } from './providers-command.ts';
@@ -31,7 +32,7 @@ const settingAliases = collectSettingAliases(PROVIDERS.values());
 const render = program
   .command('render')
   .description('enqueue a text file as one render; prints the render id as the first line on stdout')
-  .argument('<file>', 'UTF-8 text file (chapters: "# Title", "第一章 …", "Chapter 1 …" lines)')
+  .argument('<file>', 'the book: EPUB, Markdown, HTML or UTF-8 text (text chapters: "# Title", "第一章 …", "Chapter 1 …" lines)')
   .requiredOption('-p, --provider <name>', 'speech provider (see `tts-batch providers`)')
   .option('-v, --voice <id>', 'voice id (default: the provider default)')
   .option('--model <name>', 'provider model (default: the provider default)')
@@ -59,6 +60,13 @@ render
   .option('--year <yyyy>', 'tags: year', numberOption('year'))
   .option('--genre <genre>', 'tags: genre')
   .option('--language <code>', 'tags: language (ISO 639-2, e.g. eng)')
+  .option('--input-format <format>', 'read the file as text | markdown | html | epub (default: from its content and extension)')
+  .option('--chapters <list>', 'read only these chapters, by number: 1-3,7 (see `tts-batch chapters FILE`)')
+  .option('--skip-front-matter', 'leave out cover, title page, copyright, contents … (default for EPUB)')
+  .option('--no-skip-front-matter', 'read front matter too')
+  .option('--no-speak-headings', "don't speak chapter titles (they still name the chapters)")
+  .option('--chapter-level <n>', 'Markdown and HTML: the heading level that starts a chapter (default: found)', numberOption('chapterLevel'))
+  .option('--speak-code', 'Markdown: speak code blocks and HTML blocks (default: skipped)')
   .option(
     '--pauses <rule=ms,…>',
     `silence by structure, in ms (0–${MAX_RULE_MS}); rules and defaults: ${PAUSE_RULE_NAMES.map((name) => `${name}=${DEFAULT_PAUSE_RULES[name]}`).join(',')}`,
@@ -68,6 +76,19 @@ render
   .action(async (file: string, opts: RenderCommandOptions & Record<string, unknown>) => {
     const settingFlags = Object.fromEntries(settingAliases.map((alias) => [alias.key, opts[alias.key]]));
     process.exitCode = await renderCommand(file, { ...opts, settingFlags }, loadConfig());
+  });
+
+program
+  .command('chapters')
+  .description('list the chapters of a book by number (what --chapters selects), with titles and characters')
+  .argument('<file>', 'the book: EPUB, Markdown, HTML or UTF-8 text')
+  .option('--input-format <format>', 'read the file as text | markdown | html | epub (default: from its content and extension)')
+  .option('--skip-front-matter', 'mark front matter as not read (default for EPUB)')
+  .option('--no-skip-front-matter', 'mark front matter as read')
+  .option('--chapter-level <n>', 'Markdown and HTML: the heading level that starts a chapter (default: found)', numberOption('chapterLevel'))
+  .option('--json', 'one JSON document instead of a table')
+  .action(async (file: string, opts: ChaptersCommandOptions) => {
+    process.exitCode = await chaptersCommand(file, opts);
   });
 
 program

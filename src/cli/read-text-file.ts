@@ -1,11 +1,10 @@
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors/input-error.ts';
 
-/** Reads a UTF-8 text file; a missing file or bytes that are not UTF-8 are an InputError. */
-export async function readTextFile(path: string): Promise<string> {
-  let bytes: Buffer;
+/** Reads a file's bytes; a missing or unreadable file is an InputError naming `field`. */
+export async function readFileBytes(path: string, field = 'file'): Promise<Buffer> {
   try {
-    bytes = await readFile(path);
+    return await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     const why =
@@ -16,11 +15,16 @@ export async function readTextFile(path: string): Promise<string> {
           : code === 'EACCES'
             ? 'permission denied'
             : (code ?? 'unreadable');
-    throw new InputError('file', `${why}: ${path}`, path);
+    throw new InputError(field, `${why}: ${path}`, path);
   }
+}
+
+/** Reads a UTF-8 text file; a missing file or bytes that are not UTF-8 are an InputError. */
+export async function readTextFile(path: string, field = 'file'): Promise<string> {
+  const bytes = await readFileBytes(path, field);
   try {
     return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
   } catch {
-    throw new InputError('file', `is not valid UTF-8 text: ${path}`, path);
+    throw new InputError(field, `is not valid UTF-8 text: ${path}`, path);
   }
 }

@@ -19,18 +19,27 @@ import { getRenderStatus, progressOf } from '../render/render-status.ts';
 import { RenderStore, type RenderState } from '../render/render-store.ts';
 import { checkOutputWritable } from '../storage/check-output.ts';
 import { describeLocation, openStorage } from '../storage/open-storage.ts';
-import { readCover } from '../master/encode/cover-image.ts';
+import { readCover, type CoverImage } from '../master/encode/cover-image.ts';
 import { checkPausesForProfile, resolveDelivery, segmentFormatAsked } from '../producer/delivery-options.ts';
 import { storeCover } from '../producer/store-cover.ts';
 import { nameOfInputFile } from '../render/book-name.ts';
 import { fileURLToPath } from 'node:url';
+import { basename } from 'node:path';
 import { InputError } from '../errors/input-error.ts';
 import { createLogger } from '../util/logger.ts';
 import { startWorkers, type WorkerRuntime } from '../worker/start-workers.ts';
 import { LocalCredentialFailure } from './local-credentials.ts';
 import { discardLocalPrefix, localQueuePrefix } from './local-prefix.ts';
 import { formatProgress, ProgressReporter } from './progress-reporter.ts';
-import { readTextFile } from './read-text-file.ts';
+import { readFileBytes } from './read-text-file.ts';
+import { readInput } from '../book/read-input.ts';
+import type { BookInput } from '../book/book-input.ts';
+import type { Book, InputFormat } from '../book/book.ts';
+import { usableBookCover, withBookTags } from '../producer/book-defaults.ts';
+import { resolveReadingOptions } from '../book/book-text.ts';
+import { chapterCount, textToPlan } from '../book/input-chapters.ts';
+import { metadataTags } from '../book/metadata-tags.ts';
+import { parseInputFormat } from '../book/detect-format.ts';
 import { cliVoiceSettings, type SettingAssignment } from './setting-flags.ts';
 import { WorkerNotice } from './worker-notice.ts';
 
@@ -60,6 +69,16 @@ export interface RenderCommandOptions {
   out: string;
   id?: string;
   title?: string;
+  /** `--input-format`: read the file as text, markdown, html or epub (default: detected). */
+  inputFormat?: string;
+  /** `--chapters 1-3,7`: by number in the book (see `tts-batch chapters FILE`). */
+  chapters?: string;
+  skipFrontMatter?: boolean;
+  speakHeadings?: boolean;
+  /** Markdown and HTML: the heading level that starts a chapter. */
+  chapterLevel?: number;
+  /** Markdown: speak code blocks and HTML blocks. */
+  speakCode?: boolean;
   /** `--pauses paragraph=750,chapter=2000`: overrides of DEFAULT_PAUSE_RULES, in ms. */
   pauses?: string;
   wait?: boolean;
@@ -80,14 +99,23 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
     // Each provider's strict schema takes what it knows and refuses the rest by name.
     voiceSettings: cliVoiceSettings(definition.settingAliases ?? [], opts.settingFlags ?? {}, opts.set ?? []),
   });
-  const delivery = resolveDelivery(opts, options.audio, options.voice);
   if (opts.id !== undefined) assertRenderId(opts.id);
+  const input = await readInputFile(file, opts);
+  const book = input.kind === 'book' ? input.book : undefined;
+  // The book's own title, authors and cover fill what the flags leave unset.
+  const tags = withBookTags(opts, book === undefined ? {} : metadataTags(book.metadata));
+  const delivery = resolveDelivery(tags, options.audio, options.voice);
   const pauses = resolvePauseRules('--pauses', opts.pauses === undefined ? undefined : parsePauseList(opts.pauses));
   checkPausesForProfile('--pauses', delivery, pauses);
-  const text = await readTextFile(file);
-  const cover = opts.cover === undefined ? undefined : await readCover(opts.cover, undefined).catch(renameField('cover'));
-  const plan = planRender(text, providerLimits(definition, config, options), providerPlanOptions(definition, options), pauses);
-  checkRenderLimits(plan, options.audio, opts.title, renderCaps(config));
+  const reading = resolveReadingOptions(input.source.format, chapterCount(input), opts);
+  const cover = opts.cover === undefined ? bookCover(book) : await readCover(opts.cover, undefined).catch(renameField('cover'));
+  const plan = planRender(
+    textToPlan(input, reading),
+    providerLimits(definition, config, options),
+    providerPlanOptions(definition, options),
+    pauses,
+  );
+  checkRenderLimits(plan, options.audio, tags.title, renderCaps(config));
   const output = describeLocation(opts.out);
   definition.validateVoice?.(options.voice, config, options);
   if (opts.local && !definition.credentialsSet(config)) {
@@ -125,8 +153,9 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
       },
       {
         id: opts.id,
-        title: opts.title,
+        title: tags.title,
         plan,
+        source: input.source,
         provider: definition,
         options,
         output,
@@ -160,6 +189,27 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
     // keep the process alive after it has said why it stopped.
     await connection.quit().catch(() => connection.disconnect());
   }
+}
+
+/** Reads the file named on the command line as the book it is (see readInput). */
+export async function readInputFile(
+  file: string,
+  opts: Pick<RenderCommandOptions, 'inputFormat' | 'chapterLevel' | 'speakCode'>,
+): Promise<BookInput> {
+  const format: InputFormat | undefined = opts.inputFormat === undefined ? undefined : parseInputFormat(opts.inputFormat);
+  return readInput(await readFileBytes(file), {
+    name: basename(file),
+    format,
+    chapterLevel: opts.chapterLevel,
+    speakCode: opts.speakCode,
+  });
+}
+
+/** The book's own cover when the encoders can take it; said on stderr when not (--cover gives another). */
+function bookCover(book: Book | undefined): Pick<CoverImage, 'bytes' | 'mime'> | undefined {
+  const { cover, skipped } = usableBookCover(book?.cover);
+  if (skipped !== undefined) process.stderr.write(`tts-batch: ${skipped} (--cover gives one)\n`);
+  return cover;
 }
 
 /** How long --wait rides out a Redis that went away (a restart, a failover) before it stops following. */
