@@ -3,6 +3,7 @@ import { MAX_COVER_BYTES } from '../master/encode/cover-image.ts';
 import { OUTPUT_FORMATS } from '../master/encode/output-formats.ts';
 import { PROFILE_NAMES } from '../master/profiles.ts';
 import { countCodePoints } from '../text/count-units.ts';
+import { INPUT_FORMATS } from '../book/book.ts';
 import { DEFAULT_PAUSE_RULES, MAX_RULE_MS, PAUSE_RULE_NAMES } from '../text/pause-rules.ts';
 import { PROVIDERS } from '../providers/registry.ts';
 import { collectSettingAliases, type SettingAlias } from '../providers/setting-aliases.ts';
@@ -30,7 +31,29 @@ export function createRenderBodySchema(maxTextChars: number) {
         message: `must be at most ${maxTextChars} characters (API_MAX_TEXT_CHARS)`,
         abort: true,
       })
-      .describe('UTF-8 text; chapter headings are lines like "# Title", "第三章 …", "Chapter 3 …"'),
+      .optional()
+      .describe(
+        'the book as UTF-8 text (plain, Markdown or HTML: see inputFormat); plain-text chapter headings are lines like "# Title", "第三章 …", "Chapter 3 …". Give text or book.',
+      ),
+    book: z
+      .string()
+      .min(1)
+      .optional()
+      .describe(
+        'the book file, base64 (EPUB, or Markdown, HTML, text); or POST multipart/form-data with a `book` file part and the other fields as JSON in a `request` part',
+      ),
+    fileName: z
+      .string()
+      .min(1)
+      .max(255)
+      .optional()
+      .describe("the book's file name: helps detect its format, names the output when the book has no title"),
+    inputFormat: z.enum(INPUT_FORMATS).optional().describe('read the book as this (default: detected from its content and fileName)'),
+    chapters: z.string().min(1).max(1000).optional().describe('read only these chapters, by number from 1: "1-3,7"'),
+    skipFrontMatter: z.boolean().optional().describe('leave out cover, title page, copyright, contents … (default: true for EPUB)'),
+    speakHeadings: z.boolean().optional().describe('speak chapter titles (default true; they name the chapters either way)'),
+    chapterLevel: z.number().int().min(1).max(6).optional().describe('Markdown and HTML: the heading level that starts a chapter'),
+    speakCode: z.boolean().optional().describe('Markdown: speak code blocks and HTML blocks (default false)'),
     provider: z.string().min(1).describe('speech provider, e.g. senseaudio'),
     voice: z.string().min(1).optional().describe('voice id (default: the provider default)'),
     model: z.string().min(1).optional(),

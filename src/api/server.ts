@@ -1,3 +1,4 @@
+import multipart from '@fastify/multipart';
 import Fastify, { type FastifyInstance } from 'fastify';
 import { serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { DestinationStream } from 'pino';
@@ -71,6 +72,8 @@ export async function buildApiServer(options: ApiServerOptions): Promise<Fastify
   const ctx = createApiContext(config, options.providers ?? PROVIDERS, app.log);
   // JSON only: a text/plain body is answered 415 and told to send JSON, not parsed as a string.
   app.removeContentTypeParser('text/plain');
+  // A book file as multipart/form-data (POST /v1/renders: `book` and `request` parts); one file, bounded like a JSON body.
+  await app.register(multipart, { limits: { fileSize: config.API_BODY_LIMIT, files: 1, fields: 1, parts: 2 }, throwFileSizeLimit: true });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   registerErrorHandling(app, { bodyLimit: config.API_BODY_LIMIT, redisStatus: () => ctx.redis.status });

@@ -59,11 +59,7 @@ export interface RawReadingOptions {
 }
 
 /** The reading choices for one book, checked against it (a chapter past its last is an InputError). */
-export function resolveReadingOptions(
-  format: Book['format'] | 'text',
-  chapterTotal: number,
-  raw: RawReadingOptions,
-): BookTextOptions {
+export function resolveReadingOptions(format: Book['format'] | 'text', chapterTotal: number, raw: RawReadingOptions): BookTextOptions {
   return {
     skipFrontMatter: raw.skipFrontMatter ?? format === 'epub',
     speakHeadings: raw.speakHeadings ?? true,

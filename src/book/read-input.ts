@@ -27,7 +27,23 @@ export async function readInput(bytes: Buffer, options: ReadInputOptions): Promi
   const format = options.format ?? detectInputFormat(bytes, options.name);
   const source = { name: options.name, format, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
   if (format === 'epub') return { source, kind: 'book', book: await readEpub(bytes) };
-  const text = decodeUtf8(bytes, options.name, format);
+  return readText(decodeUtf8(bytes, options.name, format), format, source, options);
+}
+
+/**
+ * Reads a book given as a string (the API's `text`): kept as it is, so the planner's own checks
+ * (lone surrogates, control characters) see exactly what was sent. EPUB is never text.
+ */
+export function readTextInput(text: string, options: ReadInputOptions): BookInput {
+  const format = options.format ?? detectInputFormat(Buffer.from(text.slice(0, 1024), 'utf8'), options.name);
+  if (format === 'epub')
+    throw new InputError('inputFormat', 'an EPUB is a file: send it as book (base64) or multipart, not as text', format);
+  const bytes = Buffer.from(text, 'utf8');
+  const source = { name: options.name, format, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+  return readText(text, format, source, options);
+}
+
+function readText(text: string, format: Exclude<InputFormat, 'epub'>, source: BookInput['source'], options: ReadInputOptions): BookInput {
   if (format === 'text') return { source, kind: 'text', text };
   if (format === 'html') return { source, kind: 'book', book: readHtml(text, { chapterLevel: options.chapterLevel }) };
   return {

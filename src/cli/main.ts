@@ -65,7 +65,11 @@ render
   .option('--skip-front-matter', 'leave out cover, title page, copyright, contents … (default for EPUB)')
   .option('--no-skip-front-matter', 'read front matter too')
   .option('--no-speak-headings', "don't speak chapter titles (they still name the chapters)")
-  .option('--chapter-level <n>', 'Markdown and HTML: the heading level that starts a chapter (default: found)', numberOption('chapterLevel'))
+  .option(
+    '--chapter-level <n>',
+    'Markdown and HTML: the heading level that starts a chapter (default: found)',
+    numberOption('chapterLevel'),
+  )
   .option('--speak-code', 'Markdown: speak code blocks and HTML blocks (default: skipped)')
   .option(
     '--pauses <rule=ms,…>',
@@ -85,7 +89,11 @@ program
   .option('--input-format <format>', 'read the file as text | markdown | html | epub (default: from its content and extension)')
   .option('--skip-front-matter', 'mark front matter as not read (default for EPUB)')
   .option('--no-skip-front-matter', 'mark front matter as read')
-  .option('--chapter-level <n>', 'Markdown and HTML: the heading level that starts a chapter (default: found)', numberOption('chapterLevel'))
+  .option(
+    '--chapter-level <n>',
+    'Markdown and HTML: the heading level that starts a chapter (default: found)',
+    numberOption('chapterLevel'),
+  )
   .option('--json', 'one JSON document instead of a table')
   .action(async (file: string, opts: ChaptersCommandOptions) => {
     process.exitCode = await chaptersCommand(file, opts);

@@ -10,6 +10,7 @@ import { resolveRenderOptions } from '../../producer/render-options.ts';
 import { checkPausesForProfile, resolveDelivery, segmentFormatAsked } from '../../producer/delivery-options.ts';
 import { storeCover } from '../../producer/store-cover.ts';
 import { coverFromBase64 } from '../cover-upload.ts';
+import { multipartToBody } from '../multipart-book.ts';
 import type { ProviderDefinition } from '../../providers/provider-definition.ts';
 import type { SettingValue } from '../../providers/voice-settings.ts';
 import { RENDER_STATUSES } from '../../render/render-record.ts';
@@ -24,6 +25,13 @@ import { renderPath } from '../render-view.ts';
 import { providerLimits } from '../../providers/provider-limits.ts';
 import { resolvePauseRules } from '../../text/pause-rules.ts';
 import { checkOutputWritable } from '../../storage/check-output.ts';
+import type { BookInput } from '../../book/book-input.ts';
+import { resolveReadingOptions } from '../../book/book-text.ts';
+import { chapterCount, textToPlan } from '../../book/input-chapters.ts';
+import { metadataTags } from '../../book/metadata-tags.ts';
+import { readInput, readTextInput } from '../../book/read-input.ts';
+import { usableBookCover, withBookTags } from '../../producer/book-defaults.ts';
+import { nameOfInputFile } from '../../render/book-name.ts';
 
 const acceptedSchema = z.object({
   id: z.string(),
@@ -53,6 +61,7 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
   app.post(
     '/renders',
     {
+      preValidation: multipartToBody,
       schema: {
         summary: 'Start a render',
         tags: ['renders'],
@@ -75,14 +84,33 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
       const body = request.body;
       const definition = providerOf(ctx.providers, body.provider);
       const options = resolveRenderOptions(definition, rawOptions(body));
-      const delivery = resolveDelivery(body, options.audio, options.voice);
-      const cover = body.cover === undefined ? undefined : await coverFromBase64(body.cover);
+      const input = await readBodyInput(body);
+      const book = input.kind === 'book' ? input.book : undefined;
+      // The book's own title, authors and cover fill what the request leaves unset.
+      const tags = withBookTags(body, book === undefined ? {} : metadataTags(book.metadata));
+      const delivery = resolveDelivery(tags, options.audio, options.voice);
+      const bookCover = usableBookCover(book?.cover);
+      if (bookCover.skipped !== undefined && body.cover === undefined)
+        request.log.warn({ cover: bookCover.skipped }, 'book cover not used');
+      const cover = body.cover === undefined ? bookCover.cover : await coverFromBase64(body.cover);
       definition.validateVoice?.(options.voice, ctx.config, options);
       const id = body.id === undefined ? newRenderId() : assertRenderId(body.id);
       const pauses = resolvePauseRules('pauses', body.pauses);
       checkPausesForProfile('pauses', delivery, pauses);
-      const plan = planRender(body.text, providerLimits(definition, ctx.config, options), providerPlanOptions(definition, options), pauses);
-      checkRenderLimits(plan, options.audio, body.title, renderCaps(ctx.config));
+      const reading = resolveReadingOptions(input.source.format, chapterCount(input), body);
+      const plan = planRender(
+        textToPlan(input, reading),
+        providerLimits(definition, ctx.config, options),
+        providerPlanOptions(definition, options),
+        pauses,
+      );
+      if (plan.characters > ctx.config.API_MAX_TEXT_CHARS)
+        throw new InputError(
+          body.book === undefined ? 'text' : 'book',
+          `reads ${plan.characters} characters, more than ${ctx.config.API_MAX_TEXT_CHARS} (API_MAX_TEXT_CHARS)`,
+          plan.characters,
+        );
+      checkRenderLimits(plan, options.audio, tags.title, renderCaps(ctx.config));
       const output = ctx.outputs.resolve(body.output);
       const webhook =
         body.webhook === undefined
@@ -136,14 +164,19 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
           },
           {
             id,
-            title: body.title,
+            title: tags.title,
             plan,
+            source: input.source,
             provider: definition,
             options,
             output,
             webhook,
             idempotencyKey,
-            delivery: { options: delivery, ...(cover === undefined ? {} : { cover: await storeCover(ctx.storages.get(output), cover) }) },
+            delivery: {
+              options: delivery,
+              ...(body.fileName === undefined ? {} : { name: nameOfInputFile(body.fileName) }),
+              ...(cover === undefined ? {} : { cover: await storeCover(ctx.storages.get(output), cover) }),
+            },
           },
         );
       } catch (error) {
@@ -183,6 +216,22 @@ async function releaseClaim(ctx: ApiContext, key: string, id: string, log: Fasti
       'could not release the Idempotency-Key of a failed enqueue',
     );
   }
+}
+
+/** The book in the request: `text` (read as plain text unless inputFormat or its content says otherwise) or `book` (a file, base64). */
+async function readBodyInput(body: CreateRenderBody): Promise<BookInput> {
+  if ((body.text === undefined) === (body.book === undefined))
+    throw new InputError('text', 'give the book either as text (JSON string) or as book (a file, base64), not both or neither', undefined);
+  const options = {
+    name: body.fileName ?? (body.book === undefined ? 'text' : 'book'),
+    format: body.inputFormat,
+    chapterLevel: body.chapterLevel,
+    speakCode: body.speakCode,
+  };
+  if (body.book === undefined) return readTextInput(body.text ?? '', options);
+  if (!/^[A-Za-z0-9+/]+={0,2}$/u.test(body.book.replace(/\s+/gu, '')))
+    throw new InputError('book', 'must be base64 (the book file)', `${body.book.slice(0, 16)}…`);
+  return readInput(Buffer.from(body.book, 'base64'), options);
 }
 
 function providerOf(providers: ReadonlyMap<string, ProviderDefinition>, name: string): ProviderDefinition {
