@@ -6,6 +6,13 @@ import type { Manifest } from '../../src/render/manifest.ts';
 import { startSenseAudioSimulator, type SenseAudioSimulator } from '../simulators/senseaudio/server.ts';
 import { runCli, type CliResult } from '../support/run-cli.ts';
 import { countKeys, deletePrefix, uniquePrefix } from '../support/test-config.ts';
+import { epubEntries, twelveChapterBook, writeEpub } from '../support/epub-builder.ts';
+import { lavfiPicture } from '../support/lavfi.ts';
+import { execFile } from 'node:child_process';
+import { promisify } from 'node:util';
+import { ZipFile } from 'yazl';
+
+const run = promisify(execFile);
 
 /** A Markdown book with everything a voice must not read: markers, URLs, code, a table, front matter. */
 const MARKDOWN = [
@@ -117,6 +124,80 @@ describe('render and chapters read books, not markup (CLI, SenseAudio simulator)
     ]);
     expect(refused.code).toBe(2);
     expect(refused.stderr.trim()).toMatch(/chapters: "2-5" asks for chapter 5, but the book has 2/);
+    expect(await countKeys(redisUrl, prefix)).toBe(keysBefore);
+  });
+
+  it('EPUB 3 and EPUB 2: the 12 chapters of the table of contents, their text as the XHTML reads it, title, author and cover in the output', async () => {
+    const cover = join(dir, 'cover.jpg');
+    await lavfiPicture(cover, 'navy', '64x64');
+    const jpeg = await readFile(cover);
+    let keys3: string[] = [];
+    for (const version of [3, 2] as const) {
+      const fixture = twelveChapterBook(version, jpeg, jpeg);
+      const file = join(dir, `keeper-${version}.epub`);
+      await writeEpub(file, fixture);
+      const { manifest, texts } = await render(file, ['--format', 'm4b']);
+      expect(
+        manifest.chapters.map((chapter) => chapter.title),
+        `EPUB ${version}`,
+      ).toEqual(fixture.chapters.map((chapter) => chapter.title));
+      // What reached the provider is each chapter's title, then its paragraphs without markup, notes or entities.
+      const expected = fixture.chapters.flatMap((chapter) => [chapter.title, ...chapter.paragraphs.map((p) => p.spoken)]);
+      const keys = manifest.segments.map((segment) => segment.key);
+      if (version === 3) {
+        expect([...texts].sort(), `EPUB ${version}: the texts sent`).toEqual([...expected].sort());
+        keys3 = keys;
+      } else {
+        // The same book as EPUB 2 reads to the very same segments: every one is found in the cache.
+        expect(texts, 'EPUB 2 sends nothing new').toEqual([]);
+        expect(keys).toEqual(keys3);
+      }
+      expect(manifest.source).toMatchObject({ name: `keeper-${version}.epub`, format: 'epub' });
+      expect(manifest.chapters[0]?.source).toBe('OEBPS/text/chapter-01.xhtml');
+      expect(manifest.folder).toMatch(/^the-keeper-of-the-light/);
+      const audio = join(dir, 'out', manifest.folder, manifest.files.find((f) => f.role === 'book')?.name ?? '');
+      const { stdout } = await run('ffprobe', [
+        '-v',
+        'error',
+        '-show_entries',
+        'format_tags:stream=codec_type:stream_disposition=attached_pic',
+        '-of',
+        'json',
+        audio,
+      ]);
+      const probed = JSON.parse(stdout) as {
+        format: { tags?: Record<string, string> };
+        streams: { codec_type: string; disposition?: { attached_pic?: number } }[];
+      };
+      expect(probed.format.tags).toMatchObject({ title: 'The Keeper of the Light', artist: 'Ada Lighthouse', date: '2025' });
+      expect(
+        probed.streams.some((stream) => stream.codec_type === 'video' && stream.disposition?.attached_pic === 1),
+        'the cover is in the file',
+      ).toBe(true);
+    }
+  });
+
+  it('chapters lists an EPUB with its front matter marked; a DRM-encrypted EPUB is refused before anything is enqueued', async () => {
+    const listed = await cli(['chapters', join(dir, 'keeper-3.epub')]);
+    expect(listed.code, listed.stderr).toBe(0);
+    const lines = listed.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^ 1 {2}\(untitled\) {2}\d+ chars {2}\(cover, skipped\)$/);
+    expect(lines.filter((line) => /Chapter \d+: The /.test(line) && !line.includes('skipped'))).toHaveLength(12);
+
+    const zip = new ZipFile();
+    const encryption = `<?xml version="1.0"?><encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData><enc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc"/><enc:CipherData><enc:CipherReference URI="OEBPS/text/chapter-01.xhtml"/></enc:CipherData></enc:EncryptedData></encryption>`;
+    const jpeg = await readFile(join(dir, 'cover.jpg'));
+    for (const entry of [...epubEntries(twelveChapterBook(3, jpeg, jpeg)), { name: 'META-INF/encryption.xml', data: encryption }])
+      zip.addBuffer(Buffer.from(entry.data), entry.name, { compress: entry.name !== 'mimetype' });
+    zip.end();
+    const chunks: Buffer[] = [];
+    for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) chunks.push(chunk);
+    await writeFile(join(dir, 'locked.epub'), Buffer.concat(chunks));
+    const keysBefore = await countKeys(redisUrl, prefix);
+    const refused = await cli(['render', join(dir, 'locked.epub'), '--provider', 'senseaudio', '--out', join(dir, 'out')]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toMatch(/file: this EPUB is DRM-encrypted/);
     expect(await countKeys(redisUrl, prefix)).toBe(keysBefore);
   });
 

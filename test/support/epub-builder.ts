@@ -259,8 +259,8 @@ export function twelveChapterBook(version: 2 | 3, cover: Buffer, figure: Buffer)
           spoken: `It was very quiet on day ${n}, and the keeper waited.`,
         },
         {
-          xhtml: `Beside him stood <img src="../images/figure.jpg" alt="a brass lamp"/> on the &amp; sill, &#8220;lit&#8221; at&#160;dusk.`,
-          spoken: `Beside him stood a brass lamp on the & sill, \u201clit\u201d at dusk.`,
+          xhtml: `Beside him stood <img src="../images/figure.jpg" alt="a brass lamp"/> on the &amp; sill of room ${n}, &#8220;lit&#8221; at&#160;dusk.`,
+          spoken: `Beside him stood a brass lamp on the & sill of room ${n}, \u201clit\u201d at dusk.`,
         },
       ],
     };
