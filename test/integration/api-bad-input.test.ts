@@ -66,7 +66,7 @@ describe('API input checks', () => {
     ['text with a control character', { ...valid, text: 'bad \u0007 bell' }, 'text', /control character U\+0007/],
     ['unknown field', { ...valid, colour: 'red' }, 'colour', /unknown_field/],
     ['wrong type', { ...valid, speed: 'fast' }, 'speed', /invalid_type/],
-    ['missing text', { provider: 'senseaudio' }, 'text', /invalid_type/],
+    ['missing text (and no book file)', { provider: 'senseaudio' }, 'text', /give the book either as text \(JSON string\) or as book/],
     ['bad render id', { ...valid, id: 'a:b' }, 'id', /letters, digits/],
     [
       'pause rules out of range or unknown (issue 11 item 1)',

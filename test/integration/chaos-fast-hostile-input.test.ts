@@ -249,7 +249,7 @@ describe('chaos (fast): hostile Unicode through the producer path', () => {
     const plan = planRender('\u200B\n\n# Chapter 1\nHello there.', senseAudioDefinition.limits);
     // The heading line is a segment of its own (issue 11 item 1).
     expect(plan.segments.map((s) => toSpeechText(s.text))).toEqual(['Chapter 1', 'Hello there.']);
-    expect(plan.chapters).toEqual([{ index: 0, title: 'Chapter 1', firstSegment: 0 }]);
+    expect(plan.chapters).toEqual([{ index: 0, title: 'Chapter 1', firstSegment: 0, textStart: 3, textEnd: 27 }]);
   });
 
   describe('through Redis: the job data a worker parses carries the text byte for byte', () => {
