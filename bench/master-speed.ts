@@ -230,6 +230,7 @@ function summary(run: MasterFilesResult & { processWallMs: number }): Record<str
     processWallMs: Math.round(run.processWallMs),
     nodeMaxRssMb: mb(run.maxRssKb),
     nodeMaxRssBeforeWorkMb: mb(run.maxRssKbBefore),
+    nodeMaxRssAfterStageMb: Object.fromEntries(Object.entries(run.maxRssKbAfterStage).map(([stage, kb]) => [stage, mb(kb)])),
     ffmpegPeakRssMbByStage: Object.fromEntries(Object.entries(run.childPeakKb).map(([stage, kb]) => [stage, mb(kb)])),
     childrenSeen: run.childrenSeen,
     gainDb: round(run.gainDb, 2),

@@ -44,6 +44,8 @@ export interface MasterFilesResult {
   stageCpuMs: Record<MasterStage, number>;
   /** The children's part of stageCpuMs. */
   stageChildCpuMs: Record<MasterStage, number>;
+  /** This process's peak RSS (KiB) as each stage ended: which stage raised it. */
+  maxRssKbAfterStage: Record<MasterStage, number>;
   /** master + mp3 + m4b: what the baseline's three ffmpeg passes do. */
   workMs: number;
   /** CPU (user + system) of this process before main() started: Node and tsx start-up. */
@@ -124,6 +126,7 @@ async function main(): Promise<void> {
   const stageMs: Record<MasterStage, number> = { master: 0, mp3: 0, m4b: 0, measure: 0 };
   const stageCpuMs: Record<MasterStage, number> = { master: 0, mp3: 0, m4b: 0, measure: 0 };
   const stageChildCpuMs: Record<MasterStage, number> = { master: 0, mp3: 0, m4b: 0, measure: 0 };
+  const maxRssKbAfterStage: Record<MasterStage, number> = { master: 0, mp3: 0, m4b: 0, measure: 0 };
   const timed = async <T>(stage: MasterStage, work: () => Promise<T>): Promise<T> => {
     sampler.stage(stage);
     const started = performance.now();
@@ -137,6 +140,7 @@ async function main(): Promise<void> {
       const children = (await waitedChildrenCpuMs()) - childrenBefore;
       stageChildCpuMs[stage] += children;
       stageCpuMs[stage] += (self.user + self.system) / 1000 + children;
+      maxRssKbAfterStage[stage] = process.resourceUsage().maxRSS;
     }
   };
   const master = await timed('master', () =>
@@ -180,6 +184,7 @@ async function main(): Promise<void> {
     stageMs,
     stageCpuMs,
     stageChildCpuMs,
+    maxRssKbAfterStage,
     workMs: stageMs.master + stageMs.mp3 + stageMs.m4b,
     startupCpuMs: (startupCpu.user + startupCpu.system) / 1000,
     selfCpuMs: (cpu.user + cpu.system) / 1000,
