@@ -13,6 +13,7 @@
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { billingCost } from './billing-cost.ts';
+import { masterSpeed } from './master-speed.ts';
 import { pipelineEfficiency } from './pipeline-efficiency.ts';
 import { queueOverhead } from './queue-overhead.ts';
 import { splitterThroughput } from './splitter-throughput.ts';
@@ -30,6 +31,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   billingCost,
   stitchThroughput,
   stitchMemory,
+  masterSpeed,
 ];
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));

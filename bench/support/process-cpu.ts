@@ -32,3 +32,14 @@ export async function totalCpuMs(pids: readonly number[]): Promise<number> {
   const each = await Promise.all(pids.map((pid) => processCpuMs(pid)));
   return each.reduce((sum, ms) => sum + ms, 0);
 }
+
+/**
+ * CPU time (user + system, ms) of the children this process has waited for, from the cutime and
+ * cstime fields of /proc/self/stat: every ffmpeg it ran, once each has exited. Node has no
+ * getrusage(RUSAGE_CHILDREN); read before and after a stage, the difference is that stage's.
+ */
+export async function waitedChildrenCpuMs(): Promise<number> {
+  const stat = await readFile('/proc/self/stat', 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[13]) + Number(fields[14])) * 1000) / clockTicks();
+}
