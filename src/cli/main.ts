@@ -65,12 +65,17 @@ render
   .option('--skip-front-matter', 'leave out cover, title page, copyright, contents … (default for EPUB)')
   .option('--no-skip-front-matter', 'read front matter too')
   .option('--no-speak-headings', "don't speak chapter titles (they still name the chapters)")
-  .option('--chapter-level <n>', 'Markdown and HTML: the heading level that starts a chapter (default: found)', numberOption('chapterLevel'))
+  .option(
+    '--chapter-level <n>',
+    'Markdown and HTML: the heading level that starts a chapter (default: found)',
+    numberOption('chapterLevel'),
+  )
   .option('--speak-code', 'Markdown: speak code blocks and HTML blocks (default: skipped)')
   .option(
     '--pauses <rule=ms,…>',
     `silence by structure, in ms (0–${MAX_RULE_MS}); rules and defaults: ${PAUSE_RULE_NAMES.map((name) => `${name}=${DEFAULT_PAUSE_RULES[name]}`).join(',')}`,
   )
+  .option('--lexicon <file>', 'pronunciations: W3C PLS or `word = respelling` lines (docs/lexicon.md), over LEXICON_FILE')
   .option('-w, --wait', 'show progress on stderr and exit when the render ends (0 = completed)')
   .option('--local', 'run the workers inside this process (implies --wait)')
   .action(async (file: string, opts: RenderCommandOptions & Record<string, unknown>) => {
@@ -85,7 +90,11 @@ program
   .option('--input-format <format>', 'read the file as text | markdown | html | epub (default: from its content and extension)')
   .option('--skip-front-matter', 'mark front matter as not read (default for EPUB)')
   .option('--no-skip-front-matter', 'mark front matter as read')
-  .option('--chapter-level <n>', 'Markdown and HTML: the heading level that starts a chapter (default: found)', numberOption('chapterLevel'))
+  .option(
+    '--chapter-level <n>',
+    'Markdown and HTML: the heading level that starts a chapter (default: found)',
+    numberOption('chapterLevel'),
+  )
   .option('--json', 'one JSON document instead of a table')
   .action(async (file: string, opts: ChaptersCommandOptions) => {
     process.exitCode = await chaptersCommand(file, opts);

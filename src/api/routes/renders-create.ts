@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { EnqueueUnconfirmedError } from '../../errors/enqueue-error.ts';
 import { InputError } from '../../errors/input-error.ts';
 import { enqueueRender } from '../../producer/enqueue-render.ts';
+import { resolveLexicon } from '../../producer/render-lexicon.ts';
+import { describeLexicon } from '../../producer/segment-lexicon.ts';
 import { planRender } from '../../producer/plan.ts';
 import { providerPlanOptions } from '../../producer/provider-plan-options.ts';
 import { checkRenderLimits, renderCaps } from '../../producer/render-limits.ts';
@@ -81,7 +83,12 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
       const id = body.id === undefined ? newRenderId() : assertRenderId(body.id);
       const pauses = resolvePauseRules('pauses', body.pauses);
       checkPausesForProfile('pauses', delivery, pauses);
-      const plan = planRender(body.text, providerLimits(definition, ctx.config, options), providerPlanOptions(definition, options), pauses);
+      const limits = providerLimits(definition, ctx.config, options);
+      const lexicon = await resolveLexicon({
+        defaultFile: ctx.config.LEXICON_FILE,
+        own: body.lexicon === undefined ? undefined : { text: body.lexicon, field: 'lexicon' },
+      });
+      const plan = planRender(body.text, limits, providerPlanOptions(definition, options), pauses);
       checkRenderLimits(plan, options.audio, body.title, renderCaps(ctx.config));
       const output = ctx.outputs.resolve(body.output);
       const webhook =
@@ -143,6 +150,7 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
             output,
             webhook,
             idempotencyKey,
+            ...(lexicon === undefined ? {} : { lexicon: { entries: lexicon, limits } }),
             delivery: { options: delivery, ...(cover === undefined ? {} : { cover: await storeCover(ctx.storages.get(output), cover) }) },
           },
         );
@@ -158,6 +166,7 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
         { renderId: id, provider: definition.name, segments: enqueued.segments, characters: enqueued.characters },
         'render enqueued',
       );
+      if (enqueued.lexicon !== undefined) request.log.info({ renderId: id, lexicon: enqueued.lexicon }, describeLexicon(enqueued.lexicon));
       return reply
         .code(202)
         .header('location', renderPath(id))
