@@ -94,6 +94,14 @@ export function createRenderBodySchema(maxTextChars: number) {
         `silence the join puts by the book's structure, in ms (whole numbers, 0–${MAX_RULE_MS}); any of ` +
           `${PAUSE_RULE_NAMES.map((name) => `${name} (default ${DEFAULT_PAUSE_RULES[name]})`).join(', ')}`,
       ),
+    // Size, entry count and syntax are checked by parseLexicon, which names the line at fault.
+    lexicon: z
+      .string()
+      .min(1, 'must not be empty')
+      .optional()
+      .describe(
+        'pronunciations, as text: W3C PLS 1.0 (when it holds <lexicon>) or `word = respelling` lines (docs/lexicon.md); merged over LEXICON_FILE, its entries win',
+      ),
     id: z.string().optional().describe('name the render (1–64 letters, digits, _ or -); an id is never reused'),
     output: z.string().min(1).optional().describe('folder or s3://bucket/prefix (default API_DEFAULT_OUTPUT; limited by API_OUTPUT_ROOT)'),
     webhook: z

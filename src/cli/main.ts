@@ -75,6 +75,7 @@ render
     '--pauses <rule=ms,…>',
     `silence by structure, in ms (0–${MAX_RULE_MS}); rules and defaults: ${PAUSE_RULE_NAMES.map((name) => `${name}=${DEFAULT_PAUSE_RULES[name]}`).join(',')}`,
   )
+  .option('--lexicon <file>', 'pronunciations: W3C PLS or `word = respelling` lines (docs/lexicon.md), over LEXICON_FILE')
   .option('-w, --wait', 'show progress on stderr and exit when the render ends (0 = completed)')
   .option('--local', 'run the workers inside this process (implies --wait)')
   .action(async (file: string, opts: RenderCommandOptions & Record<string, unknown>) => {

@@ -31,7 +31,7 @@ import { startWorkers, type WorkerRuntime } from '../worker/start-workers.ts';
 import { LocalCredentialFailure } from './local-credentials.ts';
 import { discardLocalPrefix, localQueuePrefix } from './local-prefix.ts';
 import { formatProgress, ProgressReporter } from './progress-reporter.ts';
-import { readFileBytes } from './read-text-file.ts';
+import { readFileBytes, readTextFile } from './read-text-file.ts';
 import { readInput } from '../book/read-input.ts';
 import type { BookInput } from '../book/book-input.ts';
 import type { Book, InputFormat } from '../book/book.ts';
@@ -42,6 +42,8 @@ import { metadataTags } from '../book/metadata-tags.ts';
 import { parseInputFormat } from '../book/detect-format.ts';
 import { cliVoiceSettings, type SettingAssignment } from './setting-flags.ts';
 import { WorkerNotice } from './worker-notice.ts';
+import { resolveLexicon } from '../producer/render-lexicon.ts';
+import { describeLexicon } from '../producer/segment-lexicon.ts';
 
 export interface RenderCommandOptions {
   provider: string;
@@ -81,6 +83,8 @@ export interface RenderCommandOptions {
   speakCode?: boolean;
   /** `--pauses paragraph=750,chapter=2000`: overrides of DEFAULT_PAUSE_RULES, in ms. */
   pauses?: string;
+  /** `--lexicon FILE`: pronunciations (docs/lexicon.md), merged over LEXICON_FILE. */
+  lexicon?: string;
   wait?: boolean;
   local?: boolean;
 }
@@ -109,12 +113,12 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
   checkPausesForProfile('--pauses', delivery, pauses);
   const reading = resolveReadingOptions(input.source.format, chapterCount(input), opts);
   const cover = opts.cover === undefined ? bookCover(book) : await readCover(opts.cover, undefined).catch(renameField('cover'));
-  const plan = planRender(
-    textToPlan(input, reading),
-    providerLimits(definition, config, options),
-    providerPlanOptions(definition, options),
-    pauses,
-  );
+  const limits = providerLimits(definition, config, options);
+  const lexicon = await resolveLexicon({
+    defaultFile: config.LEXICON_FILE,
+    own: opts.lexicon === undefined ? undefined : { text: await readTextFile(opts.lexicon, 'lexicon'), field: 'lexicon' },
+  });
+  const plan = planRender(textToPlan(input, reading), limits, providerPlanOptions(definition, options), pauses);
   checkRenderLimits(plan, options.audio, tags.title, renderCaps(config));
   const output = describeLocation(opts.out);
   definition.validateVoice?.(options.voice, config, options);
@@ -159,6 +163,7 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
         provider: definition,
         options,
         output,
+        ...(lexicon === undefined ? {} : { lexicon: { entries: lexicon, limits } }),
         delivery: {
           options: delivery,
           name: nameOfInputFile(file),
@@ -171,6 +176,7 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
     process.stderr.write(
       `enqueued ${render.id}: ${render.segments} segments, ${render.characters} characters, ${render.chapters} chapters → ${output}\n`,
     );
+    if (render.lexicon !== undefined) process.stderr.write(`${describeLexicon(render.lexicon)}\n`);
     if (!opts.wait && !opts.local) return 0;
     const notice = opts.local ? undefined : new WorkerNotice(connection, prefix, definition.name);
     return await followRender(connection, store, new Queue(STITCH_QUEUE, { connection, prefix }), render.id, notice);

@@ -100,6 +100,8 @@ export const coreConfigSchema = z.object({
   RENDER_STALL_MS: integerFromEnv(1000, 604_800_000).default(1_800_000),
   /** /readyz is 200 only while some worker fetched jobs at most this long ago. */
   READY_WORKER_MAX_AGE_MS: integerFromEnv(1000, 3_600_000).default(60_000),
+  /** A pronunciation lexicon (PLS or the line format, docs/lexicon.md) every render uses; a render's own entries win. Read per render. */
+  LEXICON_FILE: z.string().trim().min(1).optional(),
 });
 
 export type CoreConfig = z.infer<typeof coreConfigSchema>;

@@ -20,6 +20,7 @@ import type { DeliverySpec } from '../render/delivery-spec.ts';
 import type { Storage } from '../storage/storage.ts';
 import { segmentKey, type SegmentIdentity } from '../queue/segment-key.ts';
 import { toSpeechText } from '../text/speech-text.ts';
+import { SegmentLexicon, type LexiconSummary, type RenderLexicon } from './segment-lexicon.ts';
 
 export interface RenderRequest {
   id?: string | undefined;
@@ -42,6 +43,8 @@ export interface RenderRequest {
   source?: RenderSpec['source'] | undefined;
   /** The Idempotency-Key the caller claimed for this id: kept a day once the flow exists, released if it never does. */
   idempotencyKey?: string | undefined;
+  /** Pronunciations to apply segment by segment (segment-lexicon.ts); absent or empty: none. */
+  lexicon?: RenderLexicon | undefined;
 }
 
 export interface EnqueuedRender {
@@ -49,6 +52,8 @@ export interface EnqueuedRender {
   segments: number;
   characters: number;
   chapters: number;
+  /** What the lexicon did, when the render had one. */
+  lexicon?: LexiconSummary;
 }
 
 export interface EnqueueDeps {
@@ -75,16 +80,20 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
   const id = request.id === undefined ? newRenderId() : assertRenderId(request.id);
   const { provider, options } = request;
   const { plan } = request;
+  const lexicon = request.lexicon === undefined ? undefined : new SegmentLexicon(provider, options, request.lexicon);
 
   const jobs = plan.segments.map((segment) => {
+    const plain = toSpeechText(segment.text);
+    // Only a segment an entry applies to changes: the rest keep the key they have without a lexicon.
+    const spoken = lexicon?.apply(segment.index, plain, options.voiceSettings) ?? { text: plain, voiceSettings: options.voiceSettings };
     // The job carries exactly what names its cached audio, so the worker speaks what the key says.
     const identity: SegmentIdentity = {
       provider: provider.name,
       model: options.model,
       voice: options.voice,
-      voiceSettings: options.voiceSettings,
+      voiceSettings: spoken.voiceSettings,
       audio: options.audio,
-      text: toSpeechText(segment.text),
+      text: spoken.text,
     };
     const key = segmentKey(identity);
     const data: SynthesizeJobData = {
@@ -178,7 +187,13 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
     await takeBackFlow(deps, id);
     throw new EnqueueExpiredError(id, timeoutMs);
   }
-  return { id, segments: plan.segments.length, characters: plan.characters, chapters: plan.chapters.length };
+  return {
+    id,
+    segments: plan.segments.length,
+    characters: plan.characters,
+    chapters: plan.chapters.length,
+    ...(lexicon === undefined ? {} : { lexicon: lexicon.summary() }),
+  };
 }
 
 /** Removes the record of a render whose flow could not be added; never hides either failure. */

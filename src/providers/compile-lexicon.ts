@@ -1,4 +1,5 @@
 import { findBreakTags } from '../text/break-tags.ts';
+import { matchesAnyCase } from '../text/lexicon/lexicon-entry.ts';
 import type { LexiconEntry, PronunciationMethod, PronunciationSupport } from './pronunciation.ts';
 
 /** One entry of a provider-side dictionary (SenseAudio `dictionary`: the server reads `original` as `replacement`). */
@@ -21,6 +22,17 @@ export interface CompiledLexicon {
   dictionary: DictionaryEntry[];
   /** Entries the provider cannot take as given (e.g. only a phoneme, for a respell-only provider), for a warning. */
   unused: LexiconEntry[];
+  /** The entries that matched somewhere in the text, once each, in the order given. */
+  applied: LexiconEntry[];
+}
+
+export interface CompileOptions {
+  /**
+   * SSML output: escape the text around the `<phoneme>` tags as XML (the default). Off for a
+   * provider whose client escapes the text itself and takes the lexicon's `<phoneme>` tags as
+   * markup (CosyVoice's toSsml): escaped twice, a quote would be read as "amp quot".
+   */
+  escapeXml?: boolean;
 }
 
 /**
@@ -31,8 +43,15 @@ export interface CompiledLexicon {
  * "café"), while scripts written without spaces (Han, kana, Thai, Lao, Khmer, Myanmar) have no
  * word boundaries to check, so "好干净" is found in "这里好干净". At one place the longest entry
  * wins; a replaced stretch is not looked at again; text inside `<break …>` tags is never touched.
+ * Case (see LexiconEntry): an entry written all in lower case matches any case, one with a
+ * capital matches exactly; where both match at a place, the exact one wins.
  */
-export function compileLexicon(text: string, entries: readonly LexiconEntry[], support: PronunciationSupport): CompiledLexicon {
+export function compileLexicon(
+  text: string,
+  entries: readonly LexiconEntry[],
+  support: PronunciationSupport,
+  options: CompileOptions = {},
+): CompiledLexicon {
   const chosen = new Map<string, { entry: LexiconEntry; method: PronunciationMethod }>();
   const unused: LexiconEntry[] = [];
   for (const entry of entries) {
@@ -43,10 +62,11 @@ export function compileLexicon(text: string, entries: readonly LexiconEntry[], s
     else chosen.set(written, { entry, method });
   }
   const ssml = [...chosen.values()].some(({ method }) => method === 'phoneme');
-  const escape = ssml ? escapeXml : (plain: string) => plain;
+  const escape = ssml && options.escapeXml !== false ? escapeXml : (plain: string) => plain;
   const matcher = wholeWordMatcher([...chosen.keys()]);
   const tags = findBreakTags(text);
   const found = new Map<string, DictionaryEntry>();
+  const applied = new Set<LexiconEntry>();
   let out = '';
   let at = 0;
   const copyUpTo = (end: number): void => {
@@ -66,15 +86,16 @@ export function compileLexicon(text: string, entries: readonly LexiconEntry[], s
       const start = match.index;
       const end = start + match[0].length;
       if (start < at || insideTag(tags, start, end)) continue;
-      const choice = chosen.get(match[0]);
+      const choice = chosen.get(match[0]) ?? chosen.get(match[0].toLowerCase());
       if (choice === undefined) continue;
       const { entry, method } = choice;
+      applied.add(entry);
       copyUpTo(start);
       if (method === 'dictionary') {
         found.set(match[0], { original: match[0], replacement: entry.respelling ?? match[0] });
         out += escape(match[0]);
       } else if (method === 'phoneme' && entry.phoneme) {
-        out += `<phoneme alphabet="${escapeXml(entry.phoneme.alphabet)}" ph="${escapeXml(entry.phoneme.value)}">${escapeXml(match[0])}</phoneme>`;
+        out += `<phoneme alphabet="${escapeXml(entry.phoneme.alphabet)}" ph="${escapeXml(entry.phoneme.value)}">${escape(match[0])}</phoneme>`;
       } else {
         out += escape(entry.respelling ?? match[0]);
       }
@@ -82,7 +103,8 @@ export function compileLexicon(text: string, entries: readonly LexiconEntry[], s
     }
   }
   copyUpTo(text.length);
-  return { text: out, ssml, dictionary: [...found.values()], unused };
+  const inOrder = entries.filter((entry) => applied.has(entry));
+  return { text: out, ssml, dictionary: [...found.values()], unused, applied: inOrder };
 }
 
 function usable(entry: LexiconEntry, method: PronunciationMethod, support: PronunciationSupport): boolean {
@@ -105,19 +127,21 @@ const SPACED_WORD_CHAR =
 const SPACED_WORD = new RegExp(`^${SPACED_WORD_CHAR}$`, 'v');
 
 /**
- * One regex for every written form, longest first (so the longest wins at a place), each edge
- * guarded only where the entry's own edge character is of a spaced script: a word boundary is
- * then required there, a change of script counting as one.
+ * One regex for every written form, longest first (so the longest wins at a place; at one
+ * length an exact-case form before an any-case one), each edge guarded only where the entry's
+ * own edge character is of a spaced script: a word boundary is then required there, a change of
+ * script counting as one. An any-case form is matched case-insensitively (`(?i:…)`).
  */
 function wholeWordMatcher(writtenForms: readonly string[]): RegExp | undefined {
   if (writtenForms.length === 0) return undefined;
   const alternatives = [...writtenForms]
-    .sort((a, b) => b.length - a.length)
+    .sort((a, b) => b.length - a.length || Number(matchesAnyCase(a)) - Number(matchesAnyCase(b)))
     .map((written) => {
       const chars = [...written];
       const before = SPACED_WORD.test(chars[0] ?? '') ? `(?<!${SPACED_WORD_CHAR})` : '';
       const after = SPACED_WORD.test(chars.at(-1) ?? '') ? `(?!${SPACED_WORD_CHAR})` : '';
-      return `${before}${escapeRegExp(written)}${after}`;
+      const literal = escapeRegExp(written);
+      return `${before}${matchesAnyCase(written) ? `(?i:${literal})` : literal}${after}`;
     });
   return new RegExp(alternatives.join('|'), 'gv');
 }

@@ -9,15 +9,8 @@
  */
 export type PronunciationMethod = 'dictionary' | 'phoneme' | 'respell';
 
-/** One lexicon entry: how a word written in the book should be spoken. */
-export interface LexiconEntry {
-  /** The text as written in the book (matched whole). */
-  written: string;
-  /** A spelling the voice reads right; used by `respell` and `dictionary`. */
-  respelling?: string;
-  /** A phonetic form and its alphabet (e.g. `py` for pinyin), for `phoneme`. */
-  phoneme?: { alphabet: string; value: string };
-}
+/** Declared with the lexicon parsers (text knowledge); providers name it from here. */
+export type { LexiconEntry } from '../text/lexicon/lexicon-entry.ts';
 
 /** What a provider's pronunciation() answers for one model and voice: methods best first, and why. */
 export interface PronunciationSupport {

@@ -3,6 +3,8 @@ import { z } from 'zod';
 import { EnqueueUnconfirmedError } from '../../errors/enqueue-error.ts';
 import { InputError } from '../../errors/input-error.ts';
 import { enqueueRender } from '../../producer/enqueue-render.ts';
+import { resolveLexicon } from '../../producer/render-lexicon.ts';
+import { describeLexicon } from '../../producer/segment-lexicon.ts';
 import { planRender } from '../../producer/plan.ts';
 import { providerPlanOptions } from '../../producer/provider-plan-options.ts';
 import { checkRenderLimits, renderCaps } from '../../producer/render-limits.ts';
@@ -98,12 +100,12 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
       const pauses = resolvePauseRules('pauses', body.pauses);
       checkPausesForProfile('pauses', delivery, pauses);
       const reading = resolveReadingOptions(input.source.format, chapterCount(input), body);
-      const plan = planRender(
-        textToPlan(input, reading),
-        providerLimits(definition, ctx.config, options),
-        providerPlanOptions(definition, options),
-        pauses,
-      );
+      const limits = providerLimits(definition, ctx.config, options);
+      const lexicon = await resolveLexicon({
+        defaultFile: ctx.config.LEXICON_FILE,
+        own: body.lexicon === undefined ? undefined : { text: body.lexicon, field: 'lexicon' },
+      });
+      const plan = planRender(textToPlan(input, reading), limits, providerPlanOptions(definition, options), pauses);
       if (plan.characters > ctx.config.API_MAX_TEXT_CHARS)
         throw new InputError(
           body.book === undefined ? 'text' : 'book',
@@ -172,6 +174,7 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
             output,
             webhook,
             idempotencyKey,
+            ...(lexicon === undefined ? {} : { lexicon: { entries: lexicon, limits } }),
             delivery: {
               options: delivery,
               ...(body.fileName === undefined ? {} : { name: nameOfInputFile(body.fileName) }),
@@ -191,6 +194,7 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
         { renderId: id, provider: definition.name, segments: enqueued.segments, characters: enqueued.characters },
         'render enqueued',
       );
+      if (enqueued.lexicon !== undefined) request.log.info({ renderId: id, lexicon: enqueued.lexicon }, describeLexicon(enqueued.lexicon));
       return reply
         .code(202)
         .header('location', renderPath(id))

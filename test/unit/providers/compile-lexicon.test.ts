@@ -11,8 +11,9 @@ const respell = (written: string, respelling: string): LexiconEntry => ({ writte
 
 describe('compileLexicon: respell', () => {
   it('respells whole words only, in Latin text', () => {
-    const result = compileLexicon('Nguyen met Nguyenson and nguyen; Nguyen.', [respell('Nguyen', 'Win')], RESPELL);
-    expect(result).toEqual({ text: 'Win met Nguyenson and nguyen; Win.', ssml: false, dictionary: [], unused: [] });
+    const nguyen = respell('Nguyen', 'Win');
+    const result = compileLexicon('Nguyen met Nguyenson and nguyen; Nguyen.', [nguyen], RESPELL);
+    expect(result).toEqual({ text: 'Win met Nguyenson and nguyen; Win.', ssml: false, dictionary: [], unused: [], applied: [nguyen] });
   });
 
   it('is Unicode-aware: a combining mark or a letter of another alphabet continues the word', () => {
@@ -62,6 +63,7 @@ describe('compileLexicon: dictionary', () => {
         { original: '银行', replacement: '[yin2][hang2]' },
       ],
       unused: [],
+      applied: entries.slice(0, 2),
     });
   });
 });
@@ -84,6 +86,40 @@ describe('compileLexicon: phoneme', () => {
     expect(compileLexicon('AT&T', [quoted], PHONEME).text).toBe('<phoneme alphabet="py" ph="ei &quot;ti&quot;">AT&amp;T</phoneme>');
     const ipa: LexiconEntry = { written: 'tomato', phoneme: { alphabet: 'ipa', value: 'təˈmɑːtoʊ' } };
     const result = compileLexicon('tomato', [ipa], PHONEME);
-    expect(result).toEqual({ text: 'tomato', ssml: false, dictionary: [], unused: [ipa] });
+    expect(result).toEqual({ text: 'tomato', ssml: false, dictionary: [], unused: [ipa], applied: [] });
+  });
+
+  it('with escapeXml off, leaves the text for the client to escape (CosyVoice toSsml) and a text without a match as it was', () => {
+    const chongqing: LexiconEntry = { written: '重庆', phoneme: { alphabet: 'py', value: 'chong2 qing4' } };
+    const options = { escapeXml: false };
+    expect(compileLexicon('去重庆 "A & B"', [chongqing], PHONEME, options).text).toBe(
+      '去<phoneme alphabet="py" ph="chong2 qing4">重庆</phoneme> "A & B"',
+    );
+    expect(compileLexicon('"A & B" <break time=300>', [chongqing], PHONEME, options).text).toBe('"A & B" <break time=300>');
+  });
+});
+
+describe('compileLexicon: case rule', () => {
+  it('an all-lower-case entry matches any case; one with a capital matches exactly', () => {
+    const anyCase = respell('hermione', 'her-MY-oh-nee');
+    expect(compileLexicon('Hermione, HERMIONE and hermione; Hermiones', [anyCase], RESPELL).text).toBe(
+      'her-MY-oh-nee, her-MY-oh-nee and her-MY-oh-nee; Hermiones',
+    );
+    const exact = respell('Reading', 'Redding');
+    expect(compileLexicon('Reading is reading', [exact], RESPELL).text).toBe('Redding is reading');
+  });
+
+  it('where an exact entry and an any-case entry both match, the exact one wins', () => {
+    const entries = [respell('us', 'uss'), respell('US', 'you ess')];
+    expect(compileLexicon('US and us and Us', entries, RESPELL).text).toBe('you ess and uss and uss');
+    expect(compileLexicon('US and us and Us', [...entries].reverse(), RESPELL).text).toBe('you ess and uss and uss');
+  });
+
+  it('sends a dictionary entry for each form of an any-case word the text holds', () => {
+    const result = compileLexicon('Hermione met hermione', [respell('hermione', 'her-MY-oh-nee')], DICTIONARY);
+    expect(result.dictionary).toEqual([
+      { original: 'Hermione', replacement: 'her-MY-oh-nee' },
+      { original: 'hermione', replacement: 'her-MY-oh-nee' },
+    ]);
   });
 });
