@@ -2,6 +2,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { InputError } from '../errors/input-error.ts';
+import { decodeBase64Field } from './base64-field.ts';
 import { readCover, type CoverImage } from '../master/encode/cover-image.ts';
 
 /**
@@ -9,12 +10,11 @@ import { readCover, type CoverImage } from '../master/encode/cover-image.ts';
  * bytes, at most 8 MiB, decodable. A bad cover is refused (field `cover`) before anything is enqueued.
  */
 export async function coverFromBase64(base64: string): Promise<CoverImage> {
-  if (!/^[A-Za-z0-9+/]+={0,2}$/.test(base64.replace(/\s+/g, '')))
-    throw new InputError('cover', 'must be base64 (a JPEG or PNG)', `${base64.slice(0, 16)}…`);
+  const bytes = decodeBase64Field('cover', base64, 'a JPEG or PNG');
   const folder = await mkdtemp(join(tmpdir(), 'tts-batch-cover-'));
   try {
     const path = join(folder, 'cover');
-    await writeFile(path, Buffer.from(base64, 'base64'));
+    await writeFile(path, bytes);
     return await readCover(path, undefined).catch((error: unknown) => {
       if (error instanceof InputError)
         throw new InputError('cover', error.message.slice(error.field.length + 2).replaceAll(path, 'the cover'), '(base64)');

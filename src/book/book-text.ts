@@ -1,6 +1,7 @@
 import type { GivenChapter, StructuredText } from '../text/chapters.ts';
 import type { Book, BookChapter } from './book.ts';
-import { parseChapterSelection, type ChapterSelection } from './chapter-selection.ts';
+import type { ChapterSelection } from './chapter-selection.ts';
+import { collapseWhitespace } from '../util/collapse-whitespace.ts';
 
 export interface BookTextOptions {
   /** Chapter numbers to read (from 1, all chapters of the book counted); absent: every chapter. */
@@ -36,16 +37,13 @@ export function bookText(book: Book, options: BookTextOptions): StructuredText {
     if (text !== '') text += '\n\n';
     const start = text.length;
     const heading = options.speakHeadings && chapter.title !== '';
-    const blocks = heading ? [oneLine(chapter.title), ...chapter.paragraphs] : chapter.paragraphs;
-    text += blocks.map(oneLine).join('\n\n');
-    chapters.push({ title: oneLine(chapter.title), start, end: text.length, heading, source: chapter.source, number });
+    const title = collapseWhitespace(chapter.title);
+    const blocks = heading ? [title, ...chapter.paragraphs] : chapter.paragraphs;
+    // Readers give one-line paragraphs; a stray line break would read as a heading or a turn line.
+    text += blocks.map(collapseWhitespace).join('\n\n');
+    chapters.push({ title, start, end: text.length, heading, source: chapter.source, number });
   }
   return { text, chapters };
-}
-
-/** Readers give one-line paragraphs; a stray line break would read as a heading or turn line. */
-function oneLine(text: string): string {
-  return text.replace(/\s+/gu, ' ').trim();
 }
 
 /** The reading choices as the CLI and the API take them, before the book is known. */
@@ -56,13 +54,4 @@ export interface RawReadingOptions {
   skipFrontMatter?: boolean | undefined;
   /** Default: on. */
   speakHeadings?: boolean | undefined;
-}
-
-/** The reading choices for one book, checked against it (a chapter past its last is an InputError). */
-export function resolveReadingOptions(format: Book['format'] | 'text', chapterTotal: number, raw: RawReadingOptions): BookTextOptions {
-  return {
-    skipFrontMatter: raw.skipFrontMatter ?? format === 'epub',
-    speakHeadings: raw.speakHeadings ?? true,
-    ...(raw.chapters === undefined ? {} : { chapters: parseChapterSelection(raw.chapters, chapterTotal) }),
-  };
 }

@@ -5,7 +5,8 @@ import { validateText } from '../text/validate-text.ts';
 import { InputError } from '../errors/input-error.ts';
 import type { MatterKind } from './book.ts';
 import type { BookInput } from './book-input.ts';
-import { bookText, chaptersToRead, type BookTextOptions } from './book-text.ts';
+import { bookText, chaptersToRead, type BookTextOptions, type RawReadingOptions } from './book-text.ts';
+import { parseChapterSelection } from './chapter-selection.ts';
 
 /** One line of `tts-batch chapters FILE`: a chapter by its number, and whether a render reads it. */
 export interface ListedChapter {
@@ -49,8 +50,20 @@ export function listChapters(input: BookInput, options: BookTextOptions): Listed
 }
 
 /** How many chapters `--chapters` may count in this input. */
-export function chapterCount(input: BookInput): number {
+function chapterCount(input: BookInput): number {
   return input.kind === 'book' ? input.book.chapters.length : detectChapters(validateText(input.text)).length;
+}
+
+/**
+ * The reading choices for one input, checked against it: a chapter past its last is an
+ * InputError. Plain text is scanned for its chapters only when chapters are chosen.
+ */
+export function resolveReadingOptions(input: BookInput, raw: RawReadingOptions): BookTextOptions {
+  return {
+    skipFrontMatter: raw.skipFrontMatter ?? input.source.format === 'epub',
+    speakHeadings: raw.speakHeadings ?? true,
+    ...(raw.chapters === undefined ? {} : { chapters: parseChapterSelection(raw.chapters, chapterCount(input)) }),
+  };
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { BookMetadata } from './book.ts';
+import { collapseWhitespace } from '../util/collapse-whitespace.ts';
 
 /** The tags a book's own metadata gives a render, for the fields the user left unset. */
 export interface MetadataTags {
@@ -30,6 +31,6 @@ export function metadataTags(metadata: BookMetadata): MetadataTags {
 }
 
 function nonEmpty(value: string | undefined): string | undefined {
-  const trimmed = value?.replace(/\s+/gu, ' ').trim();
+  const trimmed = value === undefined ? undefined : collapseWhitespace(value);
   return trimmed === '' ? undefined : trimmed;
 }

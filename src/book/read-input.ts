@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { InputError } from '../errors/input-error.ts';
 import type { InputFormat } from './book.ts';
-import type { BookInput } from './book-input.ts';
+import type { BookInput, InputSource } from './book-input.ts';
 import { detectInputFormat } from './detect-format.ts';
 import { readEpub } from './epub/read-epub.ts';
 import { readHtml } from './html/read-html.ts';
@@ -25,7 +25,7 @@ export interface ReadInputOptions {
  */
 export async function readInput(bytes: Buffer, options: ReadInputOptions): Promise<BookInput> {
   const format = options.format ?? detectInputFormat(bytes, options.name);
-  const source = { name: options.name, format, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
+  const source = sourceOf(bytes, options.name, format);
   if (format === 'epub') return { source, kind: 'book', book: await readEpub(bytes) };
   return readText(decodeUtf8(bytes, options.name, format), format, source, options);
 }
@@ -38,12 +38,10 @@ export function readTextInput(text: string, options: ReadInputOptions): BookInpu
   const format = options.format ?? detectInputFormat(Buffer.from(text.slice(0, 1024), 'utf8'), options.name);
   if (format === 'epub')
     throw new InputError('inputFormat', 'an EPUB is a file: send it as book (base64) or multipart, not as text', format);
-  const bytes = Buffer.from(text, 'utf8');
-  const source = { name: options.name, format, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
-  return readText(text, format, source, options);
+  return readText(text, format, sourceOf(Buffer.from(text, 'utf8'), options.name, format), options);
 }
 
-function readText(text: string, format: Exclude<InputFormat, 'epub'>, source: BookInput['source'], options: ReadInputOptions): BookInput {
+function readText(text: string, format: Exclude<InputFormat, 'epub'>, source: InputSource, options: ReadInputOptions): BookInput {
   if (format === 'text') return { source, kind: 'text', text };
   if (format === 'html') return { source, kind: 'book', book: readHtml(text, { chapterLevel: options.chapterLevel }) };
   return {
@@ -51,6 +49,11 @@ function readText(text: string, format: Exclude<InputFormat, 'epub'>, source: Bo
     kind: 'book',
     book: readMarkdown(text, { chapterLevel: options.chapterLevel, speakCode: options.speakCode, sourceName: options.name }),
   };
+}
+
+/** What the manifest says of the input: its name, the format it was read as, its size and sha256. */
+function sourceOf(bytes: Buffer, name: string, format: InputFormat): InputSource {
+  return { name, format, sha256: createHash('sha256').update(bytes).digest('hex'), bytes: bytes.length };
 }
 
 function decodeUtf8(bytes: Buffer, name: string, format: InputFormat): string {

@@ -1,5 +1,4 @@
-import { resolveReadingOptions } from '../book/book-text.ts';
-import { chapterCount, listChapters } from '../book/input-chapters.ts';
+import { listChapters, resolveReadingOptions } from '../book/input-chapters.ts';
 import { readInputFile } from './render-command.ts';
 
 export interface ChaptersCommandOptions {
@@ -15,7 +14,7 @@ export interface ChaptersCommandOptions {
  */
 export async function chaptersCommand(file: string, opts: ChaptersCommandOptions): Promise<number> {
   const input = await readInputFile(file, opts);
-  const reading = resolveReadingOptions(input.source.format, chapterCount(input), { skipFrontMatter: opts.skipFrontMatter });
+  const reading = resolveReadingOptions(input, { skipFrontMatter: opts.skipFrontMatter });
   const chapters = listChapters(input, reading);
   if (opts.json === true) {
     process.stdout.write(`${JSON.stringify({ source: input.source, chapters }, null, 2)}\n`);

@@ -31,13 +31,12 @@ import { startWorkers, type WorkerRuntime } from '../worker/start-workers.ts';
 import { LocalCredentialFailure } from './local-credentials.ts';
 import { discardLocalPrefix, localQueuePrefix } from './local-prefix.ts';
 import { formatProgress, ProgressReporter } from './progress-reporter.ts';
-import { readFileBytes, readTextFile } from './read-text-file.ts';
+import { readFileBytes, readTextFile } from '../book/read-input-file.ts';
 import { readInput } from '../book/read-input.ts';
 import type { BookInput } from '../book/book-input.ts';
 import type { Book, InputFormat } from '../book/book.ts';
 import { usableBookCover, withBookTags } from '../producer/book-defaults.ts';
-import { resolveReadingOptions } from '../book/book-text.ts';
-import { chapterCount, textToPlan } from '../book/input-chapters.ts';
+import { resolveReadingOptions, textToPlan } from '../book/input-chapters.ts';
 import { metadataTags } from '../book/metadata-tags.ts';
 import { parseInputFormat } from '../book/detect-format.ts';
 import { cliVoiceSettings, type SettingAssignment } from './setting-flags.ts';
@@ -111,7 +110,7 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
   const delivery = resolveDelivery(tags, options.audio, options.voice);
   const pauses = resolvePauseRules('--pauses', opts.pauses === undefined ? undefined : parsePauseList(opts.pauses));
   checkPausesForProfile('--pauses', delivery, pauses);
-  const reading = resolveReadingOptions(input.source.format, chapterCount(input), opts);
+  const reading = resolveReadingOptions(input, opts);
   const cover = opts.cover === undefined ? bookCover(book) : await readCover(opts.cover, undefined).catch(renameField('cover'));
   const limits = providerLimits(definition, config, options);
   const lexicon = await resolveLexicon({

@@ -11,6 +11,7 @@ import { validateText } from '../text/validate-text.ts';
 import type { Boundary, Pause } from '../text/pause.ts';
 import { NO_PAUSES, type PauseRules } from '../text/pause-rules.ts';
 import { endsParagraph, headingEnd, paragraphRanges } from '../text/structure-ranges.ts';
+import { collapseWhitespace } from '../util/collapse-whitespace.ts';
 
 /** Declared with the text knowledge, where provider definitions read it; named from here too. */
 export type { PlanOptions };
@@ -189,7 +190,7 @@ function untagged(chapter: Chapter): string {
   const tags = findBreakTags(chapter.title);
   let title = chapter.title;
   for (let i = tags.starts.length - 1; i >= 0; i -= 1) title = `${title.slice(0, tags.starts[i])} ${title.slice(tags.ends[i])}`;
-  return title.replace(/\s+/gu, ' ').trim();
+  return collapseWhitespace(title);
 }
 
 /**

@@ -1,5 +1,4 @@
-import { readFile } from 'node:fs/promises';
-import { InputError } from '../errors/input-error.ts';
+import { readTextFile } from '../book/read-input-file.ts';
 import type { LexiconEntry } from '../text/lexicon/lexicon-entry.ts';
 import { mergeLexicons, parseLexicon } from '../text/lexicon/parse-lexicon.ts';
 
@@ -19,23 +18,7 @@ export interface LexiconSources {
 export async function resolveLexicon(sources: LexiconSources): Promise<LexiconEntry[] | undefined> {
   if (sources.defaultFile === undefined && sources.own === undefined) return undefined;
   const defaults =
-    sources.defaultFile === undefined ? [] : parseLexicon(await readLexiconFile(sources.defaultFile, 'LEXICON_FILE'), 'LEXICON_FILE');
+    sources.defaultFile === undefined ? [] : parseLexicon(await readTextFile(sources.defaultFile, 'LEXICON_FILE'), 'LEXICON_FILE');
   const own = sources.own === undefined ? [] : parseLexicon(sources.own.text, sources.own.field);
   return mergeLexicons(defaults, own);
-}
-
-/** A lexicon file's UTF-8 text; a missing, unreadable or non-UTF-8 file is an InputError naming `field`. */
-export async function readLexiconFile(path: string, field: string): Promise<string> {
-  let bytes: Buffer;
-  try {
-    bytes = await readFile(path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    throw new InputError(field, `${code === 'ENOENT' ? 'no such file' : (code ?? 'unreadable')}: ${path}`, path);
-  }
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
-  } catch {
-    throw new InputError(field, `is not valid UTF-8 text: ${path}`, path);
-  }
 }

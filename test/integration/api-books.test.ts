@@ -10,12 +10,11 @@ import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.
 import type { AppConfig } from '../../src/runtime/app-config.ts';
 import { startWorkers, type WorkerRuntime } from '../../src/worker/start-workers.ts';
 import { startSenseAudioSimulator, type SenseAudioSimulator } from '../simulators/senseaudio/server.ts';
-import { epubEntries, twelveChapterBook, writeEpub } from '../support/epub-builder.ts';
+import { drmEpub, twelveChapterBook, writeEpub } from '../support/epub-builder.ts';
 import { lavfiPicture } from '../support/lavfi.ts';
 import { pollUntil } from '../support/poll-until.ts';
 import { deletePrefix, testConfig } from '../support/test-config.ts';
 import { API_TOKEN, postJson, startApi, type ApiErrorBody, type ApiHarness } from './api-harness.ts';
-import { ZipFile } from 'yazl';
 
 const API_KEY = 'sim-key-api-books-5e20';
 const providers = new Map([[senseAudioDefinition.name, senseAudioDefinition]]);
@@ -123,19 +122,13 @@ describe('API: books in', () => {
   });
 
   it('a DRM-encrypted EPUB, text and book together, or a chapter past the end: 400 naming the field, nothing enqueued', async () => {
-    const zip = new ZipFile();
-    const encryption = `<?xml version="1.0"?><encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData><enc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc"/><enc:CipherData><enc:CipherReference URI="OEBPS/text/chapter-01.xhtml"/></enc:CipherData></enc:EncryptedData></encryption>`;
-    for (const entry of [...epubEntries(twelveChapterBook(3, jpeg, jpeg)), { name: 'META-INF/encryption.xml', data: encryption }])
-      zip.addBuffer(Buffer.from(entry.data), entry.name, { compress: entry.name !== 'mimetype' });
-    zip.end();
-    const chunks: Buffer[] = [];
-    for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) chunks.push(chunk);
+    const locked = await drmEpub(twelveChapterBook(3, jpeg, jpeg));
     // Workers run beside (their heartbeats come and go), so "nothing enqueued" is read from the render list.
     const renders = async (): Promise<number> =>
       ((await (await api.request('/v1/renders?limit=100')).json()) as { renders: unknown[] }).renders.length;
     const rendersBefore = await renders();
     const cases: [Record<string, unknown>, RegExp][] = [
-      [{ book: Buffer.concat(chunks).toString('base64') }, /^file: this EPUB is DRM-encrypted/],
+      [{ book: locked.toString('base64') }, /^file: this EPUB is DRM-encrypted/],
       [{ book: epub.toString('base64'), text: 'Hello.' }, /^text: give the book either as text/],
       [{ book: epub.toString('base64'), chapters: '30' }, /^chapters: "30" asks for chapter 30, but the book has 16/],
       [{ book: '!!not base64!!' }, /^book: must be base64/],

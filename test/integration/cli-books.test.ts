@@ -6,11 +6,10 @@ import type { Manifest } from '../../src/render/manifest.ts';
 import { startSenseAudioSimulator, type SenseAudioSimulator } from '../simulators/senseaudio/server.ts';
 import { runCli, type CliResult } from '../support/run-cli.ts';
 import { countKeys, deletePrefix, uniquePrefix } from '../support/test-config.ts';
-import { epubEntries, twelveChapterBook, writeEpub } from '../support/epub-builder.ts';
+import { drmEpub, twelveChapterBook, writeEpub } from '../support/epub-builder.ts';
 import { lavfiPicture } from '../support/lavfi.ts';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { ZipFile } from 'yazl';
 
 const run = promisify(execFile);
 
@@ -184,15 +183,9 @@ describe('render and chapters read books, not markup (CLI, SenseAudio simulator)
     expect(lines[0]).toMatch(/^ 1 {2}\(untitled\) {2}\d+ chars {2}\(cover, skipped\)$/);
     expect(lines.filter((line) => /Chapter \d+: The /.test(line) && !line.includes('skipped'))).toHaveLength(12);
 
-    const zip = new ZipFile();
-    const encryption = `<?xml version="1.0"?><encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData><enc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc"/><enc:CipherData><enc:CipherReference URI="OEBPS/text/chapter-01.xhtml"/></enc:CipherData></enc:EncryptedData></encryption>`;
     const jpeg = await readFile(join(dir, 'cover.jpg'));
-    for (const entry of [...epubEntries(twelveChapterBook(3, jpeg, jpeg)), { name: 'META-INF/encryption.xml', data: encryption }])
-      zip.addBuffer(Buffer.from(entry.data), entry.name, { compress: entry.name !== 'mimetype' });
-    zip.end();
-    const chunks: Buffer[] = [];
-    for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) chunks.push(chunk);
-    await writeFile(join(dir, 'locked.epub'), Buffer.concat(chunks));
+    const locked = await drmEpub(twelveChapterBook(3, jpeg, jpeg));
+    await writeFile(join(dir, 'locked.epub'), locked);
     const keysBefore = await countKeys(redisUrl, prefix);
     const refused = await cli(['render', join(dir, 'locked.epub'), '--provider', 'senseaudio', '--out', join(dir, 'out')]);
     expect(refused.code).toBe(2);

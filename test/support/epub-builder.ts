@@ -1,4 +1,5 @@
-import { createWriteStream } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { Readable } from 'node:stream';
 import { ZipFile } from 'yazl';
 
 /**
@@ -233,18 +234,57 @@ export function epubEntries(book: FixtureBook): { name: string; data: string | B
   return files;
 }
 
-/** Writes the book to `path` (mimetype first and stored, as OCF requires). */
-export async function writeEpub(path: string, book: FixtureBook): Promise<void> {
+/**
+ * A zip of these entries (`mimetype` stored, as OCF requires, the rest deflated), in memory;
+ * `huge` adds an entry of that many zero bytes, streamed in, so a bomb costs no memory to make.
+ */
+export async function zipBytes(
+  entries: readonly { name: string; data: string | Buffer }[],
+  huge?: { name: string; bytes: number },
+): Promise<Buffer> {
   const zip = new ZipFile();
-  for (const entry of epubEntries(book)) {
-    const data = typeof entry.data === 'string' ? Buffer.from(entry.data, 'utf8') : entry.data;
-    zip.addBuffer(data, entry.name, { compress: entry.name !== 'mimetype', mtime: new Date('2026-12-01T00:00:00Z') });
+  for (const entry of entries)
+    zip.addBuffer(typeof entry.data === 'string' ? Buffer.from(entry.data, 'utf8') : entry.data, entry.name, {
+      compress: entry.name !== 'mimetype',
+      mtime: new Date('2026-12-01T00:00:00Z'),
+    });
+  if (huge !== undefined) {
+    const chunk = Buffer.alloc(1024 * 1024);
+    let left = huge.bytes;
+    zip.addReadStream(
+      new Readable({
+        read() {
+          if (left <= 0) return void this.push(null);
+          const n = Math.min(left, chunk.length);
+          left -= n;
+          this.push(chunk.subarray(0, n));
+        },
+      }),
+      huge.name,
+    );
   }
   zip.end();
-  await new Promise<void>((resolve, reject) => {
-    const out = createWriteStream(path);
-    zip.outputStream.pipe(out).on('close', resolve).on('error', reject);
-  });
+  const chunks: Buffer[] = [];
+  for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) chunks.push(chunk);
+  return Buffer.concat(chunks);
+}
+
+/** Writes the book to `path`. */
+export async function writeEpub(path: string, book: FixtureBook): Promise<void> {
+  await writeFile(path, await zipBytes(epubEntries(book)));
+}
+
+/** META-INF/encryption.xml saying `uri` is encrypted with `algorithm`. */
+export function encryptionXml(algorithm: string, uri: string): string {
+  return `<?xml version="1.0"?><encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData><enc:EncryptionMethod Algorithm="${algorithm}"/><enc:CipherData><enc:CipherReference URI="${uri}"/></enc:CipherData></enc:EncryptedData></encryption>`;
+}
+
+/** The book with its first chapter marked AES-encrypted: DRM, as a retailer's copy has it. */
+export function drmEpub(book: FixtureBook): Promise<Buffer> {
+  return zipBytes([
+    ...epubEntries(book),
+    { name: 'META-INF/encryption.xml', data: encryptionXml('http://www.w3.org/2001/04/xmlenc#aes128-cbc', 'OEBPS/text/chapter-01.xhtml') },
+  ]);
 }
 
 /** Twelve chapters with inline markup, a footnote mark and an illustration's alt text: the issue's EPUB. */

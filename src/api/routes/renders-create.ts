@@ -12,6 +12,7 @@ import { resolveRenderOptions } from '../../producer/render-options.ts';
 import { checkPausesForProfile, resolveDelivery, segmentFormatAsked } from '../../producer/delivery-options.ts';
 import { storeCover } from '../../producer/store-cover.ts';
 import { coverFromBase64 } from '../cover-upload.ts';
+import { decodeBase64Field } from '../base64-field.ts';
 import { multipartToBody } from '../multipart-book.ts';
 import type { ProviderDefinition } from '../../providers/provider-definition.ts';
 import type { SettingValue } from '../../providers/voice-settings.ts';
@@ -28,8 +29,7 @@ import { providerLimits } from '../../providers/provider-limits.ts';
 import { resolvePauseRules } from '../../text/pause-rules.ts';
 import { checkOutputWritable } from '../../storage/check-output.ts';
 import type { BookInput } from '../../book/book-input.ts';
-import { resolveReadingOptions } from '../../book/book-text.ts';
-import { chapterCount, textToPlan } from '../../book/input-chapters.ts';
+import { resolveReadingOptions, textToPlan } from '../../book/input-chapters.ts';
 import { metadataTags } from '../../book/metadata-tags.ts';
 import { readInput, readTextInput } from '../../book/read-input.ts';
 import { usableBookCover, withBookTags } from '../../producer/book-defaults.ts';
@@ -99,7 +99,7 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
       const id = body.id === undefined ? newRenderId() : assertRenderId(body.id);
       const pauses = resolvePauseRules('pauses', body.pauses);
       checkPausesForProfile('pauses', delivery, pauses);
-      const reading = resolveReadingOptions(input.source.format, chapterCount(input), body);
+      const reading = resolveReadingOptions(input, body);
       const limits = providerLimits(definition, ctx.config, options);
       const lexicon = await resolveLexicon({
         defaultFile: ctx.config.LEXICON_FILE,
@@ -233,9 +233,7 @@ async function readBodyInput(body: CreateRenderBody): Promise<BookInput> {
     speakCode: body.speakCode,
   };
   if (body.book === undefined) return readTextInput(body.text ?? '', options);
-  if (!/^[A-Za-z0-9+/]+={0,2}$/u.test(body.book.replace(/\s+/gu, '')))
-    throw new InputError('book', 'must be base64 (the book file)', `${body.book.slice(0, 16)}…`);
-  return readInput(Buffer.from(body.book, 'base64'), options);
+  return readInput(decodeBase64Field('book', body.book, 'the book file'), options);
 }
 
 function providerOf(providers: ReadonlyMap<string, ProviderDefinition>, name: string): ProviderDefinition {

@@ -1,10 +1,7 @@
 import { posix } from 'node:path';
 import type { BookMetadata } from '../book.ts';
 import { asArray, nodeText, parsePackageXml } from './epub-xml.ts';
-import { refused, type EpubZip } from './epub-zip.ts';
-
-export const MAX_SPINE_ITEMS = 5_000;
-const MAX_XML_BYTES = 32 * 1024 * 1024;
+import { EPUB_LIMITS, refused, type EpubZip } from './epub-zip.ts';
 
 export interface ManifestItem {
   id: string;
@@ -49,11 +46,11 @@ export function resolveHref(from: string, href: string): { path: string; fragmen
 /** META-INF/container.xml → the OPF, and the OPF's metadata, manifest, spine, guide, nav, NCX and cover. */
 export async function readEpubPackage(zip: EpubZip): Promise<EpubPackage> {
   if (!zip.has('META-INF/container.xml')) throw refused('has no META-INF/container.xml: it is not an EPUB (or is damaged)');
-  const container = parsePackageXml(await zip.read('META-INF/container.xml', MAX_XML_BYTES), 'META-INF/container.xml');
+  const container = parsePackageXml(await zip.read('META-INF/container.xml', EPUB_LIMITS.maxXmlBytes), 'META-INF/container.xml');
   const rootfiles = asArray(((container.container as Node | undefined)?.rootfiles as Node | undefined)?.rootfile as Node[] | undefined);
   const opfPath = attr(rootfiles[0], 'full-path');
   if (opfPath === undefined) throw refused('names no package document in META-INF/container.xml');
-  const opf = parsePackageXml(await zip.read(opfPath, MAX_XML_BYTES), opfPath).package as Node | undefined;
+  const opf = parsePackageXml(await zip.read(opfPath, EPUB_LIMITS.maxXmlBytes), opfPath).package as Node | undefined;
   if (opf === undefined) throw refused(`has no <package> in ${opfPath}`);
 
   const items = new Map<string, ManifestItem>();
@@ -70,7 +67,8 @@ export async function readEpubPackage(zip: EpubZip): Promise<EpubPackage> {
   }
   const spineNode = opf.spine as Node | undefined;
   const itemrefs = asArray(spineNode?.itemref as Node[] | undefined);
-  if (itemrefs.length > MAX_SPINE_ITEMS) throw refused(`has ${itemrefs.length} items in its spine; at most ${MAX_SPINE_ITEMS} are read`);
+  if (itemrefs.length > EPUB_LIMITS.maxSpineItems)
+    throw refused(`has ${itemrefs.length} items in its spine; at most ${EPUB_LIMITS.maxSpineItems} are read`);
   const spine = itemrefs.flatMap((node) => {
     const item = items.get(attr(node, 'idref') ?? '');
     return item === undefined ? [] : [{ item, linear: attr(node, 'linear') !== 'no' }];

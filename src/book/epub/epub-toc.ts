@@ -2,9 +2,8 @@ import { isTag, type Element } from 'domhandler';
 import { findAll, textContent } from 'domutils';
 import { asArray, nodeText, parsePackageXml, parseXhtml } from './epub-xml.ts';
 import { resolveHref, type EpubPackage } from './epub-package.ts';
-import type { EpubZip } from './epub-zip.ts';
-
-const MAX_XML_BYTES = 32 * 1024 * 1024;
+import { EPUB_LIMITS, type EpubZip } from './epub-zip.ts';
+import { collapseWhitespace } from '../../util/collapse-whitespace.ts';
 
 /** One entry of the table of contents, flattened in reading order; `depth` 0 at the top. */
 export interface TocEntry {
@@ -21,13 +20,12 @@ export interface EpubToc {
 }
 
 const types = (element: Element): string[] => (element.attribs['epub:type'] ?? '').toLowerCase().split(/\s+/u).filter(Boolean);
-const collapse = (text: string): string => text.replace(/\s+/gu, ' ').trim();
 
 /** The EPUB3 nav document's `toc` and `landmarks`, else the EPUB2 NCX and guide. */
 export async function readEpubToc(zip: EpubZip, pkg: EpubPackage): Promise<EpubToc> {
   const landmarks = new Map(pkg.guide);
   if (pkg.nav !== undefined && zip.has(pkg.nav.path)) {
-    const document = parseXhtml(await zip.read(pkg.nav.path, MAX_XML_BYTES), pkg.nav.path);
+    const document = parseXhtml(await zip.read(pkg.nav.path, EPUB_LIMITS.maxXmlBytes), pkg.nav.path);
     const navs = findAll((element) => element.name === 'nav', document.children);
     const toc = navs.find((nav) => types(nav).includes('toc'));
     for (const nav of navs.filter((element) => types(element).includes('landmarks')))
@@ -42,7 +40,7 @@ export async function readEpubToc(zip: EpubZip, pkg: EpubPackage): Promise<EpubT
         for (const li of list.children.filter((child): child is Element => isTag(child) && child.name === 'li')) {
           const link = li.children.find((child): child is Element => isTag(child) && (child.name === 'a' || child.name === 'span'));
           const href = link?.attribs.href;
-          const title = link === undefined ? '' : collapse(textContent(link));
+          const title = link === undefined ? '' : collapseWhitespace(textContent(link));
           if (href !== undefined && pkg.nav !== undefined) entries.push({ title, ...resolveHref(pkg.nav.path, href), depth });
           for (const sub of li.children.filter((child): child is Element => isTag(child) && child.name === 'ol')) walk(sub, depth + 1);
         }
@@ -52,7 +50,7 @@ export async function readEpubToc(zip: EpubZip, pkg: EpubPackage): Promise<EpubT
     }
   }
   if (pkg.ncx !== undefined && zip.has(pkg.ncx.path)) {
-    const ncx = parsePackageXml(await zip.read(pkg.ncx.path, MAX_XML_BYTES), pkg.ncx.path);
+    const ncx = parsePackageXml(await zip.read(pkg.ncx.path, EPUB_LIMITS.maxXmlBytes), pkg.ncx.path);
     const entries: TocEntry[] = [];
     const walk = (points: unknown, depth: number): void => {
       for (const point of asArray(points as Record<string, unknown>[] | undefined)) {

@@ -2,6 +2,7 @@ import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import { parseDocument } from 'htmlparser2';
 import type { Document } from 'domhandler';
 import { refused } from './epub-zip.ts';
+import { collapseWhitespace } from '../../util/collapse-whitespace.ts';
 
 /** Package documents (container, OPF, NCX, encryption): namespace prefixes dropped, attributes as `@name`. */
 const parser = new XMLParser({
@@ -50,7 +51,7 @@ export function parseXhtml(bytes: Buffer, entry: string): Document {
 
 /** The text of a parsed node: a string, a number, or an object with `#text`. */
 export function nodeText(node: unknown): string {
-  if (typeof node === 'string' || typeof node === 'number') return String(node).replace(/\s+/gu, ' ').trim();
+  if (typeof node === 'string' || typeof node === 'number') return collapseWhitespace(String(node));
   if (typeof node === 'object' && node !== null && '#text' in node) return nodeText((node as Record<string, unknown>)['#text']);
   return '';
 }

@@ -11,6 +11,12 @@ export const EPUB_LIMITS = {
   maxTotalBytes: 512 * 1024 * 1024,
   /** Inflated ÷ stored bytes of one entry over 1 MiB: text compresses 3–10×, a bomb 1000×. */
   maxRatio: 200,
+  /** What is read of one XML or XHTML document (the package, the TOC, a chapter). */
+  maxXmlBytes: 32 * 1024 * 1024,
+  /** Spine items (reading-order documents); a novel has tens to a few hundred. */
+  maxSpineItems: 5_000,
+  /** What is read of the cover; a larger one is left out, not an error. */
+  maxCoverBytes: 20 * 1024 * 1024,
 } as const;
 
 /** An opened EPUB container: its entries by name, each read on demand with a byte cap. */

@@ -7,16 +7,7 @@ import { matterOf } from './epub-matter.ts';
 import { readEpubPackage, type EpubPackage } from './epub-package.ts';
 import { readEpubToc, type TocEntry } from './epub-toc.ts';
 import { parseXhtml } from './epub-xml.ts';
-import { openEpubZip, type EpubZip } from './epub-zip.ts';
-
-const MAX_CONTENT_BYTES = 32 * 1024 * 1024;
-const MAX_COVER_BYTES = 20 * 1024 * 1024;
-const ZIP_MAGIC = Buffer.from([0x50, 0x4b, 0x03, 0x04]);
-
-/** Whether the bytes are an EPUB's zip: the OCF `mimetype` entry first, holding application/epub+zip. */
-export function looksLikeEpub(bytes: Buffer): boolean {
-  return bytes.subarray(0, 4).equals(ZIP_MAGIC) && bytes.subarray(30, 58).toString('latin1') === 'mimetypeapplication/epub+zip';
-}
+import { EPUB_LIMITS, openEpubZip, type EpubZip } from './epub-zip.ts';
 
 /**
  * Reads an EPUB 2 or 3 as a Book: metadata and cover from the package, reading order from the
@@ -72,7 +63,7 @@ async function epubChapters(
   };
   for (const { item, linear } of pkg.spine) {
     if (!/x?html|xml/u.test(item.mediaType) && !/\.x?html?$/u.test(item.path)) continue;
-    const document = parseXhtml(await zip.read(item.path, MAX_CONTENT_BYTES), item.path);
+    const document = parseXhtml(await zip.read(item.path, EPUB_LIMITS.maxXmlBytes), item.path);
     const body = findOne((element) => element.name === 'body', document.children, true);
     const blocks = htmlBlocks(body?.children ?? document.children);
     const cuts = cutsIn(item.path, blocks, entries);
@@ -149,6 +140,6 @@ async function readCover(zip: EpubZip, pkg: EpubPackage): Promise<BookCover | un
   if (item === undefined || !zip.has(item.path)) return undefined;
   const contentType = item.mediaType === 'image/jpg' ? 'image/jpeg' : item.mediaType;
   if (contentType !== 'image/jpeg' && contentType !== 'image/png') return undefined;
-  if (zip.size(item.path) > MAX_COVER_BYTES) return undefined;
-  return { bytes: await zip.read(item.path, MAX_COVER_BYTES), contentType, source: item.path };
+  if (zip.size(item.path) > EPUB_LIMITS.maxCoverBytes) return undefined;
+  return { bytes: await zip.read(item.path, EPUB_LIMITS.maxCoverBytes), contentType, source: item.path };
 }

@@ -1,4 +1,5 @@
 import { isTag, isText, type ChildNode, type Element } from 'domhandler';
+import { collapseWhitespace } from '../../util/collapse-whitespace.ts';
 
 /** A piece of a document in reading order: a heading (it may start a chapter) or a paragraph. */
 export type HtmlBlock =
@@ -107,10 +108,8 @@ function textOf(nodes: readonly ChildNode[]): string {
 }
 
 function emptyMarker(element: Element): boolean {
-  return !/\bpagebreak\b/u.test(semantics(element)) && collapse(textOf(element.children)) === '';
+  return !/\bpagebreak\b/u.test(semantics(element)) && collapseWhitespace(textOf(element.children)) === '';
 }
-
-const collapse = (text: string): string => text.replace(/\s+/gu, ' ').trim();
 
 /**
  * The blocks of an HTML or XHTML body, in reading order: block elements end paragraphs,
@@ -123,7 +122,7 @@ export function htmlBlocks(nodes: readonly ChildNode[]): HtmlBlock[] {
   const blocks: HtmlBlock[] = [];
   let open = '';
   const flush = (): void => {
-    const text = collapse(open);
+    const text = collapseWhitespace(open);
     if (text !== '') blocks.push({ kind: 'paragraph', text });
     open = '';
   };
@@ -146,21 +145,21 @@ export function htmlBlocks(nodes: readonly ChildNode[]): HtmlBlock[] {
       if (heading !== null) {
         flush();
         if (id !== undefined) blocks.push({ kind: 'anchor', id });
-        const text = collapse(textOf(element.children));
+        const text = collapseWhitespace(textOf(element.children));
         if (text !== '') blocks.push({ kind: 'heading', level: Number(heading[1]), text, ...(id === undefined ? {} : { id }) });
         continue;
       }
       if (name === 'img') {
-        const alt = collapse(element.attribs.alt ?? '');
+        const alt = collapseWhitespace(element.attribs.alt ?? '');
         if (alt !== '') open += ` ${alt} `;
         continue;
       }
-      if (name === 'a' && noteReference(element, collapse(textOf(element.children)))) continue;
+      if (name === 'a' && noteReference(element, collapseWhitespace(textOf(element.children)))) continue;
       if (name === 'tr') {
         flush();
         const cells = element.children
           .filter((child): child is Element => isTag(child) && /^t[dh]$/u.test(child.name))
-          .map((cell) => collapse(textOf(cell.children)))
+          .map((cell) => collapseWhitespace(textOf(cell.children)))
           .filter((cell) => cell !== '');
         if (cells.length > 0) blocks.push({ kind: 'paragraph', text: cells.join(', ') });
         continue;

@@ -4,6 +4,7 @@ import { findOne, getElementsByTagName, textContent } from 'domutils';
 import type { Book, BookChapter, BookMetadata } from '../book.ts';
 import { chaptersFromBlocks } from './chapters-from-blocks.ts';
 import { htmlBlocks } from './html-blocks.ts';
+import { collapseWhitespace } from '../../util/collapse-whitespace.ts';
 
 export interface ReadHtmlOptions {
   /** The heading level that starts a chapter; default: found from the headings (chapters-from-blocks.ts). */
@@ -25,7 +26,7 @@ export function readHtml(html: string, options: ReadHtmlOptions = {}): Book {
 function htmlMetadata(document: Document): BookMetadata {
   const metadata: BookMetadata = {};
   const title = getElementsByTagName('title', document.children, true, 1)[0];
-  const titleText = title === undefined ? '' : textContent(title).replace(/\s+/gu, ' ').trim();
+  const titleText = title === undefined ? '' : collapseWhitespace(textContent(title));
   if (titleText !== '') metadata.title = titleText;
   const metas = getElementsByTagName('meta', document.children, true);
   const meta = (name: string): string | undefined =>

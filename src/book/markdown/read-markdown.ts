@@ -5,6 +5,7 @@ import type { Book } from '../book.ts';
 import { chapterLevelOf, chaptersFromBlocks } from '../html/chapters-from-blocks.ts';
 import { htmlBlocks, type HtmlBlock } from '../html/html-blocks.ts';
 import { splitFrontMatter } from './front-matter.ts';
+import { collapseWhitespace } from '../../util/collapse-whitespace.ts';
 
 export interface ReadMarkdownOptions {
   /** The heading level that starts a chapter; default: the shallowest used more than once. */
@@ -26,9 +27,9 @@ export function readMarkdown(markdown: string, options: ReadMarkdownOptions = {}
   const { metadata, body } = splitFrontMatter(markdown);
   const blocks: HtmlBlock[] = [];
   for (const token of new Lexer({ gfm: true }).lex(body)) blockTokens(token, blocks, options.speakCode === true);
-  const chapters = chaptersFromBlocks(blocks, options.chapterLevel);
   const levels = blocks.flatMap((block) => (block.kind === 'heading' ? [block.level] : []));
   const level = options.chapterLevel ?? chapterLevelOf(levels);
+  const chapters = chaptersFromBlocks(blocks, level);
   const top = Math.min(...levels);
   const tops = blocks.filter((block) => block.kind === 'heading' && block.level === top);
   const lone = tops.length === 1 ? tops[0] : undefined;
@@ -36,10 +37,8 @@ export function readMarkdown(markdown: string, options: ReadMarkdownOptions = {}
   return { format: 'markdown', metadata, chapters };
 }
 
-const collapse = (text: string): string => text.replace(/\s+/gu, ' ').trim();
-
 function push(blocks: HtmlBlock[], text: string): void {
-  const clean = collapse(text);
+  const clean = collapseWhitespace(text);
   if (clean !== '') blocks.push({ kind: 'paragraph', text: clean });
 }
 
@@ -47,7 +46,7 @@ function blockTokens(token: Token, blocks: HtmlBlock[], speakCode: boolean): voi
   switch (token.type) {
     case 'heading': {
       const heading = token as Tokens.Heading;
-      const text = collapse(inline(heading.tokens));
+      const text = collapseWhitespace(inline(heading.tokens));
       if (text !== '') blocks.push({ kind: 'heading', level: heading.depth, text });
       return;
     }
@@ -68,7 +67,7 @@ function blockTokens(token: Token, blocks: HtmlBlock[], speakCode: boolean): voi
     case 'table': {
       const table = token as Tokens.Table;
       for (const row of [table.header, ...table.rows]) {
-        const cells = row.map((cell) => collapse(inline(cell.tokens))).filter((cell) => cell !== '');
+        const cells = row.map((cell) => collapseWhitespace(inline(cell.tokens))).filter((cell) => cell !== '');
         if (cells.length > 0) push(blocks, cells.join(', '));
       }
       return;
@@ -111,7 +110,7 @@ function inline(tokens: readonly Token[] | undefined): string {
         break;
       case 'link': {
         const link = token as Tokens.Link;
-        const text = collapse(inline(link.tokens));
+        const text = collapseWhitespace(inline(link.tokens));
         // An autolink or a bare URL reads as nothing: a voice spelling out a URL helps nobody.
         if (text !== '' && text !== link.href && !URL_LIKE.test(text)) out += text;
         break;

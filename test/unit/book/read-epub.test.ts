@@ -3,44 +3,22 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { ZipFile } from 'yazl';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readEpub } from '../../../src/book/epub/read-epub.ts';
 import { detectInputFormat } from '../../../src/book/detect-format.ts';
 import { InputError } from '../../../src/errors/input-error.ts';
-import { epubEntries, twelveChapterBook, writeEpub, type FixtureBook } from '../../support/epub-builder.ts';
+import {
+  drmEpub,
+  encryptionXml,
+  epubEntries,
+  twelveChapterBook,
+  writeEpub,
+  zipBytes,
+  type FixtureBook,
+} from '../../support/epub-builder.ts';
 import { lavfiPicture } from '../../support/lavfi.ts';
 
 const run = promisify(execFile);
-
-/** Builds a zip from entries, compressing all but `mimetype`; `huge` adds an entry of that many zero bytes, streamed. */
-async function zipOf(entries: { name: string; data: string | Buffer }[], huge?: { name: string; bytes: number }): Promise<Buffer> {
-  const zip = new ZipFile();
-  for (const entry of entries)
-    zip.addBuffer(typeof entry.data === 'string' ? Buffer.from(entry.data) : entry.data, entry.name, {
-      compress: entry.name !== 'mimetype',
-    });
-  if (huge !== undefined) {
-    const { Readable } = await import('node:stream');
-    const chunk = Buffer.alloc(1024 * 1024);
-    let left = huge.bytes;
-    zip.addReadStream(
-      new Readable({
-        read() {
-          if (left <= 0) return void this.push(null);
-          const n = Math.min(left, chunk.length);
-          left -= n;
-          this.push(chunk.subarray(0, n));
-        },
-      }),
-      huge.name,
-    );
-  }
-  zip.end();
-  const chunks: Buffer[] = [];
-  for await (const chunk of zip.outputStream as AsyncIterable<Buffer>) chunks.push(chunk);
-  return Buffer.concat(chunks);
-}
 
 async function refusal(bytes: Buffer): Promise<string> {
   const error = await readEpub(bytes).then(
@@ -123,7 +101,7 @@ describe('readEpub: real EPUB 3 and EPUB 2 books (they pass epubcheck)', () => {
         { title: 'Part Two', paragraphs: [{ xhtml: 'Later.', spoken: 'Later.' }] },
       ],
     };
-    const book = await readEpub(await zipOf(epubEntries(nested)));
+    const book = await readEpub(await zipBytes(epubEntries(nested)));
     expect(book.chapters.filter((c) => c.matter === undefined).map((c) => [c.title, c.paragraphs])).toEqual([
       ['Part One', ['The part begins.']],
       ['A Child', ['Inside.']],
@@ -137,19 +115,18 @@ describe('readEpub: hostile books end with one clear line and bounded memory', (
   const entries = (): { name: string; data: string | Buffer }[] => epubEntries(base);
 
   it('a DRM-encrypted book', async () => {
-    const encryption = `<?xml version="1.0"?><encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData><enc:EncryptionMethod Algorithm="http://www.w3.org/2001/04/xmlenc#aes128-cbc"/><enc:CipherData><enc:CipherReference URI="OEBPS/text/chapter-01.xhtml"/></enc:CipherData></enc:EncryptedData></encryption>`;
-    const message = await refusal(await zipOf([...entries(), { name: 'META-INF/encryption.xml', data: encryption }]));
+    const message = await refusal(await drmEpub(base));
     expect(message).toMatch(/is DRM-encrypted \(1 encrypted resource, e\.g\. OEBPS\/text\/chapter-01\.xhtml\)/);
   });
 
   it('font obfuscation alone is not DRM', async () => {
-    const encryption = `<?xml version="1.0"?><encryption xmlns="urn:oasis:names:tc:opendocument:xmlns:container" xmlns:enc="http://www.w3.org/2001/04/xmlenc#"><enc:EncryptedData><enc:EncryptionMethod Algorithm="http://www.idpf.org/2008/embedding"/><enc:CipherData><enc:CipherReference URI="OEBPS/fonts/a.otf"/></enc:CipherData></enc:EncryptedData></encryption>`;
-    const book = await readEpub(await zipOf([...entries(), { name: 'META-INF/encryption.xml', data: encryption }]));
+    const encryption = encryptionXml('http://www.idpf.org/2008/embedding', 'OEBPS/fonts/a.otf');
+    const book = await readEpub(await zipBytes([...entries(), { name: 'META-INF/encryption.xml', data: encryption }]));
     expect(book.chapters.length).toBeGreaterThan(12);
   });
 
   it('a zip bomb: 1 GiB of zeros in one entry is refused from its header, memory flat', { timeout: 120_000 }, async () => {
-    const bytes = await zipOf(entries(), { name: 'OEBPS/text/bomb.xhtml', bytes: 1024 * 1024 * 1024 });
+    const bytes = await zipBytes(entries(), { name: 'OEBPS/text/bomb.xhtml', bytes: 1024 * 1024 * 1024 });
     expect(bytes.length).toBeLessThan(5 * 1024 * 1024);
     const before = process.memoryUsage().rss;
     expect(await refusal(bytes)).toMatch(/entry OEBPS\/text\/bomb\.xhtml is 1024\.0 MiB; an EPUB entry may be at most 64\.0 MiB/);
@@ -159,16 +136,16 @@ describe('readEpub: hostile books end with one clear line and bounded memory', (
   it('a 200 MB image (as cover)', { timeout: 120_000 }, async () => {
     const withImage = entries().filter((entry) => entry.name !== 'OEBPS/images/cover.jpg');
     const random = Buffer.alloc(200 * 1024 * 1024, 7);
-    const message = await refusal(await zipOf([...withImage, { name: 'OEBPS/images/cover.jpg', data: random }]));
+    const message = await refusal(await zipBytes([...withImage, { name: 'OEBPS/images/cover.jpg', data: random }]));
     expect(message).toMatch(/cover\.jpg is 200\.0 MiB; an EPUB entry may be at most 64\.0 MiB|inflates \d+×/);
   });
 
   it('entry names that climb out (../) or are absolute', async () => {
     for (const name of ['../../etc/passwd', '/etc/passwd']) {
       const message = await refusal(
-        await zipOf([...entries(), { name, data: 'x' }]).catch(async () => {
+        await zipBytes([...entries(), { name, data: 'x' }]).catch(async () => {
           // yazl refuses to write such a name; patch one in place of a same-length name instead.
-          const bytes = await zipOf([...entries(), { name: 'a'.repeat(name.length), data: 'x' }]);
+          const bytes = await zipBytes([...entries(), { name: 'a'.repeat(name.length), data: 'x' }]);
           return Buffer.from(bytes.toString('latin1').replaceAll('a'.repeat(name.length), name), 'latin1');
         }),
       );
@@ -186,17 +163,19 @@ describe('readEpub: hostile books end with one clear line and bounded memory', (
       ...base,
       replaceOpf: (opf) => opf.replace('</manifest>', `${items}</manifest>`).replace('</spine>', `${refs}</spine>`),
     };
-    expect(await refusal(await zipOf(epubEntries(book)))).toMatch(/has 100\d\d items in its spine; at most 5000 are read/);
+    expect(await refusal(await zipBytes(epubEntries(book)))).toMatch(/has 100\d\d items in its spine; at most 5000 are read/);
   });
 
   it('malformed XML in the package and in a chapter name the entry and the line', async () => {
     const badOpf: FixtureBook = { ...base, replaceOpf: (opf) => opf.replace('</metadata>', '<dc:title>Unclosed</metadata>') };
-    expect(await refusal(await zipOf(epubEntries(badOpf)))).toMatch(/has malformed XML in OEBPS\/content\.opf \(line \d+: /);
+    expect(await refusal(await zipBytes(epubEntries(badOpf)))).toMatch(/has malformed XML in OEBPS\/content\.opf \(line \d+: /);
     const badChapter: FixtureBook = {
       ...base,
       replaceChapter: (i, xhtml) => (i === 3 ? xhtml.replace('</section>', '</div></section>') : xhtml),
     };
-    expect(await refusal(await zipOf(epubEntries(badChapter)))).toMatch(/has malformed XML in OEBPS\/text\/chapter-04\.xhtml \(line \d+: /);
+    expect(await refusal(await zipBytes(epubEntries(badChapter)))).toMatch(
+      /has malformed XML in OEBPS\/text\/chapter-04\.xhtml \(line \d+: /,
+    );
   });
 
   it('a file that is not an EPUB at all', async () => {

@@ -1,3 +1,4 @@
+// What a render reads from disk: the book (readFileBytes) and text beside it, such as a lexicon (readTextFile).
 import { readFile } from 'node:fs/promises';
 import { InputError } from '../errors/input-error.ts';
 
