@@ -68,6 +68,7 @@ export function createRenderBodySchema(maxTextChars: number) {
       .optional()
       .describe(`output: ${OUTPUT_FORMATS.join(' | ')} (default: the profile's, mp3; raw: the segments')`),
     split: z.string().min(1).optional().describe('chapter: also one file per chapter (acx: always)'),
+    subtitles: z.string().min(1).optional().describe('srt, vtt or srt,vtt: subtitle files beside the book, a cue per sentence'),
     outputBitrate: z.number().int().positive().optional().describe('mp3, m4b or opus output bitrate, kbps'),
     segmentFormat: z.string().min(1).optional().describe("what the provider is asked for (default: the provider's; docs/outputs.md)"),
     sampleRate: z.number().int().positive().optional().describe("the segments' sample rate, asked of the provider"),

@@ -53,6 +53,7 @@ export interface RenderCommandOptions {
   segmentFormat?: string;
   profile?: string;
   split?: string;
+  subtitles?: string;
   outputBitrate?: number;
   author?: string;
   narrator?: string;

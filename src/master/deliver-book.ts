@@ -17,6 +17,9 @@ import { trackFolder } from '../audio/ffmpeg/live-processes.ts';
 import { masterBook, type MasterBookResult } from './master-book.ts';
 import { measureLoudness, type FileMeasurement } from './measure-loudness.ts';
 import { getProfile, profileFor, type ProfileName } from './profiles.ts';
+import { subtitleFiles, type SubtitleFile } from './subtitles/subtitle-files.ts';
+import type { SubtitleFormat } from './subtitles/format-subtitles.ts';
+import type { SentenceSpan } from '../text/sentence-spans.ts';
 
 export interface DeliverBookInput {
   storage: Storage;
@@ -30,6 +33,10 @@ export interface DeliverBookInput {
   profile: ProfileName;
   format: OutputFormat;
   split: 'none' | 'chapter';
+  /** Subtitle files to write beside the book (and each chapter file), from each segment's sentences. */
+  subtitles?: readonly SubtitleFormat[];
+  /** Per segment, in spoken order: its sentences (an outline from before them has none: no cues for it). */
+  sentences?: readonly (readonly SentenceSpan[])[];
   bitrateKbps?: number;
   tags: OutputTags;
   /** A cover already in `storage`, and what it is. */
@@ -46,14 +53,16 @@ export interface DeliveredFile {
   /** Relative to the folder. */
   name: string;
   key: string;
-  role: 'book' | 'chapter' | 'cover';
-  format: OutputFormat | 'jpeg' | 'png';
+  role: 'book' | 'chapter' | 'cover' | 'subtitles';
+  format: OutputFormat | 'jpeg' | 'png' | SubtitleFormat;
   bytes: number;
   /** Decoded from the written file; absent for the cover. */
   durationMs?: number;
   /** The chapters the file holds, first and last index. */
   chapters?: { first: number; last: number };
   measurement?: FileMeasurement;
+  /** A subtitle file's cue count. */
+  cues?: number;
 }
 
 export interface DeliveredBook {
@@ -170,6 +179,30 @@ export async function deliverBook(input: DeliverBookInput): Promise<DeliveredBoo
         chapters: { first: index, last: index },
         measurement,
       });
+    }
+    const segmentMsPerSample = 1000 / master.sampleRate;
+    const subtitles: SubtitleFile[] =
+      input.subtitles === undefined || input.subtitles.length === 0
+        ? []
+        : subtitleFiles({
+            formats: input.subtitles,
+            segments: master.segments.map((segment) => ({
+              startMs: segment.startMs,
+              durationMs: segment.samples * segmentMsPerSample,
+              sentences: input.sentences?.[segment.position] ?? [],
+            })),
+            book: bookName,
+            chapters: chapterFiles.map((file, index) => ({
+              name: `chapters/${baseOf(file.path)}`,
+              startMs: chapters[index]?.startMs ?? 0,
+              endMs: chapters[index]?.endMs ?? 0,
+            })),
+          });
+    for (const file of subtitles) {
+      const key = `${input.folder}/${file.name}`;
+      const info = await putStream(input.storage, key, Readable.from([Buffer.from(file.text)]), file.contentType);
+      put.push(key);
+      files.push({ name: file.name, key, role: 'subtitles', format: file.format, bytes: info.size, cues: file.cues });
     }
     if (coverPath !== undefined && input.cover !== undefined) {
       const name = COVER_NAMES[input.cover.contentType];

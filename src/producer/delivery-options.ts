@@ -4,6 +4,7 @@ import { checkTags, mp3Bitrates } from '../master/encode/encode-request.ts';
 import type { OutputTags } from '../master/encode/encode-types.ts';
 import { FORMAT_TRAITS, OUTPUT_FORMATS, type OutputFormat } from '../master/encode/output-formats.ts';
 import { getProfile, type ProfileName } from '../master/profiles.ts';
+import { SUBTITLE_FORMATS, type SubtitleFormat } from '../master/subtitles/format-subtitles.ts';
 import type { PauseRules } from '../text/pause-rules.ts';
 
 /** How a user asks for the delivery (CLI flags or API fields), before validation. */
@@ -11,6 +12,8 @@ export interface RawDelivery {
   profile?: string | undefined;
   format?: string | undefined;
   split?: string | undefined;
+  /** `srt`, `vtt` or both, comma-separated (`srt,vtt`). */
+  subtitles?: string | undefined;
   /** kbps of a lossy output. */
   outputBitrate?: number | undefined;
   title?: string | undefined;
@@ -25,6 +28,8 @@ export interface DeliveryOptions {
   profile: ProfileName;
   format: OutputFormat;
   split: 'none' | 'chapter';
+  /** Subtitle files written beside the book (and each chapter file), cue per sentence. */
+  subtitles?: SubtitleFormat[];
   bitrateKbps?: number;
   tags: OutputTags;
 }
@@ -77,6 +82,7 @@ export function resolveDelivery(raw: RawDelivery, segment: AudioSettings, voice:
   if (split === 'none' && profile.output.splitByChapter === true) {
     throw new InputError('split', `the ${profile.name} profile delivers one file per chapter`, split);
   }
+  const subtitles = subtitleFormats(raw.subtitles, profile.target === null);
   const bitrateKbps = outputBitrate(
     raw.outputBitrate,
     format,
@@ -94,7 +100,26 @@ export function resolveDelivery(raw: RawDelivery, segment: AudioSettings, voice:
     ...(raw.language === undefined ? {} : { language: raw.language }),
   };
   checkTags(tags, '');
-  return { profile: profile.name, format, split, ...(bitrateKbps === undefined ? {} : { bitrateKbps }), tags };
+  return {
+    profile: profile.name,
+    format,
+    split,
+    ...(subtitles.length === 0 ? {} : { subtitles }),
+    ...(bitrateKbps === undefined ? {} : { bitrateKbps }),
+    tags,
+  };
+}
+
+/** `srt,vtt` → the formats, once each; the raw join has no sentence times to give (it is not mastered). */
+function subtitleFormats(asked: string | undefined, raw: boolean): SubtitleFormat[] {
+  if (asked === undefined) return [];
+  const names = asked.split(',').map((name) => name.trim().toLowerCase());
+  for (const name of names)
+    if (!(SUBTITLE_FORMATS as readonly string[]).includes(name))
+      throw new InputError('subtitles', `must be ${SUBTITLE_FORMATS.join(', ')} or both, comma-separated`, asked);
+  if (raw)
+    throw new InputError('subtitles', 'the raw profile joins segments without mastering; choose another profile for subtitles', asked);
+  return SUBTITLE_FORMATS.filter((format) => names.includes(format));
 }
 
 function outputBitrate(

@@ -135,6 +135,7 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
       chars: segment.chars,
       key: data.key,
       ...(segment.pauseAfter === undefined ? {} : { pauseAfter: segment.pauseAfter }),
+      sentences: segment.sentences,
     })),
     ...(plan.pauseBefore === undefined ? {} : { pauseBefore: plan.pauseBefore }),
   };

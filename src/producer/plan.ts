@@ -4,6 +4,7 @@ import { cutAtBreakTags, type BreakPiece } from '../text/break-cuts.ts';
 import { findBreakTags } from '../text/break-tags.ts';
 import { detectChapters, type Chapter, type GivenChapter, type StructuredText } from '../text/chapters.ts';
 import { countCodePoints } from '../text/count-units.ts';
+import { sentenceSpans, type SentenceSpan } from '../text/sentence-spans.ts';
 import { hasSomethingToSay } from '../text/speakable.ts';
 import { splitTextSpans, type TextSpan } from '../text/split-text.ts';
 import type { PlanOptions } from '../text/plan-options.ts';
@@ -34,6 +35,11 @@ export interface PlannedSegment {
    * or 'break-tag' when a tag added to it.
    */
   pauseAfter?: Pause;
+  /** Where the segment lies in the planned text (UTF-16 code units, `[start, end)`). */
+  textStart: number;
+  textEnd: number;
+  /** Its sentences (a heading is one) in source order: what timings and subtitle cues are tied to. */
+  sentences: SentenceSpan[];
 }
 
 export interface PlannedChapter {
@@ -128,7 +134,16 @@ export function planRender(
           headings.push(heading);
         }
         const chars = countCodePoints(segmentText);
-        const segment = { index: plan.segments.length, chapter: chapterIndex, text: segmentText, units: span.units, chars };
+        const segment = {
+          index: plan.segments.length,
+          chapter: chapterIndex,
+          text: segmentText,
+          units: span.units,
+          chars,
+          textStart: span.start,
+          textEnd: span.end,
+          sentences: sentenceSpans(clean, limits, span.start, span.end),
+        };
         plan.segments.push({ ...segment, boundary: 'tail' });
         placed.push({ start: span.start, end: span.end, tagMs: 0 });
         plan.characters += chars;

@@ -22,6 +22,8 @@ export const deliverySpecSchema = z.object({
   profile: z.enum(PROFILE_NAMES),
   format: z.enum(OUTPUT_FORMATS),
   split: z.enum(['none', 'chapter']),
+  /** Subtitle files beside the book (and each chapter file); absent: none. */
+  subtitles: z.array(z.enum(['srt', 'vtt'])).optional(),
   /** Lossy outputs: the bitrate asked for, kbps; absent: the profile's, else the encoder's default. */
   bitrateKbps: z.number().int().positive().optional(),
   tags: deliveryTagsSchema,

@@ -9,7 +9,7 @@ import type { RenderSpec, SegmentResult } from './render-record.ts';
 /** One file the render wrote, relative to its folder: tools read names here, never guess them. */
 export interface ManifestFile {
   name: string;
-  role: 'book' | 'chapter' | 'cover';
+  role: 'book' | 'chapter' | 'cover' | 'subtitles';
   format: string;
   bytes: number;
   /** Decoded from the written file. */

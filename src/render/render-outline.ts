@@ -31,6 +31,17 @@ export const renderOutlineSchema = z.object({
       chars: z.number().int(),
       key: z.string(),
       pauseAfter: pauseSchema.optional(),
+      /** Its sentences in source order (src/text/sentence-spans.ts): what timings and cues are tied to; absent on outlines from before them. */
+      sentences: z
+        .array(
+          z.object({
+            start: z.number().int().nonnegative(),
+            end: z.number().int().nonnegative(),
+            text: z.string(),
+            units: z.number().int().nonnegative(),
+          }),
+        )
+        .optional(),
     }),
   ),
   /** Silence before the first segment: pause tags before the book's first word. */

@@ -140,6 +140,9 @@ async function deliver(
     profile: delivery.profile,
     format: delivery.format,
     split: delivery.split,
+    ...(delivery.subtitles === undefined
+      ? {}
+      : { subtitles: delivery.subtitles, sentences: outline.segments.map((s) => s.sentences ?? []) }),
     ...(delivery.bitrateKbps === undefined ? {} : { bitrateKbps: delivery.bitrateKbps }),
     tags: definedTags(delivery.tags),
     ...(delivery.cover === undefined ? {} : { cover: delivery.cover }),
