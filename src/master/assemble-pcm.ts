@@ -5,6 +5,7 @@ import { asSegmentDamage, SegmentDamagedError } from '../errors/segment-damaged-
 import { silenceChunks } from '../stitcher/silence-chunks.ts';
 import { segmentLabel } from '../stitcher/segment-label.ts';
 import type { Storage } from '../storage/storage.ts';
+import { createPauseFinder, type QuietRun } from './subtitles/pause-finder.ts';
 
 /** Where one segment landed in the assembled book, counted in the sample frames written. */
 export interface PlacedSegment {
@@ -12,6 +13,8 @@ export interface PlacedSegment {
   startSample: number;
   samples: number;
   pauseAfterSamples: number;
+  /** The quiet runs inside the segment's own audio (frames from its start): where the aligner puts sentence boundaries. */
+  quiet: QuietRun[];
 }
 
 export interface AssemblyPlan {
@@ -73,9 +76,12 @@ export function assemblePcm(plan: AssemblyPlan): { stream: AsyncGenerator<Uint8A
         const current: Opened = upcoming ?? openSegment(plan, position);
         upcoming = position + 1 < plan.segmentKeys.length ? openSegment(plan, position + 1) : null;
         let bytes = 0;
+        // Found on the decoded stream as it passes: no second decode for the subtitles' alignment.
+        const pauses = createPauseFinder({ sampleRate: plan.sampleRate, channels: plan.channels });
         try {
           for (let step = await current.first; step.done !== true; step = await current.decoded.next()) {
             bytes += step.value.length;
+            pauses.push(step.value);
             yield step.value;
           }
         } catch (error) {
@@ -94,7 +100,7 @@ export function assemblePcm(plan: AssemblyPlan): { stream: AsyncGenerator<Uint8A
         const samples = bytes / frameBytes;
         if (samples === 0) throw new SegmentDamagedError(position, key, `${segmentLabel(position, key)} holds no audio samples`);
         const pauseAfterSamples = unitsCoveringMs(plan.pausesAfterMs[position] ?? 0, plan.sampleRate);
-        tally.segments.push({ position, startSample: written, samples, pauseAfterSamples });
+        tally.segments.push({ position, startSample: written, samples, pauseAfterSamples, quiet: pauses.end() });
         written += samples;
         yield* silenceChunks(pauseAfterSamples * frameBytes);
         written += pauseAfterSamples;

@@ -17,7 +17,7 @@ export interface ChapterCut {
  * master without gap or overlap.
  */
 export function chapterCuts(
-  segments: readonly MasteredSegment[],
+  segments: readonly Omit<MasteredSegment, 'quiet'>[],
   chapters: readonly { firstSegment: number }[],
   options: { headSamples: number; totalSamples: number },
 ): ChapterCut[] {

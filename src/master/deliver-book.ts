@@ -17,6 +17,8 @@ import { trackFolder } from '../audio/ffmpeg/live-processes.ts';
 import { masterBook, type MasterBookResult } from './master-book.ts';
 import { measureLoudness, type FileMeasurement } from './measure-loudness.ts';
 import { getProfile, profileFor, type ProfileName } from './profiles.ts';
+import { alignCues } from './subtitles/align-cues.ts';
+import type { Cue } from './subtitles/cue.ts';
 import { subtitleFiles, type SubtitleFile } from './subtitles/subtitle-files.ts';
 import type { SubtitleFormat } from './subtitles/format-subtitles.ts';
 import type { SentenceSpan } from '../text/sentence-spans.ts';
@@ -81,6 +83,8 @@ export interface DeliveredBook {
   measurement: FileMeasurement;
   compliance: ComplianceEntry[];
   gainDb: number;
+  /** Every planned sentence's time in the book file (none when the plan had no sentences). */
+  sentences: Cue[];
 }
 
 const COVER_NAMES = { 'image/jpeg': 'cover.jpg', 'image/png': 'cover.png' } as const;
@@ -181,16 +185,25 @@ export async function deliverBook(input: DeliverBookInput): Promise<DeliveredBoo
       });
     }
     const segmentMsPerSample = 1000 / master.sampleRate;
+    // Sentence times are found whenever the plan has sentences: the manifest's timing map, and the subtitles' cues.
+    const sentences =
+      input.sentences === undefined
+        ? []
+        : alignCues(
+            master.segments.map((segment) => ({
+              startMs: segment.startMs,
+              durationMs: segment.samples * segmentMsPerSample,
+              sentences: input.sentences?.[segment.position] ?? [],
+              pausesMs: segment.quiet.map((run) => ({ start: run.start * segmentMsPerSample, end: run.end * segmentMsPerSample })),
+            })),
+            null,
+          );
     const subtitles: SubtitleFile[] =
       input.subtitles === undefined || input.subtitles.length === 0
         ? []
         : subtitleFiles({
             formats: input.subtitles,
-            segments: master.segments.map((segment) => ({
-              startMs: segment.startMs,
-              durationMs: segment.samples * segmentMsPerSample,
-              sentences: input.sentences?.[segment.position] ?? [],
-            })),
+            sentences,
             book: bookName,
             chapters: chapterFiles.map((file, index) => ({
               name: `chapters/${baseOf(file.path)}`,
@@ -234,6 +247,7 @@ export async function deliverBook(input: DeliverBookInput): Promise<DeliveredBoo
       measurement: bookMeasurement,
       compliance,
       gainDb: master.gainDb,
+      sentences,
     };
   } catch (error) {
     await Promise.allSettled(put.map((key) => input.storage.delete(key)));

@@ -9,6 +9,7 @@ import { TtsBatchError } from '../errors/tts-batch-error.ts';
 import { validatePauses } from '../stitcher/pauses.ts';
 import type { Storage } from '../storage/storage.ts';
 import { assemblePcm } from './assemble-pcm.ts';
+import type { QuietRun } from './subtitles/pause-finder.ts';
 import { masteringFilter } from './mastering-filter.ts';
 import { measuringFilters, parseMeasurements, type Loudness } from './parse-measurements.ts';
 import { getProfile, profileFor, type MasteringProfile, type ProfileName } from './profiles.ts';
@@ -41,6 +42,8 @@ export interface MasteredSegment {
   startMs: number;
   samples: number;
   pauseAfterSamples: number;
+  /** Quiet runs inside the segment's audio, frames from its start (assemble-pcm.ts). */
+  quiet: QuietRun[];
 }
 
 export interface MasterBookResult {

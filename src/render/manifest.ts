@@ -18,6 +18,21 @@ export interface ManifestFile {
   chapters?: { first: number; last: number };
   /** Measured on this file (the book file's is also the manifest's `loudness`). */
   loudness?: Loudness;
+  /** A subtitle file's cue count. */
+  cues?: number;
+}
+
+/** One planned sentence's time in the book file: the timing map read-along and subtitles come from. */
+export interface ManifestSentence {
+  segment: number;
+  /** UTF-16 `[textStart, textEnd)` in the planned text (chapters' offsets are in the same text). */
+  textStart: number;
+  textEnd: number;
+  text: string;
+  startMs: number;
+  endMs: number;
+  /** provider: the provider's timestamps; aligned: a pause found in the audio; estimated: the sentence's share. */
+  source: 'provider' | 'aligned' | 'estimated';
 }
 
 export interface Manifest {
@@ -93,6 +108,8 @@ export interface Manifest {
     pauseAfterMs?: number;
     pauseReason?: PauseReason;
   }[];
+  /** Each planned sentence's time in the book file, in source order; absent for the raw join. */
+  sentences?: ManifestSentence[];
 }
 
 /** Where every segment and chapter lies in the delivered book, and what was written: from the stitch or the mastering. */
@@ -105,6 +122,16 @@ export interface BookTiming {
   segments: readonly { startMs: number; durationMs: number; pauseAfterMs: number }[];
   /** Chapter spans; absent: each chapter from its first segment's start to the next's. */
   chapters?: readonly { startMs: number; endMs: number }[];
+  /** Sentence times, from the mastering (the raw join has none). */
+  sentences?: readonly {
+    segment?: number;
+    textStart: number;
+    textEnd: number;
+    text: string;
+    startMs: number;
+    endMs: number;
+    source: ManifestSentence['source'];
+  }[];
 }
 
 export interface DeliveryFacts {
@@ -203,5 +230,18 @@ export function buildManifest(
       endMs: round(timing.chapters?.[index]?.endMs ?? chapters[index + 1]?.startMs ?? timing.durationMs),
     })),
     segments,
+    ...(timing.sentences === undefined || timing.sentences.length === 0
+      ? {}
+      : {
+          sentences: timing.sentences.map((s) => ({
+            segment: s.segment ?? 0,
+            textStart: s.textStart,
+            textEnd: s.textEnd,
+            text: s.text,
+            startMs: round(s.startMs),
+            endMs: round(s.endMs),
+            source: s.source,
+          })),
+        }),
   };
 }

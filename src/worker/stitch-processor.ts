@@ -140,9 +140,8 @@ async function deliver(
     profile: delivery.profile,
     format: delivery.format,
     split: delivery.split,
-    ...(delivery.subtitles === undefined
-      ? {}
-      : { subtitles: delivery.subtitles, sentences: outline.segments.map((s) => s.sentences ?? []) }),
+    ...(delivery.subtitles === undefined ? {} : { subtitles: delivery.subtitles }),
+    sentences: outline.segments.map((segment) => segment.sentences ?? []),
     ...(delivery.bitrateKbps === undefined ? {} : { bitrateKbps: delivery.bitrateKbps }),
     tags: definedTags(delivery.tags),
     ...(delivery.cover === undefined ? {} : { cover: delivery.cover }),
@@ -159,6 +158,7 @@ async function deliver(
       bitrateKbps: book.measurement.bitrateKbps,
       segments: book.segments,
       chapters: book.chapters,
+      sentences: book.sentences,
     },
     facts: {
       profile: delivery.profile,
@@ -174,6 +174,7 @@ async function deliver(
         ...(file.durationMs === undefined ? {} : { durationMs: round(file.durationMs) }),
         ...(file.chapters === undefined ? {} : { chapters: file.chapters }),
         ...(file.measurement === undefined ? {} : { loudness: file.measurement.loudness }),
+        ...(file.cues === undefined ? {} : { cues: file.cues }),
       })),
       loudness: book.measurement.loudness,
       compliance: book.compliance,

@@ -11,6 +11,8 @@ export interface Cue {
   /** The sentence's place in the planned text (UTF-16 `[start, end)`); a sentence split for reading keeps its own. */
   textStart: number;
   textEnd: number;
+  /** The segment (position in the book) the sentence is spoken in. */
+  segment?: number;
 }
 
 /** How long a cue may be and still be read: broadcast guidelines' two lines of ~42 characters, at most 7 s. */

@@ -1,5 +1,4 @@
-import type { TimedSegment } from './estimate-cues.ts';
-import { estimateCues } from './estimate-cues.ts';
+import { splitForReading } from './split-for-reading.ts';
 import type { Cue } from './cue.ts';
 import { formatSubtitles, type SubtitleFormat } from './format-subtitles.ts';
 
@@ -22,12 +21,13 @@ const CONTENT_TYPES: Record<SubtitleFormat, string> = { srt: 'application/x-subr
  */
 export function subtitleFiles(input: {
   formats: readonly SubtitleFormat[];
-  segments: readonly TimedSegment[];
+  /** The book's sentences as timed (alignCues without splitting): each is cut for reading here. */
+  sentences: readonly Cue[];
   /** The book file's name, with its extension. */
   book: string;
   chapters: readonly { name: string; startMs: number; endMs: number }[];
 }): SubtitleFile[] {
-  const cues = estimateCues(input.segments);
+  const cues = input.sentences.flatMap((sentence) => splitForReading(sentence));
   const files: SubtitleFile[] = [];
   const add = (audioName: string, list: readonly Cue[]): void => {
     for (const format of input.formats) {

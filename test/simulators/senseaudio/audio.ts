@@ -28,10 +28,16 @@ export interface SimAudioOptions {
  *   full level from the first sample to the last, each answer a whole number of periods: the
  *   answers joined back to back are one unbroken tone, so any hole a join leaves is measurable.
  *   Lengths round up to the next whole period (under 2.3 ms); `<break>` pauses stay silent.
+ * - `sentences`: known sentence boundaries for the timing tests (issue 13 item 4). Each sentence
+ *   is one burst whose pace varies by sentence (0.7–1.3 × msPerChar, from a hash of it), 150 ms
+ *   of quiet after each comma, 300–600 ms between sentences, 120 ms before the first and
+ *   200 ms after the last; the start of every sentence is recorded (`sentenceStartsMs`). The
+ *   simulator finds sentences by its own rule (a `。！？` or a `.!?` run before a space or
+ *   the end), not by the client's.
  */
-export type SimTone = 'per-text' | 'continuous';
+export type SimTone = 'per-text' | 'continuous' | 'sentences';
 
-export const SIM_TONES: readonly SimTone[] = ['per-text', 'continuous'];
+export const SIM_TONES: readonly SimTone[] = ['per-text', 'continuous', 'sentences'];
 
 const CONTINUOUS_TONE_HZ = 440;
 
@@ -40,6 +46,8 @@ export interface SimAudio {
   durationMs: number;
   /** The mp3 bitrate actually encoded (see `encodeMp3`); the requested one for other formats. */
   bitrate: number;
+  /** tone `sentences`: where each sentence's burst starts, ms into the audio. */
+  sentenceStartsMs?: number[];
 }
 
 const BREAK_TAG = /<break\b[^<>]*?\btime\s*=\s*["']?(\d+(?:\.\d+)?)\s*(ms|s)?["']?[^<>]*>/giu;
@@ -104,9 +112,56 @@ export function wordCount(text: string): number {
  * comes from a hash of the text, so neighbouring segments differ) whose length follows the text.
  */
 export function generateSenseAudioAudio(text: string, setting: SimAudioSetting, options: SimAudioOptions): SimAudio {
+  if (options.tone === 'sentences') {
+    const known = sentenceTimeline(text, options.msPerChar);
+    const audio = generateFromTimeline(text, setting, options, known, null);
+    return { ...audio, sentenceStartsMs: known.sentenceStartsMs };
+  }
   const timeline = speechTimeline(text, options.msPerChar);
-  const { silences } = timeline;
   const shape = options.tone === 'continuous' ? continuousTone(timeline.durationMs, setting.sampleRate) : null;
+  return generateFromTimeline(text, setting, options, timeline, shape);
+}
+
+/** The simulator's own sentence rule: a run of `。！？…` anywhere, or of `.!?` before whitespace or the end, with closing quotes. */
+export function simSentences(text: string): string[] {
+  const spoken = spokenText(text).trim();
+  return (spoken.match(/[^。！？]*?(?:[。！？]+|[.!?]+(?=\s|$)|$)["'”’»）)]*/gsu) ?? []).map((s) => s.trim()).filter((s) => s !== '');
+}
+
+function sentenceTimeline(
+  text: string,
+  msPerChar: number,
+): { durationMs: number; silences: { atMs: number; durationMs: number }[]; sentenceStartsMs: number[] } {
+  const silences: { atMs: number; durationMs: number }[] = [{ atMs: 0, durationMs: 120 }];
+  const sentenceStartsMs: number[] = [];
+  let atMs = 120;
+  const sentences = simSentences(text);
+  sentences.forEach((sentence, index) => {
+    sentenceStartsMs.push(atMs);
+    const pace = msPerChar * (0.7 + (fnv1a(sentence) % 61) / 100);
+    const pieces = sentence.split(/(?<=[,，])/u);
+    pieces.forEach((piece, i) => {
+      atMs += [...piece].length * pace;
+      if (i + 1 < pieces.length) {
+        silences.push({ atMs: Math.round(atMs), durationMs: 150 });
+        atMs += 150;
+      }
+    });
+    const gap = index + 1 < sentences.length ? 300 + (fnv1a(`${sentence}#gap`) % 301) : 200;
+    silences.push({ atMs: Math.round(atMs), durationMs: gap });
+    atMs += gap;
+  });
+  return { durationMs: Math.max(1, Math.round(atMs)), silences, sentenceStartsMs: sentenceStartsMs.map(Math.round) };
+}
+
+function generateFromTimeline(
+  text: string,
+  setting: SimAudioSetting,
+  options: SimAudioOptions,
+  timeline: { durationMs: number; silences: { atMs: number; durationMs: number }[] },
+  shape: ReturnType<typeof continuousTone> | null,
+): SimAudio {
+  const { silences } = timeline;
   const durationMs = shape === null ? timeline.durationMs : Math.round(shape.durationMs);
   const base = {
     durationMs: shape?.durationMs ?? timeline.durationMs,

@@ -114,6 +114,8 @@ export interface RecordedRequest {
   durationMs?: number;
   /** The mp3 bitrate actually encoded (see audio.ts). */
   bitrate?: number;
+  /** tone `sentences`: the ground truth, where each sentence starts in the audio (ms). */
+  sentenceStartsMs?: number[];
   usageCharacters?: number;
   /** SSE events written (audio, final and error events). */
   eventsSent: number;
@@ -317,6 +319,7 @@ class Simulator {
     record.audioBytes = audio.bytes.length;
     record.audioSha256 = createHash('sha256').update(audio.bytes).digest('hex');
     record.durationMs = audio.durationMs;
+    if (audio.sentenceStartsMs !== undefined) record.sentenceStartsMs = audio.sentenceStartsMs;
     record.bitrate = audio.bitrate;
     record.usageCharacters = usageCharacters(request.text);
     const extraInfo = {
