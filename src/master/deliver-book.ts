@@ -19,6 +19,7 @@ import { measureLoudness, type FileMeasurement } from './measure-loudness.ts';
 import { getProfile, profileFor, type ProfileName } from './profiles.ts';
 import { alignCues } from './subtitles/align-cues.ts';
 import type { Cue } from './subtitles/cue.ts';
+import type { TimedWord } from './subtitles/provider-cues.ts';
 import { subtitleFiles, type SubtitleFile } from './subtitles/subtitle-files.ts';
 import type { SubtitleFormat } from './subtitles/format-subtitles.ts';
 import type { SentenceSpan } from '../text/sentence-spans.ts';
@@ -39,6 +40,8 @@ export interface DeliverBookInput {
   subtitles?: readonly SubtitleFormat[];
   /** Per segment, in spoken order: its sentences (an outline from before them has none: no cues for it). */
   sentences?: readonly (readonly SentenceSpan[])[];
+  /** Per segment, the provider's word times (ms into the segment's audio), where it gave them. */
+  words?: readonly (readonly TimedWord[] | undefined)[];
   bitrateKbps?: number;
   tags: OutputTags;
   /** A cover already in `storage`, and what it is. */
@@ -195,6 +198,7 @@ export async function deliverBook(input: DeliverBookInput): Promise<DeliveredBoo
               durationMs: segment.samples * segmentMsPerSample,
               sentences: input.sentences?.[segment.position] ?? [],
               pausesMs: segment.quiet.map((run) => ({ start: run.start * segmentMsPerSample, end: run.end * segmentMsPerSample })),
+              ...(input.words?.[segment.position] === undefined ? {} : { words: input.words[segment.position] }),
             })),
             null,
           );

@@ -1,3 +1,6 @@
+import type { WordTiming } from '../providers/provider.ts';
+import { readSegmentSidecar } from './segment-sidecar.ts';
+import { segmentMetaKey } from '../queue/segment-key.ts';
 import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job } from 'bullmq';
 import type { Logger } from 'pino';
 import type { MetricsRecorder } from '../metrics/metrics-recorder.ts';
@@ -129,6 +132,8 @@ async function deliver(
       },
     };
   }
+  // Word times the provider gave were written beside each segment at synthesis: read back only when asked for.
+  const words = spec.voiceSettings.wordTimestamps === true ? await sidecarWords(storage, segmentKeys) : undefined;
   const book = await deliverBook({
     storage,
     segmentKeys,
@@ -142,6 +147,7 @@ async function deliver(
     split: delivery.split,
     ...(delivery.subtitles === undefined ? {} : { subtitles: delivery.subtitles }),
     sentences: outline.segments.map((segment) => segment.sentences ?? []),
+    ...(words === undefined ? {} : { words }),
     ...(delivery.bitrateKbps === undefined ? {} : { bitrateKbps: delivery.bitrateKbps }),
     tags: definedTags(delivery.tags),
     ...(delivery.cover === undefined ? {} : { cover: delivery.cover }),
@@ -288,4 +294,14 @@ export async function processStitch(job: Job, deps: StitchDeps, token?: string):
     deps.logger.warn({ renderId, reason: failure.reason, final }, 'stitch failed');
     throw error;
   }
+}
+
+/** Each segment's word times from its sidecar, 16 reads at a time (a book has thousands). */
+async function sidecarWords(storage: Storage, keys: readonly string[]): Promise<(readonly WordTiming[] | undefined)[]> {
+  const words: (readonly WordTiming[] | undefined)[] = [];
+  for (let i = 0; i < keys.length; i += 16) {
+    const batch = keys.slice(i, i + 16).map(async (key) => (await readSegmentSidecar(storage, segmentMetaKey(key))).words);
+    words.push(...(await Promise.all(batch)));
+  }
+  return words;
 }

@@ -1,15 +1,18 @@
 import { DEFAULT_READING_LIMITS, type Cue, type ReadingLimits } from './cue.ts';
 import type { QuietRun } from './pause-finder.ts';
+import { placeByWords, type TimedWord } from './provider-cues.ts';
 import { splitForReading } from './split-for-reading.ts';
 import type { TimedSegment } from './estimate-cues.ts';
 
 /** A segment placed in an output file with the pauses found in its audio (ms from its start). */
 export interface AlignableSegment extends TimedSegment {
   pausesMs?: readonly QuietRun[];
+  /** The provider's word times for this segment, when it gave them: they come first. */
+  words?: readonly TimedWord[] | undefined;
 }
 
 /**
- * Cues from the audio: within each segment the speech starts after its leading quiet and ends
+ * Cues from the provider's word times where it gave them (`provider`), else from the audio: within each segment the speech starts after its leading quiet and ends
  * before its trailing quiet, and the boundaries between sentences are put on pauses found in the
  * audio, chosen together so each sentence's length fits its share of the speech (its provider
  * units), longer pauses preferred (bestPauses). With fewer pauses than boundaries, each boundary
@@ -29,10 +32,13 @@ export function alignCues(segments: readonly AlignableSegment[], limits: Reading
     const speechEnd = trail === undefined ? duration : Math.max(trail.start, speechStart);
     const inner = pauses.filter((p) => p !== lead && p !== trail);
     const units = sentences.map((s) => Math.max(s.units, 1));
+    const byWords = segment.words === undefined ? null : placeByWords(sentences, segment.words);
     const { starts, ends, sources } =
-      segment.pausesMs === undefined
-        ? proportional(units, speechStart, speechEnd, [])
-        : (bestPauses(units, speechStart, speechEnd, inner) ?? proportional(units, speechStart, speechEnd, inner));
+      byWords !== null
+        ? { ...byWords, sources: sentences.map((): Cue['source'] => 'provider') }
+        : segment.pausesMs === undefined
+          ? proportional(units, speechStart, speechEnd, [])
+          : (bestPauses(units, speechStart, speechEnd, inner) ?? proportional(units, speechStart, speechEnd, inner));
     sentences.forEach((sentence, i) => {
       const cue: Cue = {
         startMs: Math.round(segment.startMs + (starts[i] ?? 0)),
