@@ -12,6 +12,7 @@
  */
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
+import { alignCost } from './align-cost.ts';
 import { billingCost } from './billing-cost.ts';
 import { masterSpeed } from './master-speed.ts';
 import { pipelineEfficiency } from './pipeline-efficiency.ts';
@@ -32,6 +33,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   stitchThroughput,
   stitchMemory,
   masterSpeed,
+  alignCost,
 ];
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));
