@@ -187,7 +187,7 @@ export async function deliverBook(input: DeliverBookInput): Promise<DeliveredBoo
         measurement,
       });
     }
-    const segmentMsPerSample = 1000 / master.sampleRate;
+    const msPerSample = 1000 / master.sampleRate;
     // Sentence times are found whenever the plan has sentences: the manifest's timing map, and the subtitles' cues.
     const sentences =
       input.sentences === undefined
@@ -195,9 +195,9 @@ export async function deliverBook(input: DeliverBookInput): Promise<DeliveredBoo
         : alignCues(
             master.segments.map((segment) => ({
               startMs: segment.startMs,
-              durationMs: segment.samples * segmentMsPerSample,
+              durationMs: segment.samples * msPerSample,
               sentences: input.sentences?.[segment.position] ?? [],
-              pausesMs: segment.quiet.map((run) => ({ start: run.start * segmentMsPerSample, end: run.end * segmentMsPerSample })),
+              pausesMs: segment.quiet.map((run) => ({ start: run.start * msPerSample, end: run.end * msPerSample })),
               ...(input.words?.[segment.position] === undefined ? {} : { words: input.words[segment.position] }),
             })),
             null,
@@ -232,7 +232,6 @@ export async function deliverBook(input: DeliverBookInput): Promise<DeliveredBoo
         bytes: uploaded.bytes,
       });
     }
-    const msPerSample = 1000 / master.sampleRate;
     return {
       files,
       bookKey: bookPut.key,

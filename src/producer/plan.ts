@@ -1,7 +1,7 @@
 import { InputError } from '../errors/input-error.ts';
 import type { TextLimits } from '../providers/provider.ts';
 import { cutAtBreakTags, type BreakPiece } from '../text/break-cuts.ts';
-import { findBreakTags } from '../text/break-tags.ts';
+import { withoutBreakTags } from '../text/break-tags.ts';
 import { detectChapters, type Chapter, type GivenChapter, type StructuredText } from '../text/chapters.ts';
 import { countCodePoints } from '../text/count-units.ts';
 import { sentenceSpans, type SentenceSpan } from '../text/sentence-spans.ts';
@@ -12,7 +12,6 @@ import { validateText } from '../text/validate-text.ts';
 import type { Boundary, Pause } from '../text/pause.ts';
 import { NO_PAUSES, type PauseRules } from '../text/pause-rules.ts';
 import { endsParagraph, headingEnd, paragraphRanges } from '../text/structure-ranges.ts';
-import { collapseWhitespace } from '../util/collapse-whitespace.ts';
 
 /** Declared with the text knowledge, where provider definitions read it; named from here too. */
 export type { PlanOptions };
@@ -124,7 +123,8 @@ export function planRender(
           chapterIndex = plan.chapters.length;
           plan.chapters.push({
             index: chapterIndex,
-            title: cut ? untagged(chapter) : chapter.title,
+            // A heading line may hold a pause tag (`# One <break time=500>`): the title has none.
+            title: cut ? withoutBreakTags(chapter.title) : chapter.title,
             firstSegment: plan.segments.length,
             ...('source' in chapter && chapter.source !== undefined ? { source: chapter.source } : {}),
             ...('number' in chapter && chapter.number !== undefined ? { number: chapter.number } : {}),
@@ -198,14 +198,6 @@ function pauseAt(ruleMs: number, tagMs: number, place: Boundary | 'head'): Pause
   const ms = ruleMs + tagMs;
   if (ms <= 0) return undefined;
   return { ms, reason: tagMs > 0 ? 'break-tag' : place };
-}
-
-/** A chapter's title without pause tags (a heading line may hold one: `# One <break time=500>`). */
-function untagged(chapter: Chapter): string {
-  const tags = findBreakTags(chapter.title);
-  let title = chapter.title;
-  for (let i = tags.starts.length - 1; i >= 0; i -= 1) title = `${title.slice(0, tags.starts[i])} ${title.slice(tags.ends[i])}`;
-  return collapseWhitespace(title);
 }
 
 /**

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { OUTPUT_FORMATS } from '../master/encode/output-formats.ts';
 import { PROFILE_NAMES } from '../master/profiles.ts';
+import { SUBTITLE_FORMATS } from '../master/subtitles/format-subtitles.ts';
 
 /** A book's metadata as stored on the render: written into the files' tags and the manifest. */
 export const deliveryTagsSchema = z.object({
@@ -23,7 +24,7 @@ export const deliverySpecSchema = z.object({
   format: z.enum(OUTPUT_FORMATS),
   split: z.enum(['none', 'chapter']),
   /** Subtitle files beside the book (and each chapter file); absent: none. */
-  subtitles: z.array(z.enum(['srt', 'vtt'])).optional(),
+  subtitles: z.array(z.enum(SUBTITLE_FORMATS)).optional(),
   /** Lossy outputs: the bitrate asked for, kbps; absent: the profile's, else the encoder's default. */
   bitrateKbps: z.number().int().positive().optional(),
   tags: deliveryTagsSchema,

@@ -1,3 +1,4 @@
+import type { Cue, CueSource } from '../master/subtitles/cue.ts';
 import type { ComplianceEntry } from '../master/compliance.ts';
 import type { Loudness } from '../master/parse-measurements.ts';
 import type { VoiceSettings } from '../providers/voice-settings.ts';
@@ -32,7 +33,7 @@ export interface ManifestSentence {
   startMs: number;
   endMs: number;
   /** provider: the provider's timestamps; aligned: a pause found in the audio; estimated: the sentence's share. */
-  source: 'provider' | 'aligned' | 'estimated';
+  source: CueSource;
 }
 
 export interface Manifest {
@@ -123,15 +124,7 @@ export interface BookTiming {
   /** Chapter spans; absent: each chapter from its first segment's start to the next's. */
   chapters?: readonly { startMs: number; endMs: number }[];
   /** Sentence times, from the mastering (the raw join has none). */
-  sentences?: readonly {
-    segment?: number;
-    textStart: number;
-    textEnd: number;
-    text: string;
-    startMs: number;
-    endMs: number;
-    source: ManifestSentence['source'];
-  }[];
+  sentences?: readonly Cue[];
 }
 
 export interface DeliveryFacts {

@@ -1,3 +1,5 @@
+import { collapseWhitespace } from '../util/collapse-whitespace.ts';
+
 /**
  * SenseAudio pause tags: `<break time=500>`, `<break time="500ms"/>`. A tag cut in two would be
  * read aloud as text, so the splitter treats each tag as one indivisible piece.
@@ -18,6 +20,14 @@ export function findBreakTags(text: string, from = 0, to = text.length): BreakTa
     tags.ends.push(from + match.index + match[0].length);
   }
   return tags;
+}
+
+/** `text` without its pause tags, each run of whitespace left as one space: what a reader sees (a title, a cue). */
+export function withoutBreakTags(text: string): string {
+  const tags = findBreakTags(text);
+  let shown = text;
+  for (let i = tags.starts.length - 1; i >= 0; i -= 1) shown = `${shown.slice(0, tags.starts[i])} ${shown.slice(tags.ends[i])}`;
+  return collapseWhitespace(shown);
 }
 
 /** Whether offset `p` falls strictly inside a tag (cutting there would break it). */

@@ -1,4 +1,4 @@
-import { findBreakTags } from './break-tags.ts';
+import { withoutBreakTags } from './break-tags.ts';
 import { isWhitespaceUnit } from './char-classes.ts';
 import { sentenceEnds } from './sentence-ends.ts';
 import { toSpeechText } from './speech-text.ts';
@@ -39,12 +39,4 @@ export function sentenceSpans(text: string, limits: Pick<TextLimits, 'count'>, f
     spans.push({ start: s, end: e, text: shown, units: limits.count(spoken) });
   }
   return spans;
-}
-
-/** Pause tags are for the voice, not the reader. */
-function withoutBreakTags(spoken: string): string {
-  const tags = findBreakTags(spoken);
-  let shown = spoken;
-  for (let i = tags.starts.length - 1; i >= 0; i -= 1) shown = `${shown.slice(0, tags.starts[i])} ${shown.slice(tags.ends[i])}`;
-  return shown.replace(/\s+/gu, ' ').trim();
 }

@@ -1,9 +1,10 @@
-import { readFile, readdir, stat, utimes, writeFile, mkdtemp, rm } from 'node:fs/promises';
+import { readdir, stat, utimes, writeFile, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { CacheReport } from '../../src/cache/cache-report.ts';
 import { runCli } from '../support/run-cli.ts';
+import { cliRendered } from '../support/render-output.ts';
 import { deletePrefix, testConfig } from '../support/test-config.ts';
 
 /**
@@ -35,12 +36,8 @@ async function render(id: string): Promise<{ cachedSegments: number; segments: {
     env,
   );
   expect(result.code, result.stderr).toBe(0);
-  const bookFolder = path.dirname(result.stdout.trimEnd().split('\n').at(-1) ?? '');
-  const manifest = JSON.parse(await readFile(path.join(bookFolder, 'manifest.json'), 'utf8')) as {
-    cachedSegments: number;
-    segments: { key: string }[];
-  };
-  return { ...manifest, folder: path.relative(out(), bookFolder) };
+  const { folder: bookFolder, manifest } = await cliRendered(result.stdout);
+  return { cachedSegments: manifest.cachedSegments, segments: manifest.segments, folder: path.relative(out(), bookFolder) };
 }
 
 async function cache(args: string[]): Promise<CacheReport> {

@@ -1,10 +1,11 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { Manifest } from '../../src/render/manifest.ts';
 import { startSenseAudioSimulator, type SenseAudioSimulator } from '../simulators/senseaudio/server.ts';
 import { runCli, type CliResult } from '../support/run-cli.ts';
+import { cliRendered } from '../support/render-output.ts';
 import { countKeys, deletePrefix, uniquePrefix } from '../support/test-config.ts';
 import { drmEpub, twelveChapterBook, writeEpub } from '../support/epub-builder.ts';
 import { lavfiPicture } from '../support/lavfi.ts';
@@ -72,8 +73,7 @@ describe('render and chapters read books, not markup (CLI, SenseAudio simulator)
     const before = simulator.requests.length;
     const result = await cli(['render', file, '--provider', 'senseaudio', '--local', '--out', join(dir, 'out'), ...extra]);
     expect(result.code, result.stderr).toBe(0);
-    const path = result.stdout.trim().split('\n').at(-1) ?? '';
-    const manifest = JSON.parse(await readFile(join(dirname(path), 'manifest.json'), 'utf8')) as Manifest;
+    const { manifest } = await cliRendered(result.stdout);
     return { manifest, texts: simulator.requests.slice(before).map((request) => request.text ?? '') };
   }
 

@@ -1,12 +1,12 @@
 import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Manifest } from '../../src/render/manifest.ts';
 import { startSenseAudioSimulator, type SenseAudioSimulator } from '../simulators/senseaudio/server.ts';
 import { runCli, type CliResult } from '../support/run-cli.ts';
+import { cliRendered } from '../support/render-output.ts';
 import { parseSrtStrict, parseVttStrict } from '../support/subtitle-parser.ts';
 import { countKeys, deletePrefix, uniquePrefix } from '../support/test-config.ts';
 
@@ -81,9 +81,7 @@ describe('--subtitles srt,vtt (issue 13 item 3, estimated cues)', () => {
       'srt,vtt',
     ]);
     expect(result.code, result.stderr).toBe(0);
-    const bookPath = result.stdout.trim().split('\n').at(-1) ?? '';
-    const folder = dirname(bookPath);
-    const manifest = JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8')) as Manifest;
+    const { bookPath, folder, manifest } = await cliRendered(result.stdout);
     const subtitleFiles = manifest.files.filter((file) => file.role === 'subtitles').map((file) => file.name);
     expect(subtitleFiles).toEqual([
       'harbour.srt',
@@ -133,30 +131,12 @@ describe('--subtitles srt,vtt (issue 13 item 3, estimated cues)', () => {
 
   it('a bad --subtitles value, or subtitles on the raw profile, is one line naming the field, before anything is enqueued', async () => {
     const keys = await countKeys(redisUrl, prefix);
-    const bad = await cli([
-      'render',
-      join(dir, 'harbour.txt'),
-      '--provider',
-      'senseaudio',
-      '--out',
-      join(dir, 'out'),
-      '--subtitles',
-      'ass',
-    ]);
+    const asked = (...extra: string[]): Promise<CliResult> =>
+      cli(['render', join(dir, 'harbour.txt'), '--provider', 'senseaudio', '--out', join(dir, 'out'), ...extra]);
+    const bad = await asked('--subtitles', 'ass');
     expect(bad.code).toBe(2);
     expect(bad.stderr.trim()).toMatch(/^tts-batch: subtitles: must be srt, vtt or both/);
-    const raw = await cli([
-      'render',
-      join(dir, 'harbour.txt'),
-      '--provider',
-      'senseaudio',
-      '--out',
-      join(dir, 'out'),
-      '--profile',
-      'raw',
-      '--subtitles',
-      'srt',
-    ]);
+    const raw = await asked('--profile', 'raw', '--subtitles', 'srt');
     expect(raw.code).toBe(2);
     expect(raw.stderr).toContain('subtitles: the raw profile');
     expect(await countKeys(redisUrl, prefix)).toBe(keys);

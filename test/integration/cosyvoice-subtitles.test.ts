@@ -1,10 +1,10 @@
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Manifest } from '../../src/render/manifest.ts';
 import { startCosyVoiceSimulator, type CosyVoiceSimulator } from '../simulators/cosyvoice/server.ts';
 import { runCli } from '../support/run-cli.ts';
+import { cliRendered } from '../support/render-output.ts';
 import { parseVttStrict } from '../support/subtitle-parser.ts';
 import { deletePrefix, uniquePrefix } from '../support/test-config.ts';
 
@@ -55,8 +55,7 @@ describe('cues from CosyVoice word timestamps (issue 13: source provider)', () =
       { REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, DASHSCOPE_API_KEY: API_KEY, DASHSCOPE_WS_URL: simulator.url, LOG_LEVEL: 'silent' },
     );
     expect(result.code, result.stderr).toBe(0);
-    const folder = dirname(result.stdout.trim().split('\n').at(-1) ?? '');
-    const manifest = JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8')) as Manifest;
+    const { folder, manifest } = await cliRendered(result.stdout);
     const sentences = manifest.sentences ?? [];
     expect(sentences.map((s) => s.text)).toEqual([
       '第一章',

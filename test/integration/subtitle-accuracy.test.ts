@@ -1,11 +1,11 @@
 import { readFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { Manifest } from '../../src/render/manifest.ts';
 import { simSentences } from '../simulators/senseaudio/audio.ts';
 import { startSenseAudioSimulator, type SenseAudioSimulator } from '../simulators/senseaudio/server.ts';
 import { runCli } from '../support/run-cli.ts';
+import { cliRendered } from '../support/render-output.ts';
 import { seededRandom } from '../support/seeded-random.ts';
 import { parseSrtStrict } from '../support/subtitle-parser.ts';
 import { deletePrefix, uniquePrefix } from '../support/test-config.ts';
@@ -88,8 +88,7 @@ describe('sentence timings against known boundaries (issue 13: simulator tone "s
       { REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, SENSEAUDIO_API_KEY: API_KEY, SENSEAUDIO_BASE_URL: simulator.url, LOG_LEVEL: 'silent' },
     );
     expect(result.code, result.stderr).toBe(0);
-    const folder = dirname(result.stdout.trim().split('\n').at(-1) ?? '');
-    const manifest = JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8')) as Manifest;
+    const { folder, manifest } = await cliRendered(result.stdout);
     const sentences = manifest.sentences ?? [];
 
     // Ground truth: the simulator's own sentence starts in each answer, moved to where the book put that segment.

@@ -1,5 +1,5 @@
 import { readdir, readFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import type { Manifest } from '../../src/render/manifest.ts';
 
 /**
@@ -22,4 +22,11 @@ export async function renderManifest(out: string, id: string): Promise<Manifest>
 /** The whole-book file of a finished render (the manifest's `audio` key, under the output). */
 export async function renderAudioPath(out: string, id: string): Promise<string> {
   return join(out, (await renderManifest(out, id)).audio);
+}
+
+/** A CLI render's output read back: the whole-book file its last stdout line names, that file's folder and the manifest in it. */
+export async function cliRendered(stdout: string): Promise<{ bookPath: string; folder: string; manifest: Manifest }> {
+  const bookPath = stdout.trimEnd().split('\n').at(-1) ?? '';
+  const folder = dirname(bookPath);
+  return { bookPath, folder, manifest: JSON.parse(await readFile(join(folder, 'manifest.json'), 'utf8')) as Manifest };
 }

@@ -2,10 +2,12 @@ import { DEFAULT_READING_LIMITS, type Cue, type ReadingLimits } from './cue.ts';
 import type { QuietRun } from './pause-finder.ts';
 import { placeByWords, type TimedWord } from './provider-cues.ts';
 import { splitForReading } from './split-for-reading.ts';
-import type { TimedSegment } from './estimate-cues.ts';
-
-/** A segment placed in an output file with the pauses found in its audio (ms from its start). */
-export interface AlignableSegment extends TimedSegment {
+/** A segment where it landed in an output file, with the sentences it says and the pauses found in its audio (ms from its start). */
+export interface AlignableSegment {
+  startMs: number;
+  durationMs: number;
+  sentences: readonly { start: number; end: number; text: string; units: number }[];
+  /** Absent: the audio was not scanned, and every sentence is placed by its share (`estimated`). */
   pausesMs?: readonly QuietRun[];
   /** The provider's word times for this segment, when it gave them: they come first. */
   words?: readonly TimedWord[] | undefined;

@@ -1,7 +1,7 @@
 import type { Cue } from './cue.ts';
 
-export type SubtitleFormat = 'srt' | 'vtt';
-export const SUBTITLE_FORMATS: readonly SubtitleFormat[] = ['srt', 'vtt'];
+export const SUBTITLE_FORMATS = ['srt', 'vtt'] as const;
+export type SubtitleFormat = (typeof SUBTITLE_FORMATS)[number];
 
 function clock(ms: number, separator: ',' | '.'): string {
   const whole = Math.max(0, Math.round(ms));
