@@ -79,6 +79,8 @@ export const coreConfigSchema = z.object({
    * 65,025, the most an MP3's ID3 tables of contents hold (255 tables of 255).
    */
   RENDER_MAX_CHAPTERS: integerFromEnv(1, 65_025).default(10_000),
+  /** Sentences the manifest lists inline; a book with more gets them in timings.json beside it (about 150 bytes each). */
+  MANIFEST_MAX_SENTENCES: integerFromEnv(0, 1_000_000).default(2000),
   /** Where API renders go when a request names no output: a folder or s3://bucket/prefix. */
   API_DEFAULT_OUTPUT: z.string().trim().min(1).default('./renders'),
   /** Comma-separated folders and/or s3://bucket/prefix locations; when set, API callers may write only inside them. */

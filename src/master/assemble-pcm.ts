@@ -13,8 +13,8 @@ export interface PlacedSegment {
   startSample: number;
   samples: number;
   pauseAfterSamples: number;
-  /** The quiet runs inside the segment's own audio (frames from its start): where the aligner puts sentence boundaries. */
-  quiet: QuietRun[];
+  /** The quiet runs inside the segment's own audio (frames from its start): where the aligner puts sentence boundaries; null: not scanned. */
+  quiet: QuietRun[] | null;
 }
 
 export interface AssemblyPlan {
@@ -31,6 +31,8 @@ export interface AssemblyPlan {
   ffmpegPath?: string | undefined;
   /** The mastering's temp folder: compressed segments are decoded from a copy there. */
   tempDir: string;
+  /** Per segment, whether to find its pauses (default: every one); false where its sentence times are stored already. */
+  scanPauses?: readonly boolean[] | undefined;
 }
 
 /** Filled in while the assembly streams; complete once it has ended. */
@@ -77,11 +79,12 @@ export function assemblePcm(plan: AssemblyPlan): { stream: AsyncGenerator<Uint8A
         upcoming = position + 1 < plan.segmentKeys.length ? openSegment(plan, position + 1) : null;
         let bytes = 0;
         // Found on the decoded stream as it passes: no second decode for the subtitles' alignment.
-        const pauses = createPauseFinder({ sampleRate: plan.sampleRate, channels: plan.channels });
+        const pauses =
+          plan.scanPauses?.[position] === false ? null : createPauseFinder({ sampleRate: plan.sampleRate, channels: plan.channels });
         try {
           for (let step = await current.first; step.done !== true; step = await current.decoded.next()) {
             bytes += step.value.length;
-            pauses.push(step.value);
+            pauses?.push(step.value);
             yield step.value;
           }
         } catch (error) {
@@ -100,7 +103,7 @@ export function assemblePcm(plan: AssemblyPlan): { stream: AsyncGenerator<Uint8A
         const samples = bytes / frameBytes;
         if (samples === 0) throw new SegmentDamagedError(position, key, `${segmentLabel(position, key)} holds no audio samples`);
         const pauseAfterSamples = unitsCoveringMs(plan.pausesAfterMs[position] ?? 0, plan.sampleRate);
-        tally.segments.push({ position, startSample: written, samples, pauseAfterSamples, quiet: pauses.end() });
+        tally.segments.push({ position, startSample: written, samples, pauseAfterSamples, quiet: pauses?.end() ?? null });
         written += samples;
         yield* silenceChunks(pauseAfterSamples * frameBytes);
         written += pauseAfterSamples;

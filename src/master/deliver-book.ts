@@ -17,7 +17,8 @@ import { trackFolder } from '../audio/ffmpeg/live-processes.ts';
 import { masterBook, type MasterBookResult } from './master-book.ts';
 import { measureLoudness, type FileMeasurement } from './measure-loudness.ts';
 import { getProfile, profileFor, type ProfileName } from './profiles.ts';
-import { alignCues } from './subtitles/align-cues.ts';
+import { bookSentenceTimes, storedSentenceTimes } from './subtitles/book-sentences.ts';
+import { segmentTimingsKey, writeSegmentTimings } from './subtitles/segment-timings.ts';
 import type { Cue } from './subtitles/cue.ts';
 import type { TimedWord } from './subtitles/provider-cues.ts';
 import { subtitleFiles, type SubtitleFile } from './subtitles/subtitle-files.ts';
@@ -88,6 +89,8 @@ export interface DeliveredBook {
   gainDb: number;
   /** Every planned sentence's time in the book file (none when the plan had no sentences). */
   sentences: Cue[];
+  /** Segments whose sentence times were read from beside them, aligned now (and how many of those were stored), or estimated (stored ones gone stale). */
+  sentenceTimings: { reused: number; aligned: number; stored: number; estimated: number };
 }
 
 const COVER_NAMES = { 'image/jpeg': 'cover.jpg', 'image/png': 'cover.png' } as const;
@@ -112,7 +115,11 @@ export async function deliverBook(input: DeliverBookInput): Promise<DeliveredBoo
       input.cover === undefined
         ? undefined
         : await download(input.storage, input.cover.key, join(temp, COVER_NAMES[input.cover.contentType]), input.signal);
+    // Stored sentence times spare their segments the pause scan (issue 13: computed once per segment).
+    const known =
+      input.sentences === undefined ? undefined : await storedSentenceTimes(input.storage, input.segmentKeys, input.sentences, input.words);
     master = await masterBook({
+      ...(known === undefined ? {} : { scanPauses: known.scanPauses }),
       storage: input.storage,
       segmentKeys: input.segmentKeys,
       segmentAudio: input.segmentAudio,
@@ -189,19 +196,22 @@ export async function deliverBook(input: DeliverBookInput): Promise<DeliveredBoo
     }
     const msPerSample = 1000 / master.sampleRate;
     // Sentence times are found whenever the plan has sentences: the manifest's timing map, and the subtitles' cues.
-    const sentences =
-      input.sentences === undefined
-        ? []
-        : alignCues(
+    const times =
+      input.sentences === undefined || known === undefined
+        ? undefined
+        : bookSentenceTimes(
             master.segments.map((segment) => ({
+              position: segment.position,
               startMs: segment.startMs,
               durationMs: segment.samples * msPerSample,
-              sentences: input.sentences?.[segment.position] ?? [],
-              pausesMs: segment.quiet.map((run) => ({ start: run.start * msPerSample, end: run.end * msPerSample })),
-              ...(input.words?.[segment.position] === undefined ? {} : { words: input.words[segment.position] }),
+              pausesMs: segment.quiet?.map((run) => ({ start: run.start * msPerSample, end: run.end * msPerSample })) ?? null,
             })),
-            null,
+            input.segmentKeys,
+            input.sentences,
+            input.words,
+            known,
           );
+    const sentences = times?.cues ?? [];
     const subtitles: SubtitleFile[] =
       input.subtitles === undefined || input.subtitles.length === 0
         ? []
@@ -232,6 +242,9 @@ export async function deliverBook(input: DeliverBookInput): Promise<DeliveredBoo
         bytes: uploaded.bytes,
       });
     }
+    // Only once the book is delivered: the segments' new times are stored, stale ones removed (both best effort).
+    const stored = times === undefined ? 0 : await writeSegmentTimings(input.storage, times.fresh);
+    if (times !== undefined) await Promise.allSettled(times.stale.map((key) => input.storage.delete(segmentTimingsKey(key))));
     return {
       files,
       bookKey: bookPut.key,
@@ -251,6 +264,7 @@ export async function deliverBook(input: DeliverBookInput): Promise<DeliveredBoo
       compliance,
       gainDb: master.gainDb,
       sentences,
+      sentenceTimings: { reused: times?.reused ?? 0, aligned: times?.aligned ?? 0, stored, estimated: times?.stale.length ?? 0 },
     };
   } catch (error) {
     await Promise.allSettled(put.map((key) => input.storage.delete(key)));

@@ -33,6 +33,8 @@ export interface MasterBookInput {
   tempRoot?: string;
   signal?: AbortSignal;
   ffmpegPath?: string;
+  /** Per segment, whether to find its pauses for the sentence times (default: every one). */
+  scanPauses?: readonly boolean[];
 }
 
 export interface MasteredSegment {
@@ -42,8 +44,8 @@ export interface MasteredSegment {
   startMs: number;
   samples: number;
   pauseAfterSamples: number;
-  /** Quiet runs inside the segment's audio, frames from its start (assemble-pcm.ts). */
-  quiet: QuietRun[];
+  /** Quiet runs inside the segment's audio, frames from its start (assemble-pcm.ts); null: not scanned (scanPauses). */
+  quiet: QuietRun[] | null;
 }
 
 export interface MasterBookResult {
@@ -123,6 +125,7 @@ export async function masterBook(input: MasterBookInput): Promise<MasterBookResu
       signal: input.signal,
       ffmpegPath: input.ffmpegPath,
       tempDir,
+      scanPauses: input.scanPauses,
     });
     // Step 1: one pass over the decoded book measures it and keeps it on disk for step 2.
     const { stderr: measuredStderr } = await runTool({

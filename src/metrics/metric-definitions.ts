@@ -39,7 +39,15 @@ export const COUNTERS = {
     help: 'Renders by the state they ended in (completed, failed, cancelled); each render counts once.',
     label: 'status',
   },
+  sentenceTimings: {
+    name: 'ttsb_sentence_timings_total',
+    help: 'Segments whose sentence times a delivery needed: aligned (pauses found in their audio now) or reused (stored beside the segment by an earlier delivery).',
+    label: 'outcome',
+  },
 } as const;
+
+export const SENTENCE_TIMING_OUTCOMES = ['aligned', 'reused'] as const;
+export type SentenceTimingOutcome = (typeof SENTENCE_TIMING_OUTCOMES)[number];
 
 export type CounterName = keyof typeof COUNTERS;
 

@@ -1,7 +1,14 @@
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { renderKeys } from '../render/render-keys.ts';
-import { COUNTERS, HISTOGRAMS, type CounterName, type HistogramName, type RenderEndStatus } from './metric-definitions.ts';
+import {
+  COUNTERS,
+  HISTOGRAMS,
+  type CounterName,
+  type HistogramName,
+  type RenderEndStatus,
+  type SentenceTimingOutcome,
+} from './metric-definitions.ts';
 import { counterField, metricKeys } from './metric-keys.ts';
 
 /** What the worker processors report; one call per event. Recording never throws. */
@@ -12,6 +19,8 @@ export interface MetricsRecorder {
   rateLimited(provider: string): Promise<void>;
   retryScheduled(provider: string): Promise<void>;
   stitched(durationMs: number): Promise<void>;
+  /** Segments a delivery placed sentences in, by how (0 aligned on a re-render of an unchanged book). */
+  sentenceTimings(counts: Record<SentenceTimingOutcome, number>): Promise<void>;
   /** Counts a render's end once, however many callers (retries, several workers) report it. */
   renderEnded(renderId: string, status: RenderEndStatus): Promise<void>;
 }
@@ -72,6 +81,12 @@ export class RedisMetricsRecorder implements MetricsRecorder {
 
   stitched(durationMs: number): Promise<void> {
     return this.#write('stitched', (multi) => this.#observe(multi, 'stitchDuration', '', durationMs / 1000));
+  }
+
+  sentenceTimings(counts: Record<SentenceTimingOutcome, number>): Promise<void> {
+    return this.#write('sentence timings', (multi) => {
+      for (const [outcome, segments] of Object.entries(counts)) if (segments > 0) this.#count(multi, 'sentenceTimings', outcome, segments);
+    });
   }
 
   async renderEnded(renderId: string, status: RenderEndStatus): Promise<void> {

@@ -4,7 +4,7 @@ import { STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
 import { WEBHOOK_QUEUE } from '../queue/webhook-queue.ts';
 import { readWorkerHeartbeats } from '../runtime/worker-heartbeat.ts';
 import { registerWorkerHealth } from './worker-health-metrics.ts';
-import { COUNTERS, HISTOGRAMS, RENDER_END_STATUSES } from './metric-definitions.ts';
+import { COUNTERS, HISTOGRAMS, RENDER_END_STATUSES, SENTENCE_TIMING_OUTCOMES } from './metric-definitions.ts';
 import { metricKeys, parseCounterField } from './metric-keys.ts';
 import { readQueueDepths, QUEUE_STATES } from './queue-depths.ts';
 import { parseStoredHistogram, registerStoredHistogram, type StoredSeries } from './stored-histogram.ts';
@@ -14,7 +14,7 @@ export const METRICS_CONTENT_TYPE = Registry.PROMETHEUS_CONTENT_TYPE;
 
 /** Label values every scrape shows, even at zero, so dashboards and alerts see the series. */
 function knownLabelValues(label: string, providers: readonly string[]): readonly string[] {
-  return label === 'status' ? RENDER_END_STATUSES : providers;
+  return label === 'status' ? RENDER_END_STATUSES : label === 'outcome' ? SENTENCE_TIMING_OUTCOMES : providers;
 }
 
 /**

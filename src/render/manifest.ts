@@ -10,7 +10,7 @@ import type { RenderSpec, SegmentResult } from './render-record.ts';
 /** One file the render wrote, relative to its folder: tools read names here, never guess them. */
 export interface ManifestFile {
   name: string;
-  role: 'book' | 'chapter' | 'cover' | 'subtitles';
+  role: 'book' | 'chapter' | 'cover' | 'subtitles' | 'timings' | 'read-along';
   format: string;
   bytes: number;
   /** Decoded from the written file. */
@@ -109,8 +109,10 @@ export interface Manifest {
     pauseAfterMs?: number;
     pauseReason?: PauseReason;
   }[];
-  /** Each planned sentence's time in the book file, in source order; absent for the raw join. */
+  /** Each planned sentence's time in the book file, in source order; absent for the raw join, and when `timings` says where they went. */
   sentences?: ManifestSentence[];
+  /** A long book's sentences are in this file beside the manifest instead (manifest-timings.ts). */
+  timings?: { file: string; sentences: number };
 }
 
 /** Where every segment and chapter lies in the delivered book, and what was written: from the stitch or the mastering. */

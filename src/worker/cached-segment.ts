@@ -1,5 +1,6 @@
 import type { Logger } from 'pino';
 import { segmentMetaKey } from '../queue/segment-key.ts';
+import { segmentObjectKeys } from '../cache/segment-objects.ts';
 import type { Storage } from '../storage/storage.ts';
 import { readSegmentSidecar } from './segment-sidecar.ts';
 
@@ -31,8 +32,7 @@ export async function findCachedSegment(
       { ...where, key, bytes: existing.size, storedBytes: sidecar.bytes, evicted: 1 },
       'cached segment is not the size stored at synthesis; evicted, synthesizing it again',
     );
-    await storage.delete(key);
-    await storage.delete(segmentMetaKey(key));
+    for (const object of segmentObjectKeys(key)) await storage.delete(object);
     return undefined;
   }
   return { bytes: existing.size, ...(sidecar.traceId === undefined ? {} : { traceId: sidecar.traceId }) };

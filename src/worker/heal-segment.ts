@@ -1,7 +1,7 @@
 import { Job, WaitingChildrenError } from 'bullmq';
 import type { Logger } from 'pino';
 import { SegmentDamagedError } from '../errors/segment-damaged-error.ts';
-import { segmentMetaKey } from '../queue/segment-key.ts';
+import { segmentObjectKeys } from '../cache/segment-objects.ts';
 import { segmentJobOptions, type RetryPolicy } from '../queue/job-options.ts';
 import { segmentJobId } from '../queue/queue-names.ts';
 import type { RenderSpec, SegmentResult } from '../render/render-record.ts';
@@ -75,8 +75,7 @@ async function sendBackToSynthesis(context: HealContext, damage: SegmentDamagedE
     );
   }
   // Evicted first: the new job must not find the damaged object and call it cached.
-  await storage.delete(damage.key);
-  await storage.delete(segmentMetaKey(damage.key));
+  for (const object of segmentObjectKeys(damage.key)) await storage.delete(object);
   const healId = healJobId(spec.id, index, heals + 1);
   // The configured policy, not the first job's options: that job may be gone, and with it they were BullMQ's defaults (1 attempt).
   await queue.add('synthesize', { ...data, task: undefined } satisfies SynthesizeJobData, {

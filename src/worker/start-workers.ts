@@ -141,6 +141,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     renderEnded,
     aborts,
     shuttingDown: () => shuttingDown,
+    maxInlineSentences: config.MANIFEST_MAX_SENTENCES,
     heal: {
       queues: healQueues,
       maxHeals: config.STITCH_MAX_HEALS,

@@ -5,11 +5,12 @@ import { DelayedError, UnrecoverableError, WaitingChildrenError, type Job } from
 import type { Logger } from 'pino';
 import type { MetricsRecorder } from '../metrics/metrics-recorder.ts';
 import { buildManifest } from '../render/manifest.ts';
+import { splitTimingMap } from '../render/manifest-timings.ts';
 import type { RenderOutline } from '../render/render-outline.ts';
 import type { RenderStatus, SegmentResult } from '../render/render-record.ts';
 import type { RenderStore } from '../render/render-store.ts';
 import type { AudioFormat } from '../audio/audio-settings.ts';
-import { deliverBook } from '../master/deliver-book.ts';
+import { deliverBook, type DeliveredBook } from '../master/deliver-book.ts';
 import type { OutputTags } from '../master/encode/encode-types.ts';
 import { deliverRaw } from '../master/deliver-raw.ts';
 import type { DeliverySpec } from '../render/delivery-spec.ts';
@@ -36,6 +37,8 @@ export interface StitchDeps {
   aborts?: RenderAborts;
   /** True once the worker has begun shutting down (SIGTERM/SIGINT): see the hand-back in processStitch. */
   shuttingDown?: () => boolean;
+  /** Sentences the manifest lists inline before they go to timings.json (default 2000). */
+  maxInlineSentences?: number;
   /** Sends a damaged cached segment back to synthesis (see heal-segment.ts). */
   heal: Omit<HealDeps, 'logger'>;
 }
@@ -86,7 +89,7 @@ async function deliver(
   results: readonly SegmentResult[],
   storage: Storage,
   signal: AbortSignal,
-): Promise<{ timing: BookTiming; facts: DeliveryFacts }> {
+): Promise<{ timing: BookTiming; facts: DeliveryFacts; sentenceTimings?: DeliveredBook['sentenceTimings'] }> {
   const chapters = outline.chapters.map((c) => ({ title: c.title, firstSegment: c.firstSegment }));
   const segmentKeys = results.map((r) => r.key);
   const tags = { ...delivery.tags };
@@ -187,6 +190,7 @@ async function deliver(
       gainDb: book.gainDb,
       tags,
     },
+    sentenceTimings: book.sentenceTimings,
   };
 }
 
@@ -251,10 +255,14 @@ export async function processStitch(job: Job, deps: StitchDeps, token?: string):
       tracked?.release();
     }
     await deps.metrics.stitched(Date.now() - started);
-    const { timing, facts } = delivered;
+    const { timing, facts, sentenceTimings } = delivered;
+    if (sentenceTimings !== undefined)
+      await deps.metrics.sentenceTimings({ aligned: sentenceTimings.aligned, reused: sentenceTimings.reused });
     const audioKey = facts.audioKey;
-    const manifest = buildManifest(spec, outline, results, timing, facts);
+    const { manifest, sidecar } = splitTimingMap(buildManifest(spec, outline, results, timing, facts), deps.maxInlineSentences ?? 2000);
     const manifestKey = `${delivery.folder}/manifest.json`;
+    if (sidecar !== undefined)
+      await storage.put(`${delivery.folder}/${sidecar.name}`, bytesBody(sidecar.text), { contentType: 'application/json' });
     await storage.put(manifestKey, bytesBody(`${JSON.stringify(manifest, null, 2)}\n`), { contentType: 'application/json' });
     const location = `${storage.url}/${audioKey}`;
     const completed = await deps.store.markCompleted(renderId, {
@@ -270,7 +278,7 @@ export async function processStitch(job: Job, deps: StitchDeps, token?: string):
       // was reached by another run of this job, whose result this is: it stays.)
       if (ended === 'cancelled')
         await Promise.allSettled([
-          ...facts.files.map((file) => storage.delete(`${delivery.folder}/${file.name}`)),
+          ...manifest.files.map((file) => storage.delete(`${delivery.folder}/${file.name}`)),
           storage.delete(manifestKey),
         ]);
       deps.logger.info({ renderId, status: ended }, 'render ended while stitching');
@@ -278,7 +286,13 @@ export async function processStitch(job: Job, deps: StitchDeps, token?: string):
     }
     await deps.renderEnded(renderId, 'completed');
     deps.logger.info(
-      { renderId, segments: results.length, durationMs: manifest.durationMs, stitchMs: Date.now() - started },
+      {
+        renderId,
+        segments: results.length,
+        durationMs: manifest.durationMs,
+        stitchMs: Date.now() - started,
+        ...(sentenceTimings === undefined ? {} : { sentenceTimings }),
+      },
       'render completed',
     );
     return { location, durationMs: manifest.durationMs };

@@ -5,6 +5,7 @@ import { CONTENT_TYPES } from '../audio/audio-settings.ts';
 import type { DurationCeilingPolicy } from '../audio/duration-ceiling.ts';
 import { validateSegmentStream } from '../audio/segment-validator.ts';
 import { segmentMetaKey } from '../queue/segment-key.ts';
+import { segmentTimingsKey } from '../master/subtitles/segment-timings.ts';
 import { ProviderError } from '../errors/provider-error.ts';
 import type { MetricsRecorder } from '../metrics/metrics-recorder.ts';
 import type { Provider, SynthesisMeta, SynthesisRequest, TaskProvider } from '../providers/provider.ts';
@@ -333,6 +334,8 @@ async function synthesizeSegment(
         contentType: 'application/json',
       },
     );
+    // New audio: sentence times stored for an earlier one under this key (evicted, healed) no longer hold.
+    await storage.delete(segmentTimingsKey(data.key));
     await deps.store.markSegmentDone(data.renderId, data.index, false, segmentChars(data));
     await deps.metrics.segmentSynthesized(data.provider, meta.billedCharacters ?? 0, Date.now() - (data.task?.submittedAt ?? started));
     deps.logger.debug(

@@ -63,7 +63,9 @@ describe('tts-batch cache', () => {
     expect(manifest.segments.length).toBeGreaterThanOrEqual(2);
     for (const segment of manifest.segments) expect(segment.key).toMatch(/^\.segments\/espeak\/[0-9a-f]{2}\/[0-9a-f]{64}\.wav$/);
     const segmentFiles = await filesUnder(path.join(out(), '.segments'));
-    expect(segmentFiles.length, 'audio and sidecar per segment').toBe(2 * manifest.segments.length);
+    // Audio, sidecar and the sentence times the delivery stored beside it (segment-timings.ts).
+    expect(segmentFiles.length, 'audio, sidecar and timings per segment').toBe(3 * manifest.segments.length);
+    expect(segmentFiles.filter((file) => file.endsWith('.timings.json'))).toHaveLength(manifest.segments.length);
 
     const young = await cache(['prune', '--unused-days', '1']);
     expect(young).toMatchObject({ deletedObjects: 0, keptObjects: segmentFiles.length });
@@ -80,9 +82,9 @@ describe('tts-batch cache', () => {
     expect(again.cachedSegments, 'nothing was cached any more').toBe(0);
 
     const evicted = await cache(['evict', '--render', 'book-two', '--dry-run']);
-    expect(evicted).toMatchObject({ dryRun: true, deletedObjects: 2 * again.segments.length });
-    expect(await filesUnder(path.join(out(), '.segments'))).toHaveLength(2 * again.segments.length);
-    expect((await cache(['evict', '--render', 'book-two'])).deletedObjects).toBe(2 * again.segments.length);
+    expect(evicted).toMatchObject({ dryRun: true, deletedObjects: 3 * again.segments.length });
+    expect(await filesUnder(path.join(out(), '.segments'))).toHaveLength(3 * again.segments.length);
+    expect((await cache(['evict', '--render', 'book-two'])).deletedObjects).toBe(3 * again.segments.length);
     expect(await filesUnder(path.join(out(), '.segments'))).toEqual([]);
   });
 
