@@ -1,6 +1,7 @@
 import { Option, type Command } from 'commander';
 import { integerOption } from '../shared/run-until-signal.ts';
 import { parsedOption, simulatorCommand, type SimulatorCommandOptions } from '../shared/simulator-command.ts';
+import { AI302_TONES, type Ai302Tone } from './audio.ts';
 import { startAi302Simulator } from './server.ts';
 
 interface Ai302CommandOptions extends SimulatorCommandOptions {
@@ -10,6 +11,7 @@ interface Ai302CommandOptions extends SimulatorCommandOptions {
   urlField: string;
   maxChars?: number;
   unknownTask: 'http404' | 'business';
+  tone: Ai302Tone;
 }
 
 /** `simulator ai302 …`: runs the 302.AI Higgs Audio v2 task simulator in the foreground. */
@@ -39,7 +41,15 @@ export function ai302Command(): Command {
             .choices(['http404', 'business'])
             .default('http404'),
         )
-        .option('--max-chars <n>', 'refuse longer input_text', parsedOption(integerOption('--max-chars', 1, 1_000_000))),
+        .option('--max-chars <n>', 'refuse longer input_text', parsedOption(integerOption('--max-chars', 1, 1_000_000)))
+        .addOption(
+          new Option(
+            '--tone <kind>',
+            'the audio: per-text (a pitch from a hash of the text) or sentences (one burst per sentence, known gaps between, each task recording where its sentences start)',
+          )
+            .choices(AI302_TONES)
+            .default('per-text'),
+        ),
     start: (common, options: Ai302CommandOptions) =>
       startAi302Simulator({
         ...common,
@@ -48,6 +58,7 @@ export function ai302Command(): Command {
         resultFormat: options.resultFormat,
         urlField: options.urlField,
         unknownTask: options.unknownTask,
+        tone: options.tone,
         ...(options.maxChars === undefined ? {} : { maxChars: options.maxChars }),
       }),
     envLines: (simulator) => [

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { closeSignal, pause, readBody, sendJson, write } from '../shared/http-io.ts';
-import { badTaskAudio, taskAudio, usageCharacters, type ResultFormat } from './audio.ts';
+import { badTaskAudio, taskAudio, usageCharacters, type Ai302Tone, type ResultFormat } from './audio.ts';
 import {
   Ai302FaultPicker,
   type Ai302Call,
@@ -60,6 +60,8 @@ export interface Ai302SimulatorOptions extends Partial<Ai302Behaviour> {
   generateQueryPath?: string;
   /** Speech per spoken character; default 60 ms. Tests use 1–5 ms to keep audio small. */
   msPerChar?: number;
+  /** What the speech sounds like (Ai302Tone): default `per-text`; `sentences` records each task's sentence starts. */
+  tone?: Ai302Tone;
   /** A wait before answering every query, like a loaded API (default 0). */
   queryLatencyMs?: number;
   /** Refuse longer input_text (code points) with a parameter error; default: no limit. */
@@ -99,6 +101,10 @@ export interface SimTask {
   completedDownloads: number;
   audioBytes?: number;
   durationMs?: number;
+  /** tone `sentences`: where each sentence's burst starts, ms into the result file's audio (set when it is made). */
+  sentenceStartsMs?: number[];
+  /** tone `sentences`: the sentences those starts are of (the shared rule over the spoken text). */
+  sentenceTexts?: string[];
 }
 
 export type RequestOutcome = 'ok' | 'rejected' | 'faulted' | 'client-closed';
@@ -484,9 +490,11 @@ class Simulator {
 
   #makeAudio(task: TaskState): Uint8Array {
     if (task.faultSpec?.kind === 'badAudio') return badTaskAudio(task.text, task.faultSpec.variant);
-    const audio = taskAudio(task.text, this.#options.msPerChar ?? 60, this.#behaviour.resultFormat);
+    const audio = taskAudio(task.text, this.#options.msPerChar ?? 60, this.#behaviour.resultFormat, this.#options.tone);
     task.audioBytes = audio.bytes.length;
     task.durationMs = audio.durationMs;
+    if (audio.sentenceStartsMs !== undefined) task.sentenceStartsMs = audio.sentenceStartsMs;
+    if (audio.sentenceTexts !== undefined) task.sentenceTexts = audio.sentenceTexts;
     return audio.bytes;
   }
 

@@ -30,21 +30,30 @@ export function mp3BitrateFor(sampleRate: number): number {
  * The tone's pitch comes from the sentence, so neighbouring sentences differ.
  */
 export function sentenceAudio(text: string, format: SimFormat, sampleRate: number, msPerChar: number, firstOfTask: boolean): Uint8Array {
-  const options = {
-    durationMs: sentenceDurationMs(text, msPerChar),
+  return toneAudio(
+    { durationMs: sentenceDurationMs(text, msPerChar), frequencyHz: 180 + (fnv1a(text) % 520) },
+    format,
     sampleRate,
-    channels: 1 as const,
-    frequencyHz: 180 + (fnv1a(text) % 520),
-  };
-  if (format === 'mp3') return synthAudio('mp3', { ...options, bitrate: mp3BitrateFor(sampleRate) });
-  const pcm = synthAudio('pcm', options);
-  if (format === 'pcm' || !firstOfTask) return pcm;
-  return Buffer.concat([streamingWavHeader(sampleRate), pcm]);
+    firstOfTask,
+  );
 }
 
 /** `durationMs` of silence in the task's format (an SSML `<break>`), led by the wav header when it opens the task. */
 export function silenceAudio(durationMs: number, format: SimFormat, sampleRate: number, firstOfTask: boolean): Uint8Array {
-  const options = { durationMs: Math.max(1, Math.round(durationMs)), sampleRate, channels: 1 as const, frequencyHz: 0 };
+  return toneAudio({ durationMs: Math.max(1, Math.round(durationMs)), frequencyHz: 0 }, format, sampleRate, firstOfTask);
+}
+
+/**
+ * A tone (quiet where `silences` say) in the task's format, as one frame's worth: mp3 encoded on
+ * its own, pcm raw, wav the same samples led by the streaming header when it opens the task.
+ */
+export function toneAudio(
+  tone: { durationMs: number; frequencyHz: number; silences?: readonly { atMs: number; durationMs: number }[] },
+  format: SimFormat,
+  sampleRate: number,
+  firstOfTask: boolean,
+): Uint8Array {
+  const options = { ...tone, sampleRate, channels: 1 as const };
   if (format === 'mp3') return synthAudio('mp3', { ...options, bitrate: mp3BitrateFor(sampleRate) });
   const pcm = synthAudio('pcm', options);
   if (format === 'pcm' || !firstOfTask) return pcm;

@@ -1,6 +1,7 @@
-import type { Command } from 'commander';
+import { Option, type Command } from 'commander';
 import { numberOption } from '../shared/run-until-signal.ts';
 import { parsedOption, simulatorCommand, type SimulatorCommandOptions } from '../shared/simulator-command.ts';
+import { COSYVOICE_TONES, type CosyVoiceTone } from './sentence-tone.ts';
 import { startCosyVoiceSimulator } from './server.ts';
 
 interface CosyVoiceCommandOptions extends SimulatorCommandOptions {
@@ -8,6 +9,7 @@ interface CosyVoiceCommandOptions extends SimulatorCommandOptions {
   firstFrameDelayMs: number;
   taskStartedDelayMs: number;
   idleTimeoutMs: number;
+  tone: CosyVoiceTone;
 }
 
 /** `simulator cosyvoice …`: runs the CosyVoice (DashScope WebSocket) simulator in the foreground. */
@@ -38,6 +40,14 @@ export function cosyVoiceCommand(): Command {
           'a task silent this long fails',
           parsedOption(numberOption('--idle-timeout-ms', 1, 600_000)),
           23_000,
+        )
+        .addOption(
+          new Option(
+            '--tone <kind>',
+            'the audio: per-text (a pitch per sentence from a hash of it) or sentences (one burst per sentence, known gaps between, each task recording where its sentences start)',
+          )
+            .choices(COSYVOICE_TONES)
+            .default('per-text'),
         ),
     start: (common, options: CosyVoiceCommandOptions) =>
       startCosyVoiceSimulator({
@@ -46,6 +56,7 @@ export function cosyVoiceCommand(): Command {
         firstFrameDelayMs: options.firstFrameDelayMs,
         taskStartedDelayMs: options.taskStartedDelayMs,
         idleTimeoutMs: options.idleTimeoutMs,
+        tone: options.tone,
       }),
     envLines: (simulator) => [`DASHSCOPE_WS_URL=${simulator.url}`],
   });

@@ -5,6 +5,7 @@ import { WebSocketServer } from 'ws';
 import { FaultPicker, type CosyVoiceFault, type FaultPlan, type RandomFaults } from './faults.ts';
 import type { RecordedTask, Settings, SimulatorHost, TaskOutcome } from './simulator-host.ts';
 import { Session } from './session.ts';
+import type { CosyVoiceTone } from './sentence-tone.ts';
 import type { WordTimestampPlacement } from './word-timestamps.ts';
 import { faultPlanOf } from '../shared/fault-picker.ts';
 import { listen } from '../shared/listen.ts';
@@ -49,6 +50,11 @@ export interface CosyVoiceSimulatorOptions {
    * or as the server-events page does, `usage` only.
    */
   taskFinishedShape?: 'with-output' | 'usage-only';
+  /**
+   * What the speech sounds like (CosyVoiceTone): default `per-text`; `sentences` gives known
+   * sentence boundaries (sentence-tone.ts), each task recording where its sentences start.
+   */
+  tone?: CosyVoiceTone;
   /** Deterministic faults per connection attempt: a list consumed in order, or a function. */
   faults?: FaultPlan;
   /** Random faults instead: this share of attempts (seeded PRNG, so runs repeat). */
@@ -129,6 +135,7 @@ class Simulator implements SimulatorHost {
       wordTimestamps: options.wordTimestamps ?? 'sentence-end',
       framesPerSentence: options.framesPerSentence ?? 1,
       taskFinishedShape: options.taskFinishedShape ?? 'with-output',
+      tone: options.tone ?? 'per-text',
     };
     this.#faults = new FaultPicker(faultPlanOf(options));
     this.#server.on('connection', (socket) => {

@@ -1,5 +1,6 @@
 import type { WebSocket } from 'ws';
 import type { CosyVoiceFault, CosyVoiceFaultKind } from './faults.ts';
+import type { CosyVoiceTone } from './sentence-tone.ts';
 import type { WordTimestampPlacement } from './word-timestamps.ts';
 
 /**
@@ -37,6 +38,10 @@ export interface RecordedTask {
   audioBytes: number;
   audioSha256?: string;
   durationMs: number;
+  /** tone `sentences`: where each sentence's burst starts, ms into the task's audio, as far as it was sent. */
+  sentenceStartsMs?: number[];
+  /** tone `sentences`: the sentences those starts are of (the shared rule over each utterance). */
+  sentenceTexts?: string[];
   /** The client sent finish-task with `payload.input.directive: "cancel"` (the SDK's streaming_cancel). */
   cancelled?: boolean;
   /** SSML tasks (`enable_ssml`): the pauses heard, in ms, and the phonemes read, in order. */
@@ -62,6 +67,7 @@ export interface Settings {
   wordTimestamps: WordTimestampPlacement;
   framesPerSentence: number;
   taskFinishedShape: 'with-output' | 'usage-only';
+  tone: CosyVoiceTone;
 }
 
 /** What a connection's session needs from the simulator that owns it. */

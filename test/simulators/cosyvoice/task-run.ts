@@ -4,6 +4,7 @@ import { pause } from '../shared/http-io.ts';
 import { sentenceAudio, sentenceDurationMs, silenceAudio } from './audio.ts';
 import { countCharacters } from './count-characters.ts';
 import type { CosyVoiceFault } from './faults.ts';
+import { sentenceToneSpeech } from './sentence-tone.ts';
 import { send, type RecordedTask, type SimulatorHost, type TaskOutcome } from './simulator-host.ts';
 import { takeSentences } from './sentences.ts';
 import { looksLikeSsml, parseSsml } from './ssml.ts';
@@ -252,18 +253,21 @@ export class TaskRun {
     const index = this.#sentences;
     this.#sentences += 1;
     const startMs = record.durationMs;
-    const words = this.#settings.wordTimestamps ? utteranceWords(utterance, startMs, msPerChar) : [];
+    const known = settings.tone === 'sentences' ? sentenceToneSpeech(utterance, msPerChar, index === 0, startMs) : undefined;
+    const words = this.#settings.wordTimestamps ? (known?.words ?? utteranceWords(utterance, startMs, msPerChar)) : [];
     const placement = settings.wordTimestamps;
     const output = (type: string, shown: SimWord[], withText: boolean) => ({
       output: { sentence: { index, words: shown }, type, ...(withText ? { original_text: utterance.text } : {}) },
     });
     if (!(await send(this.#ws, event(this.taskId, 'result-generated', output('sentence-begin', [], true))))) return false;
-    const durationMs = utteranceDurationMs(utterance, msPerChar);
+    const durationMs = known?.durationMs ?? utteranceDurationMs(utterance, msPerChar);
     let wait = settings.rtf * durationMs;
     if (index === 0) wait += settings.firstFrameDelayMs + (this.#fault?.kind === 'slowFirstFrame' ? this.#fault.delayMs : 0);
     if (wait > 0 && !(await pause(wait, this.#gone))) return false;
     if (this.done) return false;
-    const frames = splitFrames(this.#utteranceAudio(utterance, msPerChar), settings.framesPerSentence);
+    const { format, sampleRate } = this.#settings;
+    const audio = known?.audio(format, sampleRate, record.audioBytes === 0) ?? this.#utteranceAudio(utterance, msPerChar);
+    const frames = splitFrames(audio, settings.framesPerSentence);
     for (const [k, frame] of frames.entries()) {
       const shown = placement === 'every-event' ? words.slice(0, Math.ceil((words.length * (k + 1)) / frames.length)) : [];
       if (!(await send(this.#ws, event(this.taskId, 'result-generated', output('sentence-synthesis', shown, false))))) return false;
@@ -274,6 +278,10 @@ export class TaskRun {
       this.#hash.update(frame);
     }
     record.durationMs += durationMs;
+    if (known !== undefined) {
+      record.sentenceStartsMs = [...(record.sentenceStartsMs ?? []), ...known.sentences.map((s) => Math.round(s.startMs))];
+      record.sentenceTexts = [...(record.sentenceTexts ?? []), ...known.sentences.map((s) => s.text)];
+    }
     this.#words.push(...words);
     this.#billed += utterance.units ?? this.#count(utterance.text);
     const end = { ...output('sentence-end', placement === 'task-finished' ? [] : words, true), usage: { characters: this.#billed } };

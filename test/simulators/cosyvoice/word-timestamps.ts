@@ -30,12 +30,25 @@ const WORD = /\p{Unified_Ideograph}|[\p{L}\p{N}\p{M}'’-]+|\S/gu;
 export function sentenceWords(text: string, startMs: number, msPerChar: number): SimWord[] {
   const words: SimWord[] = [];
   let at = startMs;
-  for (const match of text.matchAll(WORD)) {
-    const begin = [...text.slice(0, match.index)].length;
-    const length = [...match[0]].length;
-    const end = Math.round(at + length * msPerChar);
-    words.push({ text: match[0], begin_index: begin, end_index: begin + length, begin_time: Math.round(at), end_time: end });
-    at += length * msPerChar;
+  for (const word of wordsOf(text)) {
+    const end = Math.round(at + word.length * msPerChar);
+    words.push({
+      text: word.text,
+      begin_index: word.begin,
+      end_index: word.begin + word.length,
+      begin_time: Math.round(at),
+      end_time: end,
+    });
+    at += word.length * msPerChar;
   }
   return words;
+}
+
+/** The words of `text` (字级别, as above): each with its first code point's index and its length in code points. */
+export function wordsOf(text: string): { text: string; begin: number; length: number }[] {
+  return [...text.matchAll(WORD)].map((match) => ({
+    text: match[0],
+    begin: [...text.slice(0, match.index)].length,
+    length: [...match[0]].length,
+  }));
 }

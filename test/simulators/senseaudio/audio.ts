@@ -2,6 +2,7 @@ import { synthAudio, type SynthAudioOptions } from '../../support/audio-synth.ts
 import { encodeFlacVerbatim } from '../shared/flac-verbatim.ts';
 import { firstMp3AudioFrame } from '../shared/mp3-frame-info.ts';
 import { fnv1a } from '../../support/seeded-random.ts';
+import { sentenceTimeline, simSentences as sharedSimSentences } from '../shared/sentence-tones.ts';
 
 export interface SimAudioSetting {
   format: 'mp3' | 'wav' | 'pcm' | 'flac';
@@ -28,12 +29,11 @@ export interface SimAudioOptions {
  *   full level from the first sample to the last, each answer a whole number of periods: the
  *   answers joined back to back are one unbroken tone, so any hole a join leaves is measurable.
  *   Lengths round up to the next whole period (under 2.3 ms); `<break>` pauses stay silent.
- * - `sentences`: known sentence boundaries for the timing tests (issue 13 item 4). Each sentence
- *   is one burst whose pace varies by sentence (0.7–1.3 × msPerChar, from a hash of it), 150 ms
- *   of quiet after each comma, 300–600 ms between sentences, 120 ms before the first and
- *   200 ms after the last; the start of every sentence is recorded (`sentenceStartsMs`). The
- *   simulator finds sentences by its own rule (a `。！？` or a `.!?` run before a space or
- *   the end), not by the client's.
+ * - `sentences`: known sentence boundaries for the timing tests (issue 13 item 4), by the rule
+ *   and timeline all simulators share (../shared/sentence-tones.ts): one burst per sentence,
+ *   150 ms of quiet after each comma, 300–600 ms between sentences, 120 ms before the first and
+ *   200 ms after the last; the start of every sentence is recorded (`sentenceStartsMs`).
+ *   `<break>` pauses are not heard in this tone: the timeline's own gaps stand for them.
  */
 export type SimTone = 'per-text' | 'continuous' | 'sentences';
 
@@ -48,6 +48,8 @@ export interface SimAudio {
   bitrate: number;
   /** tone `sentences`: where each sentence's burst starts, ms into the audio. */
   sentenceStartsMs?: number[];
+  /** tone `sentences`: the sentences those starts are of (simSentences of the text). */
+  sentenceTexts?: string[];
 }
 
 const BREAK_TAG = /<break\b[^<>]*?\btime\s*=\s*["']?(\d+(?:\.\d+)?)\s*(ms|s)?["']?[^<>]*>/giu;
@@ -113,45 +115,18 @@ export function wordCount(text: string): number {
  */
 export function generateSenseAudioAudio(text: string, setting: SimAudioSetting, options: SimAudioOptions): SimAudio {
   if (options.tone === 'sentences') {
-    const known = sentenceTimeline(text, options.msPerChar);
+    const known = sentenceTimeline(spokenText(text), options.msPerChar);
     const audio = generateFromTimeline(text, setting, options, known, null);
-    return { ...audio, sentenceStartsMs: known.sentenceStartsMs };
+    return { ...audio, sentenceStartsMs: known.sentenceStartsMs, sentenceTexts: known.sentences.map((s) => s.text) };
   }
   const timeline = speechTimeline(text, options.msPerChar);
   const shape = options.tone === 'continuous' ? continuousTone(timeline.durationMs, setting.sampleRate) : null;
   return generateFromTimeline(text, setting, options, timeline, shape);
 }
 
-/** The simulator's own sentence rule: a run of `。！？…` anywhere, or of `.!?` before whitespace or the end, with closing quotes. */
+/** The SenseAudio simulator's sentences of a text: the shared rule over what is spoken (pause tags removed). */
 export function simSentences(text: string): string[] {
-  const spoken = spokenText(text).trim();
-  return (spoken.match(/[^。！？]*?(?:[。！？]+|[.!?]+(?=\s|$)|$)["'”’»）)]*/gsu) ?? []).map((s) => s.trim()).filter((s) => s !== '');
-}
-
-function sentenceTimeline(
-  text: string,
-  msPerChar: number,
-): { durationMs: number; silences: { atMs: number; durationMs: number }[]; sentenceStartsMs: number[] } {
-  const silences: { atMs: number; durationMs: number }[] = [{ atMs: 0, durationMs: 120 }];
-  const sentenceStartsMs: number[] = [];
-  let atMs = 120;
-  const sentences = simSentences(text);
-  sentences.forEach((sentence, index) => {
-    sentenceStartsMs.push(atMs);
-    const pace = msPerChar * (0.7 + (fnv1a(sentence) % 61) / 100);
-    const pieces = sentence.split(/(?<=[,，])/u);
-    pieces.forEach((piece, i) => {
-      atMs += [...piece].length * pace;
-      if (i + 1 < pieces.length) {
-        silences.push({ atMs: Math.round(atMs), durationMs: 150 });
-        atMs += 150;
-      }
-    });
-    const gap = index + 1 < sentences.length ? 300 + (fnv1a(`${sentence}#gap`) % 301) : 200;
-    silences.push({ atMs: Math.round(atMs), durationMs: gap });
-    atMs += gap;
-  });
-  return { durationMs: Math.max(1, Math.round(atMs)), silences, sentenceStartsMs: sentenceStartsMs.map(Math.round) };
+  return sharedSimSentences(spokenText(text));
 }
 
 function generateFromTimeline(

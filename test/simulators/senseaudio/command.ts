@@ -55,7 +55,7 @@ export function senseAudioCommand(): Command {
         .option('--no-mp3-tags', 'mp3 without ID3v2 tag and Info frame')
         .option(
           '--tone <kind>',
-          'the audio: per-text (a pitch from a hash of the text, faded in and out) or continuous (one ~440 Hz tone at full level to both ends, whole periods: answers joined back to back are one unbroken tone)',
+          'the audio: per-text (a pitch from a hash of the text, faded in and out), continuous (one ~440 Hz tone at full level to both ends, whole periods: answers joined back to back are one unbroken tone) or sentences (one burst per sentence, known gaps between, each request recording where its sentences start)',
           parsedOption(toneOption),
           'per-text',
         )

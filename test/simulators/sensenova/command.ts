@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option, type Command } from 'commander';
 import { integerOption, numberOption } from '../shared/run-until-signal.ts';
 import { parsedOption, simulatorCommand, type SimulatorCommandOptions } from '../shared/simulator-command.ts';
+import { SIM_TONES, type SimTone } from '../senseaudio/audio.ts';
 import { startSenseNovaSimulator } from './server.ts';
 
 interface SenseNovaCommandOptions extends SimulatorCommandOptions {
@@ -13,6 +14,7 @@ interface SenseNovaCommandOptions extends SimulatorCommandOptions {
   linkTtlMs: number;
   maxInputChars: number;
   mp3Tags: boolean;
+  tone: SimTone;
 }
 
 /** `simulator sensenova …`: runs the SenseNova speech fusion v2 simulator in the foreground. */
@@ -44,7 +46,15 @@ export function senseNovaCommand(): Command {
           parsedOption(integerOption('--max-input-chars', 1, 1_000_000)),
           2000,
         )
-        .option('--no-mp3-tags', 'mp3 without ID3v2 tag and Info frame'),
+        .option('--no-mp3-tags', 'mp3 without ID3v2 tag and Info frame')
+        .addOption(
+          new Option(
+            '--tone <kind>',
+            'the audio, as the senseaudio simulator’s: per-text, continuous, or sentences (one burst per sentence, known gaps between)',
+          )
+            .choices(SIM_TONES)
+            .default('per-text'),
+        ),
     start: (common, options: SenseNovaCommandOptions) => {
       if ((options.accessKeyId === undefined) !== (options.secretAccessKey === undefined)) {
         throw new InvalidArgumentError('--access-key-id and --secret-access-key go together');
@@ -61,6 +71,7 @@ export function senseNovaCommand(): Command {
         linkTtlMs: options.linkTtlMs,
         maxInputChars: options.maxInputChars,
         mp3Tags: options.mp3Tags,
+        tone: options.tone,
       });
     },
     envLines: (simulator) => [`SENSENOVA_BASE_URL=${simulator.url}`],

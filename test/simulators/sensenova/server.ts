@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { generateSenseAudioAudio, wordCount } from '../senseaudio/audio.ts';
+import { generateSenseAudioAudio, wordCount, type SimTone } from '../senseaudio/audio.ts';
 import { closeSignal, pause, readBody, sendJson, writeText } from '../shared/http-io.ts';
 import { frameEvent, type SseStyle } from '../shared/sse-frames.ts';
 import { AudioLinkStore } from './audio-links.ts';
@@ -32,6 +32,12 @@ export interface SenseNovaSimulatorOptions {
   msPerChar?: number;
   /** mp3 with an ID3v2 tag and a LAME Info frame like real providers (default true). */
   mp3Tags?: boolean;
+  /**
+   * What the speech sounds like, as the SenseAudio simulator's (SimTone, same generator): default
+   * `per-text`; `sentences` gives known sentence boundaries (../shared/sentence-tones.ts), each
+   * request recording where its sentences start (`sentenceStartsMs`).
+   */
+  tone?: SimTone;
   /** Inline audio as hex (default) or `base64:`-prefixed base64 (the documentation shows both). */
   encoding?: 'hex' | 'base64';
   /** Audio bytes per status-1 event (default 4096). */
@@ -102,6 +108,10 @@ export interface RecordedRequest {
   audioSha256?: string;
   durationMs?: number;
   bitrate?: number;
+  /** tone `sentences`: where each sentence's burst starts, ms into this answer's audio. */
+  sentenceStartsMs?: number[];
+  /** tone `sentences`: the sentences those starts are of (the shared rule over the input). */
+  sentenceTexts?: string[];
   /** extra_info.usage_characters as reported. */
   usageCharacters?: number;
   /** SSE events written (status 1 and 2; [DONE] not counted). */
@@ -335,12 +345,15 @@ class Simulator {
     const audio = generateSenseAudioAudio(readAloud, request.audio, {
       msPerChar: this.#options.msPerChar ?? 60,
       mp3Tags: this.#options.mp3Tags ?? true,
+      ...(this.#options.tone === undefined ? {} : { tone: this.#options.tone }),
     });
     const bytes = Buffer.from(audio.bytes.buffer, audio.bytes.byteOffset, audio.bytes.byteLength);
     record.audioBytes = bytes.length;
     record.audioSha256 = createHash('sha256').update(bytes).digest('hex');
     record.durationMs = audio.durationMs;
     record.bitrate = audio.bitrate;
+    if (audio.sentenceStartsMs !== undefined) record.sentenceStartsMs = audio.sentenceStartsMs;
+    if (audio.sentenceTexts !== undefined) record.sentenceTexts = audio.sentenceTexts;
     // The documented example bills 12 for 12 characters, Chinese included: code points, every one.
     record.usageCharacters = [...request.input].length;
     const extraInfo = {
