@@ -69,6 +69,10 @@ export function createRenderBodySchema(maxTextChars: number) {
       .describe(`output: ${OUTPUT_FORMATS.join(' | ')} (default: the profile's, mp3; raw: the segments')`),
     split: z.string().min(1).optional().describe('chapter: also one file per chapter (acx: always)'),
     subtitles: z.string().min(1).optional().describe('srt, vtt or srt,vtt: subtitle files beside the book, a cue per sentence'),
+    readAlong: z
+      .boolean()
+      .optional()
+      .describe('EPUB 3 book input: also write <book>.epub with Media Overlays (each sentence highlighted as it is spoken); mp3 or m4b'),
     outputBitrate: z.number().int().positive().optional().describe('mp3, m4b or opus output bitrate, kbps'),
     segmentFormat: z.string().min(1).optional().describe("what the provider is asked for (default: the provider's; docs/outputs.md)"),
     sampleRate: z.number().int().positive().optional().describe("the segments' sample rate, asked of the provider"),

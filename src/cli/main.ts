@@ -40,6 +40,10 @@ const render = program
   .option('-f, --format <format>', `output: ${OUTPUT_FORMATS.join(' | ')} (default: the profile's, mp3; raw: the segments')`)
   .option('--split <mode>', 'chapter: also one file per chapter, "NN - Title.ext" (acx: always)')
   .option('--subtitles <formats>', 'srt, vtt or srt,vtt: subtitle files beside the book (and each chapter file), a cue per sentence')
+  .option(
+    '--read-along',
+    'EPUB 3 input: also write <book>.epub with Media Overlays, each sentence highlighted as it is spoken (mp3 or m4b)',
+  )
   .option('--output-bitrate <kbps>', "mp3, m4b or opus output bitrate in kbps (default: the profile's)", numberOption('outputBitrate'))
   .option('--segment-format <format>', "what the provider is asked for: mp3 | wav | pcm … (default: the provider's, docs/outputs.md)")
   .option('--sample-rate <hz>', "the segments' sample rate in Hz (asked of the provider)", numberOption('sampleRate'))

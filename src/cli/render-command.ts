@@ -22,6 +22,8 @@ import { describeLocation, openStorage } from '../storage/open-storage.ts';
 import { readCover, type CoverImage } from '../master/encode/cover-image.ts';
 import { checkPausesForProfile, resolveDelivery, segmentFormatAsked } from '../producer/delivery-options.ts';
 import { storeCover } from '../producer/store-cover.ts';
+import { readAlongEpub } from '../producer/read-along-input.ts';
+import { storeReadAlongSource } from '../producer/store-read-along-source.ts';
 import { nameOfInputFile } from '../render/book-name.ts';
 import { fileURLToPath } from 'node:url';
 import { basename } from 'node:path';
@@ -54,6 +56,8 @@ export interface RenderCommandOptions {
   profile?: string;
   split?: string;
   subtitles?: string;
+  /** `--read-along`: an EPUB 3 with Media Overlays beside the book (EPUB input). */
+  readAlong?: boolean;
   outputBitrate?: number;
   author?: string;
   narrator?: string;
@@ -104,7 +108,8 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
     voiceSettings: cliVoiceSettings(definition.settingAliases ?? [], opts.settingFlags ?? {}, opts.set ?? []),
   });
   if (opts.id !== undefined) assertRenderId(opts.id);
-  const input = await readInputFile(file, opts);
+  const bytes = await readFileBytes(file);
+  const input = await readInputBytes(bytes, file, opts);
   const book = input.kind === 'book' ? input.book : undefined;
   // The book's own title, authors and cover fill what the flags leave unset.
   const tags = withBookTags(opts, book === undefined ? {} : metadataTags(book.metadata));
@@ -113,6 +118,7 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
   checkPausesForProfile('--pauses', delivery, pauses);
   const reading = resolveReadingOptions(input, opts);
   const cover = opts.cover === undefined ? bookCover(book) : await readCover(opts.cover, undefined).catch(renameField('cover'));
+  const readAlongSource = await readAlongEpub(opts.readAlong, input, bytes);
   const limits = providerLimits(definition, config, options);
   const lexicon = await resolveLexicon({
     defaultFile: config.LEXICON_FILE,
@@ -168,6 +174,7 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
           options: delivery,
           name: nameOfInputFile(file),
           ...(cover === undefined ? {} : { cover: await storeCover(outputStorage, cover) }),
+          ...(readAlongSource === undefined ? {} : { readAlong: await storeReadAlongSource(outputStorage, readAlongSource) }),
         },
       },
     );
@@ -202,8 +209,16 @@ export async function readInputFile(
   file: string,
   opts: Pick<RenderCommandOptions, 'inputFormat' | 'chapterLevel' | 'speakCode'>,
 ): Promise<BookInput> {
+  return readInputBytes(await readFileBytes(file), file, opts);
+}
+
+function readInputBytes(
+  bytes: Buffer,
+  file: string,
+  opts: Pick<RenderCommandOptions, 'inputFormat' | 'chapterLevel' | 'speakCode'>,
+): Promise<BookInput> {
   const format: InputFormat | undefined = opts.inputFormat === undefined ? undefined : parseInputFormat(opts.inputFormat);
-  return readInput(await readFileBytes(file), {
+  return readInput(bytes, {
     name: basename(file),
     format,
     chapterLevel: opts.chapterLevel,

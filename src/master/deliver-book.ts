@@ -24,6 +24,7 @@ import type { TimedWord } from './subtitles/provider-cues.ts';
 import { subtitleFiles, type SubtitleFile } from './subtitles/subtitle-files.ts';
 import type { SubtitleFormat } from './subtitles/format-subtitles.ts';
 import type { SentenceSpan } from '../text/sentence-spans.ts';
+import { writeReadAlong } from '../book/read-along/write-read-along.ts';
 
 export interface DeliverBookInput {
   storage: Storage;
@@ -33,7 +34,7 @@ export interface DeliverBookInput {
   pausesAfterMs?: readonly number[];
   pauseBeforeMs?: number;
   /** The plan's chapters, by their first segment; none: the whole book is one. */
-  chapters: readonly { title: string; firstSegment: number }[];
+  chapters: readonly { title: string; firstSegment: number; source?: string | undefined }[];
   profile: ProfileName;
   format: OutputFormat;
   split: 'none' | 'chapter';
@@ -41,6 +42,8 @@ export interface DeliverBookInput {
   subtitles?: readonly SubtitleFormat[];
   /** Per segment, in spoken order: its sentences (an outline from before them has none: no cues for it). */
   sentences?: readonly (readonly SentenceSpan[])[];
+  /** The source EPUB (in `storage`) to write `<baseName>.epub` from, with Media Overlays over the book file. */
+  readAlong?: { source: string };
   /** Per segment, the provider's word times (ms into the segment's audio), where it gave them. */
   words?: readonly (readonly TimedWord[] | undefined)[];
   bitrateKbps?: number;
@@ -59,8 +62,8 @@ export interface DeliveredFile {
   /** Relative to the folder. */
   name: string;
   key: string;
-  role: 'book' | 'chapter' | 'cover' | 'subtitles';
-  format: OutputFormat | 'jpeg' | 'png' | SubtitleFormat;
+  role: 'book' | 'chapter' | 'cover' | 'subtitles' | 'read-along';
+  format: OutputFormat | 'jpeg' | 'png' | SubtitleFormat | 'epub';
   bytes: number;
   /** Decoded from the written file; absent for the cover. */
   durationMs?: number;
@@ -69,6 +72,8 @@ export interface DeliveredFile {
   measurement?: FileMeasurement;
   /** A subtitle file's cue count. */
   cues?: number;
+  /** The read-along EPUB: sentences given a `<par>`, those not found on their page, and the pages given an overlay. */
+  readAlong?: { synced: number; unsynced: number; documents: number };
 }
 
 export interface DeliveredBook {
@@ -231,6 +236,35 @@ export async function deliverBook(input: DeliverBookInput): Promise<DeliveredBoo
       put.push(key);
       files.push({ name: file.name, key, role: 'subtitles', format: file.format, bytes: info.size, cues: file.cues });
     }
+    if (input.readAlong !== undefined) {
+      const name = `${input.baseName}.epub`;
+      const path = join(temp, 'out', name);
+      const read = await writeReadAlong({
+        epub: await readAll(input.storage, input.readAlong.source),
+        sentences: sentences.map((cue) => ({
+          text: cue.text,
+          startMs: cue.startMs,
+          endMs: cue.endMs,
+          chapter: chapterOf(input.chapters, cue.segment ?? 0),
+        })),
+        chapters: input.chapters,
+        audio:
+          input.format === 'm4b'
+            ? { path: book.path, mediaType: 'audio/mp4', extension: 'm4a' }
+            : { path: book.path, mediaType: 'audio/mpeg', extension: 'mp3' },
+        ...(input.tags.narrator === undefined ? {} : { narrator: input.tags.narrator }),
+        outputPath: path,
+      });
+      const uploaded = await upload(path, name, 'application/epub+zip');
+      files.push({
+        name,
+        key: uploaded.key,
+        role: 'read-along',
+        format: 'epub',
+        bytes: uploaded.bytes,
+        readAlong: { synced: read.synced, unsynced: read.unsynced, documents: read.documents },
+      });
+    }
     if (coverPath !== undefined && input.cover !== undefined) {
       const name = COVER_NAMES[input.cover.contentType];
       const uploaded = await upload(coverPath, name, input.cover.contentType);
@@ -297,6 +331,21 @@ function outputChapters(master: MasterBookResult, input: DeliverBookInput): Outp
     startMs: cut.startSample * msPerSample,
     endMs: cut.endSample * msPerSample,
   }));
+}
+
+/** The plan's chapter a segment is in: the last one starting at or before it. */
+function chapterOf(chapters: DeliverBookInput['chapters'], segment: number): number {
+  let found = 0;
+  chapters.forEach((chapter, index) => {
+    if (chapter.firstSegment <= segment) found = index;
+  });
+  return found;
+}
+
+async function readAll(storage: Storage, key: string): Promise<Buffer> {
+  const chunks: Uint8Array[] = [];
+  for await (const chunk of storage.get(key)) chunks.push(chunk);
+  return Buffer.concat(chunks);
 }
 
 function extensionOf(format: OutputFormat): string {

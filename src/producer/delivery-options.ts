@@ -14,6 +14,8 @@ export interface RawDelivery {
   split?: string | undefined;
   /** `srt`, `vtt` or both, comma-separated (`srt,vtt`). */
   subtitles?: string | undefined;
+  /** An EPUB 3 with Media Overlays beside the book (EPUB input only: see read-along-input.ts). */
+  readAlong?: boolean | undefined;
   /** kbps of a lossy output. */
   outputBitrate?: number | undefined;
   title?: string | undefined;
@@ -30,9 +32,14 @@ export interface DeliveryOptions {
   split: 'none' | 'chapter';
   /** Subtitle files written beside the book (and each chapter file), cue per sentence. */
   subtitles?: SubtitleFormat[];
+  /** Write `<book>.epub`, the source EPUB with Media Overlays over the book's audio. */
+  readAlong?: true;
   bitrateKbps?: number;
   tags: OutputTags;
 }
+
+/** What an EPUB 3 reading system plays (the core media types): MP3, and AAC in MP4. */
+const READ_ALONG_FORMATS: readonly OutputFormat[] = ['mp3', 'm4b'];
 
 /** The formats a raw join can write from segments of this format: the same samples, another container at most. */
 function rawFormats(segment: AudioSettings['format']): readonly OutputFormat[] {
@@ -83,6 +90,16 @@ export function resolveDelivery(raw: RawDelivery, segment: AudioSettings, voice:
     throw new InputError('split', `the ${profile.name} profile delivers one file per chapter`, split);
   }
   const subtitles = subtitleFormats(raw.subtitles, profile.target === null);
+  if (raw.readAlong === true) {
+    if (profile.target === null)
+      throw new InputError('readAlong', 'the raw profile joins segments without mastering; choose another profile for a read-along', true);
+    if (!READ_ALONG_FORMATS.includes(format))
+      throw new InputError(
+        'readAlong',
+        `EPUB 3 readers play ${READ_ALONG_FORMATS.join(' or ')} audio; the output format is ${format}`,
+        format,
+      );
+  }
   const bitrateKbps = outputBitrate(
     raw.outputBitrate,
     format,
@@ -105,6 +122,7 @@ export function resolveDelivery(raw: RawDelivery, segment: AudioSettings, voice:
     format,
     split,
     ...(subtitles.length === 0 ? {} : { subtitles }),
+    ...(raw.readAlong === true ? { readAlong: true as const } : {}),
     ...(bitrateKbps === undefined ? {} : { bitrateKbps }),
     tags,
   };

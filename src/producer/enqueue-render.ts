@@ -38,7 +38,9 @@ export interface RenderRequest {
    * the input file's name, else the render id; the folder and the files are named after it.
    * Absent: the raw join under `<id>/`, as before delivery existed (tests of the queue use it).
    */
-  delivery?: { options: DeliveryOptions; name?: string | undefined; cover?: DeliverySpec['cover'] } | undefined;
+  delivery?:
+    | { options: DeliveryOptions; name?: string | undefined; cover?: DeliverySpec['cover']; readAlong?: DeliverySpec['readAlong'] }
+    | undefined;
   /** The file the book was read from (its name, the format it was read as, sha256), for the manifest. */
   source?: RenderSpec['source'] | undefined;
   /** The Idempotency-Key the caller claimed for this id: kept a day once the flow exists, released if it never does. */
@@ -220,7 +222,7 @@ async function takeBackFlow(deps: EnqueueDeps, id: string): Promise<void> {
 
 /** The delivery as stored: the options, the folder claimed for the book, the files' base name. */
 async function deliverySpec(deps: EnqueueDeps, request: RenderRequest, id: string): Promise<DeliverySpec> {
-  const { options, name, cover } = request.delivery as NonNullable<RenderRequest['delivery']>;
+  const { options, name, cover, readAlong } = request.delivery as NonNullable<RenderRequest['delivery']>;
   const named = request.title ?? name ?? id;
   // Each from the first of the names that leaves something: an emoji title still gets the file's name.
   const { slug, baseName } = bookNames([request.title, name, id]);
@@ -230,8 +232,10 @@ async function deliverySpec(deps: EnqueueDeps, request: RenderRequest, id: strin
     renderId: id,
     storage: deps.outputStorage,
   });
+  const { readAlong: _asked, ...rest } = options;
   return {
-    ...options,
+    ...rest,
+    ...(readAlong === undefined ? {} : { readAlong }),
     // Untitled, the book is still called something in players: its file's (or the render's) name.
     tags: { ...options.tags, title: options.tags.title ?? named },
     ...(cover === undefined ? {} : { cover }),

@@ -25,6 +25,8 @@ export const deliverySpecSchema = z.object({
   split: z.enum(['none', 'chapter']),
   /** Subtitle files beside the book (and each chapter file); absent: none. */
   subtitles: z.array(z.enum(SUBTITLE_FORMATS)).optional(),
+  /** The read-along EPUB's source (its EPUB, already in the output storage under .sources/); absent: none. */
+  readAlong: z.object({ source: z.string() }).optional(),
   /** Lossy outputs: the bitrate asked for, kbps; absent: the profile's, else the encoder's default. */
   bitrateKbps: z.number().int().positive().optional(),
   tags: deliveryTagsSchema,

@@ -21,6 +21,8 @@ export interface ManifestFile {
   loudness?: Loudness;
   /** A subtitle file's cue count. */
   cues?: number;
+  /** The read-along EPUB: sentences given a `<par>`, those not found on their page, pages given an overlay. */
+  readAlong?: { synced: number; unsynced: number; documents: number };
 }
 
 /** One planned sentence's time in the book file: the timing map read-along and subtitles come from. */

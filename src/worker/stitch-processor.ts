@@ -90,7 +90,7 @@ async function deliver(
   storage: Storage,
   signal: AbortSignal,
 ): Promise<{ timing: BookTiming; facts: DeliveryFacts; sentenceTimings?: DeliveredBook['sentenceTimings'] }> {
-  const chapters = outline.chapters.map((c) => ({ title: c.title, firstSegment: c.firstSegment }));
+  const chapters = outline.chapters.map((c) => ({ title: c.title, firstSegment: c.firstSegment, source: c.source }));
   const segmentKeys = results.map((r) => r.key);
   const tags = { ...delivery.tags };
   if (delivery.profile === 'raw') {
@@ -149,6 +149,7 @@ async function deliver(
     format: delivery.format,
     split: delivery.split,
     ...(delivery.subtitles === undefined ? {} : { subtitles: delivery.subtitles }),
+    ...(delivery.readAlong === undefined ? {} : { readAlong: delivery.readAlong }),
     sentences: outline.segments.map((segment) => segment.sentences ?? []),
     ...(words === undefined ? {} : { words }),
     ...(delivery.bitrateKbps === undefined ? {} : { bitrateKbps: delivery.bitrateKbps }),
@@ -184,6 +185,7 @@ async function deliver(
         ...(file.chapters === undefined ? {} : { chapters: file.chapters }),
         ...(file.measurement === undefined ? {} : { loudness: file.measurement.loudness }),
         ...(file.cues === undefined ? {} : { cues: file.cues }),
+        ...(file.readAlong === undefined ? {} : { readAlong: file.readAlong }),
       })),
       loudness: book.measurement.loudness,
       compliance: book.compliance,

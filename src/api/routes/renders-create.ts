@@ -11,6 +11,8 @@ import { checkRenderLimits, renderCaps } from '../../producer/render-limits.ts';
 import { resolveRenderOptions } from '../../producer/render-options.ts';
 import { checkPausesForProfile, resolveDelivery, segmentFormatAsked } from '../../producer/delivery-options.ts';
 import { storeCover } from '../../producer/store-cover.ts';
+import { readAlongEpub } from '../../producer/read-along-input.ts';
+import { storeReadAlongSource } from '../../producer/store-read-along-source.ts';
 import { coverFromBase64 } from '../cover-upload.ts';
 import { decodeBase64Field } from '../base64-field.ts';
 import { multipartToBody } from '../multipart-book.ts';
@@ -99,6 +101,7 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
       const id = body.id === undefined ? newRenderId() : assertRenderId(body.id);
       const pauses = resolvePauseRules('pauses', body.pauses);
       checkPausesForProfile('pauses', delivery, pauses);
+      const readAlongSource = await readAlongEpub(body.readAlong, input, input.bytes ?? Buffer.alloc(0));
       const reading = resolveReadingOptions(input, body);
       const limits = providerLimits(definition, ctx.config, options);
       const lexicon = await resolveLexicon({
@@ -179,6 +182,9 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
               options: delivery,
               ...(body.fileName === undefined ? {} : { name: nameOfInputFile(body.fileName) }),
               ...(cover === undefined ? {} : { cover: await storeCover(ctx.storages.get(output), cover) }),
+              ...(readAlongSource === undefined
+                ? {}
+                : { readAlong: await storeReadAlongSource(ctx.storages.get(output), readAlongSource) }),
             },
           },
         );
@@ -223,7 +229,7 @@ async function releaseClaim(ctx: ApiContext, key: string, id: string, log: Fasti
 }
 
 /** The book in the request: `text` (read as plain text unless inputFormat or its content says otherwise) or `book` (a file, base64). */
-async function readBodyInput(body: CreateRenderBody): Promise<BookInput> {
+async function readBodyInput(body: CreateRenderBody): Promise<BookInput & { bytes?: Buffer }> {
   if ((body.text === undefined) === (body.book === undefined))
     throw new InputError('text', 'give the book either as text (JSON string) or as book (a file, base64), not both or neither', undefined);
   const options = {
@@ -233,7 +239,8 @@ async function readBodyInput(body: CreateRenderBody): Promise<BookInput> {
     speakCode: body.speakCode,
   };
   if (body.book === undefined) return readTextInput(body.text ?? '', options);
-  return readInput(decodeBase64Field('book', body.book, 'the book file'), options);
+  const bytes = decodeBase64Field('book', body.book, 'the book file');
+  return { ...(await readInput(bytes, options)), bytes };
 }
 
 function providerOf(providers: ReadonlyMap<string, ProviderDefinition>, name: string): ProviderDefinition {

@@ -13,6 +13,8 @@ export interface ManifestItem {
 
 export interface EpubPackage {
   opfPath: string;
+  /** The package's `version` attribute ("3.0", "2.0"), as given. */
+  version: string;
   metadata: BookMetadata;
   items: Map<string, ManifestItem>;
   spine: { item: ManifestItem; linear: boolean }[];
@@ -91,6 +93,7 @@ export async function readEpubPackage(zip: EpubZip): Promise<EpubPackage> {
     (typeof coverId === 'string' ? items.get(coverId) : undefined);
   return {
     opfPath,
+    version: attr(opf, 'version') ?? '',
     metadata: packageMetadata(metadataNode, metas, attr(opf, 'unique-identifier')),
     items,
     spine,

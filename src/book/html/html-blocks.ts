@@ -1,10 +1,16 @@
-import { isTag, isText, type ChildNode, type Element } from 'domhandler';
+import { isTag, isText, type ChildNode, type Element, type Text } from 'domhandler';
 import { collapseWhitespace } from '../../util/collapse-whitespace.ts';
+
+/** Where a block's text came from: its text before collapsing, cut into the text nodes (or alt texts: node null) it joins. */
+export interface BlockTrace {
+  raw: string;
+  pieces: { node: Text | null; start: number; end: number }[];
+}
 
 /** A piece of a document in reading order: a heading (it may start a chapter) or a paragraph. */
 export type HtmlBlock =
-  | { kind: 'heading'; level: number; text: string; id?: string }
-  | { kind: 'paragraph'; text: string }
+  | { kind: 'heading'; level: number; text: string; id?: string; trace?: BlockTrace }
+  | { kind: 'paragraph'; text: string; trace?: BlockTrace }
   /** An element with an `id` (an anchor a table of contents may point at), where it starts. */
   | { kind: 'anchor'; id: string };
 
@@ -94,17 +100,32 @@ function noteReference(element: Element, text: string): boolean {
   return href.includes('#') && /^[\s[(]*(?:\d{1,4}|[*†‡§¶]+)[\s\])]*$/u.test(text);
 }
 
-function textOf(nodes: readonly ChildNode[]): string {
-  let out = '';
+/** The text of nodes in order, each text node handed to `add` (scripts, styles and hidden parts left out). */
+function collectText(nodes: readonly ChildNode[], add: (node: Text) => void): void {
   for (const node of nodes) {
-    if (isText(node)) out += node.data;
+    if (isText(node)) add(node);
     else if (isTag(node)) {
       const element = node;
       if (DROPPED.has(element.name) || hidden(element)) continue;
-      out += textOf(element.children);
+      collectText(element.children, add);
     }
   }
+}
+
+function textOf(nodes: readonly ChildNode[]): string {
+  let out = '';
+  collectText(nodes, (node) => (out += node.data));
   return out;
+}
+
+/** The text of nodes with where each part came from. */
+function tracedText(nodes: readonly ChildNode[]): BlockTrace {
+  const trace: BlockTrace = { raw: '', pieces: [] };
+  collectText(nodes, (node) => {
+    trace.pieces.push({ node, start: trace.raw.length, end: trace.raw.length + node.data.length });
+    trace.raw += node.data;
+  });
+  return trace;
 }
 
 function emptyMarker(element: Element): boolean {
@@ -116,20 +137,28 @@ function emptyMarker(element: Element): boolean {
  * inline markup is reduced to its text, an image reads as its alt text, a table row reads its
  * cells joined by ", ", headings are blocks of their own; scripts, styles, navigation, hidden
  * content, note marks and note bodies are left out. Text is whitespace-collapsed (entities are
- * decoded by the parser).
+ * decoded by the parser). With `trace`, paragraphs and headings also say which text nodes their
+ * text came from (read-along marks sentences in the document: src/book/read-along/); a table
+ * row's text is not traced.
  */
-export function htmlBlocks(nodes: readonly ChildNode[]): HtmlBlock[] {
+export function htmlBlocks(nodes: readonly ChildNode[], options: { trace?: boolean } = {}): HtmlBlock[] {
   const blocks: HtmlBlock[] = [];
   let open = '';
+  let pieces: BlockTrace['pieces'] = [];
+  const add = (text: string, node: Text | null): void => {
+    pieces.push({ node, start: open.length, end: open.length + text.length });
+    open += text;
+  };
   const flush = (): void => {
     const text = collapseWhitespace(open);
-    if (text !== '') blocks.push({ kind: 'paragraph', text });
+    if (text !== '') blocks.push({ kind: 'paragraph', text, ...(options.trace === true ? { trace: { raw: open, pieces } } : {}) });
     open = '';
+    pieces = [];
   };
   const walk = (children: readonly ChildNode[]): void => {
     for (const node of children) {
       if (isText(node)) {
-        open += node.data;
+        add(node.data, node);
         continue;
       }
       if (!isTag(node)) continue;
@@ -145,13 +174,21 @@ export function htmlBlocks(nodes: readonly ChildNode[]): HtmlBlock[] {
       if (heading !== null) {
         flush();
         if (id !== undefined) blocks.push({ kind: 'anchor', id });
-        const text = collapseWhitespace(textOf(element.children));
-        if (text !== '') blocks.push({ kind: 'heading', level: Number(heading[1]), text, ...(id === undefined ? {} : { id }) });
+        const trace = tracedText(element.children);
+        const text = collapseWhitespace(trace.raw);
+        if (text !== '')
+          blocks.push({
+            kind: 'heading',
+            level: Number(heading[1]),
+            text,
+            ...(id === undefined ? {} : { id }),
+            ...(options.trace === true ? { trace } : {}),
+          });
         continue;
       }
       if (name === 'img') {
         const alt = collapseWhitespace(element.attribs.alt ?? '');
-        if (alt !== '') open += ` ${alt} `;
+        if (alt !== '') add(` ${alt} `, null);
         continue;
       }
       if (name === 'a' && noteReference(element, collapseWhitespace(textOf(element.children)))) continue;
