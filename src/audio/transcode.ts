@@ -1,6 +1,11 @@
+import { createReadStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AudioFormatError } from '../errors/audio-format-error.ts';
 import { blameInput } from './ffmpeg/blame-input.ts';
 import { streamTool } from './ffmpeg/run-tool.ts';
+import { trackFolder } from './ffmpeg/live-processes.ts';
 import { MAX_HEAD_BYTES, readAudioHead, type AudioHead } from './audio-head.ts';
 import type { AudioSettings } from './audio-settings.ts';
 
@@ -15,17 +20,23 @@ export interface TranscodeOptions {
   signal?: AbortSignal;
   /** The ffmpeg binary; `ffmpeg` on PATH by default. */
   ffmpegPath?: string;
+  /** Where mp3 output is encoded before it is streamed (see encodeMp3ViaFile); the OS temp dir by default. */
+  tempDir?: string;
 }
 
 /** mp3 output when the target names no bitrate. */
 const DEFAULT_MP3_BITRATE = 128_000;
+/** Chunks of an encoded mp3 read back from its temp file. */
+const READ_SIZE = 64 * 1024;
 
 /**
- * Converts audio to `target` through a child ffmpeg (stdin → stdout), streaming: input is
- * written only as fast as ffmpeg reads it and output read only as fast as the caller pulls,
- * so memory stays bounded whatever the length. mp3 comes out CBR (libmp3lame at
- * `target.bitrate`) without Xing or ID3 tags; wav comes out 16-bit with the 0xFFFFFFFF sizes
- * of a pipe (the stitcher clamps them); pcm is s16le.
+ * Converts audio to `target` through a child ffmpeg, streaming: input is written only as fast
+ * as ffmpeg reads it and output read only as fast as the caller pulls, so memory stays bounded
+ * whatever the length. mp3 comes out CBR (libmp3lame at `target.bitrate`), without ID3 tags,
+ * led by a LAME Info frame holding the encoder delay and padding (gapless decoding cuts them);
+ * it is encoded into a temp file and streamed from there once complete, see encodeMp3ViaFile.
+ * wav comes out of stdout, 16-bit with the 0xFFFFFFFF sizes of a pipe (the stitcher clamps
+ * them); pcm is s16le.
  *
  * Fails rather than returning short audio: an input that throws (a cut download) is rethrown
  * as is; a wav shorter than its header declares, or a streamed wav ending inside a sample, is
@@ -74,17 +85,59 @@ async function* runFfmpeg(
   // ffmpeg marks the short last read of a wav of unknown length "corrupt"; -xerror would fail
   // every streamed wav for it. Those are checked here instead (whole samples only).
   const exitOnDecodeError = !(peeked.head.container === 'wav' && peeked.head.declaredBytes === undefined);
-  try {
-    yield* streamTool({
+  const run = (output: string): AsyncGenerator<Uint8Array, string, undefined> =>
+    streamTool({
       tool: 'ffmpeg',
       what: `the conversion to ${describeTarget(target)}`,
-      args: ffmpegArguments(target, { ...options, exitOnDecodeError }),
+      args: ffmpegArguments(target, { ...options, exitOnDecodeError, output }),
       stdin: guardLength(peeked.replay, peeked.head),
       signal: options.signal,
       binary: options.ffmpegPath,
     });
+  try {
+    if (target.format === 'mp3') yield* encodeMp3ViaFile(run, options);
+    else yield* run('pipe:1');
   } catch (error) {
     throw blameInput(error, `could not convert the audio to ${describeTarget(target)}`);
+  }
+}
+
+/**
+ * mp3 is encoded into a file, then streamed from it: ffmpeg writes the LAME Info frame only to
+ * output it can seek back into, once the last frame is known (on a pipe it writes none, even
+ * with -write_xing 1). Without that frame nothing tells a decoder libmp3lame's delay and padding,
+ * so every decoded segment kept them: measured on a 2 s wav at 24 kHz, 1,105 samples (46 ms)
+ * of priming before the audio and 431 (18 ms) of padding after it, silence at every seam of a
+ * mastered book. The raw mp3 stitcher drops each segment's Info frame (mp3-frame-walker.ts) and
+ * takes the first one's delay and the last one's padding into its own. The price: nothing comes
+ * out until ffmpeg is done, and the encoded file sits on disk meanwhile; it is removed on every
+ * way out.
+ */
+async function* encodeMp3ViaFile(
+  run: (output: string) => AsyncGenerator<Uint8Array, string, undefined>,
+  options: Pick<TranscodeOptions, 'signal' | 'tempDir'>,
+): AsyncGenerator<Uint8Array, void, undefined> {
+  const dir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'tts-batch-mp3-'));
+  // A process exit removes it too (live-processes.ts), as it does the mastering's.
+  const untrack = trackFolder(dir);
+  try {
+    const path = join(dir, 'converted.mp3');
+    const encoding = run(path);
+    // ffmpeg writes to the file: stdout stays empty, and this only waits for a clean exit.
+    while ((await encoding.next()).done !== true);
+    options.signal?.throwIfAborted();
+    const file = createReadStream(path, { highWaterMark: READ_SIZE });
+    try {
+      for await (const chunk of file as AsyncIterable<Buffer>) {
+        options.signal?.throwIfAborted();
+        yield chunk;
+      }
+    } finally {
+      file.destroy();
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+    untrack();
   }
 }
 
@@ -95,13 +148,20 @@ export function describeTarget(target: AudioSettings): string {
   return `${target.format} ${target.sampleRate} Hz ${channels}${bitrate}`;
 }
 
-/** The ffmpeg command line for one conversion (exported for tests and logs). */
+/**
+ * The ffmpeg command line for one conversion (exported for tests and logs). `output` is
+ * `pipe:1` by default; mp3 asks for the LAME Info frame, which ffmpeg writes only to a file.
+ */
 export function ffmpegArguments(
   target: AudioSettings,
-  options: Pick<TranscodeOptions, 'inputFormat' | 'inputSampleRate' | 'inputChannels'> & { exitOnDecodeError?: boolean } = {},
+  options: Pick<TranscodeOptions, 'inputFormat' | 'inputSampleRate' | 'inputChannels'> & {
+    exitOnDecodeError?: boolean;
+    output?: string;
+  } = {},
 ): string[] {
-  // run-tool.ts puts -hide_banner first.
-  const args = ['-nostats', '-loglevel', 'error'];
+  const output = options.output ?? 'pipe:1';
+  // run-tool.ts puts -hide_banner first. -y: a file output is never a question to ask on stdin.
+  const args = output === 'pipe:1' ? ['-nostats', '-loglevel', 'error'] : ['-y', '-nostats', '-loglevel', 'error'];
   // A decode error means damaged input: fail instead of converting what could be read.
   if (options.exitOnDecodeError !== false) args.push('-xerror');
   switch (options.inputFormat) {
@@ -129,7 +189,7 @@ export function ffmpegArguments(
         '-b:a',
         String(target.bitrate ?? DEFAULT_MP3_BITRATE),
         '-write_xing',
-        '0',
+        '1',
         '-id3v2_version',
         '0',
         '-f',
@@ -146,7 +206,7 @@ export function ffmpegArguments(
       args.push('-c:a', 'flac', '-f', 'flac');
       break;
   }
-  args.push('pipe:1');
+  args.push(output);
   return args;
 }
 

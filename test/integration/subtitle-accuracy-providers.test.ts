@@ -27,6 +27,8 @@ interface Case {
   label: string;
   /** Extra render flags. */
   flags: readonly string[];
+  /** Cue start error allowed; 50 ms median, 200 ms p95 unless the case can do better. */
+  bound?: { medianMs: number; p95Ms: number };
   start(): Promise<{ env: Record<string, string>; answers(): KnownAnswer[]; close(): Promise<void> }>;
 }
 
@@ -50,9 +52,11 @@ const CASES: Case[] = [
     provider: 'ai302',
     label: 'ai302',
     // The provider's default segment format: the simulator serves wav, which the client converts
-    // to mp3 without an Info frame, so each decoded segment also holds the encoder's ~46 ms of
-    // priming before the simulator's first sample: the figures include it.
+    // to mp3 led by a LAME Info frame, so the decode cuts the encoder's priming (1,105 samples,
+    // 46 ms at 24 kHz) and padding. Held to the wav case's figures (measured median 2 ms, p95 8):
+    // without the Info frame that priming came first in every segment (median 41 ms, p95 47).
     flags: [],
+    bound: { medianMs: 5, p95Ms: 12 },
     start: startAi302,
   },
   {
@@ -130,38 +134,43 @@ for (const testCase of CASES) {
       if (dir) await rm(dir, { recursive: true, force: true });
     });
 
-    it('a ~7,600-character zh/en book: cue starts within 50 ms median, 200 ms p95 of the truth', { timeout: 60_000 }, async () => {
-      expect(BOOK.length).toBeGreaterThanOrEqual(7_500);
-      const result = await runCli(
-        [
-          'render',
-          join(dir, 'mixed.txt'),
-          '--provider',
-          testCase.provider,
-          '--local',
-          '--out',
-          join(dir, 'out'),
-          ...testCase.flags,
-          '--subtitles',
-          'srt',
-        ],
-        { REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent', ...simulator?.env },
-      );
-      expect(result.code, result.stderr).toBe(0);
-      const { manifest } = await cliRendered(result.stdout);
-      const sentences = manifest.sentences ?? [];
-      const figures = compareCueStarts(manifest, simulator?.answers() ?? []);
-      expect(figures.segmentsWithoutAnswer, 'segments no answer was found for').toEqual([]);
-      expect(figures.unmatched, 'sentences with no true start').toEqual([]);
-      expect(sentences.length, 'every sentence the simulator spoke is in the manifest').toBe(figures.truthCount);
-      report(testCase.label, manifest, figures);
-      if (testCase.provider === 'cosyvoice') {
-        // Without word timestamps nothing comes from the provider: the audio placed them.
-        expect(sentences.some((s) => s.source === 'provider')).toBe(false);
-      }
-      expect(figures.median).toBeLessThanOrEqual(50);
-      expect(figures.p95).toBeLessThanOrEqual(200);
-    });
+    const { medianMs, p95Ms } = testCase.bound ?? { medianMs: 50, p95Ms: 200 };
+    it(
+      `a ~7,600-character zh/en book: cue starts within ${medianMs} ms median, ${p95Ms} ms p95 of the truth`,
+      { timeout: 60_000 },
+      async () => {
+        expect(BOOK.length).toBeGreaterThanOrEqual(7_500);
+        const result = await runCli(
+          [
+            'render',
+            join(dir, 'mixed.txt'),
+            '--provider',
+            testCase.provider,
+            '--local',
+            '--out',
+            join(dir, 'out'),
+            ...testCase.flags,
+            '--subtitles',
+            'srt',
+          ],
+          { REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, LOG_LEVEL: 'silent', ...simulator?.env },
+        );
+        expect(result.code, result.stderr).toBe(0);
+        const { manifest } = await cliRendered(result.stdout);
+        const sentences = manifest.sentences ?? [];
+        const figures = compareCueStarts(manifest, simulator?.answers() ?? []);
+        expect(figures.segmentsWithoutAnswer, 'segments no answer was found for').toEqual([]);
+        expect(figures.unmatched, 'sentences with no true start').toEqual([]);
+        expect(sentences.length, 'every sentence the simulator spoke is in the manifest').toBe(figures.truthCount);
+        report(testCase.label, manifest, figures);
+        if (testCase.provider === 'cosyvoice') {
+          // Without word timestamps nothing comes from the provider: the audio placed them.
+          expect(sentences.some((s) => s.source === 'provider')).toBe(false);
+        }
+        expect(figures.median).toBeLessThanOrEqual(medianMs);
+        expect(figures.p95).toBeLessThanOrEqual(p95Ms);
+      },
+    );
   });
 }
 

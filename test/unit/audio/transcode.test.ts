@@ -1,13 +1,14 @@
-import { chmod, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMp3WalkReport, walkMp3Frames } from '../../../src/audio/mp3-frame-walker.ts';
 import { passThroughOrTranscode, transcode } from '../../../src/audio/transcode.ts';
 import type { AudioSettings } from '../../../src/audio/audio-settings.ts';
 import { AudioFormatError } from '../../../src/errors/audio-format-error.ts';
 import { ConfigError } from '../../../src/errors/config-error.ts';
 import { synthMp3, synthPcm, synthWav } from '../../support/audio-synth.ts';
-import { requireFfmpeg } from '../../support/ffmpeg.ts';
+import { ffmpegDecodeSamples, requireFfmpeg, withTempFile } from '../../support/ffmpeg.ts';
 import { probeAudio } from './probe-audio.ts';
 
 async function* chunksOf(bytes: Uint8Array, size = 8 * 1024): AsyncGenerator<Uint8Array, void, undefined> {
@@ -44,6 +45,8 @@ let scratch: string;
 /** An ffmpeg wrapper that records each process id it runs as, so tests can check it died. */
 let recordingFfmpeg: string;
 let pidFile: string;
+/** The tempDir given to mp3 conversions, to see that they leave nothing behind. */
+let mp3Temp: string;
 
 beforeAll(async () => {
   await requireFfmpeg();
@@ -52,6 +55,8 @@ beforeAll(async () => {
   recordingFfmpeg = join(scratch, 'ffmpeg');
   await writeFile(recordingFfmpeg, `#!/bin/sh\necho $$ >> '${pidFile}'\nexec ffmpeg "$@"\n`);
   await chmod(recordingFfmpeg, 0o755);
+  mp3Temp = join(scratch, 'mp3-temp');
+  await mkdir(mp3Temp);
 });
 
 afterAll(async () => {
@@ -64,14 +69,25 @@ async function lastPid(): Promise<number> {
 }
 
 describe('transcode', () => {
-  it('turns a 24 kHz mono wav into a 32 kHz stereo CBR mp3 of the same length, without tags', async () => {
+  it('turns a 24 kHz mono wav into a 32 kHz stereo CBR mp3 led by a LAME Info frame, decoding to exactly its length', async () => {
     const target: AudioSettings = { format: 'mp3', sampleRate: 32_000, channels: 2, bitrate: 64_000 };
-    const mp3 = await collect(transcode(chunksOf(WAV_24K_MONO), target));
-    expect(Array.from(mp3.subarray(0, 2)), 'output must start with a frame sync (no ID3, no Xing)').toEqual([0xff, 0xfb]);
+    const mp3 = await collect(transcode(chunksOf(WAV_24K_MONO), target, { tempDir: mp3Temp }));
+    expect(Array.from(mp3.subarray(0, 2)), 'output must start with a frame sync (no ID3)').toEqual([0xff, 0xfb]);
     const probed = await probeAudio(mp3, 'mp3');
     expect(probed).toMatchObject({ formatName: 'mp3', codec: 'mp3', sampleRate: 32_000, channels: 2, bitRate: 64_000 });
-    // Encoder delay and frame padding add at most a couple of frames (36 ms each at 32 kHz).
-    expect(Math.abs(probed.durationSeconds - 2)).toBeLessThan(0.1);
+    // The Info frame says how many frames follow and what of them is the encoder's delay and padding.
+    const report = createMp3WalkReport();
+    let frames = 0;
+    for await (const _frame of walkMp3Frames(chunksOf(mp3), report)) frames += 1;
+    expect(report.vbrHeader?.kind).toBe('Info');
+    expect(report.vbrHeader?.frames).toBe(frames);
+    expect(report.vbrHeader?.lame?.encoderDelay, "libmp3lame's delay").toBe(576);
+    expect(report.vbrHeader?.lame?.padding).toBeGreaterThan(0);
+    // Gapless: with them cut, a decode gives the input's 2 s to the sample (64,000 at 32 kHz).
+    const decoded = await withTempFile(mp3, 'mp3', (path) => ffmpegDecodeSamples(path));
+    expect(decoded.errors).toBe('');
+    expect(decoded.samples.length / 2).toBe(64_000);
+    expect(await readdir(mp3Temp), 'the encoded temp file is removed').toEqual([]);
   });
 
   it('turns an mp3 into a 16 kHz mono wav, probing the input when its format is not given', async () => {
@@ -131,9 +147,14 @@ describe('transcode', () => {
   it('rethrows the error of an input cut midway instead of returning shorter audio', async () => {
     const cut = new Error('socket hang up');
     const converting = collect(
-      transcode(cutAfter(WAV_24K_MONO, WAV_24K_MONO.length / 2, cut), { format: 'mp3', sampleRate: 24_000, channels: 1, bitrate: 64_000 }),
+      transcode(
+        cutAfter(WAV_24K_MONO, WAV_24K_MONO.length / 2, cut),
+        { format: 'mp3', sampleRate: 24_000, channels: 1, bitrate: 64_000 },
+        { tempDir: mp3Temp },
+      ),
     );
     await expect(converting).rejects.toBe(cut);
+    expect(await readdir(mp3Temp), 'the half-encoded temp file is removed').toEqual([]);
   });
 
   it('fails on a wav that simply ends early (even on a sample boundary), naming both lengths', async () => {
@@ -199,7 +220,38 @@ describe('transcode', () => {
     expect(isAlive(pid), `ffmpeg ${pid} still runs after the caller stopped reading`).toBe(false);
   });
 
-  it('kills ffmpeg and throws the reason when aborted', async () => {
+  it('kills ffmpeg, removes its temp file and throws the reason when aborted while encoding mp3', async () => {
+    const controller = new AbortController();
+    const reason = new Error('render cancelled');
+    // mp3 comes out only once encoded, so the abort comes while ffmpeg still reads: after 1 MiB
+    // (22 s of audio) has gone in, and never an end.
+    async function* endless(): AsyncGenerator<Uint8Array, void, undefined> {
+      for (let pulled = 0; ; pulled += 1) {
+        await Promise.resolve();
+        if (pulled === 64) controller.abort(reason);
+        yield new Uint8Array(16 * 1024);
+      }
+    }
+    const output = transcode(
+      endless(),
+      { format: 'mp3', sampleRate: 24_000, channels: 1, bitrate: 64_000 },
+      {
+        inputFormat: 'pcm',
+        inputSampleRate: 24_000,
+        inputChannels: 1,
+        signal: controller.signal,
+        ffmpegPath: recordingFfmpeg,
+        tempDir: mp3Temp,
+      },
+    );
+    const error = await collect(output).catch((caught: unknown) => caught);
+    expect(error).toBe(reason);
+    const pid = await lastPid();
+    expect(isAlive(pid), `ffmpeg ${pid} still runs after the abort`).toBe(false);
+    expect(await readdir(mp3Temp), 'the temp file is removed').toEqual([]);
+  });
+
+  it('kills ffmpeg and throws the reason when aborted while streaming its output', async () => {
     const controller = new AbortController();
     async function* endless(): AsyncGenerator<Uint8Array, void, undefined> {
       for (;;) {
@@ -209,7 +261,7 @@ describe('transcode', () => {
     }
     const output = transcode(
       endless(),
-      { format: 'mp3', sampleRate: 24_000, channels: 1, bitrate: 64_000 },
+      { format: 'wav', sampleRate: 16_000, channels: 1 },
       {
         inputFormat: 'pcm',
         inputSampleRate: 24_000,

@@ -7,7 +7,8 @@ import { id3v2TagLength } from '../../../src/audio/mp3-tags.ts';
 import { stitch } from '../../../src/stitcher/stitch.ts';
 import { xingTagOffset } from '../../../src/audio/xing-header.ts';
 import type { AudioSettings } from '../../../src/audio/audio-settings.ts';
-import { synthMp3 } from '../../support/audio-synth.ts';
+import { passThroughOrTranscode } from '../../../src/audio/transcode.ts';
+import { synthMp3, synthWav } from '../../support/audio-synth.ts';
 import type { SynthAudioOptions } from '../../support/audio-synth.ts';
 import { ffmpegDecode, ffprobeChapters, ffprobeDurationSeconds, requireFfmpeg, withTempFile } from '../../support/ffmpeg.ts';
 import { MemoryStorage } from '../../support/memory-storage.ts';
@@ -114,6 +115,38 @@ describe('stitch (mp3)', () => {
     expect(decodedBytes / 2, 'decoded samples: all frames minus the delay and padding from the LAME tag').toBe(
       walked.frames * 576 - 576 - lastPadding,
     );
+  });
+
+  it('joins mp3 segments the client converted (each led by an ffmpeg Info frame) frame for frame, with one Info frame', async () => {
+    // What the 302.AI client stores: its wav downloads converted by transcode.ts.
+    const segments = await Promise.all(
+      [1300, 900, 1700].map(async (durationMs, index) => {
+        const wav = synthWav({ durationMs, sampleRate: 24000, channels: 1, frequencyHz: 300 + 200 * index });
+        const parts: Uint8Array[] = [];
+        for await (const chunk of passThroughOrTranscode(once(wav), MONO_24K, { inputFormat: 'wav' })) parts.push(chunk);
+        return new Uint8Array(Buffer.concat(parts));
+      }),
+    );
+    const perSegment = await Promise.all(segments.map((bytes) => inspect(bytes)));
+    for (const segment of perSegment) expect(segment.report.vbrHeader?.kind, 'each converted segment has its Info frame').toBe('Info');
+    const { storage, keys } = storageWith(segments, 1000);
+    const result = await stitch({ storage, segmentKeys: keys, audio: MONO_24K, outputKey: 'converted.mp3' });
+    const file = storage.objects.get('converted.mp3') ?? new Uint8Array(0);
+
+    // The segments' Info frames are left out: inside the stream each would play as a silent frame.
+    const walked = await inspect(file);
+    const audioFrames = perSegment.reduce((sum, segment) => sum + segment.frames, 0);
+    expect(walked.frames).toBe(audioFrames);
+    expect(walked.frameBytes).toBe(perSegment.reduce((sum, segment) => sum + segment.frameBytes, 0));
+    expect(walked.report.junkBytes).toBe(0);
+    expect(result.segments.map((segment) => segment.durationMs)).toEqual(perSegment.map((segment) => segment.frames * 24));
+    expect(walked.report.vbrHeader).toMatchObject({ kind: 'Info', frames: audioFrames });
+    // Gapless at the book's ends: the first segment's delay and the last one's padding, as ffmpeg recorded them.
+    const first = perSegment[0]?.report.vbrHeader?.lame;
+    const lastPadding = perSegment[2]?.report.vbrHeader?.lame?.padding ?? Number.NaN;
+    expect(walked.report.vbrHeader?.lame).toEqual({ encoder: first?.encoder, encoderDelay: first?.encoderDelay, padding: lastPadding });
+    const { decodedBytes } = await expectPlayersAgree(file, result.durationMs, 24);
+    expect(decodedBytes / 2).toBe(audioFrames * 576 - (first?.encoderDelay ?? Number.NaN) - lastPadding);
   });
 
   it('joins MPEG-1 stereo read in odd-sized chunks', async () => {
