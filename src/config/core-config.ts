@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { webhookAllowListSchema } from './webhook-address-policy.ts';
-import { bearerTokenList, booleanFromEnv, integerFromEnv, optionalSecret } from './env-values.ts';
+import { bearerTokenList, booleanFromEnv, integerFromEnv, optionalSecret, perProvider, rateFromEnv } from './env-values.ts';
 
 /**
  * The environment every part shares, parsed once at the edge; each provider's own variables are
@@ -24,6 +24,16 @@ export const coreConfigSchema = z.object({
   AWS_ACCESS_KEY_ID: optionalSecret,
   AWS_SECRET_ACCESS_KEY: optionalSecret,
   WORKER_CONCURRENCY: integerFromEnv(1, 256).default(4),
+  /**
+   * Per provider, the most requests in flight across every worker process at once
+   * (`senseaudio=6,cosyvoice=4`): the account's concurrency limit from its plan. Unset: each
+   * process runs WORKER_CONCURRENCY, however many processes there are.
+   */
+  PROVIDER_MAX_CONCURRENCY: perProvider(integerFromEnv(1, 10_000)),
+  /** Per provider, the request rate across every worker (`senseaudio=20/1000`: 20 a second); unset: RATE_LIMIT_MAX per RATE_LIMIT_DURATION_MS. */
+  PROVIDER_RATE_LIMIT: perProvider(rateFromEnv),
+  /** Per provider, the price of a million billable units in the account's currency (`senseaudio=15,cosyvoice=2.2`): estimates show a cost. */
+  PROVIDER_PRICE_PER_MILLION: perProvider(z.coerce.number().nonnegative().max(1_000_000)),
   STITCH_CONCURRENCY: integerFromEnv(1, 16).default(1),
   /** Attempts per segment (first try included); rate-limit waits do not spend attempts. */
   RETRY_ATTEMPTS: integerFromEnv(1, 100).default(8),

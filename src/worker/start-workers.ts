@@ -1,3 +1,4 @@
+import { applyFleetLimits, checkProviderSettings } from './fleet-limits.ts';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import type { Logger } from 'pino';
@@ -48,6 +49,7 @@ export interface WorkerRuntime {
 
 export async function startWorkers(options: StartWorkersOptions): Promise<WorkerRuntime> {
   const { config, logger } = options;
+  checkProviderSettings(config, [...PROVIDERS.keys()]);
   const names = options.providers ?? [...PROVIDERS.values()].filter((d) => d.credentialsSet(config)).map((d) => d.name);
   const connections: Redis[] = [];
   const connect = (): Redis => {
@@ -84,6 +86,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
   const queues: Queue[] = [];
   const providers: Provider[] = [];
   const guards = new Map<string, CredentialGuard>();
+  const fleets: Record<string, Awaited<ReturnType<typeof applyFleetLimits>>> = {};
   // Set once the heartbeat runs; a guard's change before that is in its first beat anyway.
   const beating: { heartbeat?: WorkerHeartbeat } = {};
   for (const name of names) {
@@ -95,6 +98,8 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     const queue = new Queue(queueName, { connection: shared, prefix: config.QUEUE_PREFIX });
     queue.on('error', (error: Error) => logger.warn({ err: error.message, queue: queueName }, 'queue error'));
     queues.push(queue);
+    const fleet = await applyFleetLimits(queue, name, config);
+    fleets[name] = fleet;
     const deps: SynthesizeDeps = {
       provider,
       queue,
@@ -112,10 +117,10 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
       ...workerOptions,
       connection: connect(),
       concurrency: config.WORKER_CONCURRENCY,
-      // A queue-wide limiter (RATE_LIMIT_MAX jobs per RATE_LIMIT_DURATION_MS, across every
-      // worker process) is also what makes BullMQ honour queue.rateLimit() in all processes:
-      // without one, a 429 would pause only the process that received it.
-      limiter: { max: config.RATE_LIMIT_MAX, duration: config.RATE_LIMIT_DURATION_MS },
+      // A queue-wide limiter (PROVIDER_RATE_LIMIT, else RATE_LIMIT_MAX jobs per
+      // RATE_LIMIT_DURATION_MS, across every worker process) is also what makes BullMQ honour
+      // queue.rateLimit() in all processes: without one, a 429 would pause only the process that received it.
+      limiter: fleet.limiter,
     });
     workers.push(worker);
     deps.credentials = new CredentialGuard({
@@ -212,7 +217,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     logger,
     renderEnded,
   });
-  logger.info({ providers: names, concurrency: config.WORKER_CONCURRENCY }, 'workers started');
+  logger.info({ providers: names, concurrency: config.WORKER_CONCURRENCY, fleet: fleets }, 'workers started');
 
   let closing: Promise<void> | undefined;
   return {

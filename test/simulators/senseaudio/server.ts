@@ -134,6 +134,9 @@ export interface SenseAudioSimulator {
   whenRequest(number: number): Promise<RecordedRequest>;
   /** Resolves once request `number` has an outcome (answered, faulted, or closed by the client). */
   whenFinished(number: number): Promise<RecordedRequest>;
+  /** Synthesis requests being answered right now, and the most there ever were at once. */
+  inFlight(): number;
+  maxInFlight(): number;
   close(): Promise<void>;
 }
 
@@ -156,6 +159,15 @@ class Simulator {
   readonly #arrived = new Waiters<RecordedRequest>();
   readonly #finished = new Waiters<RecordedRequest>();
   readonly #server = createServer((req, res) => {
+    // A request is in flight from its arrival until its answer ends or its client goes.
+    this.#inFlight += 1;
+    this.#maxInFlight = Math.max(this.#maxInFlight, this.#inFlight);
+    let counted = true;
+    const done = (): void => {
+      if (counted) this.#inFlight -= 1;
+      counted = false;
+    };
+    res.once('close', done);
     this.#handle(req, res).catch((error: unknown) => {
       this.#options.log?.(`simulator error: ${error instanceof Error ? error.stack : String(error)}`);
       if (!res.headersSent) sendJson(res, 500, { code: 500, message: 'simulator error' });
@@ -164,6 +176,8 @@ class Simulator {
   });
   readonly #extraKeys = new Set<string>();
   #count = 0;
+  #inFlight = 0;
+  #maxInFlight = 0;
   #connections = 0;
   readonly #connectionIds = new WeakMap<object, number>();
 
@@ -191,6 +205,8 @@ class Simulator {
         const record = this.#find(number);
         return this.#finished.wait(number, record?.outcome === undefined ? undefined : record);
       },
+      inFlight: () => this.#inFlight,
+      maxInFlight: () => this.#maxInFlight,
       close: () => this.#close(),
     };
   }
