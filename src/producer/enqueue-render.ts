@@ -1,3 +1,6 @@
+import { fairPriorities } from '../queue/fair-priority.ts';
+import type { RenderPriority } from '../render/render-priority.ts';
+import { queueFrontier } from './queue-frontier.ts';
 import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { EnqueueCleanupError, EnqueueExpiredError, EnqueueUnconfirmedError } from '../errors/enqueue-error.ts';
@@ -47,6 +50,8 @@ export interface RenderRequest {
   idempotencyKey?: string | undefined;
   /** Pronunciations to apply segment by segment (segment-lexicon.ts); absent or empty: none. */
   lexicon?: RenderLexicon | undefined;
+  /** Its share of the provider's slots beside other renders (fair-priority.ts); default normal. */
+  priority?: RenderPriority | undefined;
 }
 
 export interface EnqueuedRender {
@@ -126,6 +131,7 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
     characters: plan.characters,
     segmentCount: plan.segments.length,
     chapterCount: plan.chapters.length,
+    ...(request.priority === undefined ? {} : { priority: request.priority }),
   };
   // The lists that grow with the book live apart from the record every status read parses.
   const outline: RenderOutline = {
@@ -153,6 +159,9 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
       await releaseBookFolder(deps.connection, deps.prefix, { output: request.output, folder: delivery.folder, renderId: id });
     throw new InputError('id', `a render with id "${id}" already exists; choose another id`, id);
   }
+  // Fair shares: each segment's BullMQ priority from where the provider's queue is now.
+  const providerQueue = new Queue(synthesizeQueueName(provider.name), { connection: deps.connection, prefix: deps.prefix });
+  const priorityOf = fairPriorities(await queueFrontier(providerQueue).finally(() => providerQueue.close()), request.priority);
   const flows = new FlowProducer({ connection: deps.connection, prefix: deps.prefix });
   try {
     const parentData: StitchJobData = { renderId: id };
@@ -165,7 +174,7 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
         name: 'synthesize',
         queueName: synthesizeQueueName(provider.name),
         data,
-        opts: segmentJobOptions(segmentJobId(id, data.index), deps.retry),
+        opts: { ...segmentJobOptions(segmentJobId(id, data.index), deps.retry), priority: priorityOf(data.index) },
       })),
     });
   } catch (error) {

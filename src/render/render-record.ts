@@ -1,3 +1,4 @@
+import { RENDER_PRIORITIES } from './render-priority.ts';
 import { z } from 'zod';
 import { AUDIO_FORMATS } from '../audio/audio-settings.ts';
 import { voiceSettingsRecordSchema } from '../providers/voice-settings.ts';
@@ -49,6 +50,8 @@ export const renderSpecSchema = z.preprocess(
     characters: z.number().int().nonnegative(),
     segmentCount: z.number().int().positive(),
     chapterCount: z.number().int().nonnegative(),
+    /** Its share of the provider's slots (src/queue/fair-priority.ts); absent: normal. */
+    priority: z.enum(RENDER_PRIORITIES).optional(),
   }),
 );
 export type RenderSpec = z.infer<typeof renderSpecSchema>;

@@ -1,3 +1,4 @@
+import type { RenderPriority } from '../../../src/render/render-priority.ts';
 import { Redis } from 'ioredis';
 import { enqueueRender, type EnqueuedRender } from '../../../src/producer/enqueue-render.ts';
 import type { RenderPlan } from '../../../src/producer/plan.ts';
@@ -12,7 +13,14 @@ import { RenderStore, type RenderState } from '../../../src/render/render-store.
 export interface RenderDriver {
   readonly store: RenderStore;
   /** Enqueues a planned SenseAudio render, as the CLI would. */
-  enqueue(request: { id: string; plan: RenderPlan; options: RenderOptions; output: string; title?: string }): Promise<EnqueuedRender>;
+  enqueue(request: {
+    id: string;
+    plan: RenderPlan;
+    options: RenderOptions;
+    output: string;
+    title?: string;
+    priority?: RenderPriority;
+  }): Promise<EnqueuedRender>;
   /** Segment indexes counted done so far. */
   doneSegments(id: string): Promise<Set<number>>;
   /**
@@ -44,6 +52,7 @@ export async function openRenderDriver(redisUrl: string, prefix: string, retry: 
           provider: senseAudioDefinition,
           options: request.options,
           output: request.output,
+          priority: request.priority,
         },
       ),
     async doneSegments(id) {
