@@ -14,6 +14,7 @@ import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { alignCost } from './align-cost.ts';
 import { billingCost } from './billing-cost.ts';
+import { fairness } from './fairness.ts';
 import { masterSpeed } from './master-speed.ts';
 import { pipelineEfficiency } from './pipeline-efficiency.ts';
 import { queueOverhead } from './queue-overhead.ts';
@@ -29,6 +30,7 @@ const BENCHMARKS: readonly Benchmark[] = [
   splitterThroughput,
   pipelineEfficiency,
   queueOverhead,
+  fairness,
   billingCost,
   stitchThroughput,
   stitchMemory,
