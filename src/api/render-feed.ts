@@ -1,3 +1,4 @@
+import { budgetWait } from '../render/daily-budget.ts';
 import type { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { renderKeys } from '../render/render-keys.ts';
@@ -153,7 +154,8 @@ export class RenderFeed {
     if (!state) return false;
     this.#state = state;
     // The heartbeat is also when the workers' state is read again (it changes on their time).
-    if (reconcile) this.#waiting = await waitingReason(this.#deps.redis, this.#deps.prefix, state.spec.provider);
+    if (reconcile)
+      this.#waiting = budgetWait(state.spec.budget) ?? (await waitingReason(this.#deps.redis, this.#deps.prefix, state.spec.provider));
     // The record's counter covers the done set as read; a segment a message reported that the
     // read did not see yet keeps the characters its message carried.
     const doneSet = new Set(done.map(Number));

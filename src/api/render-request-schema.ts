@@ -1,3 +1,4 @@
+import { RENDER_PRIORITIES } from '../render/render-priority.ts';
 import { z } from 'zod';
 import { MAX_COVER_BYTES } from '../master/encode/cover-image.ts';
 import { OUTPUT_FORMATS } from '../master/encode/output-formats.ts';
@@ -69,6 +70,10 @@ export function createRenderBodySchema(maxTextChars: number) {
       .describe(`output: ${OUTPUT_FORMATS.join(' | ')} (default: the profile's, mp3; raw: the segments')`),
     split: z.string().min(1).optional().describe('chapter: also one file per chapter (acx: always)'),
     subtitles: z.string().min(1).optional().describe('srt, vtt or srt,vtt: subtitle files beside the book, a cue per sentence'),
+    priority: z
+      .enum(RENDER_PRIORITIES)
+      .optional()
+      .describe("high | normal | low: this render's share of its provider's slots beside other renders (default normal)"),
     readAlong: z
       .boolean()
       .optional()
@@ -106,6 +111,14 @@ export function createRenderBodySchema(maxTextChars: number) {
       .optional()
       .describe(
         'pronunciations, as text: W3C PLS 1.0 (when it holds <lexicon>) or `word = respelling` lines (docs/lexicon.md); merged over LEXICON_FILE, its entries win',
+      ),
+    maxUnits: z
+      .number()
+      .int()
+      .nonnegative()
+      .optional()
+      .describe(
+        'refuse (400, nothing enqueued) when the units still to bill (segments not already cached), counted as the provider bills, are over this; see POST /v1/estimates',
       ),
     id: z.string().optional().describe('name the render (1–64 letters, digits, _ or -); an id is never reused'),
     output: z.string().min(1).optional().describe('folder or s3://bucket/prefix (default API_DEFAULT_OUTPUT; limited by API_OUTPUT_ROOT)'),

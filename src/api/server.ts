@@ -12,6 +12,7 @@ import { bearerAuth, createTokenVerifier } from './auth.ts';
 import { registerBullBoard } from './bull-board.ts';
 import { registerErrorHandling } from './errors.ts';
 import { registerDocs } from './routes/docs.ts';
+import { estimatesCreateRoute } from './routes/estimates-create.ts';
 import { cacheAdminRoutes } from './routes/cache-admin.ts';
 import { healthRoutes } from './routes/health.ts';
 import { metricsRoute } from './routes/metrics.ts';
@@ -22,6 +23,7 @@ import { rendersEventsRoute } from './routes/renders-events.ts';
 import { rendersGetRoute } from './routes/renders-get.ts';
 import { rendersListRoute } from './routes/renders-list.ts';
 import { voicesRoute } from './routes/voices.ts';
+import { scheduleRoutes } from './routes/schedules.ts';
 
 export interface ApiServerOptions {
   config: AppConfig;
@@ -115,12 +117,14 @@ async function registerRoutes(app: FastifyInstance, ctx: ApiContext): Promise<vo
     (v1, _opts, done) => {
       v1.addHook('onRequest', bearerAuth(ctx.verifyToken, 'the /v1 API'));
       rendersCreateRoute(v1, ctx);
+      estimatesCreateRoute(v1, ctx);
       rendersListRoute(v1, ctx);
       rendersGetRoute(v1, ctx);
       rendersCancelRoute(v1, ctx);
       rendersEventsRoute(v1, ctx);
       rendersAudioRoute(v1, ctx);
       voicesRoute(v1, ctx);
+      scheduleRoutes(v1, ctx);
       done();
     },
     { prefix: '/v1' },

@@ -41,6 +41,11 @@ function looksLikeHtml(head: string): boolean {
   return start.startsWith('<!doctype html') || start.startsWith('<html');
 }
 
+/** The format a file's name says it holds (.epub, .md, .html, .txt …), or undefined for any other name. */
+export function inputFormatOfName(fileName: string): InputFormat | undefined {
+  return BY_EXTENSION[extname(fileName).toLowerCase()];
+}
+
 /** `--input-format` / `inputFormat`, checked. */
 export function parseInputFormat(value: string): InputFormat {
   const format = INPUT_FORMATS.find((known) => known === value.toLowerCase());

@@ -1,5 +1,3 @@
-import { OUTPUT_FORMATS } from '../master/encode/output-formats.ts';
-import { PROFILE_NAMES } from '../master/profiles.ts';
 import { Command, CommanderError, Option } from 'commander';
 import { loadConfig } from '../runtime/app-config.ts';
 import { InputError } from '../errors/input-error.ts';
@@ -11,15 +9,17 @@ import { apiCommand } from './api-command.ts';
 import { cacheEvictCommand, cachePruneCommand, type CacheEvictOptions, type CachePruneOptions } from './cache-command.ts';
 import { cancelCommand } from './cancel-command.ts';
 import { chaptersCommand, type ChaptersCommandOptions } from './chapters-command.ts';
+import { estimateCommand } from './estimate-command.ts';
+import { maxUnitsOption } from './max-units-option.ts';
 import { oneLine } from './one-line.ts';
 import { numberOption } from './parse-number.ts';
 import { providersCommand } from './providers-command.ts';
-import { DEFAULT_PAUSE_RULES, MAX_RULE_MS, PAUSE_RULE_NAMES } from '../text/pause-rules.ts';
 import { renderCommand, type RenderCommandOptions } from './render-command.ts';
-import { settingAliasOption, settingAssignment } from './setting-flags.ts';
+import { addRenderFlags } from './render-flags.ts';
 import { statusCommand } from './status-command.ts';
 import { voicesCommand, type VoicesCommandOptions } from './voices-command.ts';
 import { workerCommand } from './worker-command.ts';
+import { addScheduleCommands } from './schedule-program.ts';
 
 const program = new Command('tts-batch')
   .description('Turns long texts into finished audio files through a durable Redis/BullMQ job queue.')
@@ -28,64 +28,39 @@ const program = new Command('tts-batch')
 
 // Each provider declares its settings' flags (--speed, --blend, --ref-audio, …); each is listed once.
 const settingAliases = collectSettingAliases(PROVIDERS.values());
+/** The providers' setting flags as commander parsed them, by setting key. */
+const settingFlagsOf = (opts: Record<string, unknown>): Record<string, unknown> =>
+  Object.fromEntries(settingAliases.map((alias) => [alias.key, opts[alias.key]]));
+const BOOK_ARGUMENT = 'the book: EPUB, Markdown, HTML or UTF-8 text (text chapters: "# Title", "第一章 …", "Chapter 1 …" lines)';
 
-const render = program
-  .command('render')
-  .description('enqueue a text file as one render; prints the render id as the first line on stdout')
-  .argument('<file>', 'the book: EPUB, Markdown, HTML or UTF-8 text (text chapters: "# Title", "第一章 …", "Chapter 1 …" lines)')
-  .requiredOption('-p, --provider <name>', 'speech provider (see `tts-batch providers`)')
-  .option('-v, --voice <id>', 'voice id (default: the provider default)')
-  .option('--model <name>', 'provider model (default: the provider default)')
-  .option('--profile <name>', `mastering: ${PROFILE_NAMES.join(' | ')} (default audiobook; docs/mastering.md)`)
-  .option('-f, --format <format>', `output: ${OUTPUT_FORMATS.join(' | ')} (default: the profile's, mp3; raw: the segments')`)
-  .option('--split <mode>', 'chapter: also one file per chapter, "NN - Title.ext" (acx: always)')
-  .option('--subtitles <formats>', 'srt, vtt or srt,vtt: subtitle files beside the book (and each chapter file), a cue per sentence')
-  .option(
-    '--read-along',
-    'EPUB 3 input: also write <book>.epub with Media Overlays, each sentence highlighted as it is spoken (mp3 or m4b)',
-  )
-  .option('--output-bitrate <kbps>', "mp3, m4b or opus output bitrate in kbps (default: the profile's)", numberOption('outputBitrate'))
-  .option('--segment-format <format>', "what the provider is asked for: mp3 | wav | pcm … (default: the provider's, docs/outputs.md)")
-  .option('--sample-rate <hz>', "the segments' sample rate in Hz (asked of the provider)", numberOption('sampleRate'))
-  .option('--bitrate <bps>', "the segments' mp3 bitrate in bits/s (asked of the provider)", numberOption('bitrate'))
-  .option('--channels <n>', '1 or 2', numberOption('channels'));
-for (const alias of settingAliases) render.addOption(settingAliasOption(alias));
-render
-  .option(
-    '--set <key=value>',
-    "a provider setting by its name (repeatable), e.g. --set latex_read=true: read as its flag's value where it has one, else as JSON when it parses (numbers, true/false, lists), else as text",
-    settingAssignment,
-  )
-  .option('-o, --out <dir|s3://bucket/prefix>', 'where results go', './renders')
-  .option('--id <id>', 'name the render (an id is never reused)')
-  .option('--title <title>', "the book's title: its tags, manifest, folder and file names (default: the file name)")
-  .option('--author <name>', 'tags: artist / author')
-  .option('--narrator <name>', 'tags: narrator / composer (default: the voice)')
-  .option('--cover <file>', 'cover art, JPEG or PNG, at most 8 MiB')
-  .option('--year <yyyy>', 'tags: year', numberOption('year'))
-  .option('--genre <genre>', 'tags: genre')
-  .option('--language <code>', 'tags: language (ISO 639-2, e.g. eng)')
-  .option('--input-format <format>', 'read the file as text | markdown | html | epub (default: from its content and extension)')
-  .option('--chapters <list>', 'read only these chapters, by number: 1-3,7 (see `tts-batch chapters FILE`)')
-  .option('--skip-front-matter', 'leave out cover, title page, copyright, contents … (default for EPUB)')
-  .option('--no-skip-front-matter', 'read front matter too')
-  .option('--no-speak-headings', "don't speak chapter titles (they still name the chapters)")
-  .option(
-    '--chapter-level <n>',
-    'Markdown and HTML: the heading level that starts a chapter (default: found)',
-    numberOption('chapterLevel'),
-  )
-  .option('--speak-code', 'Markdown: speak code blocks and HTML blocks (default: skipped)')
-  .option(
-    '--pauses <rule=ms,…>',
-    `silence by structure, in ms (0–${MAX_RULE_MS}); rules and defaults: ${PAUSE_RULE_NAMES.map((name) => `${name}=${DEFAULT_PAUSE_RULES[name]}`).join(',')}`,
-  )
-  .option('--lexicon <file>', 'pronunciations: W3C PLS or `word = respelling` lines (docs/lexicon.md), over LEXICON_FILE')
+addRenderFlags(
+  program
+    .command('render')
+    .description('enqueue a text file as one render; prints the render id as the first line on stdout')
+    .argument('<file>', BOOK_ARGUMENT),
+  settingAliases,
+)
   .option('-w, --wait', 'show progress on stderr and exit when the render ends (0 = completed)')
   .option('--local', 'run the workers inside this process (implies --wait)')
+  .option('--dry-run', 'print the estimate (as `tts-batch estimate` does) and stop: nothing is enqueued, written or billed')
+  .option('--max-units <n>', 'refuse before enqueueing when the units still to bill (segments not cached) are over N', maxUnitsOption)
+  .option('--json', 'with --dry-run: the estimate as JSON')
   .action(async (file: string, opts: RenderCommandOptions & Record<string, unknown>) => {
-    const settingFlags = Object.fromEntries(settingAliases.map((alias) => [alias.key, opts[alias.key]]));
-    process.exitCode = await renderCommand(file, { ...opts, settingFlags }, loadConfig());
+    process.exitCode = await renderCommand(file, { ...opts, settingFlags: settingFlagsOf(opts) }, loadConfig());
+  });
+
+addRenderFlags(
+  program
+    .command('estimate')
+    .description(
+      'what a render with these options would bill: segments, chapters, units counted as the provider bills, the cached part (cost 0), audio length, cost; enqueues nothing',
+    )
+    .argument('<file>', BOOK_ARGUMENT),
+  settingAliases,
+)
+  .option('--json', 'one JSON document (as POST /v1/estimates answers) instead of the block')
+  .action(async (file: string, opts: RenderCommandOptions & Record<string, unknown>) => {
+    process.exitCode = await estimateCommand(file, { ...opts, settingFlags: settingFlagsOf(opts) }, loadConfig());
   });
 
 program
@@ -156,8 +131,8 @@ program
 program
   .command('providers')
   .description('list providers, their limits and whether their credentials are set')
-  .action(() => {
-    process.exitCode = providersCommand(loadConfig());
+  .action(async () => {
+    process.exitCode = await providersCommand(loadConfig());
   });
 
 program
@@ -191,6 +166,8 @@ cache
   .action(async (opts: CachePruneOptions) => {
     process.exitCode = await cachePruneCommand(opts, loadConfig());
   });
+
+addScheduleCommands(program, settingAliases);
 
 try {
   await program.parseAsync(process.argv);

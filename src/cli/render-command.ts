@@ -1,133 +1,46 @@
+import { parseRenderPriority } from '../render/render-priority.ts';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import type { AppConfig } from '../runtime/app-config.ts';
 import { ConfigError } from '../errors/config-error.ts';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
 import { enqueueRender } from '../producer/enqueue-render.ts';
-import { planRender } from '../producer/plan.ts';
-import { providerPlanOptions } from '../producer/provider-plan-options.ts';
-import { checkRenderLimits, renderCaps } from '../producer/render-limits.ts';
-import { resolveRenderOptions } from '../producer/render-options.ts';
-import { providerLimits } from '../providers/provider-limits.ts';
-import { providerDefinition } from '../providers/registry.ts';
-import { parsePauseList, resolvePauseRules } from '../text/pause-rules.ts';
+import { checkMaxUnits } from '../producer/render-budget.ts';
 import { STITCH_QUEUE } from '../queue/queue-names.ts';
 import { connectProducer, createRedisConnection } from '../queue/redis-connection.ts';
-import { assertRenderId } from '../render/render-id.ts';
 import { getRenderStatus, progressOf } from '../render/render-status.ts';
 import { RenderStore, type RenderState } from '../render/render-store.ts';
 import { checkOutputWritable } from '../storage/check-output.ts';
-import { describeLocation, openStorage } from '../storage/open-storage.ts';
-import { readCover, type CoverImage } from '../master/encode/cover-image.ts';
-import { checkPausesForProfile, resolveDelivery, segmentFormatAsked } from '../producer/delivery-options.ts';
+import { openStorage } from '../storage/open-storage.ts';
 import { storeCover } from '../producer/store-cover.ts';
-import { readAlongEpub } from '../producer/read-along-input.ts';
 import { storeReadAlongSource } from '../producer/store-read-along-source.ts';
 import { nameOfInputFile } from '../render/book-name.ts';
-import { fileURLToPath } from 'node:url';
-import { basename } from 'node:path';
-import { InputError } from '../errors/input-error.ts';
 import { createLogger } from '../util/logger.ts';
 import { startWorkers, type WorkerRuntime } from '../worker/start-workers.ts';
+import { estimatePrepared } from './estimate-command.ts';
+import { formatEstimate } from './format-estimate.ts';
 import { LocalCredentialFailure } from './local-credentials.ts';
 import { discardLocalPrefix, localQueuePrefix } from './local-prefix.ts';
+import { prepareRender, type PreparedRender } from './prepare-render.ts';
 import { formatProgress, ProgressReporter } from './progress-reporter.ts';
-import { readFileBytes, readTextFile } from '../book/read-input-file.ts';
-import { readInput } from '../book/read-input.ts';
-import type { BookInput } from '../book/book-input.ts';
-import type { Book, InputFormat } from '../book/book.ts';
-import { usableBookCover, withBookTags } from '../producer/book-defaults.ts';
-import { resolveReadingOptions, textToPlan } from '../book/input-chapters.ts';
-import { metadataTags } from '../book/metadata-tags.ts';
-import { parseInputFormat } from '../book/detect-format.ts';
-import { cliVoiceSettings, type SettingAssignment } from './setting-flags.ts';
+import type { RenderCommandOptions } from './render-command-options.ts';
 import { WorkerNotice } from './worker-notice.ts';
-import { resolveLexicon } from '../producer/render-lexicon.ts';
 import { describeLexicon } from '../producer/segment-lexicon.ts';
 
-export interface RenderCommandOptions {
-  provider: string;
-  voice?: string;
-  model?: string;
-  /** The output format (mp3, m4b, …); the segments' is `segmentFormat`. */
-  format?: string;
-  segmentFormat?: string;
-  profile?: string;
-  split?: string;
-  subtitles?: string;
-  /** `--read-along`: an EPUB 3 with Media Overlays beside the book (EPUB input). */
-  readAlong?: boolean;
-  outputBitrate?: number;
-  author?: string;
-  narrator?: string;
-  cover?: string;
-  year?: number;
-  genre?: string;
-  language?: string;
-  sampleRate?: number;
-  bitrate?: number;
-  channels?: number;
-  /** The providers' setting flags as parsed (--speed, --blend, --ref-audio, …), by setting key. */
-  settingFlags?: Readonly<Record<string, unknown>>;
-  /** `--set KEY=VALUE`, in order. */
-  set?: SettingAssignment[];
-  out: string;
-  id?: string;
-  title?: string;
-  /** `--input-format`: read the file as text, markdown, html or epub (default: detected). */
-  inputFormat?: string;
-  /** `--chapters 1-3,7`: by number in the book (see `tts-batch chapters FILE`). */
-  chapters?: string;
-  skipFrontMatter?: boolean;
-  speakHeadings?: boolean;
-  /** Markdown and HTML: the heading level that starts a chapter. */
-  chapterLevel?: number;
-  /** Markdown: speak code blocks and HTML blocks. */
-  speakCode?: boolean;
-  /** `--pauses paragraph=750,chapter=2000`: overrides of DEFAULT_PAUSE_RULES, in ms. */
-  pauses?: string;
-  /** `--lexicon FILE`: pronunciations (docs/lexicon.md), merged over LEXICON_FILE. */
-  lexicon?: string;
-  wait?: boolean;
-  local?: boolean;
-}
+/** Kept here for the commands that read a book the way render does (chapters). */
+export { readInputFile } from './prepare-render.ts';
+
+export type { RenderCommandOptions } from './render-command-options.ts';
 
 /** Enqueues a book; prints its id first on stdout; with --wait/--local follows it to the end. */
 export async function renderCommand(file: string, opts: RenderCommandOptions, config: AppConfig): Promise<number> {
   // Everything that can be checked without Redis is checked first: bad input enqueues nothing.
-  const definition = providerDefinition(opts.provider);
-  const options = resolveRenderOptions(definition, {
-    model: opts.model,
-    voice: opts.voice,
-    format: segmentFormatAsked(opts),
-    sampleRate: opts.sampleRate,
-    bitrate: opts.bitrate,
-    channels: opts.channels,
-    // Each provider's strict schema takes what it knows and refuses the rest by name.
-    voiceSettings: cliVoiceSettings(definition.settingAliases ?? [], opts.settingFlags ?? {}, opts.set ?? []),
-  });
-  if (opts.id !== undefined) assertRenderId(opts.id);
-  const bytes = await readFileBytes(file);
-  const input = await readInputBytes(bytes, file, opts);
-  const book = input.kind === 'book' ? input.book : undefined;
-  // The book's own title, authors and cover fill what the flags leave unset.
-  const tags = withBookTags(opts, book === undefined ? {} : metadataTags(book.metadata));
-  const delivery = resolveDelivery(tags, options.audio, options.voice);
-  const pauses = resolvePauseRules('--pauses', opts.pauses === undefined ? undefined : parsePauseList(opts.pauses));
-  checkPausesForProfile('--pauses', delivery, pauses);
-  const reading = resolveReadingOptions(input, opts);
-  const cover = opts.cover === undefined ? bookCover(book) : await readCover(opts.cover, undefined).catch(renameField('cover'));
-  const readAlongSource = await readAlongEpub(opts.readAlong, input, bytes);
-  const limits = providerLimits(definition, config, options);
-  const lexicon = await resolveLexicon({
-    defaultFile: config.LEXICON_FILE,
-    own: opts.lexicon === undefined ? undefined : { text: await readTextFile(opts.lexicon, 'lexicon'), field: 'lexicon' },
-  });
-  const plan = planRender(textToPlan(input, reading), limits, providerPlanOptions(definition, options), pauses);
-  checkRenderLimits(plan, options.audio, tags.title, renderCaps(config));
-  const output = describeLocation(opts.out);
-  definition.validateVoice?.(options.voice, config, options);
+  const prepared = await prepareRender(file, opts, config);
+  // --dry-run: what it would cost, and whether --max-units would let it through; nothing is written.
+  if (opts.dryRun) return dryRun(prepared, opts, config);
+  const { definition, options, input, tags, delivery, cover, readAlongSource, limits, lexicon, plan, output } = prepared;
   if (opts.local && !definition.credentialsSet(config)) {
     throw new ConfigError(`--local: ${definition.name} is not ready here: ${definition.setupHint}`);
   }
@@ -143,6 +56,8 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
   connection.on('error', () => undefined); // surfaced by the commands that fail
   let runtime: WorkerRuntime | undefined;
   try {
+    // Before Redis and before any worker: a render over its cap enqueues nothing and asks nothing.
+    if (opts.maxUnits !== undefined) checkMaxUnits(await estimatePrepared(prepared, outputStorage, config), opts.maxUnits);
     await connectProducer(connection, config.REDIS_URL);
     const store = new RenderStore(connection, prefix, { retentionDays: config.RENDER_RETENTION_DAYS });
     if (opts.local)
@@ -160,10 +75,12 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
         retry: { attempts: config.RETRY_ATTEMPTS, backoffMs: config.RETRY_BACKOFF_MS },
         enqueueTimeoutMs: config.ENQUEUE_RECONCILE_MS,
         outputStorage,
+        budgets: { unitsPerWindow: config.PROVIDER_DAILY_BUDGET, windowMs: config.BUDGET_WINDOW_MS },
       },
       {
         id: opts.id,
         title: tags.title,
+        priority: parseRenderPriority(opts.priority),
         plan,
         source: input.source,
         provider: definition,
@@ -202,35 +119,6 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
     // keep the process alive after it has said why it stopped.
     await connection.quit().catch(() => connection.disconnect());
   }
-}
-
-/** Reads the file named on the command line as the book it is (see readInput). */
-export async function readInputFile(
-  file: string,
-  opts: Pick<RenderCommandOptions, 'inputFormat' | 'chapterLevel' | 'speakCode'>,
-): Promise<BookInput> {
-  return readInputBytes(await readFileBytes(file), file, opts);
-}
-
-function readInputBytes(
-  bytes: Buffer,
-  file: string,
-  opts: Pick<RenderCommandOptions, 'inputFormat' | 'chapterLevel' | 'speakCode'>,
-): Promise<BookInput> {
-  const format: InputFormat | undefined = opts.inputFormat === undefined ? undefined : parseInputFormat(opts.inputFormat);
-  return readInput(bytes, {
-    name: basename(file),
-    format,
-    chapterLevel: opts.chapterLevel,
-    speakCode: opts.speakCode,
-  });
-}
-
-/** The book's own cover when the encoders can take it; said on stderr when not (--cover gives another). */
-function bookCover(book: Book | undefined): Pick<CoverImage, 'bytes' | 'mime'> | undefined {
-  const { cover, skipped } = usableBookCover(book?.cover);
-  if (skipped !== undefined) process.stderr.write(`tts-batch: ${skipped} (--cover gives one)\n`);
-  return cover;
 }
 
 /** How long --wait rides out a Redis that went away (a restart, a failover) before it stops following. */
@@ -287,10 +175,15 @@ export function displayLocation(location: string): string {
   return location.startsWith('file:') ? fileURLToPath(new URL(location)) : location;
 }
 
-/** readCover names its field coverPath (the encoder's); the CLI's user knows --cover. */
-function renameField(field: string): (error: unknown) => never {
-  return (error: unknown) => {
-    if (error instanceof InputError) throw new InputError(field, error.message.slice(error.field.length + 2), error.value);
-    throw error;
-  };
+/** `--dry-run`: the estimate on stdout, then the --max-units verdict (exit 2 when over it); nothing else. */
+async function dryRun(prepared: PreparedRender, opts: RenderCommandOptions, config: AppConfig): Promise<number> {
+  const storage = openStorage(prepared.output, config);
+  try {
+    const estimate = await estimatePrepared(prepared, storage, config);
+    process.stdout.write(opts.json ? `${JSON.stringify(estimate, null, 2)}\n` : formatEstimate(estimate));
+    checkMaxUnits(estimate, opts.maxUnits);
+    return 0;
+  } finally {
+    await storage.close();
+  }
 }

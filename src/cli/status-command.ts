@@ -1,3 +1,4 @@
+import { budgetWait } from '../render/daily-budget.ts';
 import { Queue } from 'bullmq';
 import type { AppConfig } from '../runtime/app-config.ts';
 import { InputError } from '../errors/input-error.ts';
@@ -25,7 +26,7 @@ export async function statusCommand(id: string, config: AppConfig): Promise<numb
     const { spec } = state;
     const waiting =
       state.status === 'queued' || state.status === 'running'
-        ? await waitingReason(connection, config.QUEUE_PREFIX, spec.provider)
+        ? (budgetWait(spec.budget) ?? (await waitingReason(connection, config.QUEUE_PREFIX, spec.provider)))
         : undefined;
     const report = {
       id,

@@ -2,6 +2,7 @@ import type { AppConfig } from '../runtime/app-config.ts';
 import { ConfigError } from '../errors/config-error.ts';
 import { createLogger } from '../util/logger.ts';
 import { startWorkers } from '../worker/start-workers.ts';
+import { scheduledBookRenderer } from './schedule-book-renderer.ts';
 
 export interface WorkerCommandOptions {
   providers?: string[];
@@ -11,7 +12,13 @@ export interface WorkerCommandOptions {
 /** Runs synthesize and stitch workers until SIGTERM/SIGINT, then shuts down gracefully. */
 export async function workerCommand(opts: WorkerCommandOptions, config: AppConfig): Promise<number> {
   const logger = createLogger(config.LOG_LEVEL ?? 'info');
-  const runtime = await startWorkers({ config, logger, ...(opts.providers ? { providers: opts.providers } : {}) });
+  const runtime = await startWorkers({
+    config,
+    logger,
+    ...(opts.providers ? { providers: opts.providers } : {}),
+    // Schedule runs prepare each book exactly as `tts-batch render` does.
+    renderScheduledBook: scheduledBookRenderer(config),
+  });
   if (runtime.providers.length === 0) {
     await runtime.close();
     throw new ConfigError(

@@ -32,6 +32,14 @@ export const coreConfigSchema = z.object({
   PROVIDER_MAX_CONCURRENCY: perProvider(integerFromEnv(1, 10_000)),
   /** Per provider, the request rate across every worker (`senseaudio=20/1000`: 20 a second); unset: RATE_LIMIT_MAX per RATE_LIMIT_DURATION_MS. */
   PROVIDER_RATE_LIMIT: perProvider(rateFromEnv),
+  /**
+   * Per provider, the units it may bill per window (`senseaudio=500000`): a render that would take
+   * more than is left waits for the next window with room (it is enqueued delayed), a render
+   * larger than a whole window is refused. Unset: no budget.
+   */
+  PROVIDER_DAILY_BUDGET: perProvider(integerFromEnv(1, 1_000_000_000_000)),
+  /** The budget's window: a UTC day by default (windows start at multiples of it since the epoch). */
+  BUDGET_WINDOW_MS: integerFromEnv(1000, 31 * 86_400_000).default(86_400_000),
   /** Per provider, the price of a million billable units in the account's currency (`senseaudio=15,cosyvoice=2.2`): estimates show a cost. */
   PROVIDER_PRICE_PER_MILLION: perProvider(z.coerce.number().nonnegative().max(1_000_000)),
   STITCH_CONCURRENCY: integerFromEnv(1, 16).default(1),

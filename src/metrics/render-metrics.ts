@@ -1,3 +1,4 @@
+import { bookedNow, type ProviderBudget } from '../render/daily-budget.ts';
 import type { Redis } from 'ioredis';
 import { Counter, Gauge, Registry } from 'prom-client';
 import { STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
@@ -23,15 +24,21 @@ function knownLabelValues(label: string, providers: readonly string[]): readonly
  * webhooks) and the number of live worker processes. Any API process can serve it; a fresh
  * registry per call means nothing is cached between scrapes.
  */
-export async function renderMetrics(redis: Redis, prefix: string, providers: readonly string[]): Promise<string> {
+export async function renderMetrics(
+  redis: Redis,
+  prefix: string,
+  providers: readonly string[],
+  budgets: readonly ProviderBudget[] = [],
+): Promise<string> {
   const keys = metricKeys(prefix);
   const queueNames = [...providers.map(synthesizeQueueName), STITCH_QUEUE, WEBHOOK_QUEUE];
   const histogramDefs = Object.values(HISTOGRAMS);
-  const [counterFields, histogramFields, depths, heartbeats] = await Promise.all([
+  const [counterFields, histogramFields, depths, heartbeats, booked] = await Promise.all([
     redis.hgetall(keys.counters),
     Promise.all(histogramDefs.map((def) => redis.hgetall(keys.histogram(def.name)))),
     readQueueDepths(redis, prefix, queueNames),
     readWorkerHeartbeats(redis, prefix),
+    Promise.all(budgets.map((budget) => bookedNow(redis, prefix, budget))),
   ]);
   const registry = new Registry();
 
@@ -81,6 +88,24 @@ export async function renderMetrics(redis: Redis, prefix: string, providers: rea
   const workers = new Gauge({ name: 'ttsb_workers', help: 'Worker processes with a live heartbeat.', registers: [registry] });
   workers.set(heartbeats.length);
   registerWorkerHealth(registry, heartbeats, providers);
+  if (budgets.length > 0) {
+    const limit = new Gauge({
+      name: 'ttsb_provider_budget_units',
+      help: 'PROVIDER_DAILY_BUDGET: units a provider may bill per window (BUDGET_WINDOW_MS, a UTC day by default).',
+      labelNames: ['provider'],
+      registers: [registry],
+    });
+    const used = new Gauge({
+      name: 'ttsb_provider_budget_booked_units',
+      help: "Units booked in the provider's current budget window: renders' estimates, less what finished renders did not bill.",
+      labelNames: ['provider'],
+      registers: [registry],
+    });
+    budgets.forEach((budget, index) => {
+      limit.set({ provider: budget.provider }, budget.unitsPerWindow);
+      used.set({ provider: budget.provider }, booked[index] ?? 0);
+    });
+  }
 
   return registry.metrics();
 }

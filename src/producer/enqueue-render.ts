@@ -1,6 +1,9 @@
+import { bookBudget, releaseBudget, type BudgetBooking } from '../render/daily-budget.ts';
+import { estimateRender } from './estimate-render.ts';
 import { fairPriorities } from '../queue/fair-priority.ts';
 import type { RenderPriority } from '../render/render-priority.ts';
 import { queueFrontier } from './queue-frontier.ts';
+import { segmentIdentities } from './segment-identities.ts';
 import { FlowProducer, Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { EnqueueCleanupError, EnqueueExpiredError, EnqueueUnconfirmedError } from '../errors/enqueue-error.ts';
@@ -21,8 +24,6 @@ import { claimBookFolder, releaseBookFolder } from './claim-book-folder.ts';
 import { bookNames } from '../render/book-name.ts';
 import type { DeliverySpec } from '../render/delivery-spec.ts';
 import type { Storage } from '../storage/storage.ts';
-import { segmentKey, type SegmentIdentity } from '../queue/segment-key.ts';
-import { toSpeechText } from '../text/speech-text.ts';
 import { SegmentLexicon, type LexiconSummary, type RenderLexicon } from './segment-lexicon.ts';
 
 export interface RenderRequest {
@@ -72,6 +73,8 @@ export interface EnqueueDeps {
   enqueueTimeoutMs?: number | undefined;
   /** The output, to see whether a folder name is already used by files there (see claim-book-folder.ts). */
   outputStorage?: Storage | undefined;
+  /** PROVIDER_DAILY_BUDGET and its window: a provider named here books each render's units before it is enqueued (daily-budget.ts). */
+  budgets?: { unitsPerWindow: Readonly<Record<string, number>>; windowMs: number } | undefined;
 }
 
 const DEFAULT_ENQUEUE_TIMEOUT_MS = 60_000;
@@ -89,20 +92,9 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
   const { plan } = request;
   const lexicon = request.lexicon === undefined ? undefined : new SegmentLexicon(provider, options, request.lexicon);
 
-  const jobs = plan.segments.map((segment) => {
-    const plain = toSpeechText(segment.text);
-    // Only a segment an entry applies to changes: the rest keep the key they have without a lexicon.
-    const spoken = lexicon?.apply(segment.index, plain, options.voiceSettings) ?? { text: plain, voiceSettings: options.voiceSettings };
-    // The job carries exactly what names its cached audio, so the worker speaks what the key says.
-    const identity: SegmentIdentity = {
-      provider: provider.name,
-      model: options.model,
-      voice: options.voice,
-      voiceSettings: spoken.voiceSettings,
-      audio: options.audio,
-      text: spoken.text,
-    };
-    const key = segmentKey(identity);
+  // The job carries exactly what names its cached audio, so the worker speaks what the key says
+  // (the estimate computes the same keys: segment-identities.ts).
+  const jobs = segmentIdentities(plan, provider, options, lexicon).map(({ segment, identity, key }) => {
     const data: SynthesizeJobData = {
       renderId: id,
       index: segment.index,
@@ -113,6 +105,12 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
     };
     return { segment, data };
   });
+
+  // A budgeted provider: the units it would bill (cached segments cost 0) are booked first, in
+  // this window or the first with room; a later window delays every segment until it opens.
+  const booking = await bookRender(deps, request, lexicon);
+  const startsAt = booking === undefined ? 0 : Date.parse(booking.windowStart);
+  const delayMs = Math.max(0, startsAt - Date.now());
 
   const delivery = request.delivery === undefined ? undefined : await deliverySpec(deps, request, id);
   const spec: RenderSpec = {
@@ -132,6 +130,7 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
     segmentCount: plan.segments.length,
     chapterCount: plan.chapters.length,
     ...(request.priority === undefined ? {} : { priority: request.priority }),
+    ...(booking === undefined ? {} : { budget: { ...booking, ...(delayMs > 0 ? { waitsUntil: booking.windowStart } : {}) } }),
   };
   // The lists that grow with the book live apart from the record every status read parses.
   const outline: RenderOutline = {
@@ -155,6 +154,7 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
     outline,
   );
   if (!created) {
+    if (booking !== undefined) await releaseBudget(deps.connection, deps.prefix, booking, 0);
     if (delivery !== undefined)
       await releaseBookFolder(deps.connection, deps.prefix, { output: request.output, folder: delivery.folder, renderId: id });
     throw new InputError('id', `a render with id "${id}" already exists; choose another id`, id);
@@ -174,10 +174,15 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
         name: 'synthesize',
         queueName: synthesizeQueueName(provider.name),
         data,
-        opts: { ...segmentJobOptions(segmentJobId(id, data.index), deps.retry), priority: priorityOf(data.index) },
+        opts: {
+          ...segmentJobOptions(segmentJobId(id, data.index), deps.retry),
+          priority: priorityOf(data.index),
+          ...(delayMs > 0 ? { delay: delayMs } : {}),
+        },
       })),
     });
   } catch (error) {
+    if (booking !== undefined) await releaseBudget(deps.connection, deps.prefix, booking, 0).catch(() => undefined);
     if (delivery !== undefined)
       await releaseBookFolder(deps.connection, deps.prefix, { output: request.output, folder: delivery.folder, renderId: id }).catch(
         () => undefined,
@@ -206,6 +211,42 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
     chapters: plan.chapters.length,
     ...(lexicon === undefined ? {} : { lexicon: lexicon.summary() }),
   };
+}
+
+/** Books the render's units against its provider's budget, when it has one; undefined when not. */
+async function bookRender(
+  deps: EnqueueDeps,
+  request: RenderRequest,
+  lexicon: SegmentLexicon | undefined,
+): Promise<BudgetBooking | undefined> {
+  const unitsPerWindow = deps.budgets?.unitsPerWindow[request.provider.name];
+  if (deps.budgets === undefined || unitsPerWindow === undefined) return undefined;
+  const units = await unitsToBill(request, deps.outputStorage, lexicon);
+  return bookBudget(
+    deps.connection,
+    deps.prefix,
+    { provider: request.provider.name, unitsPerWindow, windowMs: deps.budgets.windowMs },
+    units,
+  );
+}
+
+/** What the render would bill: its estimate's `toBill` (segments found in the output cost 0; without an output, every one counts). */
+async function unitsToBill(request: RenderRequest, storage: Storage | undefined, lexicon: SegmentLexicon | undefined): Promise<number> {
+  if (storage === undefined) {
+    const query = { model: request.options.model, voice: request.options.voice };
+    return segmentIdentities(request.plan, request.provider, request.options, lexicon).reduce(
+      (sum, job) => sum + request.provider.billing.units(job.identity.text, query),
+      0,
+    );
+  }
+  const estimate = await estimateRender({
+    plan: request.plan,
+    provider: request.provider,
+    options: request.options,
+    lexicon: request.lexicon,
+    storage,
+  });
+  return estimate.toBill.units;
 }
 
 /** Removes the record of a render whose flow could not be added; never hides either failure. */

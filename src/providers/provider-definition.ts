@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import type { AudioFormat, AudioSettings } from '../audio/audio-settings.ts';
 import type { CoreConfig } from '../config/core-config.ts';
 import type { PlanOptions } from '../text/plan-options.ts';
+import type { BillingRule } from './billing.ts';
 import type { PauseSupport, PauseSupportQuery } from './pause-support.ts';
 import type { PronunciationSupport } from './pronunciation.ts';
 import type { Provider, TextLimits } from './provider.ts';
@@ -33,6 +34,8 @@ export interface ProviderDefinition<ConfigSchema extends z.ZodObject = z.ZodObje
    * and voice when given (a CosyVoice SSML voice takes one message per segment).
    */
   limitsFor?(config: ProviderConfig<ConfigSchema>, query?: PauseSupportQuery): TextLimits;
+  /** How the provider bills a request's text (estimates and budgets count with it); not the limits' count. */
+  readonly billing: BillingRule;
   readonly defaultModel: string;
   readonly defaultVoice: string;
   /** Formats this provider can return and we can stitch. */

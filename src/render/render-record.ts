@@ -52,6 +52,10 @@ export const renderSpecSchema = z.preprocess(
     chapterCount: z.number().int().nonnegative(),
     /** Its share of the provider's slots (src/queue/fair-priority.ts); absent: normal. */
     priority: z.enum(RENDER_PRIORITIES).optional(),
+    /** Units booked against the provider's budget (daily-budget.ts), and until when it waits for its window. */
+    budget: z
+      .object({ provider: z.string(), windowStart: z.string(), units: z.number().int().nonnegative(), waitsUntil: z.string().optional() })
+      .optional(),
   }),
 );
 export type RenderSpec = z.infer<typeof renderSpecSchema>;

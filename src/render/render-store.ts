@@ -1,3 +1,4 @@
+import { releaseBudget, type BudgetBooking } from './daily-budget.ts';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { CREATE_RECORD } from './create-record-script.ts';
@@ -79,6 +80,10 @@ export class RenderStore {
     this.#redis = redis;
     this.#prefix = prefix;
     this.#retentionS = retentionSeconds(options.retentionDays ?? DEFAULT_RENDER_RETENTION_DAYS);
+  }
+  /** Gives back to the provider's budget what a finished render booked but did not bill (daily-budget.ts). */
+  releaseBudget(booking: BudgetBooking, billed: number): Promise<void> {
+    return releaseBudget(this.#redis, this.#prefix, booking, billed);
   }
 
   /**

@@ -3,7 +3,7 @@ import { ConfigError } from '../errors/config-error.ts';
 import type { AppConfig } from '../runtime/app-config.ts';
 
 /** The per-provider settings whose names must be providers. */
-const PER_PROVIDER = ['PROVIDER_MAX_CONCURRENCY', 'PROVIDER_RATE_LIMIT', 'PROVIDER_PRICE_PER_MILLION'] as const;
+const PER_PROVIDER = ['PROVIDER_MAX_CONCURRENCY', 'PROVIDER_RATE_LIMIT', 'PROVIDER_PRICE_PER_MILLION', 'PROVIDER_DAILY_BUDGET'] as const;
 
 /** Every per-provider setting names a known provider: a typo would otherwise leave an account's limit unset without a word. */
 export function checkProviderSettings(config: AppConfig, known: readonly string[]): void {

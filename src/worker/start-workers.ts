@@ -28,6 +28,9 @@ import { CredentialGuard } from './credential-guard.ts';
 import { TaskRouteGate } from './task-route-gate.ts';
 import { startStallWatchdog } from './stall-watchdog.ts';
 import { processSynthesize, type SynthesizeDeps } from './synthesize-processor.ts';
+import type { ScheduledBookRenderer } from './schedule-run-processor.ts';
+import { scheduleRunWorker } from './schedule-run-worker.ts';
+import { ScheduleStore } from '../render/schedule-store.ts';
 import { startWorkerHeartbeat, type WorkerHeartbeat } from '../runtime/worker-heartbeat.ts';
 
 export interface StartWorkersOptions {
@@ -39,6 +42,8 @@ export interface StartWorkersOptions {
   providerOverrides?: ReadonlyMap<string, Provider>;
   /** Reports refused credentials instead of the one error log (render --local fails its render with it). */
   onCredentialsRefused?: (provider: string, reason: string) => void;
+  /** Runs schedules (`tts-batch worker`): how a run renders one book, as the render command does. */
+  renderScheduledBook?: ScheduledBookRenderer;
 }
 
 export interface WorkerRuntime {
@@ -165,6 +170,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
   const webhookDispatcher = createWebhookDispatcher(new WebhookAddressPolicy(config.WEBHOOK_ALLOW_HOSTS), config.WEBHOOK_TIMEOUT_MS);
   const webhookDeps = {
     store,
+    schedules: new ScheduleStore(shared, config.QUEUE_PREFIX),
     dispatcher: webhookDispatcher,
     timeoutMs: config.WEBHOOK_TIMEOUT_MS,
     logger: logger.child({ queue: WEBHOOK_QUEUE }),
@@ -177,6 +183,19 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
       settings: { backoffStrategy: webhookBackoff(config.WEBHOOK_BACKOFF_MS) },
     }),
   );
+  if (options.renderScheduledBook)
+    workers.push(
+      scheduleRunWorker({
+        config,
+        shared,
+        connection: connect(),
+        store,
+        storages,
+        renderBook: options.renderScheduledBook,
+        logger,
+        workerOptions,
+      }),
+    );
   for (const worker of workers) {
     worker.on('error', (error) => logger.warn({ err: error.message, queue: worker.name }, 'worker error'));
   }

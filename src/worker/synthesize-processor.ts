@@ -319,23 +319,24 @@ async function synthesizeSegment(
         : await storeStream(storage, data, provider.synthesize(requestOf(data, signal)), deps.durationCeiling);
     deps.credentials?.accepted();
     const { meta } = produced;
-    await storage.put(
-      segmentMetaKey(data.key),
-      bytesBody(
-        JSON.stringify({
-          ...meta,
-          provider: data.provider,
-          bytes: produced.bytes,
-          sha256: produced.sha256,
-          createdAt: new Date().toISOString(),
-        }),
+    await Promise.all([
+      storage.put(
+        segmentMetaKey(data.key),
+        bytesBody(
+          JSON.stringify({
+            ...meta,
+            provider: data.provider,
+            bytes: produced.bytes,
+            sha256: produced.sha256,
+            createdAt: new Date().toISOString(),
+          }),
+        ),
+        { contentType: 'application/json' },
       ),
-      {
-        contentType: 'application/json',
-      },
-    );
-    // New audio: sentence times stored for an earlier one under this key (evicted, healed) no longer hold.
-    await storage.delete(segmentTimingsKey(data.key));
+      // New audio: sentence times stored for an earlier one under this key (its audio deleted by
+      // hand) no longer hold. Beside the sidecar's put, so it adds no round trip.
+      storage.delete(segmentTimingsKey(data.key)),
+    ]);
     await deps.store.markSegmentDone(data.renderId, data.index, false, segmentChars(data));
     await deps.metrics.segmentSynthesized(data.provider, meta.billedCharacters ?? 0, Date.now() - (data.task?.submittedAt ?? started));
     deps.logger.debug(

@@ -13,6 +13,7 @@ interface OpenApiDocument {
 /** Every route the API serves, as the OpenAPI document must list it. */
 const ROUTES: [string, string][] = [
   ['post', '/v1/renders'],
+  ['post', '/v1/estimates'],
   ['get', '/v1/renders'],
   ['get', '/v1/renders/{id}'],
   ['delete', '/v1/renders/{id}'],
@@ -23,6 +24,12 @@ const ROUTES: [string, string][] = [
   // HEAD is its own documented operation: it answers from storage.head without reading the audio.
   ['head', '/v1/renders/{id}/audio'],
   ['get', '/v1/voices'],
+  ['post', '/v1/schedules'],
+  ['get', '/v1/schedules'],
+  ['get', '/v1/schedules/{name}'],
+  ['delete', '/v1/schedules/{name}'],
+  ['post', '/v1/schedules/{name}/runs'],
+  ['get', '/v1/schedules/{name}/runs/{runId}'],
   ['get', '/healthz'],
   ['get', '/readyz'],
   ['get', '/metrics'],

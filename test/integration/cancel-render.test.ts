@@ -161,12 +161,14 @@ describe('cancelling a render', () => {
   it('removes the whole flow of a render no worker has touched', async () => {
     const { plan, options } = idle.plan(makeSampleBook(9_000, 12), AUDIO);
     await idle.enqueue('never-started', plan, options);
-    expect((await queued.synthesize.getJobCounts('waiting')).waiting).toBe(plan.segments.length);
+    // Segment jobs carry fair-share priorities: BullMQ keeps them as prioritized until a worker takes one.
+    expect((await queued.synthesize.getJobCounts('prioritized')).prioritized).toBe(plan.segments.length);
 
     expect(await cancelRender(queued.deps, 'never-started')).toBe('cancelled');
     expect(await queued.stitch.getJob('never-started'), 'the stitch parent is gone').toBeUndefined();
-    expect(await queued.synthesize.getJobCounts('waiting', 'delayed', 'active', 'failed')).toEqual({
+    expect(await queued.synthesize.getJobCounts('waiting', 'prioritized', 'delayed', 'active', 'failed')).toEqual({
       waiting: 0,
+      prioritized: 0,
       delayed: 0,
       active: 0,
       failed: 0,

@@ -122,7 +122,9 @@ describe('metrics', () => {
     await idle.enqueue('metrics-queued', plan, options);
     const queued = parsePrometheusText(await renderMetrics(idleRedis, idle.config.QUEUE_PREFIX, ['senseaudio']));
     const readAt = Date.now();
-    expect(sampleValue(queued, 'ttsb_queue_jobs', { queue: 'synthesize-senseaudio', state: 'waiting' })).toBe(plan.segments.length);
+    // Segment jobs carry fair-share priorities (src/queue/fair-priority.ts): BullMQ keeps them as prioritized.
+    expect(sampleValue(queued, 'ttsb_queue_jobs', { queue: 'synthesize-senseaudio', state: 'prioritized' })).toBe(plan.segments.length);
+    expect(sampleValue(queued, 'ttsb_queue_jobs', { queue: 'synthesize-senseaudio', state: 'waiting' })).toBe(0);
     expect(sampleValue(queued, 'ttsb_queue_jobs', { queue: 'stitch', state: 'waiting-children' })).toBe(1);
     const oldest = sampleValue(queued, 'ttsb_queue_oldest_waiting_seconds', { queue: 'synthesize-senseaudio' });
     expect(oldest, 'the age of a job created since enqueuedFrom').toBeGreaterThanOrEqual(0);
@@ -135,6 +137,7 @@ describe('metrics', () => {
     const cancelled = parsePrometheusText(await renderMetrics(idleRedis, idle.config.QUEUE_PREFIX, ['senseaudio']));
     expect(sampleValue(cancelled, 'ttsb_renders_ended_total', { status: 'cancelled' }), 'two cancels, one render').toBe(1);
     expect(sampleValue(cancelled, 'ttsb_queue_jobs', { queue: 'synthesize-senseaudio', state: 'waiting' })).toBe(0);
+    expect(sampleValue(cancelled, 'ttsb_queue_jobs', { queue: 'synthesize-senseaudio', state: 'prioritized' })).toBe(0);
   });
 
   it('the test parser is strict: it refuses what Prometheus would refuse', () => {

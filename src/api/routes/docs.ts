@@ -23,6 +23,7 @@ export async function registerDocs(app: FastifyInstance): Promise<void> {
       tags: [
         { name: 'renders', description: 'start, follow, cancel and download renders' },
         { name: 'providers', description: 'what each provider documents: its voices' },
+        { name: 'schedules', description: 'libraries rendered on a timetable: new and changed books only, a report per run' },
         { name: 'health', description: 'liveness and readiness probes' },
         { name: 'operations', description: 'metrics and the queue dashboard' },
       ],

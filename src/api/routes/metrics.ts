@@ -28,7 +28,12 @@ export function metricsRoute(app: ApiApp, ctx: ApiContext): void {
       },
     },
     async (_request, reply) => {
-      const text = await renderMetrics(ctx.redis, ctx.prefix, providers);
+      const budgets = Object.entries(ctx.config.PROVIDER_DAILY_BUDGET).map(([provider, unitsPerWindow]) => ({
+        provider,
+        unitsPerWindow,
+        windowMs: ctx.config.BUDGET_WINDOW_MS,
+      }));
+      const text = await renderMetrics(ctx.redis, ctx.prefix, providers, budgets);
       return reply.type(METRICS_CONTENT_TYPE).send(text);
     },
   );

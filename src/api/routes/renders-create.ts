@@ -3,38 +3,21 @@ import { z } from 'zod';
 import { EnqueueUnconfirmedError } from '../../errors/enqueue-error.ts';
 import { InputError } from '../../errors/input-error.ts';
 import { enqueueRender } from '../../producer/enqueue-render.ts';
-import { resolveLexicon } from '../../producer/render-lexicon.ts';
+import { checkMaxUnits } from '../../producer/render-budget.ts';
 import { describeLexicon } from '../../producer/segment-lexicon.ts';
-import { planRender } from '../../producer/plan.ts';
-import { providerPlanOptions } from '../../producer/provider-plan-options.ts';
-import { checkRenderLimits, renderCaps } from '../../producer/render-limits.ts';
-import { resolveRenderOptions } from '../../producer/render-options.ts';
-import { checkPausesForProfile, resolveDelivery, segmentFormatAsked } from '../../producer/delivery-options.ts';
 import { storeCover } from '../../producer/store-cover.ts';
-import { readAlongEpub } from '../../producer/read-along-input.ts';
 import { storeReadAlongSource } from '../../producer/store-read-along-source.ts';
-import { coverFromBase64 } from '../cover-upload.ts';
-import { decodeBase64Field } from '../base64-field.ts';
 import { multipartToBody } from '../multipart-book.ts';
-import type { ProviderDefinition } from '../../providers/provider-definition.ts';
-import type { SettingValue } from '../../providers/voice-settings.ts';
 import { RENDER_STATUSES } from '../../render/render-record.ts';
-import { assertRenderId, newRenderId } from '../../render/render-id.ts';
-import { assertWebhookUrl } from '../../webhooks/webhook-url.ts';
 import type { ApiContext } from '../api-context.ts';
 import { BEARER_SECURITY, commonErrors, type ApiApp } from '../api-app.ts';
 import { errorBodySchema } from '../errors.ts';
+import { estimatePreparedRequest } from '../estimate-request.ts';
 import { HttpError } from '../http-error.ts';
-import { createRenderBodySchema, RENDER_SETTING_ALIASES, type CreateRenderBody } from '../render-request-schema.ts';
+import { prepareRenderRequest } from '../prepare-render-request.ts';
+import { createRenderBodySchema } from '../render-request-schema.ts';
 import { renderPath } from '../render-view.ts';
-import { providerLimits } from '../../providers/provider-limits.ts';
-import { resolvePauseRules } from '../../text/pause-rules.ts';
 import { checkOutputWritable } from '../../storage/check-output.ts';
-import type { BookInput } from '../../book/book-input.ts';
-import { resolveReadingOptions, textToPlan } from '../../book/input-chapters.ts';
-import { metadataTags } from '../../book/metadata-tags.ts';
-import { readInput, readTextInput } from '../../book/read-input.ts';
-import { usableBookCover, withBookTags } from '../../producer/book-defaults.ts';
 import { nameOfInputFile } from '../../render/book-name.ts';
 
 const acceptedSchema = z.object({
@@ -86,41 +69,10 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
     },
     async (request, reply) => {
       const body = request.body;
-      const definition = providerOf(ctx.providers, body.provider);
-      const options = resolveRenderOptions(definition, rawOptions(body));
-      const input = await readBodyInput(body);
-      const book = input.kind === 'book' ? input.book : undefined;
-      // The book's own title, authors and cover fill what the request leaves unset.
-      const tags = withBookTags(body, book === undefined ? {} : metadataTags(book.metadata));
-      const delivery = resolveDelivery(tags, options.audio, options.voice);
-      const bookCover = usableBookCover(book?.cover);
-      if (bookCover.skipped !== undefined && body.cover === undefined)
-        request.log.warn({ cover: bookCover.skipped }, 'book cover not used');
-      const cover = body.cover === undefined ? bookCover.cover : await coverFromBase64(body.cover);
-      definition.validateVoice?.(options.voice, ctx.config, options);
-      const id = body.id === undefined ? newRenderId() : assertRenderId(body.id);
-      const pauses = resolvePauseRules('pauses', body.pauses);
-      checkPausesForProfile('pauses', delivery, pauses);
-      const readAlongSource = await readAlongEpub(body.readAlong, input, input.bytes ?? Buffer.alloc(0));
-      const reading = resolveReadingOptions(input, body);
-      const limits = providerLimits(definition, ctx.config, options);
-      const lexicon = await resolveLexicon({
-        defaultFile: ctx.config.LEXICON_FILE,
-        own: body.lexicon === undefined ? undefined : { text: body.lexicon, field: 'lexicon' },
-      });
-      const plan = planRender(textToPlan(input, reading), limits, providerPlanOptions(definition, options), pauses);
-      if (plan.characters > ctx.config.API_MAX_TEXT_CHARS)
-        throw new InputError(
-          body.book === undefined ? 'text' : 'book',
-          `reads ${plan.characters} characters, more than ${ctx.config.API_MAX_TEXT_CHARS} (API_MAX_TEXT_CHARS)`,
-          plan.characters,
-        );
-      checkRenderLimits(plan, options.audio, tags.title, renderCaps(ctx.config));
-      const output = ctx.outputs.resolve(body.output);
-      const webhook =
-        body.webhook === undefined
-          ? undefined
-          : { url: assertWebhookUrl(body.webhook.url, ctx.webhookAddresses), secret: body.webhook.secret };
+      const prepared = await prepareRenderRequest(body, ctx, request.log);
+      const { definition, options, input, tags, delivery, cover, id, readAlongSource, limits, lexicon, plan, output, webhook } = prepared;
+      // Before the Idempotency-Key is claimed and anything is enqueued: over its cap, nothing starts.
+      if (body.maxUnits !== undefined) checkMaxUnits(await estimatePreparedRequest(prepared, ctx), body.maxUnits);
 
       const idempotencyKey = request.headers['idempotency-key'];
       if (idempotencyKey !== undefined) {
@@ -166,10 +118,12 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
             retry: { attempts: ctx.config.RETRY_ATTEMPTS, backoffMs: ctx.config.RETRY_BACKOFF_MS },
             enqueueTimeoutMs: ctx.config.ENQUEUE_RECONCILE_MS,
             outputStorage: ctx.storages.get(output),
+            budgets: { unitsPerWindow: ctx.config.PROVIDER_DAILY_BUDGET, windowMs: ctx.config.BUDGET_WINDOW_MS },
           },
           {
             id,
             title: tags.title,
+            priority: body.priority,
             plan,
             source: input.source,
             provider: definition,
@@ -226,53 +180,4 @@ async function releaseClaim(ctx: ApiContext, key: string, id: string, log: Fasti
       'could not release the Idempotency-Key of a failed enqueue',
     );
   }
-}
-
-/** The book in the request: `text` (read as plain text unless inputFormat or its content says otherwise) or `book` (a file, base64). */
-async function readBodyInput(body: CreateRenderBody): Promise<BookInput & { bytes?: Buffer }> {
-  if ((body.text === undefined) === (body.book === undefined))
-    throw new InputError('text', 'give the book either as text (JSON string) or as book (a file, base64), not both or neither', undefined);
-  const options = {
-    name: body.fileName ?? (body.book === undefined ? 'text' : 'book'),
-    format: body.inputFormat,
-    chapterLevel: body.chapterLevel,
-    speakCode: body.speakCode,
-  };
-  if (body.book === undefined) return readTextInput(body.text ?? '', options);
-  const bytes = decodeBase64Field('book', body.book, 'the book file');
-  return { ...(await readInput(bytes, options)), bytes };
-}
-
-function providerOf(providers: ReadonlyMap<string, ProviderDefinition>, name: string): ProviderDefinition {
-  const definition = providers.get(name);
-  if (!definition) throw new InputError('provider', `unknown provider "${name}"; known: ${[...providers.keys()].join(', ')}`, name);
-  return definition;
-}
-
-function rawOptions(body: CreateRenderBody) {
-  return {
-    model: body.model,
-    voice: body.voice,
-    format: segmentFormatAsked(body),
-    sampleRate: body.sampleRate,
-    bitrate: body.bitrate,
-    channels: body.channels,
-    // The same keys the CLI passes; each provider's strict schema refuses the ones it lacks.
-    voiceSettings: bodyVoiceSettings(body),
-  };
-}
-
-/** `settings` and the flat alias fields together; a setting given both ways is refused (which should win?). */
-function bodyVoiceSettings(body: CreateRenderBody): Record<string, SettingValue | undefined> {
-  // The alias fields are built from the providers' declarations, so their names are not in the type.
-  const fields = body as Readonly<Record<string, unknown>>;
-  // A JSON body holds only JSON values, which is what a SettingValue is.
-  const settings = { ...body.settings } as Record<string, SettingValue | undefined>;
-  for (const { key } of RENDER_SETTING_ALIASES) {
-    const value = fields[key] as SettingValue | undefined;
-    if (value === undefined) continue;
-    if (settings[key] !== undefined) throw new InputError(key, `given both as a field and in settings; give it once`, value);
-    settings[key] = value;
-  }
-  return settings;
 }

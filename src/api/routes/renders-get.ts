@@ -1,3 +1,4 @@
+import { budgetWait } from '../../render/daily-budget.ts';
 import { assertRenderId } from '../../render/render-id.ts';
 import { TERMINAL_STATUSES } from '../../render/render-record.ts';
 import { getRenderStatus } from '../../render/render-status.ts';
@@ -26,7 +27,9 @@ export function rendersGetRoute(app: ApiApp, ctx: ApiContext): void {
       const state = await getRenderStatus(ctx.store, ctx.stitchQueue, id);
       if (!state) throw renderNotFound(id);
       // Only a render still to be worked on can be waiting for a worker (a heartbeat read).
-      const waiting = TERMINAL_STATUSES.has(state.status) ? undefined : await waitingReason(ctx.redis, ctx.prefix, state.spec.provider);
+      const waiting = TERMINAL_STATUSES.has(state.status)
+        ? undefined
+        : (budgetWait(state.spec.budget) ?? (await waitingReason(ctx.redis, ctx.prefix, state.spec.provider)));
       return renderView(state, Date.now(), waiting);
     },
   );

@@ -6,6 +6,7 @@ import { AI302_DEFAULT_MAX_CHARS, ai302Limits } from './limits.ts';
 import { AI302_SETTING_ALIASES } from './setting-aliases.ts';
 import { AI302_VOICE_LIST } from './voice-list.ts';
 import { AI302_BITRATES, AI302_CHANNELS, AI302_DEFAULT_AUDIO, AI302_SAMPLE_RATES, ai302VoiceSettingsSchema } from './settings.ts';
+import { AI302_BILLING } from './billing.ts';
 
 /** A speaker turn of Higgs multi-speaker text: a line starting `[SPEAKER0]`, `[SPEAKER1]`, … */
 export const SPEAKER_TURN_LINE = /^\s*\[SPEAKER\d+\]/;
@@ -17,6 +18,7 @@ export const ai302Definition: ProviderDefinition<typeof ai302ConfigSchema> = {
   configSchema: ai302ConfigSchema,
   limits: ai302Limits(AI302_DEFAULT_MAX_CHARS),
   limitsFor: (config) => ai302Limits(config.AI302_MAX_CHARS),
+  billing: AI302_BILLING,
   // Labels only: neither endpoint takes a model or voice name (clips or the prompt set the voice).
   defaultModel: 'higgs-audio-v2',
   defaultVoice: 'default',

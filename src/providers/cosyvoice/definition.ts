@@ -15,6 +15,7 @@ import {
 import { cosyVoicePauseSupport, cosyVoicePronunciation } from './ssml-support.ts';
 import { cosyVoiceVoiceList } from './voice-list.ts';
 import { COSYVOICE_V2_MODEL, COSYVOICE_V2_VOICES, isClonedCosyVoice } from './voices.ts';
+import { COSYVOICE_BILLING } from './billing.ts';
 
 const V2_TABLE: VoiceTable = {
   provider: 'cosyvoice',
@@ -32,6 +33,7 @@ export const cosyVoiceDefinition: ProviderDefinition<typeof cosyVoiceConfigSchem
   // COSYVOICE_TASK_MAX_UNITS and COSYVOICE_TARGET_UNITS: producer and worker read the same config;
   // an SSML voice gets one message per segment (COSYVOICE_MESSAGE_MAX_UNITS).
   limitsFor: (config, query) => cosyVoiceLimitsFromConfig(config, query),
+  billing: COSYVOICE_BILLING,
   pauseSupport: cosyVoicePauseSupport,
   pronunciation: cosyVoicePronunciation,
   defaultModel: 'cosyvoice-v2',

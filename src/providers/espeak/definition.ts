@@ -15,12 +15,14 @@ import {
 } from './settings.ts';
 import { hasVoice, suggestVoices, voiceByDisplayName } from './voice-catalog.ts';
 import { espeakVoiceList } from './voice-list.ts';
+import { ESPEAK_BILLING } from './billing.ts';
 
 export const espeakDefinition: ProviderDefinition<typeof espeakConfigSchema> = {
   name: 'espeak',
   description: 'espeak-ng on this machine: no key, no network, 100+ languages (run as a separate GPL-3 program, never linked)',
   configSchema: espeakConfigSchema,
   limits: ESPEAK_LIMITS,
+  billing: ESPEAK_BILLING,
   // espeak has no models; the name says which engine spoke, in job data and manifests.
   defaultModel: 'espeak-ng',
   // For mixed Chinese/English text use `cmn`: it reads Latin words as English.

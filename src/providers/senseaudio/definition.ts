@@ -14,6 +14,7 @@ import {
   SENSEAUDIO_SAMPLE_RATES,
   senseAudioVoiceSettingsSchema,
 } from './settings.ts';
+import { SENSEAUDIO_BILLING } from './billing.ts';
 
 /**
  * SenseAudio documents one voice id, as an example (`male_0004_a`, docs/providers/senseaudio.md),
@@ -28,6 +29,7 @@ export const senseAudioDefinition: ProviderDefinition<typeof senseAudioConfigSch
   description: 'SenseAudio TTS (api.senseaudio.cn, /v1/t2a_v2 over SSE), Chinese and English voices',
   configSchema: senseAudioConfigSchema,
   limits: SENSEAUDIO_LIMITS,
+  billing: SENSEAUDIO_BILLING,
   // The model is configuration: newer ones (senseaudio-tts-1.5-…) are passed by name.
   defaultModel: 'SenseAudio-TTS-1.0',
   defaultVoice: 'male_0004_a',

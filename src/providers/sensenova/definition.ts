@@ -16,6 +16,7 @@ import {
 } from './settings.ts';
 import { BLEND_ALIAS } from './setting-aliases.ts';
 import { SENSENOVA_VOICE_LIST, SENSENOVA_VOICES } from './voices.ts';
+import { SENSENOVA_BILLING } from './billing.ts';
 
 const VOICE_TABLE: VoiceTable = {
   provider: 'sensenova',
@@ -51,6 +52,7 @@ export const senseNovaDefinition: ProviderDefinition<typeof senseNovaConfigSchem
   configSchema: senseNovaConfigSchema,
   limits: senseNovaLimits(SENSENOVA_DEFAULT_MAX_CHARS),
   limitsFor: (config) => senseNovaLimits(config.SENSENOVA_MAX_CHARS),
+  billing: SENSENOVA_BILLING,
   defaultModel: 'SenseNova-Audio-Fusion-0603',
   // The voice of the documentation's examples.
   defaultVoice: 'female_chunzhen',

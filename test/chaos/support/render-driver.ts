@@ -1,6 +1,6 @@
 import type { RenderPriority } from '../../../src/render/render-priority.ts';
 import { Redis } from 'ioredis';
-import { enqueueRender, type EnqueuedRender } from '../../../src/producer/enqueue-render.ts';
+import { enqueueRender, type EnqueuedRender, type EnqueueDeps } from '../../../src/producer/enqueue-render.ts';
 import type { RenderPlan } from '../../../src/producer/plan.ts';
 import type { RenderOptions } from '../../../src/producer/render-options.ts';
 import { senseAudioDefinition } from '../../../src/providers/senseaudio/definition.ts';
@@ -33,7 +33,12 @@ export interface RenderDriver {
 }
 
 /** A producer of the test's own, for renders worked by child-process workers. */
-export async function openRenderDriver(redisUrl: string, prefix: string, retry: RetryPolicy): Promise<RenderDriver> {
+export async function openRenderDriver(
+  redisUrl: string,
+  prefix: string,
+  retry: RetryPolicy,
+  extra: Pick<EnqueueDeps, 'budgets'> = {},
+): Promise<RenderDriver> {
   const connection = createRedisConnection(redisUrl, 'producer');
   connection.on('error', () => undefined);
   await connectProducer(connection, redisUrl);
@@ -44,7 +49,7 @@ export async function openRenderDriver(redisUrl: string, prefix: string, retry: 
     store,
     enqueue: (request) =>
       enqueueRender(
-        { connection, prefix, store, retry },
+        { connection, prefix, store, retry, ...extra },
         {
           id: request.id,
           title: request.title,

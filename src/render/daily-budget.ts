@@ -1,0 +1,108 @@
+import type { Redis } from 'ioredis';
+import { InputError } from '../errors/input-error.ts';
+
+/** A provider's budget: units it may bill per window (PROVIDER_DAILY_BUDGET; the window is a UTC day unless BUDGET_WINDOW_MS says otherwise). */
+export interface ProviderBudget {
+  provider: string;
+  unitsPerWindow: number;
+  windowMs: number;
+}
+
+/** How many windows ahead a render may book its units before it is refused: a week of days. */
+const WINDOWS_AHEAD = 7;
+
+const budgetKey = (prefix: string, provider: string): string => `${prefix}:budget:${provider}`;
+
+/**
+ * Books `units` in the first window (from the current one on) whose booked units leave room for
+ * them; windows gone by are dropped. Returns that window's start (ms), or -1 when none of the
+ * next WINDOWS_AHEAD has room. Atomic: two renders enqueued at once never both take the last room.
+ */
+const RESERVE = `
+local key = KEYS[1]
+local first = tonumber(ARGV[1])
+local length = tonumber(ARGV[2])
+local limit = tonumber(ARGV[3])
+local units = tonumber(ARGV[4])
+local ahead = tonumber(ARGV[5])
+for _, field in ipairs(redis.call('HKEYS', key)) do
+  if tonumber(field) < first then redis.call('HDEL', key, field) end
+end
+for i = 0, ahead - 1 do
+  local window = first + i * length
+  local booked = tonumber(redis.call('HGET', key, tostring(window)) or '0')
+  if booked + units <= limit then
+    redis.call('HINCRBY', key, tostring(window), units)
+    return window
+  end
+end
+return -1`;
+
+/** Where a render's units were booked: the window's start, and the units (released in part when it bills less). */
+export interface BudgetBooking {
+  provider: string;
+  windowStart: string;
+  units: number;
+}
+
+/**
+ * Books a render's estimated units (what it would bill: cached segments cost 0) against its
+ * provider's budget: in the current window when they fit, else the first later one with room,
+ * so the render waits for it. A render larger than a whole window, or finding no room within a
+ * week, is refused (InputError naming `budget`) before anything is enqueued.
+ */
+export async function bookBudget(
+  redis: Redis,
+  prefix: string,
+  budget: ProviderBudget,
+  units: number,
+  now = Date.now(),
+): Promise<BudgetBooking> {
+  const per = budget.unitsPerWindow.toLocaleString('en-US');
+  if (units > budget.unitsPerWindow)
+    throw new InputError(
+      'budget',
+      `the render would bill ${units.toLocaleString('en-US')} units, more than ${budget.provider}'s whole budget of ${per} per window (PROVIDER_DAILY_BUDGET); nothing was enqueued`,
+      units,
+    );
+  const first = Math.floor(now / budget.windowMs) * budget.windowMs;
+  const window = (await redis.eval(
+    RESERVE,
+    1,
+    budgetKey(prefix, budget.provider),
+    String(first),
+    String(budget.windowMs),
+    String(budget.unitsPerWindow),
+    String(units),
+    String(WINDOWS_AHEAD),
+  )) as number;
+  if (window < 0)
+    throw new InputError(
+      'budget',
+      `${budget.provider}'s budget of ${per} units per window is booked for the next ${WINDOWS_AHEAD} windows; the render's ${units.toLocaleString('en-US')} units fit in none; nothing was enqueued`,
+      units,
+    );
+  return { provider: budget.provider, windowStart: new Date(window).toISOString(), units };
+}
+
+/** Gives back what a render booked but did not bill (cached segments, a cancel); never below what it billed. */
+export async function releaseBudget(redis: Redis, prefix: string, booking: BudgetBooking, billed: number): Promise<void> {
+  const unused = Math.max(0, booking.units - Math.max(0, billed));
+  if (unused === 0) return;
+  await redis.hincrby(budgetKey(prefix, booking.provider), String(Date.parse(booking.windowStart)), -unused);
+}
+
+/** Units booked in the current window (for `tts-batch providers` and /metrics). */
+export async function bookedNow(redis: Redis, prefix: string, budget: ProviderBudget, now = Date.now()): Promise<number> {
+  const first = Math.floor(now / budget.windowMs) * budget.windowMs;
+  return Number((await redis.hget(budgetKey(prefix, budget.provider), String(first))) ?? 0);
+}
+
+/** Why a render whose units were booked in a later window has not started: said by status and the API until that window opens. */
+export function budgetWait(
+  budget: { provider: string; waitsUntil?: string | undefined } | undefined,
+  now = Date.now(),
+): string | undefined {
+  if (budget?.waitsUntil === undefined || Date.parse(budget.waitsUntil) <= now) return undefined;
+  return `waiting for ${budget.provider}'s budget (PROVIDER_DAILY_BUDGET): this window is booked; the render starts by itself at ${budget.waitsUntil}`;
+}
