@@ -161,7 +161,10 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
   }
   // Fair shares: each segment's BullMQ priority from where the provider's queue is now.
   const providerQueue = new Queue(synthesizeQueueName(provider.name), { connection: deps.connection, prefix: deps.prefix });
-  const priorityOf = fairPriorities(await queueFrontier(providerQueue).finally(() => providerQueue.close()), request.priority);
+  const frontier = provider.polledTasks === true ? 0 : await queueFrontier(providerQueue).finally(() => providerQueue.close());
+  if (provider.polledTasks === true) await providerQueue.close();
+  const fair = fairPriorities(frontier, request.priority);
+  const priorityOf = (index: number): number | undefined => (provider.polledTasks === true ? undefined : fair(index));
   const flows = new FlowProducer({ connection: deps.connection, prefix: deps.prefix });
   try {
     const parentData: StitchJobData = { renderId: id };
@@ -176,7 +179,7 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
         data,
         opts: {
           ...segmentJobOptions(segmentJobId(id, data.index), deps.retry),
-          priority: priorityOf(data.index),
+          ...prioritized(priorityOf(data.index)),
           ...(delayMs > 0 ? { delay: delayMs } : {}),
         },
       })),
@@ -211,6 +214,11 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
     chapters: plan.chapters.length,
     ...(lexicon === undefined ? {} : { lexicon: lexicon.summary() }),
   };
+}
+
+/** A job option only when there is a priority (BullMQ's type has no room for an undefined one). */
+function prioritized(priority: number | undefined): { priority?: number } {
+  return priority === undefined ? {} : { priority };
 }
 
 /** Books the render's units against its provider's budget, when it has one; undefined when not. */

@@ -22,6 +22,13 @@ export interface ProviderDefinition<ConfigSchema extends z.ZodObject = z.ZodObje
   readonly name: string;
   readonly description: string;
   /**
+   * True for a provider whose segments are tasks created, then polled (302.AI): its segment jobs
+   * keep BullMQ's first-in-first-out order instead of fair-share priorities, since a poll
+   * carrying its segment's low number would keep beating the creation of later tasks and starve
+   * them (src/queue/fair-priority.ts).
+   */
+  readonly polledTasks?: true;
+  /**
    * The provider's environment variables with their defaults and rules; each bad one is named in
    * the start-up error like any other variable. By custom the names start with the provider's
    * prefix; a name another provider or the shared config already has is refused at start-up.

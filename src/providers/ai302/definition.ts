@@ -13,6 +13,7 @@ export const SPEAKER_TURN_LINE = /^\s*\[SPEAKER\d+\]/;
 
 export const ai302Definition: ProviderDefinition<typeof ai302ConfigSchema> = {
   name: 'ai302',
+  polledTasks: true,
   description:
     '302.AI Higgs Audio v2 (asynchronous tasks): voice cloning from reference clips, or a voice from a scene prompt; multi-speaker dialogue',
   configSchema: ai302ConfigSchema,
