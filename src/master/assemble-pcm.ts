@@ -1,4 +1,5 @@
 import type { AudioSettings } from '../audio/audio-settings.ts';
+import { DECODE_READ_BYTES } from './decode-file.ts';
 import { decodeSegment } from './decode-segment.ts';
 import { unitsCoveringMs } from '../audio/pause-length.ts';
 import { asSegmentDamage, SegmentDamagedError } from '../errors/segment-damaged-error.ts';
@@ -44,7 +45,7 @@ export interface AssemblyTally {
 
 /**
  * The book as one s16le stream: the head pause, then each segment decoded in order
- * (decode-segment.ts: a pipe's worth in memory at a time, the next one's decode started ahead),
+ * (decode-segment.ts: a read's worth in memory at a time, the next one's decode started ahead),
  * each followed by its pause as zero samples. Segment starts are counted in the sample frames yielded, so they are exact in the
  * master whatever the segment's codec did (issue 11 item 7).
  */
@@ -53,9 +54,19 @@ interface Opened {
   first: Promise<IteratorResult<Uint8Array, void>>;
 }
 
-function openSegment(plan: AssemblyPlan, position: number): Opened {
+/**
+ * Two read buffers, one for the segment streaming and one for the next, prefetched: segment i
+ * reads into buffers[i % 2]. The one it shares with segment i + 2 is free by the time that one
+ * opens: segment i has been returned and each of its chunks written to the measuring ffmpeg
+ * before the assembly pulled on (run-tool.ts writes a chunk before it pulls the next). Without
+ * them each read made a Buffer of its own: ~1.7 GB of garbage for a 10-hour book at 24 kHz mono
+ * (issue 11, master.memory; decode-file.ts).
+ */
+type ReadBuffers = readonly [Uint8Array, Uint8Array];
+
+function openSegment(plan: AssemblyPlan, position: number, buffers: ReadBuffers): Opened {
   const key = plan.segmentKeys[position] ?? '';
-  const decoded = decodeSegment({ ...plan, key, position });
+  const decoded = decodeSegment({ ...plan, key, position, buffer: buffers[position % 2] });
   const first = decoded.next();
   // Awaited where it is used, or settled in the assembly's finally.
   first.catch(() => undefined);
@@ -69,14 +80,15 @@ export function assemblePcm(plan: AssemblyPlan): { stream: AsyncGenerator<Uint8A
     tally.headSamples = unitsCoveringMs(plan.pauseBeforeMs, plan.sampleRate);
     yield* silenceChunks(tally.headSamples * frameBytes);
     let written = tally.headSamples;
-    // The next segment's decode starts while this one streams (its first chunk fetched, at most a
-    // pipe's worth buffered), so ffmpeg's start-up overlaps the copy instead of adding to it.
-    let upcoming: Opened | null = openSegment(plan, 0);
+    const buffers: ReadBuffers = [new Uint8Array(DECODE_READ_BYTES), new Uint8Array(DECODE_READ_BYTES)];
+    // The next segment's decode starts while this one streams (decoded and its first read
+    // fetched), so ffmpeg's start-up and decode overlap the copy instead of adding to it.
+    let upcoming: Opened | null = openSegment(plan, 0, buffers);
     try {
       for (const [position, key] of plan.segmentKeys.entries()) {
         plan.signal?.throwIfAborted();
-        const current: Opened = upcoming ?? openSegment(plan, position);
-        upcoming = position + 1 < plan.segmentKeys.length ? openSegment(plan, position + 1) : null;
+        const current: Opened = upcoming ?? openSegment(plan, position, buffers);
+        upcoming = position + 1 < plan.segmentKeys.length ? openSegment(plan, position + 1, buffers) : null;
         let bytes = 0;
         // Found on the decoded stream as it passes: no second decode for the subtitles' alignment.
         const pauses =

@@ -24,6 +24,11 @@ export interface SegmentDecode {
   ffmpegPath?: string | undefined;
   /** Where a compressed segment is copied to be decoded from a file (see decode-file.ts). */
   tempDir: string;
+  /**
+   * An MP3 or FLAC segment's decode is read into this buffer: its chunks are views of it, each
+   * valid only until the next is pulled (decode-file.ts). Without it, each chunk is its own.
+   */
+  buffer?: Uint8Array | undefined;
 }
 
 const READ_SIZE = 256 * 1024;
@@ -32,7 +37,7 @@ const READ_SIZE = 256 * 1024;
  * One segment as s16le at the master's rate and channels. A WAV already in that shape (16-bit
  * PCM) has its data payload copied without ffmpeg, as raw pcm passes through: a book of a
  * thousand WAV segments must not start a thousand processes. MP3 and FLAC are copied to a temp
- * file and decoded from it (gapless, see decode-file.ts); WAV or PCM at another rate goes
+ * file and decoded from it to another (gapless, see decode-file.ts); WAV or PCM at another rate goes
  * through ffmpeg stdin → stdout. One process per such segment.
  */
 export async function* decodeSegment(decode: SegmentDecode): AsyncGenerator<Uint8Array, void, undefined> {
@@ -72,7 +77,7 @@ export async function* decodeSegment(decode: SegmentDecode): AsyncGenerator<Uint
         createWriteStream(copy),
         decode.signal === undefined ? {} : { signal: decode.signal },
       );
-      yield* decodeFileToPcm(copy, decode, { signal: decode.signal, ffmpegPath: decode.ffmpegPath });
+      yield* decodeFileToPcm(copy, decode, { signal: decode.signal, ffmpegPath: decode.ffmpegPath, buffer: decode.buffer });
     } finally {
       await rm(copy, { force: true });
     }

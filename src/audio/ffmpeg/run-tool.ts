@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
+import type { Writable } from 'node:stream';
 import { ConfigError } from '../../errors/config-error.ts';
 import { FfmpegError } from '../../errors/ffmpeg-error.ts';
 import { TtsBatchError } from '../../errors/tts-batch-error.ts';
-import { writeToStdin } from '../../util/write-to-stdin.ts';
 import { trackChild } from './live-processes.ts';
 
 export type Tool = 'ffmpeg' | 'ffprobe';
@@ -14,7 +14,11 @@ export interface ToolRun {
   what: string;
   /** The command line after `-hide_banner` (and `-nostdin` for an ffmpeg without stdin), which the runner puts first. */
   args: readonly string[];
-  /** Written to stdin with back-pressure (a write waits for 'drain'); stdin is closed at its end. */
+  /**
+   * Written to stdin one chunk at a time, the next pulled only once the pipe has taken the one
+   * before (back-pressure; and a source may reuse its buffer, as the mastering's decode does);
+   * stdin is closed at its end.
+   */
   stdin?: AsyncIterable<Uint8Array> | undefined;
   /** Aborting kills the process (SIGKILL), waits for it to be reaped, then throws the signal's reason. */
   signal?: AbortSignal | undefined;
@@ -85,7 +89,7 @@ export async function* streamTool(run: ToolRun): AsyncGenerator<Buffer, string, 
   const pumped =
     run.stdin === undefined
       ? Promise.resolve()
-      : writeToStdin(run.stdin, child.stdin).catch((error: unknown) => {
+      : writeEachToStdin(run.stdin, child.stdin).catch((error: unknown) => {
           inputFailure = { error };
           kill();
         });
@@ -135,6 +139,25 @@ export async function runTool(run: ToolRun & { onStdout?: (chunk: Buffer) => voi
     // Ends the process when onStdout threw; a no-op after the last step.
     await output.return('');
   }
+}
+
+/**
+ * Writes `source` into a child's stdin, pulling each chunk only once the one before has been
+ * written (its write callback), and closes stdin at the end. Stricter than waiting for 'drain'
+ * (src/util/write-to-stdin.ts, which pulls again as soon as write() returns true, with up to the
+ * high-water mark still queued): here no chunk is read after the next has been pulled, so a
+ * source may hand out views of one buffer it refills (decode-file.ts, assemble-pcm.ts: no
+ * garbage Buffer per chunk, issue 11's master.memory). Returns early, without error, once the
+ * process stops reading (stdin destroyed, ended or failing with EPIPE): its exit status tells why.
+ */
+async function writeEachToStdin(source: AsyncIterable<Uint8Array>, stdin: Writable): Promise<void> {
+  for await (const chunk of source) {
+    if (stdin.destroyed || stdin.writableEnded) return; // leaving the loop closes the source
+    // The callback comes on every way out: written, failed, or the stream destroyed meanwhile.
+    const written = await new Promise<boolean>((resolve) => stdin.write(chunk, (error) => resolve(error == null)));
+    if (!written) return;
+  }
+  if (!stdin.destroyed) stdin.end();
 }
 
 function startFailure(tool: Tool, binary: string | undefined, error: NodeJS.ErrnoException): TtsBatchError {

@@ -1,11 +1,10 @@
 import { randomBytes } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import { runTool } from '../../audio/ffmpeg/run-tool.ts';
 import { EncodeError } from '../../errors/encode-error.ts';
 import { InputError } from '../../errors/input-error.ts';
+import { appendFileTo } from './append-file.ts';
 import { chapterFileName } from './chapter-file-name.ts';
 import { readCover, type CoverImage } from './cover-image.ts';
 import { checkChaptersFit, checkRequest, resolveSettings, type EncodeSettings } from './encode-request.ts';
@@ -170,7 +169,7 @@ async function writeOne(job: FileJob): Promise<EncodedFile> {
     await runTool({ tool: 'ffmpeg', what: job.what, args: encodeArguments(command), signal });
     if (settings.format === 'mp3') {
       await writeFile(partial, buildId3BookTag(job.tags, job.chapters, job.cover));
-      await pipeline(createReadStream(audioPath), createWriteStream(partial, { flags: 'a' }), signal === undefined ? {} : { signal });
+      await appendFileTo(audioPath, partial, signal);
       await rm(audioPath, { force: true });
     }
     const measured = await measureOutput(partial, settings.format, settings, job.what, signal);

@@ -114,19 +114,47 @@ export async function measureOutput(
   if (!Number.isFinite(sampleRate) || sampleRate <= 0 || channels <= 0) {
     throw new EncodeError(`${what} has no audio stream ffprobe can read`, what, probed);
   }
-  let decodedBytes = 0;
-  await runTool({
+  // ffmpeg counts the decoded bytes itself (-progress's total_size: what the s16le muxer wrote,
+  // exact, to /dev/null): piped into Node, a 10-hour book's 1.7 GB per output came as a fresh
+  // Buffer per read, garbage that raised the process's peak RSS with the book's length (issue
+  // 11, master.memory; decode-file.ts).
+  const { stdout } = await runTool({
     tool: 'ffmpeg',
     what: `decoding ${what}`,
-    args: ['-v', 'error', '-xerror', ...inputArgs, '-i', path, '-map', '0:a:0', '-c:a', 'pcm_s16le', '-f', 's16le', 'pipe:1'],
+    args: [
+      '-v',
+      'error',
+      '-nostats',
+      '-progress',
+      'pipe:1',
+      '-xerror',
+      ...inputArgs,
+      '-i',
+      path,
+      '-map',
+      '0:a:0',
+      '-c:a',
+      'pcm_s16le',
+      '-f',
+      's16le',
+      '-y',
+      '/dev/null',
+    ],
     signal,
-    onStdout: (chunk) => {
-      decodedBytes += chunk.length;
-    },
   });
+  const decodedBytes = lastTotalSize(stdout.toString('utf8'));
+  if (decodedBytes === undefined)
+    throw new EncodeError(`decoding ${what} reported no decoded size`, what, stdout.toString('utf8').slice(-300));
   let samples = decodedBytes / (2 * channels);
   if (format === 'm4b' && stream?.duration_ts !== undefined && stream.time_base === `1/${sampleRate}`) {
     samples = Math.min(samples, stream.duration_ts);
   }
   return { durationMs: (samples * 1000) / sampleRate, sampleRate, channels };
+}
+
+/** The last `total_size=` of ffmpeg's -progress report (the final one comes after the trailer). */
+function lastTotalSize(progress: string): number | undefined {
+  let found: number | undefined;
+  for (const match of progress.matchAll(/^total_size=(\d+)$/gm)) found = Number(match[1]);
+  return found;
 }
