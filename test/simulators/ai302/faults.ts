@@ -1,4 +1,5 @@
 import { FaultPicker, type FaultPlan, type RandomFaults } from '../shared/fault-picker.ts';
+import type { BadTakeFault } from '../shared/take-faults.ts';
 
 /** A call of the protocol: create a task, query it, download its audio. */
 export type Ai302Call = 'create' | 'query' | 'download';
@@ -16,6 +17,9 @@ export type Ai302Call = 'create' | 'query' | 'download';
  *   (Content-Length declared, socket destroyed partway);
  * - on the task's result file, every download: `badAudio` (the task finished with a bad answer:
  *   `notAudio` random bytes, `tooLong` speech lasting far longer than its text could take);
+ * - on the task's result file, every download: `badTake`, valid audio that is a bad reading
+ *   (../shared/take-faults.ts); the task still succeeds and bills as usual. Never drawn at
+ *   random: the `takeFaults` option spoils a share of takes;
  * - a delay before answering the named call (then it proceeds): `slowFirstByte`.
  * One-shot faults (first query, first download) let a retry of the same task succeed.
  */
@@ -31,7 +35,8 @@ export type Ai302Fault =
   | { kind: 'taskFails'; message?: string }
   | { kind: 'url404'; /** every download of the task, not only the first */ always?: boolean }
   | { kind: 'badAudio'; variant: BadTaskAudio }
-  | { kind: 'cutDownload'; /** share of the file sent before the cut; default 0.5 */ fraction?: number };
+  | { kind: 'cutDownload'; /** share of the file sent before the cut; default 0.5 */ fraction?: number }
+  | BadTakeFault;
 
 export type Ai302FaultKind = Ai302Fault['kind'];
 

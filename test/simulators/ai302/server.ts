@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { closeSignal, pause, readBody, sendJson, write } from '../shared/http-io.ts';
-import { badTaskAudio, taskAudio, usageCharacters, type Ai302Tone, type ResultFormat } from './audio.ts';
+import { badTakeTaskAudio, badTaskAudio, taskAudio, usageCharacters, type Ai302Tone, type ResultFormat } from './audio.ts';
 import {
   Ai302FaultPicker,
   type Ai302Call,
@@ -13,6 +13,7 @@ import {
 import { validateCreate, type SimCreate } from './validate-request.ts';
 import { faultPlanOf } from '../shared/fault-picker.ts';
 import { listen } from '../shared/listen.ts';
+import { emptyBadTakeCounts, type BadTakeCounts, type BadTakeVariant, type TakeFaultPlan } from '../shared/take-faults.ts';
 
 /** The status words the simulator says at each stage; switchable to exercise lenient parsing. */
 export interface StatusWords {
@@ -72,6 +73,11 @@ export interface Ai302SimulatorOptions extends Partial<Ai302Behaviour> {
   faultRate?: number;
   seed?: number;
   faultKinds?: readonly Ai302Fault[];
+  /**
+   * Bad takes (../shared/take-faults.ts, e.g. randomBadTakes): asked with input_text for every
+   * task created that the fault plan left alone; what it names becomes the task's `badTake` fault.
+   */
+  takeFaults?: TakeFaultPlan;
   /** Keep at most this many request records and tasks (oldest dropped); default unlimited. */
   maxRecorded?: number;
   /** One line per finished request (the CLI prints them). */
@@ -91,6 +97,9 @@ export interface SimTask {
   request: SimCreate;
   createdAt: number;
   fault?: Ai302FaultKind;
+  /** A `badTake` fault: what is wrong with the result file, and for `otherText` the text it speaks. */
+  badTake?: BadTakeVariant;
+  spokenInstead?: string;
   /** Queries answered with a status (faulted ones not counted). */
   queries: number;
   /** The last stage a query reported. */
@@ -133,6 +142,13 @@ export interface Ai302Simulator {
   readonly requests: RecordedRequest[];
   readonly tasks: SimTask[];
   setFaults(plan: Ai302FaultPlan | Ai302RandomFaults | undefined): void;
+  /** Replaces the `takeFaults` plan (undefined: no more bad takes from it). */
+  setTakeFaults(plan: TakeFaultPlan | undefined): void;
+  /**
+   * Bad takes made so far, per variant (a live object), from the fault plan and `takeFaults`
+   * alike: a task's result file counts once, when it is first made (at its first download).
+   */
+  readonly badTakes: Readonly<BadTakeCounts>;
   /** Accepts one more key from now on (a key fixed at the provider's end). */
   acceptKey(key: string): void;
   /** Switches shape, status words, result field, container or clock for what comes next. */
@@ -189,6 +205,8 @@ class Simulator {
   readonly #generatePath: string;
   readonly #cloneQueryPath: string;
   readonly #generateQueryPath: string;
+  readonly #badTakes = emptyBadTakeCounts();
+  #takeFaults: TakeFaultPlan | undefined;
   #behaviour: Ai302Behaviour;
   #url = '';
   #requestCount = 0;
@@ -217,6 +235,7 @@ class Simulator {
     this.#cloneQueryPath = options.cloneQueryPath ?? DEFAULT_CLONE_QUERY_PATH;
     this.#generateQueryPath = options.generateQueryPath ?? DEFAULT_GENERATE_QUERY_PATH;
     this.#faults = new Ai302FaultPicker(faultPlanOf(options));
+    this.#takeFaults = options.takeFaults;
   }
 
   async listen(port: number, host: string): Promise<Ai302Simulator> {
@@ -232,6 +251,10 @@ class Simulator {
       requests: this.#requests,
       tasks: this.#tasks,
       setFaults: (plan) => this.#faults.set(plan),
+      setTakeFaults: (plan) => {
+        this.#takeFaults = plan;
+      },
+      badTakes: this.#badTakes,
       acceptKey: (key) => this.#extraKeys.add(key),
       configure: (behaviour) => {
         this.#behaviour = { ...this.#behaviour, ...behaviour, statusWords: { ...this.#behaviour.statusWords, ...behaviour.statusWords } };
@@ -312,8 +335,10 @@ class Simulator {
     } catch {
       body = undefined;
     }
-    const fault = this.#faults.pick((this.#createCount += 1), body);
-    if (fault) record.fault = fault.kind;
+    const createNumber = (this.#createCount += 1);
+    const picked = this.#faults.pick(createNumber, body);
+    if (picked) record.fault = picked.kind;
+    let fault = picked;
     if (fault?.kind === 'slowFirstByte' && fault.on === 'create' && !(await pause(fault.delayMs, gone))) return;
     if (fault?.kind === 'reset' && fault.on === 'create') {
       this.#finish(record, 'faulted');
@@ -348,6 +373,7 @@ class Simulator {
       this.#invalid(record, res, validation.message);
       return;
     }
+    fault ??= this.#takeFault(createNumber, validation.request.text);
     const task: TaskState = {
       number: this.#tasks.length + 1,
       id: randomUUID(),
@@ -488,8 +514,30 @@ class Simulator {
     res.end();
   }
 
+  /** The `takeFaults` plan's word on a task no other fault touches. */
+  #takeFault(createNumber: number, text: string): Ai302Fault | undefined {
+    const take = this.#takeFaults?.({ text, number: createNumber });
+    return take === undefined || take === null ? undefined : { kind: 'badTake', ...take };
+  }
+
   #makeAudio(task: TaskState): Uint8Array {
     if (task.faultSpec?.kind === 'badAudio') return badTaskAudio(task.text, task.faultSpec.variant);
+    if (task.faultSpec?.kind === 'badTake') {
+      const { variant } = task.faultSpec;
+      const audio = badTakeTaskAudio(
+        task.text,
+        this.#options.msPerChar ?? 60,
+        this.#behaviour.resultFormat,
+        this.#options.tone ?? 'per-text',
+        task.faultSpec,
+      );
+      this.#badTakes[variant] += 1;
+      task.badTake = variant;
+      if (audio.spokenInstead !== undefined) task.spokenInstead = audio.spokenInstead;
+      task.audioBytes = audio.bytes.length;
+      task.durationMs = audio.durationMs;
+      return audio.bytes;
+    }
     const audio = taskAudio(task.text, this.#options.msPerChar ?? 60, this.#behaviour.resultFormat, this.#options.tone);
     task.audioBytes = audio.bytes.length;
     task.durationMs = audio.durationMs;

@@ -60,7 +60,8 @@ export function toneAudio(
   return Buffer.concat([streamingWavHeader(sampleRate), pcm]);
 }
 
-function streamingWavHeader(sampleRate: number): Uint8Array {
+/** The RIFF header leading a task's wav audio: sizes unknown while streaming (0xFFFFFFFF). */
+export function streamingWavHeader(sampleRate: number): Uint8Array {
   const header = Buffer.alloc(44);
   header.write('RIFF', 0, 'ascii');
   header.writeUInt32LE(0xffffffff, 4);

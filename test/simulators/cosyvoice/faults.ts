@@ -3,6 +3,7 @@ import {
   type FaultPlan as SharedFaultPlan,
   type RandomFaults as SharedRandomFaults,
 } from '../shared/fault-picker.ts';
+import type { BadTakeFault } from '../shared/take-faults.ts';
 
 /**
  * One injected failure (or stress) for one connection attempt, in DashScope's own terms.
@@ -14,7 +15,11 @@ import {
  *   has fewer sentences): `closeMidAudio` (TCP destroyed), `closeBeforeFinished` (a clean
  *   close frame), `internalErrorAfterAudio` / `taskFailed` (task-failed), `stall` (silence,
  *   socket kept open); `slowFirstFrame` only delays the first audio;
- * - at a cancel: `cancelIgnored` (no task-finished, the audio stops, the socket stays open).
+ * - at a cancel: `cancelIgnored` (no task-finished, the audio stops, the socket stays open);
+ * - in the audio itself: `badTake`, valid audio that is a bad reading (../shared/take-faults.ts):
+ *   the task speaks once finish-task came (its whole text known), the spoiled audio spread over
+ *   its sentences' frames, every event and the bill those of a success. Never drawn at random:
+ *   the `takeFaults` option spoils a share of takes.
  */
 export type CosyVoiceFault =
   | { kind: 'upgradeRefused'; status: 401 | 403 | 404 | 429 | 500 | 502 | 503; retryAfter?: number }
@@ -28,7 +33,8 @@ export type CosyVoiceFault =
   | { kind: 'slowTaskStarted'; delayMs: number }
   /** A cancel (finish-task with the cancel directive) is recorded and never answered. */
   | { kind: 'cancelIgnored' }
-  | { kind: 'slowFirstFrame'; delayMs: number };
+  | { kind: 'slowFirstFrame'; delayMs: number }
+  | BadTakeFault;
 
 export type CosyVoiceFaultKind = CosyVoiceFault['kind'];
 

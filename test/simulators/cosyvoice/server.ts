@@ -10,6 +10,14 @@ import type { WordTimestampPlacement } from './word-timestamps.ts';
 import { faultPlanOf } from '../shared/fault-picker.ts';
 import { listen } from '../shared/listen.ts';
 import { Waiters } from '../shared/waiters.ts';
+import {
+  emptyBadTakeCounts,
+  type BadTake,
+  type BadTakeCounts,
+  type BadTakeVariant,
+  type TakeFaultPlan,
+  type TakeRequest,
+} from '../shared/take-faults.ts';
 
 export type { RecordedTask, TaskOutcome };
 
@@ -61,6 +69,13 @@ export interface CosyVoiceSimulatorOptions {
   faultRate?: number;
   seed?: number;
   faultKinds?: readonly CosyVoiceFault[];
+  /**
+   * Bad takes (../shared/take-faults.ts, e.g. randomBadTakes): asked with the task's text (its
+   * continue-task texts joined) for every task the fault plan left alone. While a plan is set,
+   * such a task speaks once finish-task came, so a bad take is judged whole (a batch client sends
+   * finish-task right after the text, as src/providers/cosyvoice does).
+   */
+  takeFaults?: TakeFaultPlan;
   /** Keep at most this many records (oldest dropped); default unlimited. */
   maxRecorded?: number;
   /** One line per finished task (the CLI prints them). */
@@ -80,6 +95,10 @@ export interface CosyVoiceSimulator {
   /** Resolves once no TCP connection is open. */
   whenIdle(): Promise<void>;
   setFaults(plan: FaultPlan | RandomFaults | undefined): void;
+  /** Replaces the `takeFaults` plan (undefined: no more bad takes from it) for the tasks that start next. */
+  setTakeFaults(plan: TakeFaultPlan | undefined): void;
+  /** Bad takes sent so far, per variant (a live object), from the fault plan and `takeFaults` alike. */
+  readonly badTakes: Readonly<BadTakeCounts>;
   /** Resolves once attempt `number` has arrived. */
   whenTask(number: number): Promise<RecordedTask>;
   /** Resolves once attempt `number` has an outcome. */
@@ -113,6 +132,8 @@ class Simulator implements SimulatorHost {
     res.writeHead(426, { 'content-type': 'application/json', upgrade: 'websocket' });
     res.end(JSON.stringify({ code: 'UpgradeRequired', message: 'this endpoint speaks WebSocket only' }));
   });
+  readonly #badTakes = emptyBadTakeCounts();
+  #takeFaults: TakeFaultPlan | undefined;
   #count = 0;
   #connections = 0;
   #maxMessageUnits = 0;
@@ -138,6 +159,7 @@ class Simulator implements SimulatorHost {
       tone: options.tone ?? 'per-text',
     };
     this.#faults = new FaultPicker(faultPlanOf(options));
+    this.#takeFaults = options.takeFaults;
     this.#server.on('connection', (socket) => {
       socket.setNoDelay(true);
       this.#connectionIds.set(socket, (this.#connections += 1));
@@ -166,6 +188,10 @@ class Simulator implements SimulatorHost {
       openConnections: () => this.#sockets.size,
       whenIdle: () => (this.#sockets.size === 0 ? Promise.resolve() : new Promise((resolve) => this.#idleWaiters.push(resolve))),
       setFaults: (plan) => this.#faults.set(plan),
+      setTakeFaults: (plan) => {
+        this.#takeFaults = plan;
+      },
+      badTakes: this.#badTakes,
       whenTask: (number) => this.#arrived.wait(number, this.#find(number)),
       whenFinished: (number) => {
         const record = this.#find(number);
@@ -202,6 +228,18 @@ class Simulator implements SimulatorHost {
   noteUnits(messageUnits: number, taskUnits: number): void {
     this.#maxMessageUnits = Math.max(this.#maxMessageUnits, messageUnits);
     this.#maxTaskUnits = Math.max(this.#maxTaskUnits, taskUnits);
+  }
+
+  hasTakeFaults(): boolean {
+    return this.#takeFaults !== undefined;
+  }
+
+  takeFault(take: TakeRequest): BadTake | undefined {
+    return this.#takeFaults?.(take) ?? undefined;
+  }
+
+  noteBadTake(variant: BadTakeVariant): void {
+    this.#badTakes[variant] += 1;
   }
 
   finish(record: RecordedTask, outcome: TaskOutcome): void {

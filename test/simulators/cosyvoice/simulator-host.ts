@@ -1,4 +1,5 @@
 import type { WebSocket } from 'ws';
+import type { BadTake, BadTakeVariant, TakeRequest } from '../shared/take-faults.ts';
 import type { CosyVoiceFault, CosyVoiceFaultKind } from './faults.ts';
 import type { CosyVoiceTone } from './sentence-tone.ts';
 import type { WordTimestampPlacement } from './word-timestamps.ts';
@@ -19,6 +20,9 @@ export interface RecordedTask {
   connection: number;
   authorized: boolean;
   fault?: CosyVoiceFaultKind;
+  /** A `badTake` fault: what was wrong with the audio sent, and for `otherText` the text it spoke. */
+  badTake?: BadTakeVariant;
+  spokenInstead?: string;
   taskId?: string;
   model?: string;
   voice?: string;
@@ -37,8 +41,9 @@ export interface RecordedTask {
   audioFrames: number;
   audioBytes: number;
   audioSha256?: string;
+  /** The audio's length (a bad take's: its own, not the text's). */
   durationMs: number;
-  /** tone `sentences`: where each sentence's burst starts, ms into the task's audio, as far as it was sent. */
+  /** tone `sentences`: where each sentence's burst starts, ms into the task's audio, as far as it was sent (not for a bad take). */
   sentenceStartsMs?: number[];
   /** tone `sentences`: the sentences those starts are of (the shared rule over each utterance). */
   sentenceTexts?: string[];
@@ -79,6 +84,12 @@ export interface SimulatorHost {
   newRecord(connection: number): { record: RecordedTask; fault: CosyVoiceFault | undefined };
   /** Keeps the largest message and task sizes seen, whatever happens to the records. */
   noteUnits(messageUnits: number, taskUnits: number): void;
+  /** A `takeFaults` plan is set: a task no fault touches then speaks once finish-task came, to be judged whole. */
+  hasTakeFaults(): boolean;
+  /** The `takeFaults` plan's word on a task whose whole text is known. */
+  takeFault(take: TakeRequest): BadTake | undefined;
+  /** Counts a bad take sent. */
+  noteBadTake(variant: BadTakeVariant): void;
   finish(record: RecordedTask, outcome: TaskOutcome): void;
 }
 

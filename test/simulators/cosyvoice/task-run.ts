@@ -1,7 +1,9 @@
 import { createHash, randomUUID, type Hash } from 'node:crypto';
 import type { WebSocket } from 'ws';
 import { pause } from '../shared/http-io.ts';
-import { sentenceAudio, sentenceDurationMs, silenceAudio } from './audio.ts';
+import { encodeSamples, interleaved, samplesOf } from '../shared/encode-samples.ts';
+import { applyBadTake, otherTextOf, type BadTake } from '../shared/take-faults.ts';
+import { mp3BitrateFor, sentenceAudio, sentenceDurationMs, silenceAudio, streamingWavHeader } from './audio.ts';
 import { countCharacters } from './count-characters.ts';
 import type { CosyVoiceFault } from './faults.ts';
 import { sentenceToneSpeech } from './sentence-tone.ts';
@@ -34,6 +36,15 @@ export class TaskRun {
   #pumping = false;
   #idleTimer: NodeJS.Timeout | undefined;
   #billed = 0;
+  /** Speech length of the sentences begun so far, as the text has it (a bad take's audio differs). */
+  #spokenMs = 0;
+  /**
+   * A `badTake` fault, or a `takeFaults` plan that may name one: the task speaks once finish-task
+   * came, so the whole take can be spoiled; cleared once it has been decided.
+   */
+  #withhold: boolean;
+  /** A bad take's audio, one piece per sentence (the spoiled samples spread over the sentences). */
+  #badParts: { bytes: Uint8Array; durationMs: number }[] | undefined;
   faultApplied = false;
 
   constructor(
@@ -51,6 +62,7 @@ export class TaskRun {
     this.#settings = settings;
     this.#fault = fault;
     this.#gone = AbortSignal.any([this.#stop.signal, simulator.closingSignal]);
+    this.#withhold = fault?.kind === 'badTake' || (fault === undefined && simulator.hasTakeFaults());
   }
 
   get done(): boolean {
@@ -230,6 +242,13 @@ export class TaskRun {
     for (;;) {
       if (this.#state === 'done' || this.#gone.aborted) return;
       if (this.#applyAudioFault()) return;
+      if (this.#withhold) {
+        if (this.#state !== 'finishing') {
+          this.#pumping = false;
+          return;
+        }
+        this.#decideTake();
+      }
       const utterance = this.#queue.shift();
       if (utterance === undefined) {
         // Dropped in the same turn the queue was seen empty: several messages can arrive in one
@@ -252,7 +271,7 @@ export class TaskRun {
     const record = this.#record;
     const index = this.#sentences;
     this.#sentences += 1;
-    const startMs = record.durationMs;
+    const startMs = this.#spokenMs;
     const known = settings.tone === 'sentences' ? sentenceToneSpeech(utterance, msPerChar, index === 0, startMs) : undefined;
     const words = this.#settings.wordTimestamps ? (known?.words ?? utteranceWords(utterance, startMs, msPerChar)) : [];
     const placement = settings.wordTimestamps;
@@ -266,7 +285,8 @@ export class TaskRun {
     if (wait > 0 && !(await pause(wait, this.#gone))) return false;
     if (this.done) return false;
     const { format, sampleRate } = this.#settings;
-    const audio = known?.audio(format, sampleRate, record.audioBytes === 0) ?? this.#utteranceAudio(utterance, msPerChar);
+    const bad = this.#badParts?.[index];
+    const audio = bad?.bytes ?? known?.audio(format, sampleRate, record.audioBytes === 0) ?? this.#utteranceAudio(utterance, msPerChar);
     const frames = splitFrames(audio, settings.framesPerSentence);
     for (const [k, frame] of frames.entries()) {
       const shown = placement === 'every-event' ? words.slice(0, Math.ceil((words.length * (k + 1)) / frames.length)) : [];
@@ -277,8 +297,9 @@ export class TaskRun {
       record.audioBytes += frame.length;
       this.#hash.update(frame);
     }
-    record.durationMs += durationMs;
-    if (known !== undefined) {
+    record.durationMs += bad?.durationMs ?? durationMs;
+    this.#spokenMs += durationMs;
+    if (known !== undefined && bad === undefined) {
       record.sentenceStartsMs = [...(record.sentenceStartsMs ?? []), ...known.sentences.map((s) => Math.round(s.startMs))];
       record.sentenceTexts = [...(record.sentenceTexts ?? []), ...known.sentences.map((s) => s.text)];
     }
@@ -298,6 +319,51 @@ export class TaskRun {
         : silenceAudio(piece.ms, format, sampleRate, first);
     });
     return Buffer.concat(parts);
+  }
+
+  /**
+   * Once finish-task came and before the first sentence: whether the take is bad (the fault, or
+   * the `takeFaults` plan asked with the whole text), and if so its audio, sentence by sentence.
+   */
+  #decideTake(): void {
+    this.#withhold = false;
+    const record = this.#record;
+    let take: BadTake | undefined = this.#fault?.kind === 'badTake' ? this.#fault : undefined;
+    if (this.#fault === undefined) {
+      take = this.#simulator.takeFault({ text: record.texts.join(''), number: record.number });
+      if (take !== undefined) record.fault = 'badTake';
+    }
+    if (take === undefined || this.#queue.length === 0) return;
+    const { format, sampleRate } = this.#settings;
+    const { msPerChar, tone } = this.#simulator.settings;
+    const monoOf = (utterance: Utterance, opensTask: boolean): Int16Array =>
+      samplesOf(
+        tone === 'sentences'
+          ? sentenceToneSpeech(utterance, msPerChar, opensTask, 0).audio('pcm', sampleRate, false)
+          : utterancePcm(utterance, sampleRate, msPerChar),
+      );
+    const parts = this.#queue.map((utterance, i) => monoOf(utterance, i === 0));
+    const whole = new Int16Array(parts.reduce((sum, part) => sum + part.length, 0));
+    let at = 0;
+    for (const part of parts) {
+      whole.set(part, at);
+      at += part.length;
+    }
+    const other = otherTextOf(take, record.texts.join(''));
+    const spoiled = applyBadTake(take, whole, sampleRate, other === undefined ? undefined : () => monoOf(plainUtterance(other), true));
+    // Each sentence carries its share of the spoiled samples, so the frames join into the take.
+    let from = 0;
+    let before = 0;
+    this.#badParts = parts.map((part, i) => {
+      before += part.length;
+      const to = i === parts.length - 1 ? spoiled.length : Math.round((before * spoiled.length) / whole.length);
+      const piece = spoiled.subarray(from, to);
+      from = to;
+      return { bytes: encodePiece(piece, format, sampleRate, i === 0), durationMs: (piece.length * 1000) / sampleRate };
+    });
+    record.badTake = take.variant;
+    if (other !== undefined) record.spokenInstead = other;
+    this.#simulator.noteBadTake(take.variant);
   }
 
   /** The injected failure due before the next frame (or before task-finished); true once applied. */
@@ -385,6 +451,28 @@ function utteranceWords(utterance: Utterance, startMs: number, msPerChar: number
     at += sentenceDurationMs(piece.text, msPerChar);
   }
   return words;
+}
+
+/** The sentence's speech as 16-bit mono samples (the per-text tone, pauses silent). */
+function utterancePcm(utterance: Utterance, sampleRate: number, msPerChar: number): Uint8Array {
+  return Buffer.concat(
+    utterance.pieces.map((piece) =>
+      piece.kind === 'speech'
+        ? sentenceAudio(piece.text, 'pcm', sampleRate, msPerChar, false)
+        : silenceAudio(piece.ms, 'pcm', sampleRate, false),
+    ),
+  );
+}
+
+/** One sentence's share of a bad take in the task's format, as audio.ts frames its normal audio. */
+function encodePiece(samples: Int16Array, format: SimTaskSettings['format'], sampleRate: number, firstOfTask: boolean): Uint8Array {
+  if (format === 'mp3') {
+    return samples.length === 0
+      ? new Uint8Array(0)
+      : encodeSamples(samples, { format, sampleRate, channels: 1, bitrate: mp3BitrateFor(sampleRate) });
+  }
+  const pcm = interleaved(samples, 1);
+  return format === 'wav' && firstOfTask ? Buffer.concat([streamingWavHeader(sampleRate), pcm]) : pcm;
 }
 
 /** `audio` cut into `count` frames of about equal size (never an empty one). */

@@ -3,6 +3,8 @@ import { encodeFlacVerbatim } from '../shared/flac-verbatim.ts';
 import { firstMp3AudioFrame } from '../shared/mp3-frame-info.ts';
 import { fnv1a } from '../../support/seeded-random.ts';
 import { sentenceTimeline, simSentences as sharedSimSentences } from '../shared/sentence-tones.ts';
+import { encodeSamples, samplesOf } from '../shared/encode-samples.ts';
+import { applyBadTake, otherTextOf, type BadTake } from '../shared/take-faults.ts';
 
 export interface SimAudioSetting {
   format: 'mp3' | 'wav' | 'pcm' | 'flac';
@@ -114,14 +116,35 @@ export function wordCount(text: string): number {
  * comes from a hash of the text, so neighbouring segments differ) whose length follows the text.
  */
 export function generateSenseAudioAudio(text: string, setting: SimAudioSetting, options: SimAudioOptions): SimAudio {
-  if (options.tone === 'sentences') {
-    const known = sentenceTimeline(spokenText(text), options.msPerChar);
-    const audio = generateFromTimeline(text, setting, options, known, null);
-    return { ...audio, sentenceStartsMs: known.sentenceStartsMs, sentenceTexts: known.sentences.map((s) => s.text) };
-  }
-  const timeline = speechTimeline(text, options.msPerChar);
-  const shape = options.tone === 'continuous' ? continuousTone(timeline.durationMs, setting.sampleRate) : null;
-  return generateFromTimeline(text, setting, options, timeline, shape);
+  const plan = tonePlan(text, setting, options);
+  const audio = encodeTone(plan, setting, options);
+  return plan.sentenceStartsMs === undefined
+    ? audio
+    : { ...audio, sentenceStartsMs: plan.sentenceStartsMs, sentenceTexts: plan.sentenceTexts ?? [] };
+}
+
+/** A bad take's audio (../shared/take-faults.ts) and, for `otherText`, the text it speaks. */
+export interface BadTakeAudio extends SimAudio {
+  spokenInstead?: string;
+}
+
+/**
+ * A bad take of the text: the tone generateSenseAudioAudio would make, as mono samples, spoiled
+ * by `take`, then encoded as the request asked (mp3 wrapped as `options.mp3Tags` says, at the
+ * bitrate generateSenseAudioAudio would pick). `durationMs` is the audio's real length; no
+ * sentence starts (the tone's timeline no longer holds).
+ */
+export function generateSenseAudioBadTake(text: string, setting: SimAudioSetting, options: SimAudioOptions, take: BadTake): BadTakeAudio {
+  const other = otherTextOf(take, text);
+  const monoOf = (spoken: string): Int16Array => samplesOf(synthAudio('pcm', { ...tonePlan(spoken, setting, options).base, channels: 1 }));
+  const samples = applyBadTake(take, monoOf(text), setting.sampleRate, other === undefined ? undefined : () => monoOf(other));
+  const durationMs = Math.round((samples.length * 1000) / setting.sampleRate);
+  const encoding = { format: setting.format, sampleRate: setting.sampleRate, channels: setting.channels } as const;
+  const spokenInstead = other === undefined ? {} : { spokenInstead: other };
+  if (setting.format !== 'mp3') return { bytes: encodeSamples(samples, encoding), durationMs, bitrate: setting.bitrate, ...spokenInstead };
+  const tags = { id3: options.mp3Tags, xing: options.mp3Tags };
+  const mp3 = keepingRate(setting, (bitrate) => encodeSamples(samples, { ...encoding, ...tags, bitrate }));
+  return { ...mp3, durationMs, ...spokenInstead };
 }
 
 /** The SenseAudio simulator's sentences of a text: the shared rule over what is spoken (pause tags removed). */
@@ -129,23 +152,50 @@ export function simSentences(text: string): string[] {
   return sharedSimSentences(spokenText(text));
 }
 
-function generateFromTimeline(
+/** What synthAudio is asked for a text, and the truths of the `sentences` tone. */
+interface TonePlan {
+  base: Omit<SynthAudioOptions, 'bitrate' | 'id3' | 'xing' | 'id3v1'>;
+  durationMs: number;
+  sentenceStartsMs?: number[];
+  sentenceTexts?: string[];
+}
+
+function tonePlan(text: string, setting: SimAudioSetting, options: SimAudioOptions): TonePlan {
+  if (options.tone === 'sentences') {
+    const known = sentenceTimeline(spokenText(text), options.msPerChar);
+    return {
+      ...timelineBase(text, setting, known, null),
+      sentenceStartsMs: known.sentenceStartsMs,
+      sentenceTexts: known.sentences.map((s) => s.text),
+    };
+  }
+  const timeline = speechTimeline(text, options.msPerChar);
+  const shape = options.tone === 'continuous' ? continuousTone(timeline.durationMs, setting.sampleRate) : null;
+  return timelineBase(text, setting, timeline, shape);
+}
+
+function timelineBase(
   text: string,
   setting: SimAudioSetting,
-  options: SimAudioOptions,
   timeline: { durationMs: number; silences: { atMs: number; durationMs: number }[] },
   shape: ReturnType<typeof continuousTone> | null,
-): SimAudio {
+): TonePlan {
   const { silences } = timeline;
-  const durationMs = shape === null ? timeline.durationMs : Math.round(shape.durationMs);
-  const base = {
-    durationMs: shape?.durationMs ?? timeline.durationMs,
-    ...(silences.length > 0 ? { silences } : {}),
-    sampleRate: setting.sampleRate,
-    channels: setting.channels,
-    frequencyHz: shape?.frequencyHz ?? 180 + (fnv1a(text) % 520),
-    ...(shape === null ? {} : { fadeEnds: false }),
+  return {
+    durationMs: shape === null ? timeline.durationMs : Math.round(shape.durationMs),
+    base: {
+      durationMs: shape?.durationMs ?? timeline.durationMs,
+      ...(silences.length > 0 ? { silences } : {}),
+      sampleRate: setting.sampleRate,
+      channels: setting.channels,
+      frequencyHz: shape?.frequencyHz ?? 180 + (fnv1a(text) % 520),
+      ...(shape === null ? {} : { fadeEnds: false }),
+    },
   };
+}
+
+function encodeTone(plan: TonePlan, setting: SimAudioSetting, options: SimAudioOptions): SimAudio {
+  const { base, durationMs } = plan;
   switch (setting.format) {
     case 'mp3':
       return { ...encodeMp3(base, setting, options), durationMs };
@@ -182,10 +232,15 @@ function encodeMp3(
   setting: SimAudioSetting,
   options: SimAudioOptions,
 ): { bytes: Uint8Array; bitrate: number } {
+  return keepingRate(setting, (bitrate) => synthAudio('mp3', { ...base, bitrate, id3: options.mp3Tags, xing: options.mp3Tags }));
+}
+
+/** The first of the requested and the higher documented bitrates whose mp3 keeps the sample rate. */
+function keepingRate(setting: SimAudioSetting, encode: (bitrate: number) => Uint8Array): { bytes: Uint8Array; bitrate: number } {
   const candidates = [setting.bitrate, ...DOCUMENTED_BITRATES.filter((bitrate) => bitrate > setting.bitrate)];
   let fallback: { bytes: Uint8Array; bitrate: number } | undefined;
   for (const bitrate of candidates) {
-    const bytes = synthAudio('mp3', { ...base, bitrate, id3: options.mp3Tags, xing: options.mp3Tags });
+    const bytes = encode(bitrate);
     const frame = firstMp3AudioFrame(bytes);
     const result = { bytes, bitrate: frame?.bitrate ?? bitrate };
     if (frame?.sampleRate === setting.sampleRate) return result;

@@ -3,6 +3,7 @@ import {
   type FaultPlan as SharedFaultPlan,
   type RandomFaults as SharedRandomFaults,
 } from '../shared/fault-picker.ts';
+import type { BadTakeFault } from '../shared/take-faults.ts';
 
 /**
  * One injected failure (or stress) for one request. Where it applies:
@@ -11,7 +12,10 @@ import {
  * - inside the SSE stream: `cutStream` (socket destroyed after N status-1 events), `stallStream`
  *   (N events then silence, socket kept open), `splitJson` (events written in tiny pieces; not an
  *   error), and the business kinds with `in: 'sse'` (an error event after N audio events);
- * - a well-formed, successful answer whose audio is garbage: `badAudio` (see BadAudioVariant).
+ * - a well-formed, successful answer whose audio is garbage: `badAudio` (see BadAudioVariant);
+ * - a well-formed, successful answer whose audio is valid but a bad reading: `badTake` (see
+ *   ../shared/take-faults.ts), in the JSON answer and the SSE stream alike, extra_info describing
+ *   the audio sent. Never drawn at random: the `takeFaults` option spoils a share of takes.
  */
 export type SenseAudioFault =
   | { kind: 'reset' }
@@ -25,7 +29,8 @@ export type SenseAudioFault =
   | { kind: 'cutStream'; afterEvents: number }
   | { kind: 'stallStream'; afterEvents: number }
   | { kind: 'splitJson'; pieceBytes?: number }
-  | { kind: 'badAudio'; variant: BadAudioVariant };
+  | { kind: 'badAudio'; variant: BadAudioVariant }
+  | BadTakeFault;
 
 /**
  * Garbage a provider has been seen to send with status 0 and a normal final event:

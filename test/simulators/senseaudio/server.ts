@@ -2,8 +2,10 @@ import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import {
   generateSenseAudioAudio,
+  generateSenseAudioBadTake,
   usageCharacters,
   wordCount,
+  type BadTakeAudio,
   type SimAudio,
   type SimAudioOptions,
   type SimAudioSetting,
@@ -17,6 +19,7 @@ import { frameEvent, type SseStyle } from '../shared/sse-frames.ts';
 import { faultPlanOf } from '../shared/fault-picker.ts';
 import { listen } from '../shared/listen.ts';
 import { Waiters } from '../shared/waiters.ts';
+import { emptyBadTakeCounts, type BadTakeCounts, type BadTakeVariant, type TakeFaultPlan } from '../shared/take-faults.ts';
 
 export type { SseStyle };
 
@@ -67,6 +70,11 @@ export interface SenseAudioSimulatorOptions {
   faultRate?: number;
   seed?: number;
   faultKinds?: readonly SenseAudioFault[];
+  /**
+   * Bad takes (../shared/take-faults.ts, e.g. randomBadTakes): asked with the request's text for
+   * every valid request the fault plan left alone; what it names is sent as a `badTake` fault.
+   */
+  takeFaults?: TakeFaultPlan;
   /** Keep at most this many records (oldest dropped); default unlimited. */
   maxRecorded?: number;
   /** One line per finished request (the CLI prints them). */
@@ -102,6 +110,9 @@ export interface RecordedRequest {
   excludeAggregatedAudio?: boolean;
   audioSetting?: SimAudioSetting;
   fault?: SenseAudioFaultKind;
+  /** A `badTake` fault: what was wrong with the audio sent, and for `otherText` the text it spoke. */
+  badTake?: BadTakeVariant;
+  spokenInstead?: string;
   /** What the status-2 event of an SSE answer carried. */
   finalEvent?: FinalEventVariant;
   httpStatus?: number;
@@ -128,6 +139,10 @@ export interface SenseAudioSimulator {
   readonly port: number;
   readonly requests: RecordedRequest[];
   setFaults(plan: FaultPlan | RandomFaults | undefined): void;
+  /** Replaces the `takeFaults` plan (undefined: no more bad takes from it). */
+  setTakeFaults(plan: TakeFaultPlan | undefined): void;
+  /** Bad takes sent so far, per variant (a live object), from the fault plan and `takeFaults` alike. */
+  readonly badTakes: Readonly<BadTakeCounts>;
   /** Starts accepting another key too (a key that was fixed at the provider's end). */
   acceptKey(key: string): void;
   /** Resolves once request `number` has arrived and been read. */
@@ -175,6 +190,8 @@ class Simulator {
     });
   });
   readonly #extraKeys = new Set<string>();
+  readonly #badTakes = emptyBadTakeCounts();
+  #takeFaults: TakeFaultPlan | undefined;
   #count = 0;
   #inFlight = 0;
   #maxInFlight = 0;
@@ -184,6 +201,7 @@ class Simulator {
   constructor(options: SenseAudioSimulatorOptions) {
     this.#options = options;
     this.#faults = new FaultPicker(faultPlanOf(options));
+    this.#takeFaults = options.takeFaults;
     this.#finalEvent = options.finalEvent === undefined ? undefined : finalEventPicker(options.finalEvent, options.seed ?? 1);
     // SSE wants each event on the wire as soon as it is written.
     this.#server.on('connection', (socket) => {
@@ -199,6 +217,10 @@ class Simulator {
       port: address.port,
       requests: this.#requests,
       setFaults: (plan) => this.#faults.set(plan),
+      setTakeFaults: (plan) => {
+        this.#takeFaults = plan;
+      },
+      badTakes: this.#badTakes,
       acceptKey: (key) => this.#extraKeys.add(key),
       whenRequest: (number) => this.#arrived.wait(number, this.#find(number)),
       whenFinished: (number) => {
@@ -309,7 +331,15 @@ class Simulator {
       this.#business(record, res, business.code, business.message, 'faulted');
       return;
     }
-    await this.#synthesize(record, res, validation.request, fault, gone, finalEvent);
+    await this.#synthesize(record, res, validation.request, fault ?? this.#takeFault(record, validation.request.text), gone, finalEvent);
+  }
+
+  /** The `takeFaults` plan's word on a request no other fault touches. */
+  #takeFault(record: RecordedRequest, text: string): SenseAudioFault | undefined {
+    const take = this.#takeFaults?.({ text, number: record.number });
+    if (take === undefined || take === null) return undefined;
+    record.fault = 'badTake';
+    return { kind: 'badTake', ...take };
   }
 
   async #synthesize(
@@ -330,7 +360,10 @@ class Simulator {
       mp3Tags: this.#options.mp3Tags ?? true,
       tone: this.#options.tone ?? 'per-text',
     };
-    const audio = badAudio(generateSenseAudioAudio(spoken, request.audio, audioOptions), request, fault, audioOptions);
+    const audio =
+      fault?.kind === 'badTake'
+        ? this.#badTake(record, generateSenseAudioBadTake(spoken, request.audio, audioOptions, fault), fault.variant)
+        : badAudio(generateSenseAudioAudio(spoken, request.audio, audioOptions), request, fault, audioOptions);
     const hex = Buffer.from(audio.bytes.buffer, audio.bytes.byteOffset, audio.bytes.byteLength).toString('hex');
     record.audioBytes = audio.bytes.length;
     record.audioSha256 = createHash('sha256').update(audio.bytes).digest('hex');
@@ -429,6 +462,14 @@ class Simulator {
     if (style.done && !(await writeText(res, `data: [DONE]${style.lineEnding ?? '\n'}${style.lineEnding ?? '\n'}`, pieceBytes))) return;
     this.#finish(record, 'completed');
     res.end();
+  }
+
+  /** Counts a bad take and notes it on its record. */
+  #badTake(record: RecordedRequest, audio: BadTakeAudio, variant: BadTakeVariant): SimAudio {
+    this.#badTakes[variant] += 1;
+    record.badTake = variant;
+    if (audio.spokenInstead !== undefined) record.spokenInstead = audio.spokenInstead;
+    return audio;
   }
 
   async #sendOneShot(record: RecordedRequest, res: ServerResponse, text: string, fault: SenseAudioFault | undefined, gone: AbortSignal) {

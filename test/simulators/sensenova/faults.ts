@@ -4,6 +4,7 @@ import {
   type FaultPlan as SharedFaultPlan,
   type RandomFaults as SharedRandomFaults,
 } from '../shared/fault-picker.ts';
+import type { BadTakeFault } from '../shared/take-faults.ts';
 
 /**
  * One injected failure (or stress) for one POST /audio/speech_fusion. Where it applies:
@@ -16,7 +17,10 @@ import {
  *   included, then a clean end without `data: [DONE]`), `doneEarly` (N audio events, then
  *   `data: [DONE]` with no final event), `badChunk` (one audio chunk that is
  *   neither hex nor `base64:`);
- * - url mode, on the download of the link: `urlGone` (403 or 404), `cutDownload` (half the file).
+ * - url mode, on the download of the link: `urlGone` (403 or 404), `cutDownload` (half the file);
+ * - a successful answer whose audio is valid but a bad reading: `badTake` (../shared/take-faults.ts),
+ *   streamed, inline or behind the link alike, extra_info describing the audio sent. Never drawn
+ *   at random: the `takeFaults` option spoils a share of takes.
  */
 export type SenseNovaFault =
   | { kind: 'reset' }
@@ -32,7 +36,8 @@ export type SenseNovaFault =
   | { kind: 'doneEarly'; afterEvents: number }
   | { kind: 'badChunk'; atEvent?: number }
   | { kind: 'urlGone'; status: 403 | 404 }
-  | { kind: 'cutDownload' };
+  | { kind: 'cutDownload' }
+  | BadTakeFault;
 
 export type SenseNovaFaultKind = SenseNovaFault['kind'];
 

@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { generateSenseAudioAudio, wordCount, type SimTone } from '../senseaudio/audio.ts';
+import { generateSenseAudioAudio, generateSenseAudioBadTake, wordCount, type SimAudio, type SimTone } from '../senseaudio/audio.ts';
 import { closeSignal, pause, readBody, sendJson, writeText } from '../shared/http-io.ts';
 import { frameEvent, type SseStyle } from '../shared/sse-frames.ts';
 import { AudioLinkStore } from './audio-links.ts';
@@ -11,6 +11,7 @@ import { DOCUMENTED_VOICES } from './voices.ts';
 import { faultPlanOf } from '../shared/fault-picker.ts';
 import { listen } from '../shared/listen.ts';
 import { Waiters } from '../shared/waiters.ts';
+import { emptyBadTakeCounts, type BadTakeCounts, type BadTakeVariant, type TakeFaultPlan } from '../shared/take-faults.ts';
 
 export interface SenseNovaSimulatorOptions {
   /** 0 (default) picks a free port. */
@@ -60,6 +61,11 @@ export interface SenseNovaSimulatorOptions {
   faultRate?: number;
   seed?: number;
   faultKinds?: readonly SenseNovaFault[];
+  /**
+   * Bad takes (../shared/take-faults.ts, e.g. randomBadTakes): asked with the request's input for
+   * every valid request the fault plan left alone; what it names is sent as a `badTake` fault.
+   */
+  takeFaults?: TakeFaultPlan;
   /** Keep at most this many records (oldest dropped); default unlimited. */
   maxRecorded?: number;
   /** One line per finished request (the CLI prints them). */
@@ -99,6 +105,9 @@ export interface RecordedRequest {
   voiceSetting?: Record<string, unknown>;
   audioSetting?: SimAudioRequest;
   fault?: SenseNovaFaultKind;
+  /** A `badTake` fault: what was wrong with the audio sent, and for `otherText` the text it spoke. */
+  badTake?: BadTakeVariant;
+  spokenInstead?: string;
   httpStatus?: number;
   /** The message of a refusal (400, 401). */
   errorMessage?: string;
@@ -130,6 +139,10 @@ export interface SenseNovaSimulator {
   readonly port: number;
   readonly requests: RecordedRequest[];
   setFaults(plan: FaultPlan | RandomFaults | undefined): void;
+  /** Replaces the `takeFaults` plan (undefined: no more bad takes from it). */
+  setTakeFaults(plan: TakeFaultPlan | undefined): void;
+  /** Bad takes sent so far, per variant (a live object), from the fault plan and `takeFaults` alike. */
+  readonly badTakes: Readonly<BadTakeCounts>;
   /** Resolves once request `number` has arrived and been read. */
   whenRequest(number: number): Promise<RecordedRequest>;
   /** Resolves once request `number` has an outcome. */
@@ -167,6 +180,8 @@ class Simulator {
       else res.destroy();
     });
   });
+  readonly #badTakes = emptyBadTakeCounts();
+  #takeFaults: TakeFaultPlan | undefined;
   #origin = '';
   #count = 0;
   #connections = 0;
@@ -176,6 +191,7 @@ class Simulator {
     this.#options = options;
     this.#now = options.now ?? Date.now;
     this.#faults = new FaultPicker(faultPlanOf(options));
+    this.#takeFaults = options.takeFaults;
     this.#server.on('connection', (socket) => {
       // SSE wants each event on the wire as soon as it is written.
       socket.setNoDelay(true);
@@ -191,6 +207,10 @@ class Simulator {
       port: address.port,
       requests: this.#requests,
       setFaults: (plan) => this.#faults.set(plan),
+      setTakeFaults: (plan) => {
+        this.#takeFaults = plan;
+      },
+      badTakes: this.#badTakes,
       whenRequest: (number) => this.#arrived.wait(number, this.#find(number)),
       whenFinished: (number) => {
         const record = this.#find(number);
@@ -303,7 +323,15 @@ class Simulator {
       sendJson(res, 200, { error: { code: fault.code ?? 13, message: record.errorMessage, details: [] }, trace_id: record.traceId });
       return;
     }
-    await this.#synthesize(record, res, validation.request, fault, gone);
+    await this.#synthesize(record, res, validation.request, fault ?? this.#takeFault(record, validation.request.input), gone);
+  }
+
+  /** The `takeFaults` plan's word on a request no other fault touches. */
+  #takeFault(record: RecordedRequest, text: string): SenseNovaFault | undefined {
+    const take = this.#takeFaults?.({ text, number: record.number });
+    if (take === undefined || take === null) return undefined;
+    record.fault = 'badTake';
+    return { kind: 'badTake', ...take };
   }
 
   #checkAuth(record: RecordedRequest, header: string | undefined): void {
@@ -342,11 +370,15 @@ class Simulator {
     // The page documents no pause syntax: a `<break time=500>` is text like any other, read aloud
     // and billed. The shared generator would honour it (SenseAudio's rule), so it never sees one.
     const readAloud = request.input.replaceAll('<', '\uFF1C');
-    const audio = generateSenseAudioAudio(readAloud, request.audio, {
+    const audioOptions = {
       msPerChar: this.#options.msPerChar ?? 60,
       mp3Tags: this.#options.mp3Tags ?? true,
       ...(this.#options.tone === undefined ? {} : { tone: this.#options.tone }),
-    });
+    };
+    const audio: SimAudio =
+      fault?.kind === 'badTake'
+        ? this.#badTake(record, generateSenseAudioBadTake(readAloud, request.audio, audioOptions, fault), fault.variant)
+        : generateSenseAudioAudio(readAloud, request.audio, audioOptions);
     const bytes = Buffer.from(audio.bytes.buffer, audio.bytes.byteOffset, audio.bytes.byteLength);
     record.audioBytes = bytes.length;
     record.audioSha256 = createHash('sha256').update(bytes).digest('hex');
@@ -395,6 +427,14 @@ class Simulator {
       return;
     }
     await this.#sendStream(record, res, bytes, extraInfo, fault, gone);
+  }
+
+  /** Counts a bad take and notes it on its record. */
+  #badTake(record: RecordedRequest, audio: SimAudio & { spokenInstead?: string }, variant: BadTakeVariant): SimAudio {
+    this.#badTakes[variant] += 1;
+    record.badTake = variant;
+    if (audio.spokenInstead !== undefined) record.spokenInstead = audio.spokenInstead;
+    return audio;
   }
 
   async #sendStream(
