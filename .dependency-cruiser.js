@@ -14,7 +14,7 @@ export const layers = [
   { name: 'queue contracts', folders: ['queue'] },
   { name: 'render records', folders: ['render'] },
   { name: 'mastering', folders: ['master'] },
-  { name: 'stitching, process runtime', folders: ['stitcher', 'runtime'] },
+  { name: 'stitching, verifying, runtime', folders: ['stitcher', 'verify', 'runtime'] },
   { name: 'providers, storage, books', folders: ['providers', 'storage', 'book'] },
   { name: 'text, audio, configuration', folders: ['text', 'audio', 'config'] },
   { name: 'base', folders: ['errors', 'util'] },

@@ -13,11 +13,13 @@
 import { loadavg } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { alignCost } from './align-cost.ts';
+import { asrSeparation } from './asr-separation.ts';
 import { billingCost } from './billing-cost.ts';
 import { fairness } from './fairness.ts';
 import { masterSpeed } from './master-speed.ts';
 import { pipelineEfficiency } from './pipeline-efficiency.ts';
 import { queueOverhead } from './queue-overhead.ts';
+import { qaCost } from './qa-cost.ts';
 import { splitterThroughput } from './splitter-throughput.ts';
 import { stitchMemory } from './stitch-memory.ts';
 import { stitchThroughput } from './stitch-throughput.ts';
@@ -36,6 +38,8 @@ const BENCHMARKS: readonly Benchmark[] = [
   stitchMemory,
   masterSpeed,
   alignCost,
+  qaCost,
+  asrSeparation,
 ];
 
 const REPO_ROOT = fileURLToPath(new URL('../', import.meta.url));

@@ -4,6 +4,7 @@ import { resolveReadingOptions, textToPlan } from '../book/input-chapters.ts';
 import { metadataTags } from '../book/metadata-tags.ts';
 import { readInput, readTextInput } from '../book/read-input.ts';
 import { InputError } from '../errors/input-error.ts';
+import { parseQaRequest, type QaRequest } from '../verify/qa-record.ts';
 import type { CoverImage } from '../master/encode/cover-image.ts';
 import { usableBookCover, withBookTags } from '../producer/book-defaults.ts';
 import { checkPausesForProfile, resolveDelivery, segmentFormatAsked, type DeliveryOptions } from '../producer/delivery-options.ts';
@@ -44,6 +45,8 @@ export interface PreparedRenderRequest {
   /** The output, resolved under the output policy. */
   output: string;
   webhook: { url: string; secret: string } | undefined;
+  /** The take checks asked (`qa`, `maxTakes`; default on); undefined: off. */
+  qa: QaRequest | undefined;
 }
 
 /**
@@ -58,6 +61,7 @@ export async function prepareRenderRequest(
   log: FastifyBaseLogger,
 ): Promise<PreparedRenderRequest> {
   const definition = providerOf(ctx.providers, body.provider);
+  const qa = parseQaRequest(body.qa, body.maxTakes);
   const options = resolveRenderOptions(definition, rawOptions(body));
   const input = await readBodyInput(body);
   const book = input.kind === 'book' ? input.book : undefined;
@@ -89,7 +93,7 @@ export async function prepareRenderRequest(
   const output = ctx.outputs.resolve(body.output);
   const webhook =
     body.webhook === undefined ? undefined : { url: assertWebhookUrl(body.webhook.url, ctx.webhookAddresses), secret: body.webhook.secret };
-  return { definition, options, input, tags, delivery, cover, id, readAlongSource, limits, lexicon, plan, output, webhook };
+  return { definition, options, input, tags, delivery, cover, id, readAlongSource, limits, lexicon, plan, output, webhook, qa };
 }
 
 /** The book in the request: `text` (read as plain text unless inputFormat or its content says otherwise) or `book` (a file, base64). */

@@ -1,4 +1,5 @@
 import { RENDER_PRIORITIES } from '../render/render-priority.ts';
+import { DEFAULT_MAX_TAKES, MAX_TAKES_LIMIT, QA_MODES } from '../verify/qa-record.ts';
 import { z } from 'zod';
 import { MAX_COVER_BYTES } from '../master/encode/cover-image.ts';
 import { OUTPUT_FORMATS } from '../master/encode/output-formats.ts';
@@ -74,6 +75,17 @@ export function createRenderBodySchema(maxTextChars: number) {
       .enum(RENDER_PRIORITIES)
       .optional()
       .describe("high | normal | low: this render's share of its provider's slots beside other renders (default normal)"),
+    qa: z
+      .enum(QA_MODES)
+      .optional()
+      .describe('on | strict | off: check every new take and retake bad ones (strict: fail when none passes; default on; docs/verify.md)'),
+    maxTakes: z
+      .number()
+      .int()
+      .min(1)
+      .max(MAX_TAKES_LIMIT)
+      .optional()
+      .describe(`the most takes (each billed) one segment may be given under qa (default ${DEFAULT_MAX_TAKES})`),
     readAlong: z
       .boolean()
       .optional()

@@ -17,6 +17,7 @@ import { providersCommand } from './providers-command.ts';
 import { renderCommand, type RenderCommandOptions } from './render-command.ts';
 import { addRenderFlags } from './render-flags.ts';
 import { statusCommand } from './status-command.ts';
+import { qaCommand } from './qa-command.ts';
 import { voicesCommand, type VoicesCommandOptions } from './voices-command.ts';
 import { workerCommand } from './worker-command.ts';
 import { addScheduleCommands } from './schedule-program.ts';
@@ -104,6 +105,17 @@ program
   .argument('<id>', 'render id')
   .action(async (id: string) => {
     process.exitCode = await statusCommand(id, loadConfig());
+  });
+
+program
+  .command('qa')
+  .description(
+    "print a finished render's flagged segments (no take passed its checks) with their times, failed checks and text; exit 1 when any",
+  )
+  .argument('<id>', 'render id')
+  .option('--json', 'as a JSON array')
+  .action(async (id: string, opts: { json?: boolean }) => {
+    process.exitCode = await qaCommand(id, opts, loadConfig());
   });
 
 program

@@ -13,6 +13,10 @@ export interface RenderCommandOptions {
   subtitles?: string;
   /** `--read-along`: an EPUB 3 with Media Overlays beside the book (EPUB input). */
   readAlong?: boolean;
+  /** `--qa on|strict|off` (default on): take checks and retakes (verify/qa-record.ts). */
+  qa?: string;
+  /** `--max-takes N`: takes one segment may be given under --qa (default 2). */
+  maxTakes?: number;
   /** `--priority high|normal|low`: the render's share of its provider's slots. */
   priority?: string;
   outputBitrate?: number;

@@ -1,4 +1,5 @@
 import { parseRenderPriority } from '../render/render-priority.ts';
+import { parseQaRequest } from '../verify/qa-record.ts';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
 import { setTimeout as delay } from 'node:timers/promises';
@@ -37,6 +38,7 @@ export type { RenderCommandOptions } from './render-command-options.ts';
 /** Enqueues a book; prints its id first on stdout; with --wait/--local follows it to the end. */
 export async function renderCommand(file: string, opts: RenderCommandOptions, config: AppConfig): Promise<number> {
   // Everything that can be checked without Redis is checked first: bad input enqueues nothing.
+  const qa = parseQaRequest(opts.qa, opts.maxTakes);
   const prepared = await prepareRender(file, opts, config);
   // --dry-run: what it would cost, and whether --max-units would let it through; nothing is written.
   if (opts.dryRun) return dryRun(prepared, opts, config);
@@ -81,6 +83,7 @@ export async function renderCommand(file: string, opts: RenderCommandOptions, co
         id: opts.id,
         title: tags.title,
         priority: parseRenderPriority(opts.priority),
+        qa,
         plan,
         source: input.source,
         provider: definition,

@@ -20,6 +20,11 @@ export function addRenderFlags(command: Command, settingAliases: readonly Settin
     .option('-f, --format <format>', `output: ${OUTPUT_FORMATS.join(' | ')} (default: the profile's, mp3; raw: the segments')`)
     .option('--split <mode>', 'chapter: also one file per chapter, "NN - Title.ext" (acx: always)')
     .option('--subtitles <formats>', 'srt, vtt or srt,vtt: subtitle files beside the book (and each chapter file), a cue per sentence')
+    .option(
+      '--qa <mode>',
+      'on | strict | off: check every new take, retake bad ones (strict: fail when none passes; default on; docs/verify.md)',
+    )
+    .option('--max-takes <n>', 'the most takes (each billed) one segment may be given under --qa (default 2)', numberOption('maxTakes'))
     .option('--priority <level>', "high | normal | low: this render's share of the provider beside other renders (default normal)")
     .option(
       '--read-along',

@@ -4,6 +4,7 @@ import { readTextFile } from '../book/read-input-file.ts';
 import { InputError } from '../errors/input-error.ts';
 import { providerDefinition } from '../providers/registry.ts';
 import { parseRenderPriority } from '../render/render-priority.ts';
+import { parseQaRequest } from '../verify/qa-record.ts';
 import { scheduleRenderSchema, type ScheduleRender } from '../render/schedule-definition.ts';
 import type { AppConfig } from '../runtime/app-config.ts';
 import { assertWebhookUrl } from '../webhooks/webhook-url.ts';
@@ -47,6 +48,7 @@ export function scheduleRenderOf(opts: ScheduleAddOptions): ScheduleRender {
     split: opts.split,
     subtitles: opts.subtitles,
     priority: parseRenderPriority(opts.priority),
+    ...qaFlags(opts),
     readAlong: opts.readAlong,
     outputBitrate: opts.outputBitrate,
     segmentFormat: opts.segmentFormat,
@@ -92,4 +94,10 @@ export async function scheduleWebhookOf(
   if (secret.length < 16 || secret.length > 256)
     throw new InputError('webhookSecretFile', `must hold a secret of 16–256 characters, not ${secret.length}`);
   return { url, secret };
+}
+
+/** `--qa` / `--max-takes` as the schedule keeps them: checked now, stored as asked (absent: the default, on). */
+function qaFlags(opts: ScheduleAddOptions): { qa?: string; maxTakes?: number } {
+  parseQaRequest(opts.qa, opts.maxTakes);
+  return { ...(opts.qa === undefined ? {} : { qa: opts.qa }), ...(opts.maxTakes === undefined ? {} : { maxTakes: opts.maxTakes }) };
 }

@@ -1,3 +1,4 @@
+import { parseQaRequest } from '../verify/qa-record.ts';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -37,6 +38,7 @@ export function scheduledBookRenderer(config: AppConfig): ScheduledBookRenderer 
           id: renderId,
           title: tags.title,
           priority: definition.render.priority,
+          qa: parseQaRequest(definition.render.qa, definition.render.maxTakes),
           plan,
           source: input.source,
           provider,

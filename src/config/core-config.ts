@@ -120,6 +120,35 @@ export const coreConfigSchema = z.object({
   RENDER_STALL_MS: integerFromEnv(1000, 604_800_000).default(1_800_000),
   /** /readyz is 200 only while some worker fetched jobs at most this long ago. */
   READY_WORKER_MAX_AGE_MS: integerFromEnv(1000, 3_600_000).default(60_000),
+  /** Take checks (docs/verify.md): a 10 ms window quieter than this (dBFS) is silence. */
+  QA_SILENCE_DB: z.coerce.number().min(-120).max(0).default(-50),
+  /** A take with speech in less than this share of its length is silent. */
+  QA_MIN_SPEECH_SHARE: z.coerce.number().min(0).max(1).default(0.1),
+  /** Silence allowed before the speech, beyond a pause tag that opens the text. */
+  QA_MAX_LEADING_SILENCE_MS: integerFromEnv(1, 600_000).default(1500),
+  /** Silence allowed after the speech, beyond a pause tag that closes the text. */
+  QA_MAX_TRAILING_SILENCE_MS: integerFromEnv(1, 600_000).default(2000),
+  /** The longest silence allowed inside the speech, beyond the text's longest pause tag. */
+  QA_MAX_INNER_SILENCE_MS: integerFromEnv(1, 600_000).default(2500),
+  /** Share of samples allowed in flattened runs at full scale. */
+  QA_MAX_CLIPPED_SHARE: z.coerce.number().min(0).max(1).default(0.001),
+  QA_MAX_DC_OFFSET: z.coerce.number().min(0).max(1).default(0.05),
+  /** A take whose last 2 ms is louder than this (dB against the 20 ms before) stops mid-sound: cut. */
+  QA_CUT_END_DB: z.coerce.number().min(-120).max(0).default(-10),
+  /** Accepted takes of a voice before its learned speaking rate judges durations. */
+  QA_RATE_MIN_SAMPLES: integerFromEnv(2, 100_000).default(10),
+  QA_MIN_DURATION_TOLERANCE: z.coerce.number().gt(1).max(10).default(1.25),
+  QA_MAX_DURATION_TOLERANCE: z.coerce.number().gt(1).max(10).default(1.8),
+  /**
+   * The transcript check (docs/verify.md), off while unset: a command, split like a shell's argv
+   * and run without one, given a 16 kHz mono WAV's path as its last argument, that prints the
+   * words it hears (e.g. scripts/asr/pocketsphinx-words).
+   */
+  QA_ASR_COMMAND: z.string().trim().min(1).optional(),
+  /** The recognizer is killed past this, per take. */
+  QA_ASR_TIMEOUT_MS: integerFromEnv(100, 3_600_000).default(60_000),
+  /** Accepted transcript scores of a voice before its own distribution judges takes (until then: a fixed floor). */
+  QA_ASR_MIN_SAMPLES: integerFromEnv(2, 100_000).default(20),
   /** A pronunciation lexicon (PLS or the line format, docs/lexicon.md) every render uses; a render's own entries win. Read per render. */
   LEXICON_FILE: z.string().trim().min(1).optional(),
 });

@@ -10,3 +10,5 @@ export { BadAudioError } from './bad-audio-error.ts';
 export { SegmentDamagedError } from './segment-damaged-error.ts';
 export { EnqueueCleanupError, EnqueueExpiredError, EnqueueUnconfirmedError } from './enqueue-error.ts';
 export { FfmpegError, describeExit, type FfmpegFailure } from './ffmpeg-error.ts';
+export { TakeRejectedError } from './take-rejected-error.ts';
+export { RecognizerError } from './recognizer-error.ts';

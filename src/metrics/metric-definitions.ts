@@ -44,6 +44,26 @@ export const COUNTERS = {
     help: 'Segments whose sentence times a delivery needed: aligned (pauses found in their audio now) or reused (stored beside the segment by an earlier delivery).',
     label: 'outcome',
   },
+  takesChecked: {
+    name: 'ttsb_takes_checked_total',
+    help: 'New takes of segments whose signal was checked before they were kept (issue 15); each billed.',
+    label: 'provider',
+  },
+  retakes: {
+    name: 'ttsb_retakes_total',
+    help: 'Takes asked for again because the one before failed its checks; each billed.',
+    label: 'provider',
+  },
+  segmentsFlagged: {
+    name: 'ttsb_segments_flagged_total',
+    help: 'Segments no take of which passed its checks: the best take was kept and the segment flagged (tts-batch qa lists them).',
+    label: 'provider',
+  },
+  takeCheckFailures: {
+    name: 'ttsb_take_check_failures_total',
+    help: 'Failed checks of takes, by check (silent, leadingSilence, trailingSilence, innerSilence, clipping, dcOffset, cutEnding, duration, transcript).',
+    label: 'check',
+  },
 } as const;
 
 export const SENTENCE_TIMING_OUTCOMES = ['aligned', 'reused'] as const;

@@ -1,3 +1,4 @@
+import type { SegmentQa } from '../verify/qa-record.ts';
 import type { ChainableCommander, Redis } from 'ioredis';
 import type { Logger } from 'pino';
 import { renderKeys } from '../render/render-keys.ts';
@@ -19,6 +20,10 @@ export interface MetricsRecorder {
   rateLimited(provider: string): Promise<void>;
   retryScheduled(provider: string): Promise<void>;
   stitched(durationMs: number): Promise<void>;
+  /** A take failed its checks and another is asked for (issue 15). */
+  retakeRequested(provider: string): Promise<void>;
+  /** A segment settled by its checks: its takes, whether it was flagged, and each failed check of every take. */
+  segmentVerified(provider: string, qa: SegmentQa): Promise<void>;
   /** Segments a delivery placed sentences in, by how (0 aligned on a re-render of an unchanged book). */
   sentenceTimings(counts: Record<SentenceTimingOutcome, number>): Promise<void>;
   /** Counts a render's end once, however many callers (retries, several workers) report it. */
@@ -77,6 +82,20 @@ export class RedisMetricsRecorder implements MetricsRecorder {
 
   retryScheduled(provider: string): Promise<void> {
     return this.#write('retry scheduled', (multi) => this.#count(multi, 'retries', provider, 1));
+  }
+
+  retakeRequested(provider: string): Promise<void> {
+    return this.#write('retake requested', (multi) => this.#count(multi, 'retakes', provider, 1));
+  }
+
+  segmentVerified(provider: string, qa: SegmentQa): Promise<void> {
+    return this.#write('segment verified', (multi) => {
+      if (qa.takes > 0) this.#count(multi, 'takesChecked', provider, qa.takes);
+      if (qa.flagged) this.#count(multi, 'segmentsFlagged', provider, 1);
+      const failures = new Map<string, number>();
+      for (const take of qa.failedTakes ?? []) for (const check of take.failed) failures.set(check, (failures.get(check) ?? 0) + 1);
+      for (const [check, count] of failures) this.#count(multi, 'takeCheckFailures', check, count);
+    });
   }
 
   stitched(durationMs: number): Promise<void> {

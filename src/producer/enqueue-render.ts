@@ -2,6 +2,7 @@ import { bookBudget, releaseBudget, type BudgetBooking } from '../render/daily-b
 import { estimateRender } from './estimate-render.ts';
 import { fairPriorities } from '../queue/fair-priority.ts';
 import type { RenderPriority } from '../render/render-priority.ts';
+import type { QaRequest } from '../verify/qa-record.ts';
 import { queueFrontier } from './queue-frontier.ts';
 import { segmentIdentities } from './segment-identities.ts';
 import { FlowProducer, Queue } from 'bullmq';
@@ -53,6 +54,8 @@ export interface RenderRequest {
   lexicon?: RenderLexicon | undefined;
   /** Its share of the provider's slots beside other renders (fair-priority.ts); default normal. */
   priority?: RenderPriority | undefined;
+  /** Check every new take and retake bad ones (verify/, issue 15); absent: no checks. */
+  qa?: QaRequest | undefined;
 }
 
 export interface EnqueuedRender {
@@ -102,6 +105,7 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
       output: request.output,
       key,
       chars: segment.chars,
+      ...(request.qa === undefined ? {} : { qa: request.qa }),
     };
     return { segment, data };
   });
@@ -130,6 +134,7 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
     segmentCount: plan.segments.length,
     chapterCount: plan.chapters.length,
     ...(request.priority === undefined ? {} : { priority: request.priority }),
+    ...(request.qa === undefined ? {} : { qa: request.qa }),
     ...(booking === undefined ? {} : { budget: { ...booking, ...(delayMs > 0 ? { waitsUntil: booking.windowStart } : {}) } }),
   };
   // The lists that grow with the book live apart from the record every status read parses.

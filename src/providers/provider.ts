@@ -14,6 +14,12 @@ export interface SynthesisRequest {
   /** Provider-specific voice settings, already validated against the provider's ranges. */
   voiceSettings: VoiceSettings;
   signal?: AbortSignal;
+  /**
+   * Which take of the segment this is, from 1 (issue 15: a bad take is retaken). A provider that
+   * can vary a take (302.AI: its sampling temperature) does so after the first; others send the
+   * same request again.
+   */
+  take?: number;
 }
 
 /** What the provider told us about a finished segment. */

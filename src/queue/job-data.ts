@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { qaRequestSchema, takeRecordSchema } from '../verify/qa-record.ts';
 import { countCodePoints } from '../text/count-units.ts';
 import { voiceSettingsRecordSchema } from '../providers/voice-settings.ts';
 import { audioSettingsSchema } from '../render/render-record.ts';
@@ -38,6 +39,10 @@ export const synthesizeJobDataSchema = z.object({
   lostCreates: z.number().int().nonnegative().optional(),
   /** Tasks given up for a new one: reported failed by the provider, or their result unusable. */
   replacedTasks: z.number().int().nonnegative().optional(),
+  /** Every new take is checked, and a bad one retaken (verify/, issue 15); absent: no checks (QA off, or an older job). */
+  qa: qaRequestSchema.optional(),
+  /** The failed takes so far, each recorded before the next is bought. */
+  takes: z.array(takeRecordSchema).optional(),
 });
 export type SynthesizeJobData = z.infer<typeof synthesizeJobDataSchema>;
 

@@ -26,3 +26,13 @@ export function segmentKey(identity: SegmentIdentity): string {
 export function segmentMetaKey(key: string): string {
   return `${key}.json`;
 }
+
+/**
+ * Where a failed take of the segment at `key` waits while it is retaken (issue 15): beside the
+ * cache, never under its key, so a bad take is never reused; removed once the segment is settled.
+ */
+export function takeKey(key: string, take: number): string {
+  const dot = key.lastIndexOf('.');
+  const stem = (dot < 0 ? key : key.slice(0, dot)).replace(/^\.segments\//u, '.takes/');
+  return `${stem}.take${take}${dot < 0 ? '' : key.slice(dot)}`;
+}

@@ -6,6 +6,7 @@ import type { PauseReason } from '../text/pause.ts';
 import type { RenderOutline } from './render-outline.ts';
 import type { AudioSettings } from '../audio/audio-settings.ts';
 import type { RenderSpec, SegmentResult } from './render-record.ts';
+import { summarizeQa, type QaSummary, type SegmentQa } from '../verify/qa-record.ts';
 
 /** One file the render wrote, relative to its folder: tools read names here, never guess them. */
 export interface ManifestFile {
@@ -110,7 +111,11 @@ export interface Manifest {
     /** Silence put after this segment (whole frames or samples), and why; absent when none. */
     pauseAfterMs?: number;
     pauseReason?: PauseReason;
+    /** The take checks (verify/): each check's value, the takes bought, the one kept, whether it is flagged. */
+    qa?: SegmentQa;
   }[];
+  /** What the take checks found over the book, when the render asked for them (`--qa`). */
+  qa?: QaSummary;
   /** Each planned sentence's time in the book file, in source order; absent for the raw join, and when `timings` says where they went. */
   sentences?: ManifestSentence[];
   /** A long book's sentences are in this file beside the manifest instead (manifest-timings.ts). */
@@ -176,6 +181,7 @@ export function buildManifest(
       ...(result.billedCharacters === undefined ? {} : { billedCharacters: result.billedCharacters }),
       ...(result.traceId === undefined ? {} : { traceId: result.traceId }),
       ...pauseFields(place.pauseAfterMs, planned.pauseAfter?.reason),
+      ...(result.qa === undefined ? {} : { qa: result.qa }),
     };
   });
   const chapterStart = (index: number, firstSegment: number): number =>
@@ -219,6 +225,14 @@ export function buildManifest(
     characters: spec.characters,
     billedCharacters: results.reduce((sum, r) => sum + (r.billedCharacters ?? 0), 0),
     cachedSegments: results.filter((r) => r.cached).length,
+    ...(spec.qa === undefined
+      ? {}
+      : {
+          qa: summarizeQa(
+            spec.qa.mode,
+            results.map((r) => r.qa),
+          ),
+        }),
     createdAt: spec.createdAt,
     completedAt: new Date().toISOString(),
     ...(spec.source === undefined ? {} : { source: spec.source }),

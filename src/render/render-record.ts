@@ -1,5 +1,6 @@
 import { RENDER_PRIORITIES } from './render-priority.ts';
 import { z } from 'zod';
+import { qaRequestSchema, segmentQaSchema } from '../verify/qa-record.ts';
 import { AUDIO_FORMATS } from '../audio/audio-settings.ts';
 import { voiceSettingsRecordSchema } from '../providers/voice-settings.ts';
 import { deliverySpecSchema } from './delivery-spec.ts';
@@ -52,6 +53,8 @@ export const renderSpecSchema = z.preprocess(
     chapterCount: z.number().int().nonnegative(),
     /** Its share of the provider's slots (src/queue/fair-priority.ts); absent: normal. */
     priority: z.enum(RENDER_PRIORITIES).optional(),
+    /** The takes' checks it asked for (issue 15); absent: none. */
+    qa: qaRequestSchema.optional(),
     /** Units booked against the provider's budget (daily-budget.ts), and until when it waits for its window. */
     budget: z
       .object({ provider: z.string(), windowStart: z.string(), units: z.number().int().nonnegative(), waitsUntil: z.string().optional() })
@@ -81,5 +84,7 @@ export const segmentResultSchema = z.object({
   traceId: z.string().optional(),
   /** Set when the render had ended (cancelled or failed) and the segment was not synthesized. */
   cancelled: z.literal(true).optional(),
+  /** What the checks found (issue 15); absent when the render asked for none. */
+  qa: segmentQaSchema.optional(),
 });
 export type SegmentResult = z.infer<typeof segmentResultSchema>;

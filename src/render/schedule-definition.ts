@@ -5,6 +5,7 @@ import { InputError } from '../errors/input-error.ts';
 import { voiceSettingsRecordSchema } from '../providers/voice-settings.ts';
 import { stableJson } from '../util/stable-json.ts';
 import { RENDER_PRIORITIES } from './render-priority.ts';
+import { MAX_TAKES_LIMIT, QA_MODES } from '../verify/qa-record.ts';
 
 /**
  * A schedule's name: it is its BullMQ job scheduler id and a part of run ids, render ids and
@@ -34,6 +35,8 @@ export const scheduleRenderSchema = z.strictObject({
   split: z.string().min(1).optional(),
   subtitles: z.string().min(1).optional(),
   priority: z.enum(RENDER_PRIORITIES).optional(),
+  qa: z.enum(QA_MODES).optional().describe('take checks: on (default), strict or off'),
+  maxTakes: z.number().int().min(1).max(MAX_TAKES_LIMIT).optional(),
   readAlong: z.boolean().optional(),
   outputBitrate: z.number().int().positive().optional(),
   segmentFormat: z.string().min(1).optional(),

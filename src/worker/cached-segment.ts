@@ -8,6 +8,8 @@ import { readSegmentSidecar } from './segment-sidecar.ts';
 export interface CachedSegment {
   bytes: number;
   traceId?: string;
+  /** Its checks kept a flagged take when it was made (issue 15). */
+  flagged?: boolean;
 }
 
 /**
@@ -35,5 +37,9 @@ export async function findCachedSegment(
     for (const object of segmentObjectKeys(key)) await storage.delete(object);
     return undefined;
   }
-  return { bytes: existing.size, ...(sidecar.traceId === undefined ? {} : { traceId: sidecar.traceId }) };
+  return {
+    bytes: existing.size,
+    ...(sidecar.traceId === undefined ? {} : { traceId: sidecar.traceId }),
+    ...(sidecar.flagged === true ? { flagged: true } : {}),
+  };
 }

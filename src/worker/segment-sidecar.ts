@@ -14,6 +14,8 @@ export interface SegmentSidecar {
   bytes?: number;
   sha256?: string;
   words?: readonly WordTiming[];
+  /** The segment's checks found no good take and kept the best (issue 15); absent when none was flagged or none checked. */
+  flagged?: boolean;
 }
 
 /** The sidecar at `key`; {} when absent or unreadable (it only informs). */
@@ -33,10 +35,15 @@ export async function readSegmentSidecar(storage: Storage, key: string): Promise
       ...(Number.isSafeInteger(parsed.bytes) ? { bytes: parsed.bytes as number } : {}),
       ...(typeof parsed.sha256 === 'string' ? { sha256: parsed.sha256 } : {}),
       ...(isWordList(parsed.words) ? { words: parsed.words } : {}),
+      ...(isFlagged(parsed.qa) ? { flagged: true } : {}),
     };
   } catch {
     return {};
   }
+}
+
+function isFlagged(qa: unknown): boolean {
+  return typeof qa === 'object' && qa !== null && (qa as { flagged?: unknown }).flagged === true;
 }
 
 /** A list of word timings as SynthesisMeta.words holds them; anything else is not trusted at all. */
@@ -52,15 +59,22 @@ function isWordList(value: unknown): value is WordTiming[] {
 }
 
 /** Passes bytes through while hashing them: the sha256 of what was stored costs no second read. */
-export function sha256Tap(source: AsyncIterable<Uint8Array>): { stream: AsyncGenerator<Uint8Array, void, undefined>; sha256(): string } {
+export function sha256Tap(
+  source: AsyncIterable<Uint8Array>,
+  /** Called once the source ended, with the sha256 and the byte count of everything it gave. */
+  onEnd?: (sha256: string, bytes: number) => void,
+): { stream: AsyncGenerator<Uint8Array, void, undefined>; sha256(): string } {
   const hash = createHash('sha256');
   let digest: string | undefined;
+  let bytes = 0;
   async function* stream(): AsyncGenerator<Uint8Array, void, undefined> {
     for await (const chunk of source) {
       hash.update(chunk);
+      bytes += chunk.byteLength;
       yield chunk;
     }
     digest = hash.digest('hex');
+    onEnd?.(digest, bytes);
   }
   return {
     stream: stream(),

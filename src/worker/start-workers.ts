@@ -28,6 +28,7 @@ import { CredentialGuard } from './credential-guard.ts';
 import { TaskRouteGate } from './task-route-gate.ts';
 import { startStallWatchdog } from './stall-watchdog.ts';
 import { processSynthesize, type SynthesizeDeps } from './synthesize-processor.ts';
+import { takeVerification } from './take-verification.ts';
 import type { ScheduledBookRenderer } from './schedule-run-processor.ts';
 import { scheduleRunWorker } from './schedule-run-worker.ts';
 import { ScheduleStore } from '../render/schedule-store.ts';
@@ -66,6 +67,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
   const shared = connect();
   await warnOnUnsafeRedis(shared, logger);
   const store = new RenderStore(shared, config.QUEUE_PREFIX, { retentionDays: config.RENDER_RETENTION_DAYS });
+  const verification = takeVerification(config, shared);
   const storages = new StoragePool(config, { sweepTempFiles: { olderThanMs: config.WORKER_LOCK_MS, logger } });
   const metrics = new RedisMetricsRecorder(shared, config.QUEUE_PREFIX, logger);
   const renderEnded = renderEndAnnouncer({ connection: shared, prefix: config.QUEUE_PREFIX, metrics, logger });
@@ -117,6 +119,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
       renderEnded,
       durationCeiling: { secondsPerChar: config.SEGMENT_MAX_SECONDS_PER_CHAR, extraSeconds: config.SEGMENT_EXTRA_SECONDS },
       ...(provider.kind === 'task' ? { taskRoutes: new TaskRouteGate() } : {}),
+      verification,
     };
     const worker = new FetchObservedWorker(queueName, (job, token) => processSynthesize(job, token, deps), {
       ...workerOptions,

@@ -8,7 +8,7 @@ import { segmentMetaKey } from '../queue/segment-key.ts';
 import { segmentTimingsKey } from '../master/subtitles/segment-timings.ts';
 import { ProviderError } from '../errors/provider-error.ts';
 import type { MetricsRecorder } from '../metrics/metrics-recorder.ts';
-import type { Provider, SynthesisMeta, SynthesisRequest, TaskProvider } from '../providers/provider.ts';
+import type { Provider, StreamingProvider, SynthesisMeta, SynthesisRequest, TaskProvider } from '../providers/provider.ts';
 import type { SegmentResult } from '../render/render-record.ts';
 import type { Storage } from '../storage/storage.ts';
 import type { RenderStore } from '../render/render-store.ts';
@@ -26,6 +26,9 @@ import type { AnnounceRenderEnd } from './render-ended.ts';
 import { abandonedSegment } from './abandoned-segment.ts';
 import { findCachedSegment } from './cached-segment.ts';
 import { sha256Tap } from './segment-sidecar.ts';
+import { receiveTake } from './receive-take.ts';
+import { nextTakeNumber, settleTake, type TakeVerification } from './settle-take.ts';
+import type { SegmentQa } from '../verify/qa-record.ts';
 import type { StoragePool } from '../runtime/storage-pool.ts';
 
 export interface SynthesizeDeps {
@@ -47,17 +50,30 @@ export interface SynthesizeDeps {
   credentials?: CredentialGuard;
   /** For a task provider: no task is bought blind before its query route has answered once. */
   taskRoutes?: TaskRouteGate;
+  /** Checks each new take of a job that asks for it (`data.qa`); without it such jobs are stored unchecked. */
+  verification?: TakeVerification;
 }
 
 /** What a producer of segment audio hands back: bytes stored (and their sha256) and the provider's meta. */
 interface Produced {
+  /** What the takes' checks found, when the render asked for them (settle-take.ts). */
+  qa?: SegmentQa;
   bytes: number;
   sha256: string;
   meta: SynthesisMeta;
 }
 
 function requestOf(data: SynthesizeJobData, signal: AbortSignal): SynthesisRequest {
-  return { text: data.text, voice: data.voice, model: data.model, audio: data.audio, voiceSettings: data.voiceSettings, signal };
+  const take = data.qa === undefined ? 1 : nextTakeNumber(data);
+  return {
+    text: data.text,
+    voice: data.voice,
+    model: data.model,
+    audio: data.audio,
+    voiceSettings: data.voiceSettings,
+    signal,
+    ...(take > 1 ? { take } : {}),
+  };
 }
 
 /**
@@ -76,6 +92,30 @@ async function storeStream(
   const hashed = sha256Tap(checked);
   const info = await storage.put(data.key, hashed.stream, { contentType: CONTENT_TYPES[data.audio.format] });
   return { bytes: info.size, sha256: hashed.sha256(), meta: stream.result() };
+}
+
+/**
+ * A streamed provider's segment, take after take until one passes its checks or the takes allowed
+ * are spent (settle-take.ts). Each take is a new billed call made in this slot: a failed one is
+ * recorded in the job data before the next is bought, so a retry after a crash resumes there.
+ */
+async function verifiedSynthesis(
+  job: Job,
+  provider: StreamingProvider,
+  storage: Storage,
+  data: SynthesizeJobData,
+  deps: SynthesizeDeps,
+  verification: TakeVerification,
+  signal: AbortSignal,
+): Promise<Produced> {
+  let current = data;
+  for (;;) {
+    const take = await receiveTake(verification.tempDir, current, provider.synthesize(requestOf(current, signal)), deps.durationCeiling);
+    const outcome = await settleTake({ job, data: current, storage, verification, logger: deps.logger, signal }, take);
+    if ('settled' in outcome) return outcome.settled;
+    await deps.metrics.retakeRequested(current.provider);
+    current = outcome.retake;
+  }
 }
 
 /**
@@ -185,11 +225,19 @@ async function pollTask(
   deps.taskRoutes?.answered();
   deps.credentials?.accepted();
   if (status.state === 'succeeded') {
-    const produced = await storeStream(
-      storage,
-      data,
-      provider.download(status.audioUrl, requestOf(data, signal)),
-      deps.durationCeiling,
+    const verification = data.qa === undefined ? undefined : deps.verification;
+    const download = provider.download(status.audioUrl, requestOf(data, signal));
+    const produced = await (
+      verification === undefined
+        ? storeStream(storage, data, download, deps.durationCeiling)
+        : receiveTake(verification.tempDir, data, download, deps.durationCeiling).then(async (take) => {
+            // The task's billing and id are the take's: each take is its own task.
+            if (take.meta.billedCharacters === undefined && status.billedCharacters !== undefined)
+              take.meta.billedCharacters = status.billedCharacters;
+            take.meta.traceId ??= task.id;
+            const outcome = await settleTake({ job, data, storage, verification, logger: deps.logger, signal }, take);
+            return 'settled' in outcome ? outcome.settled : outcome;
+          })
     ).catch(async (error: unknown) => {
       // A bad answer is the task's own result: a retry must buy a new task, not fetch the same bytes.
       if (!signal.aborted) {
@@ -198,6 +246,11 @@ async function pollTask(
       }
       throw error;
     });
+    // A bad take: the next is a new task, created now (its create persisted before anything else).
+    if ('retake' in produced) {
+      await deps.metrics.retakeRequested(data.provider);
+      return advanceTask(job, token, provider, storage, produced.retake, deps, signal);
+    }
     if (produced.meta.billedCharacters === undefined && status.billedCharacters !== undefined)
       produced.meta.billedCharacters = status.billedCharacters;
     if (produced.meta.traceId === undefined) produced.meta.traceId = task.id;
@@ -310,13 +363,17 @@ async function synthesizeSegment(
         cached: true,
         bytes: existing.bytes,
         ...(existing.traceId ? { traceId: existing.traceId } : {}),
+        // Checked when it was made: what was found then stands.
+        ...(data.qa === undefined ? {} : { qa: { checked: false, takes: 0, flagged: existing.flagged === true } }),
       };
     }
     const { provider } = deps;
     const produced =
       provider.kind === 'task'
         ? await advanceTask(job, token, provider, storage, data, deps, signal)
-        : await storeStream(storage, data, provider.synthesize(requestOf(data, signal)), deps.durationCeiling);
+        : data.qa !== undefined && deps.verification !== undefined
+          ? await verifiedSynthesis(job, provider, storage, data, deps, deps.verification, signal)
+          : await storeStream(storage, data, provider.synthesize(requestOf(data, signal)), deps.durationCeiling);
     deps.credentials?.accepted();
     const { meta } = produced;
     await Promise.all([
@@ -328,6 +385,7 @@ async function synthesizeSegment(
             provider: data.provider,
             bytes: produced.bytes,
             sha256: produced.sha256,
+            ...(produced.qa === undefined ? {} : { qa: produced.qa }),
             createdAt: new Date().toISOString(),
           }),
         ),
@@ -339,6 +397,7 @@ async function synthesizeSegment(
     ]);
     await deps.store.markSegmentDone(data.renderId, data.index, false, segmentChars(data));
     await deps.metrics.segmentSynthesized(data.provider, meta.billedCharacters ?? 0, Date.now() - (data.task?.submittedAt ?? started));
+    if (produced.qa !== undefined) await deps.metrics.segmentVerified(data.provider, produced.qa);
     deps.logger.debug(
       { renderId: data.renderId, index: data.index, bytes: produced.bytes, ms: Date.now() - started },
       'segment synthesized',
@@ -350,6 +409,7 @@ async function synthesizeSegment(
       bytes: produced.bytes,
       ...(meta.billedCharacters === undefined ? {} : { billedCharacters: meta.billedCharacters }),
       ...(meta.traceId === undefined ? {} : { traceId: meta.traceId }),
+      ...(produced.qa === undefined ? {} : { qa: produced.qa }),
     };
   } catch (error) {
     if (error instanceof DelayedError) throw error; // polling later: flow control, not a failure

@@ -60,7 +60,22 @@ describe('a lexicon edit re-bills only the segments it touches (CLI, SenseAudio 
 
   async function render(extra: readonly string[]): Promise<{ manifest: Manifest; stderr: string }> {
     const result = await runCli(
-      ['render', join(dir, 'book.txt'), '--provider', 'senseaudio', '--profile', 'raw', '--local', '--out', join(dir, 'out'), ...extra],
+      // --qa off: the simulator speaks next to no audio (msPerChar 0, for speed), which the take
+      // checks would rightly call silent and retake; this test is about what the lexicon re-bills.
+      [
+        'render',
+        join(dir, 'book.txt'),
+        '--provider',
+        'senseaudio',
+        '--profile',
+        'raw',
+        '--qa',
+        'off',
+        '--local',
+        '--out',
+        join(dir, 'out'),
+        ...extra,
+      ],
       { REDIS_URL: redisUrl, QUEUE_PREFIX: prefix, SENSEAUDIO_API_KEY: API_KEY, SENSEAUDIO_BASE_URL: simulator.url, LOG_LEVEL: 'silent' },
     );
     expect(result.code, result.stderr).toBe(0);

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pino } from 'pino';
 import type { AppConfig } from '../../src/runtime/app-config.ts';
-import { enqueueRender, type EnqueuedRender } from '../../src/producer/enqueue-render.ts';
+import { enqueueRender, type EnqueuedRender, type RenderRequest } from '../../src/producer/enqueue-render.ts';
 import { planRender, type RenderPlan } from '../../src/producer/plan.ts';
 import { providerPlanOptions } from '../../src/producer/provider-plan-options.ts';
 import { resolveRenderOptions, type RawRenderOptions, type RenderOptions } from '../../src/producer/render-options.ts';
@@ -27,7 +27,8 @@ export interface RenderEnv {
   store: RenderStore;
   /** Without `pauses` the plan asks for no structural pause (tests about other things keep their times). */
   plan(text: string, raw?: RawRenderOptions, pauses?: Readonly<PauseRules>): { plan: RenderPlan; options: RenderOptions };
-  enqueue(id: string, plan: RenderPlan, options: RenderOptions): Promise<EnqueuedRender>;
+  /** `extra`: more of the render request (take checks, priority …). */
+  enqueue(id: string, plan: RenderPlan, options: RenderOptions, extra?: Partial<RenderRequest>): Promise<EnqueuedRender>;
   /** Waits for the render's stitch job to finish (by event) and reads its manifest. */
   finish(id: string, timeoutMs?: number): Promise<Manifest>;
   /** Paths of a render's segment files, in spoken order. */
@@ -72,10 +73,10 @@ export async function startRenderEnv(
         options: resolved,
       };
     },
-    enqueue: (id, plan, resolved) =>
+    enqueue: (id, plan, resolved, extra = {}) =>
       enqueueRender(
         { connection, prefix: config.QUEUE_PREFIX, store, retry: { attempts: config.RETRY_ATTEMPTS, backoffMs: config.RETRY_BACKOFF_MS } },
-        { id, plan, provider: definition, options: resolved, output: describeLocation(out) },
+        { ...extra, id, plan, provider: definition, options: resolved, output: describeLocation(out) },
       ),
     async finish(id, timeoutMs = 240_000) {
       const job = await Job.fromId(stitchQueue, id);

@@ -124,6 +124,7 @@ export function rendersCreateRoute(app: ApiApp, ctx: ApiContext): void {
             id,
             title: tags.title,
             priority: body.priority,
+            qa: prepared.qa,
             plan,
             source: input.source,
             provider: definition,

@@ -36,8 +36,9 @@ export function buildCreateRequest(request: SynthesisRequest): Ai302CreateReques
     const field = issue?.path.map(String).join('.') || 'voiceSettings';
     throw new InputError(field, `${issue?.message ?? 'invalid'} (ai302)`, request.voiceSettings);
   }
+  const temperature = retakeTemperature(settings.temperature, request.take ?? 1);
   const sampling = {
-    ...(settings.temperature === undefined ? {} : { temperature: settings.temperature }),
+    ...(temperature === undefined ? {} : { temperature }),
     ...(settings.topK === undefined ? {} : { top_k: settings.topK }),
     ...(settings.topP === undefined ? {} : { top_p: settings.topP }),
   };
@@ -56,4 +57,20 @@ export function buildCreateRequest(request: SynthesisRequest): Ai302CreateReques
       ...sampling,
     },
   };
+}
+
+/** The documented default temperature (docs/providers/ai302.md, seed 003). */
+const DEFAULT_TEMPERATURE = 1;
+const RETAKE_STEP = 0.15;
+const RETAKE_FLOOR = 0.3;
+
+/**
+ * A retake (issue 15) asks for a fresh take: the API has no seed, so each take after the first
+ * samples 0.15 cooler than the one before (down to 0.3), which also makes a runaway or garbled
+ * take less likely. A first take sends exactly what the settings say.
+ */
+export function retakeTemperature(asked: number | undefined, take: number): number | undefined {
+  if (take <= 1) return asked;
+  const from = asked ?? DEFAULT_TEMPERATURE;
+  return Math.round(Math.max(Math.min(from, RETAKE_FLOOR), from - RETAKE_STEP * (take - 1)) * 100) / 100;
 }
