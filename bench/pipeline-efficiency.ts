@@ -46,7 +46,7 @@ async function measure(options: BenchOptions, segments: number, layout: Layout):
       baseline: round(idealMs / 1000, 3),
       baselineLabel: 'ideal N × latency ÷ limit',
       better: 'lower',
-      target: { op: '<=', ratio: 1.1 },
+      target: { op: '<=', ratio: 1.05 },
       command: benchCommand('pipeline', options.quick),
       details: {
         segments,

@@ -2,6 +2,7 @@ import { releaseBudget, type BudgetBooking } from './daily-budget.ts';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { CREATE_RECORD } from './create-record-script.ts';
+import { LuaScript } from './lua-script.ts';
 import { IDEMPOTENCY_KEEP_MS, idempotencyRedisKey, renderKeys } from './render-keys.ts';
 import { legacyOutline, renderOutlineSchema, type RenderOutline } from './render-outline.ts';
 import { DEFAULT_RENDER_RETENTION_DAYS, EXPIRE_ENDED_LUA, retentionSeconds } from './render-retention.ts';
@@ -55,19 +56,40 @@ return 1`;
 /**
  * Counts a segment done once, however often it is reported: its characters are added to the
  * record's charsDone only when SADD added it. Nothing is written for a record that is gone.
- * KEYS: record, done, cached; ARGV: index, chars, cached (1/0).
+ * The segment's event is published in the same step, so a segment costs one round trip here.
+ * KEYS: record, done, cached; ARGV: index, chars, cached (1/0), events channel, event.
  */
-const SEGMENT_DONE = `
-local status = redis.call('HGET', KEYS[1], 'status')
-if not status then return 0 end
--- An ended render counts nothing more: sets created now would outlive its expiring record.
-if status == 'completed' or status == 'failed' or status == 'cancelled' then return 0 end
--- A record from before charsDone was counted has no such field; get() sums its segments instead.
-if redis.call('SADD', KEYS[2], ARGV[1]) == 1 and redis.call('HEXISTS', KEYS[1], 'charsDone') == 1 then
-  redis.call('HINCRBY', KEYS[1], 'charsDone', ARGV[2])
+const SEGMENT_DONE = new LuaScript(`
+local function count()
+  local status = redis.call('HGET', KEYS[1], 'status')
+  if not status then return 0 end
+  -- An ended render counts nothing more: sets created now would outlive its expiring record.
+  if status == 'completed' or status == 'failed' or status == 'cancelled' then return 0 end
+  -- A record from before charsDone was counted has no such field; get() sums its segments instead.
+  if redis.call('SADD', KEYS[2], ARGV[1]) == 1 and redis.call('HEXISTS', KEYS[1], 'charsDone') == 1 then
+    redis.call('HINCRBY', KEYS[1], 'charsDone', ARGV[2])
+  end
+  if ARGV[3] == '1' then redis.call('SADD', KEYS[3], ARGV[1]) end
+  return 1
 end
-if ARGV[3] == '1' then redis.call('SADD', KEYS[3], ARGV[1]) end
-return 1`;
+local counted = count()
+redis.call('PUBLISH', ARGV[4], ARGV[5])
+return counted`);
+
+/**
+ * A segment job starting: hasEnded and markRunning in one step. Returns 0 when the render has
+ * ended (nothing is written), else 1; the first segment of a render sets startedAt and moves it
+ * to running, publishing that event. A record that is gone is not created again.
+ * KEYS: record; ARGV: startedAt, events channel, the running event.
+ */
+const SEGMENT_START = new LuaScript(`
+local status = redis.call('HGET', KEYS[1], 'status')
+if status == 'completed' or status == 'failed' or status == 'cancelled' then return 0 end
+if status and redis.call('HSETNX', KEYS[1], 'startedAt', ARGV[1]) == 1 then
+  redis.call('HSET', KEYS[1], 'status', 'running')
+  redis.call('PUBLISH', ARGV[2], ARGV[3])
+end
+return 1`);
 
 /** A render's own state in Redis, next to its BullMQ flow. */
 export class RenderStore {
@@ -179,8 +201,24 @@ export class RenderStore {
   /** Counts a segment and its `chars` once, however often an at-least-once delivery reports it. */
   async markSegmentDone(id: string, index: number, cached: boolean, chars: number): Promise<void> {
     const keys = renderKeys(this.#prefix, id);
-    await this.#redis.eval(SEGMENT_DONE, 3, keys.record, keys.done, keys.cached, String(index), String(chars), cached ? '1' : '0');
-    await this.#publish({ id, segment: index, cached, chars });
+    const event: RenderEvent = { id, segment: index, cached, chars };
+    await SEGMENT_DONE.run(
+      this.#redis,
+      [keys.record, keys.done, keys.cached],
+      [String(index), String(chars), cached ? '1' : '0', keys.events, JSON.stringify(event)],
+    );
+  }
+
+  /**
+   * What a segment job asks first, in one round trip: 'ended' when the render is over (a segment
+   * of a cancelled or failed render is never paid for), else 'started', the render moved to
+   * running by its first segment (hasEnded then markRunning, as one atomic step).
+   */
+  async startSegment(id: string): Promise<'ended' | 'started'> {
+    const keys = renderKeys(this.#prefix, id);
+    const running: RenderEvent = { id, status: 'running' };
+    const started = await SEGMENT_START.run(this.#redis, [keys.record], [new Date().toISOString(), keys.events, JSON.stringify(running)]);
+    return Number(started) === 0 ? 'ended' : 'started';
   }
 
   /** Moves to `running` the first time a segment starts; never moves a render backwards. */

@@ -24,8 +24,9 @@ import type { TaskRouteGate } from './task-route-gate.ts';
 import { WorkerShutdownError, type RenderAborts } from './render-aborts.ts';
 import type { AnnounceRenderEnd } from './render-ended.ts';
 import { abandonedSegment } from './abandoned-segment.ts';
-import { findCachedSegment } from './cached-segment.ts';
+import { findCachedSegment, type CachedSegment } from './cached-segment.ts';
 import { sha256Tap } from './segment-sidecar.ts';
+import { stepTimings, type StepTimings } from './step-timings.ts';
 import { receiveTake } from './receive-take.ts';
 import { nextTakeNumber, settleTake, type TakeVerification } from './settle-take.ts';
 import type { SegmentQa } from '../verify/qa-record.ts';
@@ -61,6 +62,8 @@ interface Produced {
   bytes: number;
   sha256: string;
   meta: SynthesisMeta;
+  /** Its sidecar is stored already (written beside the audio's put: storeStream). */
+  sidecarStored?: true;
 }
 
 function requestOf(data: SynthesizeJobData, signal: AbortSignal): SynthesisRequest {
@@ -86,12 +89,69 @@ async function storeStream(
   data: SynthesizeJobData,
   audio: AsyncGenerator<Uint8Array, SynthesisMeta, undefined>,
   ceiling: DurationCeilingPolicy,
+  steps?: StepTimings,
 ): Promise<Produced> {
   const stream = withResult(audio);
   const checked = validateSegmentStream(stream.items, { provider: data.provider, audio: data.audio, text: data.text, ceiling });
-  const hashed = sha256Tap(checked);
-  const info = await storage.put(data.key, hashed.stream, { contentType: CONTENT_TYPES[data.audio.format] });
-  return { bytes: info.size, sha256: hashed.sha256(), meta: stream.result() };
+  // The sidecar is known once the last byte is read: it is written while the audio's put makes
+  // that audio durable (fsync, rename), not after. Either may land first: a sidecar without
+  // its audio is never read (the cache looks at the audio first), and the audio without its
+  // sidecar is trusted as ever. The segment is done only once both are stored.
+  let sidecar: Promise<void> | undefined;
+  const hashed = sha256Tap(checked, (sha256, bytes) => {
+    steps?.lap('providerStream');
+    sidecar = storeSidecar(storage, data, { bytes, sha256, meta: stream.result() });
+    sidecar.catch(() => undefined); // awaited below, after the audio's put
+  });
+  let info: Awaited<ReturnType<Storage['put']>>;
+  try {
+    info = await storage.put(data.key, hashed.stream, { contentType: CONTENT_TYPES[data.audio.format] });
+  } finally {
+    // Settled before the job moves on, whichever failed.
+    await sidecar?.catch(() => undefined);
+  }
+  const produced: Produced = { bytes: info.size, sha256: hashed.sha256(), meta: stream.result() };
+  if (sidecar === undefined) return produced;
+  await sidecar;
+  return { ...produced, sidecarStored: true };
+}
+
+/**
+ * The segment's `.json` sidecar (its meta, bytes and sha256 as stored), and beside its put the
+ * removal of sentence times stored for an earlier audio under this key (deleted by hand): they
+ * no longer hold. Both side by side, so the delete adds no wait.
+ */
+async function storeSidecar(storage: Storage, data: SynthesizeJobData, produced: Produced): Promise<void> {
+  const { meta } = produced;
+  await Promise.all([
+    storage.put(
+      segmentMetaKey(data.key),
+      bytesBody(
+        JSON.stringify({
+          ...meta,
+          provider: data.provider,
+          bytes: produced.bytes,
+          sha256: produced.sha256,
+          ...(produced.qa === undefined ? {} : { qa: produced.qa }),
+          createdAt: new Date().toISOString(),
+        }),
+      ),
+      { contentType: 'application/json' },
+    ),
+    storage.delete(segmentTimingsKey(data.key)),
+  ]);
+}
+
+/** The segment's storage and what its cache holds; a rejection is marked handled here and read where it is awaited. */
+function lookUpCache(deps: SynthesizeDeps, data: SynthesizeJobData): Promise<{ storage: Storage; existing: CachedSegment | undefined }> {
+  const looked = (async () => {
+    const storage = deps.storages.get(data.output);
+    const existing = await findCachedSegment(storage, data.key, deps.logger, { renderId: data.renderId, index: data.index });
+    return { storage, existing };
+  })();
+  // Unread when the render has ended: that job returns without it.
+  looked.catch(() => undefined);
+  return looked;
 }
 
 /**
@@ -340,23 +400,31 @@ async function synthesizeSegment(
   deps: SynthesizeDeps,
   signal: AbortSignal,
 ): Promise<SegmentResult> {
-  // A segment of a cancelled or failed render is never paid for.
-  if (await deps.store.hasEnded(data.renderId)) {
+  const steps = stepTimings();
+  // The cache lookup bills nothing, so it runs beside the render's check (one wait, not two);
+  // what it found, or how it failed, counts only once the render is known to go on.
+  const lookup = lookUpCache(deps, data);
+  // A segment of a cancelled or failed render is never paid for. The first segment moves the
+  // render to running, in the same round trip.
+  const ended = (await deps.store.startSegment(data.renderId)) === 'ended';
+  steps.lap('startSegment');
+  if (ended) {
     deps.logger.info({ renderId: data.renderId, index: data.index }, 'render ended; segment not synthesized');
     return abandonedSegment(data);
   }
-  const storage = deps.storages.get(data.output);
-  await deps.store.markRunning(data.renderId);
 
   const started = Date.now();
   // The cache lookup too: a storage failing here (S3 away, credentials revoked) must fail the
   // segment like any other error and, on the last attempt, mark the render failed.
   try {
     // A cached file no longer the size stored at synthesis is evicted there and made again.
-    const existing = await findCachedSegment(storage, data.key, deps.logger, { renderId: data.renderId, index: data.index });
+    const { storage, existing } = await lookup;
+    steps.lap('cacheLookup');
     if (existing) {
-      await deps.store.markSegmentDone(data.renderId, data.index, true, segmentChars(data));
-      await deps.metrics.segmentCached(data.provider);
+      await Promise.all([
+        deps.store.markSegmentDone(data.renderId, data.index, true, segmentChars(data)),
+        deps.metrics.segmentCached(data.provider),
+      ]);
       return {
         index: data.index,
         key: data.key,
@@ -373,33 +441,22 @@ async function synthesizeSegment(
         ? await advanceTask(job, token, provider, storage, data, deps, signal)
         : data.qa !== undefined && deps.verification !== undefined
           ? await verifiedSynthesis(job, provider, storage, data, deps, deps.verification, signal)
-          : await storeStream(storage, data, provider.synthesize(requestOf(data, signal)), deps.durationCeiling);
+          : await storeStream(storage, data, provider.synthesize(requestOf(data, signal)), deps.durationCeiling, steps);
+    steps.lap('audioPut');
     deps.credentials?.accepted();
     const { meta } = produced;
+    if (!produced.sidecarStored) await storeSidecar(storage, data, produced);
+    steps.lap('sidecar');
+    // Only now, with the audio and its sidecar durable, is the segment done. Its metrics go
+    // beside it: one wait for both.
     await Promise.all([
-      storage.put(
-        segmentMetaKey(data.key),
-        bytesBody(
-          JSON.stringify({
-            ...meta,
-            provider: data.provider,
-            bytes: produced.bytes,
-            sha256: produced.sha256,
-            ...(produced.qa === undefined ? {} : { qa: produced.qa }),
-            createdAt: new Date().toISOString(),
-          }),
-        ),
-        { contentType: 'application/json' },
-      ),
-      // New audio: sentence times stored for an earlier one under this key (its audio deleted by
-      // hand) no longer hold. Beside the sidecar's put, so it adds no round trip.
-      storage.delete(segmentTimingsKey(data.key)),
+      deps.store.markSegmentDone(data.renderId, data.index, false, segmentChars(data)),
+      deps.metrics.segmentSynthesized(data.provider, meta.billedCharacters ?? 0, Date.now() - (data.task?.submittedAt ?? started)),
     ]);
-    await deps.store.markSegmentDone(data.renderId, data.index, false, segmentChars(data));
-    await deps.metrics.segmentSynthesized(data.provider, meta.billedCharacters ?? 0, Date.now() - (data.task?.submittedAt ?? started));
     if (produced.qa !== undefined) await deps.metrics.segmentVerified(data.provider, produced.qa);
+    steps.lap('markDone');
     deps.logger.debug(
-      { renderId: data.renderId, index: data.index, bytes: produced.bytes, ms: Date.now() - started },
+      { renderId: data.renderId, index: data.index, bytes: produced.bytes, ms: Date.now() - started, steps: steps.result() },
       'segment synthesized',
     );
     return {
