@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { AudioSettings } from '../audio/audio-settings.ts';
@@ -87,7 +87,9 @@ export async function recognizeTake(path: string, options: RecognizeOptions): Pr
   options.signal?.throwIfAborted();
   const argv = typeof options.command === 'string' ? splitCommand(options.command) : [...options.command];
   if (argv.length === 0) throw new ConfigError('QA_ASR_COMMAND is empty', options.command);
-  const dir = await mkdtemp(join(options.tempDir ?? tmpdir(), 'tts-batch-asr-'));
+  const parent = options.tempDir ?? tmpdir();
+  await mkdir(parent, { recursive: true });
+  const dir = await mkdtemp(join(parent, 'tts-batch-asr-'));
   const untrack = trackFolder(dir);
   try {
     const wav = join(dir, 'take.wav');

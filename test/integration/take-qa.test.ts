@@ -1,5 +1,3 @@
-import { writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { flaggedSegments } from '../../src/cli/format-qa-report.ts';
 import { ai302Definition } from '../../src/providers/ai302/definition.ts';
@@ -7,16 +5,12 @@ import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.
 import { toSpeechText } from '../../src/text/speech-text.ts';
 import { startAi302Simulator, type Ai302Simulator } from '../simulators/ai302/server.ts';
 import { startSenseAudioSimulator, type SenseAudioSimulator } from '../simulators/senseaudio/server.ts';
-import { otherTextFor, randomBadTakes, type BadTake, type BadTakeVariant } from '../simulators/shared/take-faults.ts';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { randomBadTakes, type BadTake, type BadTakeVariant } from '../simulators/shared/take-faults.ts';
 import { requireFfmpeg } from '../support/ffmpeg.ts';
 import { pollUntil } from '../support/poll-until.ts';
 import { qaBook } from '../support/qa-book.ts';
 import { startRenderEnv, type RenderEnv } from '../support/render-env.ts';
 
-const FAKE_ASR = fileURLToPath(new URL('../fixtures/asr/fake-asr.sh', import.meta.url));
 const AUDIO = { format: 'mp3', sampleRate: 16000, channels: 1, bitrate: 32000 } as const;
 const QA_ON = { qa: { mode: 'on', maxTakes: 2 } } as const;
 /** What the signal checks can hear (otherText needs the recognizer). */
@@ -204,62 +198,5 @@ describe('verify and retake on a task provider (302.AI simulator)', () => {
     expect(manifest.segments[1]?.qa).toMatchObject({ takes: 2, keptTake: 2, flagged: false });
     expect(manifest.segments[1]?.qa?.failedTakes).toEqual([{ take: 1, failed: ['trailingSilence'] }]);
     expect(manifest.billedCharacters).toBe(sum(tasks.map((task) => task.usageCharacters)));
-  });
-});
-
-describe('the recognizer check (QA_ASR_COMMAND) in a render', () => {
-  const API_KEY = 'sim-key-take-qa-asr-0c4e';
-  let simulator: SenseAudioSimulator;
-  let env: RenderEnv;
-  let dir: string;
-
-  beforeAll(async () => {
-    await requireFfmpeg();
-    dir = await mkdtemp(join(tmpdir(), 'ttsb-asr-'));
-    const heard = join(dir, 'heard.txt');
-    // One take at a time: what the simulator spoke is what the stand-in recognizer "hears".
-    simulator = await startSenseAudioSimulator({
-      apiKey: API_KEY,
-      msPerChar: 6,
-      tone: 'sentences',
-      takeFaults: ({ text }) => {
-        const spoiled = target !== undefined && text === target && !targetUsed;
-        if (spoiled) targetUsed = true;
-        writeFileSync(heard, spoiled ? otherTextFor(text) : text);
-        return spoiled ? { variant: 'otherText' } : undefined;
-      },
-    });
-    env = await startRenderEnv(senseAudioDefinition, {
-      SENSEAUDIO_API_KEY: API_KEY,
-      SENSEAUDIO_BASE_URL: simulator.url,
-      WORKER_CONCURRENCY: '1',
-      QA_ASR_COMMAND: `bash ${FAKE_ASR} say ${heard}`,
-      QA_ASR_MIN_SAMPLES: '2',
-    });
-  });
-
-  afterAll(async () => {
-    await env?.close();
-    await simulator?.close();
-    if (dir !== undefined) await rm(dir, { recursive: true, force: true });
-  });
-
-  let target: string | undefined;
-  let targetUsed = false;
-
-  it('a take of other words, right length and clean signal, fails only the transcript check and is retaken', async () => {
-    const { plan, options } = env.plan(qaBook(5, 'asr', 9), AUDIO);
-    target = toSpeechText(plan.segments[3]?.text ?? '');
-    await env.enqueue('qa-asr', plan, options, QA_ON);
-    const manifest = await env.finish('qa-asr', 120_000);
-    expect(targetUsed).toBe(true);
-    for (const segment of manifest.segments) {
-      const transcript = segment.qa?.checks?.find((check) => check.check === 'transcript');
-      expect(transcript?.passed).toBe(true);
-      expect(transcript?.value).toBeGreaterThan(0.9);
-    }
-    expect(manifest.segments[3]?.qa).toMatchObject({ takes: 2, keptTake: 2, flagged: false });
-    expect(manifest.segments[3]?.qa?.failedTakes).toEqual([{ take: 1, failed: ['transcript'] }]);
-    expect(manifest.qa).toMatchObject({ checked: 5, retaken: 1, flagged: 0 });
   });
 });
