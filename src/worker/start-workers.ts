@@ -1,3 +1,4 @@
+import { jobLookahead, ProviderSlots } from './provider-slots.ts';
 import { applyFleetLimits, checkProviderSettings } from './fleet-limits.ts';
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
@@ -107,6 +108,10 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     queues.push(queue);
     const fleet = await applyFleetLimits(queue, name, config);
     fleets[name] = fleet;
+    // WORKER_CONCURRENCY provider calls at most; a few more jobs held, so the next call is ready
+    // while a finished one is made durable (provider-slots.ts).
+    const slots = new ProviderSlots(config.WORKER_CONCURRENCY);
+    const jobConcurrency = config.WORKER_CONCURRENCY + jobLookahead(config.WORKER_CONCURRENCY);
     const deps: SynthesizeDeps = {
       provider,
       queue,
@@ -120,11 +125,12 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
       durationCeiling: { secondsPerChar: config.SEGMENT_MAX_SECONDS_PER_CHAR, extraSeconds: config.SEGMENT_EXTRA_SECONDS },
       ...(provider.kind === 'task' ? { taskRoutes: new TaskRouteGate() } : {}),
       verification,
+      slots,
     };
     const worker = new FetchObservedWorker(queueName, (job, token) => processSynthesize(job, token, deps), {
       ...workerOptions,
       connection: connect(),
-      concurrency: config.WORKER_CONCURRENCY,
+      concurrency: jobConcurrency,
       // A queue-wide limiter (PROVIDER_RATE_LIMIT, else RATE_LIMIT_MAX jobs per
       // RATE_LIMIT_DURATION_MS, across every worker process) is also what makes BullMQ honour
       // queue.rateLimit() in all processes: without one, a 429 would pause only the process that received it.
@@ -134,7 +140,7 @@ export async function startWorkers(options: StartWorkersOptions): Promise<Worker
     deps.credentials = new CredentialGuard({
       provider: name,
       worker,
-      concurrency: config.WORKER_CONCURRENCY,
+      concurrency: jobConcurrency,
       firstRecheckMs: config.CREDENTIAL_RECHECK_MS,
       maxRecheckMs: config.CREDENTIAL_RECHECK_MAX_MS,
       logger: deps.logger,

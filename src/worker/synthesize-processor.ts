@@ -27,6 +27,7 @@ import { abandonedSegment } from './abandoned-segment.ts';
 import { findCachedSegment, type CachedSegment } from './cached-segment.ts';
 import { sha256Tap } from './segment-sidecar.ts';
 import { stepTimings, type StepTimings } from './step-timings.ts';
+import type { ProviderSlots } from './provider-slots.ts';
 import { receiveTake } from './receive-take.ts';
 import { nextTakeNumber, settleTake, type TakeVerification } from './settle-take.ts';
 import type { SegmentQa } from '../verify/qa-record.ts';
@@ -53,6 +54,8 @@ export interface SynthesizeDeps {
   taskRoutes?: TaskRouteGate;
   /** Checks each new take of a job that asks for it (`data.qa`); without it such jobs are stored unchecked. */
   verification?: TakeVerification;
+  /** The provider calls this process may have in flight; the worker holds a few more jobs than this (provider-slots.ts). */
+  slots?: ProviderSlots;
 }
 
 /** What a producer of segment audio hands back: bytes stored (and their sha256) and the provider's meta. */
@@ -90,6 +93,7 @@ async function storeStream(
   audio: AsyncGenerator<Uint8Array, SynthesisMeta, undefined>,
   ceiling: DurationCeilingPolicy,
   steps?: StepTimings,
+  providerDone?: () => void,
 ): Promise<Produced> {
   const stream = withResult(audio);
   const checked = validateSegmentStream(stream.items, { provider: data.provider, audio: data.audio, text: data.text, ceiling });
@@ -100,6 +104,8 @@ async function storeStream(
   let sidecar: Promise<void> | undefined;
   const hashed = sha256Tap(checked, (sha256, bytes) => {
     steps?.lap('providerStream');
+    // The provider has said all it will: its slot goes to the next job while this one is made durable.
+    providerDone?.();
     sidecar = storeSidecar(storage, data, { bytes, sha256, meta: stream.result() });
     sidecar.catch(() => undefined); // awaited below, after the audio's put
   });
@@ -167,16 +173,26 @@ async function verifiedSynthesis(
   deps: SynthesizeDeps,
   verification: TakeVerification,
   signal: AbortSignal,
+  release: () => void,
 ): Promise<Produced> {
   let current = data;
+  let releaseSlot = release;
   for (;;) {
-    const take = await receiveTake(verification.tempDir, current, provider.synthesize(requestOf(current, signal)), deps.durationCeiling);
+    let take;
+    try {
+      take = await receiveTake(verification.tempDir, current, provider.synthesize(requestOf(current, signal)), deps.durationCeiling);
+    } finally {
+      releaseSlot();
+    }
     const outcome = await settleTake({ job, data: current, storage, verification, logger: deps.logger, signal }, take);
     if ('settled' in outcome) return outcome.settled;
     await deps.metrics.retakeRequested(current.provider);
     current = outcome.retake;
+    releaseSlot = (await deps.slots?.acquire(signal)) ?? NO_SLOT;
   }
 }
+
+const NO_SLOT = (): void => undefined;
 
 /**
  * One step of an asynchronous task: create (persisting the task id before anything else), or
@@ -436,12 +452,20 @@ async function synthesizeSegment(
       };
     }
     const { provider } = deps;
-    const produced =
-      provider.kind === 'task'
-        ? await advanceTask(job, token, provider, storage, data, deps, signal)
-        : data.qa !== undefined && deps.verification !== undefined
-          ? await verifiedSynthesis(job, provider, storage, data, deps, deps.verification, signal)
-          : await storeStream(storage, data, provider.synthesize(requestOf(data, signal)), deps.durationCeiling, steps);
+    // A provider slot only for what calls the provider: a cached segment never waits for one.
+    const release = (await deps.slots?.acquire(signal)) ?? NO_SLOT;
+    steps.lap('slot');
+    let produced: Produced;
+    try {
+      produced =
+        provider.kind === 'task'
+          ? await advanceTask(job, token, provider, storage, data, deps, signal)
+          : data.qa !== undefined && deps.verification !== undefined
+            ? await verifiedSynthesis(job, provider, storage, data, deps, deps.verification, signal, release)
+            : await storeStream(storage, data, provider.synthesize(requestOf(data, signal)), deps.durationCeiling, steps, release);
+    } finally {
+      release();
+    }
     steps.lap('audioPut');
     deps.credentials?.accepted();
     const { meta } = produced;
