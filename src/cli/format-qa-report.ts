@@ -17,14 +17,18 @@ export interface FlaggedSegment {
   failed: { check: string; value: number; min?: number | undefined; max?: number | undefined }[];
 }
 
-/** The flagged segments of a finished render, in book order, with their text from the render's outline. */
-export function flaggedSegments(manifest: Manifest, outline: RenderOutline | null): FlaggedSegment[] {
+/** Each segment's text as a reader sees it, from the render's outline (by position). */
+export function segmentTexts(outline: RenderOutline | null): string[] {
+  return (outline?.segments ?? []).map((segment) => (segment.sentences ?? []).map((sentence) => sentence.text.trim()).join(' '));
+}
+
+/** The flagged segments of a finished render, in book order, with their texts (by position: segmentTexts). */
+export function flaggedSegments(manifest: Manifest, texts: readonly string[]): FlaggedSegment[] {
   const bookFile = manifest.files.find((file) => file.role === 'book')?.name ?? manifest.audio;
   const flagged: FlaggedSegment[] = [];
   manifest.segments.forEach((segment, position) => {
     const qa = segment.qa;
     if (qa?.flagged !== true) return;
-    const planned = outline?.segments[position];
     const chapterTitle = manifest.chapters.find((chapter) => chapter.index === segment.chapter)?.title;
     flagged.push({
       index: segment.index,
@@ -33,7 +37,7 @@ export function flaggedSegments(manifest: Manifest, outline: RenderOutline | nul
       startMs: segment.startMs,
       endMs: segment.startMs + segment.durationMs,
       file: bookFile,
-      text: (planned?.sentences ?? []).map((sentence) => sentence.text.trim()).join(' '),
+      text: qa.text ?? texts[position] ?? '',
       takes: qa.takes,
       ...(qa.keptTake === undefined ? {} : { keptTake: qa.keptTake }),
       failed: (qa.checks ?? []).filter((check) => !check.passed).map(({ passed: _passed, ...check }) => check),
@@ -71,7 +75,8 @@ export function formatQaReport(manifest: Manifest, flagged: readonly FlaggedSegm
       `${manifest.id}: qa ${qa.mode}: ${qa.checked} segments checked, ${qa.retaken} retaken (${qa.retakes} retakes, ${qa.retakeBilledCharacters} units), ${qa.flagged} flagged`,
     );
   for (const segment of flagged) {
-    const chapter = segment.chapterTitle === undefined ? `chapter ${segment.chapter}` : `"${segment.chapterTitle}"`;
+    const chapter =
+      segment.chapterTitle === undefined || segment.chapterTitle === '' ? `chapter ${segment.chapter}` : `"${segment.chapterTitle}"`;
     const kept = segment.keptTake === undefined ? '' : `, take ${segment.keptTake} of ${segment.takes} kept`;
     lines.push('');
     lines.push(`segment ${segment.index}  ${clockTime(segment.startMs)}–${clockTime(segment.endMs)} in ${segment.file}  ${chapter}${kept}`);

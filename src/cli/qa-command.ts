@@ -2,20 +2,28 @@ import type { AppConfig } from '../runtime/app-config.ts';
 import { InputError } from '../errors/input-error.ts';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
 import { connectProducer, createRedisConnection } from '../queue/redis-connection.ts';
-import type { Manifest } from '../render/manifest.ts';
+import { readFile } from 'node:fs/promises';
+import { dirname, join, resolve } from 'node:path';
+import type { Manifest, ManifestSentence } from '../render/manifest.ts';
 import { assertRenderId } from '../render/render-id.ts';
 import { RenderStore } from '../render/render-store.ts';
 import { openStorage } from '../storage/open-storage.ts';
 import type { Storage } from '../storage/storage.ts';
-import { flaggedSegments, formatQaReport } from './format-qa-report.ts';
+import { flaggedSegments, formatQaReport, segmentTexts } from './format-qa-report.ts';
 
 /**
- * `tts-batch qa ID`: the flagged segments of a finished render (no take passed its checks; the
- * best was kept), each with its time in the book file, the checks that failed and its text, so
- * a person listens to exactly those. `--json`: the same as a JSON array. Exit 0 when none is
- * flagged, 1 when some are (a script can gate on it), 2 for an unknown or unfinished render.
+ * `tts-batch qa ID|MANIFEST`: the flagged segments of a finished render (no take passed its
+ * checks; the best was kept), each with its time in the book file, the checks that failed and
+ * its text, so a person listens to exactly those. By id, the render's record in Redis says where
+ * its manifest is and its outline gives the texts; by a manifest's path (a `--local` render's
+ * record is gone once it ends) the manifest's own sentences do. `--json`: the same as a JSON
+ * array. Exit 0 when none is flagged, 1 when some are (a script can gate on it), 2 for an
+ * unknown or unfinished render.
  */
-export async function qaCommand(id: string, opts: { json?: boolean }, config: AppConfig): Promise<number> {
+export async function qaCommand(idOrPath: string, opts: { json?: boolean }, config: AppConfig): Promise<number> {
+  const local = await localManifest(idOrPath);
+  if (local !== undefined) return report(local.manifest, local.texts, opts);
+  const id = idOrPath;
   assertRenderId(id);
   const connection = createRedisConnection(config.REDIS_URL, 'producer');
   connection.on('error', () => undefined);
@@ -29,9 +37,7 @@ export async function qaCommand(id: string, opts: { json?: boolean }, config: Ap
     const storage = openStorage(state.spec.output, config);
     try {
       const manifest = await readManifest(storage, state.result.manifest);
-      const flagged = flaggedSegments(manifest, await store.outline(id));
-      process.stdout.write(opts.json ? `${JSON.stringify(flagged, null, 2)}\n` : formatQaReport(manifest, flagged));
-      return flagged.length === 0 ? 0 : 1;
+      return report(manifest, segmentTexts(await store.outline(id)), opts);
     } finally {
       await storage.close();
     }
@@ -50,4 +56,32 @@ async function readManifest(storage: Storage, url: string): Promise<Manifest> {
   const parts: Uint8Array[] = [];
   for await (const chunk of storage.get(url.slice(prefix.length))) parts.push(chunk);
   return JSON.parse(Buffer.concat(parts).toString('utf8')) as Manifest;
+}
+
+function report(manifest: Manifest, texts: readonly string[], opts: { json?: boolean }): number {
+  const flagged = flaggedSegments(manifest, texts);
+  process.stdout.write(opts.json ? `${JSON.stringify(flagged, null, 2)}\n` : formatQaReport(manifest, flagged));
+  return flagged.length === 0 ? 0 : 1;
+}
+
+/** A manifest on this machine: the path of a `manifest.json`, or of the render folder holding one. */
+async function localManifest(arg: string): Promise<{ manifest: Manifest; texts: string[] } | undefined> {
+  if (!arg.includes('/') && !arg.endsWith('.json')) return undefined;
+  const path = arg.endsWith('.json') ? resolve(arg) : join(resolve(arg), 'manifest.json');
+  let text: string;
+  try {
+    text = await readFile(path, 'utf8');
+  } catch (error) {
+    throw new InputError('manifest', `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`, path);
+  }
+  const manifest = JSON.parse(text) as Manifest;
+  // A long book's sentences are in the timing map beside it (manifest-timings.ts).
+  const sentences =
+    manifest.sentences ??
+    (manifest.timings === undefined
+      ? []
+      : (JSON.parse(await readFile(join(dirname(path), manifest.timings.file), 'utf8')) as { sentences: ManifestSentence[] }).sentences);
+  const texts: string[] = [];
+  for (const sentence of sentences) texts[sentence.segment] = `${texts[sentence.segment] ?? ''} ${sentence.text.trim()}`.trim();
+  return { manifest, texts };
 }

@@ -157,6 +157,11 @@ function pauseFields(insertedMs: number, reason: PauseReason | undefined): { pau
   return { pauseAfterMs: round(insertedMs), ...(reason === undefined ? {} : { pauseReason: reason }) };
 }
 
+/** A segment's text as a reader sees it: its planned sentences, without markup. */
+function readerText(planned: RenderOutline['segments'][number]): string {
+  return (planned.sentences ?? []).map((sentence) => sentence.text.trim()).join(' ');
+}
+
 /** Joins what was planned, what each segment job reported, where the book put each segment, and what was delivered. */
 export function buildManifest(
   spec: RenderSpec,
@@ -181,7 +186,7 @@ export function buildManifest(
       ...(result.billedCharacters === undefined ? {} : { billedCharacters: result.billedCharacters }),
       ...(result.traceId === undefined ? {} : { traceId: result.traceId }),
       ...pauseFields(place.pauseAfterMs, planned.pauseAfter?.reason),
-      ...(result.qa === undefined ? {} : { qa: result.qa }),
+      ...(result.qa === undefined ? {} : { qa: result.qa.flagged ? { ...result.qa, text: readerText(planned) } : result.qa }),
     };
   });
   const chapterStart = (index: number, firstSegment: number): number =>

@@ -61,6 +61,8 @@ export const segmentQaSchema = z.object({
   retakeBilledCharacters: z.number().nonnegative().optional(),
   /** Why each failed take failed, take by take. */
   failedTakes: z.array(z.object({ take: z.number().int().positive(), failed: z.array(z.string()) })).optional(),
+  /** A flagged segment's text as a reader sees it (the manifest's, so a person knows what to listen for). */
+  text: z.string().optional(),
 });
 export type SegmentQa = z.infer<typeof segmentQaSchema>;
 

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { flaggedSegments } from '../../src/cli/format-qa-report.ts';
+import { flaggedSegments, segmentTexts } from '../../src/cli/format-qa-report.ts';
 import { ai302Definition } from '../../src/providers/ai302/definition.ts';
 import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.ts';
 import { toSpeechText } from '../../src/text/speech-text.ts';
@@ -131,7 +131,7 @@ describe('verify and retake (SenseAudio simulator, sentence tones)', () => {
       const manifest = await env.finish('qa-hopeless', 120_000);
       expect(simulator.requests.slice(before).filter((r) => r.text === hopeless)).toHaveLength(3);
       expect(manifest.qa).toMatchObject({ checked: 4, flagged: 1, retaken: 1, retakes: 2 });
-      const flagged = flaggedSegments(manifest, await env.store.outline('qa-hopeless'));
+      const flagged = flaggedSegments(manifest, segmentTexts(await env.store.outline('qa-hopeless')));
       expect(flagged.map((segment) => segment.index)).toEqual([2]);
       expect(flagged[0]?.text).toBe(plan.segments[2]?.sentences.map((sentence) => sentence.text.trim()).join(' '));
       // A streamed MP3 has no gapless header: its padding rings after the cut, so the length

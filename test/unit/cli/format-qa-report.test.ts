@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { clockTime, flaggedSegments, formatQaReport } from '../../../src/cli/format-qa-report.ts';
+import { clockTime, flaggedSegments, formatQaReport, segmentTexts } from '../../../src/cli/format-qa-report.ts';
 import type { Manifest } from '../../../src/render/manifest.ts';
 import type { RenderOutline } from '../../../src/render/render-outline.ts';
 
@@ -52,7 +52,7 @@ const outline = {
 
 describe('tts-batch qa report', () => {
   it('lists only the flagged segments, with their times in the book file, failed checks and text', () => {
-    const flagged = flaggedSegments(manifest, outline);
+    const flagged = flaggedSegments(manifest, segmentTexts(outline));
     expect(flagged).toEqual([
       {
         index: 1,
