@@ -155,6 +155,11 @@ async function followRender(connection: Redis, store: RenderStore, stitchQueue: 
       const line = formatProgress(state.status, progressOf(state));
       if (state.status === 'completed' && state.result) {
         reporter.done(`${line} · ${(state.result.durationMs / 1000).toFixed(1)} s of audio`);
+        const flagged = state.result.flagged ?? 0;
+        if (flagged > 0)
+          process.stderr.write(
+            `tts-batch: ${flagged} segment${flagged === 1 ? '' : 's'} flagged: no take passed its checks (the best was kept); list them with: tts-batch qa ${state.result.manifest.startsWith('file:') ? displayLocation(state.result.manifest) : id}\n`,
+          );
         // A path a shell can use (or an s3:// URL), not a file:// URL.
         process.stdout.write(`${displayLocation(state.result.location)}\n`);
         return 0;

@@ -14,6 +14,8 @@ export const renderResultSchema = z.object({
   durationMs: z.number(),
   bytes: z.number(),
   billedCharacters: z.number(),
+  /** Segments no take of which passed its checks (docs/verify.md); absent when none. */
+  flagged: z.number().int().positive().optional(),
 });
 export type RenderResult = z.infer<typeof renderResultSchema>;
 

@@ -273,6 +273,7 @@ export async function processStitch(job: Job, deps: StitchDeps, token?: string):
       durationMs: manifest.durationMs,
       bytes: manifest.bytes,
       billedCharacters: manifest.billedCharacters,
+      ...(manifest.qa !== undefined && manifest.qa.flagged > 0 ? { flagged: manifest.qa.flagged } : {}),
     });
     if (!completed) {
       const ended = (await deps.store.get(renderId))?.status ?? 'cancelled';

@@ -52,6 +52,9 @@ describe('tts-batch qa (CLI)', () => {
     expect(rendered.code, rendered.stderr).toBe(0);
     expect(simulator.requests.filter((r) => r.text?.startsWith('She spread'))).toHaveLength(2);
     const audio = rendered.stdout.trim().split('\n').at(-1) ?? '';
+    expect(rendered.stderr).toContain(
+      `tts-batch: 1 segment flagged: no take passed its checks (the best was kept); list them with: tts-batch qa ${join(dirname(audio), 'manifest.json')}`,
+    );
 
     const report = await runCli(['qa', join(dirname(audio), 'manifest.json')], env);
     expect(report.code, report.stderr).toBe(1);
