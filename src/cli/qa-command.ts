@@ -55,7 +55,7 @@ async function readManifest(storage: Storage, url: string): Promise<Manifest> {
     });
   const parts: Uint8Array[] = [];
   for await (const chunk of storage.get(url.slice(prefix.length))) parts.push(chunk);
-  return JSON.parse(Buffer.concat(parts).toString('utf8')) as Manifest;
+  return parseManifest(Buffer.concat(parts).toString('utf8'), url);
 }
 
 function report(manifest: Manifest, texts: readonly string[], opts: { json?: boolean }): number {
@@ -74,7 +74,7 @@ async function localManifest(arg: string): Promise<{ manifest: Manifest; texts: 
   } catch (error) {
     throw new InputError('manifest', `cannot read ${path}: ${error instanceof Error ? error.message : String(error)}`, path);
   }
-  const manifest = JSON.parse(text) as Manifest;
+  const manifest = parseManifest(text, path);
   // A long book's sentences are in the timing map beside it (manifest-timings.ts).
   const sentences =
     manifest.sentences ??
@@ -84,4 +84,12 @@ async function localManifest(arg: string): Promise<{ manifest: Manifest; texts: 
   const texts: string[] = [];
   for (const sentence of sentences) texts[sentence.segment] = `${texts[sentence.segment] ?? ''} ${sentence.text.trim()}`.trim();
   return { manifest, texts };
+}
+
+function parseManifest(text: string, where: string): Manifest {
+  try {
+    return JSON.parse(text) as Manifest;
+  } catch (error) {
+    throw new InputError('manifest', `${where} is not a manifest (JSON): ${error instanceof Error ? error.message : String(error)}`, where);
+  }
 }

@@ -30,9 +30,10 @@ export function segmentMetaKey(key: string): string {
 /**
  * Where a failed take of the segment at `key` waits while it is retaken (issue 15): beside the
  * cache, never under its key, so a bad take is never reused; removed once the segment is settled.
+ * `owner` (the job's render id and index) keeps two jobs retaking the same segment apart.
  */
-export function takeKey(key: string, take: number): string {
+export function takeKey(key: string, take: number, owner: string): string {
   const dot = key.lastIndexOf('.');
   const stem = (dot < 0 ? key : key.slice(0, dot)).replace(/^\.segments\//u, '.takes/');
-  return `${stem}.take${take}${dot < 0 ? '' : key.slice(dot)}`;
+  return `${stem}.${owner}.take${take}${dot < 0 ? '' : key.slice(dot)}`;
 }

@@ -68,11 +68,12 @@ async function wavDataSpan(path: string): Promise<{ start: number; end?: number 
     if (isWavProblem(header) || header.bitsPerSample !== 16 || !header.pcm)
       throw new TtsBatchError('TAKE_UNREADABLE', `the take ${path} is not 16-bit PCM wav`, { retryable: true, value: path });
     const present = Math.max(0, (await file.stat()).size - header.dataOffset);
-    const bytes = Math.min(header.declaredDataBytes, present);
+    // Streaming writers put a placeholder where the size goes: 0xFFFFFFFF, 0x7FFFF000 or 0
+    // (the validator accepts each); any of them means "to the end of the file".
+    const declared = header.declaredDataBytes === 0 ? present : header.declaredDataBytes;
+    const bytes = Math.min(declared, present);
     const whole = bytes - (bytes % header.blockAlign);
-    return whole === 0
-      ? { start: header.dataOffset, end: header.dataOffset - 1 }
-      : { start: header.dataOffset, end: header.dataOffset + whole - 1 };
+    return whole === 0 ? null : { start: header.dataOffset, end: header.dataOffset + whole - 1 };
   } finally {
     await file.close();
   }

@@ -98,7 +98,10 @@ export async function recognizeTake(path: string, options: RecognizeOptions): Pr
         ? ['-f', 's16le', '-ar', String(options.audio.sampleRate), '-ac', String(options.audio.channels)]
         : [];
     // bitexact and no metadata: a bare 44-byte header, which the simplest WAV readers assume.
-    const args = ['-v', 'error', '-xerror', ...input, '-i', path, '-map', '0:a:0', '-ac', '1', '-ar', String(RECOGNIZER_SAMPLE_RATE)];
+    // No -xerror for a wav: a streaming writer's placeholder sizes (0xFFFFFFFF) make ffmpeg
+    // report a corrupt packet at the end of a take the validator accepted.
+    const strict = options.audio?.format === 'wav' ? [] : ['-xerror'];
+    const args = ['-v', 'error', ...strict, ...input, '-i', path, '-map', '0:a:0', '-ac', '1', '-ar', String(RECOGNIZER_SAMPLE_RATE)];
     args.push('-c:a', 'pcm_s16le', '-fflags', '+bitexact', '-flags:a', '+bitexact', '-map_metadata', '-1', '-f', 'wav', '-y', wav);
     try {
       await runTool({ tool: 'ffmpeg', what: 'the take for the recognizer', args, signal: options.signal, binary: options.ffmpegPath });
@@ -145,7 +148,9 @@ async function runRecognizer(argv: readonly string[], wav: string, dir: string, 
   const child = spawn(program, [...rest, wav], {
     stdio: ['ignore', 'pipe', 'pipe'],
     detached: true,
-    env: { ...process.env, TMPDIR: dir },
+    // Never the worker's environment: it holds provider keys, storage credentials and the Redis
+    // URL, and a recognizer's stderr is logged. What a program needs to run, and its temp folder.
+    env: recognizerEnv(dir),
   });
   const ended = new Promise<Ended>((resolve) => {
     child.on('error', (error: NodeJS.ErrnoException) => {
@@ -235,4 +240,12 @@ function tail(stderr: string): string {
   const oneLine = stderr.trim().split(/\r?\n/u).join(' | ');
   if (oneLine === '') return 'no message';
   return oneLine.length > TAIL_CHARS ? `…${oneLine.slice(-TAIL_CHARS)}` : oneLine;
+}
+
+/** The recognizer's environment: how to find programs and locales, and its own temp folder. */
+function recognizerEnv(dir: string): NodeJS.ProcessEnv {
+  const keep = ['PATH', 'HOME', 'LANG', 'LC_ALL', 'LD_LIBRARY_PATH'] as const;
+  const env: NodeJS.ProcessEnv = { TMPDIR: dir };
+  for (const name of keep) if (process.env[name] !== undefined) env[name] = process.env[name];
+  return env;
 }

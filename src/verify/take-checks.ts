@@ -13,6 +13,8 @@ export const CHECK_NAMES = [
   'cutEnding',
   'duration',
   'transcript',
+  /** The take could not be decoded at all (none of the others was measured). */
+  'decode',
 ] as const;
 export type CheckName = (typeof CHECK_NAMES)[number];
 

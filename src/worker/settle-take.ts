@@ -12,6 +12,7 @@ import type { SegmentQa, TakeRecord } from '../verify/qa-record.ts';
 import { rateKeyOf, type RateStats } from '../verify/speaking-rate.ts';
 import { judgeTake, withCheck, type CheckOutcome } from '../verify/take-checks.ts';
 import { RecognizerError } from '../errors/recognizer-error.ts';
+import { AudioFormatError } from '../errors/audio-format-error.ts';
 import { recognizeTake } from '../verify/recognize-take.ts';
 import { judgeTranscript, transcriptKeyOf, type TranscriptLimits } from '../verify/transcript-outlier.ts';
 import { scoreTranscript } from '../verify/transcript-score.ts';
@@ -95,11 +96,16 @@ export async function settleTake(context: SettleContext, take: ReceivedTake): Pr
       silenceDb: verification.thresholds.silenceDb,
       signal: context.signal,
       ffmpegPath: verification.ffmpegPath,
+    }).catch((error: unknown) => {
+      // The validator passed it, ffmpeg cannot decode it: a bad take, billed like any other,
+      // retaken or (the last) flagged, never a failed render.
+      if (error instanceof AudioFormatError) return null;
+      throw error;
     });
-    const signalVerdict = judgeTake(measured, expectation, rate, verification.thresholds);
+    const signalVerdict = measured === null ? undecodableVerdict() : judgeTake(measured, expectation, rate, verification.thresholds);
     msPerUnit = signalVerdict.msPerUnit;
     const transcript =
-      verification.recognizer === undefined || measured.speechMs === 0
+      verification.recognizer === undefined || measured === null || measured.speechMs === 0
         ? undefined
         : await checkTranscript(context, verification.recognizer, take.path);
     const verdict = transcript === undefined ? signalVerdict : withCheck(signalVerdict, transcript.outcome);
@@ -119,14 +125,17 @@ export async function settleTake(context: SettleContext, take: ReceivedTake): Pr
     throw error;
   }
   const earlier = data.takes ?? [];
-  // Settled or rejected: the failed takes kept for comparison are not needed any more.
-  const final = record.passed || number >= qa.maxTakes;
+  // Set once the segment is settled or rejected: only then are the failed takes kept for
+  // comparison not needed any more. On an error (a storage write that failed) they stay: the
+  // job's retry still lists them and may keep one of them.
+  let final = false;
   const contentType = CONTENT_TYPES[data.audio.format];
   try {
     if (record.passed) {
       await storeTake(storage, data.key, take, contentType);
       if (msPerUnit !== null) await verification.rates.learn(rateKey, msPerUnit);
       await learnScore?.();
+      final = true;
       return { settled: settled(take.meta, [...earlier, record], record, false) };
     }
     context.logger.info(
@@ -134,7 +143,8 @@ export async function settleTake(context: SettleContext, take: ReceivedTake): Pr
       number < qa.maxTakes ? 'take failed its checks; retaking' : 'take failed its checks; no takes left',
     );
     if (number < qa.maxTakes) {
-      const storedAs = takeKey(data.key, number);
+      // Per job: two renders (or a repeated text) retaking the same segment keep apart.
+      const storedAs = takeKey(data.key, number, `${data.renderId}-${data.index}`);
       await storeTake(storage, storedAs, take, contentType);
       // A task provider's next take is a new task: this one is done with.
       const { task: _done, ...rest } = data;
@@ -144,18 +154,27 @@ export async function settleTake(context: SettleContext, take: ReceivedTake): Pr
       return { retake: next };
     }
     const all = [...earlier, record];
-    if (qa.mode === 'strict') throw new TakeRejectedError(data.index, all.length, all.map(failedNames));
+    if (qa.mode === 'strict') {
+      final = true;
+      throw new TakeRejectedError(data.index, all.length, all.map(failedNames));
+    }
     // The best by score; the later of equals (it was asked for as a fresh take).
     const best = all.reduce((kept, candidate) => (candidate.score >= kept.score ? candidate : kept));
     if (best === record) await storeTake(storage, data.key, take, contentType);
     else await storage.put(data.key, storage.get(best.storedAs ?? ''), { contentType });
     // An earlier take's meta is its trace id only: this take's word timings are not its.
     const keptMeta: SynthesisMeta = best === record ? take.meta : best.traceId === undefined ? {} : { traceId: best.traceId };
+    final = true;
     return { settled: settled(keptMeta, all, best, true) };
   } finally {
     await take.discard();
     if (final) await removeStoredTakes(storage, earlier, context.logger);
   }
+}
+
+/** A take ffmpeg could not decode: every signal check unmeasured, one failed `decode` check. */
+function undecodableVerdict(): ReturnType<typeof judgeTake> {
+  return { passed: false, checks: [{ check: 'decode', passed: false, value: 0, min: 1 }], score: 0, msPerUnit: null, stray: 0 };
 }
 
 function failedNames(record: TakeRecord): string[] {
@@ -218,7 +237,7 @@ async function checkTranscript(
       tempDir: verification.tempDir,
     });
   } catch (error) {
-    if (!(error instanceof RecognizerError)) throw error;
+    if (!(error instanceof RecognizerError) && !(error instanceof AudioFormatError)) throw error;
     context.logger.warn({ renderId: data.renderId, index: data.index, err: error }, 'the recognizer failed; the take is judged without it');
     return undefined;
   }

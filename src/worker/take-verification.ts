@@ -2,6 +2,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Redis } from 'ioredis';
 import type { CoreConfig } from '../config/core-config.ts';
+import { ConfigError } from '../errors/config-error.ts';
 import { learnSpeakingRate, readSpeakingRate } from '../render/speaking-rates.ts';
 import { qaThresholdsSchema } from '../verify/qa-thresholds.ts';
 import { learnTranscriptScore, readTranscriptScores } from '../render/transcript-scores.ts';
@@ -11,7 +12,7 @@ import type { TakeVerification } from './settle-take.ts';
 
 /** The take checks' settings (QA_*, parsed once with the rest of the configuration) and the deployment's speaking rates in Redis. */
 export function takeVerification(config: CoreConfig, redis: Redis): TakeVerification {
-  const thresholds = qaThresholdsSchema.parse({
+  const parsed = qaThresholdsSchema.safeParse({
     silenceDb: config.QA_SILENCE_DB,
     minSpeechShare: config.QA_MIN_SPEECH_SHARE,
     maxLeadingSilenceMs: config.QA_MAX_LEADING_SILENCE_MS,
@@ -23,7 +24,10 @@ export function takeVerification(config: CoreConfig, redis: Redis): TakeVerifica
     rateMinSamples: config.QA_RATE_MIN_SAMPLES,
     minDurationTolerance: config.QA_MIN_DURATION_TOLERANCE,
     maxDurationTolerance: config.QA_MAX_DURATION_TOLERANCE,
-  });
+  }); // Each setting is checked by the configuration; here only how they fit together.
+  if (!parsed.success) throw new ConfigError(parsed.error.issues.map((issue) => issue.message).join('; '));
+  const thresholds = parsed.data;
+
   const prefix = config.QUEUE_PREFIX;
   return {
     thresholds,

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -43,7 +43,7 @@ function memoryBook(
  * retaken; the take of the right words is kept and its score learned. The stand-in recognizer
  * prints what `heard.txt` says the take spoke.
  */
-describe('settleTake with a recognizer', () => {
+describe('settleTake with a recognizer, and takes ffmpeg reads badly', () => {
   let dir: string;
   let storage: LocalStorage;
 
@@ -130,5 +130,49 @@ describe('settleTake with a recognizer', () => {
     expect(transcript?.value).toBe(1);
     expect(second.settled.meta.billedCharacters).toBe(160);
     expect(scores.stats.get(key)?.count).toBe(DEFAULT_TRANSCRIPT_LIMITS.minSamples + 1);
+  });
+
+  function jobData(key: string, format: 'wav' | 'mp3'): SynthesizeJobData {
+    return {
+      renderId: 'r-odd',
+      index: 3,
+      provider: 'senseaudio',
+      model: 'SenseAudio-TTS-1.0',
+      voice: 'male_0004_a',
+      text: TEXT,
+      audio: { ...AUDIO, format },
+      key,
+      qa: { mode: 'on', maxTakes: 2 },
+    } as unknown as SynthesizeJobData;
+  }
+
+  function plainContext(): Omit<Parameters<typeof settleTake>[0], 'data'> {
+    const verification: TakeVerification = { thresholds: DEFAULT_QA_THRESHOLDS, rates: memoryBook(), tempDir: join(dir, 'takes') };
+    const job = { updateData: () => Promise.resolve() } as unknown as Job;
+    return { job, storage, verification, logger: pino({ level: 'silent' }), signal: new AbortController().signal };
+  }
+
+  it('reads a streamed wav whose header says 0 data bytes to the end of the file', async () => {
+    const take = await takeOf(TEXT, 'size0');
+    const bytes = Buffer.from(await readFile(take.path));
+    const dataAt = bytes.indexOf('data') + 4;
+    bytes.writeUInt32LE(0, dataAt);
+    await writeFile(take.path, bytes);
+    const outcome = await settleTake({ ...plainContext(), data: jobData('.segments/senseaudio/cd/size0.wav', 'wav') }, take);
+    if (!('settled' in outcome))
+      throw new Error(`a good take with a placeholder size was refused: ${JSON.stringify(outcome.retake.takes)}`);
+    expect(outcome.settled.qa.checks?.find((check) => check.check === 'silent')?.value).toBeGreaterThan(0.5);
+  });
+
+  it('a take ffmpeg cannot decode is a failed take (decode), kept aside under a key of its own job, then retaken', async () => {
+    const path = join(dir, 'junk.mp3');
+    await writeFile(path, Buffer.alloc(4000, 0x55));
+    const take: ReceivedTake = { path, bytes: 4000, sha256: 'x', meta: { billedCharacters: 80 }, discard: () => rm(path, { force: true }) };
+    const outcome = await settleTake({ ...plainContext(), data: jobData('.segments/senseaudio/ef/junk.mp3', 'mp3') }, take);
+    if (!('retake' in outcome)) throw new Error('an undecodable take was kept');
+    const recorded = outcome.retake.takes?.[0];
+    expect(recorded?.checks).toEqual([{ check: 'decode', passed: false, value: 0, min: 1 }]);
+    expect(recorded?.billedCharacters).toBe(80);
+    expect(recorded?.storedAs).toBe('.takes/senseaudio/ef/junk.r-odd-3.take1.mp3');
   });
 });
