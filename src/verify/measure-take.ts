@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { isWavProblem } from '../audio/wav/parse-wav-header.ts';
+import { clampDataBytes } from '../audio/wav-layout.ts';
 import { readWavHeaderFromBytes } from '../audio/wav/read-wav-header.ts';
 import type { AudioSettings } from '../audio/audio-settings.ts';
 import { blameInput } from '../audio/ffmpeg/blame-input.ts';
@@ -56,8 +57,8 @@ export async function measureTake(path: string, audio: AudioSettings, options: M
 
 /**
  * Where a wav take's samples lie: from the data chunk to its declared size, or to the end of the
- * file when the header holds a streaming writer's placeholder (more than the file has); whole
- * sample frames only (null: none). `end` is inclusive, as createReadStream takes it.
+ * file when the header holds a streaming writer's placeholder, whole sample frames only
+ * (clampDataBytes, as the join reads it; null: none). `end` is inclusive, as createReadStream takes it.
  */
 async function wavDataSpan(path: string): Promise<{ start: number; end?: number } | null> {
   const file = await open(path, 'r');
@@ -67,12 +68,7 @@ async function wavDataSpan(path: string): Promise<{ start: number; end?: number 
     const header = readWavHeaderFromBytes(head.subarray(0, bytesRead));
     if (isWavProblem(header) || header.bitsPerSample !== 16 || !header.pcm)
       throw new TtsBatchError('TAKE_UNREADABLE', `the take ${path} is not 16-bit PCM wav`, { retryable: true, value: path });
-    const present = Math.max(0, (await file.stat()).size - header.dataOffset);
-    // Streaming writers put a placeholder where the size goes: 0xFFFFFFFF, 0x7FFFF000 or 0
-    // (the validator accepts each); any of them means "to the end of the file".
-    const declared = header.declaredDataBytes === 0 ? present : header.declaredDataBytes;
-    const bytes = Math.min(declared, present);
-    const whole = bytes - (bytes % header.blockAlign);
+    const whole = clampDataBytes(header, (await file.stat()).size);
     return whole === 0 ? null : { start: header.dataOffset, end: header.dataOffset + whole - 1 };
   } finally {
     await file.close();
