@@ -8,6 +8,7 @@ import { trackFolder } from '../audio/ffmpeg/live-processes.ts';
 import { runTool } from '../audio/ffmpeg/run-tool.ts';
 import { ConfigError } from '../errors/config-error.ts';
 import { RecognizerError, type RecognizerFailure } from '../errors/recognizer-error.ts';
+import { settledWithin } from '../util/settled-within.ts';
 
 export interface RecognizeOptions {
   /** QA_ASR_COMMAND: a command line (split by splitCommand) or its argv; the WAV's path is added as the last argument. */
@@ -220,19 +221,6 @@ async function runRecognizer(argv: readonly string[], wav: string, dir: string, 
   if (end.code === null) throw new RecognizerError(failure('signal', end), `was killed by ${end.signal ?? 'a signal'}`);
   if (end.code !== 0) throw new RecognizerError(failure('exit', end), `exited with code ${end.code}`);
   return Buffer.concat(stdout).toString('utf8').replace(/\s+/gu, ' ').trim();
-}
-
-/** Waits for `promise`, but no longer than `ms`. */
-async function settledWithin(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  try {
-    await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 /** The end of stderr on one line: programs put the cause last. */

@@ -4,6 +4,7 @@ import { IncompleteStreamError } from '../../errors/incomplete-stream-error.ts';
 import { ProviderError } from '../../errors/provider-error.ts';
 import { describeError } from '../shared/network-error.ts';
 import { classifyExit, classifySpawnError } from './classify-exit.ts';
+import { settledWithin } from '../../util/settled-within.ts';
 
 export interface EspeakRunOptions {
   binary: string;
@@ -142,17 +143,4 @@ export function startEspeak(options: EspeakRunOptions): EspeakRun {
     },
     stop,
   };
-}
-
-/** Waits for `promise`, but no longer than `ms`. */
-async function settledWithin(promise: Promise<void>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  try {
-    await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
