@@ -1,32 +1,23 @@
+import { addSample, EMPTY_STATS, spreadOf, type RunningStats } from './running-stats.ts';
+
 /**
  * A voice's speaking rate as learned from its accepted takes: the running mean and spread of
  * ln(ms of speech per unit), by Welford's method, so one record stays three numbers however many
- * takes it has seen. Kept per provider, voice, model and script (cache/speaking-rates.ts keeps it
- * in Redis, shared by every worker of the deployment).
+ * takes it has seen (running-stats.ts). Kept per provider, voice, model and script (render/speaking-rates.ts keeps it
+ * in Redis, shared by every worker of the deployment). The mean is of the logs, so
+ * typicalMsPerUnit is a geometric mean.
  */
-export interface RateStats {
-  count: number;
-  /** Mean of ln(ms per unit). */
-  mean: number;
-  /** Sum of squared deviations from the mean (Welford's M2). */
-  m2: number;
-}
+export type RateStats = RunningStats;
 
-export const EMPTY_RATE: RateStats = { count: 0, mean: 0, m2: 0 };
+export const EMPTY_RATE: RateStats = EMPTY_STATS;
 
 /** The stats with one more accepted take of `msPerUnit`. */
 export function addRate(stats: RateStats, msPerUnit: number): RateStats {
-  const x = Math.log(msPerUnit);
-  const count = stats.count + 1;
-  const delta = x - stats.mean;
-  const mean = stats.mean + delta / count;
-  return { count, mean, m2: stats.m2 + delta * (x - mean) };
+  return addSample(stats, Math.log(msPerUnit));
 }
 
 /** Standard deviation of ln(ms per unit); 0 below two takes. */
-export function rateSpread(stats: RateStats): number {
-  return stats.count < 2 ? 0 : Math.sqrt(stats.m2 / (stats.count - 1));
-}
+export const rateSpread: (stats: RateStats) => number = spreadOf;
 
 /** The voice's typical ms of speech per unit (the geometric mean of its takes). */
 export function typicalMsPerUnit(stats: RateStats): number {

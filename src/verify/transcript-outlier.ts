@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { RateStats } from './speaking-rate.ts';
+import { addSample, EMPTY_STATS, spreadOf, type RunningStats } from './running-stats.ts';
 
 /**
  * A voice's transcript scores (transcript-score.ts similarity, in [0, 1]) over its accepted
@@ -8,22 +8,15 @@ import type { RateStats } from './speaking-rate.ts';
  * scores right takes low and scattered, a strong one near 1. So a take is judged against what
  * this voice's right takes score with this recognizer, not against one fixed bar.
  */
-export type ScoreStats = RateStats;
+export type ScoreStats = RunningStats;
 
-export const EMPTY_SCORES: ScoreStats = { count: 0, mean: 0, m2: 0 };
+export const EMPTY_SCORES: ScoreStats = EMPTY_STATS;
 
 /** The stats with one more accepted take's score. */
-export function addScore(stats: ScoreStats, score: number): ScoreStats {
-  const count = stats.count + 1;
-  const delta = score - stats.mean;
-  const mean = stats.mean + delta / count;
-  return { count, mean, m2: stats.m2 + delta * (score - mean) };
-}
+export const addScore: (stats: ScoreStats, score: number) => ScoreStats = addSample;
 
 /** Standard deviation of the scores; 0 below two. */
-export function scoreSpread(stats: ScoreStats): number {
-  return stats.count < 2 ? 0 : Math.sqrt(stats.m2 / (stats.count - 1));
-}
+export const scoreSpread: (stats: ScoreStats) => number = spreadOf;
 
 export interface TranscriptLimits {
   /** Accepted scores of the voice before its own distribution judges (QA_ASR_MIN_SAMPLES). */
