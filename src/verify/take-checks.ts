@@ -44,6 +44,20 @@ export interface TakeVerdict {
 const SHORT_TEXT_UNITS = 8;
 /** Without a learned rate, a runaway take is this much longer than the cold bound allows. */
 const COLD_SLACK_MS = 5000;
+/**
+ * A Han, kana or Hangul unit counts this many times in the cold bound: spoken several times
+ * slower than a letter (about 250 ms), and spelled out by a voice of another language (espeak's
+ * en-us says "Chinese letter", about 900 ms).
+ */
+const COLD_CJK_WEIGHT = 3;
+/** The smaller script's share of a text's units from which the text counts as two scripts. */
+const MIXED_SCRIPT_SHARE = 0.05;
+
+function isMixedScript(text: TextExpectation): boolean {
+  if (text.units === 0) return false;
+  const minority = Math.min(text.cjkUnits, text.units - text.cjkUnits);
+  return minority / text.units >= MIXED_SCRIPT_SHARE;
+}
 
 const round = (value: number, digits: number): number => {
   if (!Number.isFinite(value)) return value;
@@ -71,7 +85,11 @@ export function judgeTake(signal: TakeSignal, text: TextExpectation, rate: RateS
     bounded('cutEnding', round(Math.max(signal.endLevelDb, -120), 1), { max: limits.cutEndDb }),
   ];
   const spanMs = signal.durationMs - signal.leadingSilenceMs - signal.trailingSilenceMs - text.pausesMs;
-  const msPerUnit = text.units > 0 && spanMs > 0 ? spanMs / text.units : null;
+  // A text of two scripts has no one rate: a voice speaks each at its own pace (en-us spells a
+  // Han character out as "Chinese letter"). Its length is held to the cold bound only, and it
+  // teaches the model nothing.
+  const mixed = isMixedScript(text);
+  const msPerUnit = text.units > 0 && spanMs > 0 && !mixed ? spanMs / text.units : null;
   let stray = 0;
   if (text.units > 0) {
     if (rate.count >= limits.rateMinSamples && msPerUnit !== null) {
@@ -81,7 +99,8 @@ export function judgeTake(signal: TakeSignal, text: TextExpectation, rate: RateS
       stray = Math.abs(Math.log(ratio));
       checks.push(bounded('duration', round(ratio, 3), { min: round(1 / tolerance, 3), max: round(tolerance, 3) }));
     } else {
-      const coldMax = text.units * limits.coldMaxMsPerUnit + COLD_SLACK_MS + text.pausesMs;
+      const otherUnits = text.units - text.cjkUnits;
+      const coldMax = (otherUnits + COLD_CJK_WEIGHT * text.cjkUnits) * limits.coldMaxMsPerUnit + COLD_SLACK_MS + text.pausesMs;
       checks.push(bounded('duration', Math.round(signal.durationMs), { max: coldMax }));
     }
   }

@@ -9,6 +9,8 @@ export interface TextExpectation {
    * per code point than alphabets, so each has its own speaking rate (speaking-rate.ts).
    */
   script: 'cjk' | 'other';
+  /** Of `units`, those in Han, kana or Hangul. */
+  cjkUnits: number;
   /** Every pause tag's time, summed: silence the take is asked for. */
   pausesMs: number;
   longestPauseMs: number;
@@ -50,5 +52,13 @@ export function textExpectation(text: string): TextExpectation {
     else trailingPauseMs += time.ms;
   }
   count(text.slice(at));
-  return { units, script: cjk * 2 >= units && cjk > 0 ? 'cjk' : 'other', pausesMs, longestPauseMs, leadingPauseMs, trailingPauseMs };
+  return {
+    units,
+    script: cjk * 2 >= units && cjk > 0 ? 'cjk' : 'other',
+    cjkUnits: cjk,
+    pausesMs,
+    longestPauseMs,
+    leadingPauseMs,
+    trailingPauseMs,
+  };
 }

@@ -157,11 +157,34 @@ describe('text expectation', () => {
     expect(textExpectation('<break time=500>Hi there.<break time="1s"/>')).toEqual({
       units: 8,
       script: 'other',
+      cjkUnits: 0,
       pausesMs: 1500,
       longestPauseMs: 1000,
       leadingPauseMs: 500,
       trailingPauseMs: 1000,
     });
-    expect(textExpectation('<speak>你好，世界。Hi</speak>')).toMatchObject({ units: 8, script: 'cjk' });
+    expect(textExpectation('<speak>你好，世界。Hi</speak>')).toMatchObject({ units: 8, script: 'cjk', cjkUnits: 4 });
+  });
+});
+
+describe('a text of two scripts', () => {
+  // One Han sentence in English: espeak's en-us spells each Han character out (~0.9 s each).
+  const MIXED = `${TEXT} 她把旧地图摊在桌上，用铅笔圈出了三个地方。`;
+  const mixed = textExpectation(MIXED);
+  const spelledOut = join(silence(150), speech((mixed.units - mixed.cjkUnits) * MS_PER_UNIT + mixed.cjkUnits * 900), silence(250));
+
+  it('is held to the cold bound only, whatever the voice has learned, and teaches it nothing', () => {
+    const verdict = judgeTake(measure(spelledOut), mixed, learned(), DEFAULT_QA_THRESHOLDS);
+    const duration = verdict.checks.find((check) => check.check === 'duration');
+    // The cold bound: a ceiling in ms, not a ratio to the learned rate.
+    expect(duration?.min).toBeUndefined();
+    expect(duration?.max).toBeGreaterThan(duration?.value ?? Infinity);
+    expect(verdict.passed).toBe(true);
+    expect(verdict.msPerUnit).toBeNull();
+  });
+
+  it('still fails a runaway take (far past the cold bound)', () => {
+    const runaway = join(spelledOut, spelledOut, spelledOut, spelledOut, spelledOut);
+    expect(failed(runaway, learned(), mixed)).toContain('duration');
   });
 });
