@@ -16,6 +16,7 @@ import { OutputBatcher } from './output-batcher.ts';
 import { pauseAskedAfter, pauseAskedBefore } from './pauses.ts';
 import { putStreamWithHeader } from './put-stream.ts';
 import { readAhead } from './read-ahead.ts';
+import { prefetchedReads } from '../storage/prefetched-reads.ts';
 import { segmentLabel } from './segment-label.ts';
 import type { StitchedSegment, StitchInput, StitchResult } from './stitch-types.ts';
 import { buildXingFrame, DEFAULT_LAME_TAG, xingFrameLayout } from '../audio/xing-header.ts';
@@ -71,12 +72,16 @@ function checkAgainstSettings(header: Mp3FrameHeader, input: StitchInput, positi
  * into `tally`, and yields them (views valid until the next one is asked for).
  */
 async function* countedFrames(input: StitchInput, tally: Mp3Tally): AsyncGenerator<Mp3Frame, void, undefined> {
-  for (const [position, key] of input.segmentKeys.entries()) {
+  let position = -1;
+  // Each segment's read starts a few segments ahead (prefetched-reads.ts).
+  for await (const source of prefetchedReads(input.storage, input.segmentKeys)) {
+    position += 1;
+    const key = input.segmentKeys[position] as string;
     const label = segmentLabel(position, key);
     const report = createMp3WalkReport();
     let count = 0;
     let bytes = 0;
-    for await (const frame of walkMp3Frames(readAhead(input.storage.get(key)), report)) {
+    for await (const frame of walkMp3Frames(readAhead(source), report)) {
       const header = frame.header;
       if (tally.template === null) {
         checkAgainstSettings(header, input, position, key);

@@ -1,6 +1,7 @@
 import { CONTENT_TYPES } from '../audio/audio-settings.ts';
 import { buildWavHeader, MAX_RIFF_SIZE, pcm16FmtChunk } from '../audio/wav/build-wav-header.ts';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
+import { prefetchedHeads } from '../storage/prefetched-reads.ts';
 import { pauseAskedBefore } from './pauses.ts';
 import { pauseBytesAfter, pcmBook, pcmStitchResult, pcmTallyBytes } from './pcm-stitch.ts';
 import { putStreamWithHeader } from './put-stream.ts';
@@ -21,12 +22,14 @@ export interface PcmToWavOptions {
 async function dataBytesBound(input: StitchInput): Promise<number> {
   const blockAlign = 2 * input.audio.channels;
   let bound = unitsCoveringMs(pauseAskedBefore(input), input.audio.sampleRate) * blockAlign;
-  for (const [position, key] of input.segmentKeys.entries()) {
-    const info = await input.storage.head(key);
+  let position = 0;
+  for await (const info of prefetchedHeads(input.storage, input.segmentKeys)) {
     if (info === null) {
+      const key = input.segmentKeys[position] as string;
       throw new TtsBatchError('NOT_FOUND', `${segmentLabel(position, key)} is not in storage`, { value: key, retryable: false });
     }
     bound += info.size + pauseBytesAfter(input, position);
+    position += 1;
   }
   return bound;
 }

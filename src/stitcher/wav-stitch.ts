@@ -3,6 +3,7 @@ import { AudioFormatError } from '../errors/audio-format-error.ts';
 import { asSegmentDamage, SegmentDamagedError } from '../errors/segment-damaged-error.ts';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
 import { ByteReader } from '../util/byte-reader.ts';
+import { prefetchedHeads, prefetchedReads } from '../storage/prefetched-reads.ts';
 import { unitsCoveringMs } from '../audio/pause-length.ts';
 import { pauseAskedAfter, pauseAskedBefore } from './pauses.ts';
 import { putStream } from './put-stream.ts';
@@ -35,44 +36,53 @@ function sameBytes(a: Uint8Array, b: Uint8Array): boolean {
 async function surveyWav(input: StitchInput): Promise<{ first: WavLayout; segments: WavSegmentSurvey[] }> {
   let first: WavLayout | null = null;
   const segments: WavSegmentSurvey[] = [];
-  for (const [position, key] of input.segmentKeys.entries()) {
-    const label = segmentLabel(position, key);
-    const info = await input.storage.head(key);
-    if (info === null) throw new TtsBatchError('NOT_FOUND', `${label} is not in storage`, { value: key, retryable: false });
-    const reader = new ByteReader(input.storage.get(key));
-    let layout: WavLayout;
-    try {
-      layout = await readWavLayout(reader, label).catch(asSegmentDamage(position, key));
-    } finally {
-      await reader.close();
-    }
-    if (first === null) {
-      if (layout.sampleRate !== input.audio.sampleRate || layout.channels !== input.audio.channels) {
-        const wanted = `${input.audio.sampleRate} Hz, ${input.audio.channels === 1 ? '1 channel' : '2 channels'}`;
-        throw new SegmentDamagedError(position, key, `${label} is ${describeWavFormat(layout)}, but the render asks for ${wanted}`, {
-          actual: describeWavFormat(layout),
-          expected: wanted,
-        });
+  // Heads and header reads start a few segments ahead (prefetched-reads.ts).
+  const heads = prefetchedHeads(input.storage, input.segmentKeys);
+  const reads = prefetchedReads(input.storage, input.segmentKeys);
+  try {
+    for (const [position, key] of input.segmentKeys.entries()) {
+      const label = segmentLabel(position, key);
+      const info = (await heads.next()).value;
+      const source = (await reads.next()).value;
+      if (info === null || info === undefined || source === undefined)
+        throw new TtsBatchError('NOT_FOUND', `${label} is not in storage`, { value: key, retryable: false });
+      const reader = new ByteReader(source);
+      let layout: WavLayout;
+      try {
+        layout = await readWavLayout(reader, label).catch(asSegmentDamage(position, key));
+      } finally {
+        await reader.close();
       }
-      first = layout;
-    } else if (!sameBytes(layout.fmt, first.fmt)) {
-      const actual = describeWavFormat(layout);
-      const expected = describeWavFormat(first);
-      const detail = actual === expected ? ' (same rate and depth, different fmt chunk bytes)' : '';
-      throw new SegmentDamagedError(
-        position,
-        key,
-        `${label} is ${actual}, but segment 0 is ${expected}${detail}; segments must share one fmt chunk`,
-        {
-          actual,
-          expected,
-        },
-      );
+      if (first === null) {
+        if (layout.sampleRate !== input.audio.sampleRate || layout.channels !== input.audio.channels) {
+          const wanted = `${input.audio.sampleRate} Hz, ${input.audio.channels === 1 ? '1 channel' : '2 channels'}`;
+          throw new SegmentDamagedError(position, key, `${label} is ${describeWavFormat(layout)}, but the render asks for ${wanted}`, {
+            actual: describeWavFormat(layout),
+            expected: wanted,
+          });
+        }
+        first = layout;
+      } else if (!sameBytes(layout.fmt, first.fmt)) {
+        const actual = describeWavFormat(layout);
+        const expected = describeWavFormat(first);
+        const detail = actual === expected ? ' (same rate and depth, different fmt chunk bytes)' : '';
+        throw new SegmentDamagedError(
+          position,
+          key,
+          `${label} is ${actual}, but segment 0 is ${expected}${detail}; segments must share one fmt chunk`,
+          {
+            actual,
+            expected,
+          },
+        );
+      }
+      const dataBytes = clampDataBytes(layout, info.size);
+      if (dataBytes === 0) throw new SegmentDamagedError(position, key, `${label} holds no audio samples`);
+      const pauseSamples = unitsCoveringMs(pauseAskedAfter(input, position), layout.sampleRate);
+      segments.push({ dataBytes, pauseBytes: pauseSamples * layout.blockAlign });
     }
-    const dataBytes = clampDataBytes(layout, info.size);
-    if (dataBytes === 0) throw new SegmentDamagedError(position, key, `${label} holds no audio samples`);
-    const pauseSamples = unitsCoveringMs(pauseAskedAfter(input, position), layout.sampleRate);
-    segments.push({ dataBytes, pauseBytes: pauseSamples * layout.blockAlign });
+  } finally {
+    await Promise.all([heads.return(), reads.return()]);
   }
   if (first === null) throw new AudioFormatError('no segments to stitch', input.segmentKeys);
   return { first, segments };
@@ -90,10 +100,12 @@ async function* writeWav(
   yield header;
   const silence = silentSampleByte(fmt);
   yield* silenceChunks(headBytes, silence);
-  for (const [position, key] of input.segmentKeys.entries()) {
+  let position = 0;
+  for await (const source of prefetchedReads(input.storage, input.segmentKeys)) {
+    const key = input.segmentKeys[position] as string;
     const expected = segments[position]?.dataBytes ?? 0;
     const pauseBytes = segments[position]?.pauseBytes ?? 0;
-    const reader = new ByteReader(input.storage.get(key));
+    const reader = new ByteReader(source);
     let copied = 0;
     try {
       await readWavLayout(reader, segmentLabel(position, key));
@@ -117,6 +129,7 @@ async function* writeWav(
       );
     }
     yield* silenceChunks(pauseBytes, silence);
+    position += 1;
   }
   const trailer = wavTrailer(totalBytes);
   if (trailer.length > 0) yield trailer;

@@ -1,0 +1,114 @@
+import type { ObjectInfo, Storage } from './storage.ts';
+
+/**
+ * How many objects ahead of the one being read a join keeps asking for. A segment read is a
+ * few round trips (a local open, stat, read and close through libuv's threadpool; an S3 GET's
+ * first byte): made one after another they cost a thousand-segment book 0.24 s on local disk,
+ * and on S3 a GET's latency per segment. Eight ahead keeps the threadpool's four threads (or the
+ * S3 client's sockets) busy while holding at most eight first chunks in memory, whatever the
+ * book's length.
+ */
+export const PREFETCH_DEPTH = 8;
+
+/**
+ * An object's read whose first chunk was asked for when it was made. Iterated once; left
+ * unread, `discard` closes it (a local file handle, an S3 body).
+ */
+class PrimedRead implements AsyncIterable<Uint8Array> {
+  readonly #iterator: AsyncIterator<Uint8Array>;
+  readonly #first: Promise<IteratorResult<Uint8Array>>;
+  #taken = false;
+
+  constructor(source: AsyncIterable<Uint8Array>) {
+    this.#iterator = source[Symbol.asyncIterator]();
+    this.#first = this.#iterator.next();
+    // Read where the body is iterated; a body never iterated has its failure dropped in discard.
+    this.#first.catch(() => undefined);
+  }
+
+  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array, void, undefined> {
+    if (this.#taken) throw new Error('a prefetched read is iterated once');
+    this.#taken = true;
+    let result = await this.#first;
+    try {
+      while (result.done !== true) {
+        yield result.value;
+        result = await this.#iterator.next();
+      }
+    } finally {
+      if (result.done !== true) await this.#iterator.return?.();
+    }
+  }
+
+  async discard(): Promise<void> {
+    if (this.#taken) return;
+    this.#taken = true;
+    const result = await this.#first.catch(() => ({ done: true as const, value: undefined }));
+    if (result.done !== true) await this.#iterator.return?.();
+  }
+}
+
+/**
+ * The objects at `keys` as bodies, in order, each read started up to `depth` objects before it
+ * is handed out. A body is what `storage.get` yields (its errors, NotFoundError included, come
+ * out where it is iterated); one handed out is the caller's to iterate, and the next is handed
+ * out only when asked for. Reads started and never handed out (the caller stopped early, or
+ * failed) are closed when the generator returns.
+ */
+export async function* prefetchedReads(
+  storage: Storage,
+  keys: readonly string[],
+  depth: number = PREFETCH_DEPTH,
+): AsyncGenerator<AsyncIterable<Uint8Array>, void, undefined> {
+  const window: PrimedRead[] = [];
+  let next = 0;
+  const fill = (): void => {
+    while (window.length < depth && next < keys.length) {
+      window.push(new PrimedRead(storage.get(keys[next] as string)));
+      next += 1;
+    }
+  };
+  let handed: PrimedRead | undefined;
+  try {
+    for (let position = 0; position < keys.length; position += 1) {
+      fill();
+      const current = window.shift();
+      if (current === undefined) return;
+      handed = current;
+      fill();
+      yield current;
+      // Handed out and never iterated (the caller skipped it): closed before the next.
+      await current.discard();
+      handed = undefined;
+    }
+  } finally {
+    await Promise.all([...(handed === undefined ? [] : [handed]), ...window].map((read) => read.discard()));
+  }
+}
+
+/** `storage.head` of every key, in order, up to `depth` in flight at once. */
+export async function* prefetchedHeads(
+  storage: Storage,
+  keys: readonly string[],
+  depth: number = PREFETCH_DEPTH,
+): AsyncGenerator<ObjectInfo | null, void, undefined> {
+  const window: Promise<ObjectInfo | null>[] = [];
+  let next = 0;
+  const fill = (): void => {
+    while (window.length < depth && next < keys.length) {
+      const head = storage.head(keys[next] as string);
+      head.catch(() => undefined); // awaited in order below
+      window.push(head);
+      next += 1;
+    }
+  };
+  try {
+    for (let position = 0; position < keys.length; position += 1) {
+      fill();
+      yield await (window.shift() as Promise<ObjectInfo | null>);
+    }
+  } finally {
+    // Stopped early: let the heads in flight settle (they hold nothing open).
+    await Promise.allSettled(window);
+  }
+}
