@@ -34,8 +34,17 @@ export interface FileMeasurement {
  * peaks (audio.md). Aborting kills ffprobe or ffmpeg, whichever runs, and throws the signal's reason.
  */
 export async function measureLoudness(path: string, options: { signal?: AbortSignal; ffmpegPath?: string } = {}): Promise<FileMeasurement> {
-  const stream = await probeStream(path, options.signal);
-  const { stderr } = await runTool({
+  // ffprobe and the decode run side by side (for a short book each is mostly a process start).
+  // The probe failing stops the decode and is what is reported, as when they ran one after the
+  // other (a file with no audio stream: AudioFormatError); the probe, a header read, is always
+  // waited for. Both have ended before this returns or throws.
+  const probeFailed = new AbortController();
+  const decodeSignal = options.signal === undefined ? probeFailed.signal : AbortSignal.any([options.signal, probeFailed.signal]);
+  const probing = probeStream(path, options.signal).catch((error: unknown) => {
+    probeFailed.abort(error);
+    throw error;
+  });
+  const decoding = runTool({
     tool: 'ffmpeg',
     what: `measuring ${path}`,
     args: [
@@ -50,9 +59,14 @@ export async function measureLoudness(path: string, options: { signal?: AbortSig
       'null',
       '-',
     ],
-    signal: options.signal,
+    signal: decodeSignal,
     binary: options.ffmpegPath,
   });
+  const [probed, decoded] = await Promise.allSettled([probing, decoding]);
+  if (probed.status === 'rejected') throw probed.reason;
+  if (decoded.status === 'rejected') throw decoded.reason;
+  const stream = probed.value;
+  const { stderr } = decoded.value;
   const parsed = parseMeasurements(stderr);
   const durationMs = (parsed.samples / stream.sampleRate) * 1000;
   const head = parsed.silences.find((span) => span.startMs <= 1);

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -40,5 +40,41 @@ describe('measureLoudness, aborted', () => {
     controller.abort(reason);
     expect(await measuring).toBe(reason);
     expect(await childProcesses(), 'no ffprobe left, not even a zombie').toEqual([]);
+  });
+
+  it('kills the ffprobe and the ffmpeg both, when they run side by side on a FIFO', async () => {
+    const fifo = join(scratch, 'book.wav');
+    execFileSync('mkfifo', [fifo]);
+    const controller = new AbortController();
+    const reason = new Error('render cancelled');
+    const measuring = measureLoudness(fifo, { signal: controller.signal }).then(
+      () => 'resolved',
+      (error: unknown) => error,
+    );
+    await pollUntil(
+      'ffprobe and ffmpeg both started',
+      async () => (await childProcesses()).map((child) => child.command),
+      (commands) => commands.includes('ffprobe') && commands.includes('ffmpeg'),
+      10_000,
+      10,
+    );
+    controller.abort(reason);
+    expect(await measuring).toBe(reason);
+    expect(await childProcesses(), 'neither left, not even a zombie').toEqual([]);
+  });
+});
+
+describe('measureLoudness, a file with no audio', () => {
+  it("reports the probe's failure every time, not whichever of the two steps failed first", async () => {
+    const text = join(scratch, 'notes.wav');
+    await writeFile(text, 'this is not audio at all\n'.repeat(200));
+    for (let round = 0; round < 5; round += 1) {
+      const error = await measureLoudness(text).then(
+        () => undefined,
+        (failure: unknown) => failure,
+      );
+      expect(String(error), `round ${round}`).toMatch(/^FfmpegError: ffprobe failed on probing /);
+    }
+    expect(await childProcesses(), 'no ffprobe or ffmpeg left').toEqual([]);
   });
 });
