@@ -10,6 +10,7 @@ import type { SynthesisMeta } from '../providers/provider.ts';
 import type { SynthesizeJobData } from '../queue/job-data.ts';
 import type { Storage } from '../storage/storage.ts';
 import { withResult } from '../util/generator-result.ts';
+import { startGenerator } from '../util/started-generator.ts';
 import { sha256Tap } from './segment-sidecar.ts';
 
 /** A take received whole into a local file, validated as any answer is, not yet anywhere in storage. */
@@ -34,10 +35,11 @@ export async function receiveTake(
   audio: AsyncGenerator<Uint8Array, SynthesisMeta, undefined>,
   ceiling: DurationCeilingPolicy,
 ): Promise<ReceivedTake> {
-  await mkdir(dir, { recursive: true });
+  // The request goes out now, not once the folder and the file are open (started-generator.ts).
+  const started = startGenerator(audio);
   const path = join(dir, `${randomUUID()}.${data.audio.format}`);
   const discard = (): Promise<void> => rm(path, { force: true });
-  const stream = withResult(audio);
+  const stream = withResult(started.generator);
   const checked = validateSegmentStream(stream.items, { provider: data.provider, audio: data.audio, text: data.text, ceiling });
   const hashed = sha256Tap(checked);
   let bytes = 0;
@@ -48,10 +50,13 @@ export async function receiveTake(
     }
   }
   try {
+    await mkdir(dir, { recursive: true });
     await pipeline(Readable.from(counted()), createWriteStream(path));
   } catch (error) {
     await discard();
     throw error;
+  } finally {
+    await started.close();
   }
   return { path, bytes, sha256: hashed.sha256(), meta: stream.result(), discard };
 }

@@ -14,6 +14,7 @@ import type { Storage } from '../storage/storage.ts';
 import type { RenderStore } from '../render/render-store.ts';
 import { bytesBody } from '../util/bytes-body.ts';
 import { withResult } from '../util/generator-result.ts';
+import { startGenerator } from '../util/started-generator.ts';
 import { classifyFailure } from './classify-failure.ts';
 import { isCredentialFailure, type CredentialGuard } from './credential-guard.ts';
 import { segmentChars, synthesizeJobDataSchema, type SynthesizeJobData } from '../queue/job-data.ts';
@@ -95,7 +96,9 @@ async function storeStream(
   steps?: StepTimings,
   providerDone?: () => void,
 ): Promise<Produced> {
-  const stream = withResult(audio);
+  // The request goes out now, while the put below opens its temp file (started-generator.ts).
+  const started = startGenerator(audio);
+  const stream = withResult(started.generator);
   const checked = validateSegmentStream(stream.items, { provider: data.provider, audio: data.audio, text: data.text, ceiling });
   // The sidecar is known once the last byte is read: it is written while the audio's put makes
   // that audio durable (fsync, rename), not after. Either may land first: a sidecar without
@@ -113,8 +116,10 @@ async function storeStream(
   try {
     info = await storage.put(data.key, hashed.stream, { contentType: CONTENT_TYPES[data.audio.format] });
   } finally {
-    // Settled before the job moves on, whichever failed.
+    // Settled before the job moves on, whichever failed; a put that failed before it pulled a
+    // byte leaves the provider's request open until closed here.
     await sidecar?.catch(() => undefined);
+    await started.close();
   }
   const produced: Produced = { bytes: info.size, sha256: hashed.sha256(), meta: stream.result() };
   if (sidecar === undefined) return produced;

@@ -1,0 +1,69 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.ts';
+import type { Storage } from '../../src/storage/storage.ts';
+import { startSenseAudioSimulator, type SenseAudioSimulator } from '../simulators/senseaudio/server.ts';
+import { startRenderEnv, type RenderEnv } from '../support/render-env.ts';
+import { startStitchHarness, type StitchHarness } from '../support/stitch-harness.ts';
+
+const AUDIO = { format: 'mp3', sampleRate: 24000, channels: 1, bitrate: 64000 } as const;
+/** How long a put waits for its request to reach the provider before it says it did not. */
+const WAIT_MS = 2_000;
+
+/**
+ * Issue 14 item 6: a provider call is a lazy generator, and the segment's put opened its temp
+ * file (an fs call queued behind other jobs' fsyncs in libuv's threadpool) before it pulled the
+ * first byte, so the request went out only after that open. The hand-over of a provider slot
+ * took 2 ms at the median and up to 90 ms at a render's start. Here every segment's put holds
+ * back until the provider has seen that segment's request: a request that only goes out once
+ * the put pulls never arrives in time.
+ */
+describe("a segment's provider request goes out before its put starts (SenseAudio simulator)", () => {
+  const API_KEY = 'sim-secret-key-request-first';
+  let simulator: SenseAudioSimulator;
+  let env: RenderEnv;
+  let harness: StitchHarness;
+  const puts: { key: string; requestArrived: boolean }[] = [];
+
+  beforeAll(async () => {
+    simulator = await startSenseAudioSimulator({ apiKey: API_KEY, msPerChar: 2 });
+    env = await startRenderEnv(
+      senseAudioDefinition,
+      { SENSEAUDIO_API_KEY: API_KEY, SENSEAUDIO_BASE_URL: simulator.url },
+      { startWorkers: false },
+    );
+    let audioPuts = 0;
+    const holdingStorage = (storage: Storage): Storage =>
+      Object.assign(Object.create(storage) as Storage, {
+        put: async (key: string, body: AsyncIterable<Uint8Array>, options?: { contentType?: string }) => {
+          if (!key.startsWith('.segments/') || !key.endsWith(`.${AUDIO.format}`)) return storage.put(key, body, options);
+          audioPuts += 1;
+          const wanted = audioPuts;
+          const deadline = Date.now() + WAIT_MS;
+          // Polled, not slept on: the put goes on the moment its request is there.
+          while (simulator.requests.length < wanted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+          puts.push({ key, requestArrived: simulator.requests.length >= wanted });
+          return storage.put(key, body, options);
+        },
+      });
+    harness = await startStitchHarness(env.config, senseAudioDefinition.create(env.config), { storage: holdingStorage });
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+    await env?.close();
+    await simulator?.close();
+  });
+
+  it('every request had reached the provider when its put began, and the render completes', async () => {
+    const text = [
+      'The light swept the sea in circles, as if it were counting something.',
+      'That winter was so cold that the river froze over with a thick layer of ice.',
+      'The bell rang seven times, and the courtyard fell silent at once.',
+    ].join('\n\n');
+    const planned = env.plan(text, AUDIO);
+    await env.enqueue('request-first', planned.plan, planned.options);
+    await env.finish('request-first', 60_000);
+    expect(puts.length).toBe(planned.plan.segments.length);
+    expect(puts.filter((put) => !put.requestArrived)).toEqual([]);
+  });
+});
