@@ -131,6 +131,8 @@ export const queueOverhead: Benchmark = {
         baseline: perSecond(bare.totalMs),
         baselineLabel: 'bare BullMQ flow, no-op jobs',
         better: 'higher',
+        // Issue 14 item 6: ours at least a fifth of bare BullMQ's rate, stitch included.
+        target: { op: '>=', ratio: 0.2 },
         command: benchCommand('queue', options.quick),
         details: {
           segments: count,
