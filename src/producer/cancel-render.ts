@@ -1,5 +1,6 @@
 import { Queue } from 'bullmq';
 import type { Redis } from 'ioredis';
+import { settleRenderBudget } from '../render/daily-budget.ts';
 import { RedisMetricsRecorder } from '../metrics/metrics-recorder.ts';
 import { segmentJobId, STITCH_QUEUE, synthesizeQueueName } from '../queue/queue-names.ts';
 import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event.ts';
@@ -57,6 +58,8 @@ export async function cancelRender(deps: CancelDeps, id: string): Promise<Render
   if (state) await removePendingJobs(deps, id, state.spec.provider, state.spec.segmentCount);
   // Both are idempotent: a second cancel counts nothing and queues no second event.
   await new RedisMetricsRecorder(deps.connection, deps.prefix).renderEnded(id, 'cancelled');
+  // What it booked and did not bill is free again for other renders (daily-budget.ts).
+  await settleRenderBudget(deps.connection, deps.prefix, id);
   await enqueueWebhookEvent(deps.connection, deps.prefix, id, 'render.cancelled');
   return 'cancelled';
 }

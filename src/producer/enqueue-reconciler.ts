@@ -3,6 +3,7 @@ import type { Redis } from 'ioredis';
 import { RedisMetricsRecorder } from '../metrics/metrics-recorder.ts';
 import { STITCH_QUEUE } from '../queue/queue-names.ts';
 import { enqueueWebhookEvent } from '../webhooks/enqueue-webhook-event.ts';
+import { settleRenderBudget } from '../render/daily-budget.ts';
 import { expireEnqueue, finishEnqueue, overdueEnqueues } from '../render/enqueue-ledger.ts';
 import { renderKeys } from '../render/render-keys.ts';
 import { retentionSeconds } from '../render/render-retention.ts';
@@ -53,6 +54,7 @@ export async function reconcileEnqueues(deps: ReconcilerDeps, now: number = Date
       const event: RenderEvent = { id, status: 'failed' };
       await connection.publish(renderKeys(prefix, id).events, JSON.stringify(event));
       await new RedisMetricsRecorder(connection, prefix).renderEnded(id, 'failed');
+      await settleRenderBudget(connection, prefix, id); // nothing was billed: its whole booking is free again
       await enqueueWebhookEvent(connection, prefix, id, 'render.failed');
     }
   } finally {

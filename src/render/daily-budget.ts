@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { InputError } from '../errors/input-error.ts';
+import { renderKeys } from './render-keys.ts';
 
 /** A provider's budget: units it may bill per window (PROVIDER_DAILY_BUDGET; the window is a UTC day unless BUDGET_WINDOW_MS says otherwise). */
 export interface ProviderBudget {
@@ -83,6 +84,36 @@ export async function bookBudget(
       units,
     );
   return { provider: budget.provider, windowStart: new Date(window).toISOString(), units };
+}
+
+/**
+ * Once per render, when it ends however it ends: its window's booked units become what it
+ * really billed. A render booked its estimate (first takes of the segments not cached); it may
+ * bill less (cached after all, cancelled or failed part-way: the rest is free again for others)
+ * or more (retakes of flagged takes, a stalled job's call made twice: counted, so the window and
+ * `tts-batch providers` show what was spent). KEYS: record, budget hash. ARGV: window (ms),
+ * units booked. 1: settled now; 0: settled before; -1: no such render.
+ */
+const SETTLE = `
+if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
+if redis.call('HSETNX', KEYS[1], 'budgetSettled', '1') == 0 then return 0 end
+local billed = tonumber(redis.call('HGET', KEYS[1], 'billedUnits') or '0')
+local delta = billed - tonumber(ARGV[2])
+if delta ~= 0 then redis.call('HINCRBY', KEYS[2], ARGV[1], delta) end
+return 1`;
+
+/**
+ * Settles an ended render's booking against what it billed (SETTLE); nothing for a render
+ * without one. Every end calls it (completed, failed, cancelled, never enqueued): exactly once
+ * counts, by the flag on the render's record.
+ */
+export async function settleRenderBudget(redis: Redis, prefix: string, renderId: string): Promise<void> {
+  const record = renderKeys(prefix, renderId).record;
+  const spec = await redis.hget(record, 'spec');
+  if (spec === null) return;
+  const booking = (JSON.parse(spec) as { budget?: BudgetBooking }).budget;
+  if (booking === undefined) return;
+  await redis.eval(SETTLE, 2, record, budgetKey(prefix, booking.provider), String(Date.parse(booking.windowStart)), String(booking.units));
 }
 
 /** Gives back what a render booked but did not bill (cached segments, a cancel); never below what it billed. */

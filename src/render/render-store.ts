@@ -1,4 +1,3 @@
-import { releaseBudget, type BudgetBooking } from './daily-budget.ts';
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
 import { CREATE_RECORD } from './create-record-script.ts';
@@ -59,7 +58,7 @@ return 1`;
  * Counts a segment done once, however often it is reported: its characters are added to the
  * record's charsDone only when SADD added it. Nothing is written for a record that is gone.
  * The segment's event is published in the same step, so a segment costs one round trip here.
- * KEYS: record, done, cached; ARGV: index, chars, cached (1/0), events channel, event.
+ * KEYS: record, done, cached; ARGV: index, chars, cached (1/0), events channel, event, units billed.
  */
 const SEGMENT_DONE = new LuaScript(`
 local function count()
@@ -72,6 +71,9 @@ local function count()
     redis.call('HINCRBY', KEYS[1], 'charsDone', ARGV[2])
   end
   if ARGV[3] == '1' then redis.call('SADD', KEYS[3], ARGV[1]) end
+  -- Billed whether or not the segment was counted before: a second call (a stalled job run
+  -- again) was paid for too. Settled against the render's budget when it ends (daily-budget.ts).
+  if tonumber(ARGV[6]) > 0 then redis.call('HINCRBY', KEYS[1], 'billedUnits', ARGV[6]) end
   return 1
 end
 local counted = count()
@@ -104,10 +106,6 @@ export class RenderStore {
     this.#redis = redis;
     this.#prefix = prefix;
     this.#retentionS = retentionSeconds(options.retentionDays ?? DEFAULT_RENDER_RETENTION_DAYS);
-  }
-  /** Gives back to the provider's budget what a finished render booked but did not bill (daily-budget.ts). */
-  releaseBudget(booking: BudgetBooking, billed: number): Promise<void> {
-    return releaseBudget(this.#redis, this.#prefix, booking, billed);
   }
 
   /**
@@ -200,14 +198,18 @@ export class RenderStore {
     return spec === null ? null : legacyOutline(spec);
   }
 
-  /** Counts a segment and its `chars` once, however often an at-least-once delivery reports it. */
-  async markSegmentDone(id: string, index: number, cached: boolean, chars: number): Promise<void> {
+  /**
+   * Counts a segment and its `chars` once, however often an at-least-once delivery reports it;
+   * `billed`, what the provider billed for this report (0 when cached), is summed on the record
+   * every time (billedUnits).
+   */
+  async markSegmentDone(id: string, index: number, cached: boolean, chars: number, billed = 0): Promise<void> {
     const keys = renderKeys(this.#prefix, id);
     const event: RenderEvent = { id, segment: index, cached, chars };
     await SEGMENT_DONE.run(
       this.#redis,
       [keys.record, keys.done, keys.cached],
-      [String(index), String(chars), cached ? '1' : '0', keys.events, JSON.stringify(event)],
+      [String(index), String(chars), cached ? '1' : '0', keys.events, JSON.stringify(event), String(Math.max(0, Math.round(billed)))],
     );
   }
 

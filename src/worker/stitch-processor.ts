@@ -287,11 +287,7 @@ export async function processStitch(job: Job, deps: StitchDeps, token?: string):
       deps.logger.info({ renderId, status: ended }, 'render ended while stitching');
       return { ended };
     }
-    // What the budget booked beyond what was billed (cached segments) is free again for others.
-    if (spec.budget !== undefined)
-      await deps.store
-        .releaseBudget(spec.budget, manifest.billedCharacters)
-        .catch((error: unknown) => deps.logger.warn({ renderId, err: String(error) }, 'could not release the unused budget'));
+    // Its budget booking is settled against what it billed by the end's announcement (render-ended.ts).
     await deps.renderEnded(renderId, 'completed');
     deps.logger.info(
       {

@@ -479,7 +479,7 @@ async function synthesizeSegment(
     // Only now, with the audio and its sidecar durable, is the segment done. Its metrics go
     // beside it: one wait for both.
     await Promise.all([
-      deps.store.markSegmentDone(data.renderId, data.index, false, segmentChars(data)),
+      deps.store.markSegmentDone(data.renderId, data.index, false, segmentChars(data), meta.billedCharacters ?? 0),
       deps.metrics.segmentSynthesized(data.provider, meta.billedCharacters ?? 0, Date.now() - (data.task?.submittedAt ?? started)),
     ]);
     if (produced.qa !== undefined) await deps.metrics.segmentVerified(data.provider, produced.qa);
