@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { TtsBatchError } from '../errors/tts-batch-error.ts';
 import type { Storage } from '../storage/storage.ts';
+import { readObject } from '../storage/read-object.ts';
 
 /** A finished render's manifest: `manifest.json` in its folder (the book's name since issue 11, `<renderId>` before). */
 export function manifestKeyOf(folder: string): string {
@@ -35,25 +36,16 @@ const MAX_MANIFEST_BYTES = 64 * 1024 * 1024;
 
 /** Reads a manifest's segment keys; null when there is no manifest at `key`. */
 export async function readManifestReferences(storage: Storage, key: string): Promise<ManifestReferences | null> {
-  const parts: Uint8Array[] = [];
-  let size = 0;
+  let bytes: Buffer;
   try {
-    for await (const chunk of storage.get(key)) {
-      size += chunk.byteLength;
-      if (size > MAX_MANIFEST_BYTES)
-        throw new TtsBatchError('MANIFEST_UNREADABLE', `${key} is larger than ${MAX_MANIFEST_BYTES} bytes`, {
-          retryable: false,
-          value: key,
-        });
-      parts.push(chunk);
-    }
+    bytes = await readObject(storage, key, { maxBytes: MAX_MANIFEST_BYTES, code: 'MANIFEST_UNREADABLE' });
   } catch (error) {
     if (error instanceof TtsBatchError && error.code === 'NOT_FOUND') return null;
     throw error;
   }
   let parsed;
   try {
-    parsed = manifestSegmentsSchema.parse(JSON.parse(Buffer.concat(parts).toString('utf8')));
+    parsed = manifestSegmentsSchema.parse(JSON.parse(bytes.toString('utf8')));
   } catch (error) {
     // A manifest we cannot read could reference anything: the caller must not guess.
     throw new TtsBatchError('MANIFEST_UNREADABLE', `${key} in ${storage.url} is not a readable manifest`, {

@@ -9,6 +9,7 @@ import { assertRenderId } from '../render/render-id.ts';
 import { RenderStore } from '../render/render-store.ts';
 import { openStorage } from '../storage/open-storage.ts';
 import type { Storage } from '../storage/storage.ts';
+import { readObject } from '../storage/read-object.ts';
 import { flaggedSegments, formatQaReport, segmentTexts } from './format-qa-report.ts';
 
 /**
@@ -53,9 +54,7 @@ async function readManifest(storage: Storage, url: string): Promise<Manifest> {
       retryable: false,
       value: url,
     });
-  const parts: Uint8Array[] = [];
-  for await (const chunk of storage.get(url.slice(prefix.length))) parts.push(chunk);
-  return parseManifest(Buffer.concat(parts).toString('utf8'), url);
+  return parseManifest((await readObject(storage, url.slice(prefix.length))).toString('utf8'), url);
 }
 
 function report(manifest: Manifest, texts: readonly string[], opts: { json?: boolean }): number {

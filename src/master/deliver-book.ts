@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import type { AudioSettings } from '../audio/audio-settings.ts';
 import { putStream } from '../stitcher/put-stream.ts';
 import type { Storage } from '../storage/storage.ts';
+import { readObject } from '../storage/read-object.ts';
 import { chapterCuts } from './chapter-cuts.ts';
 import { complianceReport, type ComplianceEntry } from './compliance.ts';
 import { encodeChapterFiles, encodeOutput, type EncodedFile, type OutputChapter, type OutputTags } from './encode/encode-output.ts';
@@ -240,7 +241,7 @@ export async function deliverBook(input: DeliverBookInput): Promise<DeliveredBoo
       const name = `${input.baseName}.epub`;
       const path = join(temp, 'out', name);
       const read = await writeReadAlong({
-        epub: await readAll(input.storage, input.readAlong.source),
+        epub: await readObject(input.storage, input.readAlong.source),
         sentences: sentences.map((cue) => ({
           text: cue.text,
           startMs: cue.startMs,
@@ -340,12 +341,6 @@ function chapterOf(chapters: DeliverBookInput['chapters'], segment: number): num
     if (chapter.firstSegment <= segment) found = index;
   });
   return found;
-}
-
-async function readAll(storage: Storage, key: string): Promise<Buffer> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of storage.get(key)) chunks.push(chunk);
-  return Buffer.concat(chunks);
 }
 
 function extensionOf(format: OutputFormat): string {

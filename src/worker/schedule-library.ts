@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { inputFormatOfName } from '../book/detect-format.ts';
 import type { Storage } from '../storage/storage.ts';
+import { readObject } from '../storage/read-object.ts';
 
 /** A book file found in a schedule's source. */
 export interface LibraryBook {
@@ -37,9 +38,7 @@ export async function listLibrary(source: Storage, output: string): Promise<{ bo
 
 /** A book's bytes and their sha256 (hex). */
 export async function readBook(source: Storage, key: string): Promise<{ bytes: Buffer; sha256: string }> {
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of source.get(key)) chunks.push(chunk);
-  const bytes = Buffer.concat(chunks);
+  const bytes = await readObject(source, key);
   return { bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
 }
 

@@ -1,5 +1,6 @@
 import { runReport, type ScheduleRun } from '../render/schedule-run.ts';
 import type { Storage } from '../storage/storage.ts';
+import { readObject } from '../storage/read-object.ts';
 import { bytesBody } from '../util/bytes-body.ts';
 
 /**
@@ -22,10 +23,9 @@ export async function writeRunReport(output: Storage, run: ScheduleRun): Promise
 
 async function heldByAnotherRun(output: Storage, key: string, runId: string): Promise<boolean> {
   if ((await output.head(key)) === null) return false;
-  const chunks: Uint8Array[] = [];
-  for await (const chunk of output.get(key)) chunks.push(chunk);
+  const bytes = await readObject(output, key);
   try {
-    return (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { runId?: unknown }).runId !== runId;
+    return (JSON.parse(bytes.toString('utf8')) as { runId?: unknown }).runId !== runId;
   } catch {
     // Not a report of ours: leave it be.
     return true;

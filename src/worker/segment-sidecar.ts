@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { NotFoundError } from '../errors/not-found-error.ts';
 import type { WordTiming } from '../providers/provider.ts';
 import type { Storage } from '../storage/storage.ts';
+import { readObject } from '../storage/read-object.ts';
 
 /**
  * What the `.json` sidecar beside a cached segment tells (written at synthesis): the provider's
@@ -20,16 +21,16 @@ export interface SegmentSidecar {
 
 /** The sidecar at `key`; {} when absent or unreadable (it only informs). */
 export async function readSegmentSidecar(storage: Storage, key: string): Promise<SegmentSidecar> {
-  const chunks: Uint8Array[] = [];
+  let bytes: Buffer;
   try {
     // One read, not a HEAD then a GET: a missing sidecar is simply NotFound.
-    for await (const chunk of storage.get(key)) chunks.push(chunk);
+    bytes = await readObject(storage, key);
   } catch (error) {
     if (error instanceof NotFoundError) return {};
     throw error;
   }
   try {
-    const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as Record<string, unknown>;
+    const parsed = JSON.parse(bytes.toString('utf8')) as Record<string, unknown>;
     return {
       ...(typeof parsed.traceId === 'string' ? { traceId: parsed.traceId } : {}),
       ...(Number.isSafeInteger(parsed.bytes) ? { bytes: parsed.bytes as number } : {}),

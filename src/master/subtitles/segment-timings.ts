@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { NotFoundError } from '../../errors/not-found-error.ts';
 import type { Storage } from '../../storage/storage.ts';
+import { readObject } from '../../storage/read-object.ts';
 import { bytesBody } from '../../util/bytes-body.ts';
 import { CUE_SOURCES, type CueSource } from './cue.ts';
 
@@ -86,15 +87,15 @@ export async function writeSegmentTimings(
 }
 
 async function readTimings(storage: Storage, key: string): Promise<SegmentTimings | undefined> {
-  const chunks: Uint8Array[] = [];
+  let bytes: Buffer;
   try {
-    for await (const chunk of storage.get(key)) chunks.push(chunk);
+    bytes = await readObject(storage, key);
   } catch (error) {
     if (error instanceof NotFoundError) return undefined;
     throw error;
   }
   try {
-    return parseTimings(JSON.parse(Buffer.concat(chunks).toString('utf8')) as unknown);
+    return parseTimings(JSON.parse(bytes.toString('utf8')) as unknown);
   } catch {
     return undefined;
   }
