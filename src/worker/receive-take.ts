@@ -34,9 +34,11 @@ export async function receiveTake(
   data: SynthesizeJobData,
   audio: AsyncGenerator<Uint8Array, SynthesisMeta, undefined>,
   ceiling: DurationCeilingPolicy,
+  cancel?: () => void,
 ): Promise<ReceivedTake> {
-  // The request goes out now, not once the folder and the file are open (started-generator.ts).
-  const started = startGenerator(audio);
+  // The request goes out now, not once the folder and the file are open (started-generator.ts);
+  // `cancel` cuts it when the file cannot be written.
+  const started = startGenerator(audio, cancel);
   const path = join(dir, `${randomUUID()}.${data.audio.format}`);
   const discard = (): Promise<void> => rm(path, { force: true });
   const stream = withResult(started.generator);

@@ -70,6 +70,24 @@ interface Produced {
   sidecarStored?: true;
 }
 
+/** A provider call, and an abort of its own beside the job's: what a failed put cuts. */
+interface ProviderCall {
+  audio: AsyncGenerator<Uint8Array, SynthesisMeta, undefined>;
+  cancel: () => void;
+}
+
+function providerCall(provider: StreamingProvider, data: SynthesizeJobData, signal: AbortSignal): ProviderCall {
+  return abortableCall(signal, (callSignal) => provider.synthesize(requestOf(data, callSignal)));
+}
+
+function abortableCall(signal: AbortSignal, start: (signal: AbortSignal) => ProviderCall['audio']): ProviderCall {
+  const own = new AbortController();
+  return {
+    audio: start(AbortSignal.any([signal, own.signal])),
+    cancel: () => own.abort(new Error('the segment could not be stored: its provider call was cut')),
+  };
+}
+
 function requestOf(data: SynthesizeJobData, signal: AbortSignal): SynthesisRequest {
   const take = data.qa === undefined ? 1 : nextTakeNumber(data);
   return {
@@ -91,13 +109,14 @@ function requestOf(data: SynthesizeJobData, signal: AbortSignal): SynthesisReque
 async function storeStream(
   storage: Storage,
   data: SynthesizeJobData,
-  audio: AsyncGenerator<Uint8Array, SynthesisMeta, undefined>,
+  call: ProviderCall,
   ceiling: DurationCeilingPolicy,
   steps?: StepTimings,
   providerDone?: () => void,
 ): Promise<Produced> {
-  // The request goes out now, while the put below opens its temp file (started-generator.ts).
-  const started = startGenerator(audio);
+  // The request goes out now, while the put below opens its temp file (started-generator.ts);
+  // a put that fails before it has drained the answer cuts the call.
+  const started = startGenerator(call.audio, call.cancel);
   const stream = withResult(started.generator);
   const checked = validateSegmentStream(stream.items, { provider: data.provider, audio: data.audio, text: data.text, ceiling });
   // The sidecar is known once the last byte is read: it is written while the audio's put makes
@@ -185,7 +204,8 @@ async function verifiedSynthesis(
   for (;;) {
     let take;
     try {
-      take = await receiveTake(verification.tempDir, current, provider.synthesize(requestOf(current, signal)), deps.durationCeiling);
+      const call = providerCall(provider, current, signal);
+      take = await receiveTake(verification.tempDir, current, call.audio, deps.durationCeiling, call.cancel);
     } finally {
       releaseSlot();
     }
@@ -307,11 +327,11 @@ async function pollTask(
   deps.credentials?.accepted();
   if (status.state === 'succeeded') {
     const verification = data.qa === undefined ? undefined : deps.verification;
-    const download = provider.download(status.audioUrl, requestOf(data, signal));
+    const download = abortableCall(signal, (callSignal) => provider.download(status.audioUrl, requestOf(data, callSignal)));
     const produced = await (
       verification === undefined
         ? storeStream(storage, data, download, deps.durationCeiling)
-        : receiveTake(verification.tempDir, data, download, deps.durationCeiling).then(async (take) => {
+        : receiveTake(verification.tempDir, data, download.audio, deps.durationCeiling, download.cancel).then(async (take) => {
             // The task's billing and id are the take's: each take is its own task.
             if (take.meta.billedCharacters === undefined && status.billedCharacters !== undefined)
               take.meta.billedCharacters = status.billedCharacters;
@@ -467,7 +487,7 @@ async function synthesizeSegment(
           ? await advanceTask(job, token, provider, storage, data, deps, signal)
           : data.qa !== undefined && deps.verification !== undefined
             ? await verifiedSynthesis(job, provider, storage, data, deps, deps.verification, signal, release)
-            : await storeStream(storage, data, provider.synthesize(requestOf(data, signal)), deps.durationCeiling, steps, release);
+            : await storeStream(storage, data, providerCall(provider, data, signal), deps.durationCeiling, steps, release);
     } finally {
       release();
     }

@@ -4,6 +4,7 @@ import type { Storage } from '../../src/storage/storage.ts';
 import { startSenseAudioSimulator, type SenseAudioSimulator } from '../simulators/senseaudio/server.ts';
 import { startRenderEnv, type RenderEnv } from '../support/render-env.ts';
 import { startStitchHarness, type StitchHarness } from '../support/stitch-harness.ts';
+import { pollUntil } from '../support/poll-until.ts';
 
 const AUDIO = { format: 'mp3', sampleRate: 24000, channels: 1, bitrate: 64000 } as const;
 /** How long a put waits for its request to reach the provider before it says it did not. */
@@ -65,5 +66,59 @@ describe("a segment's provider request goes out before its put starts (SenseAudi
     await env.finish('request-first', 60_000);
     expect(puts.length).toBe(planned.plan.segments.length);
     expect(puts.filter((put) => !put.requestArrived)).toEqual([]);
+  });
+});
+
+/**
+ * The other side of starting the call early (review of the change): a put that fails before it
+ * pulls a byte (temp disk full, a folder it may not write) must not leave its provider call
+ * running to be billed and to hold the slot. It is cut: the provider sees the client close
+ * long before its latency is up.
+ */
+describe('a segment whose put fails at once cuts its provider call (SenseAudio simulator, 5 s latency)', () => {
+  const API_KEY = 'sim-secret-key-put-fails';
+  const LATENCY_MS = 5_000;
+  let simulator: SenseAudioSimulator;
+  let env: RenderEnv;
+  let harness: StitchHarness;
+
+  beforeAll(async () => {
+    simulator = await startSenseAudioSimulator({ apiKey: API_KEY, msPerChar: 2, latencyMs: LATENCY_MS });
+    env = await startRenderEnv(
+      senseAudioDefinition,
+      { SENSEAUDIO_API_KEY: API_KEY, SENSEAUDIO_BASE_URL: simulator.url, RETRY_ATTEMPTS: '1' },
+      { startWorkers: false },
+    );
+    const refusingStorage = (storage: Storage): Storage =>
+      Object.assign(Object.create(storage) as Storage, {
+        put: async (key: string, body: AsyncIterable<Uint8Array>, options?: { contentType?: string }) => {
+          if (key.startsWith('.segments/') && key.endsWith(`.${AUDIO.format}`)) throw new Error('ENOSPC: no space left on device');
+          return storage.put(key, body, options);
+        },
+      });
+    harness = await startStitchHarness(env.config, senseAudioDefinition.create(env.config), { storage: refusingStorage });
+  });
+
+  afterAll(async () => {
+    await harness?.close();
+    await env?.close();
+    await simulator?.close();
+  });
+
+  it('the segment fails on its put at once, its call cut: no answer waited for, none completed', async () => {
+    const planned = env.plan('The bell rang seven times, and the courtyard fell silent at once.', AUDIO);
+    const started = Date.now();
+    await env.enqueue('put-fails', planned.plan, planned.options);
+    const state = await pollUntil(
+      'the render failed',
+      () => env.store.get('put-fails'),
+      (value) => value?.status === 'failed',
+      LATENCY_MS * 3,
+      10,
+    );
+    expect(state?.error).toMatch(/ENOSPC/);
+    // Waiting for the answer before failing would take the provider's 5 s.
+    expect(Date.now() - started, 'cut, not waited for').toBeLessThan(LATENCY_MS / 2);
+    expect(simulator.requests.filter((request) => request.outcome === 'completed')).toEqual([]);
   });
 });

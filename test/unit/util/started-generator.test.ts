@@ -67,4 +67,27 @@ describe('startGenerator', () => {
     await expect(drain(started.generator)).rejects.toThrow('401 from the provider');
     await expect(started.close()).resolves.toBeUndefined();
   });
+
+  it('close cuts a source still working on its first item (cancel), instead of waiting for it', async () => {
+    const controller = new AbortController();
+    const slow = (async function* (): AsyncGenerator<number, string, undefined> {
+      // A provider synthesizing the whole answer before its first byte: only the abort ends it.
+      await new Promise((_, reject) => controller.signal.addEventListener('abort', () => reject(controller.signal.reason as Error)));
+      yield 0;
+      return 'never';
+    })();
+    const started = startGenerator(slow, () => controller.abort(new Error('cut')));
+    await started.close();
+    expect(controller.signal.aborted).toBe(true);
+  });
+
+  it('close does not cancel a source that was drained', async () => {
+    let cancelled = false;
+    const started = startGenerator(call([], 2), () => {
+      cancelled = true;
+    });
+    await drain(started.generator);
+    await started.close();
+    expect(cancelled).toBe(false);
+  });
 });
