@@ -11,6 +11,15 @@ import type { ObjectInfo, Storage } from './storage.ts';
 export const PREFETCH_DEPTH = 8;
 
 /**
+ * Reads started ahead and not yet handed out, across every join in this process. A paused S3
+ * body holds one of its client's sockets (50 by default), which the client's uploads need too:
+ * sixteen joins (STITCH_CONCURRENCY's most) eight ahead each would hold them all, and every join
+ * would wait on a put that waits for a socket. The read a join needs next is never held back.
+ */
+export const PROCESS_PREFETCH_LIMIT = 16;
+let prefetchedAhead = 0;
+
+/**
  * An object's read whose first chunk was asked for when it was made. Iterated once; left
  * unread, `discard` closes it (a local file handle, an S3 body).
  */
@@ -61,18 +70,35 @@ export async function* prefetchedReads(
   depth: number = PREFETCH_DEPTH,
 ): AsyncGenerator<AsyncIterable<Uint8Array>, void, undefined> {
   const window: PrimedRead[] = [];
+  /** How many of `window` count against PROCESS_PREFETCH_LIMIT: all but a first one started when it was needed. */
+  let ahead = 0;
   let next = 0;
   const fill = (): void => {
     while (window.length < depth && next < keys.length) {
+      const needed = window.length === 0;
+      if (!needed && prefetchedAhead >= PROCESS_PREFETCH_LIMIT) return;
       window.push(new PrimedRead(storage.get(keys[next] as string)));
       next += 1;
+      if (!needed) {
+        ahead += 1;
+        prefetchedAhead += 1;
+      }
     }
+  };
+  /** The window's first read is handed out: it no longer counts as ahead, if it did. */
+  const take = (): PrimedRead | undefined => {
+    const first = window.shift();
+    if (first !== undefined && ahead > window.length) {
+      ahead -= 1;
+      prefetchedAhead -= 1;
+    }
+    return first;
   };
   let handed: PrimedRead | undefined;
   try {
     for (let position = 0; position < keys.length; position += 1) {
       fill();
-      const current = window.shift();
+      const current = take();
       if (current === undefined) return;
       handed = current;
       fill();
@@ -82,8 +108,15 @@ export async function* prefetchedReads(
       handed = undefined;
     }
   } finally {
+    prefetchedAhead -= ahead;
+    ahead = 0;
     await Promise.all([...(handed === undefined ? [] : [handed]), ...window].map((read) => read.discard()));
   }
+}
+
+/** Reads started ahead across the process right now (for tests). */
+export function prefetchedAheadNow(): number {
+  return prefetchedAhead;
 }
 
 /** `storage.head` of every key, in order, up to `depth` in flight at once. */

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { prefetchedHeads, prefetchedReads } from '../../../src/storage/prefetched-reads.ts';
+import { prefetchedAheadNow, prefetchedHeads, prefetchedReads, PROCESS_PREFETCH_LIMIT } from '../../../src/storage/prefetched-reads.ts';
 import type { ObjectInfo } from '../../../src/storage/storage.ts';
 import { MemoryStorage } from '../../support/memory-storage.ts';
 
@@ -102,6 +102,40 @@ describe('prefetchedReads', () => {
     })();
     await expect(reading).rejects.toThrow(`no object at ${keys[3]}`);
     expect(seen).toEqual(['segment 0', 'segment 1', 'segment 2']);
+    expect(storage.open).toBe(0);
+  });
+});
+
+describe('prefetchedReads across joins', () => {
+  it('holds at most PROCESS_PREFETCH_LIMIT reads ahead across every join at once, and none once they end', async () => {
+    const { storage, keys } = book(60);
+    const joins = 6;
+    let maxAhead = 0;
+    const join = async (): Promise<string[]> => {
+      const seen: string[] = [];
+      for await (const body of prefetchedReads(storage, keys, 8)) {
+        maxAhead = Math.max(maxAhead, prefetchedAheadNow());
+        seen.push(await text(body));
+      }
+      return seen;
+    };
+    const results = await Promise.all(Array.from({ length: joins }, () => join()));
+    for (const seen of results) expect(seen).toEqual(keys.map((_, index) => `segment ${index}`));
+    expect(maxAhead).toBeGreaterThan(0);
+    expect(maxAhead).toBeLessThanOrEqual(PROCESS_PREFETCH_LIMIT);
+    // Each join also holds the read it needs next and the one it is reading: never starved.
+    expect(storage.maxOpen).toBeLessThanOrEqual(PROCESS_PREFETCH_LIMIT + 2 * joins);
+    expect(prefetchedAheadNow()).toBe(0);
+    expect(storage.open).toBe(0);
+  });
+
+  it('gives its share back when a join stops early', async () => {
+    const { storage, keys } = book(30);
+    for await (const body of prefetchedReads(storage, keys, 8)) {
+      await text(body);
+      break;
+    }
+    expect(prefetchedAheadNow()).toBe(0);
     expect(storage.open).toBe(0);
   });
 });
