@@ -58,8 +58,9 @@ export async function cancelRender(deps: CancelDeps, id: string): Promise<Render
   if (state) await removePendingJobs(deps, id, state.spec.provider, state.spec.segmentCount);
   // Both are idempotent: a second cancel counts nothing and queues no second event.
   await new RedisMetricsRecorder(deps.connection, deps.prefix).renderEnded(id, 'cancelled');
-  // What it booked and did not bill is free again for other renders (daily-budget.ts).
-  await settleRenderBudget(deps.connection, deps.prefix, id);
+  // What it booked and did not bill is free again for other renders (daily-budget.ts). A failure
+  // leaves it booked (never under-booked) and does not hold back the webhook.
+  await settleRenderBudget(deps.connection, deps.prefix, id).catch(() => undefined);
   await enqueueWebhookEvent(deps.connection, deps.prefix, id, 'render.cancelled');
   return 'cancelled';
 }

@@ -54,7 +54,10 @@ export async function reconcileEnqueues(deps: ReconcilerDeps, now: number = Date
       const event: RenderEvent = { id, status: 'failed' };
       await connection.publish(renderKeys(prefix, id).events, JSON.stringify(event));
       await new RedisMetricsRecorder(connection, prefix).renderEnded(id, 'failed');
-      await settleRenderBudget(connection, prefix, id); // nothing was billed: its whole booking is free again
+      // Nothing was billed: its whole booking is free again. A failure leaves it booked.
+      await settleRenderBudget(connection, prefix, id).catch((error: unknown) =>
+        deps.logger.warn({ renderId: id, err: String(error) }, 'could not settle the budget booking'),
+      );
       await enqueueWebhookEvent(connection, prefix, id, 'render.failed');
     }
   } finally {

@@ -1,4 +1,4 @@
-import { bookBudget, releaseBudget, type BudgetBooking } from '../render/daily-budget.ts';
+import { bookBudget, releaseBudget, settleRenderBudget, type BudgetBooking } from '../render/daily-budget.ts';
 import { estimateRender } from './estimate-render.ts';
 import { fairPriorities } from '../queue/fair-priority.ts';
 import type { RenderPriority } from '../render/render-priority.ts';
@@ -190,7 +190,9 @@ export async function enqueueRender(deps: EnqueueDeps, request: RenderRequest): 
       })),
     });
   } catch (error) {
-    if (booking !== undefined) await releaseBudget(deps.connection, deps.prefix, booking, 0).catch(() => undefined);
+    // Settled on the record (budgetHeld), so a reconciler that later finds it (its removal below
+    // failed) gives nothing back a second time.
+    if (booking !== undefined) await settleRenderBudget(deps.connection, deps.prefix, id, { beforeEnd: true }).catch(() => undefined);
     if (delivery !== undefined)
       await releaseBookFolder(deps.connection, deps.prefix, { output: request.output, folder: delivery.folder, renderId: id }).catch(
         () => undefined,

@@ -87,33 +87,57 @@ export async function bookBudget(
 }
 
 /**
- * Once per render, when it ends however it ends: its window's booked units become what it
- * really billed. A render booked its estimate (first takes of the segments not cached); it may
- * bill less (cached after all, cancelled or failed part-way: the rest is free again for others)
- * or more (retakes of flagged takes, a stalled job's call made twice: counted, so the window and
- * `tts-batch providers` show what was spent). KEYS: record, budget hash. ARGV: window (ms),
- * units booked. 1: settled now; 0: settled before; -1: no such render.
+ * A budgeted render's booking follows what it billed once it has ended (completed, failed,
+ * cancelled), however it ended. It booked its estimate (first takes of the segments not
+ * cached); it may bill less (cached after all, cancelled or failed part-way: the rest is free
+ * again for others) or more (retakes of flagged takes, a stalled job's call made twice: counted,
+ * so the window and `tts-batch providers` show what was spent). `budgetHeld` on the record is
+ * what the window holds for it now (absent: the booking), so settling again after a late report
+ * (a segment billed after the render ended) moves only the difference, and settling twice moves
+ * nothing. A record from before billedUnits were counted (no `budgetTracked`) is left as booked.
+ * KEYS: record, budget hash. ARGV: window (ms), units booked, '1' to settle before an end (an
+ * enqueue taken back: nothing can have been billed). 1: settled; 0: not ended, or untracked;
+ * -1: no such render.
  */
 const SETTLE = `
 if redis.call('EXISTS', KEYS[1]) == 0 then return -1 end
-if redis.call('HSETNX', KEYS[1], 'budgetSettled', '1') == 0 then return 0 end
+if redis.call('HGET', KEYS[1], 'budgetTracked') ~= '1' then return 0 end
+local status = redis.call('HGET', KEYS[1], 'status')
+if ARGV[3] ~= '1' and status ~= 'completed' and status ~= 'failed' and status ~= 'cancelled' then return 0 end
 local billed = tonumber(redis.call('HGET', KEYS[1], 'billedUnits') or '0')
-local delta = billed - tonumber(ARGV[2])
-if delta ~= 0 then redis.call('HINCRBY', KEYS[2], ARGV[1], delta) end
+local held = tonumber(redis.call('HGET', KEYS[1], 'budgetHeld') or ARGV[2])
+if billed ~= held then
+  redis.call('HINCRBY', KEYS[2], ARGV[1], billed - held)
+  redis.call('HSET', KEYS[1], 'budgetHeld', billed)
+end
 return 1`;
 
 /**
- * Settles an ended render's booking against what it billed (SETTLE); nothing for a render
- * without one. Every end calls it (completed, failed, cancelled, never enqueued): exactly once
- * counts, by the flag on the render's record.
+ * Settles a render's booking against what it billed (SETTLE); nothing for a render without
+ * one, or one still running. Called at every end (completed, failed, cancelled, never
+ * enqueued) and again when a segment reports billing after its render ended.
+ * `beforeEnd`: an enqueue being taken back (its flow never added), whose whole booking goes.
  */
-export async function settleRenderBudget(redis: Redis, prefix: string, renderId: string): Promise<void> {
+export async function settleRenderBudget(
+  redis: Redis,
+  prefix: string,
+  renderId: string,
+  options: { beforeEnd?: boolean } = {},
+): Promise<void> {
   const record = renderKeys(prefix, renderId).record;
   const spec = await redis.hget(record, 'spec');
   if (spec === null) return;
   const booking = (JSON.parse(spec) as { budget?: BudgetBooking }).budget;
   if (booking === undefined) return;
-  await redis.eval(SETTLE, 2, record, budgetKey(prefix, booking.provider), String(Date.parse(booking.windowStart)), String(booking.units));
+  await redis.eval(
+    SETTLE,
+    2,
+    record,
+    budgetKey(prefix, booking.provider),
+    String(Date.parse(booking.windowStart)),
+    String(booking.units),
+    options.beforeEnd === true ? '1' : '0',
+  );
 }
 
 /** Gives back what a render booked but did not bill (cached segments, a cancel); never below what it billed. */

@@ -1,5 +1,6 @@
 import type { Redis } from 'ioredis';
 import { z } from 'zod';
+import { settleRenderBudget } from './daily-budget.ts';
 import { CREATE_RECORD } from './create-record-script.ts';
 import { LuaScript } from './lua-script.ts';
 import { IDEMPOTENCY_KEEP_MS, idempotencyRedisKey, renderKeys } from './render-keys.ts';
@@ -71,11 +72,12 @@ local function count()
     redis.call('HINCRBY', KEYS[1], 'charsDone', ARGV[2])
   end
   if ARGV[3] == '1' then redis.call('SADD', KEYS[3], ARGV[1]) end
-  -- Billed whether or not the segment was counted before: a second call (a stalled job run
-  -- again) was paid for too. Settled against the render's budget when it ends (daily-budget.ts).
-  if tonumber(ARGV[6]) > 0 then redis.call('HINCRBY', KEYS[1], 'billedUnits', ARGV[6]) end
   return 1
 end
+-- Billed whether or not the segment was counted before (a second call of a stalled job was paid
+-- for too), and even after the render ended: what a provider billed is spent. Settled against
+-- the render's budget at its end, and again by the caller for a report after it (daily-budget.ts).
+if tonumber(ARGV[6]) > 0 and redis.call('EXISTS', KEYS[1]) == 1 then redis.call('HINCRBY', KEYS[1], 'billedUnits', ARGV[6]) end
 local counted = count()
 redis.call('PUBLISH', ARGV[4], ARGV[5])
 return counted`);
@@ -108,6 +110,11 @@ export class RenderStore {
     this.#retentionS = retentionSeconds(options.retentionDays ?? DEFAULT_RENDER_RETENTION_DAYS);
   }
 
+  /** Settles an ended render's budget booking against what it billed (daily-budget.ts). */
+  settleBudget(id: string): Promise<void> {
+    return settleRenderBudget(this.#redis, this.#prefix, id);
+  }
+
   /**
    * Creates the record and its outline in one atomic step; false when the id is taken (an id is
    * never silently reused). With `enqueueBy` (epoch ms) the render is also listed as enqueuing
@@ -121,6 +128,8 @@ export class RenderStore {
     const keys = renderKeys(this.#prefix, spec.id);
     // charsDone starts at 0: a record without it was written before it was counted (see get).
     const fields: Record<string, string> = { spec: JSON.stringify(spec), status: 'queued', charsDone: '0' };
+    // Its booking is settled against billedUnits, counted from the start (daily-budget.ts).
+    if (spec.budget !== undefined) fields.budgetTracked = '1';
     if (options.webhookSecret) fields.webhookSecret = options.webhookSecret;
     if (options.enqueueBy !== undefined) fields.enqueueBy = String(options.enqueueBy);
     if (options.idempotencyKey !== undefined) fields.idempotencyKey = idempotencyRedisKey(this.#prefix, options.idempotencyKey);
@@ -201,16 +210,18 @@ export class RenderStore {
   /**
    * Counts a segment and its `chars` once, however often an at-least-once delivery reports it;
    * `billed`, what the provider billed for this report (0 when cached), is summed on the record
-   * every time (billedUnits).
+   * every time (billedUnits), even once the render has ended ('ended' is then returned).
    */
-  async markSegmentDone(id: string, index: number, cached: boolean, chars: number, billed = 0): Promise<void> {
+  async markSegmentDone(id: string, index: number, cached: boolean, chars: number, billed = 0): Promise<'counted' | 'ended'> {
     const keys = renderKeys(this.#prefix, id);
     const event: RenderEvent = { id, segment: index, cached, chars };
-    await SEGMENT_DONE.run(
+    const counted = await SEGMENT_DONE.run(
       this.#redis,
       [keys.record, keys.done, keys.cached],
       [String(index), String(chars), cached ? '1' : '0', keys.events, JSON.stringify(event), String(Math.max(0, Math.round(billed)))],
     );
+    // 0: the render had ended (or is gone): nothing more was counted, but billing was.
+    return Number(counted) === 1 ? 'counted' : 'ended';
   }
 
   /**

@@ -498,10 +498,12 @@ async function synthesizeSegment(
     steps.lap('sidecar');
     // Only now, with the audio and its sidecar durable, is the segment done. Its metrics go
     // beside it: one wait for both.
-    await Promise.all([
+    const [marked] = await Promise.all([
       deps.store.markSegmentDone(data.renderId, data.index, false, segmentChars(data), meta.billedCharacters ?? 0),
       deps.metrics.segmentSynthesized(data.provider, meta.billedCharacters ?? 0, Date.now() - (data.task?.submittedAt ?? started)),
     ]);
+    // Billed after its render ended (cancelled while this take was stored): its budget learns it.
+    if (marked === 'ended' && (meta.billedCharacters ?? 0) > 0) await deps.store.settleBudget(data.renderId);
     if (produced.qa !== undefined) await deps.metrics.segmentVerified(data.provider, produced.qa);
     steps.lap('markDone');
     deps.logger.debug(
