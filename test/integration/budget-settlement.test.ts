@@ -5,25 +5,12 @@ import { renderEndAnnouncer } from '../../src/worker/render-ended.ts';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { cancelRender } from '../../src/producer/cancel-render.ts';
 import { bookBudget, bookedNow, settleRenderBudget, type ProviderBudget } from '../../src/render/daily-budget.ts';
-import type { RenderSpec } from '../../src/render/render-record.ts';
 import { renderKeys } from '../../src/render/render-keys.ts';
 import { RenderStore } from '../../src/render/render-store.ts';
 import { deletePrefix, uniquePrefix } from '../support/test-config.ts';
+import { testRenderSpec } from '../support/render-spec.ts';
 
 const DAY = 86_400_000;
-
-const baseSpec = {
-  createdAt: '2026-01-01T00:00:00.000Z',
-  provider: 'senseaudio',
-  model: 'm',
-  voice: 'v',
-  voiceSettings: {},
-  audio: { format: 'mp3' as const, sampleRate: 24000, channels: 1 as const, bitrate: 64000 },
-  output: 'file:///tmp/out',
-  characters: 300,
-  segmentCount: 3,
-  chapterCount: 1,
-};
 
 /**
  * Issue 14 item 4: a render books its estimate against its provider's budget. Before, only a
@@ -53,7 +40,7 @@ describe("a budgeted render's booking is settled to what it billed, however it e
   /** A render booked `units`, its segments reported done with what each billed. */
   async function bookedRender(id: string, units: number, billed: readonly number[]): Promise<void> {
     const booking = await bookBudget(redis, prefix, budget, units);
-    const spec: RenderSpec = { ...baseSpec, id, budget: booking };
+    const spec = testRenderSpec(id, { characters: 300, segmentCount: 3, budget: booking });
     expect(await store.create(spec)).toBe(true);
     for (const [index, units] of billed.entries()) await store.markSegmentDone(id, index, units === 0, 100, units);
   }
@@ -92,7 +79,7 @@ describe("a budgeted render's booking is settled to what it billed, however it e
 
   it('a render without a booking, or one that is gone, is left alone', async () => {
     const before = await bookedNow(redis, prefix, budget);
-    expect(await store.create({ ...baseSpec, id: 'unbudgeted' })).toBe(true);
+    expect(await store.create(testRenderSpec('unbudgeted', { characters: 300, segmentCount: 3 }))).toBe(true);
     await store.markSegmentDone('unbudgeted', 0, false, 100, 100);
     await settleRenderBudget(redis, prefix, 'unbudgeted');
     await settleRenderBudget(redis, prefix, 'no-such-render');

@@ -1,20 +1,10 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import type { RenderOutline } from '../../src/render/render-outline.ts';
-import type { RenderSpec } from '../../src/render/render-record.ts';
 import { RenderStore } from '../../src/render/render-store.ts';
 import { countKeys, deletePrefix, uniquePrefix } from '../support/test-config.ts';
+import { specFields, testRenderSpec } from '../support/render-spec.ts';
 
-const baseSpec = {
-  createdAt: '2026-01-01T00:00:00.000Z',
-  provider: 'senseaudio',
-  model: 'm',
-  voice: 'v',
-  voiceSettings: {},
-  audio: { format: 'mp3' as const, sampleRate: 24000, channels: 1 as const, bitrate: 64000 },
-  output: 'file:///tmp/out',
-  characters: 12,
-};
 const outline: RenderOutline = {
   chapters: [{ index: 0, title: 'One', firstSegment: 0 }],
   segments: [
@@ -42,7 +32,7 @@ describe('RenderStore: outline apart from the record, charsDone counted', () => 
   });
 
   it('counts a segment and its characters once however often it is reported', async () => {
-    const spec: RenderSpec = { ...baseSpec, id: 'fresh', segmentCount: 2, chapterCount: 1 };
+    const spec = testRenderSpec('fresh');
     expect(await store.create(spec, {}, outline)).toBe(true);
     expect(await redis.hget(`${prefix}:renders:fresh`, 'spec')).not.toMatch(/segments"|\.segments\//);
     await store.markSegmentDone('fresh', 0, false, 5);
@@ -62,14 +52,14 @@ describe('RenderStore: outline apart from the record, charsDone counted', () => 
       segments: [{ ...outline.segments[0]!, pauseAfter: { ms: 800, reason: 'break-tag' } }, outline.segments[1]!],
       pauseBefore: { ms: 300, reason: 'break-tag' },
     };
-    const spec: RenderSpec = { ...baseSpec, id: 'paused', segmentCount: 2, chapterCount: 1 };
+    const spec = testRenderSpec('paused');
     expect(await store.create(spec, {}, paused)).toBe(true);
     expect(await store.outline('paused')).toEqual(paused);
     await store.remove('paused');
   });
 
   it('still reads a record written before the outline moved out (lists inside its spec)', async () => {
-    const legacySpec = { ...baseSpec, id: 'legacy', ...outline };
+    const legacySpec = { ...specFields, id: 'legacy', ...outline };
     await redis.hset(`${prefix}:renders:legacy`, { spec: JSON.stringify(legacySpec), status: 'running' });
     await redis.sadd(`${prefix}:renders:legacy:done`, '0');
     expect(await store.get('legacy')).toMatchObject({ segmentsDone: 1, charsDone: 5, spec: { segmentCount: 2, chapterCount: 1 } });

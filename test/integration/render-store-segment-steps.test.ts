@@ -1,22 +1,9 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import type { RenderSpec } from '../../src/render/render-record.ts';
 import { renderKeys } from '../../src/render/render-keys.ts';
 import { RenderStore, type RenderEvent } from '../../src/render/render-store.ts';
 import { deletePrefix, uniquePrefix } from '../support/test-config.ts';
-
-const baseSpec = {
-  createdAt: '2026-01-01T00:00:00.000Z',
-  provider: 'senseaudio',
-  model: 'm',
-  voice: 'v',
-  voiceSettings: {},
-  audio: { format: 'mp3' as const, sampleRate: 24000, channels: 1 as const, bitrate: 64000 },
-  output: 'file:///tmp/out',
-  characters: 12,
-  segmentCount: 2,
-  chapterCount: 1,
-};
+import { testRenderSpec } from '../support/render-spec.ts';
 
 /**
  * A segment job's Redis steps, one round trip each (issue 14 item 6): startSegment is hasEnded and
@@ -55,7 +42,7 @@ describe('RenderStore: a segment start and end in one step each', () => {
   }
 
   it('moves a render to running on its first segment only, with one running event', async () => {
-    const spec: RenderSpec = { ...baseSpec, id: 'first' };
+    const spec = testRenderSpec('first');
     expect(await store.create(spec)).toBe(true);
     expect(await store.startSegment('first')).toBe('started');
     const startedAt = await redis.hget(`${prefix}:renders:first`, 'startedAt');
@@ -74,7 +61,7 @@ describe('RenderStore: a segment start and end in one step each', () => {
   });
 
   it('answers ended for a cancelled render and writes nothing to it', async () => {
-    const spec: RenderSpec = { ...baseSpec, id: 'gone' };
+    const spec = testRenderSpec('gone');
     expect(await store.create(spec)).toBe(true);
     expect(await store.cancel('gone')).toBe('cancelled');
     expect(await store.startSegment('gone')).toBe('ended');
