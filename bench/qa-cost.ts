@@ -27,6 +27,7 @@ import { EMPTY_RATE } from '../src/verify/speaking-rate.ts';
 import { judgeTake } from '../src/verify/take-checks.ts';
 import { textExpectation } from '../src/verify/text-expectation.ts';
 import { receiveTake } from '../src/worker/receive-take.ts';
+import { abortableCall } from '../src/worker/provider-call.ts';
 import { startCosyVoiceSimulator } from '../test/simulators/cosyvoice/server.ts';
 import { startSenseAudioSimulator } from '../test/simulators/senseaudio/server.ts';
 import { qaBook } from '../test/support/qa-book.ts';
@@ -99,7 +100,8 @@ async function measure(options: BenchOptions, pace: Pace, segments: number): Pro
       } as unknown as SynthesizeJobData;
       const request = { text, voice: definition.defaultVoice, model: definition.defaultModel, voiceSettings: {}, audio: AUDIO };
       const synthStarted = performance.now();
-      const take = await receiveTake(dir, data, provider.synthesize(request), DEFAULT_DURATION_CEILING);
+      const call = abortableCall(new AbortController().signal, (signal) => provider.synthesize({ ...request, signal }));
+      const take = await receiveTake(dir, data, call, DEFAULT_DURATION_CEILING);
       synthesisMs += performance.now() - synthStarted;
       const checkStarted = performance.now();
       const signal = await measureTake(take.path, AUDIO, { silenceDb: DEFAULT_QA_THRESHOLDS.silenceDb });

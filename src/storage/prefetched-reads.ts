@@ -1,3 +1,4 @@
+import { startGenerator, type StartedGenerator } from '../util/started-generator.ts';
 import type { ObjectInfo, Storage } from './storage.ts';
 
 /**
@@ -20,40 +21,27 @@ export const PROCESS_PREFETCH_LIMIT = 16;
 let prefetchedAhead = 0;
 
 /**
- * An object's read whose first chunk was asked for when it was made. Iterated once; left
- * unread, `discard` closes it (a local file handle, an S3 body).
+ * An object's read whose first chunk was asked for when it was made (startGenerator). Iterated
+ * once; left unread, `discard` closes it (a local file handle, an S3 body).
  */
 class PrimedRead implements AsyncIterable<Uint8Array> {
-  readonly #iterator: AsyncIterator<Uint8Array>;
-  readonly #first: Promise<IteratorResult<Uint8Array>>;
+  readonly #started: StartedGenerator<Uint8Array, unknown>;
   #taken = false;
 
   constructor(source: AsyncIterable<Uint8Array>) {
-    this.#iterator = source[Symbol.asyncIterator]();
-    this.#first = this.#iterator.next();
-    // Read where the body is iterated; a body never iterated has its failure dropped in discard.
-    this.#first.catch(() => undefined);
+    this.#started = startGenerator(source[Symbol.asyncIterator]() as AsyncIterator<Uint8Array, unknown, undefined>);
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array, void, undefined> {
+  [Symbol.asyncIterator](): AsyncIterator<Uint8Array> {
     if (this.#taken) throw new Error('a prefetched read is iterated once');
     this.#taken = true;
-    let result = await this.#first;
-    try {
-      while (result.done !== true) {
-        yield result.value;
-        result = await this.#iterator.next();
-      }
-    } finally {
-      if (result.done !== true) await this.#iterator.return?.();
-    }
+    return this.#started.generator;
   }
 
   async discard(): Promise<void> {
     if (this.#taken) return;
     this.#taken = true;
-    const result = await this.#first.catch(() => ({ done: true as const, value: undefined }));
-    if (result.done !== true) await this.#iterator.return?.();
+    await this.#started.close();
   }
 }
 

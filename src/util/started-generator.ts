@@ -10,14 +10,15 @@ export interface StartedGenerator<T, R> {
 }
 
 /**
- * Asks `source` for its first item now instead of at the consumer's first pull; `cancel` (an
+ * Asks `source` (a generator, or any iterator: a storage read's) for its first item now instead
+ * of at the consumer's first pull; `cancel` (an
  * abort of the source's request) is what `close` calls when the source was not drained. A provider's
  * call is a lazy generator: behind a storage put it would start only once the put has opened its
  * temp file, an fs call queued in libuv's four-thread pool behind the other jobs' fsyncs. Started
  * here, the request goes out the moment its provider slot is granted (issue 14 item 6: the slot's
  * hand-over took 2 ms at the median and up to 90 ms at the start of a render).
  */
-export function startGenerator<T, R>(source: AsyncGenerator<T, R, undefined>, cancel?: () => void): StartedGenerator<T, R> {
+export function startGenerator<T, R>(source: AsyncIterator<T, R, undefined>, cancel?: () => void): StartedGenerator<T, R> {
   const first = source.next();
   first.catch(() => undefined); // read below, where the consumer pulls
   let finished = false;
@@ -32,7 +33,7 @@ export function startGenerator<T, R>(source: AsyncGenerator<T, R, undefined>, ca
       return step.value;
     } finally {
       // Stopped early by the consumer: the source cleans up (closes its request) too.
-      if (step.done !== true) await source.return(undefined as R);
+      if (step.done !== true) await source.return?.(undefined);
     }
   }
   return {
@@ -45,7 +46,7 @@ export function startGenerator<T, R>(source: AsyncGenerator<T, R, undefined>, ca
       if (!finished) cancel?.();
       await first.catch(() => undefined);
       // A no-op for a source that has finished; otherwise its finally blocks run now.
-      await source.return(undefined as R).catch(() => undefined);
+      await source.return?.(undefined).catch(() => undefined);
     },
   };
 }

@@ -11,6 +11,7 @@ import type { SynthesizeJobData } from '../queue/job-data.ts';
 import type { Storage } from '../storage/storage.ts';
 import { withResult } from '../util/generator-result.ts';
 import { startGenerator } from '../util/started-generator.ts';
+import type { ProviderCall } from './provider-call.ts';
 import { sha256Tap } from './segment-sidecar.ts';
 
 /** A take received whole into a local file, validated as any answer is, not yet anywhere in storage. */
@@ -32,13 +33,12 @@ export interface ReceivedTake {
 export async function receiveTake(
   dir: string,
   data: SynthesizeJobData,
-  audio: AsyncGenerator<Uint8Array, SynthesisMeta, undefined>,
+  call: ProviderCall,
   ceiling: DurationCeilingPolicy,
-  cancel?: () => void,
 ): Promise<ReceivedTake> {
   // The request goes out now, not once the folder and the file are open (started-generator.ts);
-  // `cancel` cuts it when the file cannot be written.
-  const started = startGenerator(audio, cancel);
+  // the call is cut when the file cannot be written.
+  const started = startGenerator(call.audio, call.cancel);
   const path = join(dir, `${randomUUID()}.${data.audio.format}`);
   const discard = (): Promise<void> => rm(path, { force: true });
   const stream = withResult(started.generator);

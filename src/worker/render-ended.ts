@@ -15,9 +15,9 @@ export function isEndStatus(status: RenderStatus): status is RenderEndStatus {
 
 /**
  * Every step is idempotent (the count and the budget's settlement are guarded in the render's
- * record, the webhook job id is fixed), so a stitch job that runs again for an ended render announces it again safely. A
- * failure here is logged, not thrown: the render has ended either way, and a retry of the job
- * that ended it would only find it ended.
+ * record, the webhook job id is fixed), so a stitch job that runs again for an ended render
+ * announces it again safely. A failure here is logged, not thrown: the render has ended either
+ * way, and a retry of the job that ended it would only find it ended.
  */
 export function renderEndAnnouncer(deps: {
   connection: Redis;

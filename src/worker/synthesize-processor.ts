@@ -15,6 +15,7 @@ import type { RenderStore } from '../render/render-store.ts';
 import { bytesBody } from '../util/bytes-body.ts';
 import { withResult } from '../util/generator-result.ts';
 import { startGenerator } from '../util/started-generator.ts';
+import { abortableCall, type ProviderCall } from './provider-call.ts';
 import { classifyFailure } from './classify-failure.ts';
 import { isCredentialFailure, type CredentialGuard } from './credential-guard.ts';
 import { segmentChars, synthesizeJobDataSchema, type SynthesizeJobData } from '../queue/job-data.ts';
@@ -70,22 +71,8 @@ interface Produced {
   sidecarStored?: true;
 }
 
-/** A provider call, and an abort of its own beside the job's: what a failed put cuts. */
-interface ProviderCall {
-  audio: AsyncGenerator<Uint8Array, SynthesisMeta, undefined>;
-  cancel: () => void;
-}
-
 function providerCall(provider: StreamingProvider, data: SynthesizeJobData, signal: AbortSignal): ProviderCall {
   return abortableCall(signal, (callSignal) => provider.synthesize(requestOf(data, callSignal)));
-}
-
-function abortableCall(signal: AbortSignal, start: (signal: AbortSignal) => ProviderCall['audio']): ProviderCall {
-  const own = new AbortController();
-  return {
-    audio: start(AbortSignal.any([signal, own.signal])),
-    cancel: () => own.abort(new Error('the segment could not be stored: its provider call was cut')),
-  };
 }
 
 function requestOf(data: SynthesizeJobData, signal: AbortSignal): SynthesisRequest {
@@ -205,7 +192,7 @@ async function verifiedSynthesis(
     let take;
     try {
       const call = providerCall(provider, current, signal);
-      take = await receiveTake(verification.tempDir, current, call.audio, deps.durationCeiling, call.cancel);
+      take = await receiveTake(verification.tempDir, current, call, deps.durationCeiling);
     } finally {
       releaseSlot();
     }
@@ -331,7 +318,7 @@ async function pollTask(
     const produced = await (
       verification === undefined
         ? storeStream(storage, data, download, deps.durationCeiling)
-        : receiveTake(verification.tempDir, data, download.audio, deps.durationCeiling, download.cancel).then(async (take) => {
+        : receiveTake(verification.tempDir, data, download, deps.durationCeiling).then(async (take) => {
             // The task's billing and id are the take's: each take is its own task.
             if (take.meta.billedCharacters === undefined && status.billedCharacters !== undefined)
               take.meta.billedCharacters = status.billedCharacters;
