@@ -19,47 +19,39 @@ afterAll(async () => {
   await rm(scratch, { recursive: true, force: true });
 });
 
+/**
+ * Measures a FIFO nobody writes (ffprobe and ffmpeg block opening it: only the abort ends them),
+ * aborts once every command in `running` is seen, and returns what the measure rejected with.
+ */
+async function abortedOnFifo(name: string, running: readonly string[], reason: Error): Promise<unknown> {
+  const fifo = join(scratch, name);
+  execFileSync('mkfifo', [fifo]);
+  const controller = new AbortController();
+  const measuring = measureLoudness(fifo, { signal: controller.signal }).then(
+    () => 'resolved',
+    (error: unknown) => error,
+  );
+  await pollUntil(
+    `${running.join(' and ')} waiting on the FIFO`,
+    async () => (await childProcesses()).map((child) => child.command),
+    (commands) => running.every((command) => commands.includes(command)),
+    10_000,
+    10,
+  );
+  controller.abort(reason);
+  return measuring;
+}
+
 describe('measureLoudness, aborted', () => {
   it('kills the ffprobe it is waiting for, reaps it and rejects with the reason', async () => {
-    // ffprobe blocks opening a FIFO nobody writes: only the abort ends it.
-    const fifo = join(scratch, 'book.mp3');
-    execFileSync('mkfifo', [fifo]);
-    const controller = new AbortController();
     const reason = new Error('render cancelled');
-    const measuring = measureLoudness(fifo, { signal: controller.signal }).then(
-      () => 'resolved',
-      (error: unknown) => error,
-    );
-    await pollUntil(
-      'ffprobe waiting on the FIFO',
-      async () => (await childProcesses()).map((child) => child.command),
-      (commands) => commands.includes('ffprobe'),
-      10_000,
-      10,
-    );
-    controller.abort(reason);
-    expect(await measuring).toBe(reason);
+    expect(await abortedOnFifo('book.mp3', ['ffprobe'], reason)).toBe(reason);
     expect(await childProcesses(), 'no ffprobe left, not even a zombie').toEqual([]);
   });
 
   it('kills the ffprobe and the ffmpeg both, when they run side by side on a FIFO', async () => {
-    const fifo = join(scratch, 'book.wav');
-    execFileSync('mkfifo', [fifo]);
-    const controller = new AbortController();
     const reason = new Error('render cancelled');
-    const measuring = measureLoudness(fifo, { signal: controller.signal }).then(
-      () => 'resolved',
-      (error: unknown) => error,
-    );
-    await pollUntil(
-      'ffprobe and ffmpeg both started',
-      async () => (await childProcesses()).map((child) => child.command),
-      (commands) => commands.includes('ffprobe') && commands.includes('ffmpeg'),
-      10_000,
-      10,
-    );
-    controller.abort(reason);
-    expect(await measuring).toBe(reason);
+    expect(await abortedOnFifo('book.wav', ['ffprobe', 'ffmpeg'], reason)).toBe(reason);
     expect(await childProcesses(), 'neither left, not even a zombie').toEqual([]);
   });
 });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { senseAudioDefinition } from '../../src/providers/senseaudio/definition.ts';
 import type { Storage } from '../../src/storage/storage.ts';
-import { startSenseAudioSimulator, type SenseAudioSimulator } from '../simulators/senseaudio/server.ts';
+import { startSenseAudioSimulator, type SenseAudioSimulator, type SenseAudioSimulatorOptions } from '../simulators/senseaudio/server.ts';
 import { startRenderEnv, type RenderEnv } from '../support/render-env.ts';
 import { startStitchHarness, type StitchHarness } from '../support/stitch-harness.ts';
 import { pollUntil } from '../support/poll-until.ts';
@@ -9,6 +9,45 @@ import { pollUntil } from '../support/poll-until.ts';
 const AUDIO = { format: 'mp3', sampleRate: 24000, channels: 1, bitrate: 64000 } as const;
 /** How long a put waits for its request to reach the provider before it says it did not. */
 const WAIT_MS = 2_000;
+
+/** The simulator, a render env and a stitch harness whose storage runs `beforeSegmentPut` before each segment audio's put. */
+interface SeamedRender {
+  simulator: SenseAudioSimulator;
+  env: RenderEnv;
+  close(): Promise<void>;
+}
+
+async function startSeamedRender(
+  simulatorOptions: SenseAudioSimulatorOptions & { apiKey: string },
+  env: Record<string, string>,
+  beforeSegmentPut: (simulator: SenseAudioSimulator, key: string) => Promise<void>,
+): Promise<SeamedRender> {
+  const simulator = await startSenseAudioSimulator(simulatorOptions);
+  const renderEnv = await startRenderEnv(
+    senseAudioDefinition,
+    { SENSEAUDIO_API_KEY: simulatorOptions.apiKey, SENSEAUDIO_BASE_URL: simulator.url, ...env },
+    { startWorkers: false },
+  );
+  const seamed = (storage: Storage): Storage =>
+    Object.assign(Object.create(storage) as Storage, {
+      put: async (key: string, body: AsyncIterable<Uint8Array>, options?: { contentType?: string }) => {
+        if (key.startsWith('.segments/') && key.endsWith(`.${AUDIO.format}`)) await beforeSegmentPut(simulator, key);
+        return storage.put(key, body, options);
+      },
+    });
+  const harness: StitchHarness = await startStitchHarness(renderEnv.config, senseAudioDefinition.create(renderEnv.config), {
+    storage: seamed,
+  });
+  return {
+    simulator,
+    env: renderEnv,
+    async close() {
+      await harness.close();
+      await renderEnv.close();
+      await simulator.close();
+    },
+  };
+}
 
 /**
  * Issue 14 item 6: a provider call is a lazy generator, and the segment's put opened its temp
@@ -19,40 +58,25 @@ const WAIT_MS = 2_000;
  * the put pulls never arrives in time.
  */
 describe("a segment's provider request goes out before its put starts (SenseAudio simulator)", () => {
-  const API_KEY = 'sim-secret-key-request-first';
-  let simulator: SenseAudioSimulator;
+  let seamed: SeamedRender;
   let env: RenderEnv;
-  let harness: StitchHarness;
   const puts: { key: string; requestArrived: boolean }[] = [];
 
   beforeAll(async () => {
-    simulator = await startSenseAudioSimulator({ apiKey: API_KEY, msPerChar: 2 });
-    env = await startRenderEnv(
-      senseAudioDefinition,
-      { SENSEAUDIO_API_KEY: API_KEY, SENSEAUDIO_BASE_URL: simulator.url },
-      { startWorkers: false },
-    );
     let audioPuts = 0;
-    const holdingStorage = (storage: Storage): Storage =>
-      Object.assign(Object.create(storage) as Storage, {
-        put: async (key: string, body: AsyncIterable<Uint8Array>, options?: { contentType?: string }) => {
-          if (!key.startsWith('.segments/') || !key.endsWith(`.${AUDIO.format}`)) return storage.put(key, body, options);
-          audioPuts += 1;
-          const wanted = audioPuts;
-          const deadline = Date.now() + WAIT_MS;
-          // Polled, not slept on: the put goes on the moment its request is there.
-          while (simulator.requests.length < wanted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
-          puts.push({ key, requestArrived: simulator.requests.length >= wanted });
-          return storage.put(key, body, options);
-        },
-      });
-    harness = await startStitchHarness(env.config, senseAudioDefinition.create(env.config), { storage: holdingStorage });
+    seamed = await startSeamedRender({ apiKey: 'sim-secret-key-request-first', msPerChar: 2 }, {}, async (simulator, key) => {
+      audioPuts += 1;
+      const wanted = audioPuts;
+      const deadline = Date.now() + WAIT_MS;
+      // Polled, not slept on: the put goes on the moment its request is there.
+      while (simulator.requests.length < wanted && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 5));
+      puts.push({ key, requestArrived: simulator.requests.length >= wanted });
+    });
+    env = seamed.env;
   });
 
   afterAll(async () => {
-    await harness?.close();
-    await env?.close();
-    await simulator?.close();
+    await seamed?.close();
   });
 
   it('every request had reached the provider when its put began, and the render completes', async () => {
@@ -76,33 +100,22 @@ describe("a segment's provider request goes out before its put starts (SenseAudi
  * long before its latency is up.
  */
 describe('a segment whose put fails at once cuts its provider call (SenseAudio simulator, 5 s latency)', () => {
-  const API_KEY = 'sim-secret-key-put-fails';
   const LATENCY_MS = 5_000;
-  let simulator: SenseAudioSimulator;
+  let seamed: SeamedRender;
   let env: RenderEnv;
-  let harness: StitchHarness;
+  let simulator: SenseAudioSimulator;
 
   beforeAll(async () => {
-    simulator = await startSenseAudioSimulator({ apiKey: API_KEY, msPerChar: 2, latencyMs: LATENCY_MS });
-    env = await startRenderEnv(
-      senseAudioDefinition,
-      { SENSEAUDIO_API_KEY: API_KEY, SENSEAUDIO_BASE_URL: simulator.url, RETRY_ATTEMPTS: '1' },
-      { startWorkers: false },
+    seamed = await startSeamedRender(
+      { apiKey: 'sim-secret-key-put-fails', msPerChar: 2, latencyMs: LATENCY_MS },
+      { RETRY_ATTEMPTS: '1' },
+      () => Promise.reject(new Error('ENOSPC: no space left on device')),
     );
-    const refusingStorage = (storage: Storage): Storage =>
-      Object.assign(Object.create(storage) as Storage, {
-        put: async (key: string, body: AsyncIterable<Uint8Array>, options?: { contentType?: string }) => {
-          if (key.startsWith('.segments/') && key.endsWith(`.${AUDIO.format}`)) throw new Error('ENOSPC: no space left on device');
-          return storage.put(key, body, options);
-        },
-      });
-    harness = await startStitchHarness(env.config, senseAudioDefinition.create(env.config), { storage: refusingStorage });
+    ({ env, simulator } = seamed);
   });
 
   afterAll(async () => {
-    await harness?.close();
-    await env?.close();
-    await simulator?.close();
+    await seamed?.close();
   });
 
   it('the segment fails on its put at once, its call cut: no answer waited for, none completed', async () => {
