@@ -6,11 +6,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import type { AudioFormat, AudioSettings } from '../audio/audio-settings.ts';
 import { buildWavHeader, pcm16FmtChunk } from '../audio/wav/build-wav-header.ts';
-import { stitch } from '../stitcher/stitch.ts';
-import type { StitchResult } from '../stitcher/stitch-types.ts';
+import { joinsInFileOrder, stitch } from '../stitcher/stitch.ts';
+import type { StitchInput, StitchResult } from '../stitcher/stitch-types.ts';
 import type { Storage } from '../storage/storage.ts';
 import { trackFolder } from '../audio/ffmpeg/live-processes.ts';
 import { measureLoudness, type FileMeasurement } from './measure-loudness.ts';
+import { measureWhileWriting } from './measure-while-writing.ts';
 
 export interface DeliverRawInput {
   storage: Storage;
@@ -35,22 +36,59 @@ export interface DeliveredRaw {
 
 /**
  * The raw profile: the stitcher's frame-exact join (nothing re-encoded; pauses as silent frames
- * or zero samples), then the written object measured like any other delivery. The object is
- * removed again if the measuring fails or is aborted, so a failed delivery leaves nothing.
+ * or zero samples), then the written object measured like any other delivery. A join written
+ * front to back (pcm, WAV from WAV) is measured from its bytes as they go to storage, the decode
+ * keeping pace with the join; the others (a header written last) from a temp copy read back. The
+ * object is removed again if the measuring fails or is aborted, so a failed delivery leaves nothing.
  */
 export async function deliverRaw(input: DeliverRawInput): Promise<DeliveredRaw> {
   input.signal?.throwIfAborted();
-  const stitched = await stitch({
-    storage: input.storage,
-    segmentKeys: input.segmentKeys,
-    audio: input.segmentAudio,
-    outputFormat: input.format,
-    outputKey: input.outputKey,
-    ...(input.title === undefined ? {} : { title: input.title }),
-    chapters: input.chapters,
-    ...(input.pausesAfterMs === undefined ? {} : { pausesAfterMs: input.pausesAfterMs }),
-    ...(input.pauseBeforeMs === undefined ? {} : { pauseBeforeMs: input.pauseBeforeMs }),
-  });
+  const join = (tap?: StitchInput['tap']): Promise<StitchResult> =>
+    stitch({
+      storage: input.storage,
+      segmentKeys: input.segmentKeys,
+      audio: input.segmentAudio,
+      outputFormat: input.format,
+      outputKey: input.outputKey,
+      ...(input.title === undefined ? {} : { title: input.title }),
+      chapters: input.chapters,
+      ...(input.pausesAfterMs === undefined ? {} : { pausesAfterMs: input.pausesAfterMs }),
+      ...(input.pauseBeforeMs === undefined ? {} : { pauseBeforeMs: input.pauseBeforeMs }),
+      ...(tap === undefined ? {} : { tap }),
+    });
+  if (joinsInFileOrder(input.segmentAudio.format, input.format)) return measuredAsWritten(input, join);
+  const stitched = await join();
+  return { stitched, measurement: await measureReadBack(input, stitched) };
+}
+
+/** The join tapped by a measurement: both end together, or the object is removed again. */
+async function measuredAsWritten(input: DeliverRawInput, join: (tap: StitchInput['tap']) => Promise<StitchResult>): Promise<DeliveredRaw> {
+  const { segmentAudio } = input;
+  const measuring = measureWhileWriting(
+    input.format === 'pcm'
+      ? { container: 'pcm', sampleRate: segmentAudio.sampleRate, channels: segmentAudio.channels }
+      : { container: 'wav' },
+    { what: input.outputKey, ...(input.signal === undefined ? {} : { signal: input.signal }) },
+  );
+  let stitched: StitchResult;
+  try {
+    stitched = await join((body) => measuring.tap(body));
+  } catch (error) {
+    // The processes end before this returns; the join's own failure is the one reported.
+    await measuring.result().catch(() => undefined);
+    throw error;
+  }
+  try {
+    const measurement = await measuring.result();
+    return { stitched, measurement };
+  } catch (error) {
+    await input.storage.delete(input.outputKey).catch(() => undefined);
+    throw error;
+  }
+}
+
+/** Measures a temp copy of the written object (for a join whose header went in last). */
+async function measureReadBack(input: DeliverRawInput, stitched: StitchResult): Promise<FileMeasurement> {
   const temp = await mkdtemp(join(input.tempRoot ?? tmpdir(), 'tts-batch-raw-'));
   const untrack = trackFolder(temp);
   try {
@@ -75,8 +113,7 @@ export async function deliverRaw(input: DeliverRawInput): Promise<DeliveredRaw> 
       createWriteStream(copy),
       input.signal === undefined ? {} : { signal: input.signal },
     );
-    const measurement = await measureLoudness(copy, input.signal === undefined ? {} : { signal: input.signal });
-    return { stitched, measurement };
+    return await measureLoudness(copy, input.signal === undefined ? {} : { signal: input.signal });
   } catch (error) {
     await input.storage.delete(input.outputKey).catch(() => undefined);
     throw error;

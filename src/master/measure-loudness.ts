@@ -40,25 +40,14 @@ export async function measureLoudness(path: string, options: { signal?: AbortSig
   // waited for. Both have ended before this returns or throws.
   const probeFailed = new AbortController();
   const decodeSignal = options.signal === undefined ? probeFailed.signal : AbortSignal.any([options.signal, probeFailed.signal]);
-  const probing = probeStream(path, options.signal).catch((error: unknown) => {
+  const probing = probeStream({ path, args: [path], signal: options.signal }).catch((error: unknown) => {
     probeFailed.abort(error);
     throw error;
   });
   const decoding = runTool({
     tool: 'ffmpeg',
     what: `measuring ${path}`,
-    args: [
-      '-nostats',
-      '-i',
-      path,
-      '-map',
-      '0:a:0',
-      '-af',
-      measuringFilters({ silence: { thresholdDb: SILENCE_THRESHOLD_DB, minSeconds: MIN_SILENCE_S } }),
-      '-f',
-      'null',
-      '-',
-    ],
+    args: measuringArgs(['-i', path]),
     signal: decodeSignal,
     binary: options.ffmpegPath,
   });
@@ -66,7 +55,34 @@ export async function measureLoudness(path: string, options: { signal?: AbortSig
   if (probed.status === 'rejected') throw probed.reason;
   if (decoded.status === 'rejected') throw decoded.reason;
   const stream = probed.value;
-  const { stderr } = decoded.value;
+  return measurementOf(stream, decoded.value.stderr, stream.codec === 'mp3' ? await hasInfoTag(path) : null);
+}
+
+/** The decode's command line after its input (`-i path`, or a raw format's options and `-i pipe:0`). */
+export function measuringArgs(input: readonly string[]): string[] {
+  return [
+    '-nostats',
+    ...input,
+    '-map',
+    '0:a:0',
+    '-af',
+    measuringFilters({ silence: { thresholdDb: SILENCE_THRESHOLD_DB, minSeconds: MIN_SILENCE_S } }),
+    '-f',
+    'null',
+    '-',
+  ];
+}
+
+/** What ffprobe says of a file's first audio stream. */
+export interface StreamFacts {
+  sampleRate: number;
+  channels: number;
+  codec: string;
+  bitrateKbps: number | null;
+}
+
+/** The measurement from the probe's facts and the decode's stderr (measuringArgs' filters). */
+export function measurementOf(stream: StreamFacts, stderr: string, cbr: boolean | null): FileMeasurement {
   const parsed = parseMeasurements(stderr);
   const durationMs = (parsed.samples / stream.sampleRate) * 1000;
   const head = parsed.silences.find((span) => span.startMs <= 1);
@@ -77,17 +93,25 @@ export async function measureLoudness(path: string, options: { signal?: AbortSig
     loudness: parsed.loudness,
     durationMs,
     ...stream,
-    cbr: stream.codec === 'mp3' ? await hasInfoTag(path) : null,
+    cbr,
     headSilenceMs: head === undefined ? 0 : head.endMs - head.startMs,
     tailSilenceMs: tail === undefined ? 0 : durationMs - tail.startMs,
     silences: parsed.silences,
   };
 }
 
-async function probeStream(
-  path: string,
-  signal: AbortSignal | undefined,
-): Promise<{ sampleRate: number; channels: number; codec: string; bitrateKbps: number | null }> {
+/**
+ * ffprobe's facts of the first audio stream. `args` name the input: a path, or a raw format's
+ * options and `pipe:0` with `stdin` (the first bytes of a file still being written).
+ */
+export async function probeStream(probe: {
+  /** Names the input in messages. */
+  path: string;
+  args: readonly string[];
+  stdin?: AsyncIterable<Uint8Array>;
+  signal?: AbortSignal | undefined;
+}): Promise<StreamFacts> {
+  const { path } = probe;
   const { stdout } = await runTool({
     tool: 'ffprobe',
     what: `probing ${path}`,
@@ -100,9 +124,10 @@ async function probeStream(
       'stream=codec_name,sample_rate,channels,bit_rate',
       '-of',
       'json',
-      path,
+      ...probe.args,
     ],
-    signal,
+    stdin: probe.stdin,
+    signal: probe.signal,
   });
   const parsed = JSON.parse(stdout.toString('utf8')) as {
     streams?: { codec_name?: string; sample_rate?: string; channels?: number; bit_rate?: string }[];

@@ -129,6 +129,6 @@ export function pcmTallyBytes(tally: PcmTally): number {
 /** Joins raw signed 16-bit little-endian segments into headerless pcm: no header, so one pass; a pause is zero samples. */
 export async function stitchPcm(input: StitchInput): Promise<StitchResult> {
   const { body, tally } = pcmBook(input);
-  const info = await putStream(input.storage, input.outputKey, body, CONTENT_TYPES.pcm);
+  const info = await putStream(input.storage, input.outputKey, input.tap?.(body) ?? body, CONTENT_TYPES.pcm);
   return pcmStitchResult(input, tally, info.size);
 }

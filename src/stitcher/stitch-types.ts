@@ -24,6 +24,12 @@ export interface StitchInput {
   pausesAfterMs?: readonly number[];
   /** Silence before the first segment (the book's head), written like pausesAfterMs; missing or 0: none. */
   pauseBeforeMs?: number;
+  /**
+   * Sees every byte of the object on its way to storage, in file order (a measurement fed while
+   * the join is written): only for joins that write in file order (`joinsInFileOrder`); the
+   * others write their header last, and refuse a tap.
+   */
+  tap?: (body: AsyncIterable<Uint8Array>) => AsyncIterable<Uint8Array>;
 }
 
 export interface StitchedSegment {

@@ -1,3 +1,4 @@
+import type { AudioFormat } from '../audio/audio-settings.ts';
 import { AudioFormatError } from '../errors/audio-format-error.ts';
 import { InputError } from '../errors/input-error.ts';
 import { validateChapters } from './chapter-marks.ts';
@@ -19,6 +20,13 @@ export async function stitch(input: StitchInput): Promise<StitchResult> {
   validateChapters(input.chapters ?? [], input.segmentKeys.length);
   validatePauses(input);
   const outputFormat = input.outputFormat ?? input.audio.format;
+  if (input.tap !== undefined && !joinsInFileOrder(input.audio.format, outputFormat)) {
+    throw new InputError(
+      'tap',
+      `a ${input.audio.format} → ${outputFormat} join writes its header last: its bytes cannot be tapped in file order`,
+      outputFormat,
+    );
+  }
   if (outputFormat !== input.audio.format) {
     // The same samples in another container: stitchPcm reads WAV-headed segments already (wav →
     // pcm), and stitchPcmAsWav puts a header on its samples (pcm → wav).
@@ -36,4 +44,13 @@ export async function stitch(input: StitchInput): Promise<StitchResult> {
     case 'flac':
       throw new AudioFormatError('flac stitching is not supported yet', input.audio.format);
   }
+}
+
+/**
+ * Whether the join of `segments` into `output` writes its object front to back: headerless pcm,
+ * and WAV from WAV (its sizes read first). pcm → WAV and MP3 write their header last
+ * (putWithDeferredHeader), once the body has gone by.
+ */
+export function joinsInFileOrder(segments: AudioFormat, output: AudioFormat): boolean {
+  return output === 'pcm' ? segments === 'pcm' || segments === 'wav' : output === 'wav' && segments === 'wav';
 }

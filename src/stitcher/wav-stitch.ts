@@ -157,12 +157,8 @@ export async function stitchWav(input: StitchInput, options: WavStitchOptions = 
     blockAlign: first.blockAlign,
     ...(options.rf64AboveRiffSize === undefined ? {} : { rf64AboveRiffSize: options.rf64AboveRiffSize }),
   });
-  const written = await putStream(
-    input.storage,
-    input.outputKey,
-    writeWav(input, segments, header, start, first.fmt, headBytes),
-    CONTENT_TYPES.wav,
-  );
+  const body = writeWav(input, segments, header, start, first.fmt, headBytes);
+  const written = await putStream(input.storage, input.outputKey, input.tap?.(body) ?? body, CONTENT_TYPES.wav);
   return {
     durationMs: start / bytesPerMs,
     pauseBeforeMs: headBytes / bytesPerMs,

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { AudioFormatError } from '../../../src/errors/audio-format-error.ts';
 import { InputError } from '../../../src/errors/input-error.ts';
-import { stitch } from '../../../src/stitcher/stitch.ts';
-import { synthMp3 } from '../../support/audio-synth.ts';
+import { joinsInFileOrder, stitch } from '../../../src/stitcher/stitch.ts';
+import { synthMp3, synthPcm, synthWav } from '../../support/audio-synth.ts';
 import { MemoryStorage } from '../../support/memory-storage.ts';
 
 describe('stitch', () => {
@@ -85,5 +85,60 @@ describe('MemoryStorage (test support)', () => {
     const chunks: number[][] = [];
     for await (const chunk of storage.get('k', { start: 2, end: 9 })) chunks.push(Array.from(chunk));
     expect(chunks).toEqual([[2, 3, 4], [5, 6, 7], [8]]);
+  });
+
+  it.each([
+    ['pcm', 'pcm', true],
+    ['wav', 'pcm', true],
+    ['wav', 'wav', true],
+    ['pcm', 'wav', false],
+    ['mp3', 'mp3', false],
+  ] as const)('%s segments into %s: written in file order is %s', (segments, output, inOrder) => {
+    expect(joinsInFileOrder(segments, output)).toBe(inOrder);
+  });
+
+  it.each([
+    ['pcm', 'pcm'],
+    ['wav', 'pcm'],
+    ['wav', 'wav'],
+  ] as const)('a tap on a %s → %s join sees the written object, byte for byte and in order', async (segments, output) => {
+    const storage = new MemoryStorage();
+    const audio = { format: segments, sampleRate: 8000, channels: 1 } as const;
+    const make = segments === 'wav' ? synthWav : synthPcm;
+    storage.set('a', make({ durationMs: 300, sampleRate: 8000, channels: 1 }));
+    storage.set('b', make({ durationMs: 200, sampleRate: 8000, channels: 1, frequencyHz: 660 }));
+    const seen: Uint8Array[] = [];
+    async function* tap(body: AsyncIterable<Uint8Array>): AsyncGenerator<Uint8Array> {
+      for await (const chunk of body) {
+        seen.push(Uint8Array.from(chunk));
+        yield chunk;
+      }
+    }
+    await stitch({ storage, segmentKeys: ['a', 'b'], audio, outputFormat: output, outputKey: 'out', pausesAfterMs: [100, 0], tap });
+    expect(Buffer.concat(seen)).toEqual(Buffer.from(storage.objects.get('out') as Uint8Array));
+  });
+
+  it.each([
+    ['pcm', 'wav'],
+    ['mp3', 'mp3'],
+  ] as const)('refuses a tap on a %s → %s join, whose header is written last', async (segments, output) => {
+    const storage = new MemoryStorage();
+    storage.set(
+      'a',
+      segments === 'mp3'
+        ? synthMp3({ durationMs: 200, sampleRate: 24000, channels: 1 })
+        : synthPcm({ durationMs: 200, sampleRate: 8000, channels: 1 }),
+    );
+    const failure = stitch({
+      storage,
+      segmentKeys: ['a'],
+      audio: { format: segments, sampleRate: segments === 'mp3' ? 24000 : 8000, channels: 1 },
+      outputFormat: output,
+      outputKey: 'out',
+      tap: (body) => body,
+    });
+    await expect(failure).rejects.toBeInstanceOf(InputError);
+    await expect(failure).rejects.toThrow(/^tap: a .* join writes its header last/);
+    expect(storage.objects.has('out')).toBe(false);
   });
 });
