@@ -25,6 +25,7 @@ import { stitchOrHeal, type HealDeps } from './heal-segment.ts';
 import { stitchJobDataSchema } from '../queue/job-data.ts';
 import { isEndStatus, type AnnounceRenderEnd } from './render-ended.ts';
 import { latestResultsByIndex } from './segment-results.ts';
+import { stepTimings } from './step-timings.ts';
 import type { StoragePool } from '../runtime/storage-pool.ts';
 
 export interface StitchDeps {
@@ -206,6 +207,8 @@ function definedTags(tags: DeliverySpec['tags']): OutputTags {
 /** Runs when every segment of a render is done: joins them and writes audio + manifest. */
 export async function processStitch(job: Job, deps: StitchDeps, token?: string): Promise<StitchOutcome> {
   const { renderId } = stitchJobDataSchema.parse(job.data);
+  // Where a stitch's time goes, in its "render completed" line (issue 14 item 6).
+  const steps = stepTimings();
   const state = await deps.store.get(renderId);
   if (!state) throw new UnrecoverableError(`stitch: render ${renderId} has no record`);
   if (isEndStatus(state.status)) {
@@ -217,10 +220,13 @@ export async function processStitch(job: Job, deps: StitchDeps, token?: string):
   }
   const { spec } = state;
   await deps.store.markStitching(renderId);
+  steps.lap('markStitching');
   try {
     const outline = await deps.store.outline(renderId);
     if (!outline) throw new UnrecoverableError(`stitch: render ${renderId} has no outline`);
+    steps.lap('outline');
     const results = orderedResults(await job.getChildrenValues(), spec.segmentCount);
+    steps.lap('childrenValues');
     const storage = deps.storages.get(spec.output);
     const delivery = spec.delivery ?? legacyDelivery(spec);
     const started = Date.now();
@@ -256,6 +262,7 @@ export async function processStitch(job: Job, deps: StitchDeps, token?: string):
     } finally {
       tracked?.release();
     }
+    steps.lap('deliver');
     await deps.metrics.stitched(Date.now() - started);
     const { timing, facts, sentenceTimings } = delivered;
     if (sentenceTimings !== undefined)
@@ -265,7 +272,9 @@ export async function processStitch(job: Job, deps: StitchDeps, token?: string):
     const manifestKey = `${delivery.folder}/manifest.json`;
     if (sidecar !== undefined)
       await storage.put(`${delivery.folder}/${sidecar.name}`, bytesBody(sidecar.text), { contentType: 'application/json' });
+    steps.lap('buildManifest');
     await storage.put(manifestKey, bytesBody(`${JSON.stringify(manifest, null, 2)}\n`), { contentType: 'application/json' });
+    steps.lap('manifestPut');
     const location = `${storage.url}/${audioKey}`;
     const completed = await deps.store.markCompleted(renderId, {
       location,
@@ -275,6 +284,7 @@ export async function processStitch(job: Job, deps: StitchDeps, token?: string):
       billedCharacters: manifest.billedCharacters,
       ...(manifest.qa !== undefined && manifest.qa.flagged > 0 ? { flagged: manifest.qa.flagged } : {}),
     });
+    steps.lap('markCompleted');
     if (!completed) {
       const ended = (await deps.store.get(renderId))?.status ?? 'cancelled';
       // Cancelled while stitching: a cancelled render leaves no result behind. (Any other end
@@ -289,12 +299,14 @@ export async function processStitch(job: Job, deps: StitchDeps, token?: string):
     }
     // Its budget booking is settled against what it billed by the end's announcement (render-ended.ts).
     await deps.renderEnded(renderId, 'completed');
+    steps.lap('announced');
     deps.logger.info(
       {
         renderId,
         segments: results.length,
         durationMs: manifest.durationMs,
         stitchMs: Date.now() - started,
+        steps: steps.result(),
         ...(sentenceTimings === undefined ? {} : { sentenceTimings }),
       },
       'render completed',
