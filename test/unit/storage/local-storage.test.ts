@@ -1,8 +1,10 @@
+import { randomBytes } from 'node:crypto';
+import type * as NodeFs from 'node:fs';
 import { mkdir, mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { NotFoundError } from '../../../src/errors/not-found-error.ts';
 import { LocalStorage } from '../../../src/storage/local-storage.ts';
 import { StorageError } from '../../../src/storage/storage-error.ts';
@@ -15,6 +17,18 @@ import {
   readAll,
   UNSAFE_KEYS,
 } from '../../support/storage-contract.ts';
+
+/** LocalStorage's SMALL_OBJECT_BYTES: objects up to it are read by blocking calls. */
+const SMALL_OBJECT_BYTES = 64 * 1024;
+
+// The blocking calls, watched (and still made) to tell which way LocalStorage went.
+const fsSpies = vi.hoisted(() => ({ statSync: vi.fn(), readSync: vi.fn() }));
+vi.mock('node:fs', async (importOriginal) => {
+  const fs = await importOriginal<typeof NodeFs>();
+  fsSpies.statSync.mockImplementation(fs.statSync);
+  fsSpies.readSync.mockImplementation(fs.readSync);
+  return { ...fs, statSync: fsSpies.statSync, readSync: fsSpies.readSync };
+});
 
 const made: string[] = [];
 async function freshFolder(): Promise<string> {
@@ -36,7 +50,18 @@ afterAll(async () => {
   await Promise.all(made.map((folder) => rm(folder, { recursive: true, force: true })));
 });
 
-describeStorageContract('LocalStorage', async () => new LocalStorage(path.join(await freshFolder(), 'root')));
+/** Both ways of making stats and small reads: blocking calls (a local file system's default) and the threadpool. */
+const MODES = [
+  { name: 'blocking calls', blockingCalls: true },
+  { name: 'the threadpool', blockingCalls: false },
+] as const;
+
+for (const { name, blockingCalls } of MODES) {
+  describeStorageContract(
+    `LocalStorage with ${name}`,
+    async () => new LocalStorage(path.join(await freshFolder(), 'root'), { blockingCalls }),
+  );
+}
 
 describe('LocalStorage', () => {
   let parent: string;
@@ -117,20 +142,6 @@ describe('LocalStorage', () => {
     expect(await filesUnder(parent)).toEqual(['root/inside.txt']);
   });
 
-  it('treats a folder made for deeper keys as no object', async () => {
-    await storage.put('folder/file.txt', bodyOf(Buffer.from('x')));
-    expect(await storage.head('folder')).toBeNull();
-    await expect(readAll(storage.get('folder'))).rejects.toBeInstanceOf(NotFoundError);
-    await storage.delete('folder');
-    expect(await filesUnder(root)).toEqual(['folder/file.txt']);
-  });
-
-  it('reports a key under a file as missing', async () => {
-    await storage.put('plain.txt', bodyOf(Buffer.from('x')));
-    expect(await storage.head('plain.txt/child')).toBeNull();
-    await expect(readAll(storage.get('plain.txt/child'))).rejects.toBeInstanceOf(NotFoundError);
-  });
-
   it('fails a put that the file system refuses with a StorageError, before reading the body', async () => {
     await storage.put('plain.txt', bodyOf(Buffer.from('x')));
     let pulled = false;
@@ -161,5 +172,97 @@ describe('LocalStorage', () => {
     for await (const chunk of storage.get('big.bin', { start: 3 })) chunks.push(chunk);
     expect(Math.max(...chunks.map((chunk) => chunk.byteLength))).toBeLessThanOrEqual(64 * 1024);
     expectSameBytes(Buffer.concat(chunks), bytes.subarray(3), 'read from byte 3');
+  });
+});
+
+for (const { name, blockingCalls } of MODES) {
+  describe(`LocalStorage with ${name}`, () => {
+    let root: string;
+    let storage: LocalStorage;
+
+    beforeEach(async () => {
+      root = path.join(await freshFolder(), 'root');
+      storage = new LocalStorage(root, { blockingCalls });
+    });
+
+    // 64 KiB is where reads by blocking calls give way to the threadpool: both sides of it, and on it.
+    it.each([SMALL_OBJECT_BYTES - 1, SMALL_OBJECT_BYTES, SMALL_OBJECT_BYTES + 1])(
+      'reads an object of %i bytes back whole and in byte ranges',
+      async (size) => {
+        const bytes = randomBytes(size);
+        await storage.put('edge.bin', bodyOf(...chunksOf(bytes, 10_000)));
+        expect(await storage.head('edge.bin')).toEqual({ size });
+        expectSameBytes(await readAll(storage.get('edge.bin')), bytes, 'whole');
+        const cases: [{ start: number; end?: number }, Uint8Array][] = [
+          [{ start: 0 }, bytes],
+          [{ start: 1, end: size - 1 }, bytes.subarray(1, size - 1)],
+          [{ start: 4321, end: 4400 }, bytes.subarray(4321, 4400)],
+          [{ start: size - 1 }, bytes.subarray(size - 1)],
+          [{ start: size - 2, end: size + 100 }, bytes.subarray(size - 2)],
+          [{ start: size }, new Uint8Array(0)],
+          [{ start: size + 1, end: size + 50 }, new Uint8Array(0)],
+        ];
+        for (const [range, expected] of cases) {
+          expectSameBytes(await readAll(storage.get('edge.bin', range)), expected, `range ${JSON.stringify(range)}`);
+        }
+      },
+    );
+
+    it('treats a folder made for deeper keys as no object', async () => {
+      await storage.put('folder/file.txt', bodyOf(Buffer.from('x')));
+      expect(await storage.head('folder')).toBeNull();
+      await expect(readAll(storage.get('folder'))).rejects.toBeInstanceOf(NotFoundError);
+      await expect(readAll(storage.get('folder', { start: 0, end: 1 }))).rejects.toBeInstanceOf(NotFoundError);
+      await storage.delete('folder');
+      expect(await filesUnder(root)).toEqual(['folder/file.txt']);
+    });
+
+    it('reports a key under a file (ENOTDIR) as missing', async () => {
+      await storage.put('plain.txt', bodyOf(Buffer.from('x')));
+      expect(await storage.head('plain.txt/child')).toBeNull();
+      expect(await storage.head('plain.txt/child/deeper')).toBeNull();
+      await expect(readAll(storage.get('plain.txt/child'))).rejects.toBeInstanceOf(NotFoundError);
+      await expect(readAll(storage.get('plain.txt/child', { start: 1 }))).rejects.toBeInstanceOf(NotFoundError);
+    });
+  });
+}
+
+describe('LocalStorage blockingCalls', () => {
+  let root: string;
+
+  beforeEach(async () => {
+    root = path.join(await freshFolder(), 'root');
+    for (const spy of Object.values(fsSpies)) spy.mockClear();
+  });
+
+  /** The blocking calls a head and whole reads of a small and a large object made. */
+  async function blockingCallsOf(storage: LocalStorage): Promise<{ stats: number; smallReads: number; largeReads: number }> {
+    await storage.put('small.bin', bodyOf(randomBytes(1000)));
+    await storage.put('large.bin', bodyOf(randomBytes(SMALL_OBJECT_BYTES + 1)));
+    for (const spy of Object.values(fsSpies)) spy.mockClear();
+    expect(await storage.head('small.bin')).toEqual({ size: 1000 });
+    const stats = fsSpies.statSync.mock.calls.length;
+    expect((await readAll(storage.get('small.bin'))).byteLength).toBe(1000);
+    const smallReads = fsSpies.readSync.mock.calls.length;
+    fsSpies.readSync.mockClear();
+    expect((await readAll(storage.get('large.bin'))).byteLength).toBe(SMALL_OBJECT_BYTES + 1);
+    return { stats, smallReads, largeReads: fsSpies.readSync.mock.calls.length };
+  }
+
+  it('makes stats and small reads as blocking calls when asked, and leaves larger reads to the threadpool', async () => {
+    const calls = await blockingCallsOf(new LocalStorage(root, { blockingCalls: true }));
+    expect(calls.stats).toBeGreaterThan(0);
+    expect(calls.smallReads).toBeGreaterThan(0);
+    expect(calls.largeReads).toBe(0);
+  });
+
+  it('makes no blocking calls when told not to', async () => {
+    expect(await blockingCallsOf(new LocalStorage(root, { blockingCalls: false }))).toEqual({ stats: 0, smallReads: 0, largeReads: 0 });
+  });
+
+  it('makes blocking calls by default on a local file system', async () => {
+    const calls = await blockingCallsOf(new LocalStorage(root));
+    expect(calls.stats).toBeGreaterThan(0);
+    expect(calls.smallReads).toBeGreaterThan(0);
   });
 });
