@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, statSync, type Stats } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
-import { mkdir, open, opendir, rename, rm, stat, unlink } from 'node:fs/promises';
+import { open, opendir, rm, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { NotFoundError } from '../errors/not-found-error.ts';
@@ -9,6 +9,7 @@ import type { ByteRange } from './byte-range.ts';
 import { checkByteRange } from './byte-range.ts';
 import { checkHeaderSize, takeFinalHeader } from './deferred-header.ts';
 import { TEMP_FILE_NAME } from './stale-temp-files.ts';
+import { blockingCalls, threadpoolCalls, type TempFile } from './local-file-calls.ts';
 import { isLocalFileSystem } from './local-file-system.ts';
 import { afterBlockingCall } from '../util/blocking-slice.ts';
 import { StorageError } from './storage-error.ts';
@@ -29,7 +30,7 @@ export class LocalStorage implements Storage {
   readonly url: string;
   readonly root: string;
   /** Whether stats and small reads may block (local file systems; see blockingCalls). Decided on first use. */
-  #blocking: boolean | undefined;
+  private blockingMode: boolean | undefined;
 
   /**
    * `blockingCalls`: make stats and reads of small objects as blocking calls (default: when the
@@ -41,7 +42,7 @@ export class LocalStorage implements Storage {
   constructor(root: string, options: { blockingCalls?: boolean } = {}) {
     this.root = path.resolve(root);
     this.url = pathToFileURL(this.root).href;
-    this.#blocking = options.blockingCalls;
+    this.blockingMode = options.blockingCalls;
   }
 
   async head(key: string): Promise<ObjectInfo | null> {
@@ -82,11 +83,12 @@ export class LocalStorage implements Storage {
     const file = this.pathOf(key);
     const folder = path.dirname(file);
     const temp = path.join(folder, tempNameFor(path.basename(file)));
-    const handle = await this.step('put', key, () => openTemp(folder, temp));
+    const calls = this.blocking() ? blockingCalls : threadpoolCalls;
+    const handle = await this.step('put', key, () => calls.openTemp(folder, temp));
     let handleOpen = true;
     let size = headerSize;
     try {
-      if (headerSize > 0) await this.step('put', key, () => writeAll(handle, new Uint8Array(headerSize)));
+      if (headerSize > 0) await this.step('put', key, () => handle.write(new Uint8Array(headerSize)));
       // Small chunks (a provider's stream comes in hundreds of bytes) are gathered into one
       // write; each is copied, so a body that reuses its buffer after a yield is safe.
       const staged = new StagedWrites(handle);
@@ -97,19 +99,19 @@ export class LocalStorage implements Storage {
       await this.step('put', key, () => staged.flush());
       if (finalHeader !== null) {
         const header = await takeFinalHeader(headerSize, finalHeader);
-        await this.step('put', key, () => writeAll(handle, header, 0));
+        await this.step('put', key, () => handle.write(header, 0));
       }
       await this.step('put', key, () => handle.sync());
       handleOpen = false;
       await this.step('put', key, () => handle.close());
-      await this.step('put', key, () => rename(temp, file));
+      await this.step('put', key, () => calls.rename(temp, file));
     } catch (error) {
       // A body error or a write error: the caller gets it unchanged, and no trace is left behind.
       if (handleOpen) await handle.close().catch(() => undefined);
       await rm(temp, { force: true }).catch(() => undefined);
       throw error;
     }
-    await syncFolder(folder);
+    await calls.syncFolder(folder);
     return { size };
   }
 
@@ -246,8 +248,8 @@ export class LocalStorage implements Storage {
   }
 
   private blocking(): boolean {
-    this.#blocking ??= isLocalFileSystem(this.root);
-    return this.#blocking;
+    this.blockingMode ??= isLocalFileSystem(this.root);
+    return this.blockingMode;
   }
 
   private pathOf(key: string): string {
@@ -307,33 +309,22 @@ function tempNameFor(name: string): string {
   return `.${name.slice(0, TEMP_NAME_STEM_CHARS)}.${random}.part`;
 }
 
-/** Opens a new temp file, making its folder only when it is missing (one call fewer per put in a folder that exists). */
-async function openTemp(folder: string, temp: string): Promise<FileHandle> {
-  try {
-    return await open(temp, 'wx');
-  } catch (error) {
-    if (errorCode(error) !== 'ENOENT') throw error;
-  }
-  await mkdir(folder, { recursive: true });
-  return await open(temp, 'wx');
-}
-
 const STAGE_BYTES = 64 * 1024;
 
 /** Appends chunks to a file, gathering small ones (copied) into one write of up to STAGE_BYTES. */
 class StagedWrites {
-  readonly #handle: FileHandle;
+  readonly #handle: TempFile;
   #parts: Buffer[] = [];
   #staged = 0;
 
-  constructor(handle: FileHandle) {
+  constructor(handle: TempFile) {
     this.#handle = handle;
   }
 
   async write(chunk: Uint8Array): Promise<void> {
     if (this.#staged + chunk.byteLength > STAGE_BYTES) await this.flush();
     if (chunk.byteLength >= STAGE_BYTES) {
-      await writeAll(this.#handle, chunk);
+      await this.#handle.write(chunk);
       return;
     }
     this.#parts.push(Buffer.from(chunk));
@@ -346,34 +337,7 @@ class StagedWrites {
     const data = parts.length === 1 ? (parts[0] as Buffer) : Buffer.concat(parts, this.#staged);
     this.#parts = [];
     this.#staged = 0;
-    await writeAll(this.#handle, data);
-  }
-}
-
-/** Writes all of `chunk` at the file position, or at `position` when one is given. */
-async function writeAll(handle: FileHandle, chunk: Uint8Array, position?: number): Promise<void> {
-  let offset = 0;
-  while (offset < chunk.byteLength) {
-    const at = position === undefined ? null : position + offset;
-    const { bytesWritten } = await handle.write(chunk, offset, chunk.byteLength - offset, at);
-    offset += bytesWritten;
-  }
-}
-
-/**
- * Makes the rename itself durable. Best effort: the object is already in place, and some file
- * systems refuse to sync a folder; failing the put now would report a write that succeeded.
- */
-async function syncFolder(folder: string): Promise<void> {
-  try {
-    const handle = await open(folder, 'r');
-    try {
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
-  } catch {
-    // See above.
+    await this.#handle.write(data);
   }
 }
 
