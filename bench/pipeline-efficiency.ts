@@ -9,6 +9,8 @@ import { numberedBook } from './support/numbered-book.ts';
 import { startRenderBenchEnv } from './support/render-bench-env.ts';
 import { totalCpuMs } from './support/process-cpu.ts';
 import { requestStats, trackRequestEnds } from './support/request-stats.ts';
+import { runOk } from './support/run-process.ts';
+import { startSenseAudioSimulator } from '../test/simulators/senseaudio/server.ts';
 
 interface Layout {
   workers: number;
@@ -73,6 +75,52 @@ async function measure(options: BenchOptions, segments: number, layout: Layout):
   }
 }
 
+/**
+ * The floor the queue is measured against, in the same run: the provider client alone (another
+ * process, as a worker is), the same N calls to the same simulator, LIMIT at a time, nothing
+ * else. What HTTP and the simulator cost per call on this machine shows here, not in the queue.
+ */
+async function bareClientFloor(options: BenchOptions, segments: number): Promise<BenchFigure> {
+  const apiKey = 'bench-key';
+  const simulator = await startSenseAudioSimulator({ apiKey, latencyMs: LATENCY_MS, msPerChar: 1 });
+  try {
+    const script = new URL('./support/bare-client.ts', import.meta.url).pathname;
+    const ends = trackRequestEnds(simulator, segments);
+    const run = await runOk(process.execPath, ['--import', 'tsx', script, simulator.url, apiKey, String(segments), String(LIMIT)]);
+    const measured = JSON.parse(run.stdout.trim().split('\n').at(-1) ?? '{}') as {
+      calls: number;
+      wallMs: number;
+      meanCallMs: number;
+      medianCallMs: number;
+    };
+    if (measured.calls !== segments || simulator.requests.length !== segments) {
+      throw new Error(`the bare client made ${measured.calls} calls (simulator: ${simulator.requests.length}), not ${segments}`);
+    }
+    const idealMs = (segments * LATENCY_MS) / LIMIT;
+    options.log(`pipeline floor: the client alone made ${segments} calls in ${Math.round(measured.wallMs)} ms (ideal ${idealMs} ms)`);
+    return figure({
+      id: 'pipeline.floor.bare-client',
+      title: `Pipeline floor: the provider client alone, ${segments} calls, ${LATENCY_MS} ms per request, ${LIMIT} at a time, no queue`,
+      value: round(measured.wallMs / 1000, 3),
+      unit: 's wall (first call → last answer read)',
+      baseline: round(idealMs / 1000, 3),
+      baselineLabel: 'ideal N × latency ÷ limit',
+      better: 'lower',
+      command: benchCommand('pipeline', options.quick),
+      details: {
+        segments,
+        latencyMs: LATENCY_MS,
+        limit: LIMIT,
+        meanCallMs: round(measured.meanCallMs, 2),
+        medianCallMs: round(measured.medianCallMs, 2),
+        meanRequestMsAtSimulator: round(requestStats(simulator, ends, 0).meanRequestMs, 1),
+      },
+    });
+  } finally {
+    await simulator.close();
+  }
+}
+
 export const pipelineEfficiency: Benchmark = {
   name: 'pipeline',
   description: 'wall time of a render vs the ideal N × latency ÷ concurrency limit',
@@ -87,6 +135,7 @@ export const pipelineEfficiency: Benchmark = {
         ];
     const figures: BenchFigure[] = [];
     for (const layout of layouts) figures.push(await measure(options, segments, layout));
+    figures.push(await bareClientFloor(options, segments));
     return figures;
   },
 };
