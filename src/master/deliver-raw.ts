@@ -11,7 +11,7 @@ import type { StitchInput, StitchResult } from '../stitcher/stitch-types.ts';
 import type { Storage } from '../storage/storage.ts';
 import { trackFolder } from '../audio/ffmpeg/live-processes.ts';
 import { measureLoudness, type FileMeasurement } from './measure-loudness.ts';
-import { measureWhileWriting } from './measure-while-writing.ts';
+import { measureWhileWriting, type WrittenMeasurement } from './measure-while-writing.ts';
 
 export interface DeliverRawInput {
   storage: Storage;
@@ -26,6 +26,8 @@ export interface DeliverRawInput {
   pauseBeforeMs?: number;
   signal?: AbortSignal;
   tempRoot?: string;
+  /** Started by startRawMeasurement for this delivery (its ffmpeg already up); otherwise started here when the join allows it. */
+  measuring?: WrittenMeasurement | undefined;
 }
 
 export interface DeliveredRaw {
@@ -61,15 +63,30 @@ export async function deliverRaw(input: DeliverRawInput): Promise<DeliveredRaw> 
   return { stitched, measurement: await measureReadBack(input, stitched) };
 }
 
+/**
+ * The measurement a raw delivery of `segmentAudio` segments into `format` feeds as it writes,
+ * started now, or undefined for a join that writes its header last (measured from a read-back).
+ * Started before the stitch's own reads (its results, the size checks), its ffmpeg's start (tens
+ * of ms) overlaps them. Its `result()` must be awaited on every path: deliverRaw does, and a
+ * caller that never gets there must.
+ */
+export function startRawMeasurement(
+  segmentAudio: AudioSettings,
+  format: AudioFormat,
+  outputKey: string,
+  signal?: AbortSignal,
+): WrittenMeasurement | undefined {
+  if (!joinsInFileOrder(segmentAudio.format, format)) return undefined;
+  return measureWhileWriting(
+    format === 'pcm' ? { container: 'pcm', sampleRate: segmentAudio.sampleRate, channels: segmentAudio.channels } : { container: 'wav' },
+    { what: outputKey, ...(signal === undefined ? {} : { signal }) },
+  );
+}
+
 /** The join tapped by a measurement: both end together, or the object is removed again. */
 async function measuredAsWritten(input: DeliverRawInput, join: (tap: StitchInput['tap']) => Promise<StitchResult>): Promise<DeliveredRaw> {
-  const { segmentAudio } = input;
-  const measuring = measureWhileWriting(
-    input.format === 'pcm'
-      ? { container: 'pcm', sampleRate: segmentAudio.sampleRate, channels: segmentAudio.channels }
-      : { container: 'wav' },
-    { what: input.outputKey, ...(input.signal === undefined ? {} : { signal: input.signal }) },
-  );
+  const measuring = input.measuring ?? startRawMeasurement(input.segmentAudio, input.format, input.outputKey, input.signal);
+  if (measuring === undefined) throw new TypeError('measuredAsWritten: this join writes its header last');
   let stitched: StitchResult;
   try {
     stitched = await join((body) => measuring.tap(body));

@@ -8,11 +8,12 @@ import { buildManifest } from '../render/manifest.ts';
 import { splitTimingMap } from '../render/manifest-timings.ts';
 import type { RenderOutline } from '../render/render-outline.ts';
 import type { RenderStatus, SegmentResult } from '../render/render-record.ts';
-import type { RenderStore } from '../render/render-store.ts';
+import type { RenderState, RenderStore } from '../render/render-store.ts';
 import type { AudioFormat } from '../audio/audio-settings.ts';
 import { deliverBook, type DeliveredBook } from '../master/deliver-book.ts';
 import type { OutputTags } from '../master/encode/encode-types.ts';
-import { deliverRaw } from '../master/deliver-raw.ts';
+import { deliverRaw, startRawMeasurement } from '../master/deliver-raw.ts';
+import type { WrittenMeasurement } from '../master/measure-while-writing.ts';
 import type { DeliverySpec } from '../render/delivery-spec.ts';
 import type { BookTiming, DeliveryFacts } from '../render/manifest.ts';
 import type { RenderSpec } from '../render/render-record.ts';
@@ -25,7 +26,7 @@ import { stitchOrHeal, type HealDeps } from './heal-segment.ts';
 import { stitchJobDataSchema } from '../queue/job-data.ts';
 import { isEndStatus, type AnnounceRenderEnd } from './render-ended.ts';
 import { latestResultsByIndex } from './segment-results.ts';
-import { stepTimings } from './step-timings.ts';
+import { stepTimings, type StepTimings } from './step-timings.ts';
 import type { StoragePool } from '../runtime/storage-pool.ts';
 
 export interface StitchDeps {
@@ -90,12 +91,13 @@ async function deliver(
   results: readonly SegmentResult[],
   storage: Storage,
   signal: AbortSignal,
+  measuring: WrittenMeasurement | undefined,
 ): Promise<{ timing: BookTiming; facts: DeliveryFacts; sentenceTimings?: DeliveredBook['sentenceTimings'] }> {
   const chapters = outline.chapters.map((c) => ({ title: c.title, firstSegment: c.firstSegment, source: c.source }));
   const segmentKeys = results.map((r) => r.key);
   const tags = { ...delivery.tags };
   if (delivery.profile === 'raw') {
-    const audioKey = `${delivery.folder}/${delivery.baseName}.${delivery.format}`;
+    const audioKey = rawAudioKey(delivery);
     const { stitched, measurement } = await deliverRaw({
       storage,
       segmentKeys,
@@ -106,6 +108,7 @@ async function deliver(
       chapters,
       ...pausesOf(outline),
       signal,
+      ...(measuring === undefined ? {} : { measuring }),
     });
     const name = audioKey.slice(delivery.folder.length + 1);
     return {
@@ -218,26 +221,62 @@ export async function processStitch(job: Job, deps: StitchDeps, token?: string):
     await deps.renderEnded(renderId, state.status);
     return { ended: state.status };
   }
+  // A raw join measured as it is written starts its ffmpeg now, so that the process start
+  // overlaps the reads below rather than following them. Reaped on every way out.
+  const delivery = state.spec.delivery ?? legacyDelivery(state.spec);
+  const measureStop = new AbortController();
+  const measuring =
+    delivery.profile === 'raw'
+      ? startRawMeasurement(state.spec.audio, delivery.format as AudioFormat, rawAudioKey(delivery), measureStop.signal)
+      : undefined;
+  try {
+    return await stitchRender(job, deps, token, { renderId, state, delivery, steps, measuring, measureStop });
+  } finally {
+    measureStop.abort(new Error('the stitch ended'));
+    await measuring?.result().catch(() => undefined);
+  }
+}
+
+/** The key of a raw delivery's audio. */
+function rawAudioKey(delivery: DeliverySpec): string {
+  return `${delivery.folder}/${delivery.baseName}.${delivery.format}`;
+}
+
+interface StartedStitch {
+  renderId: string;
+  state: RenderState;
+  delivery: DeliverySpec;
+  steps: StepTimings;
+  measuring: WrittenMeasurement | undefined;
+  /** Stops `measuring` (a cancel, a shutdown). */
+  measureStop: AbortController;
+}
+
+async function stitchRender(job: Job, deps: StitchDeps, token: string | undefined, started: StartedStitch): Promise<StitchOutcome> {
+  const { renderId, state, delivery, steps, measuring, measureStop } = started;
   const { spec } = state;
+  // The outline and the children's results are read while the status is set: one wait, not three
+  // (their failures still count as the stitch's, below).
+  const reading = Promise.all([deps.store.outline(renderId), job.getChildrenValues()]);
+  reading.catch(() => undefined);
   await deps.store.markStitching(renderId);
   steps.lap('markStitching');
   try {
-    const outline = await deps.store.outline(renderId);
+    const [outline, values] = await reading;
     if (!outline) throw new UnrecoverableError(`stitch: render ${renderId} has no outline`);
-    steps.lap('outline');
-    const results = orderedResults(await job.getChildrenValues(), spec.segmentCount);
-    steps.lap('childrenValues');
+    const results = orderedResults(values, spec.segmentCount);
+    steps.lap('outlineAndResults');
     const storage = deps.storages.get(spec.output);
-    const delivery = spec.delivery ?? legacyDelivery(spec);
     const started = Date.now();
     const heal = { job, token, spec, results, storage, deps: { ...deps.heal, logger: deps.logger } };
     // A cancel aborts the mastering (its ffmpeg killed, its temp files and puts removed); a
     // forced shutdown hands the job back to the queue for another worker.
     const tracked = deps.aborts?.track(renderId);
+    tracked?.signal.addEventListener('abort', () => measureStop.abort(tracked.signal.reason), { once: true });
     let delivered: Awaited<ReturnType<typeof deliver>>;
     try {
       delivered = await stitchOrHeal(heal, () =>
-        deliver(spec, delivery, outline, results, storage, tracked?.signal ?? new AbortController().signal),
+        deliver(spec, delivery, outline, results, storage, tracked?.signal ?? new AbortController().signal, measuring),
       );
     } catch (error) {
       if (tracked?.signal.aborted && tracked.signal.reason instanceof WorkerShutdownError) return await handBackJob(job, token);

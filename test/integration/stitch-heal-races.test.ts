@@ -1,5 +1,5 @@
 import { Job, Queue } from 'bullmq';
-import { open, rm } from 'node:fs/promises';
+import { open, readFile, rm } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { toSpeechText } from '../../src/text/speech-text.ts';
@@ -9,6 +9,7 @@ import { STITCH_QUEUE, synthesizeQueueName } from '../../src/queue/queue-names.t
 import type { Storage } from '../../src/storage/storage.ts';
 import { healJobId } from '../../src/worker/segment-results.ts';
 import { startSenseAudioSimulator, type SenseAudioSimulator } from '../simulators/senseaudio/server.ts';
+import { childProcesses } from '../support/child-processes.ts';
 import { mp3FrameDigest } from '../support/frame-digest.ts';
 import { startRenderEnv, type RenderEnv } from '../support/render-env.ts';
 import { startStitchHarness, type StitchHarness } from '../support/stitch-harness.ts';
@@ -154,5 +155,23 @@ describe('the stitch heals through its races (SenseAudio simulator)', () => {
     ).toEqual([toSpeechText(plan.plan.segments[1]?.text ?? '')]);
     expect(healed.segments.map((s) => s.cached)).toEqual([true, false, true]);
     expect((await mp3FrameDigest([join(env.out, 'vanish-healed', 'audio.mp3')])).sha256).toBe(digest);
+  });
+
+  it('a raw pcm book, measured as it is written: a segment vanishing mid-join is healed, and every ffmpeg the stitch started has ended', async () => {
+    const pcm = { format: 'pcm', sampleRate: 16000, channels: 1 } as const;
+    const planned = env.plan(book('pcm'), pcm);
+    await env.enqueue('pcm', planned.plan, planned.options);
+    await env.finish('pcm', 60_000);
+    const first = await readFile(join(env.out, 'pcm', 'audio.pcm'));
+    const keys = (await env.store.outline('pcm'))?.segments.map((s) => s.key) ?? [];
+    deleteOnRead = keys[1];
+    await env.enqueue('pcm-healed', planned.plan, planned.options);
+    const healed = await env.finish('pcm-healed', 60_000);
+    expect(deleteOnRead, 'the key was deleted mid-stitch').toBeUndefined();
+    expect(healed.segments.map((s) => s.cached)).toEqual([true, false, true]);
+    expect(await readFile(join(env.out, 'pcm-healed', 'audio.pcm'))).toEqual(first);
+    // The first stitch's measurement (started before the size checks, its join cut by the vanished
+    // segment) and the second's were both reaped.
+    expect(await childProcesses()).toEqual([]);
   });
 });
