@@ -32,7 +32,7 @@ export interface DeliverRawInput {
 
 export interface DeliveredRaw {
   stitched: StitchResult;
-  /** Measured by decoding the written object (a temp copy of it). */
+  /** Measured by decoding the written object: its bytes as they were written, or a temp copy read back. */
   measurement: FileMeasurement;
 }
 

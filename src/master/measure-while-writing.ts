@@ -77,9 +77,13 @@ export function measureWhileWriting(format: WrittenFormat, options: { what: stri
             stopped.abort(error);
             throw error;
           });
+    // Read by result(); until then a failure (the probe killed by a failed body) must not count as unhandled.
+    probing.catch(() => undefined);
   };
   let drained = false;
   const throwIfDecodeEnded = (): void => {
+    // Stopped (the signal, the probe's failure): ffmpeg is being killed, and its end follows.
+    if (signal.aborted) throw signal.reason;
     if (decodeEnd === undefined) return;
     throw 'error' in decodeEnd ? decodeEnd.error : new Error(`ffmpeg stopped reading ${options.what} before its end`);
   };
@@ -127,12 +131,12 @@ export function measureWhileWriting(format: WrittenFormat, options: { what: stri
   };
 }
 
-/** s16le at the given rate and channels, as ffprobe names them. */
+/** s16le at the given rate and channels, as ffprobe names them (its bit rate rounded to kbps as probeStream rounds it). */
 function pcmFacts(format: { sampleRate: number; channels: number }): StreamFacts {
   return {
     codec: 'pcm_s16le',
     sampleRate: format.sampleRate,
     channels: format.channels,
-    bitrateKbps: (format.sampleRate * format.channels * 16) / 1000,
+    bitrateKbps: Math.round((format.sampleRate * format.channels * 16) / 1000),
   };
 }

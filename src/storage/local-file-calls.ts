@@ -61,13 +61,17 @@ export const threadpoolCalls: FileCalls = {
  */
 export const blockingCalls: FileCalls = {
   async openTemp(folder, temp) {
-    const fd = await openMaking(
-      folder,
-      () => Promise.resolve(openSync(temp, 'wx')),
-      () => Promise.resolve(mkdirSync(folder, { recursive: true })),
-    );
-    await afterBlockingCall();
-    return descriptorFile(fd);
+    try {
+      return descriptorFile(
+        await openMaking(
+          folder,
+          () => Promise.resolve(openSync(temp, 'wx')),
+          () => Promise.resolve(mkdirSync(folder, { recursive: true })),
+        ),
+      );
+    } finally {
+      await afterBlockingCall();
+    }
   },
   async rename(from, to) {
     renameSync(from, to);
@@ -112,23 +116,26 @@ function handleFile(handle: FileHandle): TempFile {
   };
 }
 
+/** A blocking write holds the event loop for at most this much (a page-cache copy; more under dirty-page throttling). */
+const BLOCKING_WRITE_BYTES = 1024 * 1024;
+
 function descriptorFile(fd: number): TempFile {
-  let open = true;
+  let isOpen = true;
   return {
     async write(chunk, position) {
       let offset = 0;
       while (offset < chunk.byteLength) {
         const at = position === undefined ? null : position + offset;
-        offset += writeSync(fd, chunk, offset, chunk.byteLength - offset, at);
+        offset += writeSync(fd, chunk, offset, Math.min(BLOCKING_WRITE_BYTES, chunk.byteLength - offset), at);
+        await afterBlockingCall();
       }
-      await afterBlockingCall();
     },
     sync: () => fsyncFd(fd),
     close: () =>
       new Promise<void>((resolve, reject) => {
         // Once: a second close could close a descriptor the process has since reused.
-        if (!open) return resolve();
-        open = false;
+        if (!isOpen) return resolve();
+        isOpen = false;
         try {
           closeSync(fd);
           resolve();

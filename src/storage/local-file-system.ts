@@ -1,14 +1,28 @@
-import { statfsSync } from 'node:fs';
+import { statfs } from 'node:fs/promises';
 import path from 'node:path';
 
 /**
- * statfs `f_type` of file systems whose calls leave the machine (or go through a user-space
- * daemon): NFS, SMB/CIFS, FUSE (sshfs, s3fs, gcsfuse), Ceph, AFS, Coda, 9p, GFS2, OCFS2, Lustre,
- * OrangeFS, NCP (linux/magic.h and the file systems' own headers).
+ * statfs `f_type` of the file systems whose calls leave the machine or go through a user-space
+ * daemon (linux/magic.h and the file systems' own sources).
  */
-const REMOTE_FILE_SYSTEMS = new Set([
-  0x6969, 0x517b, 0xff534d42, 0xfe534d42, 0x65735546, 0x00c36400, 0x5346414f, 0x73757245, 0x01021997, 0x01161970, 0x7461636f, 0x0bd00bd0,
-  0x20030528, 0x564c,
+const REMOTE_FILE_SYSTEMS: ReadonlyMap<number, string> = new Map([
+  [0x6969, 'NFS'],
+  [0x517b, 'SMB'],
+  [0xff534d42, 'CIFS'],
+  [0xfe534d42, 'SMB2'],
+  [0x65735546, 'FUSE'], // sshfs, s3fs, gcsfuse, rclone mount
+  [0x00c36400, 'Ceph'],
+  [0x5346414f, 'AFS'],
+  [0x6b414653, 'kAFS'],
+  [0x73757245, 'Coda'],
+  [0x01021997, '9p'],
+  [0x01161970, 'GFS2'],
+  [0x7461636f, 'OCFS2'],
+  [0x0bd00bd0, 'Lustre'],
+  [0x20030528, 'OrangeFS'],
+  [0x47504653, 'GPFS'],
+  [0x19830326, 'BeeGFS'],
+  [0x564c, 'NCP'],
 ]);
 
 /** Whether a statfs type is one of REMOTE_FILE_SYSTEMS. */
@@ -19,13 +33,15 @@ export function isRemoteFileSystemType(type: number): boolean {
 /**
  * Whether the file system holding `folder` (or its nearest parent that exists) answers from this
  * machine, so that a stat or a small read of a recently written file takes microseconds and may
- * be made without the threadpool. False when it cannot be told (statfs unsupported or refused).
+ * be made as a blocking call. False when it cannot be told (statfs unsupported or refused). The
+ * statfs itself goes through the threadpool: on a hung network mount it is the one call that waits.
+ * Only `folder`'s own file system is looked at: a network mount further down is not seen.
  */
-export function isLocalFileSystem(folder: string): boolean {
+export async function isLocalFileSystem(folder: string): Promise<boolean> {
   let at = path.resolve(folder);
   for (;;) {
     try {
-      return !isRemoteFileSystemType(statfsSync(at).type);
+      return !isRemoteFileSystemType((await statfs(at)).type);
     } catch (error) {
       const code = (error as NodeJS.ErrnoException).code;
       const up = path.dirname(at);

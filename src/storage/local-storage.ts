@@ -29,15 +29,18 @@ const TEMP_NAME_STEM_CHARS = 200;
 export class LocalStorage implements Storage {
   readonly url: string;
   readonly root: string;
-  /** Whether stats and small reads may block (local file systems; see blockingCalls). Decided on first use. */
+  /** Whether the calls below may block (see blockingCalls); undefined until the file system is known. */
   private blockingMode: boolean | undefined;
+  private detecting: Promise<void> | undefined;
 
   /**
-   * `blockingCalls`: make stats and reads of small objects as blocking calls (default: when the
-   * root is on a local file system, isLocalFileSystem). Each threadpool round trip costs the event
-   * loop tens of microseconds on a small machine, while the blocking call itself takes a few: a
-   * thousand-segment join spent ~110 ms of its ~150 ms on them. Never for a network file system,
-   * where each call is a round trip that would hold the event loop.
+   * `blockingCalls`: make stats, reads of objects up to 64 KiB and a put's open, writes, close and
+   * rename as blocking calls, leaving only its fsyncs to the threadpool (local-file-calls.ts).
+   * Default: once the root is known to be on a local file system (isLocalFileSystem, asked on
+   * first use; the threadpool until it answers). Each threadpool round trip costs the event loop
+   * tens of microseconds on a small machine, while the blocking call itself takes a few: a join of
+   * a thousand 768-byte segments spent ~110 ms of its ~150 ms on them. Never on a network file
+   * system, where each call is a round trip that would hold the event loop.
    */
   constructor(root: string, options: { blockingCalls?: boolean } = {}) {
     this.root = path.resolve(root);
@@ -248,8 +251,16 @@ export class LocalStorage implements Storage {
   }
 
   private blocking(): boolean {
-    this.blockingMode ??= isLocalFileSystem(this.root);
-    return this.blockingMode;
+    if (this.blockingMode !== undefined) return this.blockingMode;
+    this.detecting ??= isLocalFileSystem(this.root).then(
+      (local) => {
+        this.blockingMode ??= local;
+      },
+      () => {
+        this.blockingMode ??= false;
+      },
+    );
+    return false;
   }
 
   private pathOf(key: string): string {

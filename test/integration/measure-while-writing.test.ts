@@ -8,6 +8,7 @@ import { measureLoudness } from '../../src/master/measure-loudness.ts';
 import { measureWhileWriting, type WrittenMeasurement } from '../../src/master/measure-while-writing.ts';
 import { childProcesses } from '../support/child-processes.ts';
 import { requireFfmpeg } from '../support/ffmpeg.ts';
+import { pollUntil } from '../support/poll-until.ts';
 
 let scratch: string;
 /** 3 s of a 440 Hz tone, then 1 s of digital silence: 24 kHz mono s16 WAV (a 44-byte header). */
@@ -93,6 +94,28 @@ describe('measureWhileWriting', () => {
     expect(await drain(measuring, failing())).toBe(broken);
     await expect(measuring.result()).rejects.toThrow(/not written to its end/);
     expect(await childProcesses(), 'ffmpeg killed and reaped').toEqual([]);
+  });
+
+  it('a body failing after ffprobe has started (64 KiB in) stops both, with no rejection left unhandled', async () => {
+    const measuring = measureWhileWriting({ container: 'wav' }, { what: 'book.wav' });
+    const broken = new Error('the put failed');
+    async function* failing(): AsyncGenerator<Uint8Array> {
+      yield* chunked(wav.subarray(0, 100_000), 10_000);
+      throw broken;
+    }
+    expect(await drain(measuring, failing())).toBe(broken);
+    // The probe is killed while nobody waits on it yet: once it is reaped, its rejection has
+    // happened, and one more turn lets an unhandled one surface (vitest fails the run on it).
+    await pollUntil('ffprobe and ffmpeg reaped', childProcesses, (children) => children.length === 0, 10_000, 5);
+    await new Promise((resolve) => setImmediate(resolve));
+    await expect(measuring.result()).rejects.toThrow(/not written to its end/);
+    expect(await childProcesses()).toEqual([]);
+  });
+
+  it('gives headerless samples the bit rate ffprobe would, rounded to kbps (22,050 Hz: 353)', async () => {
+    const measuring = measureWhileWriting({ container: 'pcm', sampleRate: 22_050, channels: 1 }, { what: 'book.pcm' });
+    expect(await drain(measuring, chunked(samplesOf(wav), 4096))).toBeUndefined();
+    expect((await measuring.result()).bitrateKbps).toBe(353);
   });
 
   it('rejects a file ffprobe cannot read, and the writer learns of it instead of writing on', async () => {

@@ -25,14 +25,14 @@ describe('isRemoteFileSystemType', () => {
 });
 
 describe('isLocalFileSystem', () => {
-  it('finds the temp folder local on this machine', () => {
-    expect(isLocalFileSystem(tmpdir())).toBe(true);
+  it('finds the temp folder local on this machine', async () => {
+    expect(await isLocalFileSystem(tmpdir())).toBe(true);
   });
 
-  it('walks up from a folder several levels below the nearest one that exists', () => {
+  it('walks up from a folder several levels below the nearest one that exists', async () => {
     const missing = path.join(tmpdir(), `tts-batch-missing-${randomUUID()}`, 'a', 'b', 'c');
     expect(existsSync(path.dirname(path.dirname(path.dirname(missing))))).toBe(false);
-    expect(isLocalFileSystem(missing)).toBe(true);
+    expect(await isLocalFileSystem(missing)).toBe(true);
   });
 
   it('walks up from a path below a file (ENOTDIR)', async () => {
@@ -40,7 +40,7 @@ describe('isLocalFileSystem', () => {
     try {
       const file = path.join(folder, 'plain.txt');
       await writeFile(file, 'x');
-      expect(isLocalFileSystem(path.join(file, 'child', 'grandchild'))).toBe(true);
+      expect(await isLocalFileSystem(path.join(file, 'child', 'grandchild'))).toBe(true);
     } finally {
       await rm(folder, { recursive: true, force: true });
     }

@@ -260,7 +260,14 @@ describe('LocalStorage blockingCalls', () => {
     expect(await blockingCallsOf(new LocalStorage(root, { blockingCalls: false }))).toEqual({ stats: 0, smallReads: 0, largeReads: 0 });
   });
 
-  it('makes blocking calls by default on a local file system', async () => {
+  it('asks what file system the root is on at its first call, which goes through the threadpool meanwhile', async () => {
+    fsSpies.statSync.mockClear();
+    const storage = new LocalStorage(root);
+    expect(await storage.head('nothing-here.bin')).toBeNull();
+    expect(fsSpies.statSync.mock.calls.length).toBe(0);
+  });
+
+  it('makes blocking calls by default on a local file system, once it is known', async () => {
     const calls = await blockingCallsOf(new LocalStorage(root));
     expect(calls.stats).toBeGreaterThan(0);
     expect(calls.smallReads).toBeGreaterThan(0);
