@@ -203,7 +203,8 @@ function settled(meta: SynthesisMeta, takes: readonly TakeRecord[], kept: TakeRe
   };
 }
 
-async function removeStoredTakes(storage: Storage, takes: readonly TakeRecord[], logger: Logger): Promise<void> {
+/** Removes the failed takes a job stored while retaking (best effort: a take left behind only costs space). */
+export async function removeStoredTakes(storage: Storage, takes: readonly TakeRecord[], logger: Logger): Promise<void> {
   await Promise.all(
     takes.map(async (take) => {
       if (take.storedAs === undefined) return;

@@ -31,7 +31,7 @@ import { sha256Tap } from './segment-sidecar.ts';
 import { stepTimings, type StepTimings } from './step-timings.ts';
 import type { ProviderSlots } from './provider-slots.ts';
 import { receiveTake } from './receive-take.ts';
-import { nextTakeNumber, settleTake, type TakeVerification } from './settle-take.ts';
+import { nextTakeNumber, removeStoredTakes, settleTake, type TakeVerification } from './settle-take.ts';
 import type { SegmentQa } from '../verify/qa-record.ts';
 import type { StoragePool } from '../runtime/storage-pool.ts';
 
@@ -421,6 +421,25 @@ export async function processSynthesize(job: Job, token: string | undefined, dep
   }
 }
 
+/**
+ * The failed takes a segment job stored under `.takes/` while retaking, removed once its render
+ * has ended (cancelled, or failed elsewhere): the job will never settle the segment. (A job that
+ * settles removes them itself, settle-take.ts; one that will be retried keeps them, its data still
+ * lists them.) The latest list is the job's own data: each take was recorded there before the
+ * next was bought.
+ */
+async function sweepTakes(job: Job, data: SynthesizeJobData, deps: SynthesizeDeps): Promise<void> {
+  const latest = synthesizeJobDataSchema.safeParse(job.data);
+  const takes = (latest.success ? latest.data.takes : data.takes) ?? [];
+  if (takes.every((take) => take.storedAs === undefined)) return;
+  try {
+    await removeStoredTakes(deps.storages.get(data.output), takes, deps.logger);
+  } catch (error) {
+    // Space, not correctness: the job's own end stands.
+    deps.logger.warn({ err: error, renderId: data.renderId, index: data.index }, 'failed takes were not removed');
+  }
+}
+
 async function synthesizeSegment(
   job: Job,
   token: string | undefined,
@@ -438,6 +457,7 @@ async function synthesizeSegment(
   steps.lap('startSegment');
   if (ended) {
     deps.logger.info({ renderId: data.renderId, index: data.index }, 'render ended; segment not synthesized');
+    await sweepTakes(job, data, deps);
     return abandonedSegment(data);
   }
 
@@ -513,6 +533,7 @@ async function synthesizeSegment(
       // The render was cancelled or failed elsewhere: nothing was stored, nothing is retried, and
       // the job completes (a cancel is not a failure; see abandoned-segment.ts).
       deps.logger.info({ renderId: data.renderId, index: data.index }, 'render ended; segment abandoned');
+      await sweepTakes(job, data, deps);
       return abandonedSegment(data);
     }
     // This worker's key is wrong, not the job: back to the queue, no attempt spent.
