@@ -422,11 +422,11 @@ export async function processSynthesize(job: Job, token: string | undefined, dep
 }
 
 /**
- * The failed takes a segment job stored under `.takes/` while retaking, removed once its render
- * has ended (cancelled, or failed elsewhere): the job will never settle the segment. (A job that
- * settles removes them itself, settle-take.ts; one that will be retried keeps them, its data still
- * lists them.) The latest list is the job's own data: each take was recorded there before the
- * next was bought.
+ * The failed takes a segment job stored under `.takes/` while retaking, removed once the job will
+ * never settle the segment: its render ended (cancelled, or failed elsewhere), or it failed for
+ * good. (A job that settles removes them itself, settle-take.ts; one that will be retried keeps
+ * them, its data still lists them.) The latest list is the job's own data: each take was recorded
+ * there before the next was bought.
  */
 async function sweepTakes(job: Job, data: SynthesizeJobData, deps: SynthesizeDeps): Promise<void> {
   const latest = synthesizeJobDataSchema.safeParse(job.data);
@@ -550,6 +550,7 @@ async function synthesizeSegment(
     const final = failure.action === 'fail' || job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
     if (final) {
       deps.logger.error({ ...where, reason: failure.reason }, 'segment failed for good');
+      await sweepTakes(job, data, deps);
       await deps.metrics.segmentFailed(data.provider);
       if (await deps.store.markFailed(data.renderId, `segment ${data.index}: ${failure.reason}`))
         await deps.renderEnded(data.renderId, 'failed');

@@ -16,11 +16,11 @@ const AUDIO = { format: 'mp3', sampleRate: 16000, channels: 1, bitrate: 32000 } 
 
 /**
  * A failed take waits under `.takes/` while its segment is retaken, and is removed once the
- * segment settles (take-qa.test.ts). A render cancelled while a retake is bought ends its segment
- * job without settling: the failed takes must not stay behind, nothing reads them again and they
- * fill the output's disk.
+ * segment settles (take-qa.test.ts). These are the two ways a segment job ends without settling:
+ * its render cancelled while a retake is bought, and a retake failing for good. Neither may leave
+ * the failed takes behind: nothing reads them again, and they fill the output's disk.
  */
-describe('failed takes are removed when their render is cancelled mid-retake (SenseAudio simulator)', () => {
+describe('failed takes are removed when their segment never settles (SenseAudio simulator)', () => {
   const API_KEY = 'sim-key-take-sweep-5e1a';
   let simulator: SenseAudioSimulator;
   let env: RenderEnv;
@@ -80,6 +80,31 @@ describe('failed takes are removed when their render is cancelled mid-retake (Se
       60_000,
     );
     expect(await cancelRender({ connection, prefix: env.config.QUEUE_PREFIX, store: env.store }, 'sweep-cancel')).toBe('cancelled');
+    await pollUntil('the failed take removed', storedTakes, (stored) => stored.length === 0, 15_000);
+    simulator.setFaults(undefined);
+  });
+
+  it('a retake that fails for good (a refused text) leaves none of the failed takes either', async () => {
+    const planned = env.plan(qaBook(4, 'sweep-fail', 5), AUDIO);
+    const text = toSpeechText(planned.plan.segments[2]?.text ?? '');
+    // A silent first take fails its checks whatever was learned before; the second is refused
+    // with code 1026 (the text flagged), which no retry can help.
+    simulator.setTakeFaults(({ text: asked }) => (asked === text ? { variant: 'silent' } : undefined));
+    let asked = 0;
+    simulator.setFaults((_number, body) => {
+      if ((body as { text?: string } | undefined)?.text !== text) return undefined;
+      asked += 1;
+      return asked >= 2 ? { kind: 'business', code: 1026, message: 'input flagged as sensitive' } : undefined;
+    });
+    await env.enqueue('sweep-fail', planned.plan, planned.options, { qa: { mode: 'on', maxTakes: 3 } });
+    const failed = await pollUntil(
+      'the render fails',
+      () => env.store.get('sweep-fail'),
+      (state) => state?.status === 'failed',
+      60_000,
+    );
+    expect(failed?.error).toMatch(/segment 2/);
+    expect(takesAsked(text)).toBe(2);
     await pollUntil('the failed take removed', storedTakes, (stored) => stored.length === 0, 15_000);
     simulator.setFaults(undefined);
   });
