@@ -58,7 +58,8 @@ export async function deliverRaw(input: DeliverRawInput): Promise<DeliveredRaw> 
       ...(input.pauseBeforeMs === undefined ? {} : { pauseBeforeMs: input.pauseBeforeMs }),
       ...(tap === undefined ? {} : { tap }),
     });
-  if (joinsInFileOrder(input.segmentAudio.format, input.format)) return measuredAsWritten(input, join);
+  const measuring = input.measuring ?? startRawMeasurement(input.segmentAudio, input.format, input.outputKey, input.signal);
+  if (measuring !== undefined) return measuredAsWritten(input, join, measuring);
   const stitched = await join();
   return { stitched, measurement: await measureReadBack(input, stitched) };
 }
@@ -84,9 +85,11 @@ export function startRawMeasurement(
 }
 
 /** The join tapped by a measurement: both end together, or the object is removed again. */
-async function measuredAsWritten(input: DeliverRawInput, join: (tap: StitchInput['tap']) => Promise<StitchResult>): Promise<DeliveredRaw> {
-  const measuring = input.measuring ?? startRawMeasurement(input.segmentAudio, input.format, input.outputKey, input.signal);
-  if (measuring === undefined) throw new TypeError('measuredAsWritten: this join writes its header last');
+async function measuredAsWritten(
+  input: DeliverRawInput,
+  join: (tap: StitchInput['tap']) => Promise<StitchResult>,
+  measuring: WrittenMeasurement,
+): Promise<DeliveredRaw> {
   let stitched: StitchResult;
   try {
     stitched = await join((body) => measuring.tap(body));

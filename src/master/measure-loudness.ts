@@ -1,5 +1,5 @@
 import { open } from 'node:fs/promises';
-import { runTool } from '../audio/ffmpeg/run-tool.ts';
+import { runTool, type ToolOutput } from '../audio/ffmpeg/run-tool.ts';
 import { AudioFormatError } from '../errors/audio-format-error.ts';
 import { measuringFilters, parseMeasurements, type Loudness, type SilenceSpan } from './parse-measurements.ts';
 
@@ -51,11 +51,19 @@ export async function measureLoudness(path: string, options: { signal?: AbortSig
     signal: decodeSignal,
     binary: options.ffmpegPath,
   });
+  const [stream, decoded] = await bothEnded(probing, decoding);
+  return measurementOf(stream, decoded.stderr, stream.codec === 'mp3' ? await hasInfoTag(path) : null);
+}
+
+/**
+ * The probe's and the decode's results once both have ended (no process is left running when
+ * this settles); when either failed, the probe's failure is the one reported.
+ */
+export async function bothEnded(probing: Promise<StreamFacts>, decoding: Promise<ToolOutput>): Promise<[StreamFacts, ToolOutput]> {
   const [probed, decoded] = await Promise.allSettled([probing, decoding]);
   if (probed.status === 'rejected') throw probed.reason;
   if (decoded.status === 'rejected') throw decoded.reason;
-  const stream = probed.value;
-  return measurementOf(stream, decoded.value.stderr, stream.codec === 'mp3' ? await hasInfoTag(path) : null);
+  return [probed.value, decoded.value];
 }
 
 /** The decode's command line after its input (`-i path`, or a raw format's options and `-i pipe:0`). */

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import { PassThrough } from 'node:stream';
 import { runTool } from '../audio/ffmpeg/run-tool.ts';
 import { bytesBody } from '../util/bytes-body.ts';
-import { measurementOf, measuringArgs, probeStream, type FileMeasurement, type StreamFacts } from './measure-loudness.ts';
+import { bothEnded, measurementOf, measuringArgs, probeStream, type FileMeasurement, type StreamFacts } from './measure-loudness.ts';
 
 /** How the decode reads the bytes: a WAV file (its header says), or headerless s16le samples. */
 export type WrittenFormat = { container: 'wav' } | { container: 'pcm'; sampleRate: number; channels: number };
@@ -122,11 +122,9 @@ export function measureWhileWriting(format: WrittenFormat, options: { what: stri
         stopped.abort(new Error(`${options.what} was not written to its end`));
         feed.destroy();
       }
-      const [probed, decoded] = await Promise.allSettled([probing ?? Promise.reject(stopped.signal.reason as Error), decoding]);
-      if (probed.status === 'rejected') throw probed.reason;
-      if (decoded.status === 'rejected') throw decoded.reason;
+      const [stream, decoded] = await bothEnded(probing ?? Promise.reject(stopped.signal.reason as Error), decoding);
       // Only pcm and WAV are measured this way: neither has an Info tag to look for.
-      return measurementOf(probed.value, decoded.value.stderr, null);
+      return measurementOf(stream, decoded.stderr, null);
     },
   };
 }

@@ -431,7 +431,7 @@ export async function processSynthesize(job: Job, token: string | undefined, dep
 async function sweepTakes(job: Job, data: SynthesizeJobData, deps: SynthesizeDeps): Promise<void> {
   const latest = synthesizeJobDataSchema.safeParse(job.data);
   const takes = (latest.success ? latest.data.takes : data.takes) ?? [];
-  if (takes.every((take) => take.storedAs === undefined)) return;
+  if (takes.length === 0) return;
   try {
     await removeStoredTakes(deps.storages.get(data.output), takes, deps.logger);
   } catch (error) {
